@@ -1,0 +1,1 @@
+// Codecs module: see README.md in this folder.

@@ -1,0 +1,1 @@
+// Datasets module: see README.md in this folder.

@@ -1,0 +1,1 @@
+// Grammar module: see README.md in this folder.

@@ -1,0 +1,1 @@
+// MetaSim module: see README.md in this folder.

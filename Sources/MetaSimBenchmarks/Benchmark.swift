@@ -1,0 +1,59 @@
+import Foundation
+
+/// One measured figure, printed by `metasim bench --json` as a JSON object on its own line.
+public struct BenchResult: Codable, Equatable, Sendable {
+    public var name: String
+    public var value: Double
+    public var unit: String
+
+    public init(name: String, value: Double, unit: String) {
+        self.name = name
+        self.value = value
+        self.unit = unit
+    }
+}
+
+/// A benchmark: a group of figures measured together (for example an engine's GEMM and the
+/// BLAS reference it is compared to, in the same run). `names` lists every figure it reports,
+/// so `--filter PREFIX` can select it without running it.
+public struct Benchmark: Sendable {
+    public var names: [String]
+    public var run: @Sendable () throws -> [BenchResult]
+
+    public init(names: [String], run: @escaping @Sendable () throws -> [BenchResult]) {
+        self.names = names
+        self.run = run
+    }
+
+    /// True when any of the figures' names starts with `prefix` (always true for "").
+    public func matches(_ prefix: String) -> Bool {
+        prefix.isEmpty || names.contains { $0.hasPrefix(prefix) }
+    }
+}
+
+/// Every benchmark the product has, in the order `metasim bench` runs them.
+/// Each area adds its list in its own file.
+public let allBenchmarks: [Benchmark] =
+    grammarBenchmarks
+
+/// Times `body` and returns the median seconds per call over `repeats` rounds, after one
+/// warm-up call. Each round runs `body` as many times as needed to last `minSeconds`, so
+/// very fast bodies are still measured above the clock's resolution. Medians, not means:
+/// these machines are noisy.
+public func medianSeconds(repeats: Int = 5, minSeconds: Double = 0.05, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var rounds: [Double] = []
+    for _ in 0..<max(1, repeats) {
+        var calls = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        repeat {
+            try body()
+            calls += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        } while elapsed < minSeconds
+        rounds.append(elapsed / Double(calls))
+    }
+    rounds.sort()
+    return rounds[rounds.count / 2]
+}

@@ -1,0 +1,2 @@
+/// Grammar sampling benchmarks (filled in by the grammar work).
+let grammarBenchmarks: [Benchmark] = []

@@ -1,0 +1,1 @@
+// Tensor module: see README.md in this folder.

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import MetaSimBenchmarks
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run the benchmarks (build with -c release for meaningful figures).",
+        discussion: """
+        Prints one JSON object per figure and line: {"name": ..., "unit": ..., "value": ...}.
+        Figures compared to a reference (for example BLAS) measure the reference in the same run.
+        """)
+
+    @Flag(help: "Print JSON Lines (the only format; accepted for clarity in scripts).")
+    var json = false
+
+    @Option(help: "Run only the benchmarks with a figure whose name starts with PREFIX.")
+    var filter: String = ""
+
+    @Flag(help: "List the figures' names without running anything.")
+    var list = false
+
+    func run() throws {
+        let selected = allBenchmarks.filter { $0.matches(filter) }
+        if selected.isEmpty {
+            throw ValidationError("no benchmark figure starts with '\(filter)'; try `metasim bench --list`")
+        }
+        if list {
+            for name in selected.flatMap(\.names) where name.hasPrefix(filter) { print(name) }
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for benchmark in selected {
+            for result in try benchmark.run() where result.name.hasPrefix(filter) {
+                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                fflush(stdout)
+            }
+        }
+    }
+}

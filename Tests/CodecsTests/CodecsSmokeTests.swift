@@ -1,0 +1,6 @@
+import XCTest
+@testable import Codecs
+
+final class CodecsSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Grammar
+
+final class GrammarSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

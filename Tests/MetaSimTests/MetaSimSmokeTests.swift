@@ -1,0 +1,6 @@
+import XCTest
+@testable import MetaSim
+
+final class MetaSimSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import Render
+
+final class RenderSmokeTests: XCTestCase {
+    func testModuleLoads() {}
+}
