@@ -1,23 +1,5 @@
+import Codecs
 import Scene
-
-/// A greyscale or colour image in memory: `height × width × channels` floats in [0, 1],
-/// row-major, channels interleaved. `channels` is 1 (grey), 3 (RGB) or 4 (RGBA, alpha last,
-/// not premultiplied).
-public struct AssetImage: Equatable, Sendable {
-    public var width: Int
-    public var height: Int
-    public var channels: Int
-    public var pixels: [Float]
-
-    public init(width: Int, height: Int, channels: Int, pixels: [Float]) {
-        precondition(pixels.count == width * height * channels,
-                     "AssetImage: \(pixels.count) pixels for \(height)x\(width)x\(channels)")
-        self.width = width
-        self.height = height
-        self.channels = channels
-        self.pixels = pixels
-    }
-}
 
 /// A source of assets (images) that scene nodes reference by `AssetRef`.
 ///
@@ -33,5 +15,5 @@ public protocol AssetStore: Sendable {
     /// The store-wide index of the `k`-th asset of `className`; `k` in `0..<count(ofClass:)`.
     func index(ofClass className: String, _ k: Int) -> Int
     /// The image of one asset. Throws when the index is out of range or the data is unreadable.
-    func image(_ ref: AssetRef) throws -> AssetImage
+    func image(_ ref: AssetRef) throws -> Image
 }

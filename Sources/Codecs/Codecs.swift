@@ -1,1 +1,0 @@
-// Codecs module: see README.md in this folder.
