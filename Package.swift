@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render"]),
         .target(
             name: "MetaSim",
-            dependencies: ["Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Datasets",
+            dependencies: ["Diagnostics", "Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Datasets", "CBLAS",
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: fast),
         .target(name: "MetaSimBenchmarks", dependencies: ["MetaSim", "Grammar", "Scene", "Tensor", "NN", "Render", "CBLAS"],

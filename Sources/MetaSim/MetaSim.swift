@@ -1,1 +1,0 @@
-// MetaSim module: see README.md in this folder.

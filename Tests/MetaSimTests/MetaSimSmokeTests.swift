@@ -1,6 +1,0 @@
-import XCTest
-@testable import MetaSim
-
-final class MetaSimSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}
