@@ -1,0 +1,77 @@
+import Diagnostics
+import XCTest
+@testable import MetaSim
+
+final class ExperimentTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("experiment-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("target"), withIntermediateDirectories: true)
+        try "root: {}".write(to: folder.appendingPathComponent("prior.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func write(_ text: String) throws -> String {
+        let url = folder.appendingPathComponent("experiment.yaml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func errors(_ text: String) throws -> [InputError] {
+        do {
+            _ = try Experiment.load(path: try write(text))
+            XCTFail("expected errors")
+            return []
+        } catch let e as InputErrors {
+            return e.errors
+        } catch let e as InputError {
+            return [e]
+        }
+    }
+
+    func testLoadsWithDefaultsAndResolvesPaths() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            matching: {epochs: 2, batch_size: 10}
+            task: {sigma: 0.1}
+            """))
+        XCTAssertEqual(e.grammar, folder.appendingPathComponent("prior.yaml").standardizedFileURL.path)
+        XCTAssertEqual(e.target, .folders(images: folder.appendingPathComponent("target").standardizedFileURL.path, validation: nil, test: nil))
+        XCTAssertEqual(e.matching.epochs, 2)
+        XCTAssertEqual(e.matching.batchSize, 10)
+        XCTAssertEqual(e.matching.stepsPerEpoch, 50)
+        XCTAssertEqual(e.task?.sigma, 0.1)
+        XCTAssertEqual(e.features.stages, ["group3"])
+        XCTAssertEqual(e.name, "experiment")
+    }
+
+    func testReportsEveryProblemWithItsPath() throws {
+        let found = try errors("""
+            grammar: missing.yaml
+            target: {images: nowhere, test: target}
+            features: {stages: [group3, group9]}
+            matching: {batch_size: 1, learning_rate: -1, epoch: 3}
+            mmd: {scales: [1, oops]}
+            """)
+        let byPath = Dictionary(grouping: found, by: \.path)
+        XCTAssertTrue(byPath["grammar"]?.first?.message.contains("file not found") == true, "\(found)")
+        XCTAssertTrue(byPath["target.images"]?.first?.message.contains("folder not found") == true, "\(found)")
+        XCTAssertNotNil(byPath["features.stages[1]"], "\(found)")
+        XCTAssertTrue(byPath["matching.batch_size"]?.first?.message.contains("≥ 2") == true, "\(found)")
+        XCTAssertNotNil(byPath["matching.learning_rate"], "\(found)")
+        XCTAssertEqual(byPath["matching.epoch"]?.first?.message, "unknown setting")
+        XCTAssertNotNil(byPath["mmd.scales[1]"], "\(found)")
+        XCTAssertEqual(found.first?.file, folder.appendingPathComponent("experiment.yaml").path)
+    }
+
+    func testMalformedFileAndMissingSections() throws {
+        XCTAssertTrue(try errors("grammar: [unclosed").first?.message.contains("malformed") == true)
+        let missing = try errors("seed: 3")
+        XCTAssertEqual(Set(missing.map(\.path)), ["grammar", "target"])
+    }
+}
