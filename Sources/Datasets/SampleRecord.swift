@@ -54,4 +54,17 @@ public struct ObjectRecord: Codable, Equatable, Sendable {
         case node, className = "class", instanceId = "instance_id", bbox, visiblePixels = "visible_pixels"
         case visibleFraction = "visible_fraction", outsideCanvas = "outside_canvas", mask
     }
+
+    /// Writes `bbox` and `mask` as explicit `null` when absent (a fixed schema per line).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(node, forKey: .node)
+        try c.encode(className, forKey: .className)
+        try c.encode(instanceId, forKey: .instanceId)
+        try c.encode(bbox, forKey: .bbox)
+        try c.encode(visiblePixels, forKey: .visiblePixels)
+        try c.encode(visibleFraction, forKey: .visibleFraction)
+        try c.encode(outsideCanvas, forKey: .outsideCanvas)
+        try c.encode(mask, forKey: .mask)
+    }
 }

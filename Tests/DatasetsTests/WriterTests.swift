@@ -70,7 +70,9 @@ final class JSONLinesWriterTests: XCTestCase {
             }
         }
         let object = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
-        XCTAssertNotNil((object["objects"] as! [[String: Any]])[0]["visible_fraction"], "snake_case keys")
+        let objects = object["objects"] as! [[String: Any]]
+        XCTAssertNotNil(objects[0]["visible_fraction"], "snake_case keys")
+        XCTAssertTrue(objects[2]["mask"] is NSNull, "off-canvas object: explicit null mask")
     }
 }
 
