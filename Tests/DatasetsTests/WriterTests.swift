@@ -81,3 +81,34 @@ func quantised(_ image: Image) -> Image {
     Image(width: image.width, height: image.height, channels: image.channels,
           pixels: image.pixels.map { Float(Quantization.byte($0)) / 255 })
 }
+
+final class RandomMaskRecordTests: XCTestCase {
+    /// Scattered instance masks (many runs, decreasing counts) through a JSON Lines dataset;
+    /// kept with METASIM_KEEP_DATASETS for scripts/check_jsonl.py's pycocotools comparison.
+    func testScatteredInstanceMasksSurviveJSONLines() throws {
+        var generator = SystemRandomNumberGenerator()
+        let width = 37, height = 23
+        let ids = (0..<width * height).map { _ in UInt16.random(in: 0...5, using: &generator) }
+        var objects: [ObjectAnnotation] = []
+        for id in 1...5 {
+            let pixels = ids.indices.filter { ids[$0] == UInt16(id) }
+            let xs = pixels.map { $0 % width }, ys = pixels.map { $0 / width }
+            objects.append(ObjectAnnotation(node: id, className: "c\(id % 2)", instanceId: id,
+                                            bbox: BoundingBox(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()! + 1,
+                                                              height: ys.max()! - ys.min()! + 1),
+                                            visiblePixels: pixels.count, visibleFraction: 1, outsideCanvas: false))
+        }
+        let rendered = RenderedImage(image: Image(width: width, height: height, channels: 1),
+                                     groundTruth: GroundTruth(width: width, height: height, objects: objects,
+                                                              instanceMask: ids, semanticMask: ids))
+        let dir = try outputFolder("jsonl-random")
+        let writer = try JSONLinesWriter(directory: dir)
+        try writer.append(rendered, graph: DatasetFixtures.graph(), label: nil)
+        try writer.finish()
+        let line = try String(contentsOfFile: dir + "/dataset.jsonl", encoding: .utf8)
+        let record = try JSONDecoder().decode(SampleRecord.self, from: Data(line.utf8))
+        for object in record.objects {
+            XCTAssertEqual(object.mask?.rowMajorMask(), ids.map { Int($0) == object.instanceId })
+        }
+    }
+}
