@@ -72,17 +72,23 @@ public enum PNG {
         png.height = UInt32(height)
         png.format = format
         defer { png_image_free(&png) }
+        // One compression pass into a buffer bounded like libpng's PNG_IMAGE_PNG_SIZE_MAX (zlib's
+        // worst case plus chunk overheads); should libpng still ask for more, retry at its size.
+        let raw = (width * layoutChannels(format) + 1) * height
+        let deflateBound = raw + (raw + 7) / 8 + (raw + 63) / 64 + 11
+        var capacity = deflateBound + 12 * (deflateBound / 1024 + 1) + 1024
         return try bytes.withUnsafeBytes { pixels -> Data in
-            var size = 0
-            guard png_image_write_to_memory(&png, nil, &size, 0, pixels.baseAddress, 0, nil) != 0 else {
-                throw InputError(file: file, message: "cannot encode PNG: \(message(of: &png))")
+            for _ in 0..<2 {
+                var out = Data(count: capacity)
+                var size = capacity
+                let ok = out.withUnsafeMutableBytes { buffer in
+                    png_image_write_to_memory(&png, buffer.baseAddress, &size, 0, pixels.baseAddress, 0, nil)
+                }
+                if ok != 0 { return out.prefix(size) }
+                guard size > capacity else { break }
+                capacity = size
             }
-            var out = Data(count: size)
-            let ok = out.withUnsafeMutableBytes { buffer in
-                png_image_write_to_memory(&png, buffer.baseAddress, &size, 0, pixels.baseAddress, 0, nil)
-            }
-            guard ok != 0 else { throw InputError(file: file, message: "cannot encode PNG: \(message(of: &png))") }
-            return out.prefix(size)
+            throw InputError(file: file, message: "cannot encode PNG: \(message(of: &png))")
         }
     }
 
@@ -102,6 +108,11 @@ public enum PNG {
         let colour = channels >= 3 ? UInt32(PNG_FORMAT_FLAG_COLOR) : 0
         let alpha = channels == 4 || channels == 2 ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0
         return colour | alpha
+    }
+
+    /// Channels of a `layout(channels:)` value.
+    static func layoutChannels(_ format: UInt32) -> Int {
+        (format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0 ? 3 : 1) + (format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0 ? 1 : 0)
     }
 
     private static func message(of png: inout png_image) -> String {
