@@ -27,11 +27,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", providers: [.apt(["libjpeg-dev"])]),
+        // Our JPEG shim over libjpeg: catches libjpeg's errors with setjmp inside C (see its header).
+        .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // Pipeline modules, lowest first. A module never imports one listed after it.
         .target(name: "Diagnostics"),
         .target(name: "Scene", dependencies: ["Diagnostics"]),
-        .target(name: "Codecs", dependencies: ["Diagnostics", "CZlib", "CPNG", "CJPEG"], swiftSettings: fast),
+        .target(name: "Codecs", dependencies: ["Diagnostics", "CZlib", "CPNG", "CJPEGCodec"], swiftSettings: fast),
         .target(name: "Assets", dependencies: ["Diagnostics", "Scene", "Codecs"]),
         .target(name: "Grammar", dependencies: ["Scene", "Assets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Tensor", dependencies: ["Diagnostics", "CBLAS"], swiftSettings: fast),

@@ -1,0 +1,37 @@
+// A tiny JPEG codec over libjpeg(-turbo) whose errors come back as return codes.
+//
+// libjpeg's default error handler calls exit(); its documented alternative is to longjmp out of
+// the library. Both calls below install their own error manager, setjmp inside this C file and
+// never let a longjmp cross a Swift frame. Warnings (for example "premature end of JPEG file",
+// after which libjpeg would fill the rest with grey) are treated as errors.
+#ifndef METASIM_JPEG_CODEC_H
+#define METASIM_JPEG_CODEC_H
+
+#include <stddef.h>
+
+#define MSJ_MESSAGE_SIZE 200
+
+/// A decoded image: `height * width * channels` bytes, rows top to bottom, channels interleaved.
+/// `channels` is 1 (grey) or 3 (RGB). `pixels` is malloc'd; release it with msj_free.
+typedef struct {
+    unsigned char *pixels;
+    int width;
+    int height;
+    int channels;
+    char message[MSJ_MESSAGE_SIZE];
+} msj_decoded;
+
+/// Decodes a whole JPEG held in memory. Returns 0 on success; otherwise non-zero, `pixels` is
+/// NULL and `message` says what went wrong.
+int msj_decode(const unsigned char *data, size_t size, msj_decoded *out);
+
+/// Encodes `height * width * channels` bytes (channels 1 or 3) at `quality` (1-100, clamped).
+/// Returns 0 on success with `*jpeg` malloc'd (release with msj_free) and `*jpeg_size` set;
+/// otherwise non-zero with `message` filled in (at least MSJ_MESSAGE_SIZE bytes).
+int msj_encode(const unsigned char *pixels, int width, int height, int channels, int quality,
+               unsigned char **jpeg, unsigned long *jpeg_size, char *message);
+
+/// Frees memory returned by msj_decode or msj_encode (NULL is fine).
+void msj_free(void *memory);
+
+#endif

@@ -1,0 +1,126 @@
+import Diagnostics
+import Foundation
+
+/// An output file written under a temporary name in its destination folder and renamed into
+/// place by `commit()`, so that an interrupted run never leaves a half-written file under the
+/// final name. Every writer in MetaSim goes through it.
+///
+/// The temporary file is `.NAME.tmp-PID-N` beside `path` (hidden, never mistaken for the real
+/// file). `abort()`, or `deinit` without `commit()`, removes it. The folder must exist.
+/// Errors are `InputError`s naming the destination path (the user chose it).
+public final class AtomicFileWriter {
+    /// The final path.
+    public let path: String
+    /// Where bytes go until `commit()`.
+    public let temporaryPath: String
+    private var handle: FileHandle?
+    private var buffer: [UInt8] = []
+    private let bufferLimit = 1 << 16
+    /// Bytes appended so far.
+    public private(set) var byteCount = 0
+
+    /// Creates the temporary file. Throws when the folder is missing or not writable.
+    public init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        temporaryPath = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(AtomicFileWriter.nextSerial())"
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporaryPath) else {
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
+            throw InputError(file: path, message: exists && isFolder.boolValue
+                ? "cannot create a file in folder \(folder) (permissions?)"
+                : "output folder \(folder) does not exist")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        if handle != nil { abort() }
+    }
+
+    /// Appends bytes (buffered).
+    public func write<Bytes: Sequence>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
+        guard handle != nil else { throw InputError(file: path, message: "write after commit or abort") }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= bufferLimit { try flush() }
+    }
+
+    /// Appends the UTF-8 bytes of `text`.
+    public func write(_ text: String) throws {
+        try write(text.utf8)
+    }
+
+    private func flush() throws {
+        guard let handle, !buffer.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+        }
+        byteCount += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, optionally fsyncs, closes and renames the temporary file to `path` (replacing
+    /// any file there). On failure the temporary file is removed and the error rethrown.
+    public func commit(sync: Bool = false) throws {
+        guard let handle else { throw InputError(file: path, message: "commit after commit or abort") }
+        do {
+            try flush()
+            if sync { try handle.synchronize() }
+            try handle.close()
+            self.handle = nil
+            guard rename(temporaryPath, path) == 0 else {
+                throw InputError(file: path, message: "cannot rename \(temporaryPath) into place: "
+                                 + String(cString: strerror(errno)))
+            }
+        } catch {
+            abort()
+            if error is InputError { throw error }
+            throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// Closes and removes the temporary file; the final path is left as it was. Idempotent.
+    public func abort() {
+        try? handle?.close()
+        handle = nil
+        buffer.removeAll()
+        unlink(temporaryPath)
+    }
+
+    private static let serialLock = NSLock()
+    nonisolated(unsafe) private static var serial = 0
+    private static func nextSerial() -> Int {
+        serialLock.lock()
+        defer { serialLock.unlock() }
+        serial += 1
+        return serial
+    }
+}
+
+/// Whole-file helpers over `AtomicFileWriter`.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` through a temporary file and a rename.
+    public static func write<Bytes: Sequence>(_ bytes: Bytes, to path: String, sync: Bool = false) throws
+    where Bytes.Element == UInt8 {
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write(bytes)
+        try writer.commit(sync: sync)
+    }
+
+    /// Streams into `path`: `body` writes through the writer; the file appears under `path` only
+    /// when `body` returns normally. If `body` throws, the temporary file is removed.
+    public static func write(to path: String, sync: Bool = false, _ body: (AtomicFileWriter) throws -> Void) throws {
+        let writer = try AtomicFileWriter(path: path)
+        do {
+            try body(writer)
+        } catch {
+            writer.abort()
+            throw error
+        }
+        try writer.commit(sync: sync)
+    }
+}

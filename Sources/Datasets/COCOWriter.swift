@@ -1,0 +1,144 @@
+import Codecs
+import Diagnostics
+import Foundation
+import Render
+import Scene
+
+/// COCO detection/segmentation format: `DIR/images/NNNNNN.png` and `DIR/annotations.json`:
+///
+/// - `images`: `id` (from 1, append order), `file_name` (`images/NNNNNN.png`), `width`, `height`;
+/// - `categories`: `id` from 1 in the order of the renderer's class list given at creation,
+///   `name`, `supercategory` "object"; a class met later that is not in the list gets the next id;
+/// - `annotations`: one per object with at least one visible pixel: unique `id` from 1,
+///   `image_id`, `category_id`, `bbox` [x, y, w, h] of its visible pixels, `area` (visible pixel
+///   count), `iscrowd` 0, `segmentation` its instance mask as compressed RLE
+///   (`{"size": [h, w], "counts": "..."}`, COCO column-major; `segmentation: .uncompressedRLE`
+///   writes the counts as a list). Hidden or off-canvas objects have no annotation.
+///
+/// Streaming: image and annotation entries go to two hidden part files as they come;
+/// `finish()` assembles `annotations.json` from them (through a temporary name) and deletes
+/// them, so the annotation file exists only for a complete run.
+public final class COCOWriter: DatasetWriter {
+    public enum Segmentation: Sendable { case compressedRLE, uncompressedRLE }
+    public static let annotationFileName = "annotations.json"
+
+    public let directory: String
+    public private(set) var count = 0
+    public private(set) var categories: [String]
+    private var categoryIds: [String: Int]
+    private let segmentation: Segmentation
+    private var annotationCount = 0
+    private var imagePart: AtomicFileWriter?
+    private var annotationPart: AtomicFileWriter?
+
+    public init(directory: String, classes: [String], segmentation: Segmentation = .compressedRLE) throws {
+        self.directory = directory
+        self.segmentation = segmentation
+        categories = []
+        categoryIds = [:]
+        try DatasetFiles.makeFolder(directory + "/images")
+        imagePart = try AtomicFileWriter(path: directory + "/.coco-images.part")
+        annotationPart = try AtomicFileWriter(path: directory + "/.coco-annotations.part")
+        for name in classes where categoryIds[name] == nil { addCategory(name) }
+    }
+
+    @discardableResult
+    private func addCategory(_ name: String) -> Int {
+        categories.append(name)
+        categoryIds[name] = categories.count
+        return categories.count
+    }
+
+    public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        guard let imagePart, let annotationPart else { throw InputError(file: directory, message: "append after finish") }
+        let truth = rendered.groundTruth
+        let imageId = count + 1
+        let fileName = "images/" + DatasetFiles.padded(count) + ".png"
+        try PNG.write(rendered.image, to: directory + "/" + fileName)
+        if count > 0 { try imagePart.write(",") }
+        try imagePart.write(try DatasetFiles.json(
+            COCOImage(id: imageId, fileName: fileName, width: truth.width, height: truth.height)))
+        let masks = COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height)
+        for object in truth.objects {
+            guard let box = object.bbox, let mask = masks[object.instanceId] else { continue }
+            annotationCount += 1
+            let category = categoryIds[object.className] ?? addCategory(object.className)
+            let record = COCOAnnotation(
+                id: annotationCount, imageId: imageId, categoryId: category,
+                bbox: [box.x, box.y, box.width, box.height], area: mask.area, iscrowd: 0,
+                segmentation: segmentation == .compressedRLE ? .compressed(mask) : .uncompressed(mask.uncompressedJSON))
+            if annotationCount > 1 { try annotationPart.write(",") }
+            try annotationPart.write(try DatasetFiles.json(record))
+        }
+        count += 1
+    }
+
+    public func finish() throws {
+        guard let imagePart, let annotationPart else { return }
+        self.imagePart = nil
+        self.annotationPart = nil
+        try imagePart.commit()
+        try annotationPart.commit()
+        defer {
+            unlink(imagePart.path)
+            unlink(annotationPart.path)
+        }
+        let categoryList = categories.enumerated().map { COCOCategory(id: $0.offset + 1, name: $0.element) }
+        try AtomicFile.write(to: directory + "/" + COCOWriter.annotationFileName) { out in
+            try out.write(#"{"info":{"description":"MetaSim synthetic dataset","version":"1.0"},"licenses":[],"#)
+            try out.write(#""images":["#)
+            try copy(imagePart.path, into: out)
+            try out.write(#"],"annotations":["#)
+            try copy(annotationPart.path, into: out)
+            try out.write(#"],"categories":"#)
+            try out.write(try DatasetFiles.json(categoryList))
+            try out.write("}\n")
+        }
+        try DatasetManifest(format: .coco, count: count, classes: categories,
+                            files: [COCOWriter.annotationFileName]).write(to: directory)
+    }
+
+    private func copy(_ path: String, into out: AtomicFileWriter) throws {
+        guard let input = FileHandle(forReadingAtPath: path) else {
+            throw InputError(file: path, message: "cannot reopen part file")
+        }
+        defer { try? input.close() }
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(chunk) }
+    }
+}
+
+struct COCOImage: Codable {
+    var id: Int
+    var fileName: String
+    var width: Int
+    var height: Int
+    enum CodingKeys: String, CodingKey { case id, fileName = "file_name", width, height }
+}
+
+struct COCOCategory: Codable {
+    var id: Int
+    var name: String
+    var supercategory = "object"
+}
+
+struct COCOAnnotation: Encodable {
+    enum Mask: Encodable {
+        case compressed(COCORLE), uncompressed(UncompressedCOCORLE)
+        func encode(to encoder: Encoder) throws {
+            switch self {
+            case .compressed(let rle): try rle.encode(to: encoder)
+            case .uncompressed(let rle): try rle.encode(to: encoder)
+            }
+        }
+    }
+    var id: Int
+    var imageId: Int
+    var categoryId: Int
+    var bbox: [Int]
+    var area: Int
+    var iscrowd: Int
+    var segmentation: Mask
+    enum CodingKeys: String, CodingKey {
+        case id, imageId = "image_id", categoryId = "category_id", bbox, area, iscrowd, segmentation
+    }
+}

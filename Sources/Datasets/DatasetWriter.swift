@@ -1,0 +1,119 @@
+import Codecs
+import Diagnostics
+import Foundation
+import Render
+import Scene
+
+/// Writes a dataset one rendered image at a time, in constant memory: each image goes to disk
+/// as it comes; only small per-run state (counts, class names) is kept.
+///
+/// Every file is written through `AtomicFileWriter` (temporary name, then rename). A writer's
+/// summary file (`DatasetManifest.fileName`) is written last by `finish()`: its presence marks
+/// a complete run; an interrupted run leaves no manifest (and, for COCO, no annotation file).
+public protocol DatasetWriter: AnyObject {
+    /// The dataset's root folder.
+    var directory: String { get }
+    /// Images appended so far.
+    var count: Int { get }
+    /// Writes one image with its scene graph and ground truth. `label` is the image-level
+    /// class (ImageFolder's folder, WebDataset's `.cls`); nil means "derive it where needed"
+    /// (see `DatasetLabel.resolve`).
+    func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws
+    /// Writes whatever closes the dataset (annotation file, last shard, manifest). Appending
+    /// after `finish()` throws.
+    func finish() throws
+}
+
+/// The dataset formats `metasim render/generate --format` accepts.
+public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
+    case imagefolder, coco, jsonl, webdataset
+
+    /// A writer of this format into `directory` (created if missing). `classes` is the
+    /// renderer's class list (COCO category ids 1...n in this order); `samplesPerShard` is for
+    /// WebDataset only.
+    public func makeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000) throws -> DatasetWriter {
+        switch self {
+        case .imagefolder: return try ImageFolderWriter(directory: directory)
+        case .coco: return try COCOWriter(directory: directory, classes: classes)
+        case .jsonl: return try JSONLinesWriter(directory: directory)
+        case .webdataset: return try WebDatasetWriter(directory: directory, samplesPerShard: samplesPerShard)
+        }
+    }
+}
+
+/// Image-level labels.
+public enum DatasetLabel {
+    /// `label` when given; otherwise the class shared by every visible object (an MNIST scene's
+    /// one digit). Throws when there is none or several. The result must be usable as a folder
+    /// name: non-empty, no `/`, not `.` or `..`, no NUL, no leading `.`.
+    public static func resolve(_ label: String?, groundTruth: GroundTruth, sample: Int, directory: String) throws -> String {
+        let name: String
+        if let label {
+            name = label
+        } else {
+            let classes = Set(groundTruth.objects.filter { $0.visiblePixels > 0 }.map(\.className))
+            guard classes.count == 1 else {
+                throw InputError(file: directory, path: "sample[\(sample)].label", message: classes.isEmpty
+                    ? "no label given and no visible object to take the class from"
+                    : "no label given and the visible objects have several classes (\(classes.sorted().joined(separator: ", ")))")
+            }
+            name = classes.first!
+        }
+        guard !name.isEmpty, !name.hasPrefix("."), !name.contains("/"), !name.contains("\0") else {
+            throw InputError(file: directory, path: "sample[\(sample)].label",
+                             message: "label '\(name)' cannot be a folder name (empty, leading '.', or '/')")
+        }
+        return name
+    }
+}
+
+/// Shared helpers of the writers.
+enum DatasetFiles {
+    /// `n` in decimal, zero-padded to `width` digits (sample keys and shard numbers).
+    static func padded(_ n: Int, width: Int = 6) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Creates `path` (and parents) if missing; throws when it exists as a file or cannot be made.
+    static func makeFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw InputError(file: path, message: "exists and is not a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(file: path, message: "cannot create folder: \(error.localizedDescription)")
+        }
+    }
+
+    /// Deterministic compact JSON (sorted keys, `/` unescaped).
+    static func json<T: Encodable>(_ value: T) throws -> Data {
+        try SceneGraph.jsonEncoder().encode(value)
+    }
+}
+
+/// The summary every writer leaves as its last file, `DIR/metasim-dataset.json`.
+public struct DatasetManifest: Codable, Equatable, Sendable {
+    public static let fileName = "metasim-dataset.json"
+    public var format: DatasetFormat
+    public var count: Int
+    /// ImageFolder: the label folders; COCO: the categories in id order; others: classes seen.
+    public var classes: [String]
+    /// The files that make the dataset, relative to its folder (annotation file, lines file,
+    /// shards); empty for ImageFolder, whose content is its folders.
+    public var files: [String]
+
+    public init(format: DatasetFormat, count: Int, classes: [String], files: [String]) {
+        self.format = format
+        self.count = count
+        self.classes = classes
+        self.files = files
+    }
+
+    func write(to directory: String) throws {
+        try AtomicFile.write(try DatasetFiles.json(self), to: directory + "/" + DatasetManifest.fileName)
+    }
+}

@@ -1,0 +1,40 @@
+import Codecs
+import Diagnostics
+import Render
+import Scene
+
+/// JSON Lines: `DIR/images/NNNNNN.png` and `DIR/dataset.jsonl`, one `SampleRecord` per line
+/// (keys sorted; `image` relative to DIR). The lines file is streamed under a temporary name and
+/// appears only at `finish()`, so an interrupted run leaves images but no `dataset.jsonl`.
+public final class JSONLinesWriter: DatasetWriter {
+    public static let linesFileName = "dataset.jsonl"
+    public let directory: String
+    public private(set) var count = 0
+    private var lines: AtomicFileWriter?
+    private var classes: Set<String> = []
+
+    public init(directory: String) throws {
+        self.directory = directory
+        try DatasetFiles.makeFolder(directory + "/images")
+        lines = try AtomicFileWriter(path: directory + "/" + JSONLinesWriter.linesFileName)
+    }
+
+    public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        guard let lines else { throw InputError(file: directory, message: "append after finish") }
+        let image = "images/" + DatasetFiles.padded(count) + ".png"
+        try PNG.write(rendered.image, to: directory + "/" + image)
+        let record = SampleRecord(image: image, label: label, rendered: rendered, graph: graph)
+        try lines.write(try DatasetFiles.json(record))
+        try lines.write([0x0A])
+        for object in rendered.groundTruth.objects { classes.insert(object.className) }
+        count += 1
+    }
+
+    public func finish() throws {
+        guard let lines else { return }
+        self.lines = nil
+        try lines.commit()
+        try DatasetManifest(format: .jsonl, count: count, classes: classes.sorted(),
+                            files: [JSONLinesWriter.linesFileName]).write(to: directory)
+    }
+}

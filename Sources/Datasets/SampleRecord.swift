@@ -1,0 +1,70 @@
+import Render
+import Scene
+
+/// One image's labels as JSON Lines and WebDataset write them: the image path (JSON Lines),
+/// label, size, scene graph and each object's ground truth with its instance mask as COCO RLE.
+///
+/// Masks are RLE (`COCORLE`, compressed counts, column-major), not mask image files: one line
+/// stays self-contained and small, and pycocotools' `mask.decode` reads it directly. Objects with
+/// no visible pixel (hidden, or `outside_canvas`) are kept with `mask: null` and `bbox: null`.
+public struct SampleRecord: Codable, Equatable, Sendable {
+    public var image: String?
+    public var label: String?
+    public var width: Int
+    public var height: Int
+    public var graph: SceneGraph
+    public var objects: [ObjectRecord]
+
+    public init(image: String?, label: String?, rendered: RenderedImage, graph: SceneGraph) {
+        let truth = rendered.groundTruth
+        let masks = COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height)
+        self.image = image
+        self.label = label
+        width = truth.width
+        height = truth.height
+        self.graph = graph
+        objects = truth.objects.map { ObjectRecord($0, mask: masks[$0.instanceId]) }
+    }
+}
+
+/// `ObjectAnnotation` plus its instance mask, with snake_case keys.
+public struct ObjectRecord: Codable, Equatable, Sendable {
+    public var node: Int
+    public var className: String
+    public var instanceId: Int
+    /// `[x, y, width, height]` (COCO order), nil when nothing is visible.
+    public var bbox: [Int]?
+    public var visiblePixels: Int
+    public var visibleFraction: Double
+    public var outsideCanvas: Bool
+    public var mask: COCORLE?
+
+    public init(_ object: ObjectAnnotation, mask: COCORLE?) {
+        node = object.node
+        className = object.className
+        instanceId = object.instanceId
+        bbox = object.bbox.map { [$0.x, $0.y, $0.width, $0.height] }
+        visiblePixels = object.visiblePixels
+        visibleFraction = object.visibleFraction.isFinite ? object.visibleFraction : 0
+        outsideCanvas = object.outsideCanvas
+        self.mask = mask
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case node, className = "class", instanceId = "instance_id", bbox, visiblePixels = "visible_pixels"
+        case visibleFraction = "visible_fraction", outsideCanvas = "outside_canvas", mask
+    }
+
+    /// Writes `bbox` and `mask` as explicit `null` when absent (a fixed schema per line).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(node, forKey: .node)
+        try c.encode(className, forKey: .className)
+        try c.encode(instanceId, forKey: .instanceId)
+        try c.encode(bbox, forKey: .bbox)
+        try c.encode(visiblePixels, forKey: .visiblePixels)
+        try c.encode(visibleFraction, forKey: .visibleFraction)
+        try c.encode(outsideCanvas, forKey: .outsideCanvas)
+        try c.encode(mask, forKey: .mask)
+    }
+}

@@ -1,0 +1,65 @@
+import Codecs
+import Diagnostics
+import Render
+import Scene
+
+/// WebDataset shards: `DIR/NAME-000000.tar`, `NAME-000001.tar`, ... each holding
+/// `samplesPerShard` samples (the last may hold fewer). A sample is `KEY.png`, `KEY.json` (a
+/// `SampleRecord` without image path: label, size, scene graph, objects with RLE masks) and,
+/// when a label is given, `KEY.cls` (the label as UTF-8 text). KEY is the 6-digit sample index
+/// across the dataset. Each shard appears under its name only once complete.
+public final class WebDatasetWriter: DatasetWriter {
+    public let directory: String
+    public let name: String
+    public let samplesPerShard: Int
+    public private(set) var count = 0
+    private var shard: TarWriter?
+    private var shardNames: [String] = []
+    private var classes: Set<String> = []
+    private var finished = false
+
+    /// `samplesPerShard` ≥ 1; `name` must be a plain file name prefix (no `/`).
+    public init(directory: String, name: String = "data", samplesPerShard: Int = 1000) throws {
+        guard samplesPerShard >= 1 else {
+            throw InputError(file: directory, path: "samplesPerShard", message: "must be at least 1, got \(samplesPerShard)")
+        }
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+            throw InputError(file: directory, path: "name", message: "shard name '\(name)' must be a plain file name")
+        }
+        self.directory = directory
+        self.name = name
+        self.samplesPerShard = samplesPerShard
+        try DatasetFiles.makeFolder(directory)
+    }
+
+    public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        guard !finished else { throw InputError(file: directory, message: "append after finish") }
+        if shard == nil {
+            let shardName = name + "-" + DatasetFiles.padded(shardNames.count) + ".tar"
+            shard = try TarWriter(path: directory + "/" + shardName)
+            shardNames.append(shardName)
+        }
+        let key = DatasetFiles.padded(count)
+        let record = SampleRecord(image: nil, label: label, rendered: rendered, graph: graph)
+        try shard!.add(name: key + ".png", contents: try PNG.encode(rendered.image, file: directory + "/" + key + ".png"))
+        try shard!.add(name: key + ".json", contents: try DatasetFiles.json(record))
+        if let label { try shard!.add(name: key + ".cls", contents: Array(label.utf8)) }
+        for object in rendered.groundTruth.objects { classes.insert(object.className) }
+        count += 1
+        if count % samplesPerShard == 0 { try closeShard() }
+    }
+
+    private func closeShard() throws {
+        let current = shard
+        shard = nil
+        try current?.finish()
+    }
+
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        try closeShard()
+        try DatasetManifest(format: .webdataset, count: count, classes: classes.sorted(), files: shardNames)
+            .write(to: directory)
+    }
+}

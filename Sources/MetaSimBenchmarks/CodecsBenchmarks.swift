@@ -1,0 +1,67 @@
+import Codecs
+import Datasets
+import Foundation
+import Render
+import Scene
+
+/// Image codec, resampling and dataset-writer throughput (release builds).
+let codecsBenchmarks: [Benchmark] = [
+    Benchmark(names: ["codecs.png.encode_grey32.images_per_s", "codecs.png.decode_grey32.images_per_s",
+                      "codecs.png.encode_rgb256.images_per_s", "codecs.png.decode_rgb256.images_per_s"]) {
+        var results: [BenchResult] = []
+        for (name, image) in [("grey32", benchImage(32, 32, 1)), ("rgb256", benchImage(256, 256, 3))] {
+            let png = try PNG.encode(image)
+            let encode = try medianSeconds { _ = try PNG.encode(image) }
+            let decode = try medianSeconds { _ = try PNG.decode(png, file: "bench.png") }
+            results.append(BenchResult(name: "codecs.png.encode_\(name).images_per_s", value: 1 / encode, unit: "images/s"))
+            results.append(BenchResult(name: "codecs.png.decode_\(name).images_per_s", value: 1 / decode, unit: "images/s"))
+        }
+        return results
+    },
+    Benchmark(names: ["codecs.jpeg.decode_rgb256.images_per_s"]) {
+        let jpeg = try JPEG.encode(benchImage(256, 256, 3), quality: 90)
+        let seconds = try medianSeconds { _ = try JPEG.decode(jpeg, file: "bench.jpg") }
+        return [BenchResult(name: "codecs.jpeg.decode_rgb256.images_per_s", value: 1 / seconds, unit: "images/s")]
+    },
+    Benchmark(names: ["codecs.resize.area_rgb256_to_32.images_per_s"]) {
+        let image = benchImage(256, 256, 3)
+        let seconds = medianSeconds { _ = image.resized(width: 32, height: 32, method: .area) }
+        return [BenchResult(name: "codecs.resize.area_rgb256_to_32.images_per_s", value: 1 / seconds, unit: "images/s")]
+    },
+    Benchmark(names: DatasetFormat.allCases.map { "datasets.\($0.rawValue).mnist32.images_per_s" }) {
+        // 32×32 grey images with one 12×14 object, 200 per dataset, written to a temporary folder.
+        let sample = benchRendered()
+        var results: [BenchResult] = []
+        for format in DatasetFormat.allCases {
+            let seconds = try medianSeconds(repeats: 3) {
+                let dir = NSTemporaryDirectory() + "metasim-bench-\(UUID().uuidString)"
+                defer { try? FileManager.default.removeItem(atPath: dir) }
+                let writer = try format.makeWriter(directory: dir, classes: ["7"], samplesPerShard: 100)
+                for _ in 0..<200 { try writer.append(sample, graph: SceneGraph(), label: "7") }
+                try writer.finish()
+            }
+            results.append(BenchResult(name: "datasets.\(format.rawValue).mnist32.images_per_s", value: 200 / seconds,
+                                       unit: "images/s"))
+        }
+        return results
+    },
+]
+
+
+/// A deterministic textured image.
+private func benchImage(_ width: Int, _ height: Int, _ channels: Int) -> Image {
+    var image = Image(width: width, height: height, channels: channels)
+    for i in image.pixels.indices { image.pixels[i] = Float((i * 7919) % 997) / 996 }
+    return image
+}
+
+/// A 32×32 grey image with one object of class "7" covering a 12×14 block.
+private func benchRendered() -> RenderedImage {
+    var instance = [UInt16](repeating: 0, count: 32 * 32)
+    for y in 9..<23 { for x in 10..<22 { instance[y * 32 + x] = 1 } }
+    let object = ObjectAnnotation(node: 1, className: "7", instanceId: 1, bbox: BoundingBox(x: 10, y: 9, width: 12, height: 14),
+                                  visiblePixels: 168, visibleFraction: 1, outsideCanvas: false)
+    return RenderedImage(image: benchImage(32, 32, 1),
+                         groundTruth: GroundTruth(width: 32, height: 32, objects: [object], instanceMask: instance,
+                                                  semanticMask: instance))
+}

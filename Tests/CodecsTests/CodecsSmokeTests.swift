@@ -1,6 +1,0 @@
-import XCTest
-@testable import Codecs
-
-final class CodecsSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}
