@@ -26,7 +26,6 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .systemLibrary(name: "CJPEG", providers: [.apt(["libjpeg-dev"])]),
         // Our JPEG shim over libjpeg: catches libjpeg's errors with setjmp inside C (see its header).
         .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
 
