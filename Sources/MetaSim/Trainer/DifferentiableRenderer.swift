@@ -1,0 +1,108 @@
+import Foundation
+import Render
+import Scene
+import Tensor
+
+/// Rendering as a differentiable tensor op: transformed features `[G, N, width]` in, images
+/// `[G, C, H, W]` out, with the renderer's vector–Jacobian product as the backward pass.
+///
+/// Forward: the features are decoded into copies of the batch's graphs (mutable attributes
+/// only) and rendered. Backward: dL/dImage goes to `Renderer.vjp` (exact for the built-in
+/// compositor, finite differences for external engines), which returns dL/d(attribute) in
+/// attribute units; the chain rule through de-normalisation multiplies by each node's range
+/// span (`value = min + unit · (max − min)`, then wrap, whose derivative is 1). Entries that are
+/// not mutable get no gradient.
+public struct DifferentiableRenderer: Sendable {
+    public let renderer: any Renderer
+    public let encoder: SceneEncoder
+
+    /// The first error a backward pass met (the backward closure cannot throw).
+    private let failure = FailureBox()
+
+    public init(renderer: any Renderer, encoder: SceneEncoder) {
+        self.renderer = renderer
+        self.encoder = encoder
+    }
+
+    /// Throws the error of a failed renderer VJP since the last call, if any. Call after each
+    /// backward pass that went through this op.
+    public func checkBackward() throws {
+        if let error = failure.take() { throw error }
+    }
+
+    /// Renders `features` (laid out like `encoder.encode(graphs)`) applied to `graphs`.
+    /// Returns the images and the decoded graphs they show.
+    public func callAsFunction(_ features: Tensor, graphs: [SceneGraph]) throws -> (images: Tensor, graphs: [SceneGraph]) {
+        var decoded = graphs
+        encoder.decode(features.data, into: &decoded)
+        let pixels = try renderer.renderPixels(decoded)
+        let canvas = renderer.canvas
+        let output = Tensor(shape: [graphs.count, canvas.channels, canvas.height, canvas.width],
+                            data: Self.channelsFirst(pixels, count: graphs.count, canvas: canvas))
+        guard features.requiresGrad else { return (output, decoded) }
+        let (renderer, schema, failure) = (self.renderer, encoder.schema, self.failure)
+        let shape = features.shape
+        let images = Tensor.custom(inputs: [features], output: output) { g in
+            let perImage = canvas.width * canvas.height * canvas.channels
+            let interleaved = Self.channelsLast(g.data, count: decoded.count, canvas: canvas)
+            let imageGradients = (0..<decoded.count).map { Array(interleaved[($0 * perImage)..<(($0 + 1) * perImage)]) }
+            var grad = [Float](repeating: 0, count: shape.reduce(1, *))
+            let attributeGradients: [AttributeGradients]
+            do {
+                attributeGradients = try renderer.vjp(decoded, imageGradients: imageGradients)
+            } catch {
+                failure.record(error)  // rethrown by `checkBackward()`; the gradient stays 0
+                return [Tensor(shape: shape, data: grad)]
+            }
+            let (maxNodes, width, first) = (shape[1], shape[2], schema.classes.count)
+            for (gi, graph) in decoded.enumerated() {
+                for (n, node) in graph.nodes.enumerated() {
+                    for (a, attribute) in schema.attributes.enumerated() {
+                        guard let d = attributeGradients[gi][n, attribute.name],
+                              let range = attribute.range(forRule: node.rule) else { continue }
+                        grad[(gi * maxNodes + n) * width + first + a] = Float(d * (range.max - range.min))
+                    }
+                }
+            }
+            return [Tensor(shape: shape, data: grad)]
+        }
+        return (images, decoded)
+    }
+
+    /// `[count, H, W, C]` → `[count, C, H, W]`.
+    static func channelsFirst(_ pixels: [Float], count: Int, canvas: Canvas) -> [Float] {
+        let c = canvas.channels
+        if c == 1 { return pixels }
+        let plane = canvas.width * canvas.height
+        var out = [Float](repeating: 0, count: pixels.count)
+        for i in 0..<count { for p in 0..<plane { for k in 0..<c { out[(i * c + k) * plane + p] = pixels[(i * plane + p) * c + k] } } }
+        return out
+    }
+
+    /// `[count, C, H, W]` → `[count, H, W, C]`.
+    static func channelsLast(_ values: [Float], count: Int, canvas: Canvas) -> [Float] {
+        let c = canvas.channels
+        if c == 1 { return values }
+        let plane = canvas.width * canvas.height
+        var out = [Float](repeating: 0, count: values.count)
+        for i in 0..<count { for p in 0..<plane { for k in 0..<c { out[(i * plane + p) * c + k] = values[(i * c + k) * plane + p] } } }
+        return out
+    }
+}
+
+/// Holds the first error recorded from inside a non-throwing closure.
+final class FailureBox: @unchecked Sendable {
+    private var error: Error?
+    private let lock = NSLock()
+
+    func record(_ e: Error) {
+        lock.lock(); defer { lock.unlock() }
+        if error == nil { error = e }
+    }
+
+    func take() -> Error? {
+        lock.lock(); defer { lock.unlock() }
+        defer { error = nil }
+        return error
+    }
+}

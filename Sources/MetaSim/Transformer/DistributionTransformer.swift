@@ -1,0 +1,111 @@
+import NN
+import Scene
+import Tensor
+
+/// Meta-Sim's distribution transformer G_θ: a graph-convolutional encoder–decoder that maps the
+/// encoded features of a batch of scene graphs to new features of the same shape.
+///
+/// Layer widths run `width → hidden… → width` with ReLU between layers. Per node the output's
+/// class part (the first `classCount` columns) is a softmax and the continuous part a sigmoid,
+/// so outputs live where encoded features do ([0, 1]). Only entries whose mutability mask is 1
+/// take the network's output; every other entry passes the input through unchanged, so a
+/// transformer can never change what the grammar marks immutable.
+public final class DistributionTransformer: ParameterContainer {
+    public let width: Int
+    public let classCount: Int
+    public let layers: [GraphConvolution]
+
+    /// - Precondition: `0 ≤ classCount ≤ width`, hidden widths ≥ 1.
+    public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64) {
+        precondition(width >= 1 && classCount >= 0 && classCount <= width && hidden.allSatisfy { $0 >= 1 },
+                     "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden)")
+        self.width = width
+        self.classCount = classCount
+        let sizes = [width] + hidden + [width]
+        layers = (0..<(sizes.count - 1)).map { GraphConvolution(sizes[$0], sizes[$0 + 1], seed: seed &+ UInt64($0) &* 0x9E37_79B9) }
+    }
+
+    /// Encoder layers (all but the decoding half), for freezing after stage 1.
+    public var encoderLayers: ArraySlice<GraphConvolution> { layers.prefix(layers.count / 2) }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        layers.enumerated().flatMap { i, layer in layer.namedParameters.map { ("layer\(i).\($0.name)", $0.parameter) } }
+    }
+
+    /// The network's raw last-layer output `[G, N, width]` (logits for the class part,
+    /// pre-sigmoid for the rest).
+    public func raw(_ features: Tensor, _ graph: GraphOperators) -> Tensor {
+        var h = features
+        for (i, layer) in layers.enumerated() {
+            h = layer(h, graph)
+            if i < layers.count - 1 { h = h.relu() }
+        }
+        return h
+    }
+
+    /// Activated output: softmax over the class part, sigmoid on the rest.
+    func activated(_ raw: Tensor) -> Tensor {
+        if classCount == 0 { return raw.sigmoid() }
+        let classes = raw.slice(axis: 2, 0..<classCount).softmax(axis: 2)
+        if classCount == width { return classes }
+        return Tensor.concat([classes, raw.slice(axis: 2, classCount..<width).sigmoid()], axis: 2)
+    }
+
+    /// New features: the network's output where `mask` is 1, the input elsewhere.
+    /// `features` and `mask` are `[G, N, width]`.
+    public func callAsFunction(_ features: Tensor, mask: Tensor, graph: GraphOperators) -> Tensor {
+        precondition(features.shape == mask.shape && features.rank == 3 && features.shape[2] == width,
+                     "DistributionTransformer: features \(features.shape), mask \(mask.shape), width \(width)")
+        let y = activated(raw(features, graph))
+        return mask * y + (1 - mask) * features.detached
+    }
+
+    /// Runs the transformer on an encoded batch.
+    public func callAsFunction(_ batch: EncodedBatch) -> Tensor {
+        let (x, m, graph) = batch.tensors
+        return self(x, mask: m, graph: graph)
+    }
+
+    /// Stage 1 losses: how far the output is from the input. `attributes`: mean squared error
+    /// over the mutable continuous entries (what the transformer may change; 0 when nothing is
+    /// mutable). `classes`: cross-entropy of the class part against each real node's class
+    /// (0 without at least 2 classes). Stage 1 minimises `attributes + w · classes` and stops on
+    /// `attributes`, the part that reaches the output.
+    public func reconstructionLosses(_ batch: EncodedBatch) -> (attributes: Tensor, classes: Tensor) {
+        let (x, m, graph) = batch.tensors
+        let raw = raw(x, graph)
+        let c = classCount
+        var attributes = Tensor(0), classes = Tensor(0)
+        if c < width {
+            let mask = m.slice(axis: 2, c..<width)
+            let diff = raw.slice(axis: 2, c..<width).sigmoid() - x.slice(axis: 2, c..<width)
+            attributes = (diff.squared() * mask).sum() / Swift.max(1, mask.data.reduce(0, +))
+        }
+        if c > 1 {
+            var rows: [Int] = [], labels: [Int] = []
+            for g in 0..<batch.graphCount {
+                for n in 0..<batch.nodeCounts[g] {
+                    let start = batch.offset(graph: g, node: n, column: 0)
+                    let oneHot = batch.features[start..<(start + c)]
+                    guard let label = oneHot.firstIndex(of: 1) else { continue }  // class outside the schema
+                    rows.append(g * batch.maxNodes + n)
+                    labels.append(label - start)
+                }
+            }
+            if !rows.isEmpty {
+                let logits = raw.slice(axis: 2, 0..<c).reshaped([batch.graphCount * batch.maxNodes, c]).gather(axis: 0, indices: rows)
+                classes = Tensor.crossEntropyLoss(logits, labels: labels)
+            }
+        }
+        return (attributes, classes)
+    }
+}
+
+extension EncodedBatch {
+    /// Features and mutability mask as `[G, N, width]` tensors, and the batch's message-passing
+    /// operators.
+    var tensors: (features: Tensor, mask: Tensor, graph: GraphOperators) {
+        (Tensor(shape: featureShape, data: features), Tensor(shape: featureShape, data: mutableMask),
+         GraphOperators(adjacency: adjacency, graphs: graphCount, nodes: maxNodes))
+    }
+}
