@@ -104,30 +104,31 @@ struct MetaSimFormatParser {
         return out
     }
 
+    /// A rule; parts that fail are left out (their problems recorded) so that later checks
+    /// (child references, stores) still see the rest.
     func parseRule(name: String, _ node: Node, _ path: String) -> NodeRule? {
         if case .mapping(let m) = node, m.count == 0 { return NodeRule(name: name, className: .fixed(name)) }
         if GrammarDiagnostics.isNull(node) { return NodeRule(name: name, className: .fixed(name)) }
         guard let pairs = d.mapping(node, path, what: "a rule mapping {class, attributes, asset, children}") else { return nil }
         d.checkKeys(pairs, path, allowed: ["class", "attributes", "asset", "children"])
         let field = { (key: String) in pairs.first { $0.key == key }?.value }
-        var ok = true
         var className = ClassDistribution.fixed(name)
-        if let c = field("class") { if let v = d.classDistribution(c, path + ".class") { className = v } else { ok = false } }
+        if let c = field("class") { if let v = d.classDistribution(c, path + ".class") { className = v } }
         var attributes: [AttributeRule] = []
         if let a = field("attributes"), let attrPairs = d.mapping(a, path + ".attributes") {
             for pair in attrPairs {
-                if let rule = d.attributeRule(name: pair.key, pair.value, "\(path).attributes.\(pair.key)") { attributes.append(rule) } else { ok = false }
+                if let rule = d.attributeRule(name: pair.key, pair.value, "\(path).attributes.\(pair.key)") { attributes.append(rule) }
             }
         }
         var asset: AssetRule?
-        if let a = field("asset") { asset = parseAsset(a, path + ".asset"); if asset == nil { ok = false } }
+        if let a = field("asset") { asset = parseAsset(a, path + ".asset") }
         var children: [ChildRule] = []
         if let c = field("children"), let items = d.sequence(c, path + ".children", what: "a list of rule names or {rule: NAME, count: N}") {
             for (i, item) in items.enumerated() {
-                if let child = parseChild(item, "\(path).children[\(i)]") { children.append(child) } else { ok = false }
+                if let child = parseChild(item, "\(path).children[\(i)]") { children.append(child) }
             }
         }
-        return ok ? NodeRule(name: name, className: className, attributes: attributes, asset: asset, children: children) : nil
+        return NodeRule(name: name, className: className, attributes: attributes, asset: asset, children: children)
     }
 
     func parseAsset(_ node: Node, _ path: String) -> AssetRule? {
