@@ -38,9 +38,11 @@ enum GrammarChecks {
             for name in reachable { for c in rules[name]!.className.classes where seen.insert(c).inserted { classes.append(c) } }
         }
         var ranges: [String: [(rule: String, range: AttributeRange)]] = [:]
+        var unranged: [String: Set<String>] = [:]
         for name in reachable {
             for attribute in rules[name]!.attributes {
                 if let range = attribute.range { ranges[attribute.name, default: []].append((name, range)) }
+                else { unranged[attribute.name, default: []].insert(name) }
             }
         }
         var encoded: [EncodedAttribute] = []
@@ -48,7 +50,8 @@ enum GrammarChecks {
             guard let list = ranges[attributeName], let first = list.first else { continue }
             var perRule: [String: AttributeRange] = [:]
             for entry in list.dropFirst() where entry.range != first.range { perRule[entry.rule] = entry.range }
-            encoded.append(EncodedAttribute(name: attributeName, range: first.range, ruleRanges: perRule))
+            encoded.append(EncodedAttribute(name: attributeName, range: first.range, ruleRanges: perRule,
+                                            unencodedRules: unranged[attributeName] ?? []))
         }
         grammar.schema = EncodingSchema(classes: classes, attributes: encoded)
         return d.errors.isEmpty ? grammar : nil

@@ -13,6 +13,11 @@ import Yams
 struct OriginalFormatParser {
     let d: GrammarDiagnostics
     let directory: String
+    /// Names written as `[KIND, ...]` somewhere, valid or not: a broken entry is reported once,
+    /// not again as an unknown name in `features`/`mutable`.
+    private let listNames = NameSet()
+
+    final class NameSet { var names: Set<String> = [] }
 
     static let nodeKeys = ["class", "attributes", "num_child", "child"]
     /// Root settings that are not attributes of the root node.
@@ -69,8 +74,7 @@ struct OriginalFormatParser {
         let rootName = parseNode(top, "root", depth: 0, ctx, &rules, &paths, &nodes, &depth)
 
         // features / mutable name attributes some node has (or "class").
-        var distributed: Set<String> = []
-        for rule in rules.values { for a in rule.attributes where a.range != nil { distributed.insert(a.name) } }
+        let distributed = listNames.names
         if let f = setting("features") {
             for (i, name) in features.enumerated() where name != "class" && !distributed.contains(name) {
                 d.fail("root.attributes.features[\(i)]", f, "unknown attribute '\(name)' (no node has it as [KIND, a, b, max])")
@@ -114,6 +118,7 @@ struct OriginalFormatParser {
             for pair in attrPairs where pair.key != "immutable" && !(path == "root" && OriginalFormatParser.settingKeys.contains(pair.key)) {
                 let attrPath = "\(path).attributes.\(pair.key)"
                 if case .sequence = pair.value {
+                    listNames.names.insert(pair.key)
                     if let rule = attributeEntry(pair.key, pair.value, attrPath, mutable: !immutable && ctx.mutable.contains(pair.key)) { attributes.append(rule) }
                 } else if let v = d.value(pair.value, attrPath) {
                     attributes.append(AttributeRule(name: pair.key, distribution: .constant(v)))

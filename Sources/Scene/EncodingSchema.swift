@@ -46,16 +46,21 @@ public struct EncodedAttribute: Codable, Equatable, Sendable {
     public var range: AttributeRange
     /// Ranges that differ from `range`, by rule name (`SceneNode.rule`).
     public var ruleRanges: [String: AttributeRange]
+    /// Rules whose nodes carry this attribute without a range (passed through, not encoded).
+    public var unencodedRules: Set<String>
 
-    public init(name: String, range: AttributeRange, ruleRanges: [String: AttributeRange] = [:]) {
+    public init(name: String, range: AttributeRange, ruleRanges: [String: AttributeRange] = [:],
+                unencodedRules: Set<String> = []) {
         self.name = name
         self.range = range
         self.ruleRanges = ruleRanges
+        self.unencodedRules = unencodedRules
     }
 
-    /// The range that applies to nodes made by `rule`.
-    public func range(forRule rule: String) -> AttributeRange {
-        ruleRanges[rule] ?? range
+    /// The range that applies to nodes made by `rule`, or nil when that rule's nodes do not
+    /// encode this attribute.
+    public func range(forRule rule: String) -> AttributeRange? {
+        unencodedRules.contains(rule) ? nil : (ruleRanges[rule] ?? range)
     }
 }
 

@@ -2,7 +2,8 @@
 ///
 /// Per node: a one-hot of the node's class over `schema.classes`, then each encoded attribute
 /// normalised to [0, 1] by its range (wrapped or clamped first). An attribute the node lacks,
-/// or holds as a non-number, encodes as 0 with mask 0. The mutability mask is 1 exactly where
+/// or holds as a non-number, or whose rule does not encode it (`EncodedAttribute.unencodedRules`),
+/// encodes as 0 with mask 0. The mutability mask is 1 exactly where
 /// an encoded attribute is in the node's `mutable` set; class columns are never mutable.
 public struct SceneEncoder: Sendable {
     public let schema: EncodingSchema
@@ -28,8 +29,7 @@ public struct SceneEncoder: Sendable {
                 nodeMask[g * maxNodes + n] = 1
                 if let c = classColumn[node.className] { features[row + c] = 1 }
                 for (a, attribute) in schema.attributes.enumerated() {
-                    guard let value = node.number(attribute.name) else { continue }
-                    let range = attribute.range(forRule: node.rule)
+                    guard let value = node.number(attribute.name), let range = attribute.range(forRule: node.rule) else { continue }
                     features[row + first + a] = Float(range.normalise(value))
                     if node.mutable.contains(attribute.name) { mask[row + first + a] = 1 }
                 }
@@ -60,10 +60,11 @@ public struct SceneEncoder: Sendable {
                 let row = (g * maxNodes + n) * width
                 for (a, attribute) in schema.attributes.enumerated() {
                     let node = graphs[g].nodes[n]
-                    guard node.mutable.contains(attribute.name), node.number(attribute.name) != nil else { continue }
+                    guard node.mutable.contains(attribute.name), node.number(attribute.name) != nil,
+                          let range = attribute.range(forRule: node.rule) else { continue }
                     let unit = Double(features[row + first + a])
                     guard !unit.isNaN else { continue }
-                    let value = attribute.range(forRule: node.rule).denormalise(unit)
+                    let value = range.denormalise(unit)
                     graphs[g].nodes[n].attributes[attribute.name] = .number(value)
                 }
             }

@@ -102,4 +102,47 @@ final class SamplingTests: XCTestCase {
         XCTAssertEqual(graph.nodes.count, 1 + 2 + 4 + 8)
         XCTAssertEqual(graph.children(of: 0).count, 2)
     }
+
+    func testSchemaAndEncodeDecodeRoundTripOnASampledGrammar() throws {
+        let text = """
+        canvas: {width: 16, height: 16}
+        root: R
+        rules:
+          R:
+            children: [A, {rule: B, count: {uniform_int: [0, 3]}}]
+            attributes:
+              texture: 0.5
+          A:
+            attributes:
+              texture: {uniform: [0, 1], range: [0, 1], mutable: true}
+              yaw: {uniform: [-180, 180], range: [-180, 180], wrap: true, mutable: true}
+          B:
+            class: {categorical: [b1, b2]}
+            attributes:
+              texture: {uniform: [0, 10], range: [0, 10]}
+        """
+        let g = try Grammar.parse(text: text, file: "inline.yaml")
+        XCTAssertEqual(g.schema.classes, ["R", "A", "b1", "b2"])
+        XCTAssertEqual(g.schema.attributes.map(\.name), ["texture", "yaw"])
+        XCTAssertEqual(g.schema.attributes[0].unencodedRules, ["R"])
+        XCTAssertEqual(g.schema.attributes[0].range(forRule: "B"), AttributeRange(min: 0, max: 10))
+        var graphs = try g.sample(seed: 11, range: 0..<20)
+        let original = graphs
+        let encoder = SceneEncoder(g.schema)
+        let batch = encoder.encode(graphs)
+        XCTAssertEqual(Set(batch.nodeCounts).count > 1, true, "variable node counts exercise padding")
+        // Shift every feature by 0.3 turns/units: only A's texture and yaw may change.
+        encoder.decode(batch.features.map { $0 + 0.3 }, into: &graphs)
+        for (before, after) in zip(original, graphs) {
+            for (x, y) in zip(before.nodes, after.nodes) {
+                if x.rule == "A" {
+                    XCTAssertEqual(y.number("texture")!, min(1, x.number("texture")! + 0.3), accuracy: 1e-5)
+                    let expected = AttributeRange(min: -180, max: 180, wrap: true).fit(x.number("yaw")! + 108)
+                    XCTAssertEqual(y.number("yaw")!, expected, accuracy: 1e-3)
+                } else {
+                    XCTAssertEqual(x, y)
+                }
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ final class SceneEncoderTests: XCTestCase {
         classes: ["Image", "digit"],
         attributes: [
             EncodedAttribute(name: "x", range: AttributeRange(min: 0, max: 32), ruleRanges: ["Big": AttributeRange(min: 0, max: 64)]),
-            EncodedAttribute(name: "yaw", range: AttributeRange(min: 0, max: 360, wrap: true)),
+            EncodedAttribute(name: "yaw", range: AttributeRange(min: 0, max: 360, wrap: true), unencodedRules: ["Plain"]),
         ])
 
     private func graphs() -> [SceneGraph] {
@@ -18,6 +18,17 @@ final class SceneEncoderTests: XCTestCase {
         var b = SceneGraph()
         b.add(SceneNode(rule: "Digit", className: "digit", attributes: ["yaw": .number(10)], mutable: ["yaw"]), parent: nil)
         return [a, b]
+    }
+
+    func testRulesThatDoNotEncodeAnAttributeGetZeroAndMaskZero() {
+        var g = SceneGraph()
+        g.add(SceneNode(rule: "Plain", className: "digit", attributes: ["yaw": .number(90)], mutable: ["yaw"]), parent: nil)
+        let batch = SceneEncoder(schema).encode([g])
+        XCTAssertEqual(batch.features, [0, 1, 0, 0])
+        XCTAssertEqual(batch.mutableMask, [0, 0, 0, 0])
+        var gs = [g]
+        SceneEncoder(schema).decode([0, 0, 0.5, 0.5], into: &gs)
+        XCTAssertEqual(gs[0].nodes[0].number("yaw"), 90)
     }
 
     func testEncodingLayoutMasksAndPadding() {
@@ -52,7 +63,7 @@ final class SceneEncoderTests: XCTestCase {
                 XCTAssertEqual(x.mutable, y.mutable)
                 for (name, value) in x.attributes {
                     if case .number(let v) = value, x.mutable.contains(name) {
-                        let range = name == "yaw" ? AttributeRange(min: 0, max: 360, wrap: true) : schema.attributes[0].range(forRule: x.rule)
+                        let range = name == "yaw" ? AttributeRange(min: 0, max: 360, wrap: true) : schema.attributes[0].range(forRule: x.rule)!
                         XCTAssertEqual(y.number(name)!, range.fit(v), accuracy: 1e-4, "\(x.rule).\(name)")
                     } else {
                         XCTAssertEqual(y.attributes[name], value, "\(x.rule).\(name) must be untouched")
