@@ -36,7 +36,9 @@ extension GrammarDiagnostics {
             if let (lo, hi) = interval(kind.value, kindPath) { distribution = .uniform(min: lo, max: hi) }
         case "int_uniform":
             if let (lo, hi) = interval(kind.value, kindPath) {
-                if lo != lo.rounded() || hi != hi.rounded() { fail(kindPath, kind.value, "int_uniform bounds must be whole numbers") }
+                if lo != lo.rounded() || hi != hi.rounded() || abs(lo) > 1e15 || abs(hi) > 1e15 {
+                    fail(kindPath, kind.value, "int_uniform bounds must be whole numbers within ±1e15")
+                }
                 else { distribution = .integerUniform(min: Int(lo), max: Int(hi)) }
             }
         case "gaussian":
@@ -166,7 +168,7 @@ extension GrammarDiagnostics {
         switch kind.key {
         case "uniform_int":
             guard let (lo, hi) = interval(kind.value, kindPath) else { return nil }
-            guard lo >= 0, lo == lo.rounded(), hi == hi.rounded() else { fail(kindPath, kind.value, "counts must be whole numbers ≥ 0"); return nil }
+            guard lo >= 0, lo == lo.rounded(), hi == hi.rounded(), hi <= 1e15 else { fail(kindPath, kind.value, "counts must be whole numbers ≥ 0"); return nil }
             return .integerUniform(min: Int(lo), max: Int(hi))
         case "poisson":
             guard let lambda = number(kind.value, kindPath) else { return nil }

@@ -44,6 +44,12 @@ extension Grammar {
         return try results.map { try $0!.get() }
     }
 
+    /// Convenience: `sample(seed:index:assets:)` with this grammar's own asset registry
+    /// (stores are cached process-wide, so this reloads nothing).
+    public func sample(seed: UInt64, index: Int) throws -> SceneGraph {
+        try sample(seed: seed, index: index, assets: assetRegistry())
+    }
+
     /// Convenience: `sample(seed:range:assets:)` with this grammar's own asset registry.
     public func sample(seed: UInt64, range: Range<Int>) throws -> [SceneGraph] {
         try sample(seed: seed, range: range, assets: assetRegistry())
@@ -53,7 +59,7 @@ extension Grammar {
                         _ graph: inout SceneGraph, _ assets: AssetRegistry) throws {
         guard let rule = rules[ruleName] else { return }
         guard graph.nodes.count < Grammar.maxNodes else {
-            throw InputError(file: file, path: ruleName, message: "a sampled scene has more than \(Grammar.maxNodes) nodes; lower the child counts or max_depth")
+            throw InputError(file: file, path: fieldPath(ruleName), message: "a sampled scene has more than \(Grammar.maxNodes) nodes; lower the child counts or max_depth")
         }
         let className: String
         switch rule.className {
@@ -61,6 +67,7 @@ extension Grammar {
         case .categorical(let values, let cumulative): className = values[rng.categoricalIndex(cumulative: cumulative)]
         }
         var node = SceneNode(rule: ruleName, className: className)
+        node.attributes.reserveCapacity(rule.attributes.count)
         for attribute in rule.attributes {
             var value = draw(attribute.distribution, &rng)
             if let range = attribute.range, case .number(let x) = value { value = .number(range.fit(x)) }
@@ -72,7 +79,7 @@ extension Grammar {
             let assetClass = assetRule.className ?? className
             let available = store.count(ofClass: assetClass)
             guard available > 0 else {
-                throw InputError(file: file, path: ruleName + ".asset", message: "store '\(assetRule.store)' has no asset of class '\(assetClass)'")
+                throw InputError(file: file, path: fieldPath(ruleName, ".asset"), message: "store '\(assetRule.store)' has no asset of class '\(assetClass)'")
             }
             node.asset = AssetRef(store: assetRule.store, index: store.index(ofClass: assetClass, rng.below(available)))
         }
@@ -82,6 +89,12 @@ extension Grammar {
             let n = count(child.count, &rng)
             for _ in 0..<n { try expand(child.rule, parent: index, depth: depth + 1, &rng, &graph, assets) }
         }
+    }
+
+    /// Where rule `name` sits in the file, for error messages (`rules.NAME` in MetaSim's
+    /// format; the original format's rules have no names of their own, so none).
+    private func fieldPath(_ name: String, _ suffix: String = "") -> String {
+        format == .metasim ? "rules.\(name)\(suffix)" : ""
     }
 
     private func draw(_ distribution: AttributeDistribution, _ rng: inout RandomSource) -> AttributeValue {

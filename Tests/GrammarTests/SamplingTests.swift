@@ -3,6 +3,7 @@ import Scene
 import XCTest
 @testable import Grammar
 import Assets
+import Diagnostics
 
 final class SamplingTests: XCTestCase {
     private func jsonLines(_ graphs: [SceneGraph]) throws -> Data {
@@ -85,6 +86,24 @@ final class SamplingTests: XCTestCase {
         let std = (yaws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 300).squareRoot()
         XCTAssertEqual(mean, 0, accuracy: 2)
         XCTAssertEqual(std, 10, accuracy: 1.5)
+    }
+
+    func testExplodingGrammarThrowsInsteadOfEatingMemory() throws {
+        let text = """
+        canvas: {width: 8, height: 8}
+        root: A
+        rules:
+          A:
+            children:
+              - {rule: B, count: 1000000000}
+          B: {}
+        """
+        let g = try Grammar.parse(text: text, file: "big.yaml")
+        XCTAssertThrowsError(try g.sample(seed: 0, index: 0)) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.path, "rules.B")
+            XCTAssert(e?.message.contains("more than \(Grammar.maxNodes) nodes") == true)
+        }
     }
 
     func testRecursionStopsAtMaxDepth() throws {
