@@ -42,10 +42,16 @@ extension Grammar {
     /// A one-line description: rules, classes, encoded attributes, mutable ones.
     public var summary: String {
         let reachable = reachableRules
-        let mutable = Set(reachable.flatMap { rules[$0]!.attributes.filter(\.mutable).map(\.name) })
+        let mutable = mutableAttributeNames
         let classes = Set(reachable.flatMap { rules[$0]!.className.classes })
         return "\(file): \(format.rawValue) grammar, \(reachable.count) node rules, \(classes.count) classes, "
             + "\(schema.attributes.count) encoded attributes (\(schema.attributes.map(\.name).joined(separator: ", "))), "
-            + "\(mutable.count) mutable (\(mutable.sorted().joined(separator: ", "))), canvas \(canvas.width)x\(canvas.height)x\(canvas.channels)"
+            + "\(mutable.count) mutable (\(mutable.joined(separator: ", "))), canvas \(canvas.width)x\(canvas.height)x\(canvas.channels)"
+    }
+
+    /// Names of the attributes some reachable rule marks mutable, sorted (empty: nothing for
+    /// a learned model to change).
+    public var mutableAttributeNames: [String] {
+        Set(reachableRules.flatMap { rules[$0]!.attributes.filter(\.mutable).map(\.name) }).sorted()
     }
 }

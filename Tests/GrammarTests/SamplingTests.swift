@@ -37,9 +37,7 @@ final class SamplingTests: XCTestCase {
     func testCityValuesLieInTheirRangesAndCountsInTheirSupport() throws {
         let g = try Fixtures.example("city.yaml")
         let graphs = try g.sample(seed: 1, range: 0..<200)
-        var total = 0
         for graph in graphs {
-            total += graph.nodes.count
             let kinds = Dictionary(grouping: graph.nodes, by: \.rule).mapValues(\.count)
             XCTAssertEqual(kinds["Block"], 4)
             XCTAssert((6...10).contains(kinds["Car"] ?? 0))
@@ -59,8 +57,6 @@ final class SamplingTests: XCTestCase {
                 if node.rule == "Car" { XCTAssert([0, 180].contains(node.number("yaw")!)) }
             }
         }
-        let mean = Double(total) / 200
-        XCTAssert((40...65).contains(mean), "mean node count \(mean)")
     }
 
     func testMNISTDigitsGetAnAssetOfTheirOwnClass() throws {
