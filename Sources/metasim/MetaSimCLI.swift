@@ -11,6 +11,9 @@ struct MetaSimCLI: ParsableCommand {
         commandName: "metasim",
         abstract: "Learn to generate synthetic labelled image datasets matched to a target domain (Meta-Sim).",
         subcommands: [
+            ValidateCommand.self,
+            SampleCommand.self,
+            EncodeCommand.self,
             BenchCommand.self,
         ])
 

@@ -1,1 +1,0 @@
-// Grammar module: see README.md in this folder.

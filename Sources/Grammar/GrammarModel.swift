@@ -1,0 +1,169 @@
+import Assets
+import Scene
+
+/// Which file format a grammar was read from.
+public enum GrammarFormat: String, Codable, Sendable {
+    /// MetaSim's own YAML/JSON format (see README.md).
+    case metasim
+    /// The original Meta-Sim JSON tree (`class`, `attributes`, `num_child`, `child`).
+    case original
+}
+
+/// How a node's class is chosen.
+public enum ClassDistribution: Equatable, Sendable {
+    case fixed(String)
+    /// One of `values`, with probabilities proportional to the increments of `cumulative`.
+    case categorical(values: [String], cumulative: [Double])
+
+    /// Every class this distribution can produce, in declaration order.
+    public var classes: [String] {
+        switch self {
+        case .fixed(let c): return [c]
+        case .categorical(let values, _): return values
+        }
+    }
+}
+
+/// How an attribute value is drawn.
+public enum AttributeDistribution: Equatable, Sendable {
+    case constant(AttributeValue)
+    case uniform(min: Double, max: Double)
+    /// Normal; truncated to `lower...upper` when both are set.
+    case gaussian(mean: Double, std: Double, lower: Double?, upper: Double?)
+    case integerUniform(min: Int, max: Int)
+    case categorical(values: [AttributeValue], cumulative: [Double])
+}
+
+/// How many times a child rule is repeated.
+public enum CountDistribution: Equatable, Sendable {
+    case fixed(Int)
+    case integerUniform(min: Int, max: Int)
+    case poisson(lambda: Double, cap: Int)
+    case categorical(values: [Int], cumulative: [Double])
+
+    /// The smallest count this can produce.
+    public var minimum: Int {
+        switch self {
+        case .fixed(let n): return n
+        case .integerUniform(let lo, _): return lo
+        case .poisson: return 0
+        case .categorical(let values, let cumulative):
+            // values with zero weight are never drawn
+            var previous = 0.0, best = Int.max
+            for (v, c) in zip(values, cumulative) { if c > previous { best = min(best, v) }; previous = c }
+            return best == Int.max ? 0 : best
+        }
+    }
+}
+
+/// One attribute of a node rule.
+public struct AttributeRule: Equatable, Sendable {
+    public var name: String
+    public var distribution: AttributeDistribution
+    /// Declared range: encodes the attribute (normalised by it); sampled numbers are fitted
+    /// into it (wrapped or clamped, see `AttributeRange.fit`). Nil: not encoded, passed through.
+    public var range: AttributeRange?
+    /// Whether the learned model may change it (only for attributes with a range).
+    public var mutable: Bool
+
+    public init(name: String, distribution: AttributeDistribution, range: AttributeRange? = nil, mutable: Bool = false) {
+        self.name = name
+        self.distribution = distribution
+        self.range = range
+        self.mutable = mutable
+    }
+}
+
+/// Which asset a node draws: one chosen uniformly at random from `store` among the assets of
+/// the node's own class (`className == nil`) or of a fixed class.
+public struct AssetRule: Equatable, Sendable {
+    public var store: String
+    public var className: String?
+
+    public init(store: String, className: String? = nil) {
+        self.store = store
+        self.className = className
+    }
+}
+
+/// A child entry of a node rule: rule `rule`, repeated `count` times.
+public struct ChildRule: Equatable, Sendable {
+    public var rule: String
+    public var count: CountDistribution
+
+    public init(rule: String, count: CountDistribution = .fixed(1)) {
+        self.rule = rule
+        self.count = count
+    }
+}
+
+/// A node rule: what one kind of node looks like and which children it has.
+public struct NodeRule: Equatable, Sendable {
+    public var name: String
+    public var className: ClassDistribution
+    /// Sorted by name, so sampling order (and thus every draw) never depends on file order.
+    public var attributes: [AttributeRule]
+    public var asset: AssetRule?
+    public var children: [ChildRule]
+
+    public init(name: String, className: ClassDistribution, attributes: [AttributeRule] = [],
+                asset: AssetRule? = nil, children: [ChildRule] = []) {
+        self.name = name
+        self.className = className
+        self.attributes = attributes.sorted { $0.name < $1.name }
+        self.asset = asset
+        self.children = children
+    }
+}
+
+/// A probabilistic scene grammar: node rules from `root`, global canvas, asset stores, and the
+/// encoding schema of the scene graphs it samples. Build one with `Grammar.load(path:)` or
+/// `Grammar.parse(text:file:)`; sample with `sample(seed:index:assets:)`.
+public struct Grammar: Sendable {
+    /// The file it came from, as given (used in error messages).
+    public var file: String
+    public var format: GrammarFormat
+    public var canvas: Canvas
+    public var root: String
+    public var rules: [String: NodeRule]
+    /// Nodes deeper than this (root = depth 0) are not expanded. Required for recursive rules.
+    public var maxDepth: Int
+    /// Asset stores the grammar names, with their files.
+    public var assetSources: [String: MNISTSource]
+    /// What sampled graphs encode to.
+    public var schema: EncodingSchema
+    /// Extra top-level settings passed through (original format: `num_samples`, `output_dir`,
+    /// `dataset`).
+    public var settings: [String: AttributeValue]
+
+    public init(file: String, format: GrammarFormat, canvas: Canvas, root: String, rules: [String: NodeRule],
+                maxDepth: Int, assetSources: [String: MNISTSource], schema: EncodingSchema,
+                settings: [String: AttributeValue] = [:]) {
+        self.file = file
+        self.format = format
+        self.canvas = canvas
+        self.root = root
+        self.rules = rules
+        self.maxDepth = maxDepth
+        self.assetSources = assetSources
+        self.schema = schema
+        self.settings = settings
+    }
+
+    /// A registry that knows every store this grammar declares (share it with the renderer).
+    public func assetRegistry() -> AssetRegistry {
+        AssetRegistry(sources: assetSources)
+    }
+
+    /// Rules reachable from the root, in pre-order of first visit (children in order).
+    public var reachableRules: [String] {
+        var seen: Set<String> = [], order: [String] = []
+        func visit(_ name: String) {
+            guard !seen.contains(name), let rule = rules[name] else { return }
+            seen.insert(name); order.append(name)
+            for child in rule.children { visit(child.rule) }
+        }
+        visit(root)
+        return order
+    }
+}

@@ -1,0 +1,93 @@
+/// The range an encoded attribute is normalised by, and whether it wraps (angles).
+///
+/// Encoding maps `min...max` to `0...1`. A wrapping attribute is first reduced modulo
+/// `max - min` into `[min, max)`; any other value outside the range is clamped to it.
+public struct AttributeRange: Codable, Equatable, Hashable, Sendable {
+    public var min: Double
+    public var max: Double
+    public var wrap: Bool
+
+    /// Precondition: `min < max` (grammar validation guarantees it).
+    public init(min: Double, max: Double, wrap: Bool = false) {
+        precondition(min < max, "AttributeRange: min \(min) must be below max \(max)")
+        self.min = min
+        self.max = max
+        self.wrap = wrap
+    }
+
+    /// `value` brought into the range: wrapped into `[min, max)` when `wrap`, else clamped.
+    /// NaN stays NaN; infinities wrap to NaN and clamp to the nearest bound.
+    public func fit(_ value: Double) -> Double {
+        if wrap {
+            let span = max - min
+            var r = value - span * (((value - min) / span).rounded(.down))
+            if r >= max { r = min }  // rounding at the top edge
+            return r
+        }
+        return Swift.min(Swift.max(value, min), max)
+    }
+
+    /// `value` fitted into the range, then mapped to [0, 1]. NaN stays NaN.
+    public func normalise(_ value: Double) -> Double {
+        (fit(value) - min) / (max - min)
+    }
+
+    /// The inverse of `normalise`: `unit` mapped back to the range, then fitted (wrapped or
+    /// clamped), so outputs outside [0, 1] never leave the declared range. NaN stays NaN.
+    public func denormalise(_ unit: Double) -> Double {
+        fit(min + unit * (max - min))
+    }
+}
+
+/// One encoded attribute: its name, its default range, and per-rule ranges where a grammar
+/// rule declares a different one (the original Meta-Sim format gives each node its own `max`).
+public struct EncodedAttribute: Codable, Equatable, Sendable {
+    public var name: String
+    public var range: AttributeRange
+    /// Ranges that differ from `range`, by rule name (`SceneNode.rule`).
+    public var ruleRanges: [String: AttributeRange]
+    /// Rules whose nodes carry this attribute without a range (passed through, not encoded).
+    public var unencodedRules: Set<String>
+
+    public init(name: String, range: AttributeRange, ruleRanges: [String: AttributeRange] = [:],
+                unencodedRules: Set<String> = []) {
+        self.name = name
+        self.range = range
+        self.ruleRanges = ruleRanges
+        self.unencodedRules = unencodedRules
+    }
+
+    /// The range that applies to nodes made by `rule`, or nil when that rule's nodes do not
+    /// encode this attribute.
+    public func range(forRule rule: String) -> AttributeRange? {
+        unencodedRules.contains(rule) ? nil : (ruleRanges[rule] ?? range)
+    }
+}
+
+/// What a grammar's scene graphs encode to, per node: a one-hot over `classes`, then one column
+/// per entry of `attributes`. Grammars produce it (`Grammar.schema`); `SceneEncoder` uses it.
+///
+/// `classes` may be empty (the original format without `"class"` in `features`): then no
+/// one-hot columns. A node whose class is not listed gets an all-zero one-hot.
+public struct EncodingSchema: Codable, Equatable, Sendable {
+    public var classes: [String]
+    public var attributes: [EncodedAttribute]
+
+    public init(classes: [String], attributes: [EncodedAttribute]) {
+        self.classes = classes
+        self.attributes = attributes
+    }
+
+    /// Columns per node: `classes.count + attributes.count`.
+    public var width: Int { classes.count + attributes.count }
+
+    /// Column names: `class=NAME` for the one-hot part, then the attribute names.
+    public var featureNames: [String] {
+        classes.map { "class=\($0)" } + attributes.map(\.name)
+    }
+
+    /// The column of attribute `name`, or nil when it is not encoded.
+    public func column(ofAttribute name: String) -> Int? {
+        attributes.firstIndex { $0.name == name }.map { classes.count + $0 }
+    }
+}

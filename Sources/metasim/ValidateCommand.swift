@@ -1,0 +1,22 @@
+import ArgumentParser
+import Grammar
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a scene grammar and print a one-line summary.",
+        discussion: """
+        Reads GRAMMAR (MetaSim YAML/JSON or the original Meta-Sim JSON tree) and checks every \
+        field. On success prints one line (node rules, classes, encoded and mutable attributes) \
+        and exits 0. Otherwise prints every problem as `error: FILE[:LINE]: PATH: message` \
+        (PATH like root.child[1].attributes.yaw) and exits 2.
+        """)
+
+    @Argument(help: "The grammar file.")
+    var grammar: String
+
+    func run() throws {
+        let g = try Grammar.load(path: grammar)
+        print(g.summary)
+    }
+}

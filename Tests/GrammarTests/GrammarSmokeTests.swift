@@ -1,6 +1,0 @@
-import XCTest
-@testable import Grammar
-
-final class GrammarSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}

@@ -1,0 +1,56 @@
+import Assets
+import Foundation
+import Scene
+import XCTest
+@testable import Grammar
+
+final class OriginalFormatTests: XCTestCase {
+    func testBundledOriginalMNISTGrammar() throws {
+        let g = try Fixtures.example("mnist-original.json")
+        XCTAssertEqual(g.format, .original)
+        XCTAssertEqual(g.canvas, Canvas(width: 32, height: 32, channels: 1))
+        XCTAssertEqual(g.schema.attributes.map(\.name), ["size_x", "size_y", "loc_x", "loc_y", "yaw"])
+        XCTAssertEqual(g.schema.classes, ["Image", "Background", "Scene"] + (0...9).map(String.init))
+        XCTAssertEqual(g.settings["num_samples"], .number(1000))
+        let assets = g.assetRegistry()
+        let graphs = try g.sample(seed: 3, range: 0..<200, assets: assets)
+        for graph in graphs {
+            XCTAssertEqual(graph.nodes.map(\.className).prefix(3), ["Image", "Background", "Scene"])
+            XCTAssertEqual(graph.edges, [SceneEdge(parent: 0, child: 1), SceneEdge(parent: 0, child: 2), SceneEdge(parent: 2, child: 3)])
+            let digit = graph.nodes[3]
+            XCTAssertEqual(digit.mutable, ["loc_x", "loc_y", "yaw"])
+            XCTAssertEqual(digit.string("texture"), "Random")
+            XCTAssertEqual(digit.number("loc_x"), 16)
+            let yaw = try XCTUnwrap(digit.number("yaw"))
+            XCTAssert(yaw >= 0 && yaw < 360, "yaw \(yaw) not wrapped")
+            let store = try XCTUnwrap(try assets.store(named: digit.asset!.store) as? MNISTAssetStore)
+            XCTAssertEqual(String(store.label(digit.asset!.index)), digit.className)
+            for node in graph.nodes.prefix(3) { XCTAssert(node.mutable.isEmpty, "immutable node \(node.rule) has mutable attributes") }
+            let texture = try XCTUnwrap(graph.nodes[1].number("texture"))
+            XCTAssert(texture >= 0 && texture <= 255)
+        }
+    }
+
+    func testPerNodeMaximaAndNonListPassThrough() throws {
+        let g = try Fixtures.grammar("good/orig-boxes.json")
+        XCTAssertEqual(g.canvas, Canvas(width: 24, height: 16, channels: 1))
+        XCTAssertEqual(g.schema.classes, [], "class is not in features")
+        XCTAssertEqual(g.schema.attributes.map(\.name), ["size_x", "loc_x", "loc_y"])
+        XCTAssertEqual(Set(g.rules.keys), ["Image", "Box", "Box#2"])
+        XCTAssertEqual(g.schema.attributes[2].range, AttributeRange(min: 0, max: 16))
+        let graph = try g.sample(seed: 0, index: 0, assets: g.assetRegistry())
+        XCTAssertEqual(graph.nodes[1].string("shape"), "rectangle")
+        XCTAssertEqual(graph.nodes[1].mutable, ["loc_x"])
+        XCTAssertEqual(graph.nodes[2].mutable, [], "immutable: true")
+        XCTAssert((2...6).contains(graph.nodes[1].number("size_x")!))
+        XCTAssertEqual(g.settings["dataset"], .string("toy"))
+    }
+
+    func testOriginalMNISTFixtureMatchesTheBundledExampleStructure() throws {
+        let g = try Fixtures.grammar("good/orig-mnist.json")
+        XCTAssertEqual(g.schema.featureNames.suffix(2), ["loc_x", "yaw"])
+        let graph = try g.sample(seed: 1, index: 5, assets: g.assetRegistry())
+        XCTAssertEqual(graph.nodes.count, 2)
+        XCTAssertNotNil(graph.nodes[1].asset)
+    }
+}
