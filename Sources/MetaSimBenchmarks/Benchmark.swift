@@ -35,6 +35,7 @@ public struct Benchmark: Sendable {
 /// Each area adds its list in its own file.
 public let allBenchmarks: [Benchmark] =
     grammarBenchmarks
+    + tensorBenchmarks
 
 /// Times `body` and returns the median seconds per call over `repeats` rounds, after one
 /// warm-up call. Each round runs `body` as many times as needed to last `minSeconds`, so
