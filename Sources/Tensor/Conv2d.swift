@@ -25,21 +25,29 @@ extension Tensor {
         return Tensor.concat(parts, axis: 1)
     }
 
+    /// From this many output pixels per image on, convolutions run image by image (one GEMM
+    /// straight into the NCHW output, a column buffer that stays in cache, no permutes); below
+    /// it, one GEMM over the whole batch amortises the call overhead of tiny matrices.
+    static var perImageMinimumPixels: Int { 256 }
+
     func conv2dDense(weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: Padding) -> Tensor {
         let g = ConvGeometry(input: shape, kernel: (weight.shape[2], weight.shape[3]), stride: stride,
                              padding: padding, op: "conv2d")
         let o = weight.shape[0], rows = g.c * g.kh * g.kw, ohw = g.oh * g.ow, cols = g.n * ohw
         let isPointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1
             && g.padTop + g.padBottom + g.padLeft + g.padRight == 0
+        if ohw >= Tensor.perImageMinimumPixels {
+            return conv2dPerImage(weight: weight, bias: bias, geometry: g, isPointwise: isPointwise)
+        }
         let x = self
-        var col = [Float](repeating: 0, count: rows * cols)
+        var col = makeBuffer(rows * cols) { _ in }
         col.withUnsafeMutableBufferPointer { cp in
             x.data.withUnsafeBufferPointer { xp in
                 if isPointwise { channelMajor(xp.baseAddress!, n: g.n, c: g.c, hw: ohw, cp.baseAddress!) }
                 else { im2col(xp.baseAddress!, g, cp.baseAddress!) }
             }
         }
-        var product = [Float](repeating: 0, count: o * cols)
+        var product = makeBuffer(o * cols) { _ in }
         weight.data.withUnsafeBufferPointer { wp in col.withUnsafeBufferPointer { cp in
             product.withUnsafeMutableBufferPointer { pp in
                 sgemm(transA: false, transB: false, m: o, n: cols, k: rows, wp.baseAddress!, lda: rows,
@@ -73,7 +81,7 @@ extension Tensor {
             }
             var results: [Tensor?] = [nil, nil]
             if needs[0] {
-                var dcol = [Float](repeating: 0, count: rows * cols)
+                var dcol = makeBuffer(rows * cols) { _ in }
                 weightData.withUnsafeBufferPointer { wp in gp.withUnsafeBufferPointer { gq in
                     dcol.withUnsafeMutableBufferPointer { dp in
                         sgemm(transA: true, transB: false, m: rows, n: cols, k: o, wp.baseAddress!, lda: rows,

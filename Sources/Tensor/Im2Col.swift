@@ -3,9 +3,9 @@
 /// parallel, each by one thread, so the results do not depend on the thread count.
 
 /// Fills `col` ([c·kh·kw, n·oh·ow]) from `x` ([n, c, h, w]); padded taps are zero.
-func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>) {
+func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, parallel: Bool = true) {
     let ohw = g.oh * g.ow, cols = g.n * ohw, taps = g.kh * g.kw
-    parallelFor(g.c * taps, work: cols * g.c * taps) { r in
+    parallelFor(g.c * taps, work: parallel ? cols * g.c * taps : 0) { r in
         let ch = r / taps, i = (r % taps) / g.kw, j = r % g.kw
         let xr = g.columns(tap: j), yr = g.rows(tap: i)
         let row = col + r * cols
@@ -31,9 +31,9 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ col: UnsafeMutablePo
 
 /// Accumulates `col` ([c·kh·kw, n·oh·ow]) back into `dx` ([n, c, h, w], zeroed by the caller).
 /// Parallel over channels; within a channel the taps are added in a fixed order.
-func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>) {
+func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, _ dx: UnsafeMutablePointer<Float>, parallel: Bool = true) {
     let ohw = g.oh * g.ow, cols = g.n * ohw, taps = g.kh * g.kw
-    parallelFor(g.c, work: cols * g.c * taps) { ch in
+    parallelFor(g.c, work: parallel ? cols * g.c * taps : 0) { ch in
         for t in 0..<taps {
             let i = t / g.kw, j = t % g.kw
             let xr = g.columns(tap: j), yr = g.rows(tap: i)

@@ -93,7 +93,8 @@ public func rowMajorStrides(_ shape: [Int]) -> [Int] {
 /// Allocates `count` floats and lets `body` initialise every one of them.
 @inline(__always)
 func makeBuffer(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
-    [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
+    _ = MemoryTuning.applied
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
         body(buffer)
         initialised = count
     }

@@ -11,6 +11,18 @@ final class ConvGradientTests: XCTestCase {
         assertGradients([x, w1, random([5], seed: 35)]) { $0[0].conv2d(weight: $0[1], bias: $0[2]) }
     }
 
+    /// Images with ≥ 256 output pixels take the image-by-image path; check it the same way.
+    func testLargeImageConvMatchesDefinitionAndGradients() {
+        let x = random([2, 3, 17, 16], seed: 46), w = random([4, 3, 3, 3], seed: 47), b = random([4], seed: 48)
+        let expected = naiveConv(x, w, stride: 1, pad: (1, 1, 1, 1), groups: 1) + b.reshaped([1, 4, 1, 1])
+        assertClose(x.conv2d(weight: w, bias: b, padding: .same), expected, tol: 1e-5)
+        assertGradients([x, w, b]) { $0[0].conv2d(weight: $0[1], bias: $0[2], padding: .same) }
+        let w1 = random([5, 3, 1, 1], seed: 49)
+        assertClose(x.conv2d(weight: w1), naiveConv(x, w1, stride: 1, pad: (0, 0, 0, 0), groups: 1), tol: 1e-5)
+        assertGradients([x, w1]) { $0[0].conv2d(weight: $0[1]) }
+        assertGradients([x, w]) { $0[0].conv2d(weight: $0[1]).sum(axes: [1]) }
+    }
+
     func testGroupedAndDepthwiseGradients() {
         let x = random([2, 4, 7, 6], seed: 36)
         let wg = random([6, 2, 3, 3], seed: 37)
