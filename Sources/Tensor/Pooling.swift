@@ -1,0 +1,77 @@
+/// Pooling over [N, C, H, W]. Parallel over (image, channel) planes; each plane is written by
+/// one thread. Max pooling ignores padded taps (−inf) and sends the gradient to the first
+/// maximal tap; average pooling divides by the full window (padded taps count as zeros, as in
+/// PyTorch's count_include_pad). A window that sees only padding gives −inf (max) or 0 (avg).
+extension Tensor {
+    public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) -> Tensor {
+        pool2d(kernel: kernel, stride: stride ?? kernel, padding: padding, isMax: true)
+    }
+
+    public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) -> Tensor {
+        pool2d(kernel: kernel, stride: stride ?? kernel, padding: padding, isMax: false)
+    }
+
+    /// Mean over H and W: [N, C, H, W] → [N, C].
+    public func globalAvgPool2d() -> Tensor {
+        precondition(rank == 4, "globalAvgPool2d: input shape \(shape) is not [N, C, H, W]")
+        return mean(axes: [2, 3])
+    }
+
+    func pool2d(kernel: (Int, Int), stride: (Int, Int), padding: Padding, isMax: Bool) -> Tensor {
+        let op = isMax ? "maxPool2d" : "avgPool2d"
+        let g = ConvGeometry(input: shape, kernel: kernel, stride: stride, padding: padding, op: op)
+        let planes = g.n * g.c, ohw = g.oh * g.ow, hw = g.h * g.w
+        let scale = 1 / Float(g.kh * g.kw)
+        var argmax = isMax ? [Int32](repeating: -1, count: planes * ohw) : []
+        let out = makeBuffer(planes * ohw) { op in
+            data.withUnsafeBufferPointer { xp in argmax.withUnsafeMutableBufferPointer { ap in
+                parallelFor(planes, work: planes * ohw * g.kh * g.kw) { p in
+                    let src = xp.baseAddress! + p * hw
+                    for oy in 0..<g.oh { for ox in 0..<g.ow {
+                        var best = -Float.infinity, bestAt: Int32 = -1, acc: Float = 0
+                        for i in 0..<g.kh {
+                            let iy = oy * g.sh - g.padTop + i
+                            if iy < 0 || iy >= g.h { continue }
+                            for j in 0..<g.kw {
+                                let ix = ox * g.sw - g.padLeft + j
+                                if ix < 0 || ix >= g.w { continue }
+                                let v = src[iy * g.w + ix]
+                                if isMax { if v > best || bestAt < 0 { best = v; bestAt = Int32(iy * g.w + ix) } }
+                                else { acc += v }
+                            }
+                        }
+                        let k = p * ohw + oy * g.ow + ox
+                        if isMax { op[k] = best; ap[k] = bestAt } else { op[k] = acc * scale }
+                    } }
+                }
+            } }
+        }
+        let inShape = shape
+        return Tensor.record([g.n, g.c, g.oh, g.ow], out, inputs: [self]) { grad, _ in
+            let dx = makeZeroedBuffer(planes * hw) { dp in
+                grad.data.withUnsafeBufferPointer { gp in
+                    parallelFor(planes, work: planes * ohw * g.kh * g.kw) { p in
+                        let dst = dp.baseAddress! + p * hw
+                        for oy in 0..<g.oh { for ox in 0..<g.ow {
+                            let k = p * ohw + oy * g.ow + ox
+                            if isMax {
+                                if argmax[k] >= 0 { dst[Int(argmax[k])] += gp[k] }
+                                continue
+                            }
+                            let v = gp[k] * scale
+                            for i in 0..<g.kh {
+                                let iy = oy * g.sh - g.padTop + i
+                                if iy < 0 || iy >= g.h { continue }
+                                for j in 0..<g.kw {
+                                    let ix = ox * g.sw - g.padLeft + j
+                                    if ix >= 0 && ix < g.w { dst[iy * g.w + ix] += v }
+                                }
+                            }
+                        } }
+                    }
+                }
+            }
+            return [Tensor(uncheckedShape: inShape, data: dx)]
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// Bilinear resize of [N, C, H, W] to [N, C, outH, outW] with half-pixel centres
+/// (PyTorch `align_corners=False`, no antialiasing): source coordinate
+/// (dst + 0.5)·in/out − 0.5, clamped to the image. Parallel over planes.
+extension Tensor {
+    public func resizedBilinear(height outH: Int, width outW: Int) -> Tensor {
+        precondition(rank == 4 && outH > 0 && outW > 0 && shape[2] > 0 && shape[3] > 0,
+                     "resizedBilinear: cannot resize shape \(shape) to \([outH, outW])")
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        struct Tap { var i0: Int, i1: Int, f: Float }
+        func taps(_ outSize: Int, _ inSize: Int) -> [Tap] {
+            (0..<outSize).map { d in
+                let s = Swift.max((Float(d) + 0.5) * Float(inSize) / Float(outSize) - 0.5, 0)
+                let i0 = Swift.min(Int(s), inSize - 1)
+                return Tap(i0: i0, i1: Swift.min(i0 + 1, inSize - 1), f: s - Float(i0))
+            }
+        }
+        let ty = taps(outH, h), tx = taps(outW, w)
+        let planes = n * c, hw = h * w, ohw = outH * outW
+        let out = makeBuffer(planes * ohw) { op in
+            data.withUnsafeBufferPointer { xp in
+                parallelFor(planes, work: planes * ohw * 4) { p in
+                    let src = xp.baseAddress! + p * hw
+                    for oy in 0..<outH {
+                        let a = ty[oy]
+                        for ox in 0..<outW {
+                            let b = tx[ox]
+                            let top = src[a.i0 * w + b.i0] * (1 - b.f) + src[a.i0 * w + b.i1] * b.f
+                            let bottom = src[a.i1 * w + b.i0] * (1 - b.f) + src[a.i1 * w + b.i1] * b.f
+                            op[p * ohw + oy * outW + ox] = top * (1 - a.f) + bottom * a.f
+                        }
+                    }
+                }
+            }
+        }
+        let inShape = shape
+        return Tensor.record([n, c, outH, outW], out, inputs: [self]) { grad, _ in
+            let dx = makeZeroedBuffer(planes * hw) { dp in
+                grad.data.withUnsafeBufferPointer { gp in
+                    parallelFor(planes, work: planes * ohw * 4) { p in
+                        let dst = dp.baseAddress! + p * hw
+                        for oy in 0..<outH {
+                            let a = ty[oy]
+                            for ox in 0..<outW {
+                                let b = tx[ox], v = gp[p * ohw + oy * outW + ox]
+                                dst[a.i0 * w + b.i0] += v * (1 - a.f) * (1 - b.f)
+                                dst[a.i0 * w + b.i1] += v * (1 - a.f) * b.f
+                                dst[a.i1 * w + b.i0] += v * a.f * (1 - b.f)
+                                dst[a.i1 * w + b.i1] += v * a.f * b.f
+                            }
+                        }
+                    }
+                }
+            }
+            return [Tensor(uncheckedShape: inShape, data: dx)]
+        }
+    }
+}

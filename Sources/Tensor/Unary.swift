@@ -1,0 +1,50 @@
+import Foundation
+
+/// Elementwise functions, each with its derivative next to it.
+/// Domain edges follow IEEE: log(0) = -inf, log(<0) = NaN, sqrt(<0) = NaN; relu passes NaN.
+extension Tensor {
+    /// Elementwise op whose derivative is computed from input x and output y.
+    @inline(__always)
+    func unary(_ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Tensor {
+        let out = mapData(f)
+        let x = self
+        return Tensor.record(shape, out, inputs: [self]) { g, _ in
+            let d = makeBuffer(g.count) { o in
+                g.data.withUnsafeBufferPointer { gp in
+                    x.data.withUnsafeBufferPointer { xp in
+                        out.withUnsafeBufferPointer { yp in
+                            for i in 0..<o.count { o[i] = gp[i] * derivative(xp[i], yp[i]) }
+                        }
+                    }
+                }
+            }
+            return [Tensor(uncheckedShape: g.shape, data: d)]
+        }
+    }
+
+    public func exp() -> Tensor { unary({ Foundation.exp($0) }, derivative: { _, y in y }) }
+    public func log() -> Tensor { unary({ Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
+    public func sqrt() -> Tensor { unary({ $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
+    /// x^p elementwise for a constant exponent p.
+    public func pow(_ p: Float) -> Tensor {
+        if p == 2 { return unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
+        return unary({ Foundation.pow($0, p) }, derivative: { x, _ in p * Foundation.pow(x, p - 1) })
+    }
+    public func squared() -> Tensor { pow(2) }
+    public func abs() -> Tensor { unary({ Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
+    /// max(x, 0); derivative 0 at 0.
+    public func relu() -> Tensor { unary({ $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    /// min(max(x, 0), 6); derivative 0 at 0 and 6.
+    public func relu6() -> Tensor {
+        unary({ $0.isNaN ? $0 : Swift.min(Swift.max($0, 0), 6) }, derivative: { x, _ in x > 0 && x < 6 ? 1 : 0 })
+    }
+    public func sigmoid() -> Tensor {
+        unary({ $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) },
+              derivative: { _, y in y * (1 - y) })
+    }
+    public func tanh() -> Tensor { unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    /// Clamps to [lo, hi]; derivative 1 strictly inside, 0 outside.
+    public func clamped(_ lo: Float, _ hi: Float) -> Tensor {
+        unary({ Swift.min(Swift.max($0, lo), hi) }, derivative: { x, _ in x > lo && x < hi ? 1 : 0 })
+    }
+}
