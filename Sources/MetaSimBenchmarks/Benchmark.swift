@@ -34,7 +34,7 @@ public struct Benchmark: Sendable {
 /// Every benchmark the product has, in the order `metasim bench` runs them.
 /// Each area adds its list in its own file.
 public let allBenchmarks: [Benchmark] =
-    grammarBenchmarks
+    grammarBenchmarks + renderBenchmarks
 
 /// Times `body` and returns the median seconds per call over `repeats` rounds, after one
 /// warm-up call. Each round runs `body` as many times as needed to last `minSeconds`, so

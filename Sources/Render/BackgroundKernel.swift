@@ -1,66 +1,65 @@
 import Foundation
 
-/// Per-pixel values of background fills. Each fill is linear in its colour parameters, so the
-/// same `basis` serves the forward value and the gradient.
+/// Per-pixel values of background fills. Each fill is linear in its colour parameters:
+/// `value = tint · w_t(b) + end · w_e(b) + amplitude · w_a(b)` with a per-pixel factor `b`
+/// (`basis`), so the same numbers serve the forward value and the gradient.
 struct BackgroundKernel {
-    let fill: BackgroundFill
-    let width: Int
-    let height: Int
-    /// For gradients: unit direction and the span of the canvas along it.
-    private let direction: SIMD2<Float>
-    private let span: Float
+    enum Kind { case constant, gradient, noise, image }
+    let kind: Kind
+    /// `width × height × channels` factors: gradient → t in [0, 1]; noise → n − 0.5; image → the
+    /// image's value. Nil for constant fills (factor 1).
+    let basis: [Float]?
 
-    init(fill: BackgroundFill, width: Int, height: Int) {
-        self.fill = fill
-        self.width = width
-        self.height = height
-        if case .gradient(let angle) = fill {
-            // Counter-clockwise on screen (y down): direction (cos, −sin).
-            direction = SIMD2(cos(angle), -sin(angle))
-            span = max(abs(direction.x) * Float(width) + abs(direction.y) * Float(height), 1e-6)
-        } else {
-            direction = SIMD2(1, 0)
-            span = 1
-        }
-    }
-
-    /// The fill-dependent factor at pixel centre `(x + 0.5, y + 0.5)`, channel `c`:
-    /// gradient → t in [0, 1]; noise → n − 0.5; image → the image's value; constant → 1.
-    @inline(__always) func basis(x: Int, y: Int, channel c: Int, channels: Int) -> Float {
+    init(fill: BackgroundFill, width: Int, height: Int, channels: Int) {
         switch fill {
         case .constant:
-            return 1
-        case .gradient:
-            let px = Float(x) + 0.5 - Float(width) / 2, py = Float(y) + 0.5 - Float(height) / 2
-            return min(max((px * direction.x + py * direction.y) / span + 0.5, 0), 1)
+            kind = .constant
+            basis = nil
+        case .gradient(let angle):
+            kind = .gradient
+            // Counter-clockwise on screen (y down): direction (cos, −sin).
+            let d = SIMD2<Float>(cos(angle), -sin(angle))
+            let span = max(abs(d.x) * Float(width) + abs(d.y) * Float(height), 1e-6)
+            basis = Self.plane(width, height, channels) { x, y, _ in
+                let px = Float(x) + 0.5 - Float(width) / 2, py = Float(y) + 0.5 - Float(height) / 2
+                return min(max((px * d.x + py * d.y) / span + 0.5, 0), 1)
+            }
         case .noise(let cell, let seed):
-            return valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: seed) - 0.5
+            kind = .noise
+            basis = Self.plane(width, height, channels) { x, y, _ in
+                valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: seed) - 0.5
+            }
         case .image(let sprite):
-            // Stretch over the canvas; clamp to the edge texels (no fade at the border).
-            let tu = min(max((Float(x) + 0.5) * Float(sprite.width) / Float(width) - 0.5, 0), Float(sprite.width - 1))
-            let tv = min(max((Float(y) + 0.5) * Float(sprite.height) / Float(height) - 0.5, 0), Float(sprite.height - 1))
-            return sprite.alpha.withUnsafeBufferPointer { a in
-                if let colour = sprite.colour {
-                    return colour.withUnsafeBufferPointer { col in
-                        sampleBordered(col.baseAddress!, paddedWidth: sprite.width + 2, width: sprite.width, height: sprite.height,
-                                       stride: channels, offset: c, tu, tv)
+            kind = .image
+            // Stretched over the canvas; clamped to the edge texels (no fade at the border).
+            basis = withKernel(Layer(content: .sprite(sprite), node: 0, className: "", parameters: .zero, blend: .over, links: [])) { k in
+                Self.plane(width, height, channels) { x, y, c in
+                    let tu = min(max((Float(x) + 0.5) * Float(sprite.width) / Float(width) - 0.5, 0), Float(sprite.width - 1))
+                    let tv = min(max((Float(y) + 0.5) * Float(sprite.height) / Float(height) - 0.5, 0), Float(sprite.height - 1))
+                    if let colour = k.colour {
+                        return sampleBordered(colour, paddedWidth: sprite.width + 2, width: sprite.width, height: sprite.height,
+                                              stride: channels, offset: c, tu, tv)
                     }
+                    return sampleBordered(k.alpha!, paddedWidth: sprite.width + 2, width: sprite.width, height: sprite.height,
+                                          stride: 1, offset: 0, tu, tv)
                 }
-                return sampleBordered(a.baseAddress!, paddedWidth: sprite.width + 2, width: sprite.width, height: sprite.height,
-                                      stride: 1, offset: 0, tu, tv)
             }
         }
     }
 
-    /// The fill's colour at a pixel, channel `c`, given the layer's parameters.
-    @inline(__always) func value(x: Int, y: Int, channel c: Int, channels: Int, layer: Layer) -> Float {
-        let tint = layer.parameters[LayerParameter.tintR.rawValue + c]
-        let b = basis(x: x, y: y, channel: c, channels: channels)
-        switch fill {
-        case .constant: return tint
-        case .gradient: return tint * (1 - b) + layer.parameters[LayerParameter.endR.rawValue + c] * b
-        case .noise: return tint + layer[.noiseAmplitude] * b
-        case .image: return tint * b
+    private static func plane(_ width: Int, _ height: Int, _ channels: Int, _ f: (Int, Int, Int) -> Float) -> [Float] {
+        var out = [Float](repeating: 0, count: width * height * channels)
+        for y in 0..<height { for x in 0..<width { for c in 0..<channels { out[(y * width + x) * channels + c] = f(x, y, c) } } }
+        return out
+    }
+
+    /// `(w_t, w_e, w_a)` for factor `b`.
+    @inline(__always) func weights(_ b: Float) -> SIMD3<Float> {
+        switch kind {
+        case .constant: return SIMD3(1, 0, 0)
+        case .gradient: return SIMD3(1 - b, b, 0)
+        case .noise: return SIMD3(1, 0, b)
+        case .image: return SIMD3(b, 0, 0)
         }
     }
 }

@@ -3,8 +3,8 @@
 ///
 /// Per pixel centre `p` and channel `c`, a layer gives alpha `a = opacity · A(p)` and premultiplied
 /// source `s_c = opacity · tint_c · P_c(p)` (`P = A` except for colour sprites; backgrounds have
-/// `A = 1`, `P_c` = their fill). Blend over: `out = s + (1 − a) · under`; max: `out = max(under, s)`.
-/// The canvas starts black (0).
+/// `A = 1` and `s_c = opacity · fill_c(p)`). Blend over: `out = s + (1 − a) · under`; max:
+/// `out = max(under, s)`. Pixels where `A` is exactly 0 are left alone. The canvas starts black.
 struct Compositor {
     let width: Int
     let height: Int
@@ -20,19 +20,26 @@ struct Compositor {
         var touchedPixels = 0
     }
 
+    /// Where ground truth goes while drawing (`width × height` masks).
+    struct Masks {
+        var instance: UnsafeMutablePointer<UInt16>
+        var semantic: UnsafeMutablePointer<UInt16>
+    }
+
     /// Draws `layers` into `out` (`width × height × channels`, overwritten).
     /// - Parameters:
-    ///   - instance/semantic: when non-nil, `width × height` masks (overwritten): the 1-based object
-    ///     number among object layers and `classIds[k]` of the front-most visible object.
+    ///   - masks: when non-nil, filled (overwritten) with the 1-based object number among object
+    ///     layers and `classIds[k]` of the front-most visible object (0: none).
     ///   - tape: when non-nil, receives each layer's clipped support box contents before it is drawn.
-    /// - Returns: per layer statistics (empty when `instance` is nil).
-    func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>,
-              instance: UnsafeMutablePointer<UInt16>?, semantic: UnsafeMutablePointer<UInt16>?,
+    /// - Returns: per layer statistics (empty when `masks` is nil).
+    func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
               tape: UnsafeMutablePointer<[Float]>?) -> [LayerStats] {
         out.initialize(repeating: 0, count: width * height * channels)
-        if let instance { instance.initialize(repeating: 0, count: width * height) }
-        if let semantic { semantic.initialize(repeating: 0, count: width * height) }
-        var stats: [LayerStats] = instance == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
+        if let masks {
+            masks.instance.initialize(repeating: 0, count: width * height)
+            masks.semantic.initialize(repeating: 0, count: width * height)
+        }
+        var stats: [LayerStats] = masks == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
         var objectNumber: UInt16 = 0
         for (k, layer) in layers.enumerated() {
             let support = layer.supportBox(width: width, height: height)
@@ -41,8 +48,16 @@ struct Compositor {
             var id: UInt16 = 0, cls: UInt16 = 0
             if layer.isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
             var s = LayerStats()
-            drawLayer(layer, box: box, into: out, id: id, cls: cls, instance: instance, semantic: semantic, stats: &s)
-            if instance != nil {
+            if !box.isEmpty {
+                withKernel(layer) { kernel in
+                    if kernel.kind == .sprite && kernel.colour == nil {
+                        drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
+                    } else {
+                        drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
+                    }
+                }
+            }
+            if masks != nil {
                 if layer.isObject { s.coveredPixels += countCoveredOutside(layer, support: support, inside: box) }
                 stats[k] = s
             }
@@ -57,51 +72,98 @@ struct Compositor {
         }
     }
 
-    private func drawLayer(_ layer: Layer, box: PixelBox, into out: UnsafeMutablePointer<Float>, id: UInt16, cls: UInt16,
-                           instance: UnsafeMutablePointer<UInt16>?, semantic: UnsafeMutablePointer<UInt16>?,
-                           stats: inout LayerStats) {
-        if box.isEmpty { return }
+    /// Any layer: backgrounds, shapes, colour sprites.
+    private func drawGeneric(_ layer: Layer, _ kernel: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
+                             id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
+        let opacity = layer[.opacity]
+        let tint = layer.tint
+        let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
+        let amplitude = layer[.noiseAmplitude]
+        let threshold = visibilityThreshold
+        let over = layer.blend == .over
+        let g = layer.floatGeometry
+        let isBackground = kernel.kind == .background
+        let background: BackgroundKernel? = {
+            if case .background(let fill) = layer.content { return BackgroundKernel(fill: fill, width: width, height: height, channels: channels) }
+            return nil
+        }()
+        let basis = background?.basis
+        for y in box.y0..<box.y1 {
+            let Y = Float(y) + 0.5
+            for x in box.x0..<box.x1 {
+                let X = Float(x) + 0.5
+                let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
+                if A == 0 { continue }
+                let a = opacity * A
+                let p = y * width + x
+                for c in 0..<channels {
+                    let P: Float
+                    if isBackground {
+                        let w = background!.weights(basis?[p * channels + c] ?? 1)
+                        P = tint[c] * w.x + end[c] * w.y + amplitude * w.z
+                    } else if kernel.colour != nil {
+                        P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
+                    } else {
+                        P = tint[c] * A
+                    }
+                    let src = opacity * P
+                    let under = out[p * channels + c]
+                    out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                }
+                if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
+            }
+        }
+    }
+
+    /// Grey alpha-mask sprites (MNIST digits): the hot path, stepping texel coordinates along rows.
+    private func drawMaskSprite(_ layer: Layer, _ k: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
+                                id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let tint = layer.tint
         let threshold = visibilityThreshold
         let over = layer.blend == .over
         let g = layer.floatGeometry
-        let background: BackgroundKernel? = {
-            if case .background(let fill) = layer.content { return BackgroundKernel(fill: fill, width: width, height: height) }
-            return nil
-        }()
-        withLayerBuffers(layer) { alphaPlane, colourPlane, vertices in
-            for y in box.y0..<box.y1 {
-                let Y = Float(y) + 0.5
-                for x in box.x0..<box.x1 {
-                    let X = Float(x) + 0.5
-                    let A: Float = background != nil ? 1 : layerAlpha(layer, g, X: X, Y: Y, alphaPlane: alphaPlane, vertices: vertices)
-                    if A == 0 { continue }
-                    let a = opacity * A
-                    let p = y * width + x
-                    for c in 0..<channels {
-                        let P: Float
-                        if let background {
-                            P = background.value(x: x, y: y, channel: c, channels: channels, layer: layer)
-                        } else if let colourPlane, case .sprite(let s) = layer.content {
-                            P = tint[c] * spriteColour(s, g, X: X, Y: Y, colourPlane: colourPlane, channel: c)
-                        } else {
-                            P = tint[c] * A
-                        }
-                        let src = opacity * P
-                        let under = out[p * channels + c]
-                        out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
-                    }
-                    if instance != nil {
-                        stats.touchedPixels += 1
-                        if a >= threshold {
-                            stats.coveredPixels += 1
-                            instance![p] = id
-                            semantic![p] = cls
-                        }
-                    }
+        // tu = (c·dx − s·dy)/sx + ou, tv = (s·dx + c·dy)/sy + ov.
+        let dudx = g.cosine / g.sx, dvdx = g.sine / g.sy
+        let dudy = -g.sine / g.sx, dvdy = g.cosine / g.sy
+        let ou = Float(k.spriteWidth) / 2 - 0.5, ov = Float(k.spriteHeight) / 2 - 0.5
+        let w = k.spriteWidth, h = k.spriteHeight, pw = w + 2
+        let fw = Float(w), fh = Float(h)
+        let plane = k.alpha!
+        for y in box.y0..<box.y1 {
+            let dy = Float(y) + 0.5 - g.cy
+            let dx0 = Float(box.x0) + 0.5 - g.cx
+            var tu = dudx * dx0 + dudy * dy + ou
+            var tv = dvdx * dx0 + dvdy * dy + ov
+            for x in box.x0..<box.x1 {
+                defer { tu += dudx; tv += dvdx }
+                guard tu >= -1, tv >= -1, tu < fw, tv < fh else { continue }
+                let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
+                let fx = tu - Float(x0), fy = tv - Float(y0)
+                let base = (y0 + 1) * pw + x0 + 1
+                let top = plane[base] + (plane[base + 1] - plane[base]) * fx
+                let bottom = plane[base + pw] + (plane[base + pw + 1] - plane[base + pw]) * fx
+                let A = top + (bottom - top) * fy
+                if A == 0 { continue }
+                let a = opacity * A
+                let p = y * width + x
+                for c in 0..<channels {
+                    let src = opacity * tint[c] * A
+                    let under = out[p * channels + c]
+                    out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
                 }
+                if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
             }
+        }
+    }
+
+    @inline(__always) private func note(_ a: Float, at p: Int, id: UInt16, cls: UInt16, masks: Masks, threshold: Float,
+                                        stats: inout LayerStats) {
+        stats.touchedPixels += 1
+        if a >= threshold {
+            stats.coveredPixels += 1
+            masks.instance[p] = id
+            masks.semantic[p] = cls
         }
     }
 
@@ -111,35 +173,16 @@ struct Compositor {
         let g = layer.floatGeometry
         let opacity = layer[.opacity]
         var count = 0
-        withLayerBuffers(layer) { alphaPlane, _, vertices in
+        withKernel(layer) { kernel in
             for y in support.y0..<support.y1 {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
                 for x in support.x0..<support.x1 {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
-                    let A: Float = layerAlpha(layer, g, X: Float(x) + 0.5, Y: Float(y) + 0.5, alphaPlane: alphaPlane, vertices: vertices)
+                    let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
                     if opacity * A >= visibilityThreshold { count += 1 }
                 }
             }
         }
         return count
-    }
-}
-
-/// Calls `body` with the layer's sprite alpha plane, colour plane (colour sprites only) and
-/// vertices (polygons and polylines; else empty).
-@inline(__always) func withLayerBuffers<R>(_ layer: Layer, _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?,
-                                                                    UnsafeBufferPointer<SIMD2<Float>>) -> R) -> R {
-    switch layer.content {
-    case .sprite(let s):
-        return s.alpha.withUnsafeBufferPointer { a in
-            if let colour = s.colour {
-                return colour.withUnsafeBufferPointer { c in body(a.baseAddress, c.baseAddress, UnsafeBufferPointer(start: nil, count: 0)) }
-            }
-            return body(a.baseAddress, nil, UnsafeBufferPointer(start: nil, count: 0))
-        }
-    case .shape(.polygon(let v)), .shape(.polyline(let v)):
-        return v.withUnsafeBufferPointer { body(nil, nil, $0) }
-    default:
-        return body(nil, nil, UnsafeBufferPointer(start: nil, count: 0))
     }
 }

@@ -73,8 +73,8 @@ public struct CompositorRenderer: Renderer {
             let stats = pixels.withUnsafeMutableBufferPointer { px in
                 instance.withUnsafeMutableBufferPointer { ins in
                     semantic.withUnsafeMutableBufferPointer { sem in
-                        compositor.draw(layers, classIds: ids, into: px.baseAddress!, instance: ins.baseAddress,
-                                        semantic: sem.baseAddress, tape: nil)
+                        compositor.draw(layers, classIds: ids, into: px.baseAddress!,
+                                        masks: Compositor.Masks(instance: ins.baseAddress!, semantic: sem.baseAddress!), tape: nil)
                     }
                 }
             }
@@ -93,7 +93,7 @@ public struct CompositorRenderer: Renderer {
             let base = buffer.baseAddress
             _ = try parallelMap(graphs.count) { i -> Bool in
                 let (layers, ids) = try compile(graphs[i], index: i)
-                _ = compositor.draw(layers, classIds: ids, into: base! + i * size, instance: nil, semantic: nil, tape: nil)
+                _ = compositor.draw(layers, classIds: ids, into: base! + i * size, masks: nil, tape: nil)
                 return true
             }
         }

@@ -23,7 +23,7 @@ extension CompositorRenderer {
         var tape: [Float] = []
         var pixels = [Float](repeating: 0, count: imageGradient.count)
         pixels.withUnsafeMutableBufferPointer { px in
-            _ = withUnsafeMutablePointer(to: &tape) { comp.draw(layers, classIds: classIds, into: px.baseAddress!, instance: nil, semantic: nil, tape: $0) }
+            _ = withUnsafeMutablePointer(to: &tape) { comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0) }
         }
         var grad = imageGradient
         var offset = tape.count
@@ -48,22 +48,26 @@ extension CompositorRenderer {
         let channels = canvas.channels, width = canvas.width
         let opacity = layer[.opacity]
         let tint = layer.tint
+        let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
+        let amplitude = layer[.noiseAmplitude]
         let over = layer.blend == .over
         let g = layer.dualGeometry
         let background: BackgroundKernel? = {
-            if case .background(let fill) = layer.content { return BackgroundKernel(fill: fill, width: width, height: canvas.height) }
+            if case .background(let fill) = layer.content {
+                return BackgroundKernel(fill: fill, width: width, height: canvas.height, channels: channels)
+            }
             return nil
         }()
+        let basis = background?.basis
         let boxWidth = box.x1 - box.x0
-        withLayerBuffers(layer) { alphaPlane, colourPlane, vertices in
+        withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
                 var geometry = SIMD8<Float>.zero
                 var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
                 for x in box.x0..<box.x1 {
                     let X = Float(x) + 0.5
-                    let A: GeometryDual = background != nil ? GeometryDual(1)
-                        : layerAlpha(layer, g, X: X, Y: Y, alphaPlane: alphaPlane, vertices: vertices)
+                    let A: GeometryDual = layerAlpha(kernel, g, X: X, Y: Y)
                     if A.value == 0 { continue }
                     let a = opacity * A.value
                     var dA: Float = 0, da: Float = 0
@@ -72,13 +76,15 @@ extension CompositorRenderer {
                     for c in 0..<channels {
                         let gc = grad[p * channels + c]
                         let u = under[t + c]
-                        // Recompute this channel's source colour before opacity and tint.
+                        // src = opacity · tint · base (objects) or opacity · base (backgrounds).
                         var colourDual: GeometryDual? = nil
-                        let base: Float  // P' with src = opacity · tint · P' (backgrounds: src = opacity · fill)
+                        var weights = SIMD3<Float>.zero
+                        let base: Float
                         if let background {
-                            base = background.value(x: x, y: y, channel: c, channels: channels, layer: layer)
-                        } else if let colourPlane, case .sprite(let s) = layer.content {
-                            let d: GeometryDual = spriteColour(s, g, X: X, Y: Y, colourPlane: colourPlane, channel: c)
+                            weights = background.weights(basis?[p * channels + c] ?? 1)
+                            base = tint[c] * weights.x + end[c] * weights.y + amplitude * weights.z
+                        } else if kernel.colour != nil {
+                            let d: GeometryDual = spriteColour(kernel, g, X: X, Y: Y, channel: c)
                             colourDual = d
                             base = d.value
                         } else {
@@ -95,15 +101,11 @@ extension CompositorRenderer {
                             grad[p * channels + c] = 0
                         }
                         if dsrc == 0 { continue }
-                        if let background {
+                        if background != nil {
                             dOpacity += dsrc * base
-                            let b = background.basis(x: x, y: y, channel: c, channels: channels)
-                            switch background.fill {
-                            case .constant: dTint[c] += dsrc * opacity
-                            case .gradient: dTint[c] += dsrc * opacity * (1 - b); dEnd[c] += dsrc * opacity * b
-                            case .noise: dTint[c] += dsrc * opacity; dAmplitude += dsrc * opacity * b
-                            case .image: dTint[c] += dsrc * opacity * b
-                            }
+                            dTint[c] += dsrc * opacity * weights.x
+                            dEnd[c] += dsrc * opacity * weights.y
+                            dAmplitude += dsrc * opacity * weights.z
                         } else {
                             dOpacity += dsrc * tint[c] * base
                             dTint[c] += dsrc * opacity * base

@@ -11,8 +11,8 @@ struct Layer: Sendable {
     /// Index of the scene-graph node it came from.
     var node: Int
     var className: String
-    /// Continuous parameters, indexed by `LayerParameter`.
-    var parameters: [Float]
+    /// Continuous parameters, indexed by `LayerParameter` (a fixed-size vector: no allocation).
+    var parameters: SIMD16<Float>
     var blend: BlendMode
     /// How attributes drive parameters: parameter = Σ weight × attribute (plus constants).
     var links: [ParameterLink]

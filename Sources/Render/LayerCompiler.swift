@@ -62,7 +62,7 @@ struct LayerCompiler {
             return nil
         }
         var layer = Layer(content: content, node: k, className: node.className,
-                          parameters: [Float](repeating: 0, count: LayerParameter.count), blend: .over, links: [])
+                          parameters: .zero, blend: .over, links: [])
         try readPlacement(into: &layer, &reader, natural: natural, allowsSize: allowsSize, isBackground: isBackground)
         try readColour(into: &layer, &reader, isBackground: isBackground)
         if let blend = try reader.string("blend") {

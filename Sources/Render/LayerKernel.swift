@@ -83,33 +83,63 @@ extension Layer {
     }
 }
 
-/// Coverage-style sample of a non-background layer at pixel centre `(X, Y)`: alpha `A` (before
-/// opacity) and, for colour sprites, the premultiplied colour of channel `c` (else colour = A).
-/// `alphaPlane`, `colourPlane` and `vertices` are the layer's buffers (unused ones may be empty).
-@inline(__always) func layerAlpha<T: RenderScalar>(_ layer: Layer, _ g: LayerGeometry<T>, X: Float, Y: Float,
-                                                  alphaPlane: UnsafePointer<Float>?, vertices: UnsafeBufferPointer<SIMD2<Float>>) -> T {
-    let dx = T(X) - g.cx, dy = T(Y) - g.cy
-    let lx = g.cosine * dx - g.sine * dy
-    let ly = g.sine * dx + g.cosine * dy
+/// What a layer draws, reduced to plain values and pointers for the pixel loops (valid only
+/// inside `withKernel`).
+struct LayerKernel {
+    enum Kind { case background, sprite, rectangle, ellipse, polygon, polyline }
+    var kind: Kind
+    var spriteWidth = 0, spriteHeight = 0, spriteChannels = 1
+    var alpha: UnsafePointer<Float>? = nil
+    /// Colour sprites only: premultiplied colour planes.
+    var colour: UnsafePointer<Float>? = nil
+    var vertices = UnsafeBufferPointer<SIMD2<Float>>(start: nil, count: 0)
+}
+
+/// Calls `body` with the layer's kernel (its buffers pinned for the call).
+@inline(__always) func withKernel<R>(_ layer: Layer, _ body: (LayerKernel) -> R) -> R {
     switch layer.content {
-    case .background: return T(1)
+    case .background: return body(LayerKernel(kind: .background))
     case .sprite(let s):
-        let tu = lx / g.sx + T(Float(s.width) / 2 - 0.5), tv = ly / g.sy + T(Float(s.height) / 2 - 0.5)
-        return sampleBordered(alphaPlane!, paddedWidth: s.width + 2, width: s.width, height: s.height, stride: 1, offset: 0, tu, tv)
-    case .shape(.rectangle): return edgeCoverage(rectangleDistance(lx, ly, g.sx, g.sy))
-    case .shape(.ellipse): return edgeCoverage(ellipseDistance(lx, ly, g.sx, g.sy))
-    case .shape(.polygon): return edgeCoverage(polygonDistance(lx, ly, g.sx, g.sy, vertices))
-    case .shape(.polyline): return edgeCoverage(polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, vertices))
+        return s.alpha.withUnsafeBufferPointer { a in
+            var k = LayerKernel(kind: .sprite, spriteWidth: s.width, spriteHeight: s.height, spriteChannels: s.channels, alpha: a.baseAddress)
+            guard let colour = s.colour else { return body(k) }
+            return colour.withUnsafeBufferPointer { c in
+                k.colour = c.baseAddress
+                return body(k)
+            }
+        }
+    case .shape(.rectangle): return body(LayerKernel(kind: .rectangle))
+    case .shape(.ellipse): return body(LayerKernel(kind: .ellipse))
+    case .shape(.polygon(let v)): return v.withUnsafeBufferPointer { body(LayerKernel(kind: .polygon, vertices: $0)) }
+    case .shape(.polyline(let v)): return v.withUnsafeBufferPointer { body(LayerKernel(kind: .polyline, vertices: $0)) }
     }
 }
 
-/// The premultiplied colour of a colour sprite at `(X, Y)`, channel `c` of `channels`.
-@inline(__always) func spriteColour<T: RenderScalar>(_ s: Sprite, _ g: LayerGeometry<T>, X: Float, Y: Float,
-                                                    colourPlane: UnsafePointer<Float>, channel c: Int) -> T {
+/// Alpha `A` (before opacity) of a layer at pixel centre `(X, Y)`: sprite alpha, or shape
+/// coverage; 1 for backgrounds.
+@inline(__always) func layerAlpha<T: RenderScalar>(_ k: LayerKernel, _ g: LayerGeometry<T>, X: Float, Y: Float) -> T {
+    if k.kind == .background { return T(1) }
     let dx = T(X) - g.cx, dy = T(Y) - g.cy
     let lx = g.cosine * dx - g.sine * dy
     let ly = g.sine * dx + g.cosine * dy
-    let tu = lx / g.sx + T(Float(s.width) / 2 - 0.5), tv = ly / g.sy + T(Float(s.height) / 2 - 0.5)
-    return sampleBordered(colourPlane, paddedWidth: s.width + 2, width: s.width, height: s.height,
-                          stride: s.channels, offset: c, tu, tv)
+    switch k.kind {
+    case .background: return T(1)
+    case .sprite:
+        let tu = lx / g.sx + T(Float(k.spriteWidth) / 2 - 0.5), tv = ly / g.sy + T(Float(k.spriteHeight) / 2 - 0.5)
+        return sampleBordered(k.alpha!, paddedWidth: k.spriteWidth + 2, width: k.spriteWidth, height: k.spriteHeight, stride: 1, offset: 0, tu, tv)
+    case .rectangle: return edgeCoverage(rectangleDistance(lx, ly, g.sx, g.sy))
+    case .ellipse: return edgeCoverage(ellipseDistance(lx, ly, g.sx, g.sy))
+    case .polygon: return edgeCoverage(polygonDistance(lx, ly, g.sx, g.sy, k.vertices))
+    case .polyline: return edgeCoverage(polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices))
+    }
+}
+
+/// The premultiplied colour of a colour sprite at `(X, Y)`, channel `c`.
+@inline(__always) func spriteColour<T: RenderScalar>(_ k: LayerKernel, _ g: LayerGeometry<T>, X: Float, Y: Float, channel c: Int) -> T {
+    let dx = T(X) - g.cx, dy = T(Y) - g.cy
+    let lx = g.cosine * dx - g.sine * dy
+    let ly = g.sine * dx + g.cosine * dy
+    let tu = lx / g.sx + T(Float(k.spriteWidth) / 2 - 0.5), tv = ly / g.sy + T(Float(k.spriteHeight) / 2 - 0.5)
+    return sampleBordered(k.colour!, paddedWidth: k.spriteWidth + 2, width: k.spriteWidth, height: k.spriteHeight,
+                          stride: k.spriteChannels, offset: c, tu, tv)
 }

@@ -5,22 +5,7 @@ import Diagnostics
 import Scene
 @testable import Render
 
-/// An in-memory asset store of synthetic sprites for tests.
-struct MemoryAssetStore: AssetStore {
-    let name: String
-    let images: [Image]
-    let labels: [String]
-
-    var classes: [String] { Array(Set(labels)).sorted() }
-    func count(ofClass className: String) -> Int { labels.filter { $0 == className }.count }
-    func index(ofClass className: String, _ k: Int) -> Int { labels.indices.filter { labels[$0] == className }[k] }
-    func image(_ ref: AssetRef) throws -> Image {
-        guard images.indices.contains(ref.index) else {
-            throw InputError(file: name, message: "index \(ref.index) out of range 0..<\(images.count)")
-        }
-        return images[ref.index]
-    }
-}
+typealias MemoryAssetStore = InMemoryAssetStore
 
 /// A deterministic generator for test data (SplitMix64).
 struct TestRandom {
