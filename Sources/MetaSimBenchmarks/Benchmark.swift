@@ -36,6 +36,7 @@ public struct Benchmark: Sendable {
 public let allBenchmarks: [Benchmark] =
     grammarBenchmarks
     + tensorBenchmarks
+    + renderBenchmarks
     + codecsBenchmarks
 
 /// Times `body` and returns the median seconds per call over `repeats` rounds, after one

@@ -1,0 +1,54 @@
+import Diagnostics
+import Scene
+
+/// Typed, validated access to one node's attributes, with errors that say where.
+struct AttributeReader {
+    let node: SceneNode
+    let file: String
+    let nodePath: String
+
+    func error(_ attribute: String, _ message: String) -> InputError {
+        InputError(file: file, path: "\(nodePath).attributes.\(attribute)", message: message)
+    }
+
+    /// The attribute as a finite number, nil when absent; throws when it is not a number or is
+    /// NaN / infinite.
+    func number(_ name: String) throws -> Double? {
+        guard let v = node.attributes[name] else { return nil }
+        guard case .number(let d) = v else { throw error(name, "must be a number") }
+        guard d.isFinite else { throw error(name, "must be finite, got \(d)") }
+        return d
+    }
+
+    /// The attribute as a string, nil when absent; throws when it is not a string.
+    func string(_ name: String) throws -> String? {
+        guard let v = node.attributes[name] else { return nil }
+        guard case .string(let s) = v else { throw error(name, "must be a string") }
+        return s
+    }
+
+    /// `weight × attribute` when the attribute is present (and records the link so gradients
+    /// reach it), else `defaultValue` (already in the parameter's units).
+    func linked(_ name: String, _ parameter: LayerParameter, _ weight: Float, default defaultValue: Float,
+                into links: inout [ParameterLink]) throws -> Float {
+        guard let v = try number(name) else { return defaultValue }
+        links.append(ParameterLink(parameter: parameter, attribute: name, weight: weight))
+        return Float(v) * weight
+    }
+
+    /// Vertices written `"x,y x,y ..."` (separators: whitespace or `;`), at least `minimum`.
+    func points(_ name: String, minimum: Int) throws -> [SIMD2<Float>] {
+        guard let text = try string(name) else { throw error(name, "missing: expected \"x,y x,y ...\"") }
+        let pairs = text.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" || $0 == "\t" })
+        var out: [SIMD2<Float>] = []
+        for (i, pair) in pairs.enumerated() {
+            let xy = pair.split(separator: ",")
+            guard xy.count == 2, let x = Float(xy[0]), let y = Float(xy[1]), x.isFinite, y.isFinite else {
+                throw error(name, "point \(i) '\(pair)' is not 'x,y' with finite numbers")
+            }
+            out.append(SIMD2(x, y))
+        }
+        guard out.count >= minimum else { throw error(name, "needs at least \(minimum) points, got \(out.count)") }
+        return out
+    }
+}

@@ -1,0 +1,188 @@
+/// Draws compiled layers, in order, into one image buffer; optionally records ground-truth masks
+/// and a tape of what each layer covered (for the exact VJP).
+///
+/// Per pixel centre `p` and channel `c`, a layer gives alpha `a = opacity · A(p)` and premultiplied
+/// source `s_c = opacity · tint_c · P_c(p)` (`P = A` except for colour sprites; backgrounds have
+/// `A = 1` and `s_c = opacity · fill_c(p)`). Blend over: `out = s + (1 − a) · under`; max:
+/// `out = max(under, s)`. Pixels where `A` is exactly 0 are left alone. The canvas starts black.
+struct Compositor {
+    let width: Int
+    let height: Int
+    let channels: Int
+    /// A layer is visible at a pixel (masks, boxes, counts) when `a ≥ visibilityThreshold`.
+    let visibilityThreshold: Float
+
+    /// Per-layer facts gathered while drawing, for ground truth.
+    struct LayerStats {
+        /// Pixels with `a ≥ threshold` on an unbounded canvas.
+        var coveredPixels = 0
+        /// Canvas pixels with `A > 0`.
+        var touchedPixels = 0
+    }
+
+    /// Where ground truth goes while drawing (`width × height` masks).
+    struct Masks {
+        var instance: UnsafeMutablePointer<UInt16>
+        var semantic: UnsafeMutablePointer<UInt16>
+    }
+
+    /// Draws `layers` into `out` (`width × height × channels`, overwritten).
+    /// - Parameters:
+    ///   - masks: when non-nil, filled (overwritten) with the 1-based object number among object
+    ///     layers and `classIds[k]` of the front-most visible object (0: none).
+    ///   - tape: when non-nil, receives each layer's clipped support box contents before it is drawn.
+    /// - Returns: per layer statistics (empty when `masks` is nil).
+    func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
+              tape: UnsafeMutablePointer<[Float]>?) -> [LayerStats] {
+        out.initialize(repeating: 0, count: width * height * channels)
+        if let masks {
+            masks.instance.initialize(repeating: 0, count: width * height)
+            masks.semantic.initialize(repeating: 0, count: width * height)
+        }
+        var stats: [LayerStats] = masks == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
+        var objectNumber: UInt16 = 0
+        for (k, layer) in layers.enumerated() {
+            let support = layer.supportBox(width: width, height: height)
+            let box = support.clipped(width: width, height: height)
+            if let tape, !box.isEmpty { record(box, from: out, into: tape) }
+            var id: UInt16 = 0, cls: UInt16 = 0
+            if layer.isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
+            var s = LayerStats()
+            if !box.isEmpty {
+                withKernel(layer) { kernel in
+                    if kernel.kind == .sprite && kernel.colour == nil {
+                        drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
+                    } else {
+                        drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
+                    }
+                }
+            }
+            if masks != nil {
+                if layer.isObject { s.coveredPixels += countCoveredOutside(layer, support: support, inside: box) }
+                stats[k] = s
+            }
+        }
+        return stats
+    }
+
+    private func record(_ box: PixelBox, from out: UnsafeMutablePointer<Float>, into tape: UnsafeMutablePointer<[Float]>) {
+        for y in box.y0..<box.y1 {
+            let start = (y * width + box.x0) * channels
+            tape.pointee.append(contentsOf: UnsafeBufferPointer(start: out + start, count: (box.x1 - box.x0) * channels))
+        }
+    }
+
+    /// Any layer: backgrounds, shapes, colour sprites.
+    private func drawGeneric(_ layer: Layer, _ kernel: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
+                             id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
+        let opacity = layer[.opacity]
+        let tint = layer.tint
+        let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
+        let amplitude = layer[.noiseAmplitude]
+        let threshold = visibilityThreshold
+        let over = layer.blend == .over
+        let g = layer.floatGeometry
+        let isBackground = kernel.kind == .background
+        let background: BackgroundKernel? = {
+            if case .background(let fill) = layer.content { return BackgroundKernel(fill: fill, width: width, height: height, channels: channels) }
+            return nil
+        }()
+        let basis = background?.basis
+        for y in box.y0..<box.y1 {
+            let Y = Float(y) + 0.5
+            for x in box.x0..<box.x1 {
+                let X = Float(x) + 0.5
+                let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
+                if A == 0 { continue }
+                let a = opacity * A
+                let p = y * width + x
+                for c in 0..<channels {
+                    let P: Float
+                    if isBackground {
+                        let w = background!.weights(basis?[p * channels + c] ?? 1)
+                        P = tint[c] * w.x + end[c] * w.y + amplitude * w.z
+                    } else if kernel.colour != nil {
+                        P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
+                    } else {
+                        P = tint[c] * A
+                    }
+                    let src = opacity * P
+                    let under = out[p * channels + c]
+                    out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                }
+                if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
+            }
+        }
+    }
+
+    /// Grey alpha-mask sprites (MNIST digits): the hot path, stepping texel coordinates along rows.
+    private func drawMaskSprite(_ layer: Layer, _ k: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
+                                id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
+        let opacity = layer[.opacity]
+        let tint = layer.tint
+        let threshold = visibilityThreshold
+        let over = layer.blend == .over
+        let g = layer.floatGeometry
+        // tu = (c·dx − s·dy)/sx + ou, tv = (s·dx + c·dy)/sy + ov.
+        let dudx = g.cosine / g.sx, dvdx = g.sine / g.sy
+        let dudy = -g.sine / g.sx, dvdy = g.cosine / g.sy
+        let ou = Float(k.spriteWidth) / 2 - 0.5, ov = Float(k.spriteHeight) / 2 - 0.5
+        let w = k.spriteWidth, h = k.spriteHeight, pw = w + 2
+        let fw = Float(w), fh = Float(h)
+        let plane = k.alpha!
+        for y in box.y0..<box.y1 {
+            let dy = Float(y) + 0.5 - g.cy
+            let dx0 = Float(box.x0) + 0.5 - g.cx
+            var tu = dudx * dx0 + dudy * dy + ou
+            var tv = dvdx * dx0 + dvdy * dy + ov
+            for x in box.x0..<box.x1 {
+                defer { tu += dudx; tv += dvdx }
+                guard tu >= -1, tv >= -1, tu < fw, tv < fh else { continue }
+                let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
+                let fx = tu - Float(x0), fy = tv - Float(y0)
+                let base = (y0 + 1) * pw + x0 + 1
+                let top = plane[base] + (plane[base + 1] - plane[base]) * fx
+                let bottom = plane[base + pw] + (plane[base + pw + 1] - plane[base + pw]) * fx
+                let A = top + (bottom - top) * fy
+                if A == 0 { continue }
+                let a = opacity * A
+                let p = y * width + x
+                for c in 0..<channels {
+                    let src = opacity * tint[c] * A
+                    let under = out[p * channels + c]
+                    out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                }
+                if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
+            }
+        }
+    }
+
+    @inline(__always) private func note(_ a: Float, at p: Int, id: UInt16, cls: UInt16, masks: Masks, threshold: Float,
+                                        stats: inout LayerStats) {
+        stats.touchedPixels += 1
+        if a >= threshold {
+            stats.coveredPixels += 1
+            masks.instance[p] = id
+            masks.semantic[p] = cls
+        }
+    }
+
+    /// Pixels of `support` outside `inside` (the part beyond the canvas) where `a ≥ threshold`.
+    private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox) -> Int {
+        if support.isEmpty || support == inside { return 0 }
+        let g = layer.floatGeometry
+        let opacity = layer[.opacity]
+        var count = 0
+        withKernel(layer) { kernel in
+            for y in support.y0..<support.y1 {
+                let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
+                for x in support.x0..<support.x1 {
+                    if rowInside && x >= inside.x0 && x < inside.x1 { continue }
+                    let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
+                    if opacity * A >= visibilityThreshold { count += 1 }
+                }
+            }
+        }
+        return count
+    }
+}

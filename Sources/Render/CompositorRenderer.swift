@@ -1,0 +1,152 @@
+import Assets
+import Codecs
+import Diagnostics
+import Foundation
+import Scene
+
+/// The built-in 2D renderer: composites backgrounds, sprites (asset images) and procedural shapes
+/// in graph order, with ground truth and exact gradients. Attribute names: README.md.
+///
+/// Thread-safe; batches render in parallel over images. Sprites are prepared once per asset and
+/// cached for the renderer's lifetime.
+public struct CompositorRenderer: Renderer {
+    public let canvas: Canvas
+    public let classes: [String]
+    /// An object is visible at a pixel when opacity × coverage (or sprite alpha) ≥ this value;
+    /// this decides masks, boxes and visible fractions. Default 0.5.
+    public let visibilityThreshold: Float
+    private let classIds: [String: UInt16]
+    private let cache: SpriteCache
+
+    /// - Parameters:
+    ///   - canvas: image size and channels (1 grey or 3 RGB).
+    ///   - classes: the class list of semantic masks; every drawn object's class must be in it.
+    ///   - assets: the stores that `AssetRef.store` names refer to.
+    /// - Throws: `InputError` for a zero-size canvas, other channel counts, a class list with
+    ///   duplicates or more than 65,535 classes.
+    public init(canvas: Canvas, classes: [String], assets: [any AssetStore] = [], visibilityThreshold: Float = 0.5) throws {
+        guard canvas.width > 0, canvas.height > 0 else {
+            throw InputError(file: "canvas", message: "canvas must be at least 1x1, got \(canvas.width)x\(canvas.height)")
+        }
+        guard canvas.channels == 1 || canvas.channels == 3 else {
+            throw InputError(file: "canvas", path: "channels", message: "must be 1 (grey) or 3 (RGB), got \(canvas.channels)")
+        }
+        guard Set(classes).count == classes.count, classes.count < Int(UInt16.max) else {
+            throw InputError(file: "classes", message: "class list must be unique and hold fewer than 65535 names")
+        }
+        guard visibilityThreshold.isFinite else { throw InputError(file: "visibilityThreshold", message: "must be finite") }
+        self.canvas = canvas
+        self.classes = classes
+        self.visibilityThreshold = visibilityThreshold
+        var ids: [String: UInt16] = [:]
+        for (i, c) in classes.enumerated() { ids[c] = UInt16(i + 1) }
+        classIds = ids
+        cache = SpriteCache(stores: assets, channels: canvas.channels)
+    }
+
+    var compositor: Compositor {
+        Compositor(width: canvas.width, height: canvas.height, channels: canvas.channels, visibilityThreshold: visibilityThreshold)
+    }
+
+    /// The layers of one graph and their class ids (0 for backgrounds).
+    func compile(_ graph: SceneGraph, index: Int) throws -> (layers: [Layer], classIds: [UInt16]) {
+        let compiler = LayerCompiler(canvas: canvas, sprite: { try cache.sprite($0) })
+        let layers = try compiler.layers(of: graph, graphIndex: index)
+        let ids = try layers.map { layer -> UInt16 in
+            guard layer.isObject else { return 0 }
+            guard let id = classIds[layer.className] else {
+                throw InputError(file: "graph \(index)", path: "nodes[\(layer.node)].class",
+                                 message: "class '\(layer.className)' is not in the renderer's class list \(classes)")
+            }
+            return id
+        }
+        return (layers, ids)
+    }
+
+    public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
+        let n = canvas.width * canvas.height
+        return try parallelMap(graphs.count) { i in
+            let (layers, ids) = try compile(graphs[i], index: i)
+            var pixels = [Float](repeating: 0, count: n * canvas.channels)
+            var instance = [UInt16](repeating: 0, count: n)
+            var semantic = [UInt16](repeating: 0, count: n)
+            let stats = pixels.withUnsafeMutableBufferPointer { px in
+                instance.withUnsafeMutableBufferPointer { ins in
+                    semantic.withUnsafeMutableBufferPointer { sem in
+                        compositor.draw(layers, classIds: ids, into: px.baseAddress!,
+                                        masks: Compositor.Masks(instance: ins.baseAddress!, semantic: sem.baseAddress!), tape: nil)
+                    }
+                }
+            }
+            let truth = GroundTruthBuilder.make(layers: layers, stats: stats, instance: instance, semantic: semantic,
+                                                width: canvas.width, height: canvas.height)
+            return RenderedImage(image: Image(width: canvas.width, height: canvas.height, channels: canvas.channels, pixels: pixels),
+                                 groundTruth: truth)
+        }
+    }
+
+    /// The images alone (no ground truth), concatenated in batch order: the fast path for training.
+    public func renderPixels(_ graphs: [SceneGraph]) throws -> [Float] {
+        let size = canvas.width * canvas.height * canvas.channels
+        var out = [Float](repeating: 0, count: graphs.count * size)
+        try out.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress
+            _ = try parallelMap(graphs.count) { i -> Bool in
+                let (layers, ids) = try compile(graphs[i], index: i)
+                _ = compositor.draw(layers, classIds: ids, into: base! + i * size, masks: nil, tape: nil)
+                return true
+            }
+        }
+        return out
+    }
+}
+
+/// Prepared sprites by asset, shared by all threads of a renderer.
+final class SpriteCache: @unchecked Sendable {
+    private let stores: [String: any AssetStore]
+    private let channels: Int
+    private var sprites: [AssetRef: Sprite] = [:]
+    private let lock = NSLock()
+
+    init(stores: [any AssetStore], channels: Int) {
+        var byName: [String: any AssetStore] = [:]
+        for s in stores { byName[s.name] = s }
+        self.stores = byName
+        self.channels = channels
+    }
+
+    /// Throws `InputError` when no store has the ref's name or the store cannot supply the image.
+    func sprite(_ ref: AssetRef) throws -> Sprite {
+        lock.lock()
+        if let s = sprites[ref] { lock.unlock(); return s }
+        lock.unlock()
+        guard let store = stores[ref.store] else {
+            throw InputError(file: "assets", message: "no asset store named '\(ref.store)' (have: \(stores.keys.sorted().joined(separator: ", ")))")
+        }
+        let s = try Sprite(image: try store.image(ref), canvasChannels: channels, what: "\(ref.store)#\(ref.index)")
+        lock.lock()
+        sprites[ref] = s
+        lock.unlock()
+        return s
+    }
+}
+
+/// `body(0) … body(count − 1)` on all cores, results in order. When several calls throw, the
+/// error of the lowest index is rethrown (so errors do not depend on thread timing).
+func parallelMap<R>(_ count: Int, _ body: (Int) throws -> R) throws -> [R] {
+    if count == 0 { return [] }
+    let results = UnsafeMutablePointer<Result<R, Error>?>.allocate(capacity: count)
+    results.initialize(repeating: nil, count: count)
+    defer { results.deinitialize(count: count); results.deallocate() }
+    let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
+    withoutActuallyEscaping(body) { body in
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = chunk * count / chunks, end = (chunk + 1) * count / chunks
+            for i in start..<end { results[i] = Result { try body(i) } }
+        }
+    }
+    var out: [R] = []
+    out.reserveCapacity(count)
+    for i in 0..<count { out.append(try results[i]!.get()) }
+    return out
+}

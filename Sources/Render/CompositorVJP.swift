@@ -1,0 +1,142 @@
+import Scene
+
+/// Exact reverse pass of `Compositor`: replays the layers from front to back using the tape of what
+/// each covered, and accumulates dL/d(layer parameter), then dL/d(attribute) through the links.
+///
+/// Derivatives are those of the piecewise-smooth forward: bilinear sampling is differentiated
+/// inside its cell, the 1-pixel edge ramp inside the ramp, clamps give 0 outside their range, and
+/// `max` blending sends the gradient to the larger input (to `under` on ties). Pixels where a
+/// layer's coverage is exactly 0 contribute nothing, as in the forward pass.
+extension CompositorRenderer {
+    public func vjp(_ graphs: [SceneGraph], imageGradients: [[Float]]) throws -> [AttributeGradients] {
+        try validateVJPInputs(graphs, imageGradients)
+        return try parallelMap(graphs.count) { i in
+            let (layers, ids) = try compile(graphs[i], index: i)
+            let parameterGradients = layerParameterGradients(layers, classIds: ids, imageGradient: imageGradients[i])
+            return attributeGradients(graphs[i], layers: layers, parameterGradients: parameterGradients)
+        }
+    }
+
+    /// dL/d(parameter) per layer, indexed by `LayerParameter`.
+    func layerParameterGradients(_ layers: [Layer], classIds: [UInt16], imageGradient: [Float]) -> [[Double]] {
+        let comp = compositor
+        var tape: [Float] = []
+        var pixels = [Float](repeating: 0, count: imageGradient.count)
+        pixels.withUnsafeMutableBufferPointer { px in
+            _ = withUnsafeMutablePointer(to: &tape) { comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0) }
+        }
+        var grad = imageGradient
+        var offset = tape.count
+        var result = [[Double]](repeating: [], count: layers.count)
+        tape.withUnsafeBufferPointer { tapeBuffer in
+            grad.withUnsafeMutableBufferPointer { g in
+                for k in layers.indices.reversed() {
+                    let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
+                    offset -= box.area * canvas.channels
+                    result[k] = backward(layers[k], box: box, under: tapeBuffer.baseAddress! + offset, grad: g.baseAddress!)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Back-propagates through one layer: turns `grad` (dL/d after-layer) into dL/d before-layer in
+    /// place over `box`, and returns dL/d(parameters). `under` holds the before-layer values of `box`.
+    private func backward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
+        var out = [Double](repeating: 0, count: LayerParameter.count)
+        if box.isEmpty { return out }
+        let channels = canvas.channels, width = canvas.width
+        let opacity = layer[.opacity]
+        let tint = layer.tint
+        let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
+        let amplitude = layer[.noiseAmplitude]
+        let over = layer.blend == .over
+        let g = layer.dualGeometry
+        let background: BackgroundKernel? = {
+            if case .background(let fill) = layer.content {
+                return BackgroundKernel(fill: fill, width: width, height: canvas.height, channels: channels)
+            }
+            return nil
+        }()
+        let basis = background?.basis
+        let boxWidth = box.x1 - box.x0
+        withKernel(layer) { kernel in
+            for y in box.y0..<box.y1 {
+                let Y = Float(y) + 0.5
+                var geometry = SIMD8<Float>.zero
+                var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
+                for x in box.x0..<box.x1 {
+                    let X = Float(x) + 0.5
+                    let A: GeometryDual = layerAlpha(kernel, g, X: X, Y: Y)
+                    if A.value == 0 { continue }
+                    let a = opacity * A.value
+                    var dA: Float = 0, da: Float = 0
+                    let p = y * width + x
+                    let t = ((y - box.y0) * boxWidth + (x - box.x0)) * channels
+                    for c in 0..<channels {
+                        let gc = grad[p * channels + c]
+                        let u = under[t + c]
+                        // src = opacity · tint · base (objects) or opacity · base (backgrounds).
+                        var colourDual: GeometryDual? = nil
+                        var weights = SIMD3<Float>.zero
+                        let base: Float
+                        if let background {
+                            weights = background.weights(basis?[p * channels + c] ?? 1)
+                            base = tint[c] * weights.x + end[c] * weights.y + amplitude * weights.z
+                        } else if kernel.colour != nil {
+                            let d: GeometryDual = spriteColour(kernel, g, X: X, Y: Y, channel: c)
+                            colourDual = d
+                            base = d.value
+                        } else {
+                            base = A.value
+                        }
+                        let src = background != nil ? opacity * base : opacity * tint[c] * base
+                        var dsrc: Float = 0
+                        if over {
+                            dsrc = gc
+                            grad[p * channels + c] = gc * (1 - a)
+                            da -= gc * u
+                        } else if src > u {
+                            dsrc = gc
+                            grad[p * channels + c] = 0
+                        }
+                        if dsrc == 0 { continue }
+                        if background != nil {
+                            dOpacity += dsrc * base
+                            dTint[c] += dsrc * opacity * weights.x
+                            dEnd[c] += dsrc * opacity * weights.y
+                            dAmplitude += dsrc * opacity * weights.z
+                        } else {
+                            dOpacity += dsrc * tint[c] * base
+                            dTint[c] += dsrc * opacity * base
+                            let dBase = dsrc * opacity * tint[c]
+                            if let colourDual { geometry += dBase * colourDual.partials } else { dA += dBase }
+                        }
+                    }
+                    dOpacity += da * A.value
+                    dA += da * opacity
+                    geometry += dA * A.partials
+                }
+                for s in 0..<6 { out[s] += Double(geometry[s]) }
+                out[LayerParameter.opacity.rawValue] += Double(dOpacity)
+                for c in 0..<3 {
+                    out[LayerParameter.tintR.rawValue + c] += Double(dTint[c])
+                    out[LayerParameter.endR.rawValue + c] += Double(dEnd[c])
+                }
+                out[LayerParameter.noiseAmplitude.rawValue] += Double(dAmplitude)
+            }
+        }
+        return out
+    }
+
+    /// Chains parameter gradients to the nodes' mutable numeric attributes through the links.
+    func attributeGradients(_ graph: SceneGraph, layers: [Layer], parameterGradients: [[Double]]) -> AttributeGradients {
+        var result = AttributeGradients(zeroFor: graph)
+        for (k, layer) in layers.enumerated() {
+            for link in layer.links where result.nodes[layer.node][link.attribute] != nil {
+                result.nodes[layer.node][link.attribute]! += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,214 @@
+import Diagnostics
+import Foundation
+import Scene
+
+/// Turns scene-graph nodes into `Layer`s, reading the attributes documented in README.md.
+/// Every problem (unknown shape, non-finite number, wrong type, missing asset store) is an
+/// `InputError` whose file is `graph N` (the graph's index in the batch) and whose path is
+/// `nodes[K].attributes.NAME`.
+struct LayerCompiler {
+    var canvas: Canvas
+    /// Fetches the prepared sprite of an asset; throws when the store or asset is missing.
+    var sprite: (AssetRef) throws -> Sprite
+
+    static let shapeNames = ["rectangle", "rect", "square", "ellipse", "circle", "polygon", "polyline", "road"]
+
+    /// The layers of `graph`, in graph order. Nodes that draw nothing (no asset, no `shape`, not a
+    /// background, or `visible: false`) are skipped.
+    func layers(of graph: SceneGraph, graphIndex: Int) throws -> [Layer] {
+        var out: [Layer] = []
+        out.reserveCapacity(graph.nodes.count)
+        for (k, node) in graph.nodes.enumerated() {
+            if let layer = try layer(node, index: k, graphIndex: graphIndex) { out.append(layer) }
+        }
+        return out
+    }
+
+    func layer(_ node: SceneNode, index k: Int, graphIndex g: Int) throws -> Layer? {
+        var reader = AttributeReader(node: node, file: "graph \(g)", nodePath: "nodes[\(k)]")
+        if let visible = node.attributes["visible"] {
+            guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
+            if !b { return nil }
+        }
+        let isBackground = node.rule == "Background" || node.className == "Background"
+        let content: Layer.Content
+        var natural = SIMD2<Float>(1, 1)
+        var allowsSize = true
+        if isBackground {
+            content = .background(try backgroundFill(node, &reader))
+        } else if let ref = node.asset {
+            let s: Sprite
+            do { s = try sprite(ref) } catch var e as InputError {
+                e.path = "nodes[\(k)].asset" + (e.path.isEmpty ? "" : "." + e.path)
+                e.message = "\(ref.store)#\(ref.index): \(e.message)"
+                e.file = "graph \(g)"
+                throw e
+            }
+            content = .sprite(s)
+            natural = SIMD2(Float(s.width), Float(s.height))
+        } else if let shape = node.attributes["shape"] {
+            guard case .string(let name) = shape else { throw reader.error("shape", "must be a string") }
+            switch name.lowercased() {
+            case "rectangle", "rect", "square": content = .shape(.rectangle)
+            case "ellipse", "circle": content = .shape(.ellipse)
+            case "polygon": content = .shape(.polygon(try polygonVertices(&reader))); allowsSize = false
+            case "polyline", "road":
+                let v = try reader.points("points", minimum: 2)
+                content = .shape(.polyline(v)); allowsSize = false
+            default:
+                throw reader.error("shape", "unknown shape '\(name)'; expected one of \(Self.shapeNames.joined(separator: ", "))")
+            }
+        } else {
+            return nil
+        }
+        var layer = Layer(content: content, node: k, className: node.className,
+                          parameters: .zero, blend: .over, links: [])
+        try readPlacement(into: &layer, &reader, natural: natural, allowsSize: allowsSize, isBackground: isBackground)
+        try readColour(into: &layer, &reader, isBackground: isBackground)
+        if let blend = try reader.string("blend") {
+            guard let mode = BlendMode(rawValue: blend) else { throw reader.error("blend", "unknown blend '\(blend)'; expected over or max") }
+            layer.blend = mode
+        }
+        return layer
+    }
+
+    private func polygonVertices(_ reader: inout AttributeReader) throws -> [SIMD2<Float>] {
+        if reader.node.attributes["points"] != nil { return try reader.points("points", minimum: 3) }
+        guard let sides = try reader.number("sides") else {
+            throw reader.error("points", "a polygon needs `points` (\"x,y x,y ...\") or `sides`")
+        }
+        guard sides >= 3, sides <= 1024, sides == sides.rounded() else { throw reader.error("sides", "must be a whole number from 3 to 1024") }
+        let n = Int(sides)
+        // Regular polygon inscribed in the unit circle of diameter 1, first vertex up.
+        return (0..<n).map { i in
+            let a = Float.pi / 2 + 2 * Float.pi * Float(i) / Float(n)
+            return SIMD2(0.5 * cos(a), -0.5 * sin(a))
+        }
+    }
+
+    private func readPlacement(into layer: inout Layer, _ r: inout AttributeReader, natural: SIMD2<Float>,
+                               allowsSize: Bool, isBackground: Bool) throws {
+        if isBackground { layer[.scaleX] = 1; layer[.scaleY] = 1; layer[.opacity] = try opacity(&layer, &r); return }
+        let absolutePoints: Bool
+        if case .shape(.polygon) = layer.content { absolutePoints = r.node.attributes["points"] != nil } else
+        if case .shape(.polyline) = layer.content { absolutePoints = true } else { absolutePoints = false }
+        let defaultCentre = absolutePoints ? SIMD2<Float>(0, 0) : SIMD2(Float(canvas.width), Float(canvas.height)) / 2
+        layer[.centreX] = try r.linked("loc_x", .centreX, 1, default: defaultCentre.x, into: &layer.links)
+        layer[.centreY] = try r.linked("loc_y", .centreY, 1, default: defaultCentre.y, into: &layer.links)
+        let degrees = Float.pi / 180
+        layer[.rotation] = try r.linked("yaw", .rotation, degrees, default: 0, into: &layer.links)
+        if !allowsSize {
+            for name in ["size", "size_x", "size_y"] where r.node.attributes[name] != nil {
+                throw r.error(name, "has no meaning for polygons given by points and polylines; use scale, scale_x, scale_y")
+            }
+        }
+        for (axis, p) in [("x", LayerParameter.scaleX), ("y", LayerParameter.scaleY)] {
+            let n = axis == "x" ? natural.x : natural.y
+            let value: Float
+            if r.node.attributes["size_\(axis)"] != nil {
+                value = try r.linked("size_\(axis)", p, 1 / n, default: 0, into: &layer.links)
+            } else if r.node.attributes["size"] != nil {
+                value = try r.linked("size", p, 1 / max(natural.x, natural.y), default: 0, into: &layer.links)
+            } else if r.node.attributes["scale_\(axis)"] != nil {
+                value = try r.linked("scale_\(axis)", p, 1, default: 1, into: &layer.links)
+            } else {
+                value = try r.linked("scale", p, 1, default: 1, into: &layer.links)
+            }
+            layer[p] = value
+        }
+        layer[.halfWidth] = try r.linked("width", .halfWidth, 0.5, default: 2, into: &layer.links)
+        layer[.opacity] = try opacity(&layer, &r)
+    }
+
+    private func opacity(_ layer: inout Layer, _ r: inout AttributeReader) throws -> Float {
+        let raw = try r.number("opacity") ?? 1
+        if raw >= 0 && raw <= 1 { layer.links.append(ParameterLink(parameter: .opacity, attribute: "opacity", weight: 1)) }
+        return Float(min(max(raw, 0), 1))
+    }
+
+    private func readColour(into layer: inout Layer, _ r: inout AttributeReader, isBackground: Bool) throws {
+        let fallback: Float = isBackground ? 0 : 1
+        // Grey level: `intensity`, else a numeric `texture` (Meta-Sim's name), else the default.
+        var greyName: String? = nil
+        for name in ["intensity", "texture"] {
+            if case .number? = r.node.attributes[name] { greyName = name; break }
+        }
+        let grey = try greyName.map { Float(try r.number($0)!) } ?? fallback
+        if let hex = try r.string("color") {
+            guard let rgb = parseHexColour(hex) else { throw r.error("color", "expected #rrggbb, got '\(hex)'") }
+            setTint(&layer, rgb)
+        } else {
+            setTint(&layer, SIMD3(repeating: grey))
+            if let greyName {
+                for p in [LayerParameter.tintR, .tintG, .tintB] { layer.links.append(ParameterLink(parameter: p, attribute: greyName, weight: 1)) }
+            }
+        }
+        let channelNames = ["color_r", "color_g", "color_b"]
+        let tints: [LayerParameter] = [.tintR, .tintG, .tintB]
+        for c in 0..<3 where r.node.attributes[channelNames[c]] != nil {
+            layer.links.removeAll { $0.parameter == tints[c] }
+            layer[tints[c]] = try r.linked(channelNames[c], tints[c], 1, default: 0, into: &layer.links)
+        }
+        if canvas.channels == 1 {
+            // A grey canvas draws luminance; a grey level alone keeps exactly its value.
+            let t = layer.tint
+            let weights = SIMD3<Float>(0.299, 0.587, 0.114)
+            var links = layer.links.filter { !tints.contains($0.parameter) }
+            for c in 0..<3 {
+                for l in layer.links where l.parameter == tints[c] {
+                    links.append(ParameterLink(parameter: .tintR, attribute: l.attribute, weight: l.weight * weights[c]))
+                }
+            }
+            layer.links = links
+            setTint(&layer, SIMD3(repeating: t.x == t.y && t.y == t.z ? t.x : (t * weights).sum()))
+        }
+        if isBackground { try readBackgroundExtras(into: &layer, &r) }
+    }
+
+    private func setTint(_ layer: inout Layer, _ rgb: SIMD3<Float>) {
+        layer[.tintR] = rgb.x; layer[.tintG] = rgb.y; layer[.tintB] = rgb.z
+    }
+
+    private func readBackgroundExtras(into layer: inout Layer, _ r: inout AttributeReader) throws {
+        let tint = layer.tint
+        let endGrey = try r.number("end_intensity").map(Float.init)
+        let ends: [LayerParameter] = [.endR, .endG, .endB]
+        let names = ["end_color_r", "end_color_g", "end_color_b"]
+        for c in 0..<3 {
+            let def = endGrey ?? tint[c]
+            if r.node.attributes[names[c]] != nil, canvas.channels == 3 {
+                layer[ends[c]] = try r.linked(names[c], ends[c], 1, default: def, into: &layer.links)
+            } else {
+                layer[ends[c]] = def
+                if endGrey != nil { layer.links.append(ParameterLink(parameter: ends[c], attribute: "end_intensity", weight: 1)) }
+            }
+        }
+        layer[.noiseAmplitude] = try r.linked("noise_amplitude", .noiseAmplitude, 1, default: 0.2, into: &layer.links)
+    }
+
+    private func backgroundFill(_ node: SceneNode, _ r: inout AttributeReader) throws -> BackgroundFill {
+        let kind = try r.string("background") ?? (node.asset != nil ? "image" : "constant")
+        switch kind {
+        case "constant": return .constant
+        case "gradient": return .gradient(angle: Float(try r.number("gradient_angle") ?? 0) * .pi / 180)
+        case "noise":
+            let cell = try r.number("noise_scale") ?? 8
+            guard cell > 0 else { throw r.error("noise_scale", "must be > 0 pixels") }
+            let seed = try r.number("noise_seed") ?? 0
+            return .noise(cell: Float(cell), seed: UInt64(bitPattern: Int64(seed.rounded())))
+        case "image":
+            guard let ref = node.asset else { throw r.error("background", "an image background needs the node's `asset`") }
+            return .image(try sprite(ref))
+        default:
+            throw r.error("background", "unknown background '\(kind)'; expected constant, gradient, noise or image")
+        }
+    }
+}
+
+/// `#rrggbb` → RGB in [0, 1], nil when malformed.
+func parseHexColour(_ s: String) -> SIMD3<Float>? {
+    var hex = Substring(s)
+    if hex.hasPrefix("#") { hex = hex.dropFirst() }
+    guard hex.count == 6, let v = UInt32(hex, radix: 16) else { return nil }
+    return SIMD3(Float((v >> 16) & 255), Float((v >> 8) & 255), Float(v & 255)) / 255
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// Pixel rectangle `[x0, x1) × [y0, y1)`; empty when `x0 >= x1` or `y0 >= y1`.
+struct PixelBox: Equatable, Sendable {
+    var x0: Int, y0: Int, x1: Int, y1: Int
+    var isEmpty: Bool { x0 >= x1 || y0 >= y1 }
+    var area: Int { isEmpty ? 0 : (x1 - x0) * (y1 - y0) }
+    func clipped(width: Int, height: Int) -> PixelBox {
+        PixelBox(x0: max(x0, 0), y0: max(y0, 0), x1: min(x1, width), y1: min(y1, height))
+    }
+}
+
+/// Geometry of one layer in a number type `T`: centre, rotation as cosine/sine, scale, half width.
+/// With `T == GeometryDual` each carries its own slot's unit derivative.
+struct LayerGeometry<T: RenderScalar> {
+    var cx: T, cy: T, cosine: T, sine: T, sx: T, sy: T, halfWidth: T
+}
+
+extension Layer {
+    var floatGeometry: LayerGeometry<Float> {
+        let r = self[.rotation]
+        return LayerGeometry(cx: self[.centreX], cy: self[.centreY], cosine: cos(r), sine: sin(r),
+                             sx: self[.scaleX], sy: self[.scaleY], halfWidth: self[.halfWidth])
+    }
+
+    var dualGeometry: LayerGeometry<GeometryDual> {
+        let r = self[.rotation]
+        var dc = SIMD8<Float>.zero, ds = SIMD8<Float>.zero
+        dc[GeometrySlot.rotation] = -sin(r)
+        ds[GeometrySlot.rotation] = cos(r)
+        return LayerGeometry(cx: GeometryDual(variable: self[.centreX], slot: GeometrySlot.centreX),
+                             cy: GeometryDual(variable: self[.centreY], slot: GeometrySlot.centreY),
+                             cosine: GeometryDual(value: cos(r), partials: dc), sine: GeometryDual(value: sin(r), partials: ds),
+                             sx: GeometryDual(variable: self[.scaleX], slot: GeometrySlot.scaleX),
+                             sy: GeometryDual(variable: self[.scaleY], slot: GeometrySlot.scaleY),
+                             halfWidth: GeometryDual(variable: self[.halfWidth], slot: GeometrySlot.halfWidth))
+    }
+
+    /// True when the scale makes the layer degenerate (draws nothing): a scale ≤ 1e-6 or a
+    /// polyline width ≤ 0 with no stroke.
+    var isDegenerate: Bool {
+        if case .background = content { return false }
+        return !(self[.scaleX] > 1e-6 && self[.scaleY] > 1e-6)
+    }
+
+    /// Local half-open extents `(minX, maxX, minY, maxY)` in rotated screen pixels outside which
+    /// coverage is exactly 0.
+    private var localExtent: (Float, Float, Float, Float) {
+        let sx = self[.scaleX], sy = self[.scaleY]
+        switch content {
+        case .background: return (0, 0, 0, 0)
+        case .sprite(let s):
+            let hx = (Float(s.width) / 2 + 0.5) * sx, hy = (Float(s.height) / 2 + 0.5) * sy
+            return (-hx, hx, -hy, hy)
+        case .shape(.rectangle), .shape(.ellipse):
+            return (-sx / 2 - 0.5, sx / 2 + 0.5, -sy / 2 - 0.5, sy / 2 + 0.5)
+        case .shape(.polygon(let v)), .shape(.polyline(let v)):
+            var pad: Float = 0.5
+            if case .shape(.polyline) = content { pad += max(self[.halfWidth], 0) }
+            let xs = v.map { $0.x * sx }, ys = v.map { $0.y * sy }
+            return (xs.min()! - pad, xs.max()! + pad, ys.min()! - pad, ys.max()! + pad)
+        }
+    }
+
+    /// Pixels whose centres may get non-zero coverage, on an unbounded canvas (backgrounds: the
+    /// whole canvas). Empty for degenerate layers.
+    func supportBox(width: Int, height: Int) -> PixelBox {
+        if case .background = content { return PixelBox(x0: 0, y0: 0, x1: width, y1: height) }
+        if isDegenerate { return PixelBox(x0: 0, y0: 0, x1: 0, y1: 0) }
+        let (lx0, lx1, ly0, ly1) = localExtent
+        let g = floatGeometry
+        var minX = Float.infinity, maxX = -Float.infinity, minY = Float.infinity, maxY = -Float.infinity
+        for (lx, ly) in [(lx0, ly0), (lx1, ly0), (lx0, ly1), (lx1, ly1)] {
+            let x = g.cx + g.cosine * lx + g.sine * ly
+            let y = g.cy - g.sine * lx + g.cosine * ly
+            minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+        }
+        // Pixel p has its centre at p + 0.5. Clamp to a sane range so huge shapes stay finite.
+        let limit: Float = 16_777_216
+        func lo(_ v: Float) -> Int { Int(min(max((v - 0.5).rounded(.up), -limit), limit)) }
+        func hi(_ v: Float) -> Int { Int(min(max((v - 0.5).rounded(.down), -limit), limit)) + 1 }
+        return PixelBox(x0: lo(minX), y0: lo(minY), x1: hi(maxX), y1: hi(maxY))
+    }
+}
+
+/// What a layer draws, reduced to plain values and pointers for the pixel loops (valid only
+/// inside `withKernel`).
+struct LayerKernel {
+    enum Kind { case background, sprite, rectangle, ellipse, polygon, polyline }
+    var kind: Kind
+    var spriteWidth = 0, spriteHeight = 0, spriteChannels = 1
+    var alpha: UnsafePointer<Float>? = nil
+    /// Colour sprites only: premultiplied colour planes.
+    var colour: UnsafePointer<Float>? = nil
+    var vertices = UnsafeBufferPointer<SIMD2<Float>>(start: nil, count: 0)
+}
+
+/// Calls `body` with the layer's kernel (its buffers pinned for the call).
+@inline(__always) func withKernel<R>(_ layer: Layer, _ body: (LayerKernel) -> R) -> R {
+    switch layer.content {
+    case .background: return body(LayerKernel(kind: .background))
+    case .sprite(let s):
+        return s.alpha.withUnsafeBufferPointer { a in
+            var k = LayerKernel(kind: .sprite, spriteWidth: s.width, spriteHeight: s.height, spriteChannels: s.channels, alpha: a.baseAddress)
+            guard let colour = s.colour else { return body(k) }
+            return colour.withUnsafeBufferPointer { c in
+                k.colour = c.baseAddress
+                return body(k)
+            }
+        }
+    case .shape(.rectangle): return body(LayerKernel(kind: .rectangle))
+    case .shape(.ellipse): return body(LayerKernel(kind: .ellipse))
+    case .shape(.polygon(let v)): return v.withUnsafeBufferPointer { body(LayerKernel(kind: .polygon, vertices: $0)) }
+    case .shape(.polyline(let v)): return v.withUnsafeBufferPointer { body(LayerKernel(kind: .polyline, vertices: $0)) }
+    }
+}
+
+/// Alpha `A` (before opacity) of a layer at pixel centre `(X, Y)`: sprite alpha, or shape
+/// coverage; 1 for backgrounds.
+@inline(__always) func layerAlpha<T: RenderScalar>(_ k: LayerKernel, _ g: LayerGeometry<T>, X: Float, Y: Float) -> T {
+    if k.kind == .background { return T(1) }
+    let dx = T(X) - g.cx, dy = T(Y) - g.cy
+    let lx = g.cosine * dx - g.sine * dy
+    let ly = g.sine * dx + g.cosine * dy
+    switch k.kind {
+    case .background: return T(1)
+    case .sprite:
+        let tu = lx / g.sx + T(Float(k.spriteWidth) / 2 - 0.5), tv = ly / g.sy + T(Float(k.spriteHeight) / 2 - 0.5)
+        return sampleBordered(k.alpha!, paddedWidth: k.spriteWidth + 2, width: k.spriteWidth, height: k.spriteHeight, stride: 1, offset: 0, tu, tv)
+    case .rectangle: return edgeCoverage(rectangleDistance(lx, ly, g.sx, g.sy))
+    case .ellipse: return edgeCoverage(ellipseDistance(lx, ly, g.sx, g.sy))
+    case .polygon: return edgeCoverage(polygonDistance(lx, ly, g.sx, g.sy, k.vertices))
+    case .polyline: return edgeCoverage(polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices))
+    }
+}
+
+/// The premultiplied colour of a colour sprite at `(X, Y)`, channel `c`.
+@inline(__always) func spriteColour<T: RenderScalar>(_ k: LayerKernel, _ g: LayerGeometry<T>, X: Float, Y: Float, channel c: Int) -> T {
+    let dx = T(X) - g.cx, dy = T(Y) - g.cy
+    let lx = g.cosine * dx - g.sine * dy
+    let ly = g.sine * dx + g.cosine * dy
+    let tu = lx / g.sx + T(Float(k.spriteWidth) / 2 - 0.5), tv = ly / g.sy + T(Float(k.spriteHeight) / 2 - 0.5)
+    return sampleBordered(k.colour!, paddedWidth: k.spriteWidth + 2, width: k.spriteWidth, height: k.spriteHeight,
+                          stride: k.spriteChannels, offset: c, tu, tv)
+}

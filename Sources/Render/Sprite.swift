@@ -1,0 +1,83 @@
+import Codecs
+import Diagnostics
+
+/// An asset image prepared for drawing: an alpha plane and, when the image has colour, colour
+/// planes premultiplied by alpha, both with a one-texel border of zeros so bilinear sampling near
+/// the edge fades to transparent without bounds checks.
+///
+/// - Grey images (1 channel, like MNIST digits) are alpha masks: alpha = grey, colour = white,
+///   so the node's tint is the colour drawn.
+/// - RGB images are opaque (alpha 1) inside their bounds.
+/// - RGBA images use their alpha; colour is premultiplied here.
+/// For a grey canvas colour images are reduced to luminance (0.299 R + 0.587 G + 0.114 B).
+struct Sprite: Sendable {
+    /// Size of the asset in texels (without the border).
+    let width: Int
+    let height: Int
+    /// `(width + 2) × (height + 2)` alpha values, row-major, border zero.
+    let alpha: [Float]
+    /// `(width + 2) × (height + 2) × channels` premultiplied colour, or nil when the colour is
+    /// uniformly white (grey alpha-mask sprites), in which case colour equals alpha.
+    let colour: [Float]?
+    let channels: Int
+
+    /// Throws when the image is empty, has an unsupported channel count or a non-finite value.
+    init(image: Image, canvasChannels: Int, what: String) throws {
+        guard image.width > 0, image.height > 0 else {
+            throw InputError(file: what, message: "asset image is empty (\(image.width)x\(image.height))")
+        }
+        guard [1, 3, 4].contains(image.channels) else {
+            throw InputError(file: what, message: "asset image has \(image.channels) channels; expected 1, 3 or 4")
+        }
+        if let bad = image.pixels.firstIndex(where: { !$0.isFinite }) {
+            throw InputError(file: what, message: "asset image has a non-finite value at index \(bad)")
+        }
+        width = image.width
+        height = image.height
+        channels = canvasChannels
+        let pw = width + 2
+        var a = [Float](repeating: 0, count: pw * (height + 2))
+        var c: [Float]? = image.channels == 1 ? nil : [Float](repeating: 0, count: pw * (height + 2) * canvasChannels)
+        let ic = image.channels
+        for y in 0..<height {
+            for x in 0..<width {
+                let src = (y * width + x) * ic
+                let dst = (y + 1) * pw + (x + 1)
+                if ic == 1 {
+                    a[dst] = image.pixels[src]
+                    continue
+                }
+                let alphaValue: Float = ic == 4 ? image.pixels[src + 3] : 1
+                a[dst] = alphaValue
+                let r = image.pixels[src], g = image.pixels[src + 1], b = image.pixels[src + 2]
+                if canvasChannels == 1 {
+                    c![dst] = alphaValue * (0.299 * r + 0.587 * g + 0.114 * b)
+                } else {
+                    c![dst * 3] = alphaValue * r
+                    c![dst * 3 + 1] = alphaValue * g
+                    c![dst * 3 + 2] = alphaValue * b
+                }
+            }
+        }
+        alpha = a
+        colour = c
+    }
+}
+
+/// Bilinear sample of a bordered plane at texel coordinates `(tu, tv)` (texel centres at integers,
+/// texel `(0, 0)` is the asset's top-left). Zero outside `[-1, width) × [-1, height)`.
+/// `stride`/`offset` select one channel of an interleaved plane.
+@inline(__always) func sampleBordered<T: RenderScalar>(_ plane: UnsafePointer<Float>, paddedWidth: Int, width: Int, height: Int,
+                                                     stride: Int, offset: Int, _ tu: T, _ tv: T) -> T {
+    let u = tu.value, v = tv.value
+    guard u >= -1, v >= -1, u < Float(width), v < Float(height) else { return T(0) }
+    let x0 = Int(u + 1) - 1  // floor for u >= -1
+    let y0 = Int(v + 1) - 1
+    let fx = tu - T(Float(x0)), fy = tv - T(Float(y0))
+    let base = ((y0 + 1) * paddedWidth + (x0 + 1)) * stride + offset
+    let p00 = T(plane[base]), p10 = T(plane[base + stride])
+    let p01 = T(plane[base + paddedWidth * stride]), p11 = T(plane[base + (paddedWidth + 1) * stride])
+    let top = p00 + (p10 - p00) * fx
+    let bottom = p01 + (p11 - p01) * fx
+    return top + (bottom - top) * fy
+}

@@ -1,0 +1,100 @@
+import Scene
+import XCTest
+@testable import Render
+
+/// Exact VJP against central finite differences on random scenes.
+///
+/// Tolerance: the forward is piecewise smooth (bilinear cells, 1-px ramps, clamps), so a finite
+/// step straddles a few kinks; with h = 1e-2 (attribute units; 1e-3 for colours) we require
+/// |exact − fd| ≤ 3 % of the largest |fd| of that graph + 1e-3 for every attribute.
+final class GradientTests: XCTestCase {
+    let classes = ["3", "7", "box", "disc", "tri", "road"]
+
+    func randomScene(_ rng: inout TestRandom, size: Double, rgb: Bool, blend: String) -> SceneGraph {
+        let geometry: Set<String> = ["loc_x", "loc_y", "yaw", "size_x", "size_y", "opacity"]
+        var objects: [SceneNode] = []
+        func place(_ rng: inout TestRandom) -> [String: AttributeValue] {
+            numbers(["loc_x": rng.uniform(size * 0.3, size * 0.7), "loc_y": rng.uniform(size * 0.3, size * 0.7),
+                     "yaw": rng.uniform(-180, 180), "opacity": rng.uniform(0.5, 0.9)])
+        }
+        var digit = place(&rng)
+        digit["size"] = .number(rng.uniform(18, 30))
+        digit["intensity"] = .number(rng.uniform(0.6, 1))
+        digit["blend"] = .string(blend)
+        objects.append(node("3", digit, mutable: geometry.union(["size", "intensity"]), asset: AssetRef(store: "digits", index: 0)))
+        for shape in ["rectangle", "ellipse", "polygon"] {
+            var a = place(&rng)
+            a["shape"] = .string(shape)
+            if shape == "polygon" { a["sides"] = .number(5); a["scale_x"] = .number(rng.uniform(6, 12)); a["scale_y"] = .number(rng.uniform(6, 12)) }
+            else { a["size_x"] = .number(rng.uniform(5, 12)); a["size_y"] = .number(rng.uniform(5, 12)) }
+            if rgb { a["color_r"] = .number(rng.uniform(0, 1)); a["color_g"] = .number(rng.uniform(0, 1)); a["color_b"] = .number(rng.uniform(0, 1)) }
+            else { a["intensity"] = .number(rng.uniform(0.2, 1)) }
+            let cls = shape == "rectangle" ? "box" : shape == "ellipse" ? "disc" : "tri"
+            objects.append(node(cls, a, mutable: Set(a.keys).subtracting(["shape", "sides"])))
+        }
+        let road = node("road", ["shape": .string("road"), "points": .string("2,3 \(size * 0.5),\(size * 0.6) \(size - 2),\(size - 4)"),
+                                 "width": .number(rng.uniform(3, 6)), "intensity": .number(0.4), "loc_x": .number(rng.uniform(-2, 2))],
+                        mutable: ["width", "intensity", "loc_x"])
+        objects.insert(road, at: 0)
+        let bg = node("Background", ["background": .string("gradient"), "intensity": .number(rng.uniform(0, 0.3)),
+                                     "end_intensity": .number(rng.uniform(0.3, 0.6)), "gradient_angle": .number(30)],
+                      mutable: ["intensity", "end_intensity"], rule: "Background")
+        return scene(objects, background: bg)
+    }
+
+    func checkAgainstFiniteDifferences(channels: Int, blend: String, seed: UInt64) throws {
+        let size = 24
+        let r = try CompositorRenderer(canvas: Canvas(width: size, height: size, channels: channels), classes: classes, assets: [digitStore])
+        var rng = TestRandom(state: seed)
+        let graphs = (0..<3).map { _ in randomScene(&rng, size: Double(size), rgb: channels == 3, blend: blend) }
+        let upstream = graphs.map { _ in (0..<(size * size * channels)).map { _ in Float(rng.uniform(-1, 1)) } }
+        let exact = try r.vjp(graphs, imageGradients: upstream)
+        let fd = try FiniteDifferenceVJP(step: 1e-2, stepOverrides: ["intensity": 1e-3, "color_r": 1e-3, "color_g": 1e-3, "color_b": 1e-3, "end_intensity": 1e-3])
+            .vjp(r, graphs, imageGradients: upstream)
+        var checked = 0
+        for (i, (e, f)) in zip(exact, fd).enumerated() {
+            let scale = f.nodes.flatMap(\.values).map(abs).max() ?? 0
+            XCTAssertGreaterThan(scale, 0)
+            for (k, attributes) in f.nodes.enumerated() {
+                for (name, fdValue) in attributes {
+                    let exactValue = try XCTUnwrap(e[k, name])
+                    XCTAssertEqual(exactValue, fdValue, accuracy: 0.03 * scale + 1e-3, "graph \(i) node \(k) \(name)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 60)
+    }
+
+    func testExactMatchesFiniteDifferencesGreyOver() throws { try checkAgainstFiniteDifferences(channels: 1, blend: "over", seed: 1) }
+    func testExactMatchesFiniteDifferencesRGBOver() throws { try checkAgainstFiniteDifferences(channels: 3, blend: "over", seed: 2) }
+    func testExactMatchesFiniteDifferencesGreyMax() throws { try checkAgainstFiniteDifferences(channels: 1, blend: "max", seed: 3) }
+
+    func testFiniteDifferenceScaleOnALinearAttribute() throws {
+        // Image = texture everywhere, so dL/dtexture = Σ g exactly: catches a wrong 1/(2h).
+        let r = try CompositorRenderer(canvas: Canvas(width: 5, height: 4), classes: [])
+        let g = scene([], background: node("Background", numbers(["texture": 0.3]), mutable: ["texture"], rule: "Background"))
+        let up: [Float] = (0..<20).map { Float($0) / 7 - 1 }
+        let expected = up.reduce(0) { $0 + Double($1) }
+        let fd = try FiniteDifferenceVJP(step: 0.25).vjp(r, [g], imageGradients: [up])
+        XCTAssertEqual(fd[0][1, "texture"]!, expected, accuracy: 1e-5)
+        XCTAssertEqual(try r.vjp([g], imageGradients: [up])[0][1, "texture"]!, expected, accuracy: 1e-5)
+    }
+
+    func testNonMutableAndNonNumericAttributesGetNoEntry() throws {
+        let r = try CompositorRenderer(canvas: Canvas(width: 8, height: 8), classes: ["box"])
+        let g = scene([node("box", ["shape": .string("rect"), "size": .number(4), "loc_x": .number(3)], mutable: ["size", "shape"])])
+        let grads = try r.vjp([g], imageGradients: [[Float](repeating: 1, count: 64)])
+        XCTAssertNotNil(grads[0][1, "size"])
+        XCTAssertNil(grads[0][1, "loc_x"])
+        XCTAssertNil(grads[0][1, "shape"])
+        XCTAssertGreaterThan(grads[0][1, "size"]!, 0, "a bigger white box raises the sum of pixels")
+    }
+
+    func testVJPRejectsMismatchedInputs() throws {
+        let r = try CompositorRenderer(canvas: Canvas(width: 4, height: 4), classes: [])
+        XCTAssertThrowsError(try r.vjp([scene([])], imageGradients: []))
+        XCTAssertThrowsError(try r.vjp([scene([])], imageGradients: [[1, 2]]))
+        XCTAssertThrowsError(try FiniteDifferenceVJP(step: 0).vjp(r, [scene([])], imageGradients: [[Float](repeating: 0, count: 16)]))
+    }
+}

@@ -1,0 +1,114 @@
+import Codecs
+import Diagnostics
+import Scene
+import XCTest
+@testable import Render
+
+final class GroundTruthTests: XCTestCase {
+    /// A 6×4 sprite whose alpha ≥ 0.5 exactly on texels x 1...4, y 1...2 (a 4×2 block).
+    let block: MemoryAssetStore = {
+        var px = [Float](repeating: 0.2, count: 6 * 4)
+        for y in 1...2 { for x in 1...4 { px[y * 6 + x] = 1 } }
+        return MemoryAssetStore(name: "block", images: [Image(width: 6, height: 4, channels: 1, pixels: px)], labels: ["b"])
+    }()
+
+    func renderer() throws -> CompositorRenderer {
+        try CompositorRenderer(canvas: Canvas(width: 16, height: 12), classes: ["b", "box"], assets: [block])
+    }
+
+    func sprite(_ x: Double, _ y: Double) -> SceneNode {
+        node("b", numbers(["loc_x": x, "loc_y": y]), asset: AssetRef(store: "block", index: 0))
+    }
+
+    func testBoxAndMasksOfAKnownSprite() throws {
+        // Centre (8, 6): sprite texel (0, 0) lands on pixel (5, 4), so the block is x 6...9, y 5...6.
+        let out = try renderer().render([scene([sprite(8, 6)])])[0].groundTruth
+        XCTAssertEqual(out.objects.count, 1)
+        let o = out.objects[0]
+        XCTAssertEqual(o.bbox, BoundingBox(x: 6, y: 5, width: 4, height: 2))
+        XCTAssertEqual(o.visiblePixels, 8)
+        XCTAssertEqual(o.visibleFraction, 1)
+        XCTAssertFalse(o.outsideCanvas)
+        XCTAssertEqual(o.node, 1)
+        XCTAssertEqual(o.className, "b")
+        for y in 0..<12 {
+            for x in 0..<16 {
+                let inBlock = (6...9).contains(x) && (5...6).contains(y)
+                XCTAssertEqual(out.instanceMask[y * 16 + x], inBlock ? 1 : 0, "(\(x), \(y))")
+                XCTAssertEqual(out.semanticMask[y * 16 + x], inBlock ? 1 : 0, "(\(x), \(y))")
+            }
+        }
+    }
+
+    func testOcclusionCroppingAndOutsideCanvas() throws {
+        let cover = node("box", ["shape": .string("rect"), "loc_x": .number(9), "loc_y": .number(6), "size_x": .number(2), "size_y": .number(8)])
+        let graph = scene([sprite(8, 6), cover, sprite(1, 1), sprite(40, 40)])
+        let gt = try renderer().render([graph])[0].groundTruth
+        XCTAssertEqual(gt.objects.map(\.instanceId), [1, 2, 3, 4])
+        // The box (x 8...9) hides half of the first block.
+        XCTAssertEqual(gt.objects[0].visiblePixels, 4)
+        XCTAssertEqual(gt.objects[0].visibleFraction, 0.5, accuracy: 1e-12)
+        XCTAssertEqual(gt.objects[0].bbox, BoundingBox(x: 6, y: 5, width: 2, height: 2))
+        XCTAssertEqual(gt.semanticMask[6 * 16 + 8], 2, "box class")
+        // Centre (1, 1): texel (0, 0) lands on pixel (-2, -1), the block on x -1...2, y 0...1:
+        // one column of two pixels falls off the canvas.
+        let cropped = gt.objects[2]
+        XCTAssertEqual(cropped.visibleFraction, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(cropped.bbox, BoundingBox(x: 0, y: 0, width: 3, height: 2))
+        XCTAssertFalse(cropped.outsideCanvas)
+        let away = gt.objects[3]
+        XCTAssertTrue(away.outsideCanvas)
+        XCTAssertNil(away.bbox)
+        XCTAssertEqual(away.visiblePixels, 0)
+        XCTAssertEqual(away.node, 4)
+    }
+
+    func testBackgroundIsNotAnObject() throws {
+        let bg = node("Background", numbers(["texture": 0.9]), rule: "Background")
+        let gt = try renderer().render([scene([sprite(8, 6)], background: bg)])[0].groundTruth
+        XCTAssertEqual(gt.objects.count, 1)
+        XCTAssertEqual(gt.objects[0].node, 2)
+        XCTAssertEqual(gt.instanceMask.filter { $0 != 0 }.count, 8)
+    }
+}
+
+final class RenderInputErrorTests: XCTestCase {
+    func assertInputError(_ body: @autoclosure () throws -> Any, path: String, _ contains: String, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), line: line) { error in
+            guard let e = error as? InputError else { return XCTFail("not an InputError: \(error)", line: line) }
+            XCTAssertEqual(e.path, path, line: line)
+            XCTAssertTrue(e.message.contains(contains), "\(e.message)", line: line)
+        }
+    }
+
+    func testBadInputsThrowClearErrors() throws {
+        let r = try CompositorRenderer(canvas: Canvas(width: 8, height: 8), classes: ["box", "3"], assets: [digitStore])
+        assertInputError(try r.render([scene([node("box", ["shape": .string("hexagon")])])]), path: "nodes[1].attributes.shape", "unknown shape")
+        assertInputError(try r.render([scene([node("box", ["shape": .string("rect"), "loc_x": .number(.nan)])])]), path: "nodes[1].attributes.loc_x", "finite")
+        assertInputError(try r.render([scene([node("box", ["shape": .string("rect"), "yaw": .string("up")])])]), path: "nodes[1].attributes.yaw", "number")
+        assertInputError(try r.render([scene([node("car", ["shape": .string("rect")])])]), path: "nodes[1].class", "class list")
+        assertInputError(try r.render([scene([node("3", [:], asset: AssetRef(store: "nope", index: 0))])]), path: "nodes[1].asset", "no asset store")
+        assertInputError(try r.render([scene([node("3", [:], asset: AssetRef(store: "digits", index: 99))])]), path: "nodes[1].asset", "out of range")
+        assertInputError(try r.render([scene([node("box", ["shape": .string("polygon"), "points": .string("1,1 2")])])]), path: "nodes[1].attributes.points", "x,y")
+        assertInputError(try r.render([scene([node("box", ["shape": .string("rect"), "blend": .string("add")])])]), path: "nodes[1].attributes.blend", "unknown blend")
+        XCTAssertThrowsError(try CompositorRenderer(canvas: Canvas(width: 0, height: 8), classes: []))
+        XCTAssertThrowsError(try CompositorRenderer(canvas: Canvas(width: 8, height: 8, channels: 2), classes: []))
+    }
+
+    func testErrorNamesTheGraphInTheBatch() throws {
+        let r = try CompositorRenderer(canvas: Canvas(width: 8, height: 8), classes: ["box"])
+        let good = scene([node("box", ["shape": .string("rect")])])
+        let bad = scene([node("box", ["shape": .string("star")])])
+        XCTAssertThrowsError(try r.render([good, good, bad, bad])) { error in
+            XCTAssertEqual((error as? InputError)?.file, "graph 2")
+        }
+    }
+
+    func testZeroSizeObjectsDrawNothingAndAreNotOutside() throws {
+        let r = try CompositorRenderer(canvas: Canvas(width: 8, height: 8), classes: ["box"])
+        let out = try r.render([scene([node("box", ["shape": .string("rect"), "size": .number(0)])])])[0]
+        XCTAssertTrue(out.image.pixels.allSatisfy { $0 == 0 })
+        XCTAssertFalse(out.groundTruth.objects[0].outsideCanvas)
+        XCTAssertEqual(out.groundTruth.objects[0].visibleFraction, 0)
+    }
+}

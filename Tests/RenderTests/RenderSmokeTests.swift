@@ -1,6 +1,0 @@
-import XCTest
-@testable import Render
-
-final class RenderSmokeTests: XCTestCase {
-    func testModuleLoads() {}
-}

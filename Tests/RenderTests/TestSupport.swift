@@ -1,0 +1,55 @@
+import Foundation
+import Assets
+import Codecs
+import Diagnostics
+import Scene
+@testable import Render
+
+typealias MemoryAssetStore = InMemoryAssetStore
+
+/// A deterministic generator for test data (SplitMix64).
+struct TestRandom {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// A 28×28 digit-like grey sprite: a smooth blob with an off-centre stroke (not symmetric).
+func digitLikeSprite(seed: UInt64 = 1) -> Image {
+    var rng = TestRandom(state: seed)
+    let cx = rng.uniform(11, 17), cy = rng.uniform(11, 17)
+    var px = [Float](repeating: 0, count: 28 * 28)
+    for y in 0..<28 {
+        for x in 0..<28 {
+            let dx = Double(x) - cx, dy = Double(y) - cy
+            let ring = exp(-pow((dx * dx + dy * dy).squareRoot() - 7, 2) / 4)
+            let stroke = x > 14 && abs(Double(y) - 6) < 2 ? 0.8 : 0
+            px[y * 28 + x] = Float(min(1, ring + stroke))
+        }
+    }
+    return Image(width: 28, height: 28, channels: 1, pixels: px)
+}
+
+let digitStore = MemoryAssetStore(name: "digits", images: [digitLikeSprite(seed: 1), digitLikeSprite(seed: 2)], labels: ["3", "7"])
+
+/// A graph: a root, an optional background, then the given object nodes.
+func scene(_ objects: [SceneNode], background: SceneNode? = nil) -> SceneGraph {
+    var g = SceneGraph()
+    let root = g.add(SceneNode(rule: "Scene", className: "scene"), parent: nil)
+    if let background { g.add(background, parent: root) }
+    for o in objects { g.add(o, parent: root) }
+    return g
+}
+
+func node(_ className: String, _ attributes: [String: AttributeValue], mutable: Set<String> = [], asset: AssetRef? = nil,
+          rule: String = "Object") -> SceneNode {
+    SceneNode(rule: rule, className: className, attributes: attributes, mutable: mutable, asset: asset)
+}
+
+func numbers(_ d: [String: Double]) -> [String: AttributeValue] { d.mapValues { .number($0) } }
