@@ -49,7 +49,7 @@ struct MetaSimFormatParser {
                 if let found = StoreLocator.builtin(asset.store, grammarDirectory: directory) {
                     stores[asset.store] = found
                 } else if StoreLocator.builtinNames.contains(asset.store) {
-                    d.fail(path, ruleNodes[name], "asset store '\(asset.store)': MNIST files not found (looked for data/mnist beside or above the grammar, in the working folder and in $METASIM_MNIST_DIR)")
+                    d.fail(path, ruleNodes[name], "asset store '\(asset.store)': MNIST files not found (looked for data/mnist beside or above the grammar, the working folder and the executable, and in $METASIM_MNIST_DIR)")
                 } else {
                     d.fail(path, ruleNodes[name], "unknown asset store '\(asset.store)' (declare it under stores, or use \(StoreLocator.builtinNames.joined(separator: " or ")))")
                 }
@@ -170,21 +170,13 @@ enum StoreLocator {
         return ((directory as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 
-    /// The MNIST files of a built-in store, looked for in `$METASIM_MNIST_DIR`, in `data/mnist`
-    /// in the grammar's folder or any folder above it, then in the working folder's `data/mnist`.
+    /// The MNIST files of a built-in store, looked for in `$METASIM_MNIST_DIR`, then in
+    /// `data/mnist` beside the grammar or any folder above it, the working folder or the
+    /// executable (`BundledData.candidateFolders`).
     static func builtin(_ name: String, grammarDirectory: String) -> MNISTSource? {
         guard builtinNames.contains(name) else { return nil }
         let split = name == "mnist-train" ? "train" : "t10k"
-        var folders: [String] = []
-        if let env = ProcessInfo.processInfo.environment["METASIM_MNIST_DIR"], !env.isEmpty { folders.append(env) }
-        var dir = resolve(grammarDirectory, against: FileManager.default.currentDirectoryPath)
-        while true {
-            folders.append((dir as NSString).appendingPathComponent("data/mnist"))
-            let parent = (dir as NSString).deletingLastPathComponent
-            if parent == dir || parent.isEmpty { break }
-            dir = parent
-        }
-        folders.append((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("data/mnist"))
+        let folders = BundledData.candidateFolders("mnist", near: grammarDirectory, environment: "METASIM_MNIST_DIR")
         for folder in folders {
             // Only the standard names: a bare images/labels pair does not say which split it is.
             for (images, labels) in MNISTSource.candidateNames(split: split).dropFirst(2) {

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import NN
 
 /// Everything one Meta-Sim training run needs, read from an experiment file (YAML or JSON).
 /// Relative paths are resolved against the experiment file's folder. See `experiments/README.md`
@@ -34,7 +35,8 @@ public enum TargetData: Sendable, Equatable {
 public struct FeatureSettings: Sendable, Equatable {
     /// EfficientNet-Lite0 stages whose outputs, flattened and concatenated, form φ.
     public var stages: [String]
-    public static let knownStages = ["stem", "group1", "group2", "group3", "group4", "group5", "group6", "group7", "head"]
+    /// Every stage name an experiment may select (EfficientNet-Lite0's outputs).
+    public static var knownStages: [String] { EfficientNetLite0.Stage.allCases.map(\.rawValue) }
 }
 
 public struct MMDSettings: Sendable, Equatable {
