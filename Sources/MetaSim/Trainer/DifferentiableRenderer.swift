@@ -38,13 +38,13 @@ public struct DifferentiableRenderer: Sendable {
         let pixels = try renderer.renderPixels(decoded)
         let canvas = renderer.canvas
         let output = Tensor(shape: [graphs.count, canvas.channels, canvas.height, canvas.width],
-                            data: Self.channelsFirst(pixels, count: graphs.count, canvas: canvas))
+                            data: channelsFirst(pixels, count: graphs.count, canvas: canvas))
         guard features.requiresGrad else { return (output, decoded) }
         let (renderer, schema, failure) = (self.renderer, encoder.schema, self.failure)
         let shape = features.shape
         let images = Tensor.custom(inputs: [features], output: output) { g in
             let perImage = canvas.width * canvas.height * canvas.channels
-            let interleaved = Self.channelsLast(g.data, count: decoded.count, canvas: canvas)
+            let interleaved = channelsLast(g.data, count: decoded.count, canvas: canvas)
             let imageGradients = (0..<decoded.count).map { Array(interleaved[($0 * perImage)..<(($0 + 1) * perImage)]) }
             var grad = [Float](repeating: 0, count: shape.reduce(1, *))
             let attributeGradients: [AttributeGradients]
@@ -67,26 +67,6 @@ public struct DifferentiableRenderer: Sendable {
             return [Tensor(shape: shape, data: grad)]
         }
         return (images, decoded)
-    }
-
-    /// `[count, H, W, C]` → `[count, C, H, W]`.
-    static func channelsFirst(_ pixels: [Float], count: Int, canvas: Canvas) -> [Float] {
-        let c = canvas.channels
-        if c == 1 { return pixels }
-        let plane = canvas.width * canvas.height
-        var out = [Float](repeating: 0, count: pixels.count)
-        for i in 0..<count { for p in 0..<plane { for k in 0..<c { out[(i * c + k) * plane + p] = pixels[(i * plane + p) * c + k] } } }
-        return out
-    }
-
-    /// `[count, C, H, W]` → `[count, H, W, C]`.
-    static func channelsLast(_ values: [Float], count: Int, canvas: Canvas) -> [Float] {
-        let c = canvas.channels
-        if c == 1 { return values }
-        let plane = canvas.width * canvas.height
-        var out = [Float](repeating: 0, count: values.count)
-        for i in 0..<count { for p in 0..<plane { for k in 0..<c { out[(i * plane + p) * c + k] = values[(i * c + k) * plane + p] } } }
-        return out
     }
 }
 

@@ -1,0 +1,50 @@
+import Assets
+import Grammar
+import Render
+import Scene
+import Tensor
+
+/// Samples scene graphs from a grammar, optionally passes them through a learned distribution
+/// transformer, and renders them: how a trained run makes its dataset.
+///
+/// Deterministic: sample `i` of seed `s` is always the same graph, and the transformer is a
+/// pure function of it, so the same (seed, start, count) gives the same images whatever the
+/// batch size.
+public struct Generator {
+    public let grammar: Grammar
+    public let assets: AssetRegistry
+    public let transformer: DistributionTransformer?
+    public let renderer: any Renderer
+    let encoder: SceneEncoder
+
+    public init(grammar: Grammar, assets: AssetRegistry, transformer: DistributionTransformer?, renderer: any Renderer) {
+        self.grammar = grammar
+        self.assets = assets
+        self.transformer = transformer
+        self.renderer = renderer
+        encoder = SceneEncoder(grammar.schema)
+    }
+
+    /// Hands `body` consecutive batches of at most `batchSize` generated samples, in order.
+    /// `learned` false skips the transformer (the prior grammar's data).
+    public func forEachBatch(count: Int, seed: UInt64, start: Int = 0, learned: Bool = true, batchSize: Int = 256,
+                             _ body: ([(graph: SceneGraph, rendered: RenderedImage)]) throws -> Void) throws {
+        for first in stride(from: start, to: start + count, by: batchSize) {
+            var graphs = try grammar.sample(seed: seed, range: first..<min(start + count, first + batchSize), assets: assets)
+            if learned, let transformer {
+                let batch = encoder.encode(graphs)
+                let output = withoutGradients { transformer(batch) }
+                encoder.decode(output.data, into: &graphs)
+            }
+            let rendered = try renderer.render(graphs)
+            try body(Array(zip(graphs, rendered).map { (graph: $0, rendered: $1) }))
+        }
+    }
+
+    /// All `count` samples at once (see `forEachBatch`).
+    public func generate(count: Int, seed: UInt64, start: Int = 0, learned: Bool = true) throws -> [(graph: SceneGraph, rendered: RenderedImage)] {
+        var all: [(graph: SceneGraph, rendered: RenderedImage)] = []
+        try forEachBatch(count: count, seed: seed, start: start, learned: learned) { all += $0 }
+        return all
+    }
+}

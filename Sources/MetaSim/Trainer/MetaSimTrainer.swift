@@ -1,0 +1,178 @@
+import Assets
+import Codecs
+import Diagnostics
+import Foundation
+import Grammar
+import NN
+import Render
+import Scene
+import Tensor
+
+/// Runs one Meta-Sim experiment: stage 1 (the transformer learns to reproduce the prior),
+/// stage 2 (MMD distribution matching through the renderer, with the optional stage-3 task
+/// reward mixed in), checkpoints, metrics and sample grids each epoch, and — when the target
+/// has a labelled test set — the final comparison of task networks trained on prior and on
+/// learned data.
+///
+/// Everything that can be wrong with the inputs (experiment, grammar, target folders, feature
+/// weights) is checked by `init`, before any long work.
+public final class MetaSimTrainer {
+    public let experiment: Experiment
+    public let runFolder: RunFolder
+    public let grammar: Grammar
+    public let transformer: DistributionTransformer
+    let assets: AssetRegistry
+    let renderer: any Renderer
+    let encoder: SceneEncoder
+    let differentiable: DifferentiableRenderer
+    let features: FeatureExtractor
+    let target: TargetSet
+    let quiet: Bool
+    let metrics: MetricsLog
+    let start = Date()
+    /// The next generator sample index; every batch uses fresh samples of the prior.
+    private(set) var sampleCursor = 0
+    private(set) var step = 0
+
+    public init(experiment: Experiment, runDirectory: String, quiet: Bool) throws {
+        self.experiment = experiment
+        self.quiet = quiet
+        grammar = try Grammar.load(path: experiment.grammar)
+        guard !grammar.mutableAttributeNames.isEmpty else {
+            throw InputError(file: experiment.grammar, message: "no attribute is mutable: there is nothing for Meta-Sim to learn (mark some `mutable: true`)")
+        }
+        let assets = grammar.assetRegistry()
+        self.assets = assets
+        renderer = try CompositorRenderer(canvas: grammar.canvas, classes: grammar.schema.classes,
+                                          assets: try assets.names.map { try assets.store(named: $0) })
+        encoder = SceneEncoder(grammar.schema)
+        differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
+        features = FeatureExtractor(network: try Self.featureNetwork(near: experiment.file),
+                                    stages: experiment.features.stages.compactMap(EfficientNetLite0.Stage.init(rawValue:)))
+        transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
+                                              hidden: experiment.transformer.hidden, seed: experiment.seed)
+        target = try TargetSet.load(experiment, canvas: grammar.canvas, classes: grammar.schema.classes, quiet: quiet)
+        runFolder = try RunFolder(creating: runDirectory)
+        metrics = try MetricsLog(path: runFolder.file("metrics.jsonl"))
+    }
+
+    /// EfficientNet-Lite0's weights: `$METASIM_EFFICIENTNET` when set, else the repository's
+    /// bundled copy (`BundledData`).
+    static func featureNetwork(near file: String) throws -> EfficientNetLite0 {
+        let name = "efficientnet-lite0.safetensors"
+        if let path = ProcessInfo.processInfo.environment["METASIM_EFFICIENTNET"], !path.isEmpty {
+            return try EfficientNetLite0(weightsAt: path)
+        }
+        guard let path = BundledData.locate(name, in: "efficientnet-lite0", near: (file as NSString).deletingLastPathComponent) else {
+            throw InputError(file: name, message: "EfficientNet-Lite0 weights not found (looked for data/efficientnet-lite0 beside the experiment, the working folder and the executable; set METASIM_EFFICIENTNET to the file)")
+        }
+        return try EfficientNetLite0(weightsAt: path)
+    }
+
+    var seconds: Double { Date().timeIntervalSince(start) }
+
+    /// The next `count` prior samples.
+    func nextGraphs(_ count: Int) throws -> [SceneGraph] {
+        defer { sampleCursor += count }
+        return try grammar.sample(seed: experiment.seed, range: sampleCursor..<(sampleCursor + count), assets: assets)
+    }
+
+    func state(stage: String, epoch: Int) -> CheckpointState {
+        CheckpointState(grammar: experiment.grammar, schema: grammar.schema, hidden: experiment.transformer.hidden,
+                        seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
+    }
+
+    // MARK: Stage 1
+
+    /// Trains the transformer to reproduce its input until the attribute reconstruction error
+    /// falls below the threshold (or the step budget ends). Returns the last error.
+    @discardableResult
+    public func reconstruct() throws -> Double {
+        let settings = experiment.reconstruction
+        let optimizer = Adam(transformer.trainableParameters, learningRate: Float(settings.learningRate))
+        let progress = ProgressBar("stage 1: reconstruction", total: settings.maxSteps, quiet: quiet)
+        var last = Double.infinity
+        for i in 0..<settings.maxSteps {
+            let batch = encoder.encode(try nextGraphs(settings.batchSize))
+            let (attributes, classes) = transformer.reconstructionLosses(batch)
+            last = Double(attributes.scalar)
+            metrics.append(["stage": "reconstruction", "step": i, "attribute_mse": last, "class_ce": Double(classes.scalar), "seconds": seconds])
+            progress.advance(status: String(format: "mse %.2e", last))
+            // Stop before stepping: Adam's steps stay about the learning rate in size however
+            // small the loss, so a step taken now could undo the fit.
+            if last < settings.threshold { break }
+            optimizer.step(transformer.gradients(of: attributes + 0.1 * classes))
+        }
+        progress.finish(status: String(format: "mse %.2e (threshold %.0e)", last, settings.threshold))
+        try state(stage: "reconstruction", epoch: 0).save(transformer, to: runFolder.latest)
+        return last
+    }
+
+    // MARK: Stage 2 (+3)
+
+    /// Distribution matching for the experiment's epochs, with the task objective mixed in
+    /// when the experiment enables it. Checkpoints, a sample grid and a metrics line per epoch.
+    public func match() throws {
+        let settings = experiment.matching
+        let bankCount = min(experiment.mmd.bankSize, target.images.shape[0])
+        let bank = features.features(of: target.images.slice(axis: 0, 0..<bankCount))
+        let mmd = MMD(target: bank.data, count: bankCount, dimension: bank.shape[1],
+                      scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased)
+        var parameters = transformer.trainableParameters
+        if experiment.reconstruction.freezeEncoder {
+            let frozen = Set(transformer.encoderLayers.flatMap(\.namedParameters).map { ObjectIdentifier($0.parameter) })
+            parameters = parameters.filter { !frozen.contains(ObjectIdentifier($0)) }
+        }
+        let optimizer = Adam(parameters, learningRate: Float(settings.learningRate))
+        let features = self.features
+        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, features: { features($0) }, mmd: mmd)
+        var task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
+        try writeGrid(name: "target", images: target.images)
+        for epoch in 1...max(1, settings.epochs) where settings.epochs > 0 {
+            let progress = ProgressBar("stage 2: matching, epoch \(epoch)/\(settings.epochs)", total: settings.stepsPerEpoch, quiet: quiet)
+            var lastMMD = 0.0
+            for _ in 0..<settings.stepsPerEpoch {
+                let result = try matching.step(try nextGraphs(settings.batchSize), parameters: parameters)
+                var grads = result.gradients
+                let value = result.mmd
+                var record: [String: Any] = ["stage": "matching", "epoch": epoch, "step": step, "mmd": value, "seconds": seconds,
+                                             "attributes": mutableAttributeMeans(result.graphs, schema: grammar.schema)]
+                if var objective = task, step % objective.settings.every == 0, let validation = target.validation {
+                    let (reward, taskGrads) = try objective.gradients(trainer: self, validation: validation, parameters: parameters)
+                    grads = zip(grads, taskGrads).map { $0 + $1 }
+                    record["task_reward"] = reward
+                    task = objective
+                }
+                optimizer.step(grads)
+                metrics.append(record)
+                lastMMD = value
+                step += 1
+                progress.advance(status: String(format: "mmd %.4f", value))
+            }
+            let sample = try generate(count: 64, seed: experiment.seed &+ 77, start: 0)
+            try writeGrid(name: String(format: "epoch-%03d", epoch), images: tensor(sample.map(\.rendered.image)))
+            let means = mutableAttributeMeans(sample.map(\.graph), schema: grammar.schema)
+            progress.finish(status: String(format: "mmd %.4f ", lastMMD) + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
+            let checkpoint = state(stage: "matching", epoch: epoch)
+            try checkpoint.save(transformer, to: runFolder.checkpoint(epoch: epoch))
+            try checkpoint.save(transformer, to: runFolder.latest)
+        }
+    }
+
+    /// `count` prior samples from `seed` (indices `start…`) passed through the transformer
+    /// (no gradients) and rendered.
+    public func generate(count: Int, seed: UInt64, start: Int) throws -> [(graph: SceneGraph, rendered: RenderedImage)] {
+        try Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
+            .generate(count: count, seed: seed, start: start, learned: true)
+    }
+
+    func writeGrid(name: String, images: Tensor) throws {
+        let canvas = grammar.canvas
+        let n = min(64, images.shape[0])
+        let plane = canvas.width * canvas.height * canvas.channels
+        let pixels = channelsLast(Array(images.data[0..<(n * plane)]), count: n, canvas: canvas)
+        let list = (0..<n).map { Image(width: canvas.width, height: canvas.height, channels: canvas.channels,
+                                       pixels: Array(pixels[($0 * plane)..<(($0 + 1) * plane)])) }
+        try ContactSheet.write(list, to: runFolder.grid(name))
+    }
+}

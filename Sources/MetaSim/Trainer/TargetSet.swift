@@ -1,0 +1,86 @@
+import Assets
+import Codecs
+import Datasets
+import Diagnostics
+import Foundation
+import Grammar
+import Render
+import Scene
+import Tensor
+
+/// The target side of an experiment: unlabelled images to match, and optional labelled
+/// validation (task objective) and test (final scores) sets, all at the generator's canvas.
+public struct TargetSet: Sendable {
+    /// `[N, C, H, W]` in [0, 1].
+    public var images: Tensor
+    public var validation: LabelledImages?
+    public var test: LabelledImages?
+    /// The scene graphs behind `images` when they were rendered from a target grammar (to
+    /// report the target's attribute values); empty for folders.
+    public var graphs: [SceneGraph]
+
+    /// Loads or renders the target data an experiment names. Throws `InputError`s naming the
+    /// experiment file and field for missing or empty folders, unreadable or mixed-size images.
+    public static func load(_ experiment: Experiment, canvas: Canvas, classes: [String], quiet: Bool) throws -> TargetSet {
+        switch experiment.target {
+        case let .folders(images, validation, test):
+            func labelled(_ folder: String?, _ field: String) throws -> LabelledImages? {
+                guard let folder else { return nil }
+                let reader = try LabelledImageFolderReader(folder: folder, field: field)
+                let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))
+                let labelled = LabelledImages(images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
+                                              labels: raw.labels, classes: reader.classes)
+                return labelled
+            }
+            let reader = try ImageFolderReader(folder: images, field: "target.images")
+            let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
+            return TargetSet(images: tensor(raw.map { $0.resized(width: canvas.width, height: canvas.height) }),
+                             validation: try labelled(validation, "target.validation"),
+                             test: try labelled(test, "target.test"), graphs: [])
+        case let .rendered(grammarPath, seed, images, validation, test):
+            let grammar = try Grammar.load(path: grammarPath)
+            guard grammar.canvas == canvas else {
+                throw InputError(file: experiment.file, path: "target.render.grammar",
+                                 message: "target canvas \(grammar.canvas.width)x\(grammar.canvas.height)x\(grammar.canvas.channels) differs from the generator's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
+            }
+            let registry = grammar.assetRegistry()
+            let renderer = try CompositorRenderer(canvas: canvas, classes: grammar.schema.classes,
+                                                  assets: try registry.names.map { try registry.store(named: $0) })
+            // Three disjoint index ranges of one seed: matching images, validation, test.
+            let total = images + validation + test
+            let progress = ProgressBar("rendering targets", total: total, quiet: quiet)
+            var graphs: [SceneGraph] = [], rendered: [RenderedImage] = []
+            for start in stride(from: 0, to: total, by: 500) {
+                let part = try grammar.sample(seed: seed, range: start..<min(total, start + 500), assets: registry)
+                rendered += try renderer.render(part)
+                graphs += part
+                progress.advance(by: part.count)
+            }
+            progress.finish()
+            func labelled(_ range: Range<Int>) throws -> LabelledImages? {
+                guard !range.isEmpty else { return nil }
+                let names = try range.map { try DatasetLabel.resolve(nil, groundTruth: rendered[$0].groundTruth, sample: $0, directory: grammarPath) }
+                let classes = Array(Set(names)).sorted()
+                let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+                return LabelledImages(images: tensor(range.map { rendered[$0].image }), labels: names.map { index[$0]! }, classes: classes)
+            }
+            return TargetSet(images: tensor(rendered[0..<images].map(\.image)),
+                             validation: try labelled(images..<(images + validation)),
+                             test: try labelled((images + validation)..<total),
+                             graphs: Array(graphs[0..<images]))
+        }
+    }
+}
+
+/// Same-shaped images as one `[N, C, H, W]` tensor.
+/// - Precondition: at least one image; all the same size and channels.
+func tensor(_ images: [Image]) -> Tensor {
+    let first = images[0]
+    for (i, image) in images.enumerated() {
+        precondition(image.width == first.width && image.height == first.height && image.channels == first.channels,
+                     "tensor(images): image \(i) is \(image.width)x\(image.height)x\(image.channels), not \(first.width)x\(first.height)x\(first.channels)")
+    }
+    let canvas = Canvas(width: first.width, height: first.height, channels: first.channels)
+    return Tensor(shape: [images.count, first.channels, first.height, first.width],
+                  data: channelsFirst(images.flatMap(\.pixels), count: images.count, canvas: canvas))
+}

@@ -1,0 +1,64 @@
+import Datasets
+import NN
+import Tensor
+
+/// Stage 3: the task objective. Attributes are sampled from `N(G_θ(X), σ²)` on the mutable
+/// entries (no gradient path through the sample), a dataset is rendered from them, a task
+/// network is trained on it from scratch and scored on the labelled target validation set;
+/// the score is the reward, and REINFORCE turns it into a gradient for θ (see
+/// `ReinforceEstimator`), weighted against MMD by `settings.weight`.
+struct TaskObjective {
+    let settings: TaskSettings
+    var estimator: ReinforceEstimator
+    var generator: SplitMix64
+    var rewards = 0
+
+    init(settings: TaskSettings, seed: UInt64) {
+        self.settings = settings
+        estimator = ReinforceEstimator(sigma: Float(settings.sigma))
+        generator = SplitMix64(seed: seed ^ 0x7A5C_0B1E_C7_1FE)
+    }
+
+    /// One reward and the gradients (to *minimise*) of `−weight · reward` for `parameters`.
+    mutating func gradients(trainer: MetaSimTrainer, validation: LabelledImages,
+                            parameters: [Parameter]) throws -> (reward: Double, gradients: [Tensor]) {
+        let graphs = try trainer.nextGraphs(settings.images)
+        let batch = trainer.encoder.encode(graphs)
+        let (x, mask, operators) = batch.tensors
+        let mean = trainer.transformer(x, mask: mask, graph: operators)
+        let sample = estimator.sample(mean: mean.data, mask: batch.mutableMask, using: &generator)
+        var decoded = graphs
+        trainer.encoder.decode(sample, into: &decoded)
+        let rendered = try trainer.renderer.render(decoded)
+        let index = Dictionary(uniqueKeysWithValues: validation.classes.enumerated().map { ($1, $0) })
+        var kept: [Int] = [], labels: [Int] = []
+        for (i, r) in rendered.enumerated() {
+            // Samples whose class the validation set does not know cannot be scored: left out.
+            guard let name = try? DatasetLabel.resolve(nil, groundTruth: r.groundTruth, sample: i, directory: "task"),
+                  let label = index[name] else { continue }
+            kept.append(i)
+            labels.append(label)
+        }
+        var reward = 0.0
+        if !kept.isEmpty {
+            let data = LabelledImages(images: tensor(kept.map { rendered[$0].image }), labels: labels, classes: validation.classes)
+            let net = trainer.experiment.taskNetwork
+            let canvas = trainer.grammar.canvas
+            let classifier = ImageClassifier(channels: canvas.channels, height: canvas.height, width: canvas.width,
+                                             classes: validation.classes, seed: generator.next())
+            classifier.train(on: data, epochs: 1, batchSize: net.batchSize, learningRate: Float(net.learningRate), seed: generator.next())
+            reward = classifier.accuracy(on: validation)
+        }
+        rewards += 1
+        let ascent = estimator.gradient(reward: Float(reward), sample: sample, mean: mean.data, mask: batch.mutableMask)
+        let seed = Tensor(shape: mean.shape, data: ascent.map { -Float(settings.weight) * $0 })
+        return (reward, Tensor.gradientsFor(mean, seed: seed, wrt: parameters.map(\.value)))
+    }
+}
+
+extension Tensor {
+    /// `gradients(of:seed:wrt:)` under a name that does not clash with `ParameterContainer`'s.
+    static func gradientsFor(_ output: Tensor, seed: Tensor, wrt: [Tensor]) -> [Tensor] {
+        gradients(of: output, seed: seed, wrt: wrt)
+    }
+}
