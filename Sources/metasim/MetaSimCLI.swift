@@ -14,6 +14,11 @@ struct MetaSimCLI: ParsableCommand {
             ValidateCommand.self,
             SampleCommand.self,
             EncodeCommand.self,
+            RenderCommand.self,
+            TrainCommand.self,
+            GenerateCommand.self,
+            EvaluateCommand.self,
+            DemoCommand.self,
             BenchCommand.self,
         ])
 

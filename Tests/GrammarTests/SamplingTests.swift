@@ -74,8 +74,8 @@ final class SamplingTests: XCTestCase {
             XCTAssertEqual(String(store.label(ref.index)), digit.className)
             XCTAssertEqual(digit.mutable, ["loc_x", "loc_y", "yaw"])
             let yaw = digit.number("yaw")!
-            XCTAssert(yaw >= 0 && yaw < 360)
-            yaws.append(yaw > 180 ? yaw - 360 : yaw)
+            XCTAssert(yaw >= -180 && yaw < 180, "yaw \(yaw) outside the wrapped range")
+            yaws.append(yaw)
         }
         XCTAssertEqual(classes.count, 10)
         let mean = yaws.reduce(0, +) / 300

@@ -17,7 +17,5 @@ func exampleGrammar(_ name: String) throws -> Grammar {
 
 /// A compositor for `grammar`'s canvas, classes and asset stores.
 func renderer(for grammar: Grammar) throws -> CompositorRenderer {
-    let assets = grammar.assetRegistry()
-    return try CompositorRenderer(canvas: grammar.canvas, classes: grammar.schema.classes,
-                                  assets: try assets.names.map { try assets.store(named: $0) })
+    try grammar.makeRenderer(assets: grammar.assetRegistry())
 }

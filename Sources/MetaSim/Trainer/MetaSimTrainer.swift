@@ -43,8 +43,7 @@ public final class MetaSimTrainer {
         }
         let assets = grammar.assetRegistry()
         self.assets = assets
-        renderer = try CompositorRenderer(canvas: grammar.canvas, classes: grammar.schema.classes,
-                                          assets: try assets.names.map { try assets.store(named: $0) })
+        renderer = try grammar.makeRenderer(assets: assets)
         encoder = SceneEncoder(grammar.schema)
         differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
         features = FeatureExtractor(network: try Self.featureNetwork(near: experiment.file),

@@ -44,8 +44,7 @@ public struct TargetSet: Sendable {
                                  message: "target canvas \(grammar.canvas.width)x\(grammar.canvas.height)x\(grammar.canvas.channels) differs from the generator's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
             }
             let registry = grammar.assetRegistry()
-            let renderer = try CompositorRenderer(canvas: canvas, classes: grammar.schema.classes,
-                                                  assets: try registry.names.map { try registry.store(named: $0) })
+            let renderer = try grammar.makeRenderer(assets: registry)
             // Three disjoint index ranges of one seed: matching images, validation, test.
             let total = images + validation + test
             let progress = ProgressBar("rendering targets", total: total, quiet: quiet)

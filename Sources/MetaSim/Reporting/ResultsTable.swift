@@ -1,0 +1,31 @@
+import Foundation
+
+/// A run's results as a small text table for the terminal: target-test accuracy of the task
+/// network trained on prior-grammar vs Meta-Sim data, and each mutable attribute's mean in
+/// prior, learned and target data.
+public struct ResultsTable {
+    public let text: String
+
+    public init(_ r: RunResults) {
+        func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", 100 * $0) } ?? "–" }
+        func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "–" }
+        var rows: [(String, String, String, String)] = [("", "prior grammar", "Meta-Sim", "target")]
+        rows.append(("target-test accuracy", percent(r.priorTargetAccuracy), percent(r.metasimTargetAccuracy), ""))
+        for name in r.learnedAttributeMeans.keys.sorted() {
+            rows.append(("mean \(name)", number(r.priorAttributeMeans[name]), number(r.learnedAttributeMeans[name]),
+                         number(r.targetAttributeMeans?[name])))
+        }
+        let widths = [0, 1, 2, 3].map { c in rows.map { [$0.0, $0.1, $0.2, $0.3][c].count }.max()! }
+        func pad(_ s: String, _ w: Int, left: Bool) -> String {
+            let fill = String(repeating: " ", count: max(0, w - s.count))
+            return left ? s + fill : fill + s
+        }
+        var lines = rows.map { row in
+            [row.0, row.1, row.2, row.3].enumerated().map { pad($1, widths[$0], left: $0 == 0) }.joined(separator: "  ")
+        }
+        lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
+        lines.append(String(format: "wall time %.0f s (%.1f min), %d training images, %d test images",
+                            r.wallSeconds, r.wallSeconds / 60, r.trainImages, r.testImages))
+        text = lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import MetaSim
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a Meta-Sim generator from an experiment file.",
+        discussion: """
+        Stage 1 teaches the distribution transformer to reproduce the prior grammar; stage 2 \
+        matches the target images (MMD on EfficientNet-Lite0 features, gradients through the \
+        renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
+        section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
+        metrics.jsonl, grids/*.png and, when the target has a labelled test set, results.json \
+        comparing task networks trained on prior and on learned data. All inputs are checked \
+        before any long work starts. See experiments/README.md for the experiment format.
+        """)
+
+    @Option(help: "The experiment file (YAML or JSON).") var config: String
+    @Option(help: "The run folder to write.") var out: String
+    @Flag(help: "No progress bars.") var quiet = false
+
+    func run() throws {
+        let experiment = try Experiment.load(path: config)
+        let trainer = try MetaSimTrainer(experiment: experiment, runDirectory: out, quiet: quiet)
+        let results = try trainer.run()
+        print(ResultsTable(results).text)
+        print("run folder: \(out)")
+    }
+}
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a dataset from a trained run's learned generator.",
+        discussion: """
+        Loads RUN/transformer.{safetensors,json} and the grammar it was trained on (or --grammar, \
+        which must encode the same way), samples COUNT scenes from SEED, applies the learned \
+        transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
+        comparison). Formats as for `metasim render`.
+        """)
+
+    @Option(name: .customLong("run"), help: "A folder written by `metasim train`.") var runFolder: String
+    @Option(help: "Number of images.") var count: Int
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
+    @Option(help: "Grammar file to use instead of the one recorded in the run.") var grammar: String?
+    @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
+    @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
+    @Flag(help: "No progress bars.") var quiet = false
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+    }
+
+    func run() throws {
+        let generator = try Generator(run: RunFolder(existing: runFolder), grammarOverride: grammar)
+        let written = try generator.writeDataset(count: count, seed: seed, learned: !prior, directory: out,
+                                                 format: format, grid: grid, quiet: quiet)
+        print("wrote \(written) \(prior ? "prior" : "learned") images to \(out) (\(format.rawValue))")
+    }
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Train the task network on one labelled folder and report accuracy on another.",
+        discussion: """
+        Both folders use the ImageFolder layout (one subfolder per class). Test images are resized \
+        to the training images' size; classes are matched by folder name.
+        """)
+
+    @Option(help: "Labelled training folder.") var train: String
+    @Option(help: "Labelled test folder.") var test: String
+    @Option(help: "Training epochs.") var epochs = 3
+    @Option(help: "Minibatch size.") var batchSize = 64
+    @Option(help: "Adam learning rate.") var learningRate = 1e-3
+    @Option(help: "Random seed (initial weights, shuffling).") var seed: UInt64 = 0
+    @Flag(help: "Print the result as JSON.") var json = false
+    @Flag(help: "No progress bars.") var quiet = false
+
+    func validate() throws {
+        guard epochs >= 1, batchSize >= 1, learningRate > 0 else {
+            throw ValidationError("--epochs and --batch-size must be ≥ 1 and --learning-rate > 0")
+        }
+    }
+
+    func run() throws {
+        let result = try evaluateClassifier(trainFolder: train, testFolder: test, epochs: epochs, batchSize: batchSize,
+                                            learningRate: Float(learningRate), seed: seed, quiet: quiet)
+        if json {
+            print(String(format: "{\"accuracy\": %.6f, \"test_images\": %d, \"train_images\": %d}", result.accuracy, result.testImages, result.trainImages))
+        } else {
+            print(String(format: "accuracy %.4f on %d test images (trained on %d)", result.accuracy, result.testImages, result.trainImages))
+        }
+    }
+}
