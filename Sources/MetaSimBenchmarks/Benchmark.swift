@@ -38,6 +38,7 @@ public let allBenchmarks: [Benchmark] =
     + tensorBenchmarks
     + renderBenchmarks
     + codecsBenchmarks
+    + trainingBenchmarks
 
 /// Times `body` and returns the median seconds per call over `repeats` rounds, after one
 /// warm-up call. Each round runs `body` as many times as needed to last `minSeconds`, so

@@ -51,11 +51,11 @@ extension MetaSimTrainer {
         let generator = Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
         let seed = experiment.seed &+ 0x5EED
         var results = RunResults(experiment: experiment.name, priorAttributeMeans: [:], learnedAttributeMeans: [:],
-                                 targetAttributeMeans: target.graphs.isEmpty ? nil : mutableAttributeMeans(target.graphs, schema: grammar.schema),
+                                 targetAttributeMeans: target.graphs.isEmpty ? nil : attributeMeans(of: target.graphs, onlyMutableNodes: false),
                                  trainImages: settings.trainImages, testImages: target.test?.count ?? 0, wallSeconds: 0)
         for learned in [false, true] {
             let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
-            let means = mutableAttributeMeans(samples.map(\.graph), schema: grammar.schema)
+            let means = attributeMeans(of: samples.map(\.graph))
             if learned { results.learnedAttributeMeans = means } else { results.priorAttributeMeans = means }
             try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
             guard let test = target.test else { continue }

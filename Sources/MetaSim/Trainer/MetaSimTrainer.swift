@@ -46,7 +46,7 @@ public final class MetaSimTrainer {
         renderer = try grammar.makeRenderer(assets: assets)
         encoder = SceneEncoder(grammar.schema)
         differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
-        features = FeatureExtractor(network: try Self.featureNetwork(near: experiment.file),
+        features = FeatureExtractor(network: try bundledFeatureNetwork(near: experiment.file),
                                     stages: experiment.features.stages.compactMap(EfficientNetLite0.Stage.init(rawValue:)))
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed)
@@ -55,20 +55,13 @@ public final class MetaSimTrainer {
         metrics = try MetricsLog(path: runFolder.file("metrics.jsonl"))
     }
 
-    /// EfficientNet-Lite0's weights: `$METASIM_EFFICIENTNET` when set, else the repository's
-    /// bundled copy (`BundledData`).
-    static func featureNetwork(near file: String) throws -> EfficientNetLite0 {
-        let name = "efficientnet-lite0.safetensors"
-        if let path = ProcessInfo.processInfo.environment["METASIM_EFFICIENTNET"], !path.isEmpty {
-            return try EfficientNetLite0(weightsAt: path)
-        }
-        guard let path = BundledData.locate(name, in: "efficientnet-lite0", near: (file as NSString).deletingLastPathComponent) else {
-            throw InputError(file: name, message: "EfficientNet-Lite0 weights not found (looked for data/efficientnet-lite0 beside the experiment, the working folder and the executable; set METASIM_EFFICIENTNET to the file)")
-        }
-        return try EfficientNetLite0(weightsAt: path)
-    }
-
     var seconds: Double { Date().timeIntervalSince(start) }
+
+    /// Means of the grammar's mutable attributes over `graphs` (see `attributeMeans`).
+    func attributeMeans(of graphs: [SceneGraph], onlyMutableNodes: Bool = true) -> [String: Double] {
+        MetaSim.attributeMeans(graphs, schema: grammar.schema, names: Set(grammar.mutableAttributeNames),
+                               onlyMutableNodes: onlyMutableNodes)
+    }
 
     /// The next `count` prior samples.
     func nextGraphs(_ count: Int) throws -> [SceneGraph] {
@@ -135,7 +128,7 @@ public final class MetaSimTrainer {
                 var grads = result.gradients
                 let value = result.mmd
                 var record: [String: Any] = ["stage": "matching", "epoch": epoch, "step": step, "mmd": value, "seconds": seconds,
-                                             "attributes": mutableAttributeMeans(result.graphs, schema: grammar.schema)]
+                                             "attributes": attributeMeans(of: result.graphs)]
                 if var objective = task, step % objective.settings.every == 0, let validation = target.validation {
                     let (reward, taskGrads) = try objective.gradients(trainer: self, validation: validation, parameters: parameters)
                     grads = zip(grads, taskGrads).map { $0 + $1 }
@@ -150,7 +143,7 @@ public final class MetaSimTrainer {
             }
             let sample = try generate(count: 64, seed: experiment.seed &+ 77, start: 0)
             try writeGrid(name: String(format: "epoch-%03d", epoch), images: tensor(sample.map(\.rendered.image)))
-            let means = mutableAttributeMeans(sample.map(\.graph), schema: grammar.schema)
+            let means = attributeMeans(of: sample.map(\.graph))
             progress.finish(status: String(format: "mmd %.4f ", lastMMD) + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
             let checkpoint = state(stage: "matching", epoch: epoch)
             try checkpoint.save(transformer, to: runFolder.checkpoint(epoch: epoch))
@@ -174,4 +167,17 @@ public final class MetaSimTrainer {
                                        pixels: Array(pixels[($0 * plane)..<(($0 + 1) * plane)])) }
         try ContactSheet.write(list, to: runFolder.grid(name))
     }
+}
+
+/// EfficientNet-Lite0 with its ImageNet weights: the file `$METASIM_EFFICIENTNET` when set,
+/// else the repository's bundled copy (`BundledData`, searched from `file`'s folder too).
+public func bundledFeatureNetwork(near file: String? = nil) throws -> EfficientNetLite0 {
+    let name = "efficientnet-lite0.safetensors"
+    if let path = ProcessInfo.processInfo.environment["METASIM_EFFICIENTNET"], !path.isEmpty {
+        return try EfficientNetLite0(weightsAt: path)
+    }
+    guard let path = BundledData.locate(name, in: "efficientnet-lite0", near: file.map { ($0 as NSString).deletingLastPathComponent }) else {
+        throw InputError(file: name, message: "EfficientNet-Lite0 weights not found (looked for data/efficientnet-lite0 beside the experiment, the working folder and the executable; set METASIM_EFFICIENTNET to the file)")
+    }
+    return try EfficientNetLite0(weightsAt: path)
 }
