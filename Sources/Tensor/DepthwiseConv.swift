@@ -6,9 +6,9 @@ extension Tensor {
     /// Input [N, C, H, W], weight [C, 1, kh, kw], optional bias [C].
     public func depthwiseConv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                                 padding: Padding = .valid) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4 && weight.shape[0] == shape[1] && weight.shape[1] == 1,
+        require(rank == 4 && weight.rank == 4 && weight.shape[0] == shape[1] && weight.shape[1] == 1,
                      "depthwiseConv2d: input shape \(shape) and weight shape \(weight.shape) do not agree")
-        if let bias { precondition(bias.shape == [shape[1]], "depthwiseConv2d: bias shape \(bias.shape) is not [\(shape[1])]") }
+        if let bias { require(bias.shape == [shape[1]], "depthwiseConv2d: bias shape \(bias.shape) is not [\(shape[1])]") }
         let g = ConvGeometry(input: shape, kernel: (weight.shape[2], weight.shape[3]), stride: stride,
                              padding: padding, op: "depthwiseConv2d")
         let planes = g.n * g.c, ohw = g.oh * g.ow, hw = g.h * g.w, taps = g.kh * g.kw
