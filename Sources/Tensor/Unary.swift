@@ -13,7 +13,9 @@ extension Tensor {
                 g.data.withUnsafeBufferPointer { gp in
                     x.data.withUnsafeBufferPointer { xp in
                         out.withUnsafeBufferPointer { yp in
-                            for i in 0..<o.count { o[i] = gp[i] * derivative(xp[i], yp[i]) }
+                            parallelChunks(o.count) { range in
+                                for i in range { o[i] = gp[i] * derivative(xp[i], yp[i]) }
+                            }
                         }
                     }
                 }
