@@ -6,7 +6,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
     for i in 0..<rank {
         let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
         let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-        precondition(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) do not broadcast")
+        require(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) do not broadcast")
         out[i] = da == 1 ? db : da
     }
     return out
@@ -91,14 +91,23 @@ extension Tensor {
         return Tensor.record(target, out, inputs: [self]) { g, _ in [g.sum(toShape: myShape)] }
     }
 
-    /// Applies `f` elementwise to broadcast pairs of `a` and `b` (no autodiff).
+    /// Applies `f` elementwise to broadcast pairs of `a` and `b` (no autodiff). Same-shape
+    /// operands run in parallel chunks (elementwise, so results do not depend on the split).
     @inline(__always)
     static func zipBroadcast(_ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float) -> ([Int], [Float]) {
+        if a.shape == b.shape && op == "add" {  // residual connections: a closure-free loop
+            let out = makeBuffer(a.count) { o in
+                a.data.withUnsafeBufferPointer { x in b.data.withUnsafeBufferPointer { y in
+                    parallelChunks(o.count) { range in for i in range { o[i] = x[i] + y[i] } }
+                } }
+            }
+            return (a.shape, out)
+        }
         if a.shape == b.shape {
             let out = makeBuffer(a.count) { o in
                 a.data.withUnsafeBufferPointer { x in
                     b.data.withUnsafeBufferPointer { y in
-                        for i in 0..<o.count { o[i] = f(x[i], y[i]) }
+                        parallelChunks(o.count) { range in for i in range { o[i] = f(x[i], y[i]) } }
                     }
                 }
             }
@@ -131,7 +140,7 @@ extension Tensor {
     func mapData(_ f: (Float) -> Float) -> [Float] {
         makeBuffer(count) { o in
             data.withUnsafeBufferPointer { x in
-                for i in 0..<o.count { o[i] = f(x[i]) }
+                parallelChunks(o.count) { range in for i in range { o[i] = f(x[i]) } }
             }
         }
     }

@@ -13,7 +13,7 @@ extension Tensor {
 
     /// Mean over H and W: [N, C, H, W] → [N, C].
     public func globalAvgPool2d() -> Tensor {
-        precondition(rank == 4, "globalAvgPool2d: input shape \(shape) is not [N, C, H, W]")
+        require(rank == 4, "globalAvgPool2d: input shape \(shape) is not [N, C, H, W]")
         return mean(axes: [2, 3])
     }
 

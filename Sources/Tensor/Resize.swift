@@ -3,7 +3,7 @@
 /// (dst + 0.5)·in/out − 0.5, clamped to the image. Parallel over planes.
 extension Tensor {
     public func resizedBilinear(height outH: Int, width outW: Int) -> Tensor {
-        precondition(rank == 4 && outH > 0 && outW > 0 && shape[2] > 0 && shape[3] > 0,
+        require(rank == 4 && outH > 0 && outW > 0 && shape[2] > 0 && shape[3] > 0,
                      "resizedBilinear: cannot resize shape \(shape) to \([outH, outW])")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         struct Tap { var i0: Int, i1: Int, f: Float }

@@ -13,7 +13,9 @@ extension Tensor {
                 g.data.withUnsafeBufferPointer { gp in
                     x.data.withUnsafeBufferPointer { xp in
                         out.withUnsafeBufferPointer { yp in
-                            for i in 0..<o.count { o[i] = gp[i] * derivative(xp[i], yp[i]) }
+                            parallelChunks(o.count) { range in
+                                for i in range { o[i] = gp[i] * derivative(xp[i], yp[i]) }
+                            }
                         }
                     }
                 }
@@ -32,19 +34,37 @@ extension Tensor {
     }
     public func squared() -> Tensor { pow(2) }
     public func abs() -> Tensor { unary({ Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
-    /// max(x, 0); derivative 0 at 0.
-    public func relu() -> Tensor { unary({ $0 > 0 ? $0 : ($0.isNaN ? $0 : 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
-    /// min(max(x, 0), 6); derivative 0 at 0 and 6.
-    public func relu6() -> Tensor {
-        unary({ $0.isNaN ? $0 : Swift.min(Swift.max($0, 0), 6) }, derivative: { x, _ in x > 0 && x < 6 ? 1 : 0 })
-    }
+    /// max(x, 0); derivative 0 at 0. NaN passes through.
+    public func relu() -> Tensor { clampKernel(0, .infinity) }
+    /// min(max(x, 0), 6); derivative 0 at 0 and 6. NaN passes through.
+    public func relu6() -> Tensor { clampKernel(0, 6) }
     public func sigmoid() -> Tensor {
         unary({ $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) },
               derivative: { _, y in y * (1 - y) })
     }
     public func tanh() -> Tensor { unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
-    /// Clamps to [lo, hi]; derivative 1 strictly inside, 0 outside.
-    public func clamped(_ lo: Float, _ hi: Float) -> Tensor {
-        unary({ Swift.min(Swift.max($0, lo), hi) }, derivative: { x, _ in x > lo && x < hi ? 1 : 0 })
+    /// Clamps to [lo, hi]; derivative 1 strictly inside, 0 outside. NaN passes through.
+    public func clamped(_ lo: Float, _ hi: Float) -> Tensor { clampKernel(lo, hi) }
+
+    /// Clamp with explicit loops (the hottest activations: no per-element closure calls).
+    func clampKernel(_ lo: Float, _ hi: Float) -> Tensor {
+        let x = self
+        let out = makeBuffer(count) { o in
+            x.data.withUnsafeBufferPointer { xp in
+                parallelChunks(o.count) { range in
+                    for i in range { o[i] = Swift.min(Swift.max(xp[i], lo), hi) }  // NaN stays NaN
+                }
+            }
+        }
+        return Tensor.record(shape, out, inputs: [self]) { g, _ in
+            let d = makeBuffer(g.count) { o in
+                g.data.withUnsafeBufferPointer { gp in x.data.withUnsafeBufferPointer { xp in
+                    parallelChunks(o.count) { range in
+                        for i in range { let v = xp[i], gv = gp[i]; o[i] = (v > lo) && (v < hi) ? gv : 0 }  // branch-free select
+                    }
+                } }
+            }
+            return [Tensor(uncheckedShape: g.shape, data: d)]
+        }
     }
 }

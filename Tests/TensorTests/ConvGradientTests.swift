@@ -21,6 +21,11 @@ final class ConvGradientTests: XCTestCase {
         assertClose(x.conv2d(weight: w1), naiveConv(x, w1, stride: 1, pad: (0, 0, 0, 0), groups: 1), tol: 1e-5)
         assertGradients([x, w1]) { $0[0].conv2d(weight: $0[1]) }
         assertGradients([x, w]) { $0[0].conv2d(weight: $0[1]).sum(axes: [1]) }
+        // more images than one chunk (8), stride 2 with asymmetric SAME padding
+        let many = random([10, 2, 33, 32], seed: 50), wm = random([3, 2, 3, 3], seed: 51)
+        assertClose(many.conv2d(weight: wm, stride: (2, 2), padding: .same),
+                    naiveConv(many, wm, stride: 2, pad: (1, 1, 0, 1), groups: 1), tol: 1e-5)
+        assertGradients([many, wm]) { $0[0].conv2d(weight: $0[1], stride: (2, 2), padding: .same) }
     }
 
     func testGroupedAndDepthwiseGradients() {
