@@ -31,6 +31,7 @@ struct DemoCommand: ParsableCommand {
         let results = try trainer.run()
         print(ResultsTable(results).text)
         var summary = try JSONSerialization.jsonObject(with: JSONEncoder().encode(results)) as? [String: Any] ?? [:]
+        // The demo's headline figures under the names its documentation promises.
         summary["target_yaw_deg"] = results.targetAttributeMeans?["yaw"]
         summary["learned_yaw_mean_deg"] = results.learnedAttributeMeans["yaw"]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])

@@ -80,6 +80,12 @@ public struct TaskSettings: Sendable, Equatable {
 }
 
 public struct TaskNetworkSettings: Sendable, Equatable {
+    /// Classification (one class per image) or segmentation (one per pixel).
+    public var kind: TaskKind
+    /// The task's classes. Classification: optional (default: the classes of the labelled
+    /// target images). Segmentation: required, background class first (pixels of no listed
+    /// class count as it).
+    public var classes: [String]?
     public var trainImages: Int
     public var epochs: Int
     public var batchSize: Int
@@ -194,13 +200,25 @@ extension Experiment {
             t.finish()
         }
 
-        var taskNetwork = TaskNetworkSettings(trainImages: 10_000, epochs: 3, batchSize: 64, learningRate: 1e-3)
+        var taskNetwork = TaskNetworkSettings(kind: .classification, classes: nil, trainImages: 10_000, epochs: 3, batchSize: 64, learningRate: 1e-3)
         if let n = reader.object("task_network") {
+            let kind = n.string("kind", default: "classification", oneOf: TaskKind.allCases.map(\.rawValue))
+            taskNetwork.kind = TaskKind(rawValue: kind) ?? .classification
+            if n.has("classes") {
+                let classes = n.strings("classes", default: [])
+                if classes.isEmpty || Set(classes).count != classes.count { n.fail("classes", "must be a non-empty list of distinct class names") }
+                taskNetwork.classes = classes
+            } else if taskNetwork.kind == .segmentation {
+                n.fail("classes", "missing: segmentation needs its class list, background class first")
+            }
             taskNetwork.trainImages = n.int("train_images", default: taskNetwork.trainImages, min: 1)
             taskNetwork.epochs = n.int("epochs", default: taskNetwork.epochs, min: 1)
             taskNetwork.batchSize = n.int("batch_size", default: taskNetwork.batchSize, min: 1)
             taskNetwork.learningRate = n.double("learning_rate", default: taskNetwork.learningRate, min: 0, exclusiveMin: true)
             n.finish()
+        }
+        if taskNetwork.kind == .segmentation, case .folders = target {
+            reader.fail("target", "segmentation targets must be rendered from a target grammar (a `render` section): labelled mask folders are not supported")
         }
         reader.finish()
         if !reader.errors.isEmpty { throw InputErrors(reader.errors) }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A run's results as a small text table for the terminal: target-test accuracy of the task
-/// network trained on prior-grammar vs Meta-Sim data, and each mutable attribute's mean in
-/// prior, learned and target data.
+/// A run's results as a small text table for the terminal: the target-test metrics of the task
+/// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs), and each mutable
+/// attribute's mean in prior, learned and target data.
 public struct ResultsTable {
     public let text: String
 
@@ -10,7 +10,9 @@ public struct ResultsTable {
         func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", 100 * $0) } ?? "–" }
         func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "–" }
         var rows: [(String, String, String, String)] = [("", "prior grammar", "Meta-Sim", "target")]
-        rows.append(("target-test accuracy", percent(r.priorTargetAccuracy), percent(r.metasimTargetAccuracy), ""))
+        for name in Set(r.priorScores.keys).union(r.metasimScores.keys).sorted() {
+            rows.append((name.replacingOccurrences(of: "_", with: " "), percent(r.priorScores[name]), percent(r.metasimScores[name]), ""))
+        }
         for name in r.learnedAttributeMeans.keys.sorted() {
             rows.append(("mean \(name)", number(r.priorAttributeMeans[name]), number(r.learnedAttributeMeans[name]),
                          number(r.targetAttributeMeans?[name])))

@@ -1,5 +1,6 @@
 import Codecs
 import Datasets
+import Scene
 
 /// The outcome of `evaluateClassifier`.
 public struct FolderEvaluation: Sendable {
@@ -19,14 +20,15 @@ public func evaluateClassifier(trainFolder: String, testFolder: String, epochs: 
     let shape = train.images[0]
     let testReader = try LabelledImageFolderReader(folder: testFolder, field: "--test")
     let test = try testReader.loadAll(options: ImageLoadingOptions(width: shape.width, height: shape.height, channels: shape.channels))
-    let trainSet = LabelledImages(images: tensor(train.images), labels: train.labels, classes: trainReader.classes)
-    let testSet = LabelledImages(images: tensor(test.images), labels: test.labels, classes: testReader.classes)
-    let classifier = ImageClassifier(channels: shape.channels, height: shape.height, width: shape.width,
-                                     classes: trainReader.classes, seed: seed)
+    let trainSet = TaskSet(kind: .classification, images: tensor(train.images), labels: train.labels, classes: trainReader.classes)
+    let testSet = TaskSet(kind: .classification, images: tensor(test.images), labels: test.labels, classes: testReader.classes)
+    let classifier = TaskNetwork(kind: .classification, canvas: Canvas(width: shape.width, height: shape.height, channels: shape.channels),
+                                 classes: trainReader.classes, seed: seed)
     let progress = ProgressBar("task network", total: epochs * ((trainSet.count + batchSize - 1) / batchSize), quiet: quiet)
     classifier.train(on: trainSet, epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed) {
         progress.advance(status: String(format: "loss %.3f", $0))
     }
     progress.finish()
-    return FolderEvaluation(accuracy: classifier.accuracy(on: testSet), trainImages: trainSet.count, testImages: testSet.count)
+    return FolderEvaluation(accuracy: classifier.scores(on: testSet)["target_accuracy"] ?? 0,
+                            trainImages: trainSet.count, testImages: testSet.count)
 }

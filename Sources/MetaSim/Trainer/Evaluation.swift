@@ -1,33 +1,49 @@
 import Codecs
-import Diagnostics
-import Datasets
 import Foundation
 import Render
 import Scene
 
 /// The end of a run: task networks trained on prior-grammar data and on learned data, scored
-/// on the held-out labelled target test set.
-public struct RunResults: Codable, Sendable {
+/// on the held-out labelled target test set, and what the generator learned.
+///
+/// Encodes flat: `prior_<metric>` and `metasim_<metric>` for each task metric
+/// (`prior_target_accuracy`, `metasim_target_accuracy` for classification; `prior_mean_iou`,
+/// `prior_car_iou`, … for segmentation; fractions 0–1), the attribute means, counts and
+/// `wall_seconds`.
+public struct RunResults: Encodable, Sendable {
     public var experiment: String
-    /// Target-test accuracy of a task network trained on prior-grammar data (0–1); nil without
-    /// a labelled test set.
-    public var priorTargetAccuracy: Double?
+    /// Task metrics of the network trained on prior-grammar data; empty without a test set.
+    public var priorScores: [String: Double] = [:]
     /// The same with data from the learned generator.
-    public var metasimTargetAccuracy: Double?
+    public var metasimScores: [String: Double] = [:]
     /// Mean of each mutable attribute (attribute units; circular for angles) in prior data, in
     /// learned data, and in the target when it was rendered from a grammar.
-    public var priorAttributeMeans: [String: Double]
-    public var learnedAttributeMeans: [String: Double]
+    public var priorAttributeMeans: [String: Double] = [:]
+    public var learnedAttributeMeans: [String: Double] = [:]
     public var targetAttributeMeans: [String: Double]?
     public var trainImages: Int
     public var testImages: Int
-    public var wallSeconds: Double
+    public var wallSeconds: Double = 0
 
-    enum CodingKeys: String, CodingKey {
-        case experiment, trainImages = "train_images", testImages = "test_images", wallSeconds = "wall_seconds"
-        case priorTargetAccuracy = "prior_target_accuracy", metasimTargetAccuracy = "metasim_target_accuracy"
-        case priorAttributeMeans = "prior_attribute_means", learnedAttributeMeans = "learned_attribute_means"
-        case targetAttributeMeans = "target_attribute_means"
+    struct Key: CodingKey {
+        var stringValue: String
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(experiment, forKey: Key("experiment"))
+        for (name, value) in priorScores { try c.encode(value, forKey: Key("prior_\(name)")) }
+        for (name, value) in metasimScores { try c.encode(value, forKey: Key("metasim_\(name)")) }
+        try c.encode(priorAttributeMeans, forKey: Key("prior_attribute_means"))
+        try c.encode(learnedAttributeMeans, forKey: Key("learned_attribute_means"))
+        try c.encodeIfPresent(targetAttributeMeans, forKey: Key("target_attribute_means"))
+        try c.encode(trainImages, forKey: Key("train_images"))
+        try c.encode(testImages, forKey: Key("test_images"))
+        try c.encode(wallSeconds, forKey: Key("wall_seconds"))
     }
 }
 
@@ -44,50 +60,35 @@ extension MetaSimTrainer {
     }
 
     /// Trains the task network on `taskNetwork.trainImages` prior samples and on the same
-    /// samples through the learned transformer (a seed training never used), and scores both on
-    /// the target test set.
+    /// samples through the learned transformer (from a seed training never used), and scores
+    /// both on the target test set.
     public func evaluate() throws -> RunResults {
         let settings = experiment.taskNetwork
         let generator = Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
         let seed = experiment.seed &+ 0x5EED
-        var results = RunResults(experiment: experiment.name, priorAttributeMeans: [:], learnedAttributeMeans: [:],
+        var results = RunResults(experiment: experiment.name,
                                  targetAttributeMeans: target.graphs.isEmpty ? nil : attributeMeans(of: target.graphs, onlyMutableNodes: false),
-                                 trainImages: settings.trainImages, testImages: target.test?.count ?? 0, wallSeconds: 0)
+                                 trainImages: settings.trainImages, testImages: target.test?.count ?? 0)
         for learned in [false, true] {
             let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
             let means = attributeMeans(of: samples.map(\.graph))
             if learned { results.learnedAttributeMeans = means } else { results.priorAttributeMeans = means }
             try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
             guard let test = target.test else { continue }
-            let data = try labelled(samples.map(\.rendered), classes: test.classes)
-            let canvas = grammar.canvas
-            let classifier = ImageClassifier(channels: canvas.channels, height: canvas.height, width: canvas.width,
-                                             classes: test.classes, seed: seed)
+            let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
+                                   rendererClasses: renderer.classes, source: experiment.grammar)
+            let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed)
             let batches = settings.epochs * ((data.count + settings.batchSize - 1) / settings.batchSize)
             let progress = ProgressBar("task network on \(learned ? "learned" : "prior") data", total: batches, quiet: quiet)
-            classifier.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
-                             learningRate: Float(settings.learningRate), seed: seed) { loss in
+            network.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
+                          learningRate: Float(settings.learningRate), seed: seed) { loss in
                 progress.advance(status: String(format: "loss %.3f", loss))
             }
-            let accuracy = classifier.accuracy(on: test)
-            progress.finish(status: String(format: "target-test accuracy %.3f", accuracy))
-            if learned { results.metasimTargetAccuracy = accuracy } else { results.priorTargetAccuracy = accuracy }
+            let scores = network.scores(on: test)
+            progress.finish(status: String(format: "target-test %@ %.3f", network.primaryMetric, scores[network.primaryMetric] ?? 0))
+            if learned { results.metasimScores = scores } else { results.priorScores = scores }
         }
         results.wallSeconds = seconds
         return results
-    }
-
-    /// Rendered samples as a labelled set over `classes` (label: the one visible object's class).
-    func labelled(_ rendered: [RenderedImage], classes: [String]) throws -> LabelledImages {
-        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        let labels = try rendered.enumerated().map { i, r -> Int in
-            let name = try DatasetLabel.resolve(nil, groundTruth: r.groundTruth, sample: i, directory: experiment.grammar)
-            guard let label = index[name] else {
-                throw InputError(file: experiment.file, path: "target.test",
-                                 message: "generated class '\(name)' is not a class of the target test set (\(classes.joined(separator: ", ")))")
-            }
-            return label
-        }
-        return LabelledImages(images: tensor(rendered.map(\.image)), labels: labels, classes: classes)
     }
 }

@@ -50,7 +50,7 @@ public final class MetaSimTrainer {
                                     stages: experiment.features.stages.compactMap(EfficientNetLite0.Stage.init(rawValue:)))
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed)
-        target = try TargetSet.load(experiment, canvas: grammar.canvas, classes: grammar.schema.classes, quiet: quiet)
+        target = try TargetSet.load(experiment, canvas: grammar.canvas, quiet: quiet)
         runFolder = try RunFolder(creating: runDirectory)
         metrics = try MetricsLog(path: runFolder.file("metrics.jsonl"))
     }

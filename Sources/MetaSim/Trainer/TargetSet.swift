@@ -13,24 +13,26 @@ import Tensor
 public struct TargetSet: Sendable {
     /// `[N, C, H, W]` in [0, 1].
     public var images: Tensor
-    public var validation: LabelledImages?
-    public var test: LabelledImages?
+    public var validation: TaskSet?
+    public var test: TaskSet?
     /// The scene graphs behind `images` when they were rendered from a target grammar (to
     /// report the target's attribute values); empty for folders.
     public var graphs: [SceneGraph]
 
     /// Loads or renders the target data an experiment names. Throws `InputError`s naming the
     /// experiment file and field for missing or empty folders, unreadable or mixed-size images.
-    public static func load(_ experiment: Experiment, canvas: Canvas, classes: [String], quiet: Bool) throws -> TargetSet {
+    /// Labelled sets are classification sets over `experiment.taskNetwork.classes` (default:
+    /// the classes the labelled images show) or segmentation sets over its classes.
+    public static func load(_ experiment: Experiment, canvas: Canvas, quiet: Bool) throws -> TargetSet {
+        let settings = experiment.taskNetwork
         switch experiment.target {
         case let .folders(images, validation, test):
-            func labelled(_ folder: String?, _ field: String) throws -> LabelledImages? {
+            func labelled(_ folder: String?, _ field: String) throws -> TaskSet? {
                 guard let folder else { return nil }
                 let reader = try LabelledImageFolderReader(folder: folder, field: field)
-                let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))
-                let labelled = LabelledImages(images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
-                                              labels: raw.labels, classes: reader.classes)
-                return labelled
+                let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
+                return TaskSet(kind: .classification, images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
+                               labels: raw.labels, classes: reader.classes)
             }
             let reader = try ImageFolderReader(folder: images, field: "target.images")
             let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
@@ -56,12 +58,14 @@ public struct TargetSet: Sendable {
                 progress.advance(by: part.count)
             }
             progress.finish()
-            func labelled(_ range: Range<Int>) throws -> LabelledImages? {
+            let labelledRange = images..<total
+            let classes = try settings.classes ?? Array(Set(labelledRange.map {
+                try DatasetLabel.resolve(nil, groundTruth: rendered[$0].groundTruth, sample: $0, directory: grammarPath)
+            })).sorted()
+            func labelled(_ range: Range<Int>) throws -> TaskSet? {
                 guard !range.isEmpty else { return nil }
-                let names = try range.map { try DatasetLabel.resolve(nil, groundTruth: rendered[$0].groundTruth, sample: $0, directory: grammarPath) }
-                let classes = Array(Set(names)).sorted()
-                let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-                return LabelledImages(images: tensor(range.map { rendered[$0].image }), labels: names.map { index[$0]! }, classes: classes)
+                return try TaskSet(rendered: Array(rendered[range]), kind: settings.kind, classes: classes,
+                                   rendererClasses: renderer.classes, source: grammarPath)
             }
             return TargetSet(images: tensor(rendered[0..<images].map(\.image)),
                              validation: try labelled(images..<(images + validation)),

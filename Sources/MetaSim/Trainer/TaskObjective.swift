@@ -1,4 +1,3 @@
-import Datasets
 import NN
 import Tensor
 
@@ -11,7 +10,6 @@ struct TaskObjective {
     let settings: TaskSettings
     var estimator: ReinforceEstimator
     var generator: SplitMix64
-    var rewards = 0
 
     init(settings: TaskSettings, seed: UInt64) {
         self.settings = settings
@@ -20,7 +18,7 @@ struct TaskObjective {
     }
 
     /// One reward and the gradients (to *minimise*) of `−weight · reward` for `parameters`.
-    mutating func gradients(trainer: MetaSimTrainer, validation: LabelledImages,
+    mutating func gradients(trainer: MetaSimTrainer, validation: TaskSet,
                             parameters: [Parameter]) throws -> (reward: Double, gradients: [Tensor]) {
         let graphs = try trainer.nextGraphs(settings.images)
         let batch = trainer.encoder.encode(graphs)
@@ -29,29 +27,14 @@ struct TaskObjective {
         let sample = estimator.sample(mean: mean.data, mask: batch.mutableMask, using: &generator)
         var decoded = graphs
         trainer.encoder.decode(sample, into: &decoded)
-        let rendered = try trainer.renderer.render(decoded)
-        let index = Dictionary(uniqueKeysWithValues: validation.classes.enumerated().map { ($1, $0) })
-        var kept: [Int] = [], labels: [Int] = []
-        for (i, r) in rendered.enumerated() {
-            // Samples whose class the validation set does not know cannot be scored: left out.
-            guard let name = try? DatasetLabel.resolve(nil, groundTruth: r.groundTruth, sample: i, directory: "task"),
-                  let label = index[name] else { continue }
-            kept.append(i)
-            labels.append(label)
-        }
-        var reward = 0.0
-        if !kept.isEmpty {
-            let data = LabelledImages(images: tensor(kept.map { rendered[$0].image }), labels: labels, classes: validation.classes)
-            let net = trainer.experiment.taskNetwork
-            let canvas = trainer.grammar.canvas
-            let classifier = ImageClassifier(channels: canvas.channels, height: canvas.height, width: canvas.width,
-                                             classes: validation.classes, seed: generator.next())
-            classifier.train(on: data, epochs: 1, batchSize: net.batchSize, learningRate: Float(net.learningRate), seed: generator.next())
-            reward = classifier.accuracy(on: validation)
-        }
-        rewards += 1
+        let data = try TaskSet(rendered: try trainer.renderer.render(decoded), kind: validation.kind, classes: validation.classes,
+                               rendererClasses: trainer.renderer.classes, source: "task objective")
+        let settings = trainer.experiment.taskNetwork
+        let network = TaskNetwork(kind: validation.kind, canvas: trainer.grammar.canvas, classes: validation.classes, seed: generator.next())
+        network.train(on: data, epochs: 1, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: generator.next())
+        let reward = network.scores(on: validation)[network.primaryMetric] ?? 0
         let ascent = estimator.gradient(reward: Float(reward), sample: sample, mean: mean.data, mask: batch.mutableMask)
-        let seed = Tensor(shape: mean.shape, data: ascent.map { -Float(settings.weight) * $0 })
+        let seed = Tensor(shape: mean.shape, data: ascent.map { -Float(self.settings.weight) * $0 })
         return (reward, Tensor.gradientsFor(mean, seed: seed, wrt: parameters.map(\.value)))
     }
 }

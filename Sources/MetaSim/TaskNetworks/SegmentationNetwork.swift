@@ -1,0 +1,63 @@
+import NN
+import Tensor
+
+/// The segmentation task network: a small fully convolutional encoder–decoder with skip
+/// connections (a two-level U-Net). `[N, C, H, W]` → logits `[N, classes, H, W]`; H and W must be
+/// multiples of 4.
+///
+/// Encoder: two 3×3 convs (16) at full size, max-pool, two 3×3 convs (32) at half size,
+/// max-pool, a 3×3 conv (64) at quarter size. Decoder: bilinear upsampling ×2, concatenation
+/// with the encoder's features of that size, a 3×3 conv (32, then 16); a 1×1 conv to the classes.
+public final class SegmentationNetwork: Layer {
+    let enc1a, enc1b, enc2a, enc2b, bottom, dec2, dec1, head: Conv2d
+    public var isTraining = true
+
+    public init(channels: Int, classes: Int, seed: UInt64) {
+        func conv(_ i: Int, _ o: Int, _ k: Int, _ s: UInt64) -> Conv2d { Conv2d(i, o, kernel: k, padding: .same, seed: seed &+ s) }
+        enc1a = conv(channels, 16, 3, 0); enc1b = conv(16, 16, 3, 1)
+        enc2a = conv(16, 32, 3, 2); enc2b = conv(32, 32, 3, 3)
+        bottom = conv(32, 64, 3, 4)
+        dec2 = conv(64 + 32, 32, 3, 5)
+        dec1 = conv(32 + 16, 16, 3, 6)
+        head = conv(16, classes, 1, 7)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let (h, w) = (x.shape[2], x.shape[3])
+        precondition(h % 4 == 0 && w % 4 == 0, "SegmentationNetwork: image \(h)×\(w) is not a multiple of 4")
+        let e1 = enc1b(enc1a(x).relu()).relu()
+        let e2 = enc2b(enc2a(e1.maxPool2d(kernel: (2, 2))).relu()).relu()
+        let b = bottom(e2.maxPool2d(kernel: (2, 2))).relu()
+        let d2 = dec2(Tensor.concat([b.resizedBilinear(height: h / 2, width: w / 2), e2], axis: 1)).relu()
+        let d1 = dec1(Tensor.concat([d2.resizedBilinear(height: h, width: w), e1], axis: 1)).relu()
+        return head(d1)
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        let layers: [(String, Conv2d)] = [("enc1a", enc1a), ("enc1b", enc1b), ("enc2a", enc2a), ("enc2b", enc2b),
+                                          ("bottom", bottom), ("dec2", dec2), ("dec1", dec1), ("head", head)]
+        return layers.flatMap { name, layer in layer.namedParameters.map { ("\(name).\($0.name)", $0.parameter) } }
+    }
+}
+
+/// Per-class intersection over union of two label maps (same length, class names per pixel):
+/// `|predicted = c ∧ truth = c| / |predicted = c ∨ truth = c|` for each of `classes`.
+/// A class that appears in neither map has no IoU: it is left out of `perClass` and of the
+/// mean. `mean` is the average over the classes that have one (0 when none has).
+public func intersectionOverUnion(predicted: [String], truth: [String], classes: [String]) -> (perClass: [String: Double], mean: Double) {
+    precondition(predicted.count == truth.count, "intersectionOverUnion: \(predicted.count) predictions for \(truth.count) labels")
+    var intersection = [String: Int](), union = [String: Int]()
+    for (p, t) in zip(predicted, truth) {
+        if p == t {
+            intersection[p, default: 0] += 1
+            union[p, default: 0] += 1
+        } else {
+            union[p, default: 0] += 1
+            union[t, default: 0] += 1
+        }
+    }
+    var perClass: [String: Double] = [:]
+    for c in classes { if let u = union[c], u > 0 { perClass[c] = Double(intersection[c] ?? 0) / Double(u) } }
+    let mean = perClass.isEmpty ? 0 : perClass.values.reduce(0, +) / Double(perClass.count)
+    return (perClass, mean)
+}

@@ -1,0 +1,108 @@
+import NN
+import Scene
+import Tensor
+
+/// A task network trained from scratch on generated data and scored on labelled target data:
+/// a classifier (one class per image) or a segmenter (one class per pixel). Both train with
+/// Adam on cross-entropy; they differ in architecture and in what they report.
+public final class TaskNetwork {
+    public let kind: TaskKind
+    public let classes: [String]
+    /// Maps `[N, C, H, W]` to logits `[N, K]` (classification) or `[N, K, H, W]` (segmentation).
+    public let network: any Layer
+
+    /// The network for `kind` on `canvas`.
+    /// - Precondition: canvas sides are positive multiples of 4; at least one class.
+    public init(kind: TaskKind, canvas: Canvas, classes: [String], seed: UInt64) {
+        precondition(!classes.isEmpty, "TaskNetwork: no class")
+        self.kind = kind
+        self.classes = classes
+        switch kind {
+        case .classification: network = digitClassifier(canvas: canvas, classes: classes.count, seed: seed)
+        case .segmentation: network = SegmentationNetwork(channels: canvas.channels, classes: classes.count, seed: seed)
+        }
+    }
+
+    /// The metric stage 3 maximises: `target_accuracy` or `mean_iou`.
+    public var primaryMetric: String { kind == .classification ? "target_accuracy" : "mean_iou" }
+
+    /// Logits as rows: `[N, K]`, or `[N·H·W, K]` for segmentation.
+    func rowLogits(_ images: Tensor) -> Tensor {
+        let logits = network(images)
+        guard kind == .segmentation else { return logits }
+        let (n, k, h, w) = (logits.shape[0], logits.shape[1], logits.shape[2], logits.shape[3])
+        return logits.permuted([0, 2, 3, 1]).reshaped([n * h * w, k])
+    }
+
+    /// Trains on `data` with Adam for `epochs` passes in shuffled minibatches (seeded: same data
+    /// and seed, same network). `progress` gets each batch's loss.
+    public func train(on data: TaskSet, epochs: Int, batchSize: Int, learningRate: Float, seed: UInt64,
+                      progress: ((Float) -> Void)? = nil) {
+        let optimizer = Adam(network.trainableParameters, learningRate: learningRate)
+        var rng = SplitMix64(seed: seed)
+        var order = Array(0..<data.count)
+        for _ in 0..<epochs {
+            order.shuffle(using: &rng)
+            for start in stride(from: 0, to: order.count, by: batchSize) {
+                let (x, y) = data.batch(Array(order[start..<min(order.count, start + batchSize)]))
+                let loss = Tensor.crossEntropyLoss(rowLogits(x), labels: y)
+                optimizer.step(network.gradients(of: loss))
+                progress?(loss.scalar)
+            }
+        }
+    }
+
+    /// The predicted class per image (or per pixel), as indices into `classes`.
+    public func predict(_ images: Tensor, batchSize: Int = 128) -> [Int] {
+        withoutGradients {
+            var out: [Int] = []
+            for start in stride(from: 0, to: images.shape[0], by: batchSize) {
+                let logits = rowLogits(images.slice(axis: 0, start..<min(images.shape[0], start + batchSize)))
+                let k = logits.shape[1]
+                logits.data.withUnsafeBufferPointer { p in
+                    for row in 0..<(logits.count / k) {
+                        var best = 0
+                        for j in 1..<k where p[row * k + j] > p[row * k + best] { best = j }
+                        out.append(best)
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// Scores on labelled data, classes matched by name (a data class the network does not know
+    /// always counts as wrong). Classification: `target_accuracy`. Segmentation: `mean_iou`
+    /// and `<class>_iou` for each class (see `intersectionOverUnion`). Values in [0, 1].
+    public func scores(on data: TaskSet) -> [String: Double] {
+        let predicted = predict(data.images).map { classes[$0] }
+        let truth = data.labels.map { data.classes[$0] }
+        switch kind {
+        case .classification:
+            let correct = zip(predicted, truth).filter { $0 == $1 }.count
+            return ["target_accuracy": data.count == 0 ? 0 : Double(correct) / Double(truth.count)]
+        case .segmentation:
+            let iou = intersectionOverUnion(predicted: predicted, truth: truth, classes: classes)
+            var result = ["mean_iou": iou.mean]
+            for (name, value) in iou.perClass { result["\(name)_iou"] = value }
+            return result
+        }
+    }
+}
+
+/// The classification network (MNIST digits): conv 3×3 → 32, ReLU, max-pool 2 → conv 3×3 →
+/// 64, ReLU, max-pool 2 → linear → 128, ReLU → linear → classes.
+func digitClassifier(canvas: Canvas, classes: Int, seed: UInt64) -> Sequential {
+    precondition(canvas.height % 4 == 0 && canvas.width % 4 == 0 && canvas.height > 0 && canvas.width > 0,
+                 "TaskNetwork: canvas \(canvas.height)×\(canvas.width) must be a positive multiple of 4")
+    return Sequential([
+        Conv2d(canvas.channels, 32, kernel: 3, padding: .same, seed: seed),
+        Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) },
+        Conv2d(32, 64, kernel: 3, padding: .same, seed: seed &+ 1),
+        Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) },
+        Function.flatten,
+        Linear(64 * (canvas.height / 4) * (canvas.width / 4), 128, seed: seed &+ 2),
+        Function.relu,
+        Linear(128, classes, seed: seed &+ 3),
+    ])
+}
