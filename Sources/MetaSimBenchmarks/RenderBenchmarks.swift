@@ -7,7 +7,7 @@ import Scene
 /// 256×256 RGB scene, and the cost of a VJP (3 mutable attributes) relative to a render.
 let renderBenchmarks: [Benchmark] = [
     Benchmark(names: ["render.mnist32.images_per_s", "render.mnist32.pixels_only.images_per_s"]) {
-        let (renderer, graphs) = try RenderBenchmarkScenes.mnist32(count: 4096)
+        let (renderer, graphs) = try RenderBenchmarkScenes.mnist32(count: 1024)
         let withTruth = medianSeconds(repeats: 5, minSeconds: 0.2) { _ = try? renderer.render(graphs) }
         let pixelsOnly = medianSeconds(repeats: 5, minSeconds: 0.2) { _ = try? renderer.renderPixels(graphs) }
         return [

@@ -4,11 +4,12 @@ import Scene
 /// Typed, validated access to one node's attributes, with errors that say where.
 struct AttributeReader {
     let node: SceneNode
-    let file: String
-    let nodePath: String
+    /// Index of the graph in its batch and of the node in its graph (for error locations).
+    let graphIndex: Int
+    let nodeIndex: Int
 
     func error(_ attribute: String, _ message: String) -> InputError {
-        InputError(file: file, path: "\(nodePath).attributes.\(attribute)", message: message)
+        InputError(file: "graph \(graphIndex)", path: "nodes[\(nodeIndex)].attributes.\(attribute)", message: message)
     }
 
     /// The attribute as a finite number, nil when absent; throws when it is not a number or is

@@ -50,7 +50,9 @@ struct Compositor {
             var s = LayerStats()
             if !box.isEmpty {
                 withKernel(layer) { kernel in
-                    if kernel.kind == .sprite && kernel.colour == nil {
+                    if case .background(.constant) = layer.content, box == PixelBox(x0: 0, y0: 0, x1: width, y1: height) {
+                        drawConstantBackground(layer, into: out, masks: masks, stats: &s)
+                    } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
                         drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
@@ -115,6 +117,32 @@ struct Compositor {
         }
     }
 
+    /// A constant background over the whole canvas (the common case): no per-pixel kernel.
+    private func drawConstantBackground(_ layer: Layer, into out: UnsafeMutablePointer<Float>, masks: Masks?, stats: inout LayerStats) {
+        let opacity = layer[.opacity]
+        let n = width * height
+        if opacity > 0 {
+            for c in 0..<channels {
+                let src = opacity * layer.tint[c]
+                var i = c
+                if layer.blend == .max {
+                    while i < n * channels { out[i] = max(out[i], src); i += channels }
+                } else {
+                    let keep = 1 - opacity
+                    while i < n * channels { out[i] = src + keep * out[i]; i += channels }
+                }
+            }
+        }
+        guard let masks, opacity > 0 else { return }
+        stats.touchedPixels = n
+        if opacity >= visibilityThreshold {
+            // A background is not an object: it hides whatever was visible under it.
+            masks.instance.update(repeating: 0, count: n)
+            masks.semantic.update(repeating: 0, count: n)
+            stats.coveredPixels = n
+        }
+    }
+
     /// Grey alpha-mask sprites (MNIST digits): the hot path, stepping texel coordinates along rows.
     private func drawMaskSprite(_ layer: Layer, _ k: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                                 id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
@@ -122,35 +150,24 @@ struct Compositor {
         let tint = layer.tint
         let threshold = visibilityThreshold
         let over = layer.blend == .over
-        let g = layer.floatGeometry
-        // tu = (c·dx − s·dy)/sx + ou, tv = (s·dx + c·dy)/sy + ov.
-        let dudx = g.cosine / g.sx, dvdx = g.sine / g.sy
-        let dudy = -g.sine / g.sx, dvdy = g.cosine / g.sy
-        let ou = Float(k.spriteWidth) / 2 - 0.5, ov = Float(k.spriteHeight) / 2 - 0.5
-        let w = k.spriteWidth, h = k.spriteHeight, pw = w + 2
-        let fw = Float(w), fh = Float(h)
-        let plane = k.alpha!
+        let sampler = MaskSpriteSampler(layer, k)
         for y in box.y0..<box.y1 {
-            let dy = Float(y) + 0.5 - g.cy
-            let dx0 = Float(box.x0) + 0.5 - g.cx
-            var tu = dudx * dx0 + dudy * dy + ou
-            var tv = dvdx * dx0 + dvdy * dy + ov
+            var (tu, tv) = sampler.start(x: box.x0, y: y)
             for x in box.x0..<box.x1 {
-                defer { tu += dudx; tv += dvdx }
-                guard tu >= -1, tv >= -1, tu < fw, tv < fh else { continue }
-                let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
-                let fx = tu - Float(x0), fy = tv - Float(y0)
-                let base = (y0 + 1) * pw + x0 + 1
-                let top = plane[base] + (plane[base + 1] - plane[base]) * fx
-                let bottom = plane[base + pw] + (plane[base + pw + 1] - plane[base + pw]) * fx
-                let A = top + (bottom - top) * fy
+                let A = sampler.alpha(tu, tv)
+                tu += sampler.dudx; tv += sampler.dvdx
                 if A == 0 { continue }
                 let a = opacity * A
                 let p = y * width + x
-                for c in 0..<channels {
-                    let src = opacity * tint[c] * A
-                    let under = out[p * channels + c]
-                    out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                if channels == 1 {
+                    let src = opacity * tint.x * A
+                    out[p] = over ? src + (1 - a) * out[p] : max(out[p], src)
+                } else {
+                    for c in 0..<channels {
+                        let src = opacity * tint[c] * A
+                        let under = out[p * channels + c]
+                        out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                    }
                 }
                 if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
             }
@@ -174,6 +191,19 @@ struct Compositor {
         let opacity = layer[.opacity]
         var count = 0
         withKernel(layer) { kernel in
+            if kernel.kind == .sprite && kernel.colour == nil {
+                let sampler = MaskSpriteSampler(layer, kernel)
+                for y in support.y0..<support.y1 {
+                    let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
+                    var (tu, tv) = sampler.start(x: support.x0, y: y)
+                    for x in support.x0..<support.x1 {
+                        defer { tu += sampler.dudx; tv += sampler.dvdx }
+                        if rowInside && x >= inside.x0 && x < inside.x1 { continue }
+                        if opacity * sampler.alpha(tu, tv) >= visibilityThreshold { count += 1 }
+                    }
+                }
+                return
+            }
             for y in support.y0..<support.y1 {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
                 for x in support.x0..<support.x1 {
@@ -184,5 +214,42 @@ struct Compositor {
             }
         }
         return count
+    }
+}
+
+/// Bilinear sampling of a grey alpha-mask sprite with texel coordinates stepped along rows:
+/// `tu = (c·dx − s·dy)/sx + ou`, `tv = (s·dx + c·dy)/sy + ov` for pixel centre offsets `(dx, dy)`.
+struct MaskSpriteSampler {
+    let dudx: Float, dvdx: Float, dudy: Float, dvdy: Float
+    let ou: Float, ov: Float, cx: Float, cy: Float
+    let width: Float, height: Float, paddedWidth: Int
+    let plane: UnsafePointer<Float>
+
+    @inline(__always) init(_ layer: Layer, _ k: LayerKernel) {
+        let g = layer.floatGeometry
+        dudx = g.cosine / g.sx; dvdx = g.sine / g.sy
+        dudy = -g.sine / g.sx; dvdy = g.cosine / g.sy
+        ou = Float(k.spriteWidth) / 2 - 0.5; ov = Float(k.spriteHeight) / 2 - 0.5
+        cx = g.cx; cy = g.cy
+        width = Float(k.spriteWidth); height = Float(k.spriteHeight)
+        paddedWidth = k.spriteWidth + 2
+        plane = k.alpha!
+    }
+
+    /// Texel coordinates of pixel `(x, y)`'s centre.
+    @inline(__always) func start(x: Int, y: Int) -> (Float, Float) {
+        let dx = Float(x) + 0.5 - cx, dy = Float(y) + 0.5 - cy
+        return (dudx * dx + dudy * dy + ou, dvdx * dx + dvdy * dy + ov)
+    }
+
+    /// Alpha at texel coordinates; 0 outside `[-1, width) × [-1, height)`.
+    @inline(__always) func alpha(_ tu: Float, _ tv: Float) -> Float {
+        guard tu >= -1, tv >= -1, tu < width, tv < height else { return 0 }
+        let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
+        let fx = tu - Float(x0), fy = tv - Float(y0)
+        let base = (y0 + 1) * paddedWidth + x0 + 1
+        let top = plane[base] + (plane[base + 1] - plane[base]) * fx
+        let bottom = plane[base + paddedWidth] + (plane[base + paddedWidth + 1] - plane[base + paddedWidth]) * fx
+        return top + (bottom - top) * fy
     }
 }

@@ -29,7 +29,7 @@ enum GroundTruthBuilder {
                 ? BoundingBox(x: minX[id], y: minY[id], width: maxX[id] - minX[id] + 1, height: maxY[id] - minY[id] + 1) : nil
             let covered = stats[k].coveredPixels
             let fraction = covered > 0 ? min(1, Double(visible[id]) / Double(covered)) : 0
-            let outside = !layer.isDegenerate && stats[k].touchedPixels == 0
+            let outside = !layer.supportBox(width: width, height: height).isEmpty && stats[k].touchedPixels == 0
             objects.append(ObjectAnnotation(node: layer.node, className: layer.className, instanceId: id, bbox: bbox,
                                             visiblePixels: visible[id], visibleFraction: fraction, outsideCanvas: outside))
         }

@@ -25,7 +25,7 @@ struct LayerCompiler {
     }
 
     func layer(_ node: SceneNode, index k: Int, graphIndex g: Int) throws -> Layer? {
-        var reader = AttributeReader(node: node, file: "graph \(g)", nodePath: "nodes[\(k)]")
+        var reader = AttributeReader(node: node, graphIndex: g, nodeIndex: k)
         if let visible = node.attributes["visible"] {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
             if !b { return nil }
@@ -102,22 +102,20 @@ struct LayerCompiler {
                 throw r.error(name, "has no meaning for polygons given by points and polylines; use scale, scale_x, scale_y")
             }
         }
-        for (axis, p) in [("x", LayerParameter.scaleX), ("y", LayerParameter.scaleY)] {
-            let n = axis == "x" ? natural.x : natural.y
-            let value: Float
-            if r.node.attributes["size_\(axis)"] != nil {
-                value = try r.linked("size_\(axis)", p, 1 / n, default: 0, into: &layer.links)
-            } else if r.node.attributes["size"] != nil {
-                value = try r.linked("size", p, 1 / max(natural.x, natural.y), default: 0, into: &layer.links)
-            } else if r.node.attributes["scale_\(axis)"] != nil {
-                value = try r.linked("scale_\(axis)", p, 1, default: 1, into: &layer.links)
-            } else {
-                value = try r.linked("scale", p, 1, default: 1, into: &layer.links)
-            }
-            layer[p] = value
-        }
+        layer[.scaleX] = try scale(&layer, &r, size: "size_x", scale: "scale_x", .scaleX, natural: natural.x, longest: max(natural.x, natural.y))
+        layer[.scaleY] = try scale(&layer, &r, size: "size_y", scale: "scale_y", .scaleY, natural: natural.y, longest: max(natural.x, natural.y))
         layer[.halfWidth] = try r.linked("width", .halfWidth, 0.5, default: 2, into: &layer.links)
         layer[.opacity] = try opacity(&layer, &r)
+    }
+
+    /// Scale along one axis: `size_x` (px) > `size` (px, longer side) > `scale_x` > `scale` > 1.
+    private func scale(_ layer: inout Layer, _ r: inout AttributeReader, size: String, scale: String, _ p: LayerParameter,
+                       natural: Float, longest: Float) throws -> Float {
+        let a = r.node.attributes
+        if a[size] != nil { return try r.linked(size, p, 1 / natural, default: 0, into: &layer.links) }
+        if a["size"] != nil { return try r.linked("size", p, 1 / longest, default: 0, into: &layer.links) }
+        if a[scale] != nil { return try r.linked(scale, p, 1, default: 1, into: &layer.links) }
+        return try r.linked("scale", p, 1, default: 1, into: &layer.links)
     }
 
     private func opacity(_ layer: inout Layer, _ r: inout AttributeReader) throws -> Float {
