@@ -5,19 +5,19 @@ import XCTest
 /// Exact VJP against central finite differences on random scenes.
 ///
 /// Tolerance: the forward is piecewise smooth (bilinear cells, 1-px ramps, clamps, max), so a finite
-/// step straddles a few kinks; with h = 1e-2 (attribute units; 1e-3 for colours and opacity) we require
+/// step straddles a few kinks; with h = 1e-2 (attribute units; 1e-3 for colours, opacity and max blending) we require
 /// |exact − fd| ≤ 3 % of the largest |fd| of that graph + 1e-3 for every attribute.
 final class GradientTests: XCTestCase {
-    let classes = ["3", "7", "box", "disc", "tri", "road"]
+    let classes = ["3", "7", "box", "disc", "tri", "road", "badge"]
 
-    func checkAgainstFiniteDifferences(channels: Int, blend: String, seed: UInt64) throws {
+    func checkAgainstFiniteDifferences(channels: Int, blend: String, seed: UInt64, step: Double = 1e-2) throws {
         let size = 24
-        let r = try CompositorRenderer(canvas: Canvas(width: size, height: size, channels: channels), classes: classes, assets: [digitStore])
+        let r = try CompositorRenderer(canvas: Canvas(width: size, height: size, channels: channels), classes: classes, assets: [digitStore, colourStore])
         var rng = TestRandom(state: seed)
         let graphs = (0..<3).map { _ in randomGradientScene(&rng, size: Double(size), rgb: channels == 3, blend: blend) }
         let upstream = graphs.map { _ in (0..<(size * size * channels)).map { _ in Float(rng.uniform(-1, 1)) } }
         let exact = try r.vjp(graphs, imageGradients: upstream)
-        let fd = try FiniteDifferenceVJP(step: 1e-2, stepOverrides: ["intensity": 1e-3, "color_r": 1e-3, "color_g": 1e-3, "color_b": 1e-3, "end_intensity": 1e-3, "texture": 1e-3, "opacity": 1e-3])
+        let fd = try FiniteDifferenceVJP(step: step, stepOverrides: ["intensity": 1e-3, "color_r": 1e-3, "color_g": 1e-3, "color_b": 1e-3, "end_intensity": 1e-3, "texture": 1e-3, "opacity": 1e-3])
             .vjp(r, graphs, imageGradients: upstream)
         var checked = 0
         for (i, (e, f)) in zip(exact, fd).enumerated() {
@@ -36,7 +36,8 @@ final class GradientTests: XCTestCase {
 
     func testExactMatchesFiniteDifferencesGreyOver() throws { try checkAgainstFiniteDifferences(channels: 1, blend: "over", seed: 1) }
     func testExactMatchesFiniteDifferencesRGBOver() throws { try checkAgainstFiniteDifferences(channels: 3, blend: "over", seed: 2) }
-    func testExactMatchesFiniteDifferencesGreyMax() throws { try checkAgainstFiniteDifferences(channels: 1, blend: "max", seed: 3) }
+    /// `max` adds a kink wherever the source crosses what is under it: a smaller step.
+    func testExactMatchesFiniteDifferencesGreyMax() throws { try checkAgainstFiniteDifferences(channels: 1, blend: "max", seed: 3, step: 1e-3) }
 
     func testFiniteDifferenceScaleOnALinearAttribute() throws {
         // Image = texture everywhere, so dL/dtexture = Σ g exactly: catches a wrong 1/(2h).
@@ -95,6 +96,11 @@ func randomGradientScene(_ rng: inout TestRandom, size: Double, rgb: Bool, blend
                              "width": .number(rng.uniform(3, 6)), "intensity": .number(0.4), "loc_x": .number(rng.uniform(-2, 2))],
                     mutable: ["width", "intensity", "loc_x"])
     objects.insert(road, at: 0)
+    var badge = place(&rng)
+    badge["size_x"] = .number(rng.uniform(10, 16))
+    badge["size_y"] = .number(rng.uniform(8, 14))
+    badge["intensity"] = .number(rng.uniform(0.6, 1))
+    objects.append(node("badge", badge, mutable: Set(badge.keys), asset: AssetRef(store: "colour", index: 0)))
     // Over: a gradient background (generic path); max: a half-transparent constant one (fast path).
     let bg = blend == "over"
         ? node("Background", ["background": .string("gradient"), "intensity": .number(rng.uniform(0, 0.3)),
