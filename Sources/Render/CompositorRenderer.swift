@@ -102,12 +102,15 @@ public struct CompositorRenderer: Renderer {
     }
 }
 
-/// Prepared sprites by asset, shared by all threads of a renderer.
+/// Prepared sprites by asset, shared by all threads of a renderer. Holds at most `capacity`
+/// sprites (about 3.6 KB each for a 28×28 digit); past that an arbitrary entry is evicted, so a
+/// working set larger than the capacity costs a re-preparation (~1 µs), not unbounded memory.
 final class SpriteCache: @unchecked Sendable {
     private let stores: [String: any AssetStore]
     private let channels: Int
     private var sprites: [AssetRef: Sprite] = [:]
     private let lock = NSLock()
+    let capacity = 16_384
 
     init(stores: [any AssetStore], channels: Int) {
         var byName: [String: any AssetStore] = [:]
@@ -126,6 +129,7 @@ final class SpriteCache: @unchecked Sendable {
         }
         let s = try Sprite(image: try store.image(ref), canvasChannels: channels, what: "\(ref.store)#\(ref.index)")
         lock.lock()
+        if sprites.count >= capacity { sprites.remove(at: sprites.startIndex) }
         sprites[ref] = s
         lock.unlock()
         return s
