@@ -12,10 +12,17 @@ struct AttributeReader {
         InputError(file: "graph \(graphIndex)", path: "nodes[\(nodeIndex)].attributes.\(attribute)", message: message)
     }
 
+    /// The attribute's value, nil when absent. A linear scan: nodes hold a handful of attributes
+    /// and most names asked for are absent, so comparing beats hashing every name.
+    func value(_ name: String) -> AttributeValue? {
+        for (key, value) in node.attributes where key == name { return value }
+        return nil
+    }
+
     /// The attribute as a finite number, nil when absent; throws when it is not a number or is
     /// NaN / infinite.
     func number(_ name: String) throws -> Double? {
-        guard let v = node.attributes[name] else { return nil }
+        guard let v = value(name) else { return nil }
         guard case .number(let d) = v else { throw error(name, "must be a number") }
         guard d.isFinite else { throw error(name, "must be finite, got \(d)") }
         return d
@@ -23,7 +30,7 @@ struct AttributeReader {
 
     /// The attribute as a string, nil when absent; throws when it is not a string.
     func string(_ name: String) throws -> String? {
-        guard let v = node.attributes[name] else { return nil }
+        guard let v = value(name) else { return nil }
         guard case .string(let s) = v else { throw error(name, "must be a string") }
         return s
     }
