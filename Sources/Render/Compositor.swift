@@ -89,7 +89,6 @@ struct Compositor {
             if case .background(let fill) = layer.content { return BackgroundKernel(fill: fill, width: width, height: height, channels: channels) }
             return nil
         }()
-        let basis = background?.basis
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
             for x in box.x0..<box.x1 {
@@ -101,7 +100,7 @@ struct Compositor {
                 for c in 0..<channels {
                     let P: Float
                     if isBackground {
-                        let w = background!.weights(basis?[p * channels + c] ?? 1)
+                        let w = background!.weights(background!.factor(p, c))
                         P = tint[c] * w.x + end[c] * w.y + amplitude * w.z
                     } else if kernel.colour != nil {
                         P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)

@@ -65,7 +65,6 @@ extension CompositorRenderer {
             }
             return nil
         }()
-        let basis = background?.basis
         let boxWidth = box.x1 - box.x0
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
@@ -88,7 +87,7 @@ extension CompositorRenderer {
                         var weights = SIMD3<Float>.zero
                         let base: Float
                         if let background {
-                            weights = background.weights(basis?[p * channels + c] ?? 1)
+                            weights = background.weights(background.factor(p, c))
                             base = tint[c] * weights.x + end[c] * weights.y + amplitude * weights.z
                         } else if kernel.colour != nil {
                             let d: GeometryDual = spriteColour(kernel, g, X: X, Y: Y, channel: c)

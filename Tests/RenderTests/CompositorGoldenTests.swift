@@ -131,3 +131,19 @@ final class BackgroundImageAndColourSpriteTests: XCTestCase {
         XCTAssertEqual(drawn.groundTruth.objects[0].visiblePixels, sprite.pixels.enumerated().filter { $0.offset % 4 == 3 && $0.element >= 0.5 }.count)
     }
 }
+
+final class ValueNoiseTests: XCTestCase {
+    func testNoisePlaneEqualsPointwiseNoiseAndStaysInRange() {
+        for (w, h, cell) in [(37, 23, Float(5)), (16, 16, 16), (9, 4, 0.7)] {
+            let plane = valueNoisePlane(width: w, height: h, cell: cell, seed: 42)
+            for y in 0..<h {
+                for x in 0..<w {
+                    let v = valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: 42)
+                    XCTAssertEqual(plane[y * w + x], v, accuracy: 1e-6)
+                    XCTAssertTrue(v >= 0 && v <= 1)
+                }
+            }
+        }
+        XCTAssertNotEqual(valueNoisePlane(width: 8, height: 8, cell: 3, seed: 1), valueNoisePlane(width: 8, height: 8, cell: 3, seed: 2))
+    }
+}
