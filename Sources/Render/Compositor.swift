@@ -50,8 +50,8 @@ struct Compositor {
             var s = LayerStats()
             if !box.isEmpty {
                 withKernel(layer) { kernel in
-                    if case .background(.constant) = layer.content, box == PixelBox(x0: 0, y0: 0, x1: width, y1: height) {
-                        drawConstantBackground(layer, into: out, masks: masks, stats: &s)
+                    if case .background(let fill) = layer.content {
+                        drawBackground(layer, fill, into: out, masks: masks, stats: &s)
                     } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
@@ -74,21 +74,14 @@ struct Compositor {
         }
     }
 
-    /// Any layer: backgrounds, shapes, colour sprites.
+    /// Shapes and colour sprites.
     private func drawGeneric(_ layer: Layer, _ kernel: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                              id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let tint = layer.tint
-        let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
-        let amplitude = layer[.noiseAmplitude]
         let threshold = visibilityThreshold
         let over = layer.blend == .over
         let g = layer.floatGeometry
-        let isBackground = kernel.kind == .background
-        let background: BackgroundKernel? = {
-            if case .background(let fill) = layer.content { return BackgroundKernel(fill: fill, width: width, height: height, channels: channels) }
-            return nil
-        }()
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
             for x in box.x0..<box.x1 {
@@ -99,10 +92,7 @@ struct Compositor {
                 let p = y * width + x
                 for c in 0..<channels {
                     let P: Float
-                    if isBackground {
-                        let w = background!.weights(background!.factor(p, c))
-                        P = tint[c] * w.x + end[c] * w.y + amplitude * w.z
-                    } else if kernel.colour != nil {
+                    if kernel.colour != nil {
                         P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
                     } else {
                         P = tint[c] * A
@@ -116,19 +106,22 @@ struct Compositor {
         }
     }
 
-    /// A constant background over the whole canvas (the common case): no per-pixel kernel.
-    private func drawConstantBackground(_ layer: Layer, into out: UnsafeMutablePointer<Float>, masks: Masks?, stats: inout LayerStats) {
+    /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`.
+    private func drawBackground(_ layer: Layer, _ fill: BackgroundFill, into out: UnsafeMutablePointer<Float>, masks: Masks?,
+                                stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let n = width * height
+        let over = layer.blend == .over
+        let keep = 1 - opacity
         if opacity > 0 {
+            let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
             for c in 0..<channels {
-                let src = opacity * layer.tint[c]
-                var i = c
-                if layer.blend == .max {
-                    while i < n * channels { out[i] = max(out[i], src); i += channels }
-                } else {
-                    let keep = 1 - opacity
-                    while i < n * channels { out[i] = src + keep * out[i]; i += channels }
+                let tint = layer.tint[c], end = layer.parameters[LayerParameter.endR.rawValue + c], amplitude = layer[.noiseAmplitude]
+                for p in 0..<n {
+                    let i = p * channels + c
+                    let w = kernel.weights(kernel.factor(p, c))
+                    let src = opacity * (tint * w.x + end * w.y + amplitude * w.z)
+                    out[i] = over ? src + keep * out[i] : max(out[i], src)
                 }
             }
         }
