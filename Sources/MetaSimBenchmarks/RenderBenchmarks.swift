@@ -7,6 +7,7 @@ import Scene
 /// 256×256 RGB scene, and the cost of a VJP (3 mutable attributes) relative to a render.
 let renderBenchmarks: [Benchmark] = [
     Benchmark(names: ["render.mnist32.images_per_s", "render.mnist32.pixels_only.images_per_s",
+                      "render.mnist32.cpu_us_per_image", "render.mnist32.pixels_only.cpu_us_per_image",
                       "reference.pil.mnist32.images_per_s", "render.mnist32.speedup_over_pil.ratio"]) {
         let (renderer, graphs) = try RenderBenchmarkScenes.mnist32(count: 1024)
         let withTruth = medianSeconds(repeats: 5, minSeconds: 0.2) { _ = try? renderer.render(graphs) }
@@ -15,6 +16,10 @@ let renderBenchmarks: [Benchmark] = [
         var results = [
             BenchResult(name: "render.mnist32.images_per_s", value: rate, unit: "images/s"),
             BenchResult(name: "render.mnist32.pixels_only.images_per_s", value: Double(graphs.count) / pixelsOnly, unit: "images/s"),
+            // Processor time summed over threads: steadier than wall time on a shared machine.
+            BenchResult(name: "render.mnist32.cpu_us_per_image", value: cpuMicroseconds(20) { _ = try? renderer.render(graphs) } / Double(graphs.count), unit: "us"),
+            BenchResult(name: "render.mnist32.pixels_only.cpu_us_per_image",
+                        value: cpuMicroseconds(20) { _ = try? renderer.renderPixels(graphs) } / Double(graphs.count), unit: "us"),
         ]
         if let reference = RenderBenchmarkScenes.pilReference() {
             results.append(reference)
@@ -47,6 +52,15 @@ let renderBenchmarks: [Benchmark] = [
         ]
     },
 ]
+
+/// Processor time of this process (all threads) per call of `body`, in microseconds, over
+/// `calls` calls after one warm-up call.
+func cpuMicroseconds(_ calls: Int, _ body: () -> Void) -> Double {
+    body()
+    let start = clock()
+    for _ in 0..<calls { body() }
+    return Double(clock() - start) / Double(CLOCKS_PER_SEC) * 1e6 / Double(calls)
+}
 
 /// The benchmark scenes, also what Benchmarks/pil_reference.py draws (its digit is made the same way).
 enum RenderBenchmarkScenes {
