@@ -177,28 +177,38 @@ struct Compositor {
     }
 
     /// Pixels of `support` outside `inside` (the part beyond the canvas) where `a ≥ threshold`.
+    /// Exact up to `exactCountLimit` support pixels; for larger objects (a ground polygon far
+    /// bigger than the canvas) every `k`-th pixel in each direction is tested and the count scaled
+    /// by `k²`, so the visible fraction stays cheap and accurate to a fraction of a percent.
     private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox) -> Int {
         if support.isEmpty || support == inside { return 0 }
+        let exactCountLimit = 1 << 22
+        let k = support.area <= exactCountLimit ? 1 : Int((Double(support.area) / Double(exactCountLimit)).squareRoot().rounded(.up))
+        if k > 1 { return k * k * countCoveredOutside(layer, support: support, inside: inside, stride: k) }
+        return countCoveredOutside(layer, support: support, inside: inside, stride: 1)
+    }
+
+    private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox, stride k: Int) -> Int {
         let g = layer.floatGeometry
         let opacity = layer[.opacity]
         var count = 0
         withKernel(layer) { kernel in
             if kernel.kind == .sprite && kernel.colour == nil {
                 let sampler = MaskSpriteSampler(layer, kernel)
-                for y in support.y0..<support.y1 {
+                for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                     let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
                     var (tu, tv) = sampler.start(x: support.x0, y: y)
-                    for x in support.x0..<support.x1 {
-                        defer { tu += sampler.dudx; tv += sampler.dvdx }
+                    for x in Swift.stride(from: support.x0, to: support.x1, by: k) {
+                        defer { tu += sampler.dudx * Float(k); tv += sampler.dvdx * Float(k) }
                         if rowInside && x >= inside.x0 && x < inside.x1 { continue }
                         if opacity * sampler.alpha(tu, tv) >= visibilityThreshold { count += 1 }
                     }
                 }
                 return
             }
-            for y in support.y0..<support.y1 {
+            for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
-                for x in support.x0..<support.x1 {
+                for x in Swift.stride(from: support.x0, to: support.x1, by: k) {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
                     let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
                     if opacity * A >= visibilityThreshold { count += 1 }

@@ -1,4 +1,5 @@
 import Codecs
+import Diagnostics
 import Foundation
 import Scene
 
@@ -59,8 +60,19 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         stop()
     }
 
+    /// Throws `InputError` (before talking to the program) for non-finite numeric attributes,
+    /// which JSON cannot carry; `RenderError.external` for the program's failures.
     public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
         if graphs.isEmpty { return [] }
+        for (g, graph) in graphs.enumerated() {
+            for (k, node) in graph.nodes.enumerated() {
+                for (name, value) in node.attributes {
+                    if case .number(let v) = value, !v.isFinite {
+                        throw InputError(file: "graph \(g)", path: "nodes[\(k)].attributes.\(name)", message: "must be finite, got \(v)")
+                    }
+                }
+            }
+        }
         lock.lock(); defer { lock.unlock() }
         keepAfterFailure = false
         do {

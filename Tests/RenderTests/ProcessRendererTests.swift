@@ -1,4 +1,5 @@
 import Codecs
+import Diagnostics
 import Foundation
 import Scene
 import XCTest
@@ -81,6 +82,12 @@ final class ProcessRendererTests: XCTestCase {
         try assertExternalError(["/bin/sh", "-c", "read line; echo '{\"id\": 1, \"error\": \"no GPU\"}'; sleep 5"], "no GPU")
         try assertExternalError(["/bin/sleep", "30"], timeout: 0.3, "within 0.3 s")
         try assertExternalError(["/nonexistent/renderer"], "could not start")
+    }
+
+    func testNonFiniteAttributesAreInputErrorsBeforeSending() throws {
+        let r = try ProcessRenderer(command: ["/bin/sleep", "30"], canvas: canvas, classes: classes, timeout: 30)
+        let bad = scene([node("box", ["shape": .string("rect"), "loc_x": .number(.infinity)])])
+        XCTAssertThrowsError(try r.render([bad])) { XCTAssertEqual(($0 as? InputError)?.path, "nodes[1].attributes.loc_x") }
     }
 
     func testBadClassMakesTheToyReplyAnErrorAndKeepRunning() throws {
