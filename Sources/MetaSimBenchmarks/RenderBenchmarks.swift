@@ -6,14 +6,26 @@ import Scene
 /// Renderer benchmarks: MNIST-like 32×32 scenes (background + one rotated 28×28 digit), a busy
 /// 256×256 RGB scene, and the cost of a VJP (3 mutable attributes) relative to a render.
 let renderBenchmarks: [Benchmark] = [
-    Benchmark(names: ["render.mnist32.images_per_s", "render.mnist32.pixels_only.images_per_s"]) {
-        let (renderer, graphs) = try RenderBenchmarkScenes.mnist32(count: 4096)
+    Benchmark(names: ["render.mnist32.images_per_s", "render.mnist32.pixels_only.images_per_s",
+                      "render.mnist32.cpu_us_per_image", "render.mnist32.pixels_only.cpu_us_per_image",
+                      "reference.pil.mnist32.images_per_s", "render.mnist32.speedup_over_pil.ratio"]) {
+        let (renderer, graphs) = try RenderBenchmarkScenes.mnist32(count: 1024)
         let withTruth = medianSeconds(repeats: 5, minSeconds: 0.2) { _ = try? renderer.render(graphs) }
         let pixelsOnly = medianSeconds(repeats: 5, minSeconds: 0.2) { _ = try? renderer.renderPixels(graphs) }
-        return [
-            BenchResult(name: "render.mnist32.images_per_s", value: Double(graphs.count) / withTruth, unit: "images/s"),
+        let rate = Double(graphs.count) / withTruth
+        var results = [
+            BenchResult(name: "render.mnist32.images_per_s", value: rate, unit: "images/s"),
             BenchResult(name: "render.mnist32.pixels_only.images_per_s", value: Double(graphs.count) / pixelsOnly, unit: "images/s"),
+            // Processor time summed over threads: steadier than wall time on a shared machine.
+            BenchResult(name: "render.mnist32.cpu_us_per_image", value: cpuMicroseconds(20) { _ = try? renderer.render(graphs) } / Double(graphs.count), unit: "us"),
+            BenchResult(name: "render.mnist32.pixels_only.cpu_us_per_image",
+                        value: cpuMicroseconds(20) { _ = try? renderer.renderPixels(graphs) } / Double(graphs.count), unit: "us"),
         ]
+        if let reference = RenderBenchmarkScenes.pilReference() {
+            results.append(reference)
+            results.append(BenchResult(name: "render.mnist32.speedup_over_pil.ratio", value: rate / reference.value, unit: "ratio"))
+        }
+        return results
     },
     Benchmark(names: ["render.rgb256.images_per_s"]) {
         let (renderer, graphs) = try RenderBenchmarkScenes.rgb256(count: 32)
@@ -41,8 +53,35 @@ let renderBenchmarks: [Benchmark] = [
     },
 ]
 
+/// Processor time of this process (all threads) per call of `body`, in microseconds, over
+/// `calls` calls after one warm-up call.
+func cpuMicroseconds(_ calls: Int, _ body: () -> Void) -> Double {
+    body()
+    let start = clock()
+    for _ in 0..<calls { body() }
+    return Double(clock() - start) / Double(CLOCKS_PER_SEC) * 1e6 / Double(calls)
+}
+
 /// The benchmark scenes, also what Benchmarks/pil_reference.py draws (its digit is made the same way).
 enum RenderBenchmarkScenes {
+    /// Runs Benchmarks/pil_reference.py (relative to the working directory) with /usr/bin/python3
+    /// in the same run; nil when the script, Python, PIL or NumPy is missing.
+    static func pilReference() -> BenchResult? {
+        let script = "Benchmarks/pil_reference.py"
+        guard FileManager.default.fileExists(atPath: script), FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return nil }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = [script, "--count", "3000"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        return try? JSONDecoder().decode(BenchResult.self, from: data)
+    }
+
     /// A 28×28 grey digit-like sprite: a few thick strokes, about a fifth of the texels inked, the
     /// rest exactly 0 (like MNIST).
     static func strokeDigit(_ k: Int) -> Image {

@@ -4,17 +4,25 @@ import Scene
 /// Typed, validated access to one node's attributes, with errors that say where.
 struct AttributeReader {
     let node: SceneNode
-    let file: String
-    let nodePath: String
+    /// Index of the graph in its batch and of the node in its graph (for error locations).
+    let graphIndex: Int
+    let nodeIndex: Int
 
     func error(_ attribute: String, _ message: String) -> InputError {
-        InputError(file: file, path: "\(nodePath).attributes.\(attribute)", message: message)
+        InputError(file: "graph \(graphIndex)", path: "nodes[\(nodeIndex)].attributes.\(attribute)", message: message)
+    }
+
+    /// The attribute's value, nil when absent. A linear scan: nodes hold a handful of attributes
+    /// and most names asked for are absent, so comparing beats hashing every name.
+    func value(_ name: String) -> AttributeValue? {
+        for (key, value) in node.attributes where key == name { return value }
+        return nil
     }
 
     /// The attribute as a finite number, nil when absent; throws when it is not a number or is
     /// NaN / infinite.
     func number(_ name: String) throws -> Double? {
-        guard let v = node.attributes[name] else { return nil }
+        guard let v = value(name) else { return nil }
         guard case .number(let d) = v else { throw error(name, "must be a number") }
         guard d.isFinite else { throw error(name, "must be finite, got \(d)") }
         return d
@@ -22,7 +30,7 @@ struct AttributeReader {
 
     /// The attribute as a string, nil when absent; throws when it is not a string.
     func string(_ name: String) throws -> String? {
-        guard let v = node.attributes[name] else { return nil }
+        guard let v = value(name) else { return nil }
         guard case .string(let s) = v else { throw error(name, "must be a string") }
         return s
     }

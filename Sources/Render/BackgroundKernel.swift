@@ -6,9 +6,12 @@ import Foundation
 struct BackgroundKernel {
     enum Kind { case constant, gradient, noise, image }
     let kind: Kind
-    /// `width × height × channels` factors: gradient → t in [0, 1]; noise → n − 0.5; image → the
-    /// image's value. Nil for constant fills (factor 1).
+    /// Per-pixel factors: gradient → t in [0, 1]; noise → n − 0.5 (both `width × height`, shared
+    /// by all channels); image → the image's value (`width × height × channels`). Nil for constant
+    /// fills (factor 1).
     let basis: [Float]?
+    /// Values per pixel in `basis`: 1 (gradient, noise) or the channel count (image).
+    private var basisStride = 1
 
     init(fill: BackgroundFill, width: Int, height: Int, channels: Int) {
         switch fill {
@@ -20,17 +23,16 @@ struct BackgroundKernel {
             // Counter-clockwise on screen (y down): direction (cos, −sin).
             let d = SIMD2<Float>(cos(angle), -sin(angle))
             let span = max(abs(d.x) * Float(width) + abs(d.y) * Float(height), 1e-6)
-            basis = Self.plane(width, height, channels) { x, y, _ in
+            basis = Self.plane(width, height, 1) { x, y, _ in
                 let px = Float(x) + 0.5 - Float(width) / 2, py = Float(y) + 0.5 - Float(height) / 2
                 return min(max((px * d.x + py * d.y) / span + 0.5, 0), 1)
             }
         case .noise(let cell, let seed):
             kind = .noise
-            basis = Self.plane(width, height, channels) { x, y, _ in
-                valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: seed) - 0.5
-            }
+            basis = valueNoisePlane(width: width, height: height, cell: cell, seed: seed).map { $0 - 0.5 }
         case .image(let sprite):
             kind = .image
+            basisStride = channels
             // Stretched over the canvas; clamped to the edge texels (no fade at the border).
             basis = withKernel(Layer(content: .sprite(sprite), node: 0, className: "", parameters: .zero, blend: .over, links: [])) { k in
                 Self.plane(width, height, channels) { x, y, c in
@@ -51,6 +53,12 @@ struct BackgroundKernel {
         var out = [Float](repeating: 0, count: width * height * channels)
         for y in 0..<height { for x in 0..<width { for c in 0..<channels { out[(y * width + x) * channels + c] = f(x, y, c) } } }
         return out
+    }
+
+    /// The factor of pixel `p` (row-major index), channel `c`.
+    @inline(__always) func factor(_ p: Int, _ c: Int) -> Float {
+        guard let basis else { return 1 }
+        return basisStride == 1 ? basis[p] : basis[p * basisStride + c]
     }
 
     /// `(w_t, w_e, w_a)` for factor `b`.
@@ -76,6 +84,31 @@ struct BackgroundKernel {
     let top = v00 + (v10 - v00) * sx
     let bottom = v01 + (v11 - v01) * sx
     return top + (bottom - top) * sy
+}
+
+/// `valueNoise` at every pixel centre of a `width × height` canvas, sampled at
+/// `(x + 0.5) / cell, (y + 0.5) / cell`: the same values, with each lattice value hashed once.
+func valueNoisePlane(width: Int, height: Int, cell: Float, seed: UInt64) -> [Float] {
+    let cols = Int((Float(width) / cell).rounded(.down)) + 2, rows = Int((Float(height) / cell).rounded(.down)) + 2
+    var lattice = [Float](repeating: 0, count: cols * rows)
+    for j in 0..<rows { for i in 0..<cols { lattice[j * cols + i] = latticeValue(Int64(i), Int64(j), seed) } }
+    var out = [Float](repeating: 0, count: width * height)
+    for y in 0..<height {
+        let fy = (Float(y) + 0.5) / cell
+        let jy = fy.rounded(.down), ty = fy - jy
+        let sy = ty * ty * (3 - 2 * ty)
+        let row = Int(jy) * cols
+        for x in 0..<width {
+            let fx = (Float(x) + 0.5) / cell
+            let ix = fx.rounded(.down), tx = fx - ix
+            let sx = tx * tx * (3 - 2 * tx)
+            let k = row + Int(ix)
+            let top = lattice[k] + (lattice[k + 1] - lattice[k]) * sx
+            let bottom = lattice[k + cols] + (lattice[k + cols + 1] - lattice[k + cols]) * sx
+            out[y * width + x] = top + (bottom - top) * sy
+        }
+    }
+    return out
 }
 
 @inline(__always) private func latticeValue(_ x: Int64, _ y: Int64, _ seed: UInt64) -> Float {

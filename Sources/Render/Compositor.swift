@@ -50,7 +50,9 @@ struct Compositor {
             var s = LayerStats()
             if !box.isEmpty {
                 withKernel(layer) { kernel in
-                    if kernel.kind == .sprite && kernel.colour == nil {
+                    if case .background(let fill) = layer.content {
+                        drawBackground(layer, fill, into: out, masks: masks, stats: &s)
+                    } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
                         drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
@@ -72,22 +74,14 @@ struct Compositor {
         }
     }
 
-    /// Any layer: backgrounds, shapes, colour sprites.
+    /// Shapes and colour sprites.
     private func drawGeneric(_ layer: Layer, _ kernel: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                              id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let tint = layer.tint
-        let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
-        let amplitude = layer[.noiseAmplitude]
         let threshold = visibilityThreshold
         let over = layer.blend == .over
         let g = layer.floatGeometry
-        let isBackground = kernel.kind == .background
-        let background: BackgroundKernel? = {
-            if case .background(let fill) = layer.content { return BackgroundKernel(fill: fill, width: width, height: height, channels: channels) }
-            return nil
-        }()
-        let basis = background?.basis
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
             for x in box.x0..<box.x1 {
@@ -98,10 +92,7 @@ struct Compositor {
                 let p = y * width + x
                 for c in 0..<channels {
                     let P: Float
-                    if isBackground {
-                        let w = background!.weights(basis?[p * channels + c] ?? 1)
-                        P = tint[c] * w.x + end[c] * w.y + amplitude * w.z
-                    } else if kernel.colour != nil {
+                    if kernel.colour != nil {
                         P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
                     } else {
                         P = tint[c] * A
@@ -115,6 +106,35 @@ struct Compositor {
         }
     }
 
+    /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`.
+    private func drawBackground(_ layer: Layer, _ fill: BackgroundFill, into out: UnsafeMutablePointer<Float>, masks: Masks?,
+                                stats: inout LayerStats) {
+        let opacity = layer[.opacity]
+        let n = width * height
+        let over = layer.blend == .over
+        let keep = 1 - opacity
+        if opacity > 0 {
+            let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
+            for c in 0..<channels {
+                let tint = layer.tint[c], end = layer.parameters[LayerParameter.endR.rawValue + c], amplitude = layer[.noiseAmplitude]
+                for p in 0..<n {
+                    let i = p * channels + c
+                    let w = kernel.weights(kernel.factor(p, c))
+                    let src = opacity * (tint * w.x + end * w.y + amplitude * w.z)
+                    out[i] = over ? src + keep * out[i] : max(out[i], src)
+                }
+            }
+        }
+        guard let masks, opacity > 0 else { return }
+        stats.touchedPixels = n
+        if opacity >= visibilityThreshold {
+            // A background is not an object: it hides whatever was visible under it.
+            masks.instance.update(repeating: 0, count: n)
+            masks.semantic.update(repeating: 0, count: n)
+            stats.coveredPixels = n
+        }
+    }
+
     /// Grey alpha-mask sprites (MNIST digits): the hot path, stepping texel coordinates along rows.
     private func drawMaskSprite(_ layer: Layer, _ k: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                                 id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
@@ -122,35 +142,24 @@ struct Compositor {
         let tint = layer.tint
         let threshold = visibilityThreshold
         let over = layer.blend == .over
-        let g = layer.floatGeometry
-        // tu = (c·dx − s·dy)/sx + ou, tv = (s·dx + c·dy)/sy + ov.
-        let dudx = g.cosine / g.sx, dvdx = g.sine / g.sy
-        let dudy = -g.sine / g.sx, dvdy = g.cosine / g.sy
-        let ou = Float(k.spriteWidth) / 2 - 0.5, ov = Float(k.spriteHeight) / 2 - 0.5
-        let w = k.spriteWidth, h = k.spriteHeight, pw = w + 2
-        let fw = Float(w), fh = Float(h)
-        let plane = k.alpha!
+        let sampler = MaskSpriteSampler(layer, k)
         for y in box.y0..<box.y1 {
-            let dy = Float(y) + 0.5 - g.cy
-            let dx0 = Float(box.x0) + 0.5 - g.cx
-            var tu = dudx * dx0 + dudy * dy + ou
-            var tv = dvdx * dx0 + dvdy * dy + ov
+            var (tu, tv) = sampler.start(x: box.x0, y: y)
             for x in box.x0..<box.x1 {
-                defer { tu += dudx; tv += dvdx }
-                guard tu >= -1, tv >= -1, tu < fw, tv < fh else { continue }
-                let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
-                let fx = tu - Float(x0), fy = tv - Float(y0)
-                let base = (y0 + 1) * pw + x0 + 1
-                let top = plane[base] + (plane[base + 1] - plane[base]) * fx
-                let bottom = plane[base + pw] + (plane[base + pw + 1] - plane[base + pw]) * fx
-                let A = top + (bottom - top) * fy
+                let A = sampler.alpha(tu, tv)
+                tu += sampler.dudx; tv += sampler.dvdx
                 if A == 0 { continue }
                 let a = opacity * A
                 let p = y * width + x
-                for c in 0..<channels {
-                    let src = opacity * tint[c] * A
-                    let under = out[p * channels + c]
-                    out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                if channels == 1 {
+                    let src = opacity * tint.x * A
+                    out[p] = over ? src + (1 - a) * out[p] : max(out[p], src)
+                } else {
+                    for c in 0..<channels {
+                        let src = opacity * tint[c] * A
+                        let under = out[p * channels + c]
+                        out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                    }
                 }
                 if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
             }
@@ -168,15 +177,38 @@ struct Compositor {
     }
 
     /// Pixels of `support` outside `inside` (the part beyond the canvas) where `a ≥ threshold`.
+    /// Exact up to `exactCountLimit` support pixels; for larger objects (a ground polygon far
+    /// bigger than the canvas) every `k`-th pixel in each direction is tested and the count scaled
+    /// by `k²`, so the visible fraction stays cheap and accurate to a fraction of a percent.
     private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox) -> Int {
         if support.isEmpty || support == inside { return 0 }
+        let exactCountLimit = 1 << 22
+        let k = support.area <= exactCountLimit ? 1 : Int((Double(support.area) / Double(exactCountLimit)).squareRoot().rounded(.up))
+        if k > 1 { return k * k * countCoveredOutside(layer, support: support, inside: inside, stride: k) }
+        return countCoveredOutside(layer, support: support, inside: inside, stride: 1)
+    }
+
+    private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox, stride k: Int) -> Int {
         let g = layer.floatGeometry
         let opacity = layer[.opacity]
         var count = 0
         withKernel(layer) { kernel in
-            for y in support.y0..<support.y1 {
+            if kernel.kind == .sprite && kernel.colour == nil {
+                let sampler = MaskSpriteSampler(layer, kernel)
+                for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
+                    let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
+                    var (tu, tv) = sampler.start(x: support.x0, y: y)
+                    for x in Swift.stride(from: support.x0, to: support.x1, by: k) {
+                        defer { tu += sampler.dudx * Float(k); tv += sampler.dvdx * Float(k) }
+                        if rowInside && x >= inside.x0 && x < inside.x1 { continue }
+                        if opacity * sampler.alpha(tu, tv) >= visibilityThreshold { count += 1 }
+                    }
+                }
+                return
+            }
+            for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
-                for x in support.x0..<support.x1 {
+                for x in Swift.stride(from: support.x0, to: support.x1, by: k) {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
                     let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
                     if opacity * A >= visibilityThreshold { count += 1 }
@@ -184,5 +216,42 @@ struct Compositor {
             }
         }
         return count
+    }
+}
+
+/// Bilinear sampling of a grey alpha-mask sprite with texel coordinates stepped along rows:
+/// `tu = (c·dx − s·dy)/sx + ou`, `tv = (s·dx + c·dy)/sy + ov` for pixel centre offsets `(dx, dy)`.
+struct MaskSpriteSampler {
+    let dudx: Float, dvdx: Float, dudy: Float, dvdy: Float
+    let ou: Float, ov: Float, cx: Float, cy: Float
+    let width: Float, height: Float, paddedWidth: Int
+    let plane: UnsafePointer<Float>
+
+    @inline(__always) init(_ layer: Layer, _ k: LayerKernel) {
+        let g = layer.floatGeometry
+        dudx = g.cosine / g.sx; dvdx = g.sine / g.sy
+        dudy = -g.sine / g.sx; dvdy = g.cosine / g.sy
+        ou = Float(k.spriteWidth) / 2 - 0.5; ov = Float(k.spriteHeight) / 2 - 0.5
+        cx = g.cx; cy = g.cy
+        width = Float(k.spriteWidth); height = Float(k.spriteHeight)
+        paddedWidth = k.spriteWidth + 2
+        plane = k.alpha!
+    }
+
+    /// Texel coordinates of pixel `(x, y)`'s centre.
+    @inline(__always) func start(x: Int, y: Int) -> (Float, Float) {
+        let dx = Float(x) + 0.5 - cx, dy = Float(y) + 0.5 - cy
+        return (dudx * dx + dudy * dy + ou, dvdx * dx + dvdy * dy + ov)
+    }
+
+    /// Alpha at texel coordinates; 0 outside `[-1, width) × [-1, height)`.
+    @inline(__always) func alpha(_ tu: Float, _ tv: Float) -> Float {
+        guard tu >= -1, tv >= -1, tu < width, tv < height else { return 0 }
+        let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
+        let fx = tu - Float(x0), fy = tv - Float(y0)
+        let base = (y0 + 1) * paddedWidth + x0 + 1
+        let top = plane[base] + (plane[base + 1] - plane[base]) * fx
+        let bottom = plane[base + paddedWidth] + (plane[base + paddedWidth + 1] - plane[base + paddedWidth]) * fx
+        return top + (bottom - top) * fy
     }
 }

@@ -67,9 +67,10 @@ public struct CompositorRenderer: Renderer {
         let n = canvas.width * canvas.height
         return try parallelMap(graphs.count) { i in
             let (layers, ids) = try compile(graphs[i], index: i)
-            var pixels = [Float](repeating: 0, count: n * canvas.channels)
-            var instance = [UInt16](repeating: 0, count: n)
-            var semantic = [UInt16](repeating: 0, count: n)
+            // Uninitialised: `draw` initialises every value.
+            var pixels = [Float](unsafeUninitializedCapacity: n * canvas.channels) { $1 = n * canvas.channels }
+            var instance = [UInt16](unsafeUninitializedCapacity: n) { $1 = n }
+            var semantic = [UInt16](unsafeUninitializedCapacity: n) { $1 = n }
             let stats = pixels.withUnsafeMutableBufferPointer { px in
                 instance.withUnsafeMutableBufferPointer { ins in
                     semantic.withUnsafeMutableBufferPointer { sem in
@@ -88,7 +89,7 @@ public struct CompositorRenderer: Renderer {
     /// The images alone (no ground truth), concatenated in batch order: the fast path for training.
     public func renderPixels(_ graphs: [SceneGraph]) throws -> [Float] {
         let size = canvas.width * canvas.height * canvas.channels
-        var out = [Float](repeating: 0, count: graphs.count * size)
+        var out = [Float](unsafeUninitializedCapacity: graphs.count * size) { $1 = graphs.count * size }
         try out.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress
             _ = try parallelMap(graphs.count) { i -> Bool in
@@ -101,12 +102,15 @@ public struct CompositorRenderer: Renderer {
     }
 }
 
-/// Prepared sprites by asset, shared by all threads of a renderer.
+/// Prepared sprites by asset, shared by all threads of a renderer. Holds at most `capacity`
+/// sprites (about 3.6 KB each for a 28×28 digit); past that an arbitrary entry is evicted, so a
+/// working set larger than the capacity costs a re-preparation (~1 µs), not unbounded memory.
 final class SpriteCache: @unchecked Sendable {
     private let stores: [String: any AssetStore]
     private let channels: Int
     private var sprites: [AssetRef: Sprite] = [:]
     private let lock = NSLock()
+    let capacity = 16_384
 
     init(stores: [any AssetStore], channels: Int) {
         var byName: [String: any AssetStore] = [:]
@@ -125,6 +129,7 @@ final class SpriteCache: @unchecked Sendable {
         }
         let s = try Sprite(image: try store.image(ref), canvasChannels: channels, what: "\(ref.store)#\(ref.index)")
         lock.lock()
+        if sprites.count >= capacity { sprites.remove(at: sprites.startIndex) }
         sprites[ref] = s
         lock.unlock()
         return s

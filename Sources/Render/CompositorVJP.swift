@@ -33,7 +33,14 @@ extension CompositorRenderer {
                 for k in layers.indices.reversed() {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
                     offset -= box.area * canvas.channels
-                    result[k] = backward(layers[k], box: box, under: tapeBuffer.baseAddress! + offset, grad: g.baseAddress!)
+                    let under = tapeBuffer.baseAddress! + offset
+                    if case .background(.constant) = layers[k].content, box == PixelBox(x0: 0, y0: 0, x1: canvas.width, y1: canvas.height) {
+                        result[k] = backwardConstantBackground(layers[k], under: under, grad: g.baseAddress!)
+                    } else if case .sprite(let s) = layers[k].content, s.colour == nil {
+                        result[k] = backwardMaskSprite(layers[k], box: box, under: under, grad: g.baseAddress!)
+                    } else {
+                        result[k] = genericBackward(layers[k], box: box, under: under, grad: g.baseAddress!)
+                    }
                 }
             }
         }
@@ -42,7 +49,7 @@ extension CompositorRenderer {
 
     /// Back-propagates through one layer: turns `grad` (dL/d after-layer) into dL/d before-layer in
     /// place over `box`, and returns dL/d(parameters). `under` holds the before-layer values of `box`.
-    private func backward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
+    func genericBackward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         if box.isEmpty { return out }
         let channels = canvas.channels, width = canvas.width
@@ -58,7 +65,6 @@ extension CompositorRenderer {
             }
             return nil
         }()
-        let basis = background?.basis
         let boxWidth = box.x1 - box.x0
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
@@ -81,7 +87,7 @@ extension CompositorRenderer {
                         var weights = SIMD3<Float>.zero
                         let base: Float
                         if let background {
-                            weights = background.weights(basis?[p * channels + c] ?? 1)
+                            weights = background.weights(background.factor(p, c))
                             base = tint[c] * weights.x + end[c] * weights.y + amplitude * weights.z
                         } else if kernel.colour != nil {
                             let d: GeometryDual = spriteColour(kernel, g, X: X, Y: Y, channel: c)

@@ -2,34 +2,32 @@
 enum GroundTruthBuilder {
     static func make(layers: [Layer], stats: [Compositor.LayerStats], instance: [UInt16], semantic: [UInt16],
                      width: Int, height: Int) -> GroundTruth {
-        let objectLayers = layers.indices.filter { layers[$0].isObject }
-        let n = objectLayers.count
-        var minX = [Int](repeating: Int.max, count: n + 1), minY = minX
-        var maxX = [Int](repeating: -1, count: n + 1), maxY = maxX
+        let n = layers.reduce(0) { $0 + ($1.isObject ? 1 : 0) }
+        // Per instance id: visible count and box (min x, min y, max x, max y).
         var visible = [Int](repeating: 0, count: n + 1)
+        var box = [SIMD4<Int32>](repeating: SIMD4(Int32.max, Int32.max, -1, -1), count: n + 1)
         instance.withUnsafeBufferPointer { mask in
             for y in 0..<height {
                 for x in 0..<width {
                     let id = Int(mask[y * width + x])
                     if id == 0 { continue }
                     visible[id] += 1
-                    if x < minX[id] { minX[id] = x }
-                    if x > maxX[id] { maxX[id] = x }
-                    if y < minY[id] { minY[id] = y }
-                    if y > maxY[id] { maxY[id] = y }
+                    let p = SIMD4<Int32>(Int32(x), Int32(y), Int32(x), Int32(y))
+                    box[id] = SIMD4(lowHalf: pointwiseMin(box[id].lowHalf, p.lowHalf), highHalf: pointwiseMax(box[id].highHalf, p.highHalf))
                 }
             }
         }
         var objects: [ObjectAnnotation] = []
         objects.reserveCapacity(n)
-        for (j, k) in objectLayers.enumerated() {
-            let id = j + 1
-            let layer = layers[k]
+        var id = 0
+        for (k, layer) in layers.enumerated() where layer.isObject {
+            id += 1
+            let b = box[id]
             let bbox = visible[id] > 0
-                ? BoundingBox(x: minX[id], y: minY[id], width: maxX[id] - minX[id] + 1, height: maxY[id] - minY[id] + 1) : nil
+                ? BoundingBox(x: Int(b[0]), y: Int(b[1]), width: Int(b[2] - b[0]) + 1, height: Int(b[3] - b[1]) + 1) : nil
             let covered = stats[k].coveredPixels
             let fraction = covered > 0 ? min(1, Double(visible[id]) / Double(covered)) : 0
-            let outside = !layer.isDegenerate && stats[k].touchedPixels == 0
+            let outside = !layer.supportBox(width: width, height: height).isEmpty && stats[k].touchedPixels == 0
             objects.append(ObjectAnnotation(node: layer.node, className: layer.className, instanceId: id, bbox: bbox,
                                             visiblePixels: visible[id], visibleFraction: fraction, outsideCanvas: outside))
         }

@@ -25,8 +25,8 @@ struct LayerCompiler {
     }
 
     func layer(_ node: SceneNode, index k: Int, graphIndex g: Int) throws -> Layer? {
-        var reader = AttributeReader(node: node, file: "graph \(g)", nodePath: "nodes[\(k)]")
-        if let visible = node.attributes["visible"] {
+        var reader = AttributeReader(node: node, graphIndex: g, nodeIndex: k)
+        if let visible = reader.value("visible") {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
             if !b { return nil }
         }
@@ -46,7 +46,7 @@ struct LayerCompiler {
             }
             content = .sprite(s)
             natural = SIMD2(Float(s.width), Float(s.height))
-        } else if let shape = node.attributes["shape"] {
+        } else if let shape = reader.value("shape") {
             guard case .string(let name) = shape else { throw reader.error("shape", "must be a string") }
             switch name.lowercased() {
             case "rectangle", "rect", "square": content = .shape(.rectangle)
@@ -73,7 +73,7 @@ struct LayerCompiler {
     }
 
     private func polygonVertices(_ reader: inout AttributeReader) throws -> [SIMD2<Float>] {
-        if reader.node.attributes["points"] != nil { return try reader.points("points", minimum: 3) }
+        if reader.value("points") != nil { return try reader.points("points", minimum: 3) }
         guard let sides = try reader.number("sides") else {
             throw reader.error("points", "a polygon needs `points` (\"x,y x,y ...\") or `sides`")
         }
@@ -90,7 +90,7 @@ struct LayerCompiler {
                                allowsSize: Bool, isBackground: Bool) throws {
         if isBackground { layer[.scaleX] = 1; layer[.scaleY] = 1; layer[.opacity] = try opacity(&layer, &r); return }
         let absolutePoints: Bool
-        if case .shape(.polygon) = layer.content { absolutePoints = r.node.attributes["points"] != nil } else
+        if case .shape(.polygon) = layer.content { absolutePoints = r.value("points") != nil } else
         if case .shape(.polyline) = layer.content { absolutePoints = true } else { absolutePoints = false }
         let defaultCentre = absolutePoints ? SIMD2<Float>(0, 0) : SIMD2(Float(canvas.width), Float(canvas.height)) / 2
         layer[.centreX] = try r.linked("loc_x", .centreX, 1, default: defaultCentre.x, into: &layer.links)
@@ -98,26 +98,23 @@ struct LayerCompiler {
         let degrees = Float.pi / 180
         layer[.rotation] = try r.linked("yaw", .rotation, degrees, default: 0, into: &layer.links)
         if !allowsSize {
-            for name in ["size", "size_x", "size_y"] where r.node.attributes[name] != nil {
+            for name in ["size", "size_x", "size_y"] where r.value(name) != nil {
                 throw r.error(name, "has no meaning for polygons given by points and polylines; use scale, scale_x, scale_y")
             }
         }
-        for (axis, p) in [("x", LayerParameter.scaleX), ("y", LayerParameter.scaleY)] {
-            let n = axis == "x" ? natural.x : natural.y
-            let value: Float
-            if r.node.attributes["size_\(axis)"] != nil {
-                value = try r.linked("size_\(axis)", p, 1 / n, default: 0, into: &layer.links)
-            } else if r.node.attributes["size"] != nil {
-                value = try r.linked("size", p, 1 / max(natural.x, natural.y), default: 0, into: &layer.links)
-            } else if r.node.attributes["scale_\(axis)"] != nil {
-                value = try r.linked("scale_\(axis)", p, 1, default: 1, into: &layer.links)
-            } else {
-                value = try r.linked("scale", p, 1, default: 1, into: &layer.links)
-            }
-            layer[p] = value
-        }
+        layer[.scaleX] = try scale(&layer, &r, size: "size_x", scale: "scale_x", .scaleX, natural: natural.x, longest: max(natural.x, natural.y))
+        layer[.scaleY] = try scale(&layer, &r, size: "size_y", scale: "scale_y", .scaleY, natural: natural.y, longest: max(natural.x, natural.y))
         layer[.halfWidth] = try r.linked("width", .halfWidth, 0.5, default: 2, into: &layer.links)
         layer[.opacity] = try opacity(&layer, &r)
+    }
+
+    /// Scale along one axis: `size_x` (px) > `size` (px, longer side) > `scale_x` > `scale` > 1.
+    private func scale(_ layer: inout Layer, _ r: inout AttributeReader, size: String, scale: String, _ p: LayerParameter,
+                       natural: Float, longest: Float) throws -> Float {
+        if r.value(size) != nil { return try r.linked(size, p, 1 / natural, default: 0, into: &layer.links) }
+        if r.value("size") != nil { return try r.linked("size", p, 1 / longest, default: 0, into: &layer.links) }
+        if r.value(scale) != nil { return try r.linked(scale, p, 1, default: 1, into: &layer.links) }
+        return try r.linked("scale", p, 1, default: 1, into: &layer.links)
     }
 
     private func opacity(_ layer: inout Layer, _ r: inout AttributeReader) throws -> Float {
@@ -127,40 +124,39 @@ struct LayerCompiler {
     }
 
     private func readColour(into layer: inout Layer, _ r: inout AttributeReader, isBackground: Bool) throws {
-        let fallback: Float = isBackground ? 0 : 1
         // Grey level: `intensity`, else a numeric `texture` (Meta-Sim's name), else the default.
         var greyName: String? = nil
-        for name in ["intensity", "texture"] {
-            if case .number? = r.node.attributes[name] { greyName = name; break }
-        }
-        let grey = try greyName.map { Float(try r.number($0)!) } ?? fallback
+        if case .number? = r.value("intensity") { greyName = "intensity" } else if case .number? = r.value("texture") { greyName = "texture" }
+        let grey = try greyName.map { Float(try r.number($0)!) } ?? (isBackground ? 0 : 1)
+        var rgb = SIMD3<Float>(repeating: grey)
+        // The attribute each channel comes from (nil: a constant).
+        var sources: [String?] = [greyName, greyName, greyName]
         if let hex = try r.string("color") {
-            guard let rgb = parseHexColour(hex) else { throw r.error("color", "expected #rrggbb, got '\(hex)'") }
-            setTint(&layer, rgb)
-        } else {
-            setTint(&layer, SIMD3(repeating: grey))
-            if let greyName {
-                for p in [LayerParameter.tintR, .tintG, .tintB] { layer.links.append(ParameterLink(parameter: p, attribute: greyName, weight: 1)) }
-            }
+            guard let parsed = parseHexColour(hex) else { throw r.error("color", "expected #rrggbb, got '\(hex)'") }
+            rgb = parsed
+            sources = [nil, nil, nil]
         }
-        let channelNames = ["color_r", "color_g", "color_b"]
+        for (c, name) in ["color_r", "color_g", "color_b"].enumerated() {
+            if let v = try r.number(name) { rgb[c] = Float(v); sources[c] = name }
+        }
         let tints: [LayerParameter] = [.tintR, .tintG, .tintB]
-        for c in 0..<3 where r.node.attributes[channelNames[c]] != nil {
-            layer.links.removeAll { $0.parameter == tints[c] }
-            layer[tints[c]] = try r.linked(channelNames[c], tints[c], 1, default: 0, into: &layer.links)
-        }
         if canvas.channels == 1 {
             // A grey canvas draws luminance; a grey level alone keeps exactly its value.
-            let t = layer.tint
             let weights = SIMD3<Float>(0.299, 0.587, 0.114)
-            var links = layer.links.filter { !tints.contains($0.parameter) }
-            for c in 0..<3 {
-                for l in layer.links where l.parameter == tints[c] {
-                    links.append(ParameterLink(parameter: .tintR, attribute: l.attribute, weight: l.weight * weights[c]))
+            let uniform = rgb.x == rgb.y && rgb.y == rgb.z && sources[0] == sources[1] && sources[1] == sources[2]
+            setTint(&layer, SIMD3(repeating: uniform ? rgb.x : (rgb * weights).sum()))
+            if uniform {
+                if let name = sources[0] { layer.links.append(ParameterLink(parameter: .tintR, attribute: name, weight: 1)) }
+            } else {
+                for c in 0..<3 {
+                    if let name = sources[c] { layer.links.append(ParameterLink(parameter: .tintR, attribute: name, weight: weights[c])) }
                 }
             }
-            layer.links = links
-            setTint(&layer, SIMD3(repeating: t.x == t.y && t.y == t.z ? t.x : (t * weights).sum()))
+        } else {
+            setTint(&layer, rgb)
+            for c in 0..<3 {
+                if let name = sources[c] { layer.links.append(ParameterLink(parameter: tints[c], attribute: name, weight: 1)) }
+            }
         }
         if isBackground { try readBackgroundExtras(into: &layer, &r) }
     }
@@ -176,7 +172,7 @@ struct LayerCompiler {
         let names = ["end_color_r", "end_color_g", "end_color_b"]
         for c in 0..<3 {
             let def = endGrey ?? tint[c]
-            if r.node.attributes[names[c]] != nil, canvas.channels == 3 {
+            if canvas.channels == 3, r.value(names[c]) != nil {
                 layer[ends[c]] = try r.linked(names[c], ends[c], 1, default: def, into: &layer.links)
             } else {
                 layer[ends[c]] = def

@@ -50,8 +50,10 @@ extension Layer {
         switch content {
         case .background: return (0, 0, 0, 0)
         case .sprite(let s):
-            let hx = (Float(s.width) / 2 + 0.5) * sx, hy = (Float(s.height) / 2 + 0.5) * sy
-            return (-hx, hx, -hy, hy)
+            // Non-zero samples need texel coordinates in (x0 − 1, x1) × (y0 − 1, y1).
+            let ou = Float(s.width) / 2 - 0.5, ov = Float(s.height) / 2 - 0.5
+            return ((Float(s.ink.x0) - 1 - ou) * sx, (Float(s.ink.x1) - ou) * sx,
+                    (Float(s.ink.y0) - 1 - ov) * sy, (Float(s.ink.y1) - ov) * sy)
         case .shape(.rectangle), .shape(.ellipse):
             return (-sx / 2 - 0.5, sx / 2 + 0.5, -sy / 2 - 0.5, sy / 2 + 0.5)
         case .shape(.polygon(let v)), .shape(.polyline(let v)):
@@ -67,6 +69,7 @@ extension Layer {
     func supportBox(width: Int, height: Int) -> PixelBox {
         if case .background = content { return PixelBox(x0: 0, y0: 0, x1: width, y1: height) }
         if isDegenerate { return PixelBox(x0: 0, y0: 0, x1: 0, y1: 0) }
+        if case .sprite(let s) = content, s.ink.x0 >= s.ink.x1 { return PixelBox(x0: 0, y0: 0, x1: 0, y1: 0) }
         let (lx0, lx1, ly0, ly1) = localExtent
         let g = floatGeometry
         var minX = Float.infinity, maxX = -Float.infinity, minY = Float.infinity, maxY = -Float.infinity

@@ -20,6 +20,9 @@ struct Sprite: Sendable {
     /// uniformly white (grey alpha-mask sprites), in which case colour equals alpha.
     let colour: [Float]?
     let channels: Int
+    /// Texel range `[x0, x1) × [y0, y1)` holding every non-zero alpha (all zero: empty range).
+    /// Drawing iterates only where this range can reach.
+    let ink: (x0: Int, y0: Int, x1: Int, y1: Int)
 
     /// Throws when the image is empty, has an unsupported channel count or a non-finite value.
     init(image: Image, canvasChannels: Int, what: String) throws {
@@ -61,6 +64,13 @@ struct Sprite: Sendable {
         }
         alpha = a
         colour = c
+        var x0 = width, y0 = height, x1 = 0, y1 = 0
+        for y in 0..<height {
+            for x in 0..<width where a[(y + 1) * pw + x + 1] != 0 {
+                x0 = min(x0, x); x1 = max(x1, x + 1); y0 = min(y0, y); y1 = max(y1, y + 1)
+            }
+        }
+        ink = (x0, y0, x1, y1)
     }
 }
 

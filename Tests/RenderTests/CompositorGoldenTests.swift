@@ -111,3 +111,39 @@ final class CompositorGoldenTests: XCTestCase {
         XCTAssertEqual(try r.renderPixels(graphs), batch.flatMap(\.image.pixels))
     }
 }
+
+final class BackgroundImageAndColourSpriteTests: XCTestCase {
+    func testImageBackgroundStretchesAndColourSpriteUsesItsAlpha() throws {
+        let r = try CompositorRenderer(canvas: Canvas(width: 24, height: 20, channels: 3), classes: ["badge"], assets: [colourStore])
+        let bg = node("Background", ["background": .string("image"), "intensity": .number(0.5)], asset: AssetRef(store: "colour", index: 0),
+                      rule: "Background")
+        let image = try r.render([scene([], background: bg)])[0].image
+        // Stretched 2×: pixel (0, 0) samples texel (−0.25, −0.25) clamped to (0, 0): premultiplied red 0, green 0.
+        XCTAssertEqual(image.pixels[2], 0.5 * 0.5 * colourSprite().pixels[3], accuracy: 1e-6, "blue = tint · alpha · 0.5")
+        let badge = node("badge", numbers(["loc_x": 12, "loc_y": 10, "size_x": 12, "size_y": 10]), asset: AssetRef(store: "colour", index: 0))
+        let drawn = try r.render([scene([badge])])[0]
+        let sprite = colourSprite()
+        // Natural size, centred: texel (x, y) lands on pixel (x + 6, y + 5), premultiplied colour.
+        for (x, y) in [(5, 4), (2, 6), (0, 0)] {
+            let s = (y * 12 + x) * 4, p = ((y + 5) * 24 + x + 6) * 3
+            for c in 0..<3 { XCTAssertEqual(drawn.image.pixels[p + c], sprite.pixels[s + c] * sprite.pixels[s + 3], accuracy: 1e-5) }
+        }
+        XCTAssertEqual(drawn.groundTruth.objects[0].visiblePixels, sprite.pixels.enumerated().filter { $0.offset % 4 == 3 && $0.element >= 0.5 }.count)
+    }
+}
+
+final class ValueNoiseTests: XCTestCase {
+    func testNoisePlaneEqualsPointwiseNoiseAndStaysInRange() {
+        for (w, h, cell) in [(37, 23, Float(5)), (16, 16, 16), (9, 4, 0.7)] {
+            let plane = valueNoisePlane(width: w, height: h, cell: cell, seed: 42)
+            for y in 0..<h {
+                for x in 0..<w {
+                    let v = valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: 42)
+                    XCTAssertEqual(plane[y * w + x], v, accuracy: 1e-6)
+                    XCTAssertTrue(v >= 0 && v <= 1)
+                }
+            }
+        }
+        XCTAssertNotEqual(valueNoisePlane(width: 8, height: 8, cell: 3, seed: 1), valueNoisePlane(width: 8, height: 8, cell: 3, seed: 2))
+    }
+}

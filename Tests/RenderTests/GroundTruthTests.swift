@@ -1,3 +1,4 @@
+import Foundation
 import Codecs
 import Diagnostics
 import Scene
@@ -61,6 +62,16 @@ final class GroundTruthTests: XCTestCase {
         XCTAssertNil(away.bbox)
         XCTAssertEqual(away.visiblePixels, 0)
         XCTAssertEqual(away.node, 4)
+    }
+
+    func testHugeObjectsGetAnEstimatedFractionQuickly() throws {
+        // 3000 × 2000 px rectangle: 6,000,000 covered pixels, 16 × 12 of them on the canvas.
+        let big = node("box", ["shape": .string("rect"), "loc_x": .number(8), "loc_y": .number(6), "size_x": .number(3000), "size_y": .number(2000)])
+        let start = Date()
+        let o = try renderer().render([scene([big])])[0].groundTruth.objects[0]
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        XCTAssertEqual(o.visiblePixels, 16 * 12)
+        XCTAssertEqual(o.visibleFraction, 192.0 / 6_000_000, accuracy: 0.02 * 192.0 / 6_000_000)
     }
 
     func testBackgroundIsNotAnObject() throws {

@@ -53,3 +53,21 @@ func node(_ className: String, _ attributes: [String: AttributeValue], mutable: 
 }
 
 func numbers(_ d: [String: Double]) -> [String: AttributeValue] { d.mapValues { .number($0) } }
+
+/// A 12×10 RGBA sprite: a colour ramp with a soft alpha disc (exercises colour sprites).
+func colourSprite() -> Image {
+    var px = [Float](repeating: 0, count: 12 * 10 * 4)
+    for y in 0..<10 {
+        for x in 0..<12 {
+            let d = ((Double(x) - 5.5) * (Double(x) - 5.5) / 30 + (Double(y) - 4.5) * (Double(y) - 4.5) / 20).squareRoot()
+            let i = (y * 12 + x) * 4
+            px[i] = Float(x) / 11
+            px[i + 1] = Float(y) / 9
+            px[i + 2] = 0.5
+            px[i + 3] = Float(max(0, min(1, 1.5 * (1 - d))))
+        }
+    }
+    return Image(width: 12, height: 10, channels: 4, pixels: px)
+}
+
+let colourStore = InMemoryAssetStore(name: "colour", images: [colourSprite()], labels: ["badge"])

@@ -1,0 +1,115 @@
+/// Specialised reverse passes for the two most common layers (same results as the generic
+/// `backward`, tested against finite differences like it): a constant background over the whole
+/// canvas, and a grey alpha-mask sprite (MNIST digits), whose geometry derivatives are summed per
+/// pixel in texel space and turned into parameter derivatives once per layer.
+extension CompositorRenderer {
+    func backwardConstantBackground(_ layer: Layer, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
+        var out = [Double](repeating: 0, count: LayerParameter.count)
+        let opacity = layer[.opacity]
+        if opacity == 0 { return out }
+        let channels = canvas.channels, n = canvas.width * canvas.height
+        let over = layer.blend == .over
+        var dOpacity = 0.0
+        for c in 0..<channels {
+            let tint = layer.tint[c], src = opacity * tint
+            var dTint: Float = 0, dOp: Float = 0
+            var i = c
+            while i < n * channels {
+                let g = grad[i]
+                if over {
+                    grad[i] = g * (1 - opacity)
+                    dOp += g * (tint - under[i])
+                    dTint += g
+                } else if src > under[i] {
+                    grad[i] = 0
+                    dOp += g * tint
+                    dTint += g
+                }
+                i += channels
+            }
+            out[LayerParameter.tintR.rawValue + c] += Double(dTint * opacity)
+            dOpacity += Double(dOp)
+        }
+        out[LayerParameter.opacity.rawValue] = dOpacity
+        return out
+    }
+
+    func backwardMaskSprite(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
+        var out = [Double](repeating: 0, count: LayerParameter.count)
+        if box.isEmpty { return out }
+        let channels = canvas.channels, width = canvas.width
+        let opacity = layer[.opacity]
+        let tint = layer.tint
+        let over = layer.blend == .over
+        let g = layer.floatGeometry
+        // Sums over pixels of gu = dL/dA · ∂A/∂tu and gv = dL/dA · ∂A/∂tv, times what the texel
+        // coordinates' derivatives need: dx, dy (pixel centre − centre), tu − ou, tv − ov.
+        var su = 0.0, sv = 0.0, suDx = 0.0, suDy = 0.0, svDx = 0.0, svDy = 0.0, suU = 0.0, svV = 0.0
+        var dOpacity = 0.0
+        var dTint = SIMD3<Double>.zero
+        let boxWidth = box.x1 - box.x0
+        withKernel(layer) { k in
+            let sampler = MaskSpriteSampler(layer, k)
+            let pw = sampler.paddedWidth, plane = sampler.plane
+            for y in box.y0..<box.y1 {
+                var (tu, tv) = sampler.start(x: box.x0, y: y)
+                let dy = Float(y) + 0.5 - g.cy
+                var rSu: Float = 0, rSv: Float = 0, rSuDx: Float = 0, rSvDx: Float = 0, rSuU: Float = 0, rSvV: Float = 0
+                var rOpacity: Float = 0, rTint = SIMD3<Float>.zero
+                for x in box.x0..<box.x1 {
+                    defer { tu += sampler.dudx; tv += sampler.dvdx }
+                    guard tu >= -1, tv >= -1, tu < sampler.width, tv < sampler.height else { continue }
+                    let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
+                    let fx = tu - Float(x0), fy = tv - Float(y0)
+                    let base = (y0 + 1) * pw + x0 + 1
+                    let p00 = plane[base], p10 = plane[base + 1], p01 = plane[base + pw], p11 = plane[base + pw + 1]
+                    let top = p00 + (p10 - p00) * fx, bottom = p01 + (p11 - p01) * fx
+                    let A = top + (bottom - top) * fy
+                    if A == 0 { continue }
+                    let a = opacity * A
+                    let p = y * width + x
+                    let t = ((y - box.y0) * boxWidth + (x - box.x0)) * channels
+                    var dA: Float = 0
+                    for c in 0..<channels {
+                        let gc = grad[p * channels + c]
+                        let u = under[t + c]
+                        if over {
+                            grad[p * channels + c] = gc * (1 - a)
+                            rOpacity += gc * (tint[c] * A - u * A)
+                            rTint[c] += gc * opacity * A
+                            dA += gc * opacity * (tint[c] - u)
+                        } else if opacity * tint[c] * A > u {
+                            grad[p * channels + c] = 0
+                            rOpacity += gc * tint[c] * A
+                            rTint[c] += gc * opacity * A
+                            dA += gc * opacity * tint[c]
+                        }
+                    }
+                    if dA == 0 { continue }
+                    let gu = dA * ((1 - fy) * (p10 - p00) + fy * (p11 - p01))
+                    let gv = dA * (bottom - top)
+                    let dx = Float(x) + 0.5 - g.cx
+                    rSu += gu; rSv += gv
+                    rSuDx += gu * dx; rSvDx += gv * dx
+                    rSuU += gu * (tu - sampler.ou); rSvV += gv * (tv - sampler.ov)
+                }
+                su += Double(rSu); sv += Double(rSv)
+                suDx += Double(rSuDx); svDx += Double(rSvDx)
+                suDy += Double(rSu) * Double(dy); svDy += Double(rSv) * Double(dy)
+                suU += Double(rSuU); svV += Double(rSvV)
+                dOpacity += Double(rOpacity)
+                dTint += SIMD3<Double>(Double(rTint.x), Double(rTint.y), Double(rTint.z))
+            }
+        }
+        // tu = (c·dx − s·dy)/sx + ou, tv = (s·dx + c·dy)/sy + ov, dx = X − cx, dy = Y − cy.
+        let c = Double(g.cosine), s = Double(g.sine), sx = Double(g.sx), sy = Double(g.sy)
+        out[LayerParameter.centreX.rawValue] = -c / sx * su - s / sy * sv
+        out[LayerParameter.centreY.rawValue] = s / sx * su - c / sy * sv
+        out[LayerParameter.rotation.rawValue] = (-s * suDx - c * suDy) / sx + (c * svDx - s * svDy) / sy
+        out[LayerParameter.scaleX.rawValue] = -suU / sx
+        out[LayerParameter.scaleY.rawValue] = -svV / sy
+        out[LayerParameter.opacity.rawValue] = dOpacity
+        for ch in 0..<3 { out[LayerParameter.tintR.rawValue + ch] = dTint[ch] }
+        return out
+    }
+}
