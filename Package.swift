@@ -59,6 +59,8 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Scene", "Tensor", "Assets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Render", "Scene", "Codecs"]),
         .testTarget(name: "MetaSimTests", dependencies: ["MetaSim"]),
+        // Runs the built `metasim` binary; depends on it so `swift test` always builds it first.
+        .testTarget(name: "CLITests", dependencies: ["metasim"]),
     ],
     swiftLanguageModes: [.v5]
 )
