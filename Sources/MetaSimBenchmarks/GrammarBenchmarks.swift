@@ -1,3 +1,4 @@
+import Assets
 import Foundation
 import Grammar
 
@@ -8,7 +9,7 @@ let grammarBenchmarks: [Benchmark] = [
     Benchmark(names: ["grammar.sample.mnist.graphs_per_s", "grammar.sample.large.graphs_per_s"]) {
         var results: [BenchResult] = []
         for (name, file) in [("mnist", "mnist.yaml"), ("large", "city.yaml")] {
-            let grammar = try Grammar.load(path: exampleGrammarPath(file))
+            let grammar = try Grammar.load(path: BundledData.repositoryFile("examples/grammars/\(file)") ?? "examples/grammars/\(file)")
             let assets = grammar.assetRegistry()
             let batch = 2_000
             var seed: UInt64 = 0
@@ -21,16 +22,3 @@ let grammarBenchmarks: [Benchmark] = [
         return results
     },
 ]
-
-/// `examples/grammars/NAME`, looked for from the working folder upwards (benchmarks run from
-/// the package root or a folder inside it).
-func exampleGrammarPath(_ name: String) -> String {
-    var dir = FileManager.default.currentDirectoryPath
-    while true {
-        let candidate = (dir as NSString).appendingPathComponent("examples/grammars/\(name)")
-        if FileManager.default.fileExists(atPath: candidate) { return candidate }
-        let parent = (dir as NSString).deletingLastPathComponent
-        if parent == dir || parent.isEmpty { return "examples/grammars/\(name)" }
-        dir = parent
-    }
-}

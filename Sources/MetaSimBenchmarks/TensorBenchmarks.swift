@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import MetaSim
 import NN
 import Tensor
 
@@ -38,7 +39,7 @@ let tensorBenchmarks: [Benchmark] = [
         return [BenchResult(name: "tensor.conv3x3.fwdbwd_gflops", value: 3 * forwardFlops / seconds / 1e9, unit: "GFLOP/s")]
     },
     Benchmark(names: ["nn.effnet_group3_32px.images_per_s"]) {
-        let model = try EfficientNetLite0(weightsAt: effnetWeightsPath())
+        let model = try bundledFeatureNetwork()
         var rng = SplitMix64(seed: 3)
         let pixels = Tensor.uniform([200, 1, 32, 32], lo: 0, hi: 255, rng: &rng).requiringGrad()
         let seconds = medianSeconds(repeats: 5, minSeconds: 0.3) {
@@ -48,9 +49,3 @@ let tensorBenchmarks: [Benchmark] = [
         return [BenchResult(name: "nn.effnet_group3_32px.images_per_s", value: 200 / seconds, unit: "images/s")]
     },
 ]
-
-/// The bundled weights: $METASIM_DATA/efficientnet-lite0/…, else ./data/efficientnet-lite0/….
-func effnetWeightsPath() -> String {
-    let root = ProcessInfo.processInfo.environment["METASIM_DATA"] ?? "data"
-    return root + "/efficientnet-lite0/efficientnet-lite0.safetensors"
-}
