@@ -122,7 +122,7 @@ public final class MetaSimTrainer {
         try writeGrid(name: "target", images: target.images)
         for epoch in 1...max(1, settings.epochs) where settings.epochs > 0 {
             let progress = ProgressBar("stage 2: matching, epoch \(epoch)/\(settings.epochs)", total: settings.stepsPerEpoch, quiet: quiet)
-            var lastMMD = 0.0
+            var lastMMD = 0.0, lastReward: Double?
             for _ in 0..<settings.stepsPerEpoch {
                 let result = try matching.step(try nextGraphs(settings.batchSize), parameters: parameters)
                 var grads = result.gradients
@@ -133,6 +133,7 @@ public final class MetaSimTrainer {
                     let (reward, taskGrads) = try objective.gradients(trainer: self, validation: validation, parameters: parameters)
                     grads = zip(grads, taskGrads).map { $0 + $1 }
                     record["task_reward"] = reward
+                    lastReward = reward
                     task = objective
                 }
                 optimizer.step(grads)
@@ -144,7 +145,9 @@ public final class MetaSimTrainer {
             let sample = try generate(count: 64, seed: experiment.seed &+ 77, start: 0)
             try writeGrid(name: String(format: "epoch-%03d", epoch), images: tensor(sample.map(\.rendered.image)))
             let means = attributeMeans(of: sample.map(\.graph))
-            progress.finish(status: String(format: "mmd %.4f ", lastMMD) + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
+            let reward = lastReward.map { String(format: ", task reward %.3f", $0) } ?? ""
+            progress.finish(status: String(format: "mmd %.4f%@, ", lastMMD, reward)
+                + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
             let checkpoint = state(stage: "matching", epoch: epoch)
             try checkpoint.save(transformer, to: runFolder.checkpoint(epoch: epoch))
             try checkpoint.save(transformer, to: runFolder.latest)
