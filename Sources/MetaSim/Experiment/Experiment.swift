@@ -62,6 +62,9 @@ public struct ReconstructionSettings: Sendable, Equatable {
 }
 
 public struct MatchingSettings: Sendable, Equatable {
+    /// Offsets tried for each wrapping mutable attribute before matching (0 or 1: off); see
+    /// `MetaSimTrainer.phaseSearch`.
+    public var phaseSearch: Int
     public var epochs: Int
     public var stepsPerEpoch: Int
     public var batchSize: Int
@@ -180,9 +183,10 @@ extension Experiment {
             r.finish()
         }
 
-        var matching = MatchingSettings(epochs: 5, stepsPerEpoch: 50, batchSize: 50, learningRate: 1e-3)
+        var matching = MatchingSettings(phaseSearch: 8, epochs: 5, stepsPerEpoch: 50, batchSize: 50, learningRate: 1e-3)
         if let m = reader.object("matching") {
             matching.epochs = m.int("epochs", default: matching.epochs, min: 0)
+            matching.phaseSearch = m.int("phase_search", default: matching.phaseSearch, min: 0, max: 360)
             matching.stepsPerEpoch = m.int("steps_per_epoch", default: matching.stepsPerEpoch, min: 1)
             matching.batchSize = m.int("batch_size", default: matching.batchSize, min: 2)
             matching.learningRate = m.double("learning_rate", default: matching.learningRate, min: 0, exclusiveMin: true)

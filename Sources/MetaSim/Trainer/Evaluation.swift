@@ -51,6 +51,8 @@ extension MetaSimTrainer {
     /// Runs every stage and the final comparison; writes and returns `results.json`.
     public func run() throws -> RunResults {
         try reconstruct()
+        let shifts = try phaseSearch()
+        if !shifts.isEmpty { try reconstruct(shifts: shifts) }
         try match()
         let results = try evaluate()
         let encoder = JSONEncoder()

@@ -77,16 +77,19 @@ public final class MetaSimTrainer {
     // MARK: Stage 1
 
     /// Trains the transformer to reproduce its input until the attribute reconstruction error
-    /// falls below the threshold (or the step budget ends). Returns the last error.
+    /// falls below the threshold (or the step budget ends). With `shifts` (column → normalised
+    /// shift), it reproduces the input with those wrapping attributes moved. Returns the last
+    /// error.
     @discardableResult
-    public func reconstruct() throws -> Double {
+    public func reconstruct(shifts: [Int: Float] = [:]) throws -> Double {
         let settings = experiment.reconstruction
         let optimizer = Adam(transformer.trainableParameters, learningRate: Float(settings.learningRate))
-        let progress = ProgressBar("stage 1: reconstruction", total: settings.maxSteps, quiet: quiet)
+        let progress = ProgressBar(shifts.isEmpty ? "stage 1: reconstruction" : "stage 1: reconstruction, shifted",
+                                   total: settings.maxSteps, quiet: quiet)
         var last = Double.infinity
         for i in 0..<settings.maxSteps {
             let batch = encoder.encode(try nextGraphs(settings.batchSize))
-            let (attributes, classes) = transformer.reconstructionLosses(batch)
+            let (attributes, classes) = transformer.reconstructionLosses(batch, shifts: shifts)
             last = Double(attributes.scalar)
             metrics.append(["stage": "reconstruction", "step": i, "attribute_mse": last, "class_ce": Double(classes.scalar), "seconds": seconds])
             progress.advance(status: String(format: "mse %.2e", last))
@@ -100,16 +103,61 @@ public final class MetaSimTrainer {
         return last
     }
 
+    /// MMD² against the target feature bank (φ of the first `mmd.bank_size` target images),
+    /// computed once.
+    lazy var mmd: MMD = {
+        let count = min(experiment.mmd.bankSize, target.images.shape[0])
+        let bank = features.features(of: target.images.slice(axis: 0, 0..<count))
+        return MMD(target: bank.data, count: count, dimension: bank.shape[1],
+                   scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased)
+    }()
+
+    // MARK: Phase search
+
+    /// A coarse global search over each wrapping mutable attribute (angles) before matching.
+    ///
+    /// Gradient descent on a periodic attribute finds the basin nearest to its start: MMD against
+    /// digits rotated by 90° also has a (worse) minimum at −90°, and a prior at 0° sits on the
+    /// ridge between them, so the direction taken is left to noise. So for each such attribute,
+    /// one batch of prior samples is rendered with the attribute moved by each of
+    /// `matching.phase_search` evenly spaced offsets (0 included), and the offset of lowest MMD²
+    /// is returned (column → normalised shift; empty when 0 wins everywhere or the search is
+    /// off). Stage 1 then re-centres the transformer on the shifted prior and matching refines
+    /// from there.
+    public func phaseSearch() throws -> [Int: Float] {
+        let count = experiment.matching.phaseSearch
+        guard count > 1 else { return [:] }
+        let graphs = try nextGraphs(experiment.matching.batchSize)
+        let batch = encoder.encode(graphs)
+        var shifts: [Int: Float] = [:]
+        for name in grammar.mutableAttributeNames {
+            guard let column = grammar.schema.column(ofAttribute: name),
+                  grammar.schema.attributes[column - grammar.schema.classes.count].range.wrap else { continue }
+            var values: [Double] = []
+            for k in 0..<count {
+                var shifted = batch.features
+                for i in shifted.indices where i % batch.width == column && batch.mutableMask[i] != 0 {
+                    let moved = shifted[i] + Float(k) / Float(count) + (shifts[column] ?? 0)
+                    shifted[i] = moved - moved.rounded(.down)
+                }
+                var decoded = graphs
+                encoder.decode(shifted, into: &decoded)
+                let images = tensor(try renderer.render(decoded).map(\.image))
+                values.append(mmd.evaluate(features.features(of: images).data, count: graphs.count).value)
+            }
+            let best = values.indices.min { values[$0] < values[$1] }!
+            metrics.append(["stage": "phase_search", "attribute": name, "mmd": values, "best_offset": best, "offsets": count])
+            if best != 0 { shifts[column] = Float(best) / Float(count) }
+        }
+        return shifts
+    }
+
     // MARK: Stage 2 (+3)
 
     /// Distribution matching for the experiment's epochs, with the task objective mixed in
     /// when the experiment enables it. Checkpoints, a sample grid and a metrics line per epoch.
     public func match() throws {
         let settings = experiment.matching
-        let bankCount = min(experiment.mmd.bankSize, target.images.shape[0])
-        let bank = features.features(of: target.images.slice(axis: 0, 0..<bankCount))
-        let mmd = MMD(target: bank.data, count: bankCount, dimension: bank.shape[1],
-                      scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased)
         var parameters = transformer.trainableParameters
         if experiment.reconstruction.freezeEncoder {
             let frozen = Set(transformer.encoderLayers.flatMap(\.namedParameters).map { ObjectIdentifier($0.parameter) })

@@ -71,14 +71,26 @@ public final class DistributionTransformer: ParameterContainer {
     /// mutable). `classes`: cross-entropy of the class part against each real node's class
     /// (0 without at least 2 classes). Stage 1 minimises `attributes + w · classes` and stops on
     /// `attributes`, the part that reaches the output.
-    public func reconstructionLosses(_ batch: EncodedBatch) -> (attributes: Tensor, classes: Tensor) {
+    ///
+    /// `shifts` (column → shift in normalised units) makes the target of those mutable columns
+    /// the input moved by the shift, wrapped into [0, 1): stage 1 then starts the transformer at
+    /// the prior with a wrapping attribute rotated (see `MetaSimTrainer.phaseSearch`).
+    public func reconstructionLosses(_ batch: EncodedBatch, shifts: [Int: Float] = [:]) -> (attributes: Tensor, classes: Tensor) {
         let (x, m, graph) = batch.tensors
         let raw = raw(x, graph)
         let c = classCount
         var attributes = Tensor(0), classes = Tensor(0)
         if c < width {
+            var wanted = batch.features
+            for (column, shift) in shifts {
+                for row in 0..<(batch.graphCount * batch.maxNodes) where batch.mutableMask[row * width + column] != 0 {
+                    let moved = wanted[row * width + column] + shift
+                    wanted[row * width + column] = moved - moved.rounded(.down)
+                }
+            }
+            let target = Tensor(shape: batch.featureShape, data: wanted)
             let mask = m.slice(axis: 2, c..<width)
-            let diff = raw.slice(axis: 2, c..<width).sigmoid() - x.slice(axis: 2, c..<width)
+            let diff = raw.slice(axis: 2, c..<width).sigmoid() - target.slice(axis: 2, c..<width)
             attributes = (diff.squared() * mask).sum() / Swift.max(1, mask.data.reduce(0, +))
         }
         if c > 1 {
