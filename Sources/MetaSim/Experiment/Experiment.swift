@@ -69,6 +69,8 @@ public struct MatchingSettings: Sendable, Equatable {
     public var stepsPerEpoch: Int
     public var batchSize: Int
     public var learningRate: Double
+    /// The learning rate is multiplied by this after each epoch (1: constant).
+    public var learningRateDecay: Double
 }
 
 public struct TaskSettings: Sendable, Equatable {
@@ -183,13 +185,14 @@ extension Experiment {
             r.finish()
         }
 
-        var matching = MatchingSettings(phaseSearch: 8, epochs: 5, stepsPerEpoch: 50, batchSize: 50, learningRate: 1e-3)
+        var matching = MatchingSettings(phaseSearch: 8, epochs: 5, stepsPerEpoch: 50, batchSize: 50, learningRate: 1e-3, learningRateDecay: 1)
         if let m = reader.object("matching") {
             matching.epochs = m.int("epochs", default: matching.epochs, min: 0)
             matching.phaseSearch = m.int("phase_search", default: matching.phaseSearch, min: 0, max: 360)
             matching.stepsPerEpoch = m.int("steps_per_epoch", default: matching.stepsPerEpoch, min: 1)
             matching.batchSize = m.int("batch_size", default: matching.batchSize, min: 2)
             matching.learningRate = m.double("learning_rate", default: matching.learningRate, min: 0, exclusiveMin: true)
+            matching.learningRateDecay = m.double("learning_rate_decay", default: matching.learningRateDecay, min: 0, max: 1, exclusiveMin: true)
             m.finish()
         }
 

@@ -169,6 +169,7 @@ public final class MetaSimTrainer {
         var task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
         try writeGrid(name: "target", images: target.images)
         for epoch in 1...max(1, settings.epochs) where settings.epochs > 0 {
+            optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))
             let progress = ProgressBar("stage 2: matching, epoch \(epoch)/\(settings.epochs)", total: settings.stepsPerEpoch, quiet: quiet)
             var lastMMD = 0.0, lastReward: Double?
             for _ in 0..<settings.stepsPerEpoch {
