@@ -39,4 +39,33 @@ final class TrainerIntegrationTests: XCTestCase {
         // After the shifted stage 1 the generator already rotates digits near 90°.
         XCTAssertEqual(results.learnedAttributeMeans["yaw"] ?? 0, 90, accuracy: 20)
     }
+
+    /// Training through an external engine (the bundled toy renderer, over the JSON Lines
+    /// bridge): gradients come from finite differences, and the square still moves to the
+    /// target's x = 20. (The step is 2 px: at 0.5 px the secant through EfficientNet's
+    /// sub-pixel bumps can point the wrong way where the exact gradient does not.)
+    func testTrainingThroughTheExternalRendererMovesTheSquare() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let targetGrammar = folder.appendingPathComponent("target.yaml").path
+        try String(contentsOfFile: repositoryRoot + "/examples/grammars/shapes.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "loc_x: {constant: 8, range: [0, 32], mutable: true}", with: "loc_x: {constant: 20, range: [0, 32]}")
+            .write(toFile: targetGrammar, atomically: true, encoding: .utf8)
+        let experimentPath = folder.appendingPathComponent("e.yaml").path
+        try """
+            grammar: \(repositoryRoot)/examples/grammars/shapes.yaml
+            target: {render: {grammar: \(targetGrammar), images: 16}}
+            features: {stages: [group2, group3]}
+            reconstruction: {max_steps: 50, batch_size: 8}
+            matching: {epochs: 1, steps_per_epoch: 25, batch_size: 8, learning_rate: 0.02}
+            task_network: {train_images: 8}
+            renderer: {command: [python3, \(repositoryRoot)/examples/bridge/toy_renderer.py], fd_step: 2}
+            """.write(toFile: experimentPath, atomically: true, encoding: .utf8)
+        let trainer = try MetaSimTrainer(experiment: try Experiment.load(path: experimentPath),
+                                         runDirectory: folder.appendingPathComponent("run").path, quiet: true)
+        let results = try trainer.run()
+        XCTAssertEqual(results.priorAttributeMeans["loc_x"] ?? 0, 8, accuracy: 0.5)
+        XCTAssertEqual(results.learnedAttributeMeans["loc_x"] ?? 0, 20, accuracy: 3, "\(results.learnedAttributeMeans)")
+    }
 }

@@ -20,6 +20,20 @@ public struct Experiment: Sendable {
     /// Stage 3; nil when the experiment has no `task` section or it is disabled.
     public var task: TaskSettings?
     public var taskNetwork: TaskNetworkSettings
+    /// An external render engine for the generator's scenes (nil: the built-in compositor).
+    public var externalRenderer: ExternalRendererSettings?
+}
+
+/// A render engine run as a separate program speaking the JSON Lines bridge protocol
+/// (Sources/Render/BRIDGE.md); its gradients come from central finite differences.
+public struct ExternalRendererSettings: Sendable, Equatable {
+    /// The program and its arguments; relative paths in the arguments are left as given (they
+    /// resolve against the working folder), the program is looked up on PATH.
+    public var command: [String]
+    /// Seconds to wait for one reply.
+    public var timeout: Double
+    /// Finite-difference step, in attribute units.
+    public var step: Double
 }
 
 /// Where the target images come from.
@@ -224,6 +238,14 @@ extension Experiment {
             taskNetwork.learningRate = n.double("learning_rate", default: taskNetwork.learningRate, min: 0, exclusiveMin: true)
             n.finish()
         }
+        var externalRenderer: ExternalRendererSettings?
+        if let r = reader.object("renderer") {
+            let command = r.strings("command", default: [])
+            if command.isEmpty { r.fail("command", "missing: the program to run and its arguments, as a list") }
+            externalRenderer = ExternalRendererSettings(command: command, timeout: r.double("timeout", default: 60, min: 0, exclusiveMin: true),
+                                                        step: r.double("fd_step", default: 0.5, min: 0, exclusiveMin: true))
+            r.finish()
+        }
         if taskNetwork.kind == .segmentation, case .folders = target {
             reader.fail("target", "segmentation targets must be rendered from a target grammar (a `render` section): labelled mask folders are not supported")
         }
@@ -231,6 +253,6 @@ extension Experiment {
         if !reader.errors.isEmpty { throw InputErrors(reader.errors) }
         return Experiment(file: url.path, name: name, seed: seed, grammar: grammar ?? "", target: target,
                           features: features, mmd: mmd, transformer: transformer, reconstruction: reconstruction,
-                          matching: matching, task: task, taskNetwork: taskNetwork)
+                          matching: matching, task: task, taskNetwork: taskNetwork, externalRenderer: externalRenderer)
     }
 }

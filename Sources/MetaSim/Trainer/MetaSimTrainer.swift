@@ -43,7 +43,15 @@ public final class MetaSimTrainer {
         }
         let assets = grammar.assetRegistry()
         self.assets = assets
-        renderer = try grammar.makeRenderer(assets: assets)
+        if let external = experiment.externalRenderer {
+            renderer = try ProcessRenderer(command: external.command, canvas: grammar.canvas, classes: grammar.schema.classes,
+                                           timeout: external.timeout,
+                                           outputDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("metasim-bridge-\(UUID().uuidString)"),
+                                           finiteDifference: FiniteDifferenceVJP(step: external.step),
+                                           loadImage: { try ImageFile.read($0) })
+        } else {
+            renderer = try grammar.makeRenderer(assets: assets)
+        }
         encoder = SceneEncoder(grammar.schema)
         differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
         features = FeatureExtractor(network: try bundledFeatureNetwork(near: experiment.file),
