@@ -3,7 +3,7 @@ import Yams
 
 /// Reading distributions (attributes, classes, counts) of MetaSim's own format.
 /// Every problem is recorded in the diagnostics; nil means "not usable".
-extension GrammarDiagnostics {
+extension DocumentDiagnostics {
     static let attributeKinds = ["constant", "uniform", "gaussian", "int_uniform", "categorical"]
     static let attributeOptions = ["range", "wrap", "mutable", "weights"]
     static let countKinds = ["uniform_int", "poisson", "categorical"]
@@ -14,11 +14,11 @@ extension GrammarDiagnostics {
             return value(node, path).map { AttributeRule(name: name, distribution: .constant($0)) }
         }
         guard let pairs = mapping(node, path, what: "a value or a mapping like {uniform: [0, 1], range: [0, 1]}") else { return nil }
-        checkKeys(pairs, path, allowed: GrammarDiagnostics.attributeKinds + GrammarDiagnostics.attributeOptions)
-        let kinds = pairs.filter { GrammarDiagnostics.attributeKinds.contains($0.key) }
+        checkKeys(pairs, path, allowed: DocumentDiagnostics.attributeKinds + DocumentDiagnostics.attributeOptions)
+        let kinds = pairs.filter { DocumentDiagnostics.attributeKinds.contains($0.key) }
         guard kinds.count == 1, let kind = kinds.first else {
             fail(path, node, kinds.isEmpty
-                 ? "missing distribution: give one of \(GrammarDiagnostics.attributeKinds.joined(separator: ", "))"
+                 ? "missing distribution: give one of \(DocumentDiagnostics.attributeKinds.joined(separator: ", "))"
                  : "several distributions (\(kinds.map(\.key).joined(separator: ", "))): give exactly one")
             return nil
         }
@@ -157,11 +157,11 @@ extension GrammarDiagnostics {
             return .fixed(n)
         }
         guard let pairs = mapping(node, path, what: "a count or {uniform_int|poisson|categorical: ...}") else { return nil }
-        checkKeys(pairs, path, allowed: GrammarDiagnostics.countKinds + ["max", "weights"])
+        checkKeys(pairs, path, allowed: DocumentDiagnostics.countKinds + ["max", "weights"])
         let field = { (key: String) in pairs.first { $0.key == key }?.value }
-        let kinds = pairs.filter { GrammarDiagnostics.countKinds.contains($0.key) }
+        let kinds = pairs.filter { DocumentDiagnostics.countKinds.contains($0.key) }
         guard kinds.count == 1, let kind = kinds.first else {
-            fail(path, node, "give exactly one of \(GrammarDiagnostics.countKinds.joined(separator: ", "))")
+            fail(path, node, "give exactly one of \(DocumentDiagnostics.countKinds.joined(separator: ", "))")
             return nil
         }
         let kindPath = join(path, kind.key)

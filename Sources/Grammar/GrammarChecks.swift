@@ -9,7 +9,7 @@ enum GrammarChecks {
     /// - `maxDepth`: nil when the file gives none; recursive grammars must give one.
     /// - `features`: the encoded attribute names in order (original format); nil: every
     ///   attribute with a range, sorted by name.
-    static func finish(_ d: GrammarDiagnostics, file: String, format: GrammarFormat, canvas: Canvas, root: String,
+    static func finish(_ d: DocumentDiagnostics, file: String, format: GrammarFormat, canvas: Canvas, root: String,
                        rules: [String: NodeRule], maxDepth: Int?, sources: [String: MNISTSource],
                        settings: [String: AttributeValue], encodeClasses: Bool, features: [String]? = nil,
                        pathOfRule: (String) -> String, lineOfRule: (String) -> Node?) -> Grammar? {

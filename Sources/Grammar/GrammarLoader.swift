@@ -25,8 +25,8 @@ extension Grammar {
 
     /// Parses grammar `text`; `file` names it in errors, `directory` anchors relative paths.
     public static func parse(text: String, file: String, directory: String = ".") throws -> Grammar {
-        let top = try GrammarDiagnostics.compose(text, file: file)
-        let d = GrammarDiagnostics(file: file)
+        let top = try DocumentDiagnostics.compose(text, file: file)
+        let d = DocumentDiagnostics(file: file)
         let dir = directory.isEmpty ? "." : directory
         let grammar: Grammar?
         if OriginalFormatParser.detect(top) {

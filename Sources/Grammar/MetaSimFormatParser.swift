@@ -5,7 +5,7 @@ import Yams
 
 /// Reads MetaSim's own grammar format (YAML or JSON; see README.md for the full reference).
 struct MetaSimFormatParser {
-    let d: GrammarDiagnostics
+    let d: DocumentDiagnostics
     /// Folder of the grammar file: relative store paths resolve against it.
     let directory: String
 
@@ -108,7 +108,7 @@ struct MetaSimFormatParser {
     /// (child references, stores) still see the rest.
     func parseRule(name: String, _ node: Node, _ path: String) -> NodeRule? {
         if case .mapping(let m) = node, m.count == 0 { return NodeRule(name: name, className: .fixed(name)) }
-        if GrammarDiagnostics.isNull(node) { return NodeRule(name: name, className: .fixed(name)) }
+        if DocumentDiagnostics.isNull(node) { return NodeRule(name: name, className: .fixed(name)) }
         guard let pairs = d.mapping(node, path, what: "a rule mapping {class, attributes, asset, children}") else { return nil }
         d.checkKeys(pairs, path, allowed: ["class", "attributes", "asset", "children"])
         let field = { (key: String) in pairs.first { $0.key == key }?.value }

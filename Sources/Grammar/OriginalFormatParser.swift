@@ -11,7 +11,7 @@ import Yams
 /// range `[0, max]`; `yaw` wraps modulo `max`. Non-list values pass through; `"texture":
 /// "Random"` also picks a random asset of the node's class from the root's `asset_dir`.
 struct OriginalFormatParser {
-    let d: GrammarDiagnostics
+    let d: DocumentDiagnostics
     let directory: String
     /// Names written as `[KIND, ...]` somewhere, valid or not: a broken entry is reported once,
     /// not again as an unknown name in `features`/`mutable`.

@@ -3,28 +3,29 @@ import Foundation
 import Scene
 import Yams
 
-/// Collects every problem found while reading one grammar file, with field paths and lines,
-/// and offers typed accessors over Yams nodes that record a problem instead of failing.
-final class GrammarDiagnostics {
-    let file: String
-    private(set) var errors: [InputError] = []
+/// Collects every problem found while reading one YAML/JSON document (a grammar, an experiment
+/// file), with field paths and lines, and offers typed accessors over Yams nodes that record a
+/// problem instead of failing.
+public final class DocumentDiagnostics {
+    public let file: String
+    public private(set) var errors: [InputError] = []
 
-    init(file: String) {
+    public init(file: String) {
         self.file = file
     }
 
     /// Records a problem at `path` (line taken from `node` when known).
-    func fail(_ path: String, _ node: Node?, _ message: String) {
+    public func fail(_ path: String, _ node: Node?, _ message: String) {
         errors.append(InputError(file: file, path: path, line: node?.mark?.line, message: message))
     }
 
     /// Throws every recorded problem (as one `InputErrors`) if there is any.
-    func throwIfAny() throws {
+    public func throwIfAny() throws {
         if !errors.isEmpty { throw InputErrors(errors) }
     }
 
     /// The key/value pairs of a mapping (keys as strings), or nil with a problem recorded.
-    func mapping(_ node: Node, _ path: String, what: String = "a mapping") -> [(key: String, value: Node, keyNode: Node)]? {
+    public func mapping(_ node: Node, _ path: String, what: String = "a mapping") -> [(key: String, value: Node, keyNode: Node)]? {
         guard case .mapping(let m) = node else {
             fail(path, node, "expected \(what), found \(describe(node))")
             return nil
@@ -40,14 +41,14 @@ final class GrammarDiagnostics {
     }
 
     /// Records a problem for each key of `pairs` not in `allowed`.
-    func checkKeys(_ pairs: [(key: String, value: Node, keyNode: Node)], _ path: String, allowed: [String]) {
+    public func checkKeys(_ pairs: [(key: String, value: Node, keyNode: Node)], _ path: String, allowed: [String]) {
         for pair in pairs where !allowed.contains(pair.key) {
             fail(join(path, pair.key), pair.keyNode, "unknown key '\(pair.key)' (expected one of: \(allowed.joined(separator: ", ")))")
         }
     }
 
     /// The items of a sequence, or nil with a problem recorded.
-    func sequence(_ node: Node, _ path: String, what: String = "a list") -> [Node]? {
+    public func sequence(_ node: Node, _ path: String, what: String = "a list") -> [Node]? {
         guard case .sequence(let s) = node else {
             fail(path, node, "expected \(what), found \(describe(node))")
             return nil
@@ -56,8 +57,8 @@ final class GrammarDiagnostics {
     }
 
     /// A finite number, or nil with a problem recorded.
-    func number(_ node: Node, _ path: String) -> Double? {
-        if let v = GrammarDiagnostics.numberValue(node) {
+    public func number(_ node: Node, _ path: String) -> Double? {
+        if let v = DocumentDiagnostics.numberValue(node) {
             guard v.isFinite else { fail(path, node, "expected a finite number, found \(v)"); return nil }
             return v
         }
@@ -66,15 +67,15 @@ final class GrammarDiagnostics {
     }
 
     /// A whole number, or nil with a problem recorded.
-    func integer(_ node: Node, _ path: String) -> Int? {
+    public func integer(_ node: Node, _ path: String) -> Int? {
         guard let v = number(node, path) else { return nil }
         guard v == v.rounded(), abs(v) < 1e15 else { fail(path, node, "expected a whole number, found \(v)"); return nil }
         return Int(v)
     }
 
     /// A string scalar (numbers and booleans are accepted as their text), or nil with a problem.
-    func string(_ node: Node, _ path: String) -> String? {
-        guard case .scalar(let s) = node, !GrammarDiagnostics.isNull(node) else {
+    public func string(_ node: Node, _ path: String) -> String? {
+        guard case .scalar(let s) = node, !DocumentDiagnostics.isNull(node) else {
             fail(path, node, "expected a name, found \(describe(node))")
             return nil
         }
@@ -82,20 +83,20 @@ final class GrammarDiagnostics {
     }
 
     /// A boolean, or nil with a problem recorded.
-    func bool(_ node: Node, _ path: String) -> Bool? {
-        if case .scalar = node, GrammarDiagnostics.tagName(node) == .bool, let b = node.bool { return b }
+    public func bool(_ node: Node, _ path: String) -> Bool? {
+        if case .scalar = node, DocumentDiagnostics.tagName(node) == .bool, let b = node.bool { return b }
         fail(path, node, "expected true or false, found \(describe(node))")
         return nil
     }
 
     /// A scalar as an attribute value: number, boolean or string.
     func value(_ node: Node, _ path: String) -> AttributeValue? {
-        guard case .scalar(let s) = node, !GrammarDiagnostics.isNull(node) else {
+        guard case .scalar(let s) = node, !DocumentDiagnostics.isNull(node) else {
             fail(path, node, "expected a number, string or boolean, found \(describe(node))")
             return nil
         }
-        if GrammarDiagnostics.tagName(node) == .bool, let b = node.bool { return .bool(b) }
-        if let v = GrammarDiagnostics.numberValue(node) {
+        if DocumentDiagnostics.tagName(node) == .bool, let b = node.bool { return .bool(b) }
+        if let v = DocumentDiagnostics.numberValue(node) {
             guard v.isFinite else { fail(path, node, "expected a finite number, found \(v)"); return nil }
             return .number(v)
         }
@@ -105,37 +106,37 @@ final class GrammarDiagnostics {
     /// The numeric value of a plain int/float scalar (quoted strings are not numbers).
     static func numberValue(_ node: Node) -> Double? {
         guard case .scalar(let s) = node else { return nil }
-        switch GrammarDiagnostics.tagName(node) {
+        switch DocumentDiagnostics.tagName(node) {
         case .int: return node.int.map(Double.init) ?? Double(s.string)
         case .float: return node.float
         default: return nil
         }
     }
 
-    static func isNull(_ node: Node) -> Bool { GrammarDiagnostics.tagName(node) == .null }
+    static func isNull(_ node: Node) -> Bool { DocumentDiagnostics.tagName(node) == .null }
 
     /// The resolved tag of a node (`.int`, `.float`, `.bool`, `.str`, `.null` for scalars).
     static func tagName(_ node: Node) -> Tag.Name { Tag.Name(rawValue: node.tag.description) }
 
     /// A short description of what a node is, for messages.
-    func describe(_ node: Node) -> String {
+    public func describe(_ node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .scalar(let s):
-            if GrammarDiagnostics.isNull(node) { return "nothing (null)" }
+            if DocumentDiagnostics.isNull(node) { return "nothing (null)" }
             return "'\(s.string)'"
         }
     }
 
     /// `path.key` (or `key` at the top).
-    func join(_ path: String, _ key: String) -> String {
+    public func join(_ path: String, _ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }
 
     /// Parses `text` (YAML or JSON) into a node tree; syntax errors become one `InputError`
     /// with the line Yams reports.
-    static func compose(_ text: String, file: String) throws -> Node {
+    public static func compose(_ text: String, file: String) throws -> Node {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw InputError(file: file, message: "the file is empty")
