@@ -36,12 +36,13 @@ final class ExperimentTests: XCTestCase {
     func testLoadsWithDefaultsAndResolvesPaths() throws {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml
-            target: {images: target}
+            target: {images: target, validation: target}
             matching: {epochs: 2, batch_size: 10}
             task: {sigma: 0.1}
             """))
         XCTAssertEqual(e.grammar, folder.appendingPathComponent("prior.yaml").standardizedFileURL.path)
-        XCTAssertEqual(e.target, .folders(images: folder.appendingPathComponent("target").standardizedFileURL.path, validation: nil, test: nil))
+        let targetPath = folder.appendingPathComponent("target").standardizedFileURL.path
+        XCTAssertEqual(e.target, .folders(images: targetPath, validation: targetPath, test: nil))
         XCTAssertEqual(e.matching.epochs, 2)
         XCTAssertEqual(e.matching.batchSize, 10)
         XCTAssertEqual(e.matching.stepsPerEpoch, 50)
@@ -67,6 +68,11 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(byPath["matching.epoch"]?.first?.message.contains("unknown key") == true, "\(found)")
         XCTAssertNotNil(byPath["mmd.scales[1]"], "\(found)")
         XCTAssertEqual(found.first?.file, folder.appendingPathComponent("experiment.yaml").path)
+    }
+
+    func testTaskObjectiveNeedsValidationImages() throws {
+        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask: {sigma: 0.1}\n")
+        XCTAssertEqual(found.map(\.path), ["task"])
     }
 
     func testMalformedFileAndMissingSections() throws {

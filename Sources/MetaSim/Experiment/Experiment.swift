@@ -238,6 +238,13 @@ extension Experiment {
             taskNetwork.learningRate = n.double("learning_rate", default: taskNetwork.learningRate, min: 0, exclusiveMin: true)
             n.finish()
         }
+        if task != nil {
+            switch target {
+            case .folders(_, nil, _), .rendered(_, _, _, 0, _):
+                reader.fail("task", "the task objective needs labelled target validation images (target.validation)")
+            default: break
+            }
+        }
         var externalRenderer: ExternalRendererSettings?
         if let r = reader.object("renderer") {
             let command = r.strings("command", default: [])

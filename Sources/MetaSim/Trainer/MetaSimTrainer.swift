@@ -176,7 +176,7 @@ public final class MetaSimTrainer {
         let matching = DistributionMatching(transformer: transformer, renderer: differentiable, features: { features($0) }, mmd: mmd)
         var task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
         try writeGrid(name: "target", images: target.images)
-        for epoch in 1...max(1, settings.epochs) where settings.epochs > 0 {
+        for epoch in stride(from: 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))
             let progress = ProgressBar("stage 2: matching, epoch \(epoch)/\(settings.epochs)", total: settings.stepsPerEpoch, quiet: quiet)
             var lastMMD = 0.0, lastReward: Double?
