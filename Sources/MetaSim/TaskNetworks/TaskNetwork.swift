@@ -91,18 +91,29 @@ public final class TaskNetwork {
 }
 
 /// The classification network (MNIST digits): conv 3×3 → 32, ReLU, max-pool 2 → conv 3×3 →
-/// 64, ReLU, max-pool 2 → linear → 128, ReLU → linear → classes.
+/// 64, ReLU, max-pool 2 → (more conv 3×3 → 64, ReLU, max-pool 2 stages while the map is wider
+/// than 8, so large canvases keep a small, translation-tolerant map) → linear → 128, ReLU →
+/// linear → classes.
 func digitClassifier(canvas: Canvas, classes: Int, seed: UInt64) -> Sequential {
     precondition(canvas.height % 4 == 0 && canvas.width % 4 == 0 && canvas.height > 0 && canvas.width > 0,
                  "TaskNetwork: canvas \(canvas.height)×\(canvas.width) must be a positive multiple of 4")
-    return Sequential([
+    var layers: [any Layer] = [
         Conv2d(canvas.channels, 32, kernel: 3, padding: .same, seed: seed),
         Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) },
         Conv2d(32, 64, kernel: 3, padding: .same, seed: seed &+ 1),
         Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) },
+    ]
+    var (h, w) = (canvas.height / 4, canvas.width / 4)
+    while max(h, w) > 8 && h % 2 == 0 && w % 2 == 0 {
+        layers += [Conv2d(64, 64, kernel: 3, padding: .same, seed: seed &+ UInt64(layers.count)),
+                   Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) }]
+        (h, w) = (h / 2, w / 2)
+    }
+    layers += [
         Function.flatten,
-        Linear(64 * (canvas.height / 4) * (canvas.width / 4), 128, seed: seed &+ 2),
+        Linear(64 * h * w, 128, seed: seed &+ 2),
         Function.relu,
         Linear(128, classes, seed: seed &+ 3),
-    ])
+    ]
+    return Sequential(layers)
 }
