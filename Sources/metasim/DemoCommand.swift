@@ -8,7 +8,7 @@ import MetaSim
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the MNIST rotation experiment end to end (about 15 minutes on 2 cores).",
+        abstract: "Run the MNIST rotation experiment end to end (3-4 minutes on 2 cores).",
         discussion: """
         Trains Meta-Sim on experiments/mnist-rotation.yaml: the prior grammar draws upright MNIST \
         training digits, the target shows MNIST test digits rotated 90°. Prints a table — \
