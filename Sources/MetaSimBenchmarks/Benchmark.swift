@@ -39,6 +39,7 @@ public let allBenchmarks: [Benchmark] =
     + renderBenchmarks
     + codecsBenchmarks
     + trainingBenchmarks
+    + aerialBenchmarks
 
 /// Times `body` and returns the median seconds per call over `repeats` rounds, after one
 /// warm-up call. Each round runs `body` as many times as needed to last `minSeconds`, so

@@ -139,8 +139,10 @@ extension CompositorRenderer {
     func attributeGradients(_ graph: SceneGraph, layers: [Layer], parameterGradients: [[Double]]) -> AttributeGradients {
         var result = AttributeGradients(zeroFor: graph)
         for (k, layer) in layers.enumerated() {
-            for link in layer.links where result.nodes[layer.node][link.attribute] != nil {
-                result.nodes[layer.node][link.attribute]! += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
+            for link in layer.links {
+                let node = link.node ?? layer.node
+                guard result.nodes[node][link.attribute] != nil else { continue }
+                result.nodes[node][link.attribute]! += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
             }
         }
         return result

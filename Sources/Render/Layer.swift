@@ -45,12 +45,15 @@ enum LayerParameter: Int, CaseIterable, Sendable {
     static let count = allCases.count
 }
 
-/// `∂ parameter / ∂ attribute`: the attribute `attribute` of the layer's node moves
-/// `parameter` by `weight` per unit.
+/// `∂ parameter / ∂ attribute`: the attribute `attribute` of the layer's node (or of `node`,
+/// when set: a parent whose frame places this layer) moves `parameter` by `weight` per unit.
+/// Weights are local derivatives at the compiled values (exact for the VJP, which is local).
 struct ParameterLink: Sendable, Equatable {
     var parameter: LayerParameter
     var attribute: String
     var weight: Float
+    /// The node owning `attribute`; nil means the layer's own node.
+    var node: Int? = nil
 }
 
 /// How a layer combines with what is under it (per channel, premultiplied source `s`, alpha `a`).

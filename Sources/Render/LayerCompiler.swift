@@ -13,18 +13,39 @@ struct LayerCompiler {
 
     static let shapeNames = ["rectangle", "rect", "square", "ellipse", "circle", "polygon", "polyline", "road"]
 
-    /// The layers of `graph`, in graph order. Nodes that draw nothing (no asset, no `shape`, not a
-    /// background, or `visible: false`) are skipped.
+    /// The layers of `graph`: compiled in graph order (parents before children, so `frame: parent`
+    /// nodes are placed on their already compiled road), then objects listed in an `avoid`
+    /// attribute are dropped where they overlap (`ObjectAvoidance`), then stably sorted by
+    /// `z_order` (default 0; higher draws later, on top). Nodes that draw nothing (no asset, no
+    /// `shape`, not a background, or `visible: false`) are skipped.
     func layers(of graph: SceneGraph, graphIndex: Int) throws -> [Layer] {
         var out: [Layer] = []
         out.reserveCapacity(graph.nodes.count)
+        var layerOfNode = [Int](repeating: -1, count: graph.nodes.count)
+        var arcs: [Int: RoadArc] = [:]
+        var zOrders: [Double] = []
+        var avoids: [[String]] = []
         for (k, node) in graph.nodes.enumerated() {
-            if let layer = try layer(node, index: k, graphIndex: graphIndex) { out.append(layer) }
+            var parentLayer: Layer? = nil, parentArc: RoadArc? = nil
+            if let p = node.parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentArc = arcs[p] }
+            guard let compiled = try layer(node, index: k, graphIndex: graphIndex, parent: parentLayer, parentArc: parentArc) else { continue }
+            let reader = AttributeReader(node: node, graphIndex: graphIndex, nodeIndex: k)
+            layerOfNode[k] = out.count
+            if let arc = compiled.arc { arcs[k] = arc }
+            out.append(compiled.layer)
+            zOrders.append(try reader.number("z_order") ?? 0)
+            avoids.append(try ObjectAvoidance.classes(reader))
         }
-        return out
+        var keep = ObjectAvoidance.survivors(out, avoid: avoids)
+        if !zOrders.allSatisfy({ $0 == zOrders[0] }) {
+            keep.sort { zOrders[$0] < zOrders[$1] || (zOrders[$0] == zOrders[$1] && $0 < $1) }
+        }
+        return keep.count == out.count && keep == Array(out.indices) ? out : keep.map { out[$0] }
     }
 
-    func layer(_ node: SceneNode, index k: Int, graphIndex g: Int) throws -> Layer? {
+    /// One node's layer (nil when it draws nothing) and, for arc roads, their arc.
+    func layer(_ node: SceneNode, index k: Int, graphIndex g: Int, parent: Layer? = nil,
+               parentArc: RoadArc? = nil) throws -> (layer: Layer, arc: RoadArc?)? {
         var reader = AttributeReader(node: node, graphIndex: g, nodeIndex: k)
         if let visible = reader.value("visible") {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
@@ -34,6 +55,7 @@ struct LayerCompiler {
         let content: Layer.Content
         var natural = SIMD2<Float>(1, 1)
         var allowsSize = true
+        var arc: RoadArc? = nil
         if isBackground {
             content = .background(try backgroundFill(node, &reader))
         } else if let ref = node.asset {
@@ -53,8 +75,13 @@ struct LayerCompiler {
             case "ellipse", "circle": content = .shape(.ellipse)
             case "polygon": content = .shape(.polygon(try polygonVertices(&reader))); allowsSize = false
             case "polyline", "road":
-                let v = try reader.points("points", minimum: 2)
-                content = .shape(.polyline(v)); allowsSize = false
+                if name.lowercased() == "road", let a = try roadArc(&reader) {
+                    arc = a
+                    content = .shape(.polyline(a.vertices))
+                } else {
+                    content = .shape(.polyline(try reader.points("points", minimum: 2)))
+                }
+                allowsSize = false
             default:
                 throw reader.error("shape", "unknown shape '\(name)'; expected one of \(Self.shapeNames.joined(separator: ", "))")
             }
@@ -63,13 +90,19 @@ struct LayerCompiler {
         }
         var layer = Layer(content: content, node: k, className: node.className,
                           parameters: .zero, blend: .over, links: [])
-        try readPlacement(into: &layer, &reader, natural: natural, allowsSize: allowsSize, isBackground: isBackground)
+        try readPlacement(into: &layer, &reader, natural: natural, allowsSize: allowsSize, isBackground: isBackground,
+                          centredPoints: arc != nil)
+        if let frame = try reader.string("frame") {
+            guard frame == "parent" else { throw reader.error("frame", "unknown frame '\(frame)'; expected parent") }
+            guard !isBackground else { throw reader.error("frame", "a background fills the canvas; it cannot be placed on a road") }
+            try placeOnParent(&layer, &reader, natural: natural, parent: parent, parentArc: parentArc)
+        }
         try readColour(into: &layer, &reader, isBackground: isBackground)
         if let blend = try reader.string("blend") {
             guard let mode = BlendMode(rawValue: blend) else { throw reader.error("blend", "unknown blend '\(blend)'; expected over or max") }
             layer.blend = mode
         }
-        return layer
+        return (layer, arc)
     }
 
     private func polygonVertices(_ reader: inout AttributeReader) throws -> [SIMD2<Float>] {
@@ -87,11 +120,11 @@ struct LayerCompiler {
     }
 
     private func readPlacement(into layer: inout Layer, _ r: inout AttributeReader, natural: SIMD2<Float>,
-                               allowsSize: Bool, isBackground: Bool) throws {
+                               allowsSize: Bool, isBackground: Bool, centredPoints: Bool) throws {
         if isBackground { layer[.scaleX] = 1; layer[.scaleY] = 1; layer[.opacity] = try opacity(&layer, &r); return }
         let absolutePoints: Bool
         if case .shape(.polygon) = layer.content { absolutePoints = r.value("points") != nil } else
-        if case .shape(.polyline) = layer.content { absolutePoints = true } else { absolutePoints = false }
+        if case .shape(.polyline) = layer.content { absolutePoints = !centredPoints } else { absolutePoints = false }
         let defaultCentre = absolutePoints ? SIMD2<Float>(0, 0) : SIMD2(Float(canvas.width), Float(canvas.height)) / 2
         layer[.centreX] = try r.linked("loc_x", .centreX, 1, default: defaultCentre.x, into: &layer.links)
         layer[.centreY] = try r.linked("loc_y", .centreY, 1, default: defaultCentre.y, into: &layer.links)

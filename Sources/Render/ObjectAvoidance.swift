@@ -1,0 +1,154 @@
+import Foundation
+
+/// The `avoid` attribute: an object whose footprint overlaps an object of a listed class is not
+/// drawn (as if `visible: false`), so grammars can say "houses never stand on a road" without
+/// rejection sampling. Decided on the placed geometry after compilation, in graph order: an
+/// object is tested against every other object not already dropped (later ones count as present).
+/// The decision is piecewise constant in the attributes, so it adds no gradient term.
+enum ObjectAvoidance {
+    /// Class names in the node's `avoid` attribute (separated by spaces or commas); empty when
+    /// the attribute is absent. Throws when it is not a string.
+    static func classes(_ r: AttributeReader) throws -> [String] {
+        guard let text = try r.string("avoid") else { return [] }
+        return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+    }
+
+    /// Indices of the layers that are drawn, in order. `avoid[i]` lists the classes layer `i`
+    /// must not overlap (empty: always kept).
+    static func survivors(_ layers: [Layer], avoid: [[String]]) -> [Int] {
+        if avoid.allSatisfy(\.isEmpty) { return Array(layers.indices) }
+        var footprints = [Footprint?](repeating: nil, count: layers.count)
+        func footprint(_ i: Int) -> Footprint {
+            if let f = footprints[i] { return f }
+            let f = Footprint(layers[i])
+            footprints[i] = f
+            return f
+        }
+        var dropped = [Bool](repeating: false, count: layers.count)
+        for i in layers.indices where !avoid[i].isEmpty && layers[i].isObject {
+            let classes = Set(avoid[i])
+            for j in layers.indices where j != i && !dropped[j] && layers[j].isObject && classes.contains(layers[j].className) {
+                if footprint(i).overlaps(footprint(j)) { dropped[i] = true; break }
+            }
+        }
+        return layers.indices.filter { !dropped[$0] }
+    }
+}
+
+/// What an object covers on the canvas, as convex pieces each grown by a radius (screen px):
+/// rectangles and sprites their full box, ellipses the capsule along their major axis (exact
+/// for circles, slightly inside for elongated ellipses), polygons their vertices (treated as
+/// convex), polylines one capsule per segment. Degenerate layers and backgrounds cover nothing.
+struct Footprint {
+    struct Piece {
+        var points: [SIMD2<Double>]
+        var radius: Double
+    }
+    var pieces: [Piece]
+
+    init(_ layer: Layer) {
+        pieces = []
+        if !layer.isObject || layer.isDegenerate { return }
+        let sx = Double(layer[.scaleX]), sy = Double(layer[.scaleY])
+        let centre = SIMD2(Double(layer[.centreX]), Double(layer[.centreY]))
+        let angle = Double(layer[.rotation])
+        func world(_ p: SIMD2<Double>) -> SIMD2<Double> { centre + rotateOnScreen(p, angle) }
+        func box(_ hx: Double, _ hy: Double) -> Piece {
+            Piece(points: [SIMD2(-hx, -hy), SIMD2(hx, -hy), SIMD2(hx, hy), SIMD2(-hx, hy)].map(world), radius: 0)
+        }
+        switch layer.content {
+        case .background: return
+        case .sprite(let s): pieces = [box(sx * Double(s.width) / 2, sy * Double(s.height) / 2)]
+        case .shape(.rectangle): pieces = [box(sx / 2, sy / 2)]
+        case .shape(.ellipse):
+            let along = abs(sx - sy) / 2
+            let axis = sx >= sy ? SIMD2(along, 0) : SIMD2(0, along)
+            pieces = [Piece(points: [world(-axis), world(axis)], radius: min(sx, sy) / 2)]
+        case .shape(.polygon(let v)):
+            pieces = [Piece(points: v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }, radius: 0)]
+        case .shape(.polyline(let v)):
+            let points = v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }
+            let r = max(Double(layer[.halfWidth]), 0)
+            pieces = (1..<points.count).map { Piece(points: [points[$0 - 1], points[$0]], radius: r) }
+        }
+    }
+
+    /// True when some piece of one comes closer to some piece of the other than their radii sum
+    /// (touching exactly does not count).
+    func overlaps(_ other: Footprint) -> Bool {
+        for a in pieces {
+            for b in other.pieces {
+                if a.radius == 0, b.radius == 0, a.points.count >= 3, b.points.count >= 3 {
+                    if Self.interiorsIntersect(a.points, b.points) { return true }
+                } else if Self.distance(a.points, b.points) < a.radius + b.radius {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// Separating-axis test for two convex polygons: true when their interiors share area
+    /// (projections overlap by more than 1e-9 px on every edge normal; touching is apart).
+    static func interiorsIntersect(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Bool {
+        for polygon in [a, b] {
+            for i in polygon.indices {
+                let e = polygon[(i + 1) % polygon.count] - polygon[i]
+                let axis = SIMD2(-e.y, e.x)
+                if axis.x == 0 && axis.y == 0 { continue }
+                let pa = a.map { ($0 * axis).sum() }, pb = b.map { ($0 * axis).sum() }
+                let overlap = min(pa.max()!, pb.max()!) - max(pa.min()!, pb.min()!)
+                if overlap <= 1e-9 * (axis * axis).sum().squareRoot() { return false }
+            }
+        }
+        return true
+    }
+
+    /// Distance between two convex point sets (1 point, a segment, or a polygon): 0 when they
+    /// intersect or one contains the other.
+    static func distance(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
+        if b.count >= 3, contains(b, a[0]) { return 0 }
+        if a.count >= 3, contains(a, b[0]) { return 0 }
+        var best = Double.infinity
+        for ea in edges(a) {
+            for eb in edges(b) { best = min(best, segmentSegmentDistance(ea.0, ea.1, eb.0, eb.1)) }
+        }
+        return best
+    }
+
+    private static func edges(_ p: [SIMD2<Double>]) -> [(SIMD2<Double>, SIMD2<Double>)] {
+        if p.count == 1 { return [(p[0], p[0])] }
+        if p.count == 2 { return [(p[0], p[1])] }
+        return p.indices.map { (p[$0], p[($0 + 1) % p.count]) }
+    }
+
+    /// Even–odd point-in-polygon test.
+    private static func contains(_ polygon: [SIMD2<Double>], _ q: SIMD2<Double>) -> Bool {
+        var inside = false
+        var j = polygon.count - 1
+        for i in polygon.indices {
+            let a = polygon[j], b = polygon[i]
+            if (b.y > q.y) != (a.y > q.y), q.x < b.x + (q.y - b.y) * (a.x - b.x) / (a.y - b.y) { inside.toggle() }
+            j = i
+        }
+        return inside
+    }
+
+    static func pointSegmentDistance(_ p: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+        let ab = b - a
+        let len2 = (ab * ab).sum()
+        let h = len2 > 1e-18 ? min(max(((p - a) * ab).sum() / len2, 0), 1) : 0
+        let d = p - (a + h * ab)
+        return (d * d).sum().squareRoot()
+    }
+
+    static func segmentSegmentDistance(_ a: SIMD2<Double>, _ b: SIMD2<Double>, _ c: SIMD2<Double>, _ d: SIMD2<Double>) -> Double {
+        func cross(_ o: SIMD2<Double>, _ p: SIMD2<Double>, _ q: SIMD2<Double>) -> Double {
+            (p.x - o.x) * (q.y - o.y) - (p.y - o.y) * (q.x - o.x)
+        }
+        let d1 = cross(c, d, a), d2 = cross(c, d, b), d3 = cross(a, b, c), d4 = cross(a, b, d)
+        if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) { return 0 }
+        return min(min(pointSegmentDistance(a, c, d), pointSegmentDistance(b, c, d)),
+                   min(pointSegmentDistance(c, a, b), pointSegmentDistance(d, a, b)))
+    }
+}

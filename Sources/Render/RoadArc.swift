@@ -1,0 +1,79 @@
+import Foundation
+
+/// A road given by its length and curvature instead of `points`: a circular arc (a straight
+/// segment when the curvature is 0) centred on the node's `loc_x`, `loc_y`, heading along `yaw`.
+///
+/// Local frame (before the layer's rotation, relative to its centre; screen pixels, y down):
+/// arc length `s` runs over `[-length/2, length/2]`, the heading at `s` is `φ = curvature · s`
+/// radians counter-clockwise on screen, the unit tangent is `t = (cos φ, −sin φ)` and the left
+/// normal (90° counter-clockwise from the tangent) is `n = (−sin φ, −cos φ)`. A positive
+/// curvature bends the road to its left. Children placed in this frame (`frame: parent`) use
+/// `point(along:offset:)`.
+struct RoadArc: Equatable, Sendable {
+    /// Total arc length, px (> 0).
+    var length: Double
+    /// 1 / radius, per px, signed (positive: turns left). 0: straight.
+    var curvature: Double
+
+    /// Largest heading change between two vertices of the drawn polyline (radians): keeps the
+    /// chord within ~0.2 px of the arc for radii up to ~160 px.
+    static let maxTurnPerSegment = 0.1
+    /// Upper bound on the drawn polyline's segments (cost per pixel grows with it).
+    static let maxSegments = 64
+
+    /// Heading φ at arc length `s`, radians counter-clockwise.
+    func heading(at s: Double) -> Double { curvature * s }
+
+    /// The centreline point at arc length `s` (local frame).
+    func centreline(at s: Double) -> SIMD2<Double> {
+        let phi = curvature * s
+        if abs(phi) < 1e-6 {
+            // sin(κs)/κ and (cos(κs) − 1)/κ by their series: exact to float precision here.
+            return SIMD2(s - curvature * curvature * s * s * s / 6, -curvature * s * s / 2)
+        }
+        return SIMD2(sin(phi) / curvature, (cos(phi) - 1) / curvature)
+    }
+
+    func tangent(at s: Double) -> SIMD2<Double> {
+        let phi = curvature * s
+        return SIMD2(cos(phi), -sin(phi))
+    }
+
+    func normal(at s: Double) -> SIMD2<Double> {
+        let phi = curvature * s
+        return SIMD2(-sin(phi), -cos(phi))
+    }
+
+    /// The point `offset` px left of the centreline at arc length `along`, with its partial
+    /// derivatives: `∂/∂along = (1 − κ·offset)·t` (the offset curve's speed), `∂/∂offset = n`.
+    /// Valid for any `along`, also beyond the drawn ends (the arc continues).
+    func point(along s: Double, offset o: Double) -> (point: SIMD2<Double>, dAlong: SIMD2<Double>, dOffset: SIMD2<Double>) {
+        let n = normal(at: s)
+        return (centreline(at: s) + o * n, (1 - curvature * o) * tangent(at: s), n)
+    }
+
+    /// Vertices of the drawn polyline (local frame): one segment when straight, else enough
+    /// that no segment turns more than `maxTurnPerSegment`.
+    var vertices: [SIMD2<Float>] {
+        let turn = abs(curvature * length)
+        let segments = max(1, min(Self.maxSegments, Int((turn / Self.maxTurnPerSegment).rounded(.up))))
+        return (0...segments).map { i in
+            let s = -length / 2 + length * Double(i) / Double(segments)
+            let p = centreline(at: s)
+            return SIMD2(Float(p.x), Float(p.y))
+        }
+    }
+}
+
+/// Rotation of a local vector into screen coordinates by `angle` radians counter-clockwise on
+/// screen (y down): the same convention as the compositor's layers.
+@inline(__always) func rotateOnScreen(_ v: SIMD2<Double>, _ angle: Double) -> SIMD2<Double> {
+    let c = cos(angle), s = sin(angle)
+    return SIMD2(c * v.x + s * v.y, -s * v.x + c * v.y)
+}
+
+/// `∂ rotateOnScreen(v, angle) / ∂ angle`.
+@inline(__always) func rotateOnScreenDerivative(_ v: SIMD2<Double>, _ angle: Double) -> SIMD2<Double> {
+    let c = cos(angle), s = sin(angle)
+    return SIMD2(-s * v.x + c * v.y, -c * v.x - s * v.y)
+}
