@@ -81,6 +81,17 @@ public final class MNISTAssetStore: AssetStore, @unchecked Sendable {
         self.byClass = byClass
     }
 
+    /// The same images under another store name (the arrays are shared, not copied).
+    private init(_ other: MNISTAssetStore, name: String) {
+        self.name = name
+        count = other.count
+        height = other.height
+        width = other.width
+        pixels = other.pixels
+        labels = other.labels
+        byClass = other.byClass
+    }
+
     public func count(ofClass className: String) -> Int {
         guard let d = Int(className), d >= 0, d <= 9, String(d) == className else { return 0 }
         return byClass[d].count
@@ -107,12 +118,13 @@ public final class MNISTAssetStore: AssetStore, @unchecked Sendable {
     private static let cacheLock = NSLock()
     nonisolated(unsafe) private static var cache: [MNISTSource: MNISTAssetStore] = [:]
 
-    /// The store for `source`, loaded on first use and shared afterwards. The first caller's
-    /// `name` sticks to the cached store; use one name per source.
+    /// The store for `source` under `name`. The files are read on first use and their contents
+    /// shared afterwards, whatever name later callers give the same files (a grammar may call
+    /// the training digits `mnist-train`, another `../../data/mnist`).
     public static func shared(name: String, source: MNISTSource) throws -> MNISTAssetStore {
         cacheLock.lock()
         defer { cacheLock.unlock() }
-        if let store = cache[source] { return store }
+        if let store = cache[source] { return store.name == name ? store : MNISTAssetStore(store, name: name) }
         let store = try MNISTAssetStore(name: name, source: source)
         cache[source] = store
         return store

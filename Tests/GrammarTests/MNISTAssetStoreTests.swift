@@ -51,5 +51,10 @@ final class MNISTAssetStoreTests: XCTestCase {
         XCTAssertEqual([image.width, image.height, image.channels], [28, 28, 1])
         XCTAssert(image.pixels.allSatisfy { $0 >= 0 && $0 <= 1 })
         XCTAssertGreaterThan(image.pixels.reduce(0, +), 10, "a digit has ink")
+        // The same files under another name (an original-format asset_dir) keep that name.
+        let renamed = try MNISTAssetStore.shared(name: "../../data/mnist", source: source)
+        XCTAssertEqual(renamed.name, "../../data/mnist")
+        XCTAssertEqual(try MNISTAssetStore.shared(name: "mnist-test", source: source).name, "mnist-test")
+        XCTAssertEqual(try renamed.image(AssetRef(store: renamed.name, index: 0)), image)
     }
 }
