@@ -107,7 +107,7 @@ public final class MetaSimTrainer {
             optimizer.step(transformer.gradients(of: attributes + 0.1 * classes))
         }
         progress.finish(status: String(format: "mse %.2e (threshold %.0e)", last, settings.threshold))
-        if !(last < settings.threshold) {
+        if settings.maxSteps > 0 && !(last < settings.threshold) {
             // Not an error (matching can still work from here), but the transformer does not yet
             // reproduce the prior: say so where a person looks.
             let warning = String(format: "stage 1 stopped after %d steps at reconstruction error %.2e, above the threshold %.0e: the generator does not start exactly at the prior (more reconstruction.max_steps, or attribute ranges closer to the values, help)", settings.maxSteps, last, settings.threshold)
