@@ -49,8 +49,9 @@ public enum TargetData: Sendable, Equatable {
 public struct FeatureSettings: Sendable, Equatable {
     /// EfficientNet-Lite0 stages whose outputs, flattened and concatenated, form φ.
     public var stages: [String]
-    /// Every stage name an experiment may select (EfficientNet-Lite0's outputs).
-    public static var knownStages: [String] { EfficientNetLite0.Stage.allCases.map(\.rawValue) }
+    /// Every stage name an experiment may select: EfficientNet-Lite0's outputs, and each with
+    /// `_mean` (averaged over positions).
+    public static var knownStages: [String] { FeatureExtractor.Selection.names }
 }
 
 public struct MMDSettings: Sendable, Equatable {

@@ -55,7 +55,7 @@ public final class MetaSimTrainer {
         encoder = SceneEncoder(grammar.schema)
         differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
         features = FeatureExtractor(network: try bundledFeatureNetwork(near: experiment.file),
-                                    stages: experiment.features.stages.compactMap(EfficientNetLite0.Stage.init(rawValue:)))
+                                    selections: experiment.features.stages.compactMap(FeatureExtractor.Selection.init(name:)))
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed)
         target = try TargetSet.load(experiment, canvas: grammar.canvas, quiet: quiet)
