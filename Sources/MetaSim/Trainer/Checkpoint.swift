@@ -86,8 +86,7 @@ public final class MetricsLog {
     private let handle: FileHandle
 
     public init(path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw InputError(file: path, message: "cannot write the metrics file")
         }
         self.handle = handle
