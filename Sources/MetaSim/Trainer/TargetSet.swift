@@ -74,16 +74,3 @@ public struct TargetSet: Sendable {
         }
     }
 }
-
-/// Same-shaped images as one `[N, C, H, W]` tensor.
-/// - Precondition: at least one image; all the same size and channels.
-func tensor(_ images: [Image]) -> Tensor {
-    let first = images[0]
-    for (i, image) in images.enumerated() {
-        precondition(image.width == first.width && image.height == first.height && image.channels == first.channels,
-                     "tensor(images): image \(i) is \(image.width)x\(image.height)x\(image.channels), not \(first.width)x\(first.height)x\(first.channels)")
-    }
-    let canvas = Canvas(width: first.width, height: first.height, channels: first.channels)
-    return Tensor(shape: [images.count, first.channels, first.height, first.width],
-                  data: channelsFirst(images.flatMap(\.pixels), count: images.count, canvas: canvas))
-}
