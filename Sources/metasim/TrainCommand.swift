@@ -8,7 +8,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a Meta-Sim generator from an experiment file.",
         discussion: """
-        Stage 1 teaches the distribution transformer to reproduce the prior grammar; stage 2 \
+        Stage 1 teaches the distribution transformer to reproduce the prior grammar (re-centred \
+        on the best of a few offsets of each wrapping attribute, such as an angle); stage 2 \
         matches the target images (MMD on EfficientNet-Lite0 features, gradients through the \
         renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
         section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
