@@ -37,7 +37,7 @@ public struct DistributionMatching {
         let (images, decoded) = try renderer(output, graphs: graphs)
         let phi = features(images)
         let (value, gradient) = mmd.evaluate(phi.data, count: graphs.count)
-        let grads = Tensor.gradientsFor(phi, seed: Tensor(shape: phi.shape, data: gradient), wrt: parameters.map(\.value))
+        let grads = gradients(of: phi, seed: Tensor(shape: phi.shape, data: gradient), wrt: parameters.map(\.value))
         try renderer.checkBackward()
         return Step(mmd: value, gradients: grads, graphs: decoded)
     }

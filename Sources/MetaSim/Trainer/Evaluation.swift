@@ -66,7 +66,7 @@ extension MetaSimTrainer {
     /// both on the target test set.
     public func evaluate() throws -> RunResults {
         let settings = experiment.taskNetwork
-        let generator = Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
+        let generator = self.generator
         let seed = experiment.seed &+ 0x5EED
         var results = RunResults(experiment: experiment.name,
                                  targetAttributeMeans: target.graphs.isEmpty ? nil : attributeMeans(of: target.graphs, onlyMutableNodes: false),

@@ -145,23 +145,18 @@ public final class MetaSimTrainer {
         let graphs = try nextGraphs(experiment.matching.batchSize)
         let batch = encoder.encode(graphs)
         var shifts: [Int: Float] = [:]
-        for name in grammar.mutableAttributeNames {
-            guard let column = grammar.schema.column(ofAttribute: name),
-                  grammar.schema.attributes[column - grammar.schema.classes.count].range.wrap else { continue }
+        let mutable = Set(grammar.mutableAttributeNames)
+        for (a, attribute) in grammar.schema.attributes.enumerated() where attribute.range.wrap && mutable.contains(attribute.name) {
+            let column = grammar.schema.classes.count + a
             var values: [Double] = []
             for k in 0..<count {
-                var shifted = batch.features
-                for i in shifted.indices where i % batch.width == column && batch.mutableMask[i] != 0 {
-                    let moved = shifted[i] + Float(k) / Float(count) + (shifts[column] ?? 0)
-                    shifted[i] = moved - moved.rounded(.down)
-                }
                 var decoded = graphs
-                encoder.decode(shifted, into: &decoded)
+                encoder.decode(batch.features(shiftedBy: [column: Float(k) / Float(count)]), into: &decoded)
                 let images = tensor(try renderer.render(decoded).map(\.image))
                 values.append(mmd.evaluate(features.features(of: images).data, count: graphs.count).value)
             }
             let best = values.indices.min { values[$0] < values[$1] }!
-            metrics.append(["stage": "phase_search", "attribute": name, "mmd": values, "best_offset": best, "offsets": count])
+            metrics.append(["stage": "phase_search", "attribute": attribute.name, "mmd": values, "best_offset": best, "offsets": count])
             if best != 0 { shifts[column] = Float(best) / Float(count) }
         }
         return shifts
@@ -179,8 +174,8 @@ public final class MetaSimTrainer {
             parameters = parameters.filter { !frozen.contains(ObjectIdentifier($0)) }
         }
         let optimizer = Adam(parameters, learningRate: Float(settings.learningRate))
-        let features = self.features
-        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, features: { features($0) }, mmd: mmd)
+        let matching = DistributionMatching(transformer: transformer, renderer: differentiable,
+                                            features: features.callAsFunction, mmd: mmd)
         var task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
         try writeGrid(name: "target", images: target.images)
         for epoch in stride(from: 1, through: settings.epochs, by: 1) {
@@ -194,7 +189,7 @@ public final class MetaSimTrainer {
                 var record: [String: Any] = ["stage": "matching", "epoch": epoch, "step": step, "mmd": value, "seconds": seconds,
                                              "attributes": attributeMeans(of: result.graphs)]
                 if var objective = task, step % objective.settings.every == 0, let validation = target.validation {
-                    let (reward, taskGrads) = try objective.gradients(trainer: self, validation: validation, parameters: parameters)
+                    let (reward, taskGrads) = try objective.rewardGradients(trainer: self, validation: validation, parameters: parameters)
                     grads = zip(grads, taskGrads).map { $0 + $1 }
                     record["task_reward"] = reward
                     lastReward = reward
@@ -221,8 +216,12 @@ public final class MetaSimTrainer {
     /// `count` prior samples from `seed` (indices `start…`) passed through the transformer
     /// (no gradients) and rendered.
     public func generate(count: Int, seed: UInt64, start: Int) throws -> [(graph: SceneGraph, rendered: RenderedImage)] {
-        try Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
-            .generate(count: count, seed: seed, start: start, learned: true)
+        try generator.generate(count: count, seed: seed, start: start, learned: true)
+    }
+
+    /// The prior grammar with the (current) learned transformer and the run's renderer.
+    var generator: Generator {
+        Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
     }
 
     func writeGrid(name: String, images: Tensor) throws {

@@ -51,12 +51,12 @@ public struct TargetSet: Sendable {
             let total = images + validation + test
             let progress = ProgressBar("rendering targets", total: total, quiet: quiet)
             var graphs: [SceneGraph] = [], rendered: [RenderedImage] = []
-            for start in stride(from: 0, to: total, by: 500) {
-                let part = try grammar.sample(seed: seed, range: start..<min(total, start + 500), assets: registry)
-                rendered += try renderer.render(part)
-                graphs += part
-                progress.advance(by: part.count)
-            }
+            try Generator(grammar: grammar, assets: registry, transformer: nil, renderer: renderer)
+                .forEachBatch(count: total, seed: seed, learned: false) { batch in
+                    graphs += batch.map(\.graph)
+                    rendered += batch.map(\.rendered)
+                    progress.advance(by: batch.count)
+                }
             progress.finish()
             let labelledRange = images..<total
             let classes = try settings.classes ?? Array(Set(labelledRange.map {

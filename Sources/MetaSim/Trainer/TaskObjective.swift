@@ -18,8 +18,8 @@ struct TaskObjective {
     }
 
     /// One reward and the gradients (to *minimise*) of `−weight · reward` for `parameters`.
-    mutating func gradients(trainer: MetaSimTrainer, validation: TaskSet,
-                            parameters: [Parameter]) throws -> (reward: Double, gradients: [Tensor]) {
+    mutating func rewardGradients(trainer: MetaSimTrainer, validation: TaskSet,
+                                  parameters: [Parameter]) throws -> (reward: Double, gradients: [Tensor]) {
         let graphs = try trainer.nextGraphs(settings.images)
         let batch = trainer.encoder.encode(graphs)
         let (x, mask, operators) = batch.tensors
@@ -29,19 +29,12 @@ struct TaskObjective {
         trainer.encoder.decode(sample, into: &decoded)
         let data = try TaskSet(rendered: try trainer.renderer.render(decoded), kind: validation.kind, classes: validation.classes,
                                rendererClasses: trainer.renderer.classes, source: "task objective")
-        let settings = trainer.experiment.taskNetwork
+        let training = trainer.experiment.taskNetwork
         let network = TaskNetwork(kind: validation.kind, canvas: trainer.grammar.canvas, classes: validation.classes, seed: generator.next())
-        network.train(on: data, epochs: 1, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: generator.next())
+        network.train(on: data, epochs: 1, batchSize: training.batchSize, learningRate: Float(training.learningRate), seed: generator.next())
         let reward = network.scores(on: validation)[network.primaryMetric] ?? 0
         let ascent = estimator.gradient(reward: Float(reward), sample: sample, mean: mean.data, mask: batch.mutableMask)
-        let seed = Tensor(shape: mean.shape, data: ascent.map { -Float(self.settings.weight) * $0 })
-        return (reward, Tensor.gradientsFor(mean, seed: seed, wrt: parameters.map(\.value)))
-    }
-}
-
-extension Tensor {
-    /// `gradients(of:seed:wrt:)` under a name that does not clash with `ParameterContainer`'s.
-    static func gradientsFor(_ output: Tensor, seed: Tensor, wrt: [Tensor]) -> [Tensor] {
-        gradients(of: output, seed: seed, wrt: wrt)
+        let seed = Tensor(shape: mean.shape, data: ascent.map { -Float(settings.weight) * $0 })
+        return (reward, gradients(of: mean, seed: seed, wrt: parameters.map(\.value)))
     }
 }

@@ -81,14 +81,7 @@ public final class DistributionTransformer: ParameterContainer {
         let c = classCount
         var attributes = Tensor(0), classes = Tensor(0)
         if c < width {
-            var wanted = batch.features
-            for (column, shift) in shifts {
-                for row in 0..<(batch.graphCount * batch.maxNodes) where batch.mutableMask[row * width + column] != 0 {
-                    let moved = wanted[row * width + column] + shift
-                    wanted[row * width + column] = moved - moved.rounded(.down)
-                }
-            }
-            let target = Tensor(shape: batch.featureShape, data: wanted)
+            let target = Tensor(shape: batch.featureShape, data: batch.features(shiftedBy: shifts))
             let mask = m.slice(axis: 2, c..<width)
             let diff = raw.slice(axis: 2, c..<width).sigmoid() - target.slice(axis: 2, c..<width)
             attributes = (diff.squared() * mask).sum() / Swift.max(1, mask.data.reduce(0, +))
