@@ -4,12 +4,6 @@
 // objectives and trainer -> Datasets writers, with the `metasim` command on top.
 import PackageDescription
 
-/// Hot numeric modules get unchecked arithmetic and exclusivity in release builds only;
-/// debug builds keep every check.
-let fast: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "MetaSim",
     platforms: [.macOS(.v13)],
@@ -31,22 +25,21 @@ let package = Package(
 
         // Pipeline modules, lowest first. A module never imports one listed after it.
         .target(name: "Diagnostics", exclude: ["README.md"]),
+        .target(name: "Parallel", exclude: ["README.md"]),
         .target(name: "Scene", dependencies: ["Diagnostics"], exclude: ["README.md"]),
-        .target(name: "Codecs", dependencies: ["Diagnostics", "CZlib", "CPNG", "CJPEGCodec"], exclude: ["README.md"], swiftSettings: fast),
+        .target(name: "Codecs", dependencies: ["Diagnostics", "CZlib", "CPNG", "CJPEGCodec"], exclude: ["README.md"]),
         .target(name: "Assets", dependencies: ["Diagnostics", "Scene", "Codecs"], exclude: ["README.md"]),
-        .target(name: "Grammar", dependencies: ["Scene", "Assets", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
-        .target(name: "Tensor", dependencies: ["Diagnostics", "CBLAS"], exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"], swiftSettings: fast),
-        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs"], exclude: ["README.md", "BRIDGE.md"], swiftSettings: fast),
+        .target(name: "Grammar", dependencies: ["Scene", "Assets", "Parallel", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
+        .target(name: "Tensor", dependencies: ["Diagnostics", "Parallel", "CBLAS"], exclude: ["README.md"]),
+        .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
+        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel"], exclude: ["README.md", "BRIDGE.md"]),
         .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render"], exclude: ["README.md"]),
         .target(
             name: "MetaSim",
             dependencies: ["Diagnostics", "Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Datasets", "CBLAS",
                            .product(name: "Yams", package: "Yams")],
-            exclude: ["README.md"],
-            swiftSettings: fast),
-        .target(name: "MetaSimBenchmarks", dependencies: ["MetaSim", "Grammar", "Scene", "Tensor", "NN", "Render", "CBLAS"], exclude: ["README.md"],
-                swiftSettings: fast),
+            exclude: ["README.md"]),
+        .target(name: "MetaSimBenchmarks", dependencies: ["MetaSim", "Grammar", "Scene", "Tensor", "NN", "Render", "CBLAS"], exclude: ["README.md"]),
         .executableTarget(
             name: "metasim",
             dependencies: ["MetaSim", "MetaSimBenchmarks", "Diagnostics", "Grammar", "Scene", "Render", "Datasets",

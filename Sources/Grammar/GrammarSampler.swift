@@ -1,6 +1,7 @@
 import Assets
 import Diagnostics
 import Foundation
+import Parallel
 import Scene
 
 extension Grammar {
@@ -28,20 +29,7 @@ extension Grammar {
     /// Byte-identical to sampling each index alone, whatever the thread count.
     /// Throws the first error (by index) when any sample fails.
     public func sample(seed: UInt64, range: Range<Int>, assets: AssetRegistry) throws -> [SceneGraph] {
-        let count = range.count
-        guard count > 0 else { return [] }
-        var results = [Result<SceneGraph, Error>?](repeating: nil, count: count)
-        let chunk = max(1, min(256, count / (ProcessInfo.processInfo.activeProcessorCount * 4)))
-        let chunks = (count + chunk - 1) / chunk
-        results.withUnsafeMutableBufferPointer { buffer in
-            let out = UncheckedBuffer(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in c * chunk..<min(count, (c + 1) * chunk) {
-                    out.buffer[i] = Result { try self.sample(seed: seed, index: range.lowerBound + i, assets: assets) }
-                }
-            }
-        }
-        return try results.map { try $0!.get() }
+        try parallelMap(range.count) { try self.sample(seed: seed, index: range.lowerBound + $0, assets: assets) }
     }
 
     /// Convenience: `sample(seed:index:assets:)` with this grammar's own asset registry
@@ -119,7 +107,3 @@ extension Grammar {
     }
 }
 
-/// Lets concurrent iterations write disjoint elements of one buffer.
-private struct UncheckedBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-}

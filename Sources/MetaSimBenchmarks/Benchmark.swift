@@ -41,14 +41,24 @@ public let allBenchmarks: [Benchmark] =
     + trainingBenchmarks
     + aerialBenchmarks
 
+/// How `medianSeconds` repeats its body.
+public enum BenchTiming {
+    /// False (the default): rounds last at least their `minSeconds`, the number of calls depends
+    /// on the machine's speed. True: one warm-up call and one measured call, whatever the time,
+    /// so that the work done — and an instruction count under `valgrind --tool=callgrind` — is
+    /// the same on every run (`metasim bench --single-call`; the times are then rough).
+    nonisolated(unsafe) public static var singleCall = false
+}
+
 /// Times `body` and returns the median seconds per call over `repeats` rounds, after one
 /// warm-up call. Each round runs `body` as many times as needed to last `minSeconds`, so
 /// very fast bodies are still measured above the clock's resolution. Medians, not means:
-/// these machines are noisy.
+/// these machines are noisy. With `BenchTiming.singleCall`, one round of one call.
 public func medianSeconds(repeats: Int = 5, minSeconds: Double = 0.05, _ body: () throws -> Void) rethrows -> Double {
     try body()
+    let minSeconds = BenchTiming.singleCall ? 0 : minSeconds
     var rounds: [Double] = []
-    for _ in 0..<max(1, repeats) {
+    for _ in 0..<(BenchTiming.singleCall ? 1 : max(1, repeats)) {
         var calls = 0
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0

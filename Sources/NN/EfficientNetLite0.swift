@@ -111,21 +111,21 @@ public final class EfficientNetLite0: @unchecked Sendable {
     /// returns the requested stages; computation stops after the deepest one.
     /// - Precondition: shape [N, 3, H, W] with H, W ≥ 1; `stages` not empty.
     public func features(normalized x: Tensor, stages: Set<Stage>) -> [Stage: Tensor] {
-        require(x.rank == 4 && x.shape[1] == 3, "EfficientNetLite0: input shape \(x.shape) is not [N, 3, H, W]")
+        precondition(x.rank == 4 && x.shape[1] == 3, "EfficientNetLite0: input shape \(x.shape) is not [N, 3, H, W]")
         return run(stem(x), stages: stages)
     }
 
     /// Runs the network on pixel values in 0…255, [N, 1, H, W] (grey, treated as the channel
     /// repeated 3 times) or [N, 3, H, W] (RGB), normalising as (p − 127) / 128 first.
     public func features(pixels x: Tensor, stages: Set<Stage>) -> [Stage: Tensor] {
-        require(x.rank == 4 && (x.shape[1] == 1 || x.shape[1] == 3),
+        precondition(x.rank == 4 && (x.shape[1] == 1 || x.shape[1] == 3),
                      "EfficientNetLite0: pixel input shape \(x.shape) is not [N, 1 or 3, H, W]")
         let normalized = (x - 127) * (1 / 128)
         return run(x.shape[1] == 1 ? stemGrey(normalized) : stem(normalized), stages: stages)
     }
 
     func run(_ stemOut: Tensor, stages: Set<Stage>) -> [Stage: Tensor] {
-        require(!stages.isEmpty, "EfficientNetLite0: no stage requested")
+        precondition(!stages.isEmpty, "EfficientNetLite0: no stage requested")
         let last = stages.max()!
         var out: [Stage: Tensor] = [:]
         var h = stemOut.relu6()

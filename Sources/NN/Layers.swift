@@ -47,7 +47,7 @@ public final class Conv2d: Layer {
 
     public init(_ inputs: Int, _ outputs: Int, kernel: Int, stride: Int = 1, padding: Padding = .valid,
                 groups: Int = 1, bias: Bool = true, seed: UInt64) {
-        require(inputs % groups == 0 && outputs % groups == 0,
+        precondition(inputs % groups == 0 && outputs % groups == 0,
                      "Conv2d: \(inputs) inputs and \(outputs) outputs not divisible by \(groups) groups")
         var rng = SplitMix64(seed: seed)
         let fanIn = inputs / groups * kernel * kernel

@@ -12,10 +12,10 @@ public protocol Optimizer: AnyObject {
 
 extension Optimizer {
     func checkGradients(_ gradients: [Tensor], op: String) {
-        require(gradients.count == parameters.count,
+        precondition(gradients.count == parameters.count,
                      "\(op): \(gradients.count) gradients for \(parameters.count) parameters")
         for (g, p) in zip(gradients, parameters) {
-            require(g.shape == p.shape, "\(op): gradient shape \(g.shape) differs from parameter shape \(p.shape)")
+            precondition(g.shape == p.shape, "\(op): gradient shape \(g.shape) differs from parameter shape \(p.shape)")
         }
     }
 
@@ -111,7 +111,7 @@ public final class Adam: Optimizer {
 public struct StepLR: Sendable {
     public var base: Float, stepSize: Int, gamma: Float
     public init(base: Float, stepSize: Int, gamma: Float = 0.1) {
-        require(stepSize > 0, "StepLR: step size \(stepSize) must be positive")
+        precondition(stepSize > 0, "StepLR: step size \(stepSize) must be positive")
         (self.base, self.stepSize, self.gamma) = (base, stepSize, gamma)
     }
     public func rate(epoch: Int) -> Float { base * Foundation.pow(gamma, Float(epoch / stepSize)) }

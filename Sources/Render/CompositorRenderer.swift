@@ -2,6 +2,7 @@ import Assets
 import Codecs
 import Diagnostics
 import Foundation
+import Parallel
 import Scene
 
 /// The built-in 2D renderer: composites backgrounds, sprites (asset images) and procedural shapes
@@ -134,24 +135,4 @@ final class SpriteCache: @unchecked Sendable {
         lock.unlock()
         return s
     }
-}
-
-/// `body(0) … body(count − 1)` on all cores, results in order. When several calls throw, the
-/// error of the lowest index is rethrown (so errors do not depend on thread timing).
-func parallelMap<R>(_ count: Int, _ body: (Int) throws -> R) throws -> [R] {
-    if count == 0 { return [] }
-    let results = UnsafeMutablePointer<Result<R, Error>?>.allocate(capacity: count)
-    results.initialize(repeating: nil, count: count)
-    defer { results.deinitialize(count: count); results.deallocate() }
-    let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = chunk * count / chunks, end = (chunk + 1) * count / chunks
-            for i in start..<end { results[i] = Result { try body(i) } }
-        }
-    }
-    var out: [R] = []
-    out.reserveCapacity(count)
-    for i in 0..<count { out.append(try results[i]!.get()) }
-    return out
 }

@@ -1,3 +1,4 @@
+import Parallel
 import Scene
 
 /// Exact reverse pass of `Compositor`: replays the layers from front to back using the tape of what

@@ -76,10 +76,10 @@ extension Tensor {
         let shapes = inputs.map(\.shape)
         return record(output.shape, output.data, inputs: inputs) { g, _ in
             let grads = vjp(g)
-            require(grads.count == shapes.count,
+            precondition(grads.count == shapes.count,
                          "Tensor.custom: vjp returned \(grads.count) gradients for \(shapes.count) inputs")
             for (grad, shape) in zip(grads, shapes) {
-                require(grad.shape == shape,
+                precondition(grad.shape == shape,
                              "Tensor.custom: vjp gradient shape \(grad.shape) differs from input shape \(shape)")
             }
             return grads
@@ -97,7 +97,7 @@ public func gradients(of loss: Tensor, wrt targets: [Tensor]) -> [Tensor] {
 /// Vector-Jacobian product: gradients of `sum(loss * seed)` with respect to `wrt`.
 /// - Precondition: `seed.shape == loss.shape`.
 public func gradients(of loss: Tensor, seed: Tensor, wrt targets: [Tensor]) -> [Tensor] {
-    require(seed.shape == loss.shape, "gradients: seed shape \(seed.shape) differs from loss shape \(loss.shape)")
+    precondition(seed.shape == loss.shape, "gradients: seed shape \(seed.shape) differs from loss shape \(loss.shape)")
     guard let root = loss.node else { return targets.map { Tensor.zeros($0.shape) } }
     let wanted = Set(targets.compactMap { $0.node.map(ObjectIdentifier.init) })
     // Topological order by iterative depth-first search.
@@ -139,7 +139,7 @@ public func gradients(of loss: Tensor, seed: Tensor, wrt targets: [Tensor]) -> [
 extension Tensor {
     /// Elementwise sum of two same-shape tensors without recording (gradient accumulation).
     func adding(_ other: Tensor) -> Tensor {
-        require(shape == other.shape, "gradient accumulation: shapes \(shape) and \(other.shape) differ")
+        precondition(shape == other.shape, "gradient accumulation: shapes \(shape) and \(other.shape) differ")
         var out = data
         out.withUnsafeMutableBufferPointer { o in
             other.data.withUnsafeBufferPointer { b in

@@ -1,3 +1,4 @@
+import Parallel
 /// NumPy-style broadcasting: shapes are aligned at their last axes; each pair of dimensions
 /// must be equal or one of them 1.
 public func broadcastShape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
@@ -6,7 +7,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
     for i in 0..<rank {
         let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
         let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-        require(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) do not broadcast")
+        precondition(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) do not broadcast")
         out[i] = da == 1 ? db : da
     }
     return out
@@ -98,7 +99,7 @@ extension Tensor {
         if a.shape == b.shape && op == "add" {  // residual connections: a closure-free loop
             let out = makeBuffer(a.count) { o in
                 a.data.withUnsafeBufferPointer { x in b.data.withUnsafeBufferPointer { y in
-                    parallelChunks(o.count) { range in for i in range { o[i] = x[i] + y[i] } }
+                    parallelChunks(o.count, grain: elementwiseGrain) { range in for i in range { o[i] = x[i] + y[i] } }
                 } }
             }
             return (a.shape, out)
@@ -107,7 +108,7 @@ extension Tensor {
             let out = makeBuffer(a.count) { o in
                 a.data.withUnsafeBufferPointer { x in
                     b.data.withUnsafeBufferPointer { y in
-                        parallelChunks(o.count) { range in for i in range { o[i] = f(x[i], y[i]) } }
+                        parallelChunks(o.count, grain: elementwiseGrain) { range in for i in range { o[i] = f(x[i], y[i]) } }
                     }
                 }
             }
@@ -140,7 +141,7 @@ extension Tensor {
     func mapData(_ f: (Float) -> Float) -> [Float] {
         makeBuffer(count) { o in
             data.withUnsafeBufferPointer { x in
-                parallelChunks(o.count) { range in for i in range { o[i] = f(x[i]) } }
+                parallelChunks(o.count, grain: elementwiseGrain) { range in for i in range { o[i] = f(x[i]) } }
             }
         }
     }

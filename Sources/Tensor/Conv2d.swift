@@ -6,12 +6,12 @@
 extension Tensor {
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                        padding: Padding = .valid, groups: Int = 1) -> Tensor {
-        require(rank == 4, "conv2d: input shape \(shape) is not [N, C, H, W]")
-        require(weight.rank == 4, "conv2d: weight shape \(weight.shape) is not [O, C/groups, kh, kw]")
+        precondition(rank == 4, "conv2d: input shape \(shape) is not [N, C, H, W]")
+        precondition(weight.rank == 4, "conv2d: weight shape \(weight.shape) is not [O, C/groups, kh, kw]")
         let (c, o) = (shape[1], weight.shape[0])
-        require(groups >= 1 && c % groups == 0 && o % groups == 0 && weight.shape[1] * groups == c,
+        precondition(groups >= 1 && c % groups == 0 && o % groups == 0 && weight.shape[1] * groups == c,
                      "conv2d: input shape \(shape) and weight shape \(weight.shape) do not agree with groups \(groups)")
-        if let bias { require(bias.shape == [o], "conv2d: bias shape \(bias.shape) is not [\(o)] for weight \(weight.shape)") }
+        if let bias { precondition(bias.shape == [o], "conv2d: bias shape \(bias.shape) is not [\(o)] for weight \(weight.shape)") }
         if groups == 1 { return conv2dDense(weight: weight, bias: bias, stride: stride, padding: padding) }
         if groups == c && o == c {
             return depthwiseConv2d(weight: weight, bias: bias, stride: stride, padding: padding)

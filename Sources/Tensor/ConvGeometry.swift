@@ -22,11 +22,11 @@ public struct ConvGeometry: Sendable, Equatable {
 
     /// - Precondition: kernel and stride positive, padding non-negative, output non-empty.
     public init(input: [Int], kernel: (Int, Int), stride: (Int, Int), padding: Padding, op: String) {
-        require(input.count == 4, "\(op): input shape \(input) is not [N, C, H, W]")
+        precondition(input.count == 4, "\(op): input shape \(input) is not [N, C, H, W]")
         (n, c, h, w) = (input[0], input[1], input[2], input[3])
         (kh, kw) = kernel
         (sh, sw) = stride
-        require(kh > 0 && kw > 0 && sh > 0 && sw > 0,
+        precondition(kh > 0 && kw > 0 && sh > 0 && sw > 0,
                      "\(op): kernel \(kernel) and stride \(stride) must be positive (input \(input))")
         func same(_ size: Int, _ k: Int, _ s: Int) -> (Int, Int) {
             let total = Swift.max(((size + s - 1) / s - 1) * s + k - size, 0)
@@ -38,11 +38,11 @@ public struct ConvGeometry: Sendable, Equatable {
             (padTop, padBottom) = same(h, kh, sh)
             (padLeft, padRight) = same(w, kw, sw)
         case let .explicit(t, b, l, r):
-            require(t >= 0 && b >= 0 && l >= 0 && r >= 0, "\(op): negative padding \(padding)")
+            precondition(t >= 0 && b >= 0 && l >= 0 && r >= 0, "\(op): negative padding \(padding)")
             (padTop, padBottom, padLeft, padRight) = (t, b, l, r)
         }
         let hp = h + padTop + padBottom, wp = w + padLeft + padRight
-        require(hp >= kh && wp >= kw,
+        precondition(hp >= kh && wp >= kw,
                      "\(op): kernel \(kernel) larger than padded input \([hp, wp]) (input \(input))")
         oh = (hp - kh) / sh + 1
         ow = (wp - kw) / sw + 1

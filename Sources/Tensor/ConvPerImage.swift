@@ -1,3 +1,4 @@
+import Parallel
 /// Dense convolution image by image: for image n, im2col into a [c·kh·kw, oh·ow] buffer, then
 /// out[n] = W · col (+ bias) — the GEMM writes the NCHW output directly, no permutes. Images are
 /// taken in chunks: the chunk's columns are built in parallel (one image per thread), then its

@@ -1,3 +1,4 @@
+import Parallel
 /// Depthwise 2-d convolution (one filter per channel), computed directly, no im2col.
 ///
 /// Each plane is copied into a zero-padded scratch split by stride phase in both directions
@@ -11,9 +12,9 @@ extension Tensor {
     /// Input [N, C, H, W], weight [C, 1, kh, kw], optional bias [C].
     public func depthwiseConv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                                 padding: Padding = .valid) -> Tensor {
-        require(rank == 4 && weight.rank == 4 && weight.shape[0] == shape[1] && weight.shape[1] == 1,
+        precondition(rank == 4 && weight.rank == 4 && weight.shape[0] == shape[1] && weight.shape[1] == 1,
                 "depthwiseConv2d: input shape \(shape) and weight shape \(weight.shape) do not agree")
-        if let bias { require(bias.shape == [shape[1]], "depthwiseConv2d: bias shape \(bias.shape) is not [\(shape[1])]") }
+        if let bias { precondition(bias.shape == [shape[1]], "depthwiseConv2d: bias shape \(bias.shape) is not [\(shape[1])]") }
         let g = ConvGeometry(input: shape, kernel: (weight.shape[2], weight.shape[3]), stride: stride,
                              padding: padding, op: "depthwiseConv2d")
         let plane = PhasedPlane(g)

@@ -1,3 +1,4 @@
+import Parallel
 /// im2col / col2im for a batch: the column matrix has one row per (channel, ky, kx) and one
 /// column per (image, oy, ox), so one GEMM covers the whole batch. Rows are filled in
 /// parallel, each by one thread, so the results do not depend on the thread count.

@@ -4,7 +4,7 @@ import Foundation
 extension Tensor {
     /// Mean squared error.
     public static func mseLoss(_ prediction: Tensor, _ target: Tensor) -> Tensor {
-        require(prediction.shape == target.shape,
+        precondition(prediction.shape == target.shape,
                      "mseLoss: prediction shape \(prediction.shape) differs from target shape \(target.shape)")
         return (prediction - target).squared().mean()
     }
@@ -14,14 +14,14 @@ extension Tensor {
     /// total weight, as PyTorch does).
     /// - Precondition: every label in 0..<K.
     public static func nllLoss(_ logProbabilities: Tensor, labels: [Int], classWeights: [Float]? = nil) -> Tensor {
-        require(logProbabilities.rank == 2 && logProbabilities.shape[0] == labels.count,
+        precondition(logProbabilities.rank == 2 && logProbabilities.shape[0] == labels.count,
                      "nllLoss: log-probabilities shape \(logProbabilities.shape) and \(labels.count) labels do not agree")
         let k = logProbabilities.shape[1]
-        if let classWeights { require(classWeights.count == k, "nllLoss: \(classWeights.count) class weights for \(k) classes") }
+        if let classWeights { precondition(classWeights.count == k, "nllLoss: \(classWeights.count) class weights for \(k) classes") }
         var picks = [Float](repeating: 0, count: labels.count * k)
         var total: Float = 0
         for (i, label) in labels.enumerated() {
-            require(label >= 0 && label < k, "nllLoss: label \(label) out of 0..<\(k)")
+            precondition(label >= 0 && label < k, "nllLoss: label \(label) out of 0..<\(k)")
             let weight = classWeights?[label] ?? 1
             picks[i * k + label] = -weight
             total += weight
@@ -36,14 +36,14 @@ extension Tensor {
 
     /// Binary cross-entropy on logits (stable form max(x,0) − x·t + log(1 + e^{−|x|})), mean.
     public static func binaryCrossEntropyWithLogits(_ logits: Tensor, _ target: Tensor) -> Tensor {
-        require(logits.shape == target.shape,
+        precondition(logits.shape == target.shape,
                      "binaryCrossEntropy: logits shape \(logits.shape) differs from target shape \(target.shape)")
         return (logits.relu() - logits * target + ((-logits.abs()).exp() + 1).log()).mean()
     }
 
     /// Binary cross-entropy on probabilities in [0, 1] (clamped to [1e-7, 1 − 1e-7]), mean.
     public static func binaryCrossEntropy(_ probabilities: Tensor, _ target: Tensor) -> Tensor {
-        require(probabilities.shape == target.shape,
+        precondition(probabilities.shape == target.shape,
                      "binaryCrossEntropy: shape \(probabilities.shape) differs from target shape \(target.shape)")
         let p = probabilities.clamped(1e-7, 1 - 1e-7)
         return -(target * p.log() + (1 - target) * (1 - p).log()).mean()

@@ -21,15 +21,15 @@ extension Tensor {
     /// - Precondition: inner dimensions agree.
     public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         let a = self, b = other
-        require(a.rank >= 2 && b.rank >= 2, "matmul: shapes \(a.shape) and \(b.shape) need rank ≥ 2")
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul: shapes \(a.shape) and \(b.shape) need rank ≥ 2")
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let (m, k) = transposeA ? (ac, ar) : (ar, ac)
         let (k2, n) = transposeB ? (bc, br) : (br, bc)
-        require(k == k2, "matmul: inner dimensions differ for shapes \(a.shape) and \(b.shape)"
+        precondition(k == k2, "matmul: inner dimensions differ for shapes \(a.shape) and \(b.shape)"
                      + (transposeA || transposeB ? " (transposeA: \(transposeA), transposeB: \(transposeB))" : ""))
         let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
-        require(aBatch.isEmpty || bBatch.isEmpty || aBatch == bBatch,
+        precondition(aBatch.isEmpty || bBatch.isEmpty || aBatch == bBatch,
                      "matmul: batch dimensions of \(a.shape) and \(b.shape) differ")
         let batchShape = aBatch.isEmpty ? bBatch : aBatch
         let batch = shapeCount(batchShape)

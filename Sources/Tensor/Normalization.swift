@@ -6,7 +6,7 @@ extension Tensor {
     /// Built from differentiable ops, so gradients flow to the input, gamma and beta.
     public func batchNormTraining(gamma: Tensor, beta: Tensor, epsilon: Float = 1e-5)
         -> (output: Tensor, mean: Tensor, variance: Tensor) {
-        require(rank >= 2 && gamma.shape == [shape[1]] && beta.shape == [shape[1]],
+        precondition(rank >= 2 && gamma.shape == [shape[1]] && beta.shape == [shape[1]],
                      "batchNorm: input shape \(shape), gamma \(gamma.shape), beta \(beta.shape) do not agree")
         let axes = [0] + Array(2..<rank)
         var statShape = [Int](repeating: 1, count: rank)
@@ -26,7 +26,7 @@ extension Tensor {
     public func batchNormInference(mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor,
                                    epsilon: Float = 1e-5) -> Tensor {
         let c = shape[1]
-        require(rank >= 2 && [mean, variance, gamma, beta].allSatisfy { $0.shape == [c] },
+        precondition(rank >= 2 && [mean, variance, gamma, beta].allSatisfy { $0.shape == [c] },
                      "batchNorm: input shape \(shape) and statistics \([mean, variance, gamma, beta].map(\.shape)) do not agree")
         var statShape = [Int](repeating: 1, count: rank)
         statShape[1] = c

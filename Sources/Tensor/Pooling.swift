@@ -1,3 +1,4 @@
+import Parallel
 /// Pooling over [N, C, H, W]. Parallel over (image, channel) planes; each plane is written by
 /// one thread. Max pooling ignores padded taps (−inf) and sends the gradient to the first
 /// maximal tap; average pooling divides by the full window (padded taps count as zeros, as in
@@ -13,7 +14,7 @@ extension Tensor {
 
     /// Mean over H and W: [N, C, H, W] → [N, C].
     public func globalAvgPool2d() -> Tensor {
-        require(rank == 4, "globalAvgPool2d: input shape \(shape) is not [N, C, H, W]")
+        precondition(rank == 4, "globalAvgPool2d: input shape \(shape) is not [N, C, H, W]")
         return mean(axes: [2, 3])
     }
 

@@ -33,7 +33,7 @@ extension Tensor {
     /// 1/(1−p). p = 0 returns self; p = 1 returns zeros.
     /// - Precondition: 0 ≤ p ≤ 1.
     public func dropout(_ p: Float, rng: inout SplitMix64) -> Tensor {
-        require(p >= 0 && p <= 1, "dropout: probability \(p) not in [0, 1]")
+        precondition(p >= 0 && p <= 1, "dropout: probability \(p) not in [0, 1]")
         if p == 0 { return self }
         let keep = p >= 1 ? 0 : 1 / (1 - p)
         let mask = Tensor(uncheckedShape: shape, data: (0..<count).map { _ in rng.nextUniform() < p ? 0 : keep })

@@ -6,7 +6,7 @@ import Foundation
 extension Tensor {
     func normalisedAxis(_ axis: Int, op: String) -> Int {
         let a = axis < 0 ? axis + rank : axis
-        require(a >= 0 && a < rank, "\(op): axis \(axis) out of range for shape \(shape)")
+        precondition(a >= 0 && a < rank, "\(op): axis \(axis) out of range for shape \(shape)")
         return a
     }
 
@@ -53,7 +53,7 @@ extension Tensor {
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
         let a = normalisedAxis(axis, op: "max")
         let (outer, len, inner) = split(at: a)
-        require(len > 0, "max: axis \(axis) of shape \(shape) is empty")
+        precondition(len > 0, "max: axis \(axis) of shape \(shape) is empty")
         var argmax = [Int](repeating: 0, count: outer * inner)
         let out = makeBuffer(outer * inner) { o in
             data.withUnsafeBufferPointer { x in

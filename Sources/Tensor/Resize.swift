@@ -1,9 +1,10 @@
+import Parallel
 /// Bilinear resize of [N, C, H, W] to [N, C, outH, outW] with half-pixel centres
 /// (PyTorch `align_corners=False`, no antialiasing): source coordinate
 /// (dst + 0.5)·in/out − 0.5, clamped to the image. Parallel over planes.
 extension Tensor {
     public func resizedBilinear(height outH: Int, width outW: Int) -> Tensor {
-        require(rank == 4 && outH > 0 && outW > 0 && shape[2] > 0 && shape[3] > 0,
+        precondition(rank == 4 && outH > 0 && outW > 0 && shape[2] > 0 && shape[3] > 0,
                      "resizedBilinear: cannot resize shape \(shape) to \([outH, outW])")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         struct Tap { var i0: Int, i1: Int, f: Float }

@@ -7,10 +7,10 @@ extension Tensor {
         var target = newShape
         if let hole = target.firstIndex(of: -1) {
             let known = target.enumerated().filter { $0.offset != hole }.map(\.element).reduce(1, *)
-            require(known > 0 && count % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
+            precondition(known > 0 && count % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
             target[hole] = count / known
         }
-        require(target.allSatisfy { $0 >= 0 } && shapeCount(target) == count,
+        precondition(target.allSatisfy { $0 >= 0 } && shapeCount(target) == count,
                      "reshape: cannot reshape \(shape) to \(newShape)")
         let old = shape
         return Tensor.record(target, data, inputs: [self]) { g, _ in [g.reshaped(old)] }
@@ -18,7 +18,7 @@ extension Tensor {
 
     /// Reorders axes: result axis i is input axis `order[i]`.
     public func permuted(_ order: [Int]) -> Tensor {
-        require(order.count == rank && Set(order) == Set(0..<rank),
+        precondition(order.count == rank && Set(order) == Set(0..<rank),
                      "permute: order \(order) is not a permutation of the axes of shape \(shape)")
         let newShape = order.map { shape[$0] }
         let inStrides = strides
@@ -39,7 +39,7 @@ extension Tensor {
     /// Swaps the last two axes.
     /// - Precondition: rank ≥ 2.
     public func transposed() -> Tensor {
-        require(rank >= 2, "transpose: shape \(shape) has fewer than 2 axes")
+        precondition(rank >= 2, "transpose: shape \(shape) has fewer than 2 axes")
         var order = Array(0..<rank)
         order.swapAt(rank - 1, rank - 2)
         return permuted(order)
@@ -49,7 +49,7 @@ extension Tensor {
     /// - Precondition: the range lies inside the axis.
     public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
         let a = normalisedAxis(axis, op: "slice")
-        require(range.lowerBound >= 0 && range.upperBound <= shape[a],
+        precondition(range.lowerBound >= 0 && range.upperBound <= shape[a],
                      "slice: range \(range) out of axis \(a) of shape \(shape)")
         let (outer, len, inner) = split(at: a)
         let n = range.count
@@ -79,14 +79,14 @@ extension Tensor {
 
     /// Joins tensors along `axis`; all other dimensions must match.
     public static func concat(_ parts: [Tensor], axis: Int) -> Tensor {
-        require(!parts.isEmpty, "concat: no tensors")
+        precondition(!parts.isEmpty, "concat: no tensors")
         let first = parts[0]
         let a = first.normalisedAxis(axis, op: "concat")
         for p in parts {
             var s1 = p.shape, s0 = first.shape
-            require(s1.count == s0.count, "concat: shapes \(s0) and \(s1) differ in rank")
+            precondition(s1.count == s0.count, "concat: shapes \(s0) and \(s1) differ in rank")
             s1[a] = 0; s0[a] = 0
-            require(s1 == s0, "concat: shapes \(first.shape) and \(p.shape) differ off axis \(a)")
+            precondition(s1 == s0, "concat: shapes \(first.shape) and \(p.shape) differ off axis \(a)")
         }
         let outer = shapeCount(Array(first.shape[..<a]))
         let inner = shapeCount(Array(first.shape[(a + 1)...]))
@@ -117,11 +117,11 @@ extension Tensor {
 
     /// Stacks same-shape tensors along a new axis.
     public static func stack(_ parts: [Tensor], axis: Int = 0) -> Tensor {
-        require(!parts.isEmpty, "stack: no tensors")
+        precondition(!parts.isEmpty, "stack: no tensors")
         let shape = parts[0].shape
-        for p in parts { require(p.shape == shape, "stack: shapes \(shape) and \(p.shape) differ") }
+        for p in parts { precondition(p.shape == shape, "stack: shapes \(shape) and \(p.shape) differ") }
         let a = axis < 0 ? axis + shape.count + 1 : axis
-        require(a >= 0 && a <= shape.count, "stack: axis \(axis) out of range for shape \(shape)")
+        precondition(a >= 0 && a <= shape.count, "stack: axis \(axis) out of range for shape \(shape)")
         var expanded = shape
         expanded.insert(1, at: a)
         return concat(parts.map { $0.reshaped(expanded) }, axis: a)
@@ -132,7 +132,7 @@ extension Tensor {
     public func gather(axis: Int, indices: [Int]) -> Tensor {
         let a = normalisedAxis(axis, op: "gather")
         let (outer, len, inner) = split(at: a)
-        for i in indices { require(i >= 0 && i < len, "gather: index \(i) out of axis \(a) of shape \(shape)") }
+        for i in indices { precondition(i >= 0 && i < len, "gather: index \(i) out of axis \(a) of shape \(shape)") }
         let n = indices.count
         let out = makeBuffer(outer * n * inner) { o in
             data.withUnsafeBufferPointer { x in
@@ -157,7 +157,7 @@ extension Tensor {
     /// Pads with `value`: `padding[i] = (before, after)` for axis i (missing trailing entries
     /// mean no padding). Negative padding is a precondition failure.
     public func padded(_ padding: [(Int, Int)], value: Float = 0) -> Tensor {
-        require(padding.count <= rank && padding.allSatisfy { $0.0 >= 0 && $0.1 >= 0 },
+        precondition(padding.count <= rank && padding.allSatisfy { $0.0 >= 0 && $0.1 >= 0 },
                      "pad: padding \(padding) invalid for shape \(shape)")
         let pads = padding + Array(repeating: (0, 0), count: rank - padding.count)
         let newShape = zip(shape, pads).map { $0 + $1.0 + $1.1 }

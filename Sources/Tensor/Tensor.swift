@@ -17,8 +17,8 @@ public struct Tensor: @unchecked Sendable {
     /// A tensor from elements in row-major order.
     /// - Precondition: `data.count` equals the product of `shape` and no dimension is negative.
     public init(shape: [Int], data: [Float]) {
-        require(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
-        require(data.count == shapeCount(shape),
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
+        precondition(data.count == shapeCount(shape),
                      "Tensor: \(data.count) elements do not fill shape \(shape)")
         self.shape = shape
         self.data = data
@@ -54,7 +54,7 @@ public struct Tensor: @unchecked Sendable {
     /// The single element of a one-element tensor.
     /// - Precondition: `count == 1`.
     public var scalar: Float {
-        require(data.count == 1, "Tensor.scalar: shape \(shape) has \(data.count) elements, not 1")
+        precondition(data.count == 1, "Tensor.scalar: shape \(shape) has \(data.count) elements, not 1")
         return data[0]
     }
 
@@ -63,10 +63,10 @@ public struct Tensor: @unchecked Sendable {
 
     /// The element at a full multi-index (debugging and tests; not for hot loops).
     public subscript(_ index: Int...) -> Float {
-        require(index.count == shape.count, "Tensor subscript: \(index.count) indices for shape \(shape)")
+        precondition(index.count == shape.count, "Tensor subscript: \(index.count) indices for shape \(shape)")
         var offset = 0
         for (axis, i) in index.enumerated() {
-            require(i >= 0 && i < shape[axis], "Tensor subscript: index \(index) out of shape \(shape)")
+            precondition(i >= 0 && i < shape[axis], "Tensor subscript: index \(index) out of shape \(shape)")
             offset = offset * shape[axis] + i
         }
         return data[offset]

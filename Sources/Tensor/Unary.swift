@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 
 /// Elementwise functions, each with its derivative next to it.
 /// Domain edges follow IEEE: log(0) = -inf, log(<0) = NaN, sqrt(<0) = NaN; relu passes NaN.
@@ -13,7 +14,7 @@ extension Tensor {
                 g.data.withUnsafeBufferPointer { gp in
                     x.data.withUnsafeBufferPointer { xp in
                         out.withUnsafeBufferPointer { yp in
-                            parallelChunks(o.count) { range in
+                            parallelChunks(o.count, grain: elementwiseGrain) { range in
                                 for i in range { o[i] = gp[i] * derivative(xp[i], yp[i]) }
                             }
                         }
@@ -51,7 +52,7 @@ extension Tensor {
         let x = self
         let out = makeBuffer(count) { o in
             x.data.withUnsafeBufferPointer { xp in
-                parallelChunks(o.count) { range in
+                parallelChunks(o.count, grain: elementwiseGrain) { range in
                     for i in range { o[i] = Swift.min(Swift.max(xp[i], lo), hi) }  // NaN stays NaN
                 }
             }
@@ -59,7 +60,7 @@ extension Tensor {
         return Tensor.record(shape, out, inputs: [self]) { g, _ in
             let d = makeBuffer(g.count) { o in
                 g.data.withUnsafeBufferPointer { gp in x.data.withUnsafeBufferPointer { xp in
-                    parallelChunks(o.count) { range in
+                    parallelChunks(o.count, grain: elementwiseGrain) { range in
                         for i in range { let v = xp[i], gv = gp[i]; o[i] = (v > lo) && (v < hi) ? gv : 0 }  // branch-free select
                     }
                 } }

@@ -20,6 +20,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "List the figures' names without running anything.")
     var list = false
 
+    @Flag(help: "Run each measured body once after one warm-up call: the same work every run, for instruction counts under callgrind (Benchmarks/callgrind.sh); times are rough.")
+    var singleCall = false
+
     func run() throws {
         let selected = allBenchmarks.filter { $0.matches(filter) }
         if selected.isEmpty {
@@ -29,6 +32,7 @@ struct BenchCommand: ParsableCommand {
             for name in selected.flatMap(\.names) where name.hasPrefix(filter) { print(name) }
             return
         }
+        BenchTiming.singleCall = singleCall
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for benchmark in selected {
