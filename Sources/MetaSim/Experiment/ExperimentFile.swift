@@ -52,6 +52,7 @@ extension Experiment {
         if let r = t.object("render") {
             let g = files.existing(r, "grammar", directory: false)
             if !r.has("grammar") { r.fail("grammar", "missing: the target grammar file") }
+            // The defaults declared on `TargetData.rendered`.
             guard case let .rendered(_, seed, images, validation, test) = TargetData.rendered(grammar: "") else { fatalError("unreachable") }
             let target = TargetData.rendered(grammar: g ?? "", seed: UInt64(r.int("seed", default: Int(seed), min: 0)),
                                              images: r.int("images", default: images, min: 1),

@@ -102,7 +102,7 @@ public final class MetaSimTrainer {
         let settings = experiment.reconstruction
         let optimizer = Adam(transformer.trainableParameters, learningRate: Float(settings.learningRate))
         let progress = self.progress.start(shifts.isEmpty ? "stage 1: reconstruction" : "stage 1: reconstruction, shifted",
-                                      total: settings.maxSteps)
+                                           total: settings.maxSteps)
         var last = Double.infinity
         for i in 0..<settings.maxSteps {
             let batch = encoder.encode(try nextGraphs(settings.batchSize))
