@@ -45,6 +45,10 @@ let package = Package(
             dependencies: ["MetaSim", "MetaSimBenchmarks", "Diagnostics", "Grammar", "Scene", "Render", "Datasets",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // Examples (swift run RenderFromCode / TrainOnFolder; scripts/check_examples.sh runs both).
+        .executableTarget(name: "RenderFromCode", dependencies: ["MetaSim", "Grammar", "Datasets"], path: "Examples/RenderFromCode"),
+        .executableTarget(name: "TrainOnFolder", dependencies: ["MetaSim", "Grammar", "Tensor"], path: "Examples/TrainOnFolder"),
+
         .testTarget(name: "SceneTests", dependencies: ["Scene"]),
         .testTarget(name: "GrammarTests", dependencies: ["Grammar", "Scene", "Assets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),

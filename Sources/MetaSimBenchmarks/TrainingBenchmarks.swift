@@ -35,7 +35,7 @@ let trainingBenchmarks: [Benchmark] = [
         let transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                                   hidden: [30, 18, 30], seed: 1)
         let differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
-        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, features: { phi($0) }, mmd: mmd)
+        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, features: phi, mmd: mmd)
         let parameters = transformer.trainableParameters
         let graphs = try grammar.sample(seed: 5, range: 0..<50, assets: assets)
         let batch = encoder.encode(graphs)

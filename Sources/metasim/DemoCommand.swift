@@ -26,8 +26,7 @@ struct DemoCommand: ParsableCommand {
         guard let path = config ?? BundledData.repositoryFile("experiments/mnist-rotation.yaml") else {
             throw InputError(file: "experiments/mnist-rotation.yaml", message: "not found beside the working folder or the executable; pass --config")
         }
-        let experiment = try Experiment.load(path: path)
-        let trainer = try MetaSimTrainer(experiment: experiment, runDirectory: out, quiet: quiet)
+        let trainer = try ExperimentBuilder(try Experiment.load(path: path)).makeTrainer(runDirectory: out, quiet: quiet)
         let results = try trainer.run()
         print(ResultsTable(results).text)
         var summary = try JSONSerialization.jsonObject(with: JSONEncoder().encode(results)) as? [String: Any] ?? [:]
@@ -35,7 +34,8 @@ struct DemoCommand: ParsableCommand {
         summary["target_yaw_deg"] = results.targetAttributeMeans?["yaw"]
         summary["learned_yaw_mean_deg"] = results.learnedAttributeMeans["yaw"]
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(data, to: trainer.runFolder.file("results.json"))
-        print("results: \(trainer.runFolder.file("results.json"))")
+        let file = RunFolder(existing: out).file("results.json")
+        try AtomicFile.write(data, to: file)
+        print("results: \(file)")
     }
 }

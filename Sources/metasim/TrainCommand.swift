@@ -23,8 +23,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "No progress bars.") var quiet = false
 
     func run() throws {
-        let experiment = try Experiment.load(path: config)
-        let trainer = try MetaSimTrainer(experiment: experiment, runDirectory: out, quiet: quiet)
+        let trainer = try ExperimentBuilder(try Experiment.load(path: config)).makeTrainer(runDirectory: out, quiet: quiet)
         let results = try trainer.run()
         print(ResultsTable(results).text)
         print("run folder: \(out)")

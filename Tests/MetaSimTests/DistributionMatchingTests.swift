@@ -6,18 +6,6 @@ import XCTest
 @testable import MetaSim
 
 final class DistributionMatchingTests: XCTestCase {
-    /// φ for the toy test: the image's intensity centroid (x, y) in pixels, a smooth function
-    /// of the pixels, so MMD sees how far apart two squares are even when they do not overlap.
-    func centroid(_ images: Tensor) -> Tensor {
-        let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
-        let xs = Tensor(shape: [1, 1, 1, w], data: (0..<w).map { Float($0) + 0.5 })
-        let ys = Tensor(shape: [1, 1, h, 1], data: (0..<h).map { Float($0) + 0.5 })
-        let mass = images.sum(axes: [1, 2, 3]) + 1e-3
-        let cx = (images * xs).sum(axes: [1, 2, 3]) / mass
-        let cy = (images * ys).sum(axes: [1, 2, 3]) / mass
-        return Tensor.concat([cx.reshaped([n, 1]), cy.reshaped([n, 1])], axis: 1)
-    }
-
     /// With MMD alone, the transformer moves the square's x from the prior's 8 px to the
     /// target's 20 px, through the renderer's exact gradients.
     func testMMDMovesSquareTowardTarget() throws {
@@ -44,7 +32,7 @@ final class DistributionMatchingTests: XCTestCase {
         }
         let matching = DistributionMatching(transformer: transformer,
                                             renderer: DifferentiableRenderer(renderer: compositor, encoder: encoder),
-                                            features: centroid, mmd: mmd)
+                                            features: FeatureFunction(centroid), mmd: mmd)
         let parameters = transformer.trainableParameters
         let optimizer = Adam(parameters, learningRate: 0.01)
         var first: Double?, last = 0.0, xs: [Double] = []

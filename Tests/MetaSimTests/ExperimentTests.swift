@@ -80,4 +80,46 @@ final class ExperimentTests: XCTestCase {
         let missing = try errors("seed: 3")
         XCTAssertEqual(Set(missing.map(\.path)), ["grammar", "target"])
     }
+
+    /// A file that sets only what is required gives exactly the defaults of the code path.
+    func testFileDefaultsAreTheCodeDefaults() throws {
+        let path = try write("grammar: prior.yaml\ntarget: {render: {grammar: prior.yaml, validation: 10}}\ntask: {}\nrenderer: {command: [engine]}\n")
+        let prior = folder.appendingPathComponent("prior.yaml").standardizedFileURL.path
+        let expected = Experiment(grammar: prior, target: .rendered(grammar: prior, validation: 10), name: "experiment", file: path,
+                                  task: TaskSettings(), externalRenderer: ExternalRendererSettings(command: ["engine"]))
+        XCTAssertEqual(try Experiment.load(path: path), expected)
+        XCTAssertEqual(expected.target, .rendered(grammar: prior, seed: 1_000_003, images: 200, validation: 10, test: 0))
+        XCTAssertEqual(expected.matching, MatchingSettings(phaseSearch: 8, epochs: 5, stepsPerEpoch: 50, batchSize: 50,
+                                                           learningRate: 1e-3, learningRateDecay: 1))
+    }
+
+    /// The bundled MNIST rotation experiment reads to the same value as the one built in code.
+    func testMNISTRotationFileMatchesTheCodePath() throws {
+        let path = repositoryRoot + "/experiments/mnist-rotation.yaml"
+        var expected = Experiment(grammar: repositoryRoot + "/examples/grammars/mnist.yaml",
+                                  target: .rendered(grammar: repositoryRoot + "/experiments/grammars/mnist-rot90.yaml",
+                                                    seed: 1_000_003, images: 200, validation: 200, test: 2000),
+                                  name: "mnist-rotation", seed: 1, file: path)
+        expected.features.stages = ["group2", "group3", "group5"]
+        expected.reconstruction.threshold = 0.0005
+        expected.matching.epochs = 12
+        expected.matching.stepsPerEpoch = 40
+        expected.matching.learningRate = 0.002
+        expected.matching.learningRateDecay = 0.75
+        expected.taskNetwork.trainImages = 20_000
+        expected.taskNetwork.epochs = 4
+        XCTAssertEqual(try Experiment.load(path: path), expected)
+    }
+
+    func testCrossChecksApplyToExperimentsBuiltInCode() throws {
+        var e = Experiment(grammar: "g.yaml", target: .folders(images: "images"), task: TaskSettings())
+        e.taskNetwork.kind = .segmentation
+        XCTAssertEqual(e.crossCheckProblems.map(\.path), ["task", "target"])
+        XCTAssertThrowsError(try ExperimentBuilder(e).validate()) { error in
+            XCTAssertEqual((error as? InputErrors)?.errors.map(\.path), ["task", "target"])
+            XCTAssertEqual((error as? InputErrors)?.errors.first?.file, "experiment")
+        }
+        e.target = .rendered(grammar: "t.yaml", validation: 10)
+        XCTAssertTrue(e.crossCheckProblems.isEmpty)
+    }
 }

@@ -10,11 +10,11 @@ public struct DistributionMatching {
     public let transformer: DistributionTransformer
     public let renderer: DifferentiableRenderer
     /// φ: images `[N, C, H, W]` → features `[N, D]`, differentiable.
-    public let features: (Tensor) -> Tensor
+    public let features: any FeatureNetwork
     public let mmd: MMD
 
     public init(transformer: DistributionTransformer, renderer: DifferentiableRenderer,
-                features: @escaping (Tensor) -> Tensor, mmd: MMD) {
+                features: any FeatureNetwork, mmd: MMD) {
         self.transformer = transformer
         self.renderer = renderer
         self.features = features
@@ -23,8 +23,8 @@ public struct DistributionMatching {
 
     public struct Step {
         public var mmd: Double
-        /// One gradient per parameter asked for, in order.
-        public var gradients: [Tensor]
+        /// The gradient of MMD² for each parameter asked for.
+        public var gradients: Gradients
         /// The graphs as the transformer changed them.
         public var graphs: [SceneGraph]
     }
@@ -37,7 +37,7 @@ public struct DistributionMatching {
         let (images, decoded) = try renderer(output, graphs: graphs)
         let phi = features(images)
         let (value, gradient) = mmd.evaluate(phi.data, count: graphs.count)
-        let grads = gradients(of: phi, seed: Tensor(shape: phi.shape, data: gradient), wrt: parameters.map(\.value))
+        let grads = Gradients(parameters, gradients(of: phi, seed: Tensor(shape: phi.shape, data: gradient), wrt: parameters.map(\.value)))
         try renderer.checkBackward()
         return Step(mmd: value, gradients: grads, graphs: decoded)
     }

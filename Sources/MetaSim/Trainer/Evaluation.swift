@@ -48,16 +48,15 @@ public struct RunResults: Encodable, Sendable {
 }
 
 extension MetaSimTrainer {
-    /// Runs every stage and the final comparison; writes and returns `results.json`.
+    /// Runs every stage and the final comparison; hands the results to the sink (a run folder's
+    /// `results.json`) and returns them.
     public func run() throws -> RunResults {
         try reconstruct()
         let shifts = try phaseSearch()
         if !shifts.isEmpty { try reconstruct(shifts: shifts) }
         try match()
         let results = try evaluate()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(results), to: runFolder.file("results.json"))
+        try sink.writeResults(results)
         return results
     }
 
@@ -78,10 +77,10 @@ extension MetaSimTrainer {
             try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
             guard let test = target.test else { continue }
             let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
-                                   rendererClasses: renderer.classes, source: experiment.grammar)
+                                   rendererClasses: renderer.classes, source: grammar.file)
             let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed)
             let batches = settings.epochs * ((data.count + settings.batchSize - 1) / settings.batchSize)
-            let progress = ProgressBar("task network on \(learned ? "learned" : "prior") data", total: batches, quiet: quiet)
+            let progress = self.progress.start("task network on \(learned ? "learned" : "prior") data", total: batches)
             network.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
                           learningRate: Float(settings.learningRate), seed: seed) { loss in
                 progress.advance(status: String(format: "loss %.3f", loss))

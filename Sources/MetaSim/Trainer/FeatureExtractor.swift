@@ -5,7 +5,7 @@ import Tensor
 /// output is flattened per image — or, for a `…_mean` stage, averaged over positions (one value
 /// per channel: what the image holds, wherever it is) — and the stages are concatenated, giving
 /// `[N, dimension]`. Gradients flow back to the images (the network's weights are constants).
-public struct FeatureExtractor: Sendable {
+public struct FeatureExtractor: FeatureNetwork, Sendable {
     /// One selected output: a network stage, flattened or averaged over positions.
     public struct Selection: Hashable, Sendable {
         public var stage: EfficientNetLite0.Stage
@@ -53,16 +53,5 @@ public struct FeatureExtractor: Sendable {
             return s.spatialMean && out.rank == 4 ? out.mean(axes: [2, 3]) : out.reshaped([n, -1])
         }
         return flat.count == 1 ? flat[0] : Tensor.concat(flat, axis: 1)
-    }
-
-    /// Features of many images without gradients, in batches (for the target bank).
-    public func features(of images: Tensor, batchSize: Int = 100) -> Tensor {
-        withoutGradients {
-            let n = images.shape[0]
-            let parts = stride(from: 0, to: n, by: batchSize).map { start in
-                self(images.slice(axis: 0, start..<min(n, start + batchSize)))
-            }
-            return parts.count == 1 ? parts[0] : Tensor.concat(parts, axis: 0)
-        }
     }
 }

@@ -14,53 +14,62 @@ import Tensor
 /// has a labelled test set — the final comparison of task networks trained on prior and on
 /// learned data.
 ///
-/// Everything that can be wrong with the inputs (experiment, grammar, target folders, feature
-/// weights) is checked by `init`, before any long work.
+/// The trainer works on typed parts only (`TrainerParts`: grammar, renderer, φ, target set)
+/// and hands what it produces to a `RunSink`, so it can run wholly in memory. The settings used
+/// are `experiment`'s seed, name, mmd, transformer, reconstruction, matching, task and
+/// taskNetwork; its paths (grammar, target, features, renderer) are `ExperimentBuilder`'s
+/// business.
 public final class MetaSimTrainer {
     public let experiment: Experiment
-    public let runFolder: RunFolder
     public let grammar: Grammar
     public let transformer: DistributionTransformer
+    public let sink: any RunSink
     let assets: AssetRegistry
     let renderer: any Renderer
     let encoder: SceneEncoder
     let differentiable: DifferentiableRenderer
-    let features: FeatureExtractor
+    let features: any FeatureNetwork
     let target: TargetSet
-    let quiet: Bool
-    let metrics: MetricsLog
+    let progress: any ProgressReporter
     let start = Date()
     /// The next generator sample index; every batch uses fresh samples of the prior.
     private(set) var sampleCursor = 0
     private(set) var step = 0
 
-    public init(experiment: Experiment, runDirectory: String, quiet: Bool) throws {
+    /// A trainer for `experiment`'s settings on `parts`, reporting to `sink` and `progress`.
+    /// Throws `InputError` (naming the grammar's file) when the grammar has no mutable
+    /// attribute, or when the renderer's canvas or the target images (`[N, C, H, W]`) do not
+    /// match the grammar's canvas.
+    public init(experiment: Experiment, parts: TrainerParts, sink: any RunSink = MemorySink(),
+                progress: any ProgressReporter = SilentProgress()) throws {
         self.experiment = experiment
-        self.quiet = quiet
-        grammar = try Grammar.load(path: experiment.grammar)
-        guard !grammar.mutableAttributeNames.isEmpty else {
-            throw InputError(file: experiment.grammar, message: "no attribute is mutable: there is nothing for Meta-Sim to learn (mark some `mutable: true`)")
+        self.sink = sink
+        self.progress = progress
+        grammar = parts.grammar
+        try Self.checkLearnable(grammar)
+        let canvas = grammar.canvas
+        guard parts.renderer.canvas == canvas else {
+            throw InputError(file: grammar.file, message: "the renderer's canvas \(parts.renderer.canvas.width)x\(parts.renderer.canvas.height)x\(parts.renderer.canvas.channels) differs from the grammar's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
         }
-        let assets = grammar.assetRegistry()
-        self.assets = assets
-        if let external = experiment.externalRenderer {
-            renderer = try ProcessRenderer(command: external.command, canvas: grammar.canvas, classes: grammar.schema.classes,
-                                           timeout: external.timeout,
-                                           outputDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("metasim-bridge-\(UUID().uuidString)"),
-                                           finiteDifference: FiniteDifferenceVJP(step: external.step),
-                                           loadImage: { try ImageFile.read($0) })
-        } else {
-            renderer = try grammar.makeRenderer(assets: assets)
+        let shape = parts.target.images.shape
+        guard shape.count == 4, shape[0] > 0, Array(shape[1...]) == [canvas.channels, canvas.height, canvas.width] else {
+            throw InputError(file: grammar.file, message: "target images of shape \(shape) do not fit the grammar's canvas (expected [N, \(canvas.channels), \(canvas.height), \(canvas.width)], N ≥ 1)")
         }
+        assets = parts.assets
+        renderer = parts.renderer
         encoder = SceneEncoder(grammar.schema)
         differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
-        features = FeatureExtractor(network: try bundledFeatureNetwork(near: experiment.file),
-                                    selections: experiment.features.stages.compactMap(FeatureExtractor.Selection.init(name:)))
+        features = parts.features
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed)
-        target = try TargetSet.load(experiment, canvas: grammar.canvas, quiet: quiet)
-        runFolder = try RunFolder(creating: runDirectory)
-        metrics = try MetricsLog(path: runFolder.file("metrics.jsonl"))
+        target = parts.target
+    }
+
+    /// Throws `InputError` naming the grammar's file when it has no mutable attribute.
+    public static func checkLearnable(_ grammar: Grammar) throws {
+        guard !grammar.mutableAttributeNames.isEmpty else {
+            throw InputError(file: grammar.file, message: "no attribute is mutable: there is nothing for Meta-Sim to learn (mark some `mutable: true`)")
+        }
     }
 
     var seconds: Double { Date().timeIntervalSince(start) }
@@ -78,7 +87,7 @@ public final class MetaSimTrainer {
     }
 
     func state(stage: String, epoch: Int) -> CheckpointState {
-        CheckpointState(grammar: experiment.grammar, schema: grammar.schema, hidden: experiment.transformer.hidden,
+        CheckpointState(grammar: grammar.file, schema: grammar.schema, hidden: experiment.transformer.hidden,
                         seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
     }
 
@@ -92,14 +101,14 @@ public final class MetaSimTrainer {
     public func reconstruct(shifts: [Int: Float] = [:]) throws -> Double {
         let settings = experiment.reconstruction
         let optimizer = Adam(transformer.trainableParameters, learningRate: Float(settings.learningRate))
-        let progress = ProgressBar(shifts.isEmpty ? "stage 1: reconstruction" : "stage 1: reconstruction, shifted",
-                                   total: settings.maxSteps, quiet: quiet)
+        let progress = self.progress.start(shifts.isEmpty ? "stage 1: reconstruction" : "stage 1: reconstruction, shifted",
+                                           total: settings.maxSteps)
         var last = Double.infinity
         for i in 0..<settings.maxSteps {
             let batch = encoder.encode(try nextGraphs(settings.batchSize))
             let (attributes, classes) = transformer.reconstructionLosses(batch, shifts: shifts)
             last = Double(attributes.scalar)
-            metrics.append(["stage": "reconstruction", "step": i, "attribute_mse": last, "class_ce": Double(classes.scalar), "seconds": seconds])
+            sink.record(["stage": "reconstruction", "step": i, "attribute_mse": last, "class_ce": Double(classes.scalar), "seconds": seconds])
             progress.advance(status: String(format: "mse %.2e", last))
             // Stop before stepping: Adam's steps stay about the learning rate in size however
             // small the loss, so a step taken now could undo the fit.
@@ -111,10 +120,10 @@ public final class MetaSimTrainer {
             // Not an error (matching can still work from here), but the transformer does not yet
             // reproduce the prior: say so where a person looks.
             let warning = String(format: "stage 1 stopped after %d steps at reconstruction error %.2e, above the threshold %.0e: the generator does not start exactly at the prior (more reconstruction.max_steps, or attribute ranges closer to the values, help)", settings.maxSteps, last, settings.threshold)
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-            metrics.append(["stage": "reconstruction", "warning": warning, "seconds": seconds])
+            self.progress.warn(warning)
+            sink.record(["stage": "reconstruction", "warning": warning, "seconds": seconds])
         }
-        try state(stage: "reconstruction", epoch: 0).save(transformer, to: runFolder.latest)
+        try sink.saveCheckpoint(state(stage: "reconstruction", epoch: 0), transformer: transformer, epoch: nil)
         return last
     }
 
@@ -156,7 +165,7 @@ public final class MetaSimTrainer {
                 values.append(mmd.evaluate(features.features(of: images).data, count: graphs.count).value)
             }
             let best = values.indices.min { values[$0] < values[$1] }!
-            metrics.append(["stage": "phase_search", "attribute": attribute.name, "mmd": values, "best_offset": best, "offsets": count])
+            sink.record(["stage": "phase_search", "attribute": attribute.name, "mmd": values, "best_offset": best, "offsets": count])
             if best != 0 { shifts[column] = Float(best) / Float(count) }
         }
         return shifts
@@ -175,12 +184,12 @@ public final class MetaSimTrainer {
         }
         let optimizer = Adam(parameters, learningRate: Float(settings.learningRate))
         let matching = DistributionMatching(transformer: transformer, renderer: differentiable,
-                                            features: features.callAsFunction, mmd: mmd)
+                                            features: features, mmd: mmd)
         var task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
         try writeGrid(name: "target", images: target.images)
         for epoch in stride(from: 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))
-            let progress = ProgressBar("stage 2: matching, epoch \(epoch)/\(settings.epochs)", total: settings.stepsPerEpoch, quiet: quiet)
+            let progress = self.progress.start("stage 2: matching, epoch \(epoch)/\(settings.epochs)", total: settings.stepsPerEpoch)
             var lastMMD = 0.0, lastReward: Double?
             for _ in 0..<settings.stepsPerEpoch {
                 let result = try matching.step(try nextGraphs(settings.batchSize), parameters: parameters)
@@ -189,14 +198,16 @@ public final class MetaSimTrainer {
                 var record: [String: Any] = ["stage": "matching", "epoch": epoch, "step": step, "mmd": value, "seconds": seconds,
                                              "attributes": attributeMeans(of: result.graphs)]
                 if var objective = task, step % objective.settings.every == 0, let validation = target.validation {
-                    let (reward, taskGrads) = try objective.rewardGradients(trainer: self, validation: validation, parameters: parameters)
-                    grads = zip(grads, taskGrads).map { $0 + $1 }
+                    let (reward, taskGrads) = try objective.rewardGradients(
+                        graphs: try nextGraphs(objective.settings.images), encoder: encoder, transformer: transformer,
+                        renderer: renderer, validation: validation, network: experiment.taskNetwork, parameters: parameters)
+                    grads = grads + taskGrads
                     record["task_reward"] = reward
                     lastReward = reward
                     task = objective
                 }
                 optimizer.step(grads)
-                metrics.append(record)
+                sink.record(record)
                 lastMMD = value
                 step += 1
                 progress.advance(status: String(format: "mmd %.4f", value))
@@ -207,9 +218,7 @@ public final class MetaSimTrainer {
             let reward = lastReward.map { String(format: ", task reward %.3f", $0) } ?? ""
             progress.finish(status: String(format: "mmd %.4f%@, ", lastMMD, reward)
                 + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
-            let checkpoint = state(stage: "matching", epoch: epoch)
-            try checkpoint.save(transformer, to: runFolder.checkpoint(epoch: epoch))
-            try checkpoint.save(transformer, to: runFolder.latest)
+            try sink.saveCheckpoint(state(stage: "matching", epoch: epoch), transformer: transformer, epoch: epoch)
         }
     }
 
@@ -231,19 +240,6 @@ public final class MetaSimTrainer {
         let pixels = channelsLast(Array(images.data[0..<(n * plane)]), count: n, canvas: canvas)
         let list = (0..<n).map { Image(width: canvas.width, height: canvas.height, channels: canvas.channels,
                                        pixels: Array(pixels[($0 * plane)..<(($0 + 1) * plane)])) }
-        try ContactSheet.write(list, to: runFolder.grid(name))
+        try sink.writeGrid(name: name, images: list)
     }
-}
-
-/// EfficientNet-Lite0 with its ImageNet weights: the file `$METASIM_EFFICIENTNET` when set,
-/// else the repository's bundled copy (`BundledData`, searched from `file`'s folder too).
-public func bundledFeatureNetwork(near file: String? = nil) throws -> EfficientNetLite0 {
-    let name = "efficientnet-lite0.safetensors"
-    if let path = ProcessInfo.processInfo.environment["METASIM_EFFICIENTNET"], !path.isEmpty {
-        return try EfficientNetLite0(weightsAt: path)
-    }
-    guard let path = BundledData.locate(name, in: "efficientnet-lite0", near: file.map { ($0 as NSString).deletingLastPathComponent }) else {
-        throw InputError(file: name, message: "EfficientNet-Lite0 weights not found (looked for data/efficientnet-lite0 beside the experiment, the working folder and the executable; set METASIM_EFFICIENTNET to the file)")
-    }
-    return try EfficientNetLite0(weightsAt: path)
 }

@@ -1,0 +1,98 @@
+import Assets
+import Codecs
+import Diagnostics
+import Foundation
+import Grammar
+import Render
+import Scene
+
+/// Turns an `Experiment` (settings and paths) into typed `TrainerParts` and a trainer: loads the
+/// prior grammar, builds the renderer (the built-in compositor, or the external engine of
+/// `externalRenderer` over the bridge), loads φ's weights (`METASIM_EFFICIENTNET` in
+/// `environment`, else the bundled copy) and loads or renders the target. The one place where
+/// an experiment meets files, the environment and other processes.
+public struct ExperimentBuilder {
+    public var experiment: Experiment
+    /// Environment variables consulted (`METASIM_EFFICIENTNET`); the process's by default.
+    public var environment: [String: String]
+    /// Reports rendering the target.
+    public var progress: any ProgressReporter
+
+    public init(_ experiment: Experiment, environment: [String: String] = ProcessInfo.processInfo.environment,
+                progress: any ProgressReporter = SilentProgress()) {
+        self.experiment = experiment
+        self.environment = environment
+        self.progress = progress
+    }
+
+    /// Where errors about the experiment's settings are reported: its file, or "experiment".
+    var source: String { experiment.file.isEmpty ? "experiment" : experiment.file }
+
+    /// Throws `InputErrors` for settings that contradict each other (`crossCheckProblems`).
+    public func validate() throws {
+        let problems = experiment.crossCheckProblems
+        if !problems.isEmpty { throw InputErrors(problems.map { InputError(file: source, path: $0.path, message: $0.message) }) }
+    }
+
+    /// The prior grammar. Throws the grammar reader's errors.
+    public func grammar() throws -> Grammar {
+        try Grammar.load(path: experiment.grammar)
+    }
+
+    /// The renderer of `grammar`'s scenes: the external engine when the experiment names one
+    /// (its bridge files in a fresh temporary folder), else the compositor over `assets`.
+    public func renderer(for grammar: Grammar, assets: AssetRegistry) throws -> any Renderer {
+        guard let external = experiment.externalRenderer else { return try grammar.makeRenderer(assets: assets) }
+        return try ProcessRenderer(command: external.command, canvas: grammar.canvas, classes: grammar.schema.classes,
+                                   timeout: external.timeout,
+                                   outputDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("metasim-bridge-\(UUID().uuidString)"),
+                                   finiteDifference: FiniteDifferenceVJP(step: external.step),
+                                   loadImage: { try ImageFile.read($0) })
+    }
+
+    /// φ: EfficientNet-Lite0 with the experiment's stages.
+    public func featureNetwork() throws -> FeatureExtractor {
+        FeatureExtractor(network: try bundledFeatureNetwork(near: experiment.file.isEmpty ? nil : experiment.file, environment: environment),
+                         selections: experiment.features.stages.compactMap(FeatureExtractor.Selection.init(name:)))
+    }
+
+    /// The target data at `canvas`: read from the experiment's folders, or rendered from its
+    /// target grammar (which must have the same canvas: else an `InputError` at
+    /// `target.render.grammar`).
+    public func target(canvas: Canvas) throws -> TargetSet {
+        switch experiment.target {
+        case let .folders(images, validation, test):
+            return try TargetSet.load(images: images, validation: validation, test: test, canvas: canvas)
+        case let .rendered(path, seed, images, validation, test):
+            let grammar = try Grammar.load(path: path)
+            guard grammar.canvas == canvas else {
+                throw InputError(file: source, path: "target.render.grammar",
+                                 message: "target canvas \(grammar.canvas.width)x\(grammar.canvas.height)x\(grammar.canvas.channels) differs from the generator's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
+            }
+            return try TargetSet.render(grammar: grammar, seed: seed, images: images, validation: validation, test: test,
+                                        kind: experiment.taskNetwork.kind, classes: experiment.taskNetwork.classes, progress: progress)
+        }
+    }
+
+    /// Every part, checked: settings, grammar, renderer, φ's weights, target (in that order).
+    public func parts() throws -> TrainerParts {
+        try validate()
+        let grammar = try grammar()
+        try MetaSimTrainer.checkLearnable(grammar)
+        let assets = grammar.assetRegistry()
+        let renderer = try renderer(for: grammar, assets: assets)
+        let features = try featureNetwork()
+        return TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,
+                            target: try target(canvas: grammar.canvas))
+    }
+
+    /// A trainer on `parts()` writing the run folder `runDirectory` (see `FolderSink`), with
+    /// progress bars on standard error unless `quiet`: what `metasim train` runs.
+    public func makeTrainer(runDirectory: String, quiet: Bool) throws -> MetaSimTrainer {
+        var builder = self
+        builder.progress = TerminalProgress(quiet: quiet)
+        let parts = try builder.parts()
+        return try MetaSimTrainer(experiment: experiment, parts: parts, sink: try FolderSink(creating: runDirectory),
+                                  progress: builder.progress)
+    }
+}

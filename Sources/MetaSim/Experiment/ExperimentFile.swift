@@ -1,0 +1,191 @@
+import Diagnostics
+import Foundation
+
+extension Experiment {
+    /// Reads and checks an experiment file (YAML or JSON): starts from the defaults of
+    /// `Experiment`'s settings and overrides what the file sets, resolving relative paths
+    /// against the file's folder. Every problem found (unknown settings, values out of range,
+    /// missing grammar or folders, settings that contradict each other) is thrown at once as
+    /// `InputErrors`, each with the file and field path, before any long work; an unreadable
+    /// or malformed file throws one `InputError`.
+    public static func load(path: String) throws -> Experiment {
+        let url = URL(fileURLWithPath: path)
+        let reader = try ConfigReader.load(url)
+        let files = PathChecker(base: url.deletingLastPathComponent())
+
+        var e = Experiment(grammar: "", target: .folders(images: ""), name: url.deletingPathExtension().lastPathComponent,
+                           file: url.path)
+        e.name = reader.string("name") ?? e.name
+        e.seed = UInt64(reader.int("seed", default: Int(e.seed), min: 0))
+        e.grammar = files.existing(reader, "grammar", directory: false) ?? ""
+        if !reader.has("grammar") { reader.fail("grammar", "missing: the prior grammar file") }
+        if let t = reader.object("target") {
+            e.target = readTarget(t, files)
+            t.finish()
+        } else {
+            reader.fail("target", "missing: where the target images come from")
+        }
+        if let f = reader.object("features") { e.features.override(from: f) }
+        if let m = reader.object("mmd") { e.mmd.override(from: m) }
+        if let t = reader.object("transformer") { e.transformer.override(from: t) }
+        if let r = reader.object("reconstruction") { e.reconstruction.override(from: r) }
+        if let m = reader.object("matching") { e.matching.override(from: m) }
+        if let t = reader.object("task") {
+            var task = TaskSettings()
+            let enabled = t.bool("enabled", default: true)
+            task.override(from: t)
+            e.task = enabled ? task : nil
+        }
+        if let n = reader.object("task_network") { e.taskNetwork.override(from: n) }
+        if let r = reader.object("renderer") {
+            var renderer = ExternalRendererSettings(command: [])
+            renderer.override(from: r)
+            e.externalRenderer = renderer
+        }
+        for problem in e.crossCheckProblems { reader.fail(problem.path, problem.message) }
+        reader.finish()
+        if !reader.errors.isEmpty { throw InputErrors(reader.errors) }
+        return e
+    }
+
+    private static func readTarget(_ t: ConfigReader, _ files: PathChecker) -> TargetData {
+        if let r = t.object("render") {
+            let g = files.existing(r, "grammar", directory: false)
+            if !r.has("grammar") { r.fail("grammar", "missing: the target grammar file") }
+            // The defaults declared on `TargetData.rendered`.
+            guard case let .rendered(_, seed, images, validation, test) = TargetData.rendered(grammar: "") else { fatalError("unreachable") }
+            let target = TargetData.rendered(grammar: g ?? "", seed: UInt64(r.int("seed", default: Int(seed), min: 0)),
+                                             images: r.int("images", default: images, min: 1),
+                                             validation: r.int("validation", default: validation, min: 0),
+                                             test: r.int("test", default: test, min: 0))
+            r.finish()
+            return target
+        }
+        let images = files.existing(t, "images", directory: true)
+        if !t.has("images") { t.fail("images", "missing: a folder of target images (or a `render` section)") }
+        return .folders(images: images ?? "", validation: files.existing(t, "validation", directory: true),
+                        test: files.existing(t, "test", directory: true))
+    }
+}
+
+/// Resolves paths of an experiment file against its folder and checks that they exist.
+private struct PathChecker {
+    let base: URL
+
+    func resolve(_ p: String) -> String {
+        p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardizedFileURL.path
+    }
+
+    /// The resolved path at `key` (nil when absent); a missing file or folder, or one of the
+    /// wrong kind, is reported at `key`.
+    func existing(_ r: ConfigReader, _ key: String, directory: Bool) -> String? {
+        guard let p = r.string(key) else { return nil }
+        let full = resolve(p)
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) {
+            r.fail(key, "\(directory ? "folder" : "file") not found: \(full)")
+        } else if isDirectory.boolValue != directory {
+            r.fail(key, "expected a \(directory ? "folder" : "file"): \(full)")
+        }
+        return full
+    }
+}
+
+// Each settings group overrides its fields from its section of the file, keeping the current
+// value (the default) for keys the file leaves out, checks ranges, and reports unknown keys.
+
+extension FeatureSettings {
+    mutating func override(from f: ConfigReader) {
+        stages = f.strings("stages", default: stages)
+        for (i, s) in stages.enumerated() where !Self.knownStages.contains(s) {
+            f.fail("stages[\(i)]", "unknown stage '\(s)'; expected one of \(Self.knownStages.joined(separator: ", "))")
+        }
+        if stages.isEmpty { f.fail("stages", "must name at least one stage") }
+        f.finish()
+    }
+}
+
+extension MMDSettings {
+    mutating func override(from m: ConfigReader) {
+        scales = m.doubles("scales", default: scales.map(Double.init)).map(Float.init)
+        if scales.isEmpty || scales.contains(where: { $0 <= 0 }) { m.fail("scales", "must be a non-empty list of positive numbers") }
+        unbiased = m.bool("unbiased", default: unbiased)
+        bankSize = m.int("bank_size", default: bankSize, min: 2)
+        m.finish()
+    }
+}
+
+extension TransformerSettings {
+    mutating func override(from t: ConfigReader) {
+        let widths = t.doubles("hidden", default: hidden.map(Double.init))
+        if widths.isEmpty || widths.contains(where: { $0 < 1 || $0 != $0.rounded() }) {
+            t.fail("hidden", "must be a non-empty list of positive integers")
+        } else {
+            hidden = widths.map { Int($0) }
+        }
+        t.finish()
+    }
+}
+
+extension ReconstructionSettings {
+    mutating func override(from r: ConfigReader) {
+        maxSteps = r.int("max_steps", default: maxSteps, min: 0)
+        threshold = r.double("threshold", default: threshold, min: 0)
+        learningRate = r.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
+        batchSize = r.int("batch_size", default: batchSize, min: 1)
+        freezeEncoder = r.bool("freeze_encoder", default: freezeEncoder)
+        r.finish()
+    }
+}
+
+extension MatchingSettings {
+    mutating func override(from m: ConfigReader) {
+        epochs = m.int("epochs", default: epochs, min: 0)
+        phaseSearch = m.int("phase_search", default: phaseSearch, min: 0, max: 360)
+        stepsPerEpoch = m.int("steps_per_epoch", default: stepsPerEpoch, min: 1)
+        batchSize = m.int("batch_size", default: batchSize, min: 2)
+        learningRate = m.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
+        learningRateDecay = m.double("learning_rate_decay", default: learningRateDecay, min: 0, max: 1, exclusiveMin: true)
+        m.finish()
+    }
+}
+
+extension TaskSettings {
+    /// The `task` section; its `enabled` key is read by the caller.
+    mutating func override(from t: ConfigReader) {
+        sigma = t.double("sigma", default: sigma, min: 0, exclusiveMin: true)
+        weight = t.double("weight", default: weight, min: 0)
+        images = t.int("images", default: images, min: 1)
+        every = t.int("every", default: every, min: 1)
+        t.finish()
+    }
+}
+
+extension TaskNetworkSettings {
+    mutating func override(from n: ConfigReader) {
+        let name = n.string("kind", default: kind.rawValue, oneOf: TaskKind.allCases.map(\.rawValue))
+        kind = TaskKind(rawValue: name) ?? kind
+        if n.has("classes") {
+            let list = n.strings("classes", default: [])
+            if list.isEmpty || Set(list).count != list.count { n.fail("classes", "must be a non-empty list of distinct class names") }
+            classes = list
+        } else if kind == .segmentation {
+            n.fail("classes", "missing: segmentation needs its class list, background class first")
+        }
+        trainImages = n.int("train_images", default: trainImages, min: 1)
+        epochs = n.int("epochs", default: epochs, min: 1)
+        batchSize = n.int("batch_size", default: batchSize, min: 1)
+        learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
+        n.finish()
+    }
+}
+
+extension ExternalRendererSettings {
+    mutating func override(from r: ConfigReader) {
+        command = r.strings("command", default: command)
+        if command.isEmpty { r.fail("command", "missing: the program to run and its arguments, as a list") }
+        timeout = r.double("timeout", default: timeout, min: 0, exclusiveMin: true)
+        step = r.double("fd_step", default: step, min: 0, exclusiveMin: true)
+        r.finish()
+    }
+}

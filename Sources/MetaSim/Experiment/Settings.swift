@@ -1,0 +1,154 @@
+/// The settings groups of an `Experiment`. Every field has its default on its declaration and
+/// every initialiser argument is optional, so `var s = MatchingSettings(); s.epochs = 2` works;
+/// the experiment file reader starts from these values. Ranges (what the file reader accepts)
+/// are given per field.
+
+/// φ: which EfficientNet-Lite0 outputs images are compared in.
+public struct FeatureSettings: Sendable, Equatable {
+    /// Stages whose outputs, flattened (or averaged over positions for `NAME_mean`) and
+    /// concatenated, form φ. Non-empty, each one of `knownStages`.
+    public var stages: [String] = ["group3"]
+
+    public init(stages: [String] = ["group3"]) {
+        self.stages = stages
+    }
+
+    /// Every stage name an experiment may select: EfficientNet-Lite0's outputs, and each with
+    /// `_mean` (averaged over positions).
+    public static var knownStages: [String] { FeatureExtractor.Selection.names }
+}
+
+public struct MMDSettings: Sendable, Equatable {
+    /// Kernel bandwidth multiples of the median squared distance of the target bank (> 0).
+    public var scales: [Float] = [0.25, 1, 4]
+    public var unbiased: Bool = false
+    /// Number of target images in the cached feature bank (≥ 2).
+    public var bankSize: Int = 200
+
+    public init(scales: [Float] = [0.25, 1, 4], unbiased: Bool = false, bankSize: Int = 200) {
+        self.scales = scales
+        self.unbiased = unbiased
+        self.bankSize = bankSize
+    }
+}
+
+public struct TransformerSettings: Sendable, Equatable {
+    /// Widths of the hidden graph-convolution layers (encoder … decoder), each ≥ 1.
+    public var hidden: [Int] = [30, 18, 30]
+
+    public init(hidden: [Int] = [30, 18, 30]) {
+        self.hidden = hidden
+    }
+}
+
+/// Stage 1: the transformer learns to reproduce the prior.
+public struct ReconstructionSettings: Sendable, Equatable {
+    /// Step budget (≥ 0; 0 skips stage 1).
+    public var maxSteps: Int = 500
+    /// Stop once the mean attribute reconstruction loss (MSE, normalised units) is below this.
+    public var threshold: Double = 1e-3
+    /// Adam learning rate (> 0).
+    public var learningRate: Double = 0.01
+    /// Prior graphs per step (≥ 1).
+    public var batchSize: Int = 64
+    /// Keep the first half of G fixed in stage 2.
+    public var freezeEncoder: Bool = false
+
+    public init(maxSteps: Int = 500, threshold: Double = 1e-3, learningRate: Double = 0.01, batchSize: Int = 64,
+                freezeEncoder: Bool = false) {
+        self.maxSteps = maxSteps
+        self.threshold = threshold
+        self.learningRate = learningRate
+        self.batchSize = batchSize
+        self.freezeEncoder = freezeEncoder
+    }
+}
+
+/// Stage 2: distribution matching.
+public struct MatchingSettings: Sendable, Equatable {
+    /// Offsets tried for each wrapping mutable attribute before matching (0 or 1: off; ≤ 360);
+    /// see `MetaSimTrainer.phaseSearch`.
+    public var phaseSearch: Int = 8
+    /// Epochs (≥ 0): a checkpoint, a sample grid and a metrics summary each.
+    public var epochs: Int = 5
+    public var stepsPerEpoch: Int = 50
+    /// Generated images per step (≥ 2).
+    public var batchSize: Int = 50
+    /// Adam learning rate (> 0).
+    public var learningRate: Double = 1e-3
+    /// The learning rate is multiplied by this after each epoch (in (0, 1]; 1: constant).
+    public var learningRateDecay: Double = 1
+
+    public init(phaseSearch: Int = 8, epochs: Int = 5, stepsPerEpoch: Int = 50, batchSize: Int = 50,
+                learningRate: Double = 1e-3, learningRateDecay: Double = 1) {
+        self.phaseSearch = phaseSearch
+        self.epochs = epochs
+        self.stepsPerEpoch = stepsPerEpoch
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.learningRateDecay = learningRateDecay
+    }
+}
+
+/// Stage 3: the task objective (REINFORCE).
+public struct TaskSettings: Sendable, Equatable {
+    /// Standard deviation of the sampling distribution around G_θ's output (normalised units, > 0).
+    public var sigma: Double = 0.05
+    /// Weight of the REINFORCE term relative to MMD (≥ 0).
+    public var weight: Double = 1
+    /// Images generated to train the task network for one reward.
+    public var images: Int = 1000
+    /// Matching steps between two task rewards.
+    public var every: Int = 25
+
+    public init(sigma: Double = 0.05, weight: Double = 1, images: Int = 1000, every: Int = 25) {
+        self.sigma = sigma
+        self.weight = weight
+        self.images = images
+        self.every = every
+    }
+}
+
+/// The task network trained for rewards and for the final comparison.
+public struct TaskNetworkSettings: Sendable, Equatable {
+    /// Classification (one class per image) or segmentation (one per pixel).
+    public var kind: TaskKind = .classification
+    /// The task's classes. Classification: optional (default: the classes of the labelled
+    /// target images). Segmentation: required, background class first (pixels of no listed
+    /// class count as it).
+    public var classes: [String]? = nil
+    /// Generated images for the final comparison.
+    public var trainImages: Int = 10_000
+    public var epochs: Int = 3
+    public var batchSize: Int = 64
+    /// Adam learning rate (> 0).
+    public var learningRate: Double = 1e-3
+
+    public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,
+                batchSize: Int = 64, learningRate: Double = 1e-3) {
+        self.kind = kind
+        self.classes = classes
+        self.trainImages = trainImages
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+    }
+}
+
+/// A render engine run as a separate program speaking the JSON Lines bridge protocol
+/// (Sources/Render/BRIDGE.md); its gradients come from central finite differences.
+public struct ExternalRendererSettings: Sendable, Equatable {
+    /// The program and its arguments; relative paths in the arguments are left as given (they
+    /// resolve against the working folder), the program is looked up on PATH.
+    public var command: [String]
+    /// Seconds to wait for one reply (> 0).
+    public var timeout: Double = 60
+    /// Finite-difference step, in attribute units (> 0).
+    public var step: Double = 0.5
+
+    public init(command: [String], timeout: Double = 60, step: Double = 0.5) {
+        self.command = command
+        self.timeout = timeout
+        self.step = step
+    }
+}
