@@ -8,7 +8,9 @@ let package = Package(
     name: "MetaSim",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "MetaSim", targets: ["MetaSim"]),
+        // Every module a library user may import: the trainer and each pipeline stage.
+        .library(name: "MetaSim", targets: ["MetaSim", "Diagnostics", "Parallel", "Scene", "Codecs", "Assets", "Grammar",
+                                            "Tensor", "NN", "Render", "Datasets"]),
         .executable(name: "metasim", targets: ["metasim"]),
     ],
     dependencies: [

@@ -16,7 +16,7 @@ for prefix in $prefixes; do
     strip -g -o "$work/metasim" "$binary"
     OPENBLAS_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file="$work/out.%p" \
       "$work/metasim" bench --single-call --filter "$prefix" >/dev/null 2>"$work/log" || { cat "$work/log" >&2; exit 1; }
-    ir=$(grep -h '^summary:' "$work"/out.* | awk '{s += $2} END {printf "%d", s}')
+    ir=$(grep -h '^summary:' "$work"/out.* | awk '{s += $2} END {printf "%.0f", s}')
     if [ -n "${CALLGRIND_KEEP:-}" ]; then
       mkdir -p "$CALLGRIND_KEEP"; tag=$(echo "$binary-$prefix" | tr '/' '_')
       for f in "$work"/out.*; do mv "$f" "$CALLGRIND_KEEP/$tag.${f##*.}"; done

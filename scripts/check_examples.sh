@@ -6,13 +6,19 @@
 #   2. TrainOnFolder trains on those square images, in memory and into a run folder, and must
 #      move its prior square from (20, 20) to within 2 px of (8, 16).
 # Usage: scripts/check_examples.sh [debug|release]   (default: debug; seconds either way)
+# With EXAMPLES_BIN=DIR, runs the RenderFromCode and TrainOnFolder found there instead of
+# building them (scripts/check_consumer.sh builds them in a package of its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 configuration="${1:-debug}"
-bash scripts/setup.sh
-swift build -c "$configuration" --product RenderFromCode
-swift build -c "$configuration" --product TrainOnFolder
-bin="$(swift build -c "$configuration" --show-bin-path)"
+if [ -n "${EXAMPLES_BIN:-}" ]; then
+    bin="$EXAMPLES_BIN"
+else
+    bash scripts/setup.sh
+    swift build -c "$configuration" --product RenderFromCode
+    swift build -c "$configuration" --product TrainOnFolder
+    bin="$(swift build -c "$configuration" --show-bin-path)"
+fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
