@@ -47,24 +47,34 @@ struct PhasedPlane {
     /// Zero-pads plane `src` ([h, w]) into `scratch`.
     func fill(_ scratch: UnsafeMutablePointer<Float>, from src: UnsafePointer<Float>) {
         scratch.update(repeating: 0, count: size)
-        for iy in 0..<g.h {
-            let r = iy + g.padTop
-            if g.sw == 1 {
-                (scratch + index(row: r, column: g.padLeft)).update(from: src + iy * g.w, count: g.w)
-            } else {
-                for ix in 0..<g.w { scratch[index(row: r, column: ix + g.padLeft)] = src[iy * g.w + ix] }
-            }
+        forEachRun { run, input, count in
+            let s = src + input, d = scratch + run, step = g.sw
+            for k in 0..<count { d[k] = s[k &* step] }
         }
     }
 
     /// Writes the interior of `scratch` to plane `dst` ([h, w]).
     func extract(_ scratch: UnsafeMutablePointer<Float>, into dst: UnsafeMutablePointer<Float>) {
+        forEachRun { run, input, count in
+            let s = scratch + run, d = dst + input, step = g.sw
+            for k in 0..<count { d[k &* step] = s[k] }
+        }
+    }
+
+    /// The input plane's pixels as runs of the scratch: for each input row and column phase,
+    /// `body(scratchStart, inputStart, count)` where scratch elements `scratchStart ..< +count`
+    /// hold input elements `inputStart, inputStart + sw, …` (one contiguous run per phase, so
+    /// the copies need no division per pixel).
+    @inline(__always)
+    private func forEachRun(_ body: (_ scratchStart: Int, _ inputStart: Int, _ count: Int) -> Void) {
         for iy in 0..<g.h {
             let r = iy + g.padTop
-            if g.sw == 1 {
-                (dst + iy * g.w).update(from: scratch + index(row: r, column: g.padLeft), count: g.w)
-            } else {
-                for ix in 0..<g.w { dst[iy * g.w + ix] = scratch[index(row: r, column: ix + g.padLeft)] }
+            for phase in 0..<g.sw {
+                // First input column whose padded column (ix + padLeft) has this phase.
+                let first = ((phase - g.padLeft) % g.sw + g.sw) % g.sw
+                guard first < g.w else { continue }
+                let count = (g.w - first + g.sw - 1) / g.sw
+                body(index(row: r, column: first + g.padLeft), iy * g.w + first, count)
             }
         }
     }

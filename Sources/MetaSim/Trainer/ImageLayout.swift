@@ -4,21 +4,29 @@ import Tensor
 
 /// `[count, H, W, C]` → `[count, C, H, W]`.
 func channelsFirst(_ pixels: [Float], count: Int, canvas: Canvas) -> [Float] {
-    let c = canvas.channels
-    if c == 1 { return pixels }
-    let plane = canvas.width * canvas.height
-    var out = [Float](repeating: 0, count: pixels.count)
-    for i in 0..<count { for p in 0..<plane { for k in 0..<c { out[(i * c + k) * plane + p] = pixels[(i * plane + p) * c + k] } } }
-    return out
+    moveChannels(pixels, count: count, canvas: canvas, toFront: true)
 }
 
 /// `[count, C, H, W]` → `[count, H, W, C]`.
 func channelsLast(_ values: [Float], count: Int, canvas: Canvas) -> [Float] {
+    moveChannels(values, count: count, canvas: canvas, toFront: false)
+}
+
+/// Moves the channel axis of `count` images between last (`[H, W, C]`, how images are stored)
+/// and first (`[C, H, W]`, how tensors are); grey images are returned unchanged.
+private func moveChannels(_ values: [Float], count: Int, canvas: Canvas, toFront: Bool) -> [Float] {
     let c = canvas.channels
     if c == 1 { return values }
     let plane = canvas.width * canvas.height
     var out = [Float](repeating: 0, count: values.count)
-    for i in 0..<count { for p in 0..<plane { for k in 0..<c { out[(i * plane + p) * c + k] = values[(i * c + k) * plane + p] } } }
+    for i in 0..<count {
+        for p in 0..<plane {
+            for k in 0..<c {
+                let last = (i * plane + p) * c + k, first = (i * c + k) * plane + p
+                if toFront { out[first] = values[last] } else { out[last] = values[first] }
+            }
+        }
+    }
     return out
 }
 
