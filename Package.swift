@@ -49,7 +49,7 @@ let package = Package(
 
         // Examples (swift run RenderFromCode / TrainOnFolder; scripts/check_examples.sh runs both).
         .executableTarget(name: "RenderFromCode", dependencies: ["MetaSim", "Grammar", "Datasets"], path: "Examples/RenderFromCode"),
-        .executableTarget(name: "TrainOnFolder", dependencies: ["MetaSim", "Grammar", "Tensor"], path: "Examples/TrainOnFolder"),
+        .executableTarget(name: "TrainOnFolder", dependencies: ["MetaSim", "Grammar"], path: "Examples/TrainOnFolder"),
 
         .testTarget(name: "SceneTests", dependencies: ["Scene"]),
         .testTarget(name: "GrammarTests", dependencies: ["Grammar", "Scene", "Assets"], resources: [.copy("Fixtures")]),

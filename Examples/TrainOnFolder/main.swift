@@ -17,7 +17,6 @@
 import Foundation
 import Grammar
 import MetaSim
-import Tensor
 
 let priorText = """
     canvas: {width: 32, height: 32, channels: 1}
@@ -57,19 +56,6 @@ func arguments() throws -> (folder: String, options: [String: String]) {
     return (folder, options)
 }
 
-/// φ without weights: per image, the intensity centroid (x, y, in pixels) and the mean
-/// intensity, `[N, 1, H, W]` → `[N, 3]`.
-func centroidFeatures(_ images: Tensor) -> Tensor {
-    let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
-    let xs = Tensor(shape: [1, 1, 1, w], data: (0..<w).map { Float($0) + 0.5 })
-    let ys = Tensor(shape: [1, 1, h, 1], data: (0..<h).map { Float($0) + 0.5 })
-    let mass = images.sum(axes: [1, 2, 3]) + 1e-3
-    let cx = (images * xs).sum(axes: [1, 2, 3]) / mass
-    let cy = (images * ys).sum(axes: [1, 2, 3]) / mass
-    let brightness = images.mean(axes: [1, 2, 3]) * Float(w)
-    return Tensor.concat([cx.reshaped([n, 1]), cy.reshaped([n, 1]), brightness.reshaped([n, 1])], axis: 1)
-}
-
 func formatted(_ means: [String: Double]) -> String {
     means.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ")
 }
@@ -95,7 +81,7 @@ do {
     let features: any FeatureNetwork
     switch opts["features"] ?? "centroid" {
     case "efficientnet": features = try ExperimentBuilder(experiment).featureNetwork()
-    case "centroid": features = FeatureFunction(centroidFeatures)
+    case "centroid": features = CentroidFeatures()
     case let other: throw ExampleError("--features must be centroid or efficientnet, got \(other)")
     }
     let target = try TargetSet.load(images: folder, canvas: grammar.canvas)

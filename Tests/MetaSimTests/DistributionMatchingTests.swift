@@ -32,7 +32,7 @@ final class DistributionMatchingTests: XCTestCase {
         }
         let matching = DistributionMatching(transformer: transformer,
                                             renderer: DifferentiableRenderer(renderer: compositor, encoder: encoder),
-                                            features: FeatureFunction(centroid), mmd: mmd)
+                                            features: centroid, mmd: mmd)
         let parameters = transformer.trainableParameters
         let optimizer = Adam(parameters, learningRate: 0.01)
         var first: Double?, last = 0.0, xs: [Double] = []

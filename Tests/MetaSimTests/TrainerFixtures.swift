@@ -44,18 +44,8 @@ func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double =
         """, file: mutable ? "square-prior" : "square-target")
 }
 
-/// φ for toy tests: each image's intensity centroid (x, y) in pixels, `[N, C, H, W]` → `[N, 2]`;
-/// a smooth function of the pixels, so MMD sees how far apart two squares are even when they do
-/// not overlap.
-func centroid(_ images: Tensor) -> Tensor {
-    let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
-    let xs = Tensor(shape: [1, 1, 1, w], data: (0..<w).map { Float($0) + 0.5 })
-    let ys = Tensor(shape: [1, 1, h, 1], data: (0..<h).map { Float($0) + 0.5 })
-    let mass = images.sum(axes: [1, 2, 3]) + 1e-3
-    let cx = (images * xs).sum(axes: [1, 2, 3]) / mass
-    let cy = (images * ys).sum(axes: [1, 2, 3]) / mass
-    return Tensor.concat([cx.reshaped([n, 1]), cy.reshaped([n, 1])], axis: 1)
-}
+/// φ for toy tests: each image's intensity centroid (x, y) in pixels, `[N, C, H, W]` → `[N, 2]`.
+let centroid = CentroidFeatures(includeBrightness: false)
 
 /// The loc_x values of the mutable squares in `graphs`.
 func squareXs(_ graphs: [SceneGraph]) -> [Double] {

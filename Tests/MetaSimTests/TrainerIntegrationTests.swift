@@ -20,7 +20,7 @@ final class TrainerIntegrationTests: XCTestCase {
         experiment.taskNetwork.trainImages = 16
         let sink = MemorySink()
         let trainer = try MetaSimTrainer(experiment: experiment,
-                                         parts: try TrainerParts(grammar: prior, features: FeatureFunction(centroid), target: target),
+                                         parts: try TrainerParts(grammar: prior, features: centroid, target: target),
                                          sink: sink)
         let results = try trainer.run()
 
@@ -48,12 +48,12 @@ final class TrainerIntegrationTests: XCTestCase {
         let experiment = Experiment(grammar: "square", target: .folders(images: "unused"))
         let fixed = try squareGrammar(locX: 4, mutable: false)
         XCTAssertThrowsError(try MetaSimTrainer(experiment: experiment,
-                                                parts: try TrainerParts(grammar: fixed, features: FeatureFunction(centroid), target: target))) {
+                                                parts: try TrainerParts(grammar: fixed, features: centroid, target: target))) {
             XCTAssertTrue("\($0)".contains("no attribute is mutable"), "\($0)")
         }
         let big = try squareGrammar(locX: 4, mutable: true, canvas: 20)
         XCTAssertThrowsError(try MetaSimTrainer(experiment: experiment,
-                                                parts: try TrainerParts(grammar: big, features: FeatureFunction(centroid), target: target))) {
+                                                parts: try TrainerParts(grammar: big, features: centroid, target: target))) {
             XCTAssertTrue("\($0)".contains("do not fit the grammar's canvas"), "\($0)")
         }
     }
