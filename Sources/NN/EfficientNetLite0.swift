@@ -17,6 +17,7 @@ public final class EfficientNetLite0: @unchecked Sendable {
     public enum Stage: String, CaseIterable, Comparable, Sendable {
         case stem, group1, group2, group3, group4, group5, group6, group7, head, pooled, logits
         var order: Int { Stage.allCases.firstIndex(of: self)! }
+        /// Orders stages by depth in the network (declaration order: `stem` first, `logits` last).
         public static func < (a: Stage, b: Stage) -> Bool { a.order < b.order }
     }
 
@@ -50,6 +51,8 @@ public final class EfficientNetLite0: @unchecked Sendable {
         (1, 3, 1, 1, 32, 16), (2, 3, 2, 6, 16, 24), (2, 5, 2, 6, 24, 40), (3, 3, 2, 6, 40, 80),
         (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192), (1, 3, 1, 6, 192, 320),
     ]
+    /// ε added to the variance in every batch norm of the pretrained model (TensorFlow's value,
+    /// not PyTorch's 1e-5); used when folding BN into the convolutions.
     public static let batchNormEpsilon: Float = 1e-3
 
     let stem: ConvBN
