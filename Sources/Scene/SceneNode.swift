@@ -74,7 +74,7 @@ public struct SceneNode: Codable, Equatable, Sendable {
 public enum AttributeValue: Codable, Equatable, Hashable, Sendable {
     /// A numeric attribute (position, angle, scale...), in the attribute's own unit.
     case number(Double)
-    /// A text attribute (e.g. a colour name or file), passed to the renderer unchanged.
+    /// A text attribute (e.g. a hex `color` or a `blend` mode), passed to the renderer unchanged.
     case string(String)
     /// A flag attribute, passed to the renderer unchanged.
     case bool(Bool)
