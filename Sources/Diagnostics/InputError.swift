@@ -5,7 +5,8 @@
 /// the field inside the file (`root.child[1].attributes.yaw`); it is empty when the problem is
 /// the file as a whole (missing, unreadable, not JSON). `line` is set when the parser knows it.
 public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The input file at fault, as the user named it (path on disk, or a label such as `<stdin>`).
+    /// The input at fault: usually a file path as the user gave it, otherwise a label for what was
+    /// given (`<memory>`, `graph 3`, `canvas`) when there is no file.
     public var file: String
     /// Where inside `file` the problem is, as a dotted/indexed field path
     /// (`root.child[1].attributes.yaw`); empty when the whole file is at fault.
