@@ -2,10 +2,15 @@ import Foundation
 
 /// One measured figure, printed by `metasim bench --json` as a JSON object on its own line.
 public struct BenchResult: Codable, Equatable, Sendable {
+    /// Dotted identifier of the figure, `area.case.metric` (e.g. `tensor.sgemm1024.engine_gflops`);
+    /// `--filter` matches on its prefix.
     public var name: String
+    /// The measured figure, expressed in `unit` (usually a median over rounds, see `medianSeconds`).
     public var value: Double
+    /// Unit of `value` as printed: `s`, `us`, `images/s`, `graphs/s`, `GFLOP/s` or `ratio` (dimensionless).
     public var unit: String
 
+    /// Makes a result; no validation of the name or unit is done.
     public init(name: String, value: Double, unit: String) {
         self.name = name
         self.value = value
@@ -17,9 +22,14 @@ public struct BenchResult: Codable, Equatable, Sendable {
 /// BLAS reference it is compared to, in the same run). `names` lists every figure it reports,
 /// so `--filter PREFIX` can select it without running it.
 public struct Benchmark: Sendable {
+    /// Names of every `BenchResult` that `run` reports, known without running it (used by `matches`).
     public var names: [String]
+    /// Performs the measurement and returns its results, named from `names` (a figure whose
+    /// reference is unavailable, such as the PIL timing, may be left out). Throws what its setup
+    /// throws, e.g. `InputError` when run outside the repository and its data files are missing.
     public var run: @Sendable () throws -> [BenchResult]
 
+    /// Makes a benchmark; `names` should list every figure `run` may report, so filtering is exact.
     public init(names: [String], run: @escaping @Sendable () throws -> [BenchResult]) {
         self.names = names
         self.run = run

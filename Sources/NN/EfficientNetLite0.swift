@@ -15,8 +15,13 @@ public final class EfficientNetLite0: @unchecked Sendable {
     /// A selectable output. `head` is the 1280-channel map before pooling, `pooled` its global
     /// average [N, 1280], `logits` the ImageNet class scores [N, 1000].
     public enum Stage: String, CaseIterable, Comparable, Sendable {
+        /// In network order, with output channels and spatial size for an H×W input (SAME padding,
+        /// so sizes round up): stem 32 @ H/2; group1 16 @ H/2; group2 24 @ H/4; group3 40 @ H/8;
+        /// group4 80 @ H/16; group5 112 @ H/16; group6 192 @ H/32; group7 320 @ H/32;
+        /// head 1280 @ H/32; pooled [N, 1280]; logits [N, 1000].
         case stem, group1, group2, group3, group4, group5, group6, group7, head, pooled, logits
         var order: Int { Stage.allCases.firstIndex(of: self)! }
+        /// Orders stages by depth in the network (declaration order: `stem` first, `logits` last).
         public static func < (a: Stage, b: Stage) -> Bool { a.order < b.order }
     }
 
@@ -50,6 +55,8 @@ public final class EfficientNetLite0: @unchecked Sendable {
         (1, 3, 1, 1, 32, 16), (2, 3, 2, 6, 16, 24), (2, 5, 2, 6, 24, 40), (3, 3, 2, 6, 40, 80),
         (3, 5, 1, 6, 80, 112), (4, 5, 2, 6, 112, 192), (1, 3, 1, 6, 192, 320),
     ]
+    /// ε added to the variance in every batch norm of the pretrained model (TensorFlow's value,
+    /// not PyTorch's 1e-5); used when folding BN into the convolutions.
     public static let batchNormEpsilon: Float = 1e-3
 
     let stem: ConvBN

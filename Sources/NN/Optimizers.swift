@@ -4,7 +4,9 @@ import Tensor
 /// An optimiser updates a fixed list of trainable parameters from gradients given in the same
 /// order. `learningRate` may be changed between steps (see `StepLR`).
 public protocol Optimizer: AnyObject {
+    /// The parameters updated by `step`, in the order gradients must be given.
     var parameters: [Parameter] { get }
+    /// Step size multiplying every update; read at each `step`.
     var learningRate: Float { get set }
     /// One update. - Precondition: one gradient per parameter, same shapes.
     func step(_ gradients: [Tensor])
@@ -32,12 +34,17 @@ extension Optimizer {
 /// SGD with optional momentum (PyTorch form: v ← μv + g; p ← p − lr·v) and L2 weight decay
 /// (added to the gradient).
 public final class SGD: Optimizer {
+    /// Conforms to `Optimizer.parameters`: the parameters updated, fixed at creation.
     public let parameters: [Parameter]
+    /// Conforms to `Optimizer.learningRate`: lr in p ← p − lr·v.
     public var learningRate: Float
+    /// Momentum μ in [0, 1); 0 gives plain SGD (no velocity used).
     public let momentum: Float
+    /// L2 coefficient: `weightDecay · p` is added to each gradient before the update.
     public let weightDecay: Float
     var velocity: [[Float]]
 
+    /// An optimiser for `parameters` with zero initial velocity. Values are not validated.
     public init(_ parameters: [Parameter], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
         self.parameters = parameters
         self.learningRate = learningRate
@@ -46,6 +53,8 @@ public final class SGD: Optimizer {
         velocity = parameters.map { [Float](repeating: 0, count: shapeCount($0.shape)) }
     }
 
+    /// Conforms to `Optimizer.step`: one SGD update of every parameter in place.
+    /// Traps when the gradient count or a gradient's shape differs from the parameters'.
     public func step(_ gradients: [Tensor]) {
         checkGradients(gradients, op: "SGD.step")
         let (lr, mu, wd) = (learningRate, momentum, weightDecay)
@@ -64,13 +73,22 @@ public final class SGD: Optimizer {
 /// Adam (Kingma & Ba) with bias correction. `decoupledWeightDecay` false: L2 added to the
 /// gradient (Adam); true: p ← p − lr·wd·p applied separately (AdamW).
 public final class Adam: Optimizer {
+    /// Conforms to `Optimizer.parameters`: the parameters updated, fixed at creation.
     public let parameters: [Parameter]
+    /// Conforms to `Optimizer.learningRate`: α in Kingma & Ba's update.
     public var learningRate: Float
+    /// Decay rates of the first- and second-moment averages (β₁, β₂), the ε added to √v̂ in the
+    /// denominator, and the weight-decay coefficient (meaning set by `decoupledWeightDecay`).
     public let beta1, beta2, epsilon, weightDecay: Float
+    /// False: weight decay is an L2 term added to the gradient (Adam). True: parameters shrink by
+    /// lr·wd·p before the Adam update (AdamW, Loshchilov & Hutter).
     public let decoupledWeightDecay: Bool
     var m: [[Float]], v: [[Float]]
+    /// Number of `step` calls so far; the bias corrections use 1 − β^stepCount.
     public private(set) var stepCount = 0
 
+    /// An optimiser for `parameters` with zeroed moment estimates. Defaults are those of the
+    /// Adam paper (and PyTorch). Values are not validated.
     public init(_ parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
         self.parameters = parameters
@@ -86,6 +104,8 @@ public final class Adam: Optimizer {
         Adam(parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
+    /// Conforms to `Optimizer.step`: one bias-corrected Adam update of every parameter in place
+    /// (Kingma & Ba 2015, Algorithm 1). Traps when the gradient count or a shape differs.
     public func step(_ gradients: [Tensor]) {
         checkGradients(gradients, op: "Adam.step")
         stepCount += 1
@@ -109,11 +129,16 @@ public final class Adam: Optimizer {
 
 /// Step learning-rate schedule: base · gamma^(⌊epoch / stepSize⌋).
 public struct StepLR: Sendable {
+    /// Learning rate at epoch 0; number of epochs between decays (must stay positive: `rate`
+    /// divides by it); factor applied at each decay.
     public var base: Float, stepSize: Int, gamma: Float
+    /// A schedule starting at `base`, multiplied by `gamma` every `stepSize` epochs.
+    /// - Precondition: `stepSize > 0` (traps otherwise).
     public init(base: Float, stepSize: Int, gamma: Float = 0.1) {
         precondition(stepSize > 0, "StepLR: step size \(stepSize) must be positive")
         (self.base, self.stepSize, self.gamma) = (base, stepSize, gamma)
     }
+    /// Learning rate for 0-based `epoch` (for a negative epoch the exponent truncates toward 0).
     public func rate(epoch: Int) -> Float { base * Foundation.pow(gamma, Float(epoch / stepSize)) }
 }
 

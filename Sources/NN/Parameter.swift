@@ -7,19 +7,26 @@ import Tensor
 /// `gradients(of: loss, wrt: parameters.map(\.value))` gives their gradients. Setting `value`
 /// makes a new leaf. Not safe to mutate from several threads at once.
 public final class Parameter: @unchecked Sendable {
+    /// True for weights the optimiser updates (stored as gradient-requiring leaves); false for
+    /// buffers such as running statistics.
     public let isTrainable: Bool
     private var stored: Tensor
 
+    /// Stores a detached copy of `value` (a new autodiff leaf when `trainable`), so the parameter
+    /// never stays linked to the graph that produced `value`.
     public init(_ value: Tensor, trainable: Bool = true) {
         isTrainable = trainable
         stored = trainable ? value.detached.requiringGrad() : value.detached
     }
 
+    /// The current tensor. Setting it detaches `newValue` from its graph (and makes it a
+    /// gradient-requiring leaf when trainable); the shape may change, nothing checks it.
     public var value: Tensor {
         get { stored }
         set { stored = isTrainable ? newValue.detached.requiringGrad() : newValue.detached }
     }
 
+    /// Shape of the current `value`.
     public var shape: [Int] { stored.shape }
 }
 

@@ -11,14 +11,23 @@ import Tensor
 /// does not match the shape, a missing tensor — throws `InputError` naming the file and the
 /// tensor; nothing crashes.
 public struct SafetensorsFile: Sendable {
+    /// One tensor's header record, already validated against the file's size.
     public struct Entry: Sendable, Equatable {
+        /// Stored element type as written in the header: one of F32, F16, BF16, F64, I64, I32.
         public var dtype: String
+        /// Tensor shape (every dimension ≥ 0; `[]` is a scalar holding one element).
         public var shape: [Int]
+        /// Byte offsets of the data, relative to the start of the data section (not of the file);
+        /// its length is exactly element count × element size.
         public var byteRange: Range<Int>
     }
 
+    /// The file path given to `init`, used to name the file in every error.
     public let path: String
+    /// Header record of every tensor, by name (the `__metadata__` key excluded).
     public let entries: [String: Entry]
+    /// The `__metadata__` object of the header (empty when absent); non-string values are kept
+    /// as their text form.
     public let metadata: [String: String]
     let bytes: Data
     let dataStart: Int

@@ -3,8 +3,11 @@
 /// Encoding maps `min...max` to `0...1`. A wrapping attribute is first reduced modulo
 /// `max - min` into `[min, max)`; any other value outside the range is clamped to it.
 public struct AttributeRange: Codable, Equatable, Hashable, Sendable {
+    /// Value mapped to 0, in the attribute's own unit (pixels, degrees, scale factor...).
     public var min: Double
+    /// Value mapped to 1, same unit as `min`; always greater than `min` when built with `init`.
     public var max: Double
+    /// True for periodic attributes such as angles: out-of-range values wrap instead of clamping.
     public var wrap: Bool
 
     /// Precondition: `min < max` (grammar validation guarantees it).
@@ -42,13 +45,16 @@ public struct AttributeRange: Codable, Equatable, Hashable, Sendable {
 /// One encoded attribute: its name, its default range, and per-rule ranges where a grammar
 /// rule declares a different one (the original Meta-Sim format gives each node its own `max`).
 public struct EncodedAttribute: Codable, Equatable, Sendable {
+    /// Attribute name as used in `SceneNode.attributes` (e.g. `"rotation"`).
     public var name: String
+    /// The range used for nodes of rules not listed in `ruleRanges` or `unencodedRules`.
     public var range: AttributeRange
     /// Ranges that differ from `range`, by rule name (`SceneNode.rule`).
     public var ruleRanges: [String: AttributeRange]
     /// Rules whose nodes carry this attribute without a range (passed through, not encoded).
     public var unencodedRules: Set<String>
 
+    /// Memberwise initialiser: no per-rule overrides by default, every rule encoded.
     public init(name: String, range: AttributeRange, ruleRanges: [String: AttributeRange] = [:],
                 unencodedRules: Set<String> = []) {
         self.name = name
@@ -70,9 +76,12 @@ public struct EncodedAttribute: Codable, Equatable, Sendable {
 /// `classes` may be empty (the original format without `"class"` in `features`): then no
 /// one-hot columns. A node whose class is not listed gets an all-zero one-hot.
 public struct EncodingSchema: Codable, Equatable, Sendable {
+    /// Class names in one-hot column order (columns 0..<classes.count); may be empty.
     public var classes: [String]
+    /// Encoded attributes in column order, after the class columns.
     public var attributes: [EncodedAttribute]
 
+    /// Memberwise initialiser; duplicate names are not checked (the first one wins in lookups).
     public init(classes: [String], attributes: [EncodedAttribute]) {
         self.classes = classes
         self.attributes = attributes

@@ -6,8 +6,10 @@
 /// encodes as 0 with mask 0. The mutability mask is 1 exactly where
 /// an encoded attribute is in the node's `mutable` set; class columns are never mutable.
 public struct SceneEncoder: Sendable {
+    /// The column layout and attribute ranges used by `encode` and `decode`.
     public let schema: EncodingSchema
 
+    /// An encoder for graphs described by `schema`.
     public init(_ schema: EncodingSchema) {
         self.schema = schema
     }

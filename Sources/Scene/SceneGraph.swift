@@ -10,6 +10,7 @@ public struct SceneGraph: Codable, Equatable, Sendable {
     /// The nodes in pre-order; `nodes[0]` is the root. Empty only for a graph made by hand.
     public var nodes: [SceneNode]
 
+    /// A graph of `nodes`, taken as given: pre-order and valid parent indices are not checked.
     public init(nodes: [SceneNode] = []) {
         self.nodes = nodes
     }
@@ -45,9 +46,12 @@ public struct SceneGraph: Codable, Equatable, Sendable {
 
 /// One directed edge of a scene graph.
 public struct SceneEdge: Codable, Equatable, Hashable, Sendable {
+    /// Index in `SceneGraph.nodes` of the parent node.
     public var parent: Int
+    /// Index in `SceneGraph.nodes` of the child node.
     public var child: Int
 
+    /// An edge from node `parent` to node `child` (indices are not checked).
     public init(parent: Int, child: Int) {
         self.parent = parent
         self.child = child

@@ -15,6 +15,8 @@ public struct SceneNode: Codable, Equatable, Sendable {
     /// The asset the node draws (for example one MNIST digit image), if any.
     public var asset: AssetRef?
 
+    /// Memberwise initialiser. Nothing is checked: callers keep `mutable` within the keys of
+    /// `attributes` and `parent` a valid earlier index.
     public init(rule: String, className: String, attributes: [String: AttributeValue] = [:],
                 mutable: Set<String> = [], parent: Int? = nil, asset: AssetRef? = nil) {
         self.rule = rule
@@ -41,6 +43,9 @@ public struct SceneNode: Codable, Equatable, Sendable {
         case rule, className = "class", attributes, mutable, parent, asset
     }
 
+    /// Decodes the JSON object `{"rule", "class", "attributes"?, "mutable"?, "parent"?, "asset"?}`;
+    /// absent optional keys give empty/nil values. Throws `DecodingError` when `rule` or `class`
+    /// is missing or a field has the wrong type.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         rule = try c.decode(String.self, forKey: .rule)
@@ -51,6 +56,9 @@ public struct SceneNode: Codable, Equatable, Sendable {
         asset = try c.decodeIfPresent(AssetRef.self, forKey: .asset)
     }
 
+    /// Encodes the same JSON object as `init(from:)` reads, with `mutable` sorted so equal nodes
+    /// give equal bytes. Throws `EncodingError` for a NaN or infinite number unless the encoder
+    /// has a non-conforming-float strategy (`SceneGraph.jsonEncoder()` does not).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(rule, forKey: .rule)
@@ -64,10 +72,15 @@ public struct SceneNode: Codable, Equatable, Sendable {
 
 /// An attribute value: a number, a string or a boolean. Encodes as the bare JSON value.
 public enum AttributeValue: Codable, Equatable, Hashable, Sendable {
+    /// A numeric attribute (position, angle, scale...), in the attribute's own unit.
     case number(Double)
+    /// A text attribute (e.g. a hex `color` or a `blend` mode), passed to the renderer unchanged.
     case string(String)
+    /// A flag attribute, passed to the renderer unchanged.
     case bool(Bool)
 
+    /// Decodes a bare JSON boolean, number or string, tried in that order. Throws `DecodingError`
+    /// for anything else (null, array, object).
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let b = try? c.decode(Bool.self) {
@@ -79,6 +92,8 @@ public enum AttributeValue: Codable, Equatable, Hashable, Sendable {
         }
     }
 
+    /// Encodes the bare value (no wrapping object). Throws `EncodingError` for a non-finite
+    /// number under the default float strategy.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
@@ -93,9 +108,12 @@ public enum AttributeValue: Codable, Equatable, Hashable, Sendable {
 /// The index is the asset's position in the store (for MNIST, the image's index in the IDX file),
 /// so a reference stays valid for as long as the store's files do not change.
 public struct AssetRef: Codable, Equatable, Hashable, Sendable {
+    /// Name of the asset store (e.g. `"mnist-train"`).
     public var store: String
+    /// 0-based position of the asset in the store.
     public var index: Int
 
+    /// A reference to asset `index` of `store`; not checked against any store here.
     public init(store: String, index: Int) {
         self.store = store
         self.index = index

@@ -4,6 +4,12 @@
 /// groups == 1: batch im2col + one GEMM (OpenBLAS). Depthwise (groups == C == O): a direct
 /// kernel (`DepthwiseConv.swift`). Other group counts: one groups == 1 convolution per group.
 extension Tensor {
+    /// Convolves this [N, C, H, W] tensor with `weight` [O, C/groups, kh, kw] and adds `bias` [O]
+    /// per output channel, giving [N, O, oh, ow] (sizes as in `ConvGeometry`). `stride` is
+    /// (vertical, horizontal) in pixels; `padding` pads with zeros.
+    /// - Precondition: both tensors rank 4, `groups ≥ 1` divides C and O with
+    ///   `weight.shape[1] · groups == C`, bias (if any) has shape [O], and the kernel fits the
+    ///   padded input; violations trap with a message naming the shapes.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                        padding: Padding = .valid, groups: Int = 1) -> Tensor {
         precondition(rank == 4, "conv2d: input shape \(shape) is not [N, C, H, W]")

@@ -14,10 +14,15 @@ public enum Padding: Sendable, Equatable {
 
 /// Resolved geometry of a 2-d sliding window over an [N, C, H, W] input.
 public struct ConvGeometry: Sendable, Equatable {
+    /// Input batch size, channels, height and width (pixels), from the [N, C, H, W] shape.
     public var n, c, h, w: Int
+    /// Window height and width in pixels (always positive).
     public var kh, kw: Int
+    /// Vertical and horizontal stride in pixels (always positive).
     public var sh, sw: Int
+    /// Zero-padding added on each side, in pixels, after resolving `Padding` (never negative).
     public var padTop, padBottom, padLeft, padRight: Int
+    /// Output height and width: ⌊(padded size − kernel) / stride⌋ + 1, at least 1.
     public var oh, ow: Int
 
     /// - Precondition: kernel and stride positive, padding non-negative, output non-empty.

@@ -6,7 +6,10 @@ public struct GradientCheckResult: Sendable, CustomStringConvertible {
     public var worstRatio: Double
     /// Where the worst element is: input index, flat element index, analytic and numeric values.
     public var worst: (input: Int, element: Int, analytic: Double, numeric: Double)
+    /// True when every checked element is within tolerance (`worstRatio ≤ 1`); a NaN anywhere
+    /// makes `worstRatio` infinite, so the check fails.
     public var passed: Bool { worstRatio <= 1 }
+    /// One-line summary of the worst element: its ratio, input and element index, and both values.
     public var description: String {
         "worst ratio \(worstRatio) at input \(worst.input) element \(worst.element): analytic \(worst.analytic), numeric \(worst.numeric)"
     }

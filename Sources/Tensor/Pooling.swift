@@ -4,10 +4,17 @@ import Parallel
 /// maximal tap; average pooling divides by the full window (padded taps count as zeros, as in
 /// PyTorch's count_include_pad). A window that sees only padding gives −inf (max) or 0 (avg).
 extension Tensor {
+    /// Maximum over each `kernel` (height, width) window of this [N, C, H, W] tensor, giving
+    /// [N, C, oh, ow] (see `ConvGeometry`). `stride` defaults to the kernel (non-overlapping
+    /// windows). Traps if the input is not rank 4, kernel/stride are not positive, or the kernel
+    /// exceeds the padded input.
     public func maxPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) -> Tensor {
         pool2d(kernel: kernel, stride: stride ?? kernel, padding: padding, isMax: true)
     }
 
+    /// Mean over each `kernel` (height, width) window of this [N, C, H, W] tensor, giving
+    /// [N, C, oh, ow]; always divides by kh·kw, so padded taps count as zeros. `stride` defaults to
+    /// the kernel. Same preconditions as `maxPool2d`.
     public func avgPool2d(kernel: (Int, Int), stride: (Int, Int)? = nil, padding: Padding = .valid) -> Tensor {
         pool2d(kernel: kernel, stride: stride ?? kernel, padding: padding, isMax: false)
     }

@@ -1,8 +1,12 @@
 /// A small, fast, seedable generator (SplitMix64), so tensors can be initialised and dropped
 /// out reproducibly: same seed, same numbers, on every platform.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The whole generator state; advanced by a fixed odd constant on every `next()`.
     public var state: UInt64
+    /// Starts the sequence at `seed` (any value, 0 included, is a valid seed).
     public init(seed: UInt64) { state = seed }
+    /// Next 64 random bits: the SplitMix64 step and output mix of Steele, Lea & Flood,
+    /// "Fast Splittable Pseudorandom Number Generators" (OOPSLA 2014).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -3,6 +3,9 @@ import Parallel
 /// (PyTorch `align_corners=False`, no antialiasing): source coordinate
 /// (dst + 0.5)·in/out − 0.5, clamped to the image. Parallel over planes.
 extension Tensor {
+    /// Resamples this [N, C, H, W] tensor to [N, C, outH, outW] (sizes in pixels) as described
+    /// above; differentiable with respect to the input. Works for up- and downscaling.
+    /// - Precondition: rank 4, H, W, `outH` and `outW` all positive (traps otherwise).
     public func resizedBilinear(height outH: Int, width outW: Int) -> Tensor {
         precondition(rank == 4 && outH > 0 && outW > 0 && shape[2] > 0 && shape[3] > 0,
                      "resizedBilinear: cannot resize shape \(shape) to \([outH, outW])")

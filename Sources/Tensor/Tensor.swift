@@ -109,6 +109,7 @@ func makeZeroedBuffer(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) 
 }
 
 extension Tensor: CustomStringConvertible {
+    /// Debug text showing the shape and at most the first 8 values (then "…").
     public var description: String {
         let preview = data.prefix(8).map { String($0) }.joined(separator: ", ")
         return "Tensor(shape: \(shape), data: [\(preview)\(data.count > 8 ? ", …" : "")])"
