@@ -51,16 +51,18 @@ let package = Package(
         .executableTarget(name: "RenderFromCode", dependencies: ["MetaSim", "Grammar", "Datasets"], path: "Examples/RenderFromCode"),
         .executableTarget(name: "TrainOnFolder", dependencies: ["MetaSim", "Grammar"], path: "Examples/TrainOnFolder"),
 
+        // Shared by the test targets: where the repository checkout is.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SceneTests", dependencies: ["Scene"]),
-        .testTarget(name: "GrammarTests", dependencies: ["Grammar", "Scene", "Assets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GrammarTests", dependencies: ["TestSupport", "Grammar", "Scene", "Assets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Scene", "Assets"]),
+        .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Tensor"]),
+        .testTarget(name: "RenderTests", dependencies: ["TestSupport", "Render", "Scene", "Assets"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Render", "Scene", "Codecs"]),
-        .testTarget(name: "MetaSimTests", dependencies: ["MetaSim"]),
+        .testTarget(name: "MetaSimTests", dependencies: ["TestSupport", "MetaSim"]),
         // Runs the built `metasim` binary; depends on it so `swift test` always builds it first.
-        .testTarget(name: "CLITests", dependencies: ["metasim"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "metasim"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,13 +1,10 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// Runs the built `metasim` command as a user would and checks exit codes, messages and files.
 final class CLITests: XCTestCase {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let root = Repository.root
 
     /// The `metasim` binary in the build folder the test runner runs from.
     static var binary: URL {

@@ -1,14 +1,11 @@
 import Foundation
 @testable import Grammar
+import TestSupport
 
 /// Paths of the package and of this test target's fixtures (read from the source tree, so
 /// relative asset paths like `data/mnist` resolve against the package root).
 enum Fixtures {
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static let packageRoot = Repository.root
 
     static func path(_ relative: String) -> String {
         (packageRoot as NSString).appendingPathComponent(relative)

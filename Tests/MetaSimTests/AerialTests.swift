@@ -4,13 +4,13 @@ import Render
 import Scene
 import XCTest
 @testable import MetaSim
+import TestSupport
 
 /// The aerial experiment's grammars (experiments/grammars/aerial-*.yaml) on sampled and placed
 /// scenes: cars lie on their own road, houses and trees stay clear of roads and houses, and the
 /// segmentation labels cover the experiment's classes.
 final class AerialTests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func path(_ relative: String) -> String { repository.appendingPathComponent(relative).path }
+    static func path(_ relative: String) -> String { Repository.path(relative) }
     let scenes = 40
 
     func placedScenes(_ grammarFile: String, seed: UInt64) throws -> (Grammar, [SceneGraph], [[PlacedObject]]) {

@@ -4,13 +4,10 @@ import Render
 import Scene
 import Tensor
 @testable import MetaSim
+import TestSupport
 
 /// The repository folder (tests read the bundled example grammars and data).
-let repositoryRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-}()
+let repositoryRoot = Repository.root
 
 func exampleGrammar(_ name: String) throws -> Grammar {
     try Grammar.load(path: repositoryRoot + "/examples/grammars/" + name)

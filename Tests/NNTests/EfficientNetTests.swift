@@ -2,10 +2,10 @@ import Foundation
 import NN
 import Tensor
 import XCTest
+import TestSupport
 
 /// The repository's data folder (weights and reference outputs are committed there).
-let repositoryData = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("data")
+let repositoryData = URL(fileURLWithPath: Repository.path("data"))
 let effnetWeights = repositoryData.appendingPathComponent("efficientnet-lite0/efficientnet-lite0.safetensors").path
 
 final class EfficientNetTests: XCTestCase {

@@ -4,10 +4,10 @@ import Foundation
 import Scene
 import XCTest
 @testable import Render
+import TestSupport
 
 final class ProcessRendererTests: XCTestCase {
-    let toy = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples/bridge/toy_renderer.py").path
+    let toy = Repository.path("examples/bridge/toy_renderer.py")
     let canvas = Canvas(width: 16, height: 12)
     let classes = ["box", "disc"]
 
