@@ -15,6 +15,8 @@ public struct CompositorRenderer: Renderer {
     /// An object is visible at a pixel when opacity × coverage (or sprite alpha) ≥ this value;
     /// this decides masks, boxes and visible fractions. Default 0.5.
     public let visibilityThreshold: Float
+    /// The shapes and frames nodes may name (`shape`, `frame`).
+    public let shapes: ShapeRegistry
     private let classIds: [String: UInt16]
     private let cache: SpriteCache
 
@@ -22,9 +24,11 @@ public struct CompositorRenderer: Renderer {
     ///   - canvas: image size and channels (1 grey or 3 RGB).
     ///   - classes: the class list of semantic masks; every drawn object's class must be in it.
     ///   - assets: the stores that `AssetRef.store` names refer to.
+    ///   - shapes: the shape and frame kinds nodes may name; `ShapeRegistry.standard` by default.
     /// - Throws: `InputError` for a zero-size canvas, other channel counts, a class list with
     ///   duplicates or more than 65,535 classes.
-    public init(canvas: Canvas, classes: [String], assets: [any AssetStore] = [], visibilityThreshold: Float = 0.5) throws {
+    public init(canvas: Canvas, classes: [String], assets: [any AssetStore] = [], visibilityThreshold: Float = 0.5,
+                shapes: ShapeRegistry = .standard) throws {
         guard canvas.width > 0, canvas.height > 0 else {
             throw InputError(file: "canvas", message: "canvas must be at least 1x1, got \(canvas.width)x\(canvas.height)")
         }
@@ -38,6 +42,7 @@ public struct CompositorRenderer: Renderer {
         self.canvas = canvas
         self.classes = classes
         self.visibilityThreshold = visibilityThreshold
+        self.shapes = shapes
         var ids: [String: UInt16] = [:]
         for (i, c) in classes.enumerated() { ids[c] = UInt16(i + 1) }
         classIds = ids
@@ -50,7 +55,7 @@ public struct CompositorRenderer: Renderer {
 
     /// The layers of one graph and their class ids (0 for backgrounds).
     func compile(_ graph: SceneGraph, index: Int) throws -> (layers: [Layer], classIds: [UInt16]) {
-        let compiler = LayerCompiler(canvas: canvas, sprite: { try cache.sprite($0) })
+        let compiler = LayerCompiler(canvas: canvas, sprite: { try cache.sprite($0) }, shapes: shapes)
         let layers = try compiler.layers(of: graph, graphIndex: index)
         let ids = try layers.map { layer -> UInt16 in
             guard layer.isObject else { return 0 }
