@@ -33,6 +33,7 @@ extension CompositorRenderer {
                 for k in layers.indices.reversed() {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
                     offset -= box.area * canvas.channels
+                    if box.isEmpty { result[k] = [Double](repeating: 0, count: LayerParameter.count); continue }
                     let under = tapeBuffer.baseAddress! + offset
                     if case .background(.constant) = layers[k].content, box == PixelBox(x0: 0, y0: 0, x1: canvas.width, y1: canvas.height) {
                         result[k] = backwardConstantBackground(layers[k], under: under, grad: g.baseAddress!)
@@ -51,13 +52,10 @@ extension CompositorRenderer {
     /// place over `box`, and returns dL/d(parameters). `under` holds the before-layer values of `box`.
     func genericBackward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
-        if box.isEmpty { return out }
         let channels = canvas.channels, width = canvas.width
-        let opacity = layer[.opacity]
-        let tint = layer.tint
+        let (opacity, tint, over) = layer.paint
         let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
         let amplitude = layer[.noiseAmplitude]
-        let over = layer.blend == .over
         let g = layer.dualGeometry
         let background: BackgroundKernel? = {
             if case .background(let fill) = layer.content {
@@ -97,15 +95,10 @@ extension CompositorRenderer {
                             base = A.value
                         }
                         let src = background != nil ? opacity * base : opacity * tint[c] * base
-                        var dsrc: Float = 0
-                        if over {
-                            dsrc = gc
-                            grad[p * channels + c] = gc * (1 - a)
-                            da -= gc * u
-                        } else if src > u {
-                            dsrc = gc
-                            grad[p * channels + c] = 0
-                        }
+                        let back = blendBackward(gc, src: src, alpha: a, under: u, over: over)
+                        grad[p * channels + c] = back.dUnder
+                        da += back.dAlpha
+                        let dsrc = back.dSrc
                         if dsrc == 0 { continue }
                         if background != nil {
                             dOpacity += dsrc * base
