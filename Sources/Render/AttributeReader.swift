@@ -24,7 +24,9 @@ public struct AttributeReader {
     /// The attribute's value, nil when absent. A linear scan: nodes hold a handful of attributes
     /// and most names asked for are absent, so comparing beats hashing every name.
     public func value(_ name: String) -> AttributeValue? {
-        for (key, value) in node.attributes where key == name { return value }
+        // Comparing lengths first (O(1) for native strings) skips most string comparisons.
+        let length = name.utf8.count
+        for (key, value) in node.attributes where key.utf8.count == length && key == name { return value }
         return nil
     }
 

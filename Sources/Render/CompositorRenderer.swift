@@ -18,7 +18,9 @@ public struct CompositorRenderer: Renderer {
     /// The shapes and frames nodes may name (`shape`, `frame`).
     public let shapes: ShapeRegistry
     private let classIds: [String: UInt16]
-    private let cache: SpriteCache
+    /// Compiles graphs into layers; holds the sprite cache and the shape registry. Built once,
+    /// not per graph: compiling is a sizeable part of a small image's cost.
+    private let compiler: LayerCompiler
 
     /// - Parameters:
     ///   - canvas: image size and channels (1 grey or 3 RGB).
@@ -46,7 +48,8 @@ public struct CompositorRenderer: Renderer {
         var ids: [String: UInt16] = [:]
         for (i, c) in classes.enumerated() { ids[c] = UInt16(i + 1) }
         classIds = ids
-        cache = SpriteCache(stores: assets, channels: canvas.channels)
+        let cache = SpriteCache(stores: assets, channels: canvas.channels)
+        compiler = LayerCompiler(canvas: canvas, sprite: { try cache.sprite($0) }, shapes: shapes)
     }
 
     var compositor: Compositor {
@@ -55,7 +58,6 @@ public struct CompositorRenderer: Renderer {
 
     /// The layers of one graph and their class ids (0 for backgrounds).
     func compile(_ graph: SceneGraph, index: Int) throws -> (layers: [Layer], classIds: [UInt16]) {
-        let compiler = LayerCompiler(canvas: canvas, sprite: { try cache.sprite($0) }, shapes: shapes)
         let layers = try compiler.layers(of: graph, graphIndex: index)
         let ids = try layers.map { layer -> UInt16 in
             guard layer.isObject else { return 0 }

@@ -33,7 +33,6 @@ extension CompositorRenderer {
                 for k in layers.indices.reversed() {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
                     offset -= box.area * canvas.channels
-                    if box.isEmpty { result[k] = [Double](repeating: 0, count: LayerParameter.count); continue }
                     let under = tapeBuffer.baseAddress! + offset
                     if case .background(.constant) = layers[k].content, box == PixelBox(x0: 0, y0: 0, x1: canvas.width, y1: canvas.height) {
                         result[k] = backwardConstantBackground(layers[k], under: under, grad: g.baseAddress!)
@@ -52,6 +51,9 @@ extension CompositorRenderer {
     /// place over `box`, and returns dL/d(parameters). `under` holds the before-layer values of `box`.
     func genericBackward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
+        // Keep this early return even though empty boxes loop zero times: without it the pixel
+        // loops compile worse (measured: the aerial VJP benchmark ran about twice as slow).
+        if box.isEmpty { return out }
         let channels = canvas.channels, width = canvas.width
         let (opacity, tint, over) = layer.paint
         let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])

@@ -30,6 +30,7 @@ extension CompositorRenderer {
 
     func backwardMaskSprite(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
+        if box.isEmpty { return out }
         let channels = canvas.channels, width = canvas.width
         let (opacity, tint, over) = layer.paint
         let g = layer.floatGeometry

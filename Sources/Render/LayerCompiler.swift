@@ -6,10 +6,10 @@ import Scene
 /// Every problem (unknown shape, non-finite number, wrong type, missing asset store) is an
 /// `InputError` whose file is `graph N` (the graph's index in the batch) and whose path is
 /// `nodes[K].attributes.NAME`.
-struct LayerCompiler {
+struct LayerCompiler: Sendable {
     var canvas: Canvas
     /// Fetches the prepared sprite of an asset; throws when the store or asset is missing.
-    var sprite: (AssetRef) throws -> Sprite
+    var sprite: @Sendable (AssetRef) throws -> Sprite
     /// Where `shape` and `frame` names are looked up.
     var shapes: ShapeRegistry = .standard
 

@@ -95,8 +95,11 @@ struct MaskSpriteSampler {
                              fx: cell.fx, fy: cell.fy)
     }
 
-    /// Alpha at texel coordinates; 0 outside `[-1, width) × [-1, height)`.
+    /// Alpha at texel coordinates; 0 outside `[-1, width) × [-1, height)`. (The same numbers as
+    /// `corners(tu, tv)?.value`, without building the corners: the forward hot loop.)
     @inline(__always) func alpha(_ tu: Float, _ tv: Float) -> Float {
-        corners(tu, tv)?.value ?? 0
+        guard let cell = BorderedCell(tu, tv, width: width, height: height, paddedWidth: paddedWidth) else { return 0 }
+        let i = cell.index
+        return bilinear(plane[i], plane[i + 1], plane[i + paddedWidth], plane[i + paddedWidth + 1], cell.fx, cell.fy)
     }
 }
