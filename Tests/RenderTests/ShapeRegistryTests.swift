@@ -17,6 +17,19 @@ struct DiamondShape: ShapeKind {
     }
 }
 
+/// A frame defined by test code: the child sits `dx`, `dy` px from its parent's centre, turned
+/// like the parent.
+struct BesideFrame: FrameKind {
+    var name: String { "beside" }
+    func place(_ child: AttributeReader, depth: Double, parent: ParentGeometry?) throws -> FramePlacement {
+        guard let parent else { throw child.error("frame", "`frame: beside` needs a drawn parent") }
+        let dx = try child.number("dx") ?? 0, dy = try child.number("dy") ?? 0
+        return FramePlacement(centre: parent.centre + SIMD2(dx, dy), rotation: parent.rotation,
+                              attributeDerivatives: [("dx", SIMD3(1, 0, 0)), ("dy", SIMD3(0, 1, 0))],
+                              dParentRotation: SIMD3(0, 0, 1))
+    }
+}
+
 final class ShapeRegistryTests: XCTestCase {
     let canvas = Canvas(width: 24, height: 20)
 
@@ -85,5 +98,43 @@ final class ShapeRegistryTests: XCTestCase {
         let empty = try renderer.render([graph([named])])[0]
         XCTAssertEqual(empty.image.pixels, [Float](repeating: 0, count: canvas.width * canvas.height))
         XCTAssertTrue(empty.groundTruth.objects.isEmpty)
+    }
+
+    func testACustomFrameRegisteredFromTestCodePlacesAndChainsGradients() throws {
+        var shapes = ShapeRegistry.standard
+        shapes.register(frame: BesideFrame())
+        let renderer = try CompositorRenderer(canvas: canvas, classes: ["thing"], shapes: shapes)
+        func box(_ a: [String: Double], mutable: Set<String>) -> SceneNode {
+            var attributes = a.mapValues { AttributeValue.number($0) }
+            attributes["shape"] = .string("rectangle")
+            return SceneNode(rule: "Thing", className: "thing", attributes: attributes, mutable: mutable)
+        }
+        // Framed: the child is 6.5 px right and 1.25 px below its parent.
+        var framed = SceneGraph()
+        let root = framed.add(SceneNode(rule: "Scene", className: "scene"), parent: nil)
+        let parent = framed.add(box(["loc_x": 7.3, "loc_y": 9.1, "size": 4, "intensity": 0.5], mutable: ["loc_x"]), parent: root)
+        var child = box(["dx": 6.5, "dy": 1.25, "size": 3, "intensity": 0.9], mutable: ["dx"])
+        child.attributes["frame"] = .string("beside")
+        framed.add(child, parent: parent)
+        // The same scene with the child placed absolutely.
+        let absolute = graph([box(["loc_x": 7.3, "loc_y": 9.1, "size": 4, "intensity": 0.5], mutable: ["loc_x"]),
+                              box(["loc_x": 13.8, "loc_y": 10.35, "size": 3, "intensity": 0.9], mutable: ["loc_x"])])
+        let a = try renderer.render([framed])[0], b = try renderer.render([absolute])[0]
+        XCTAssertEqual(a.image.pixels, b.image.pixels)
+        let placed = try renderer.placedObjects(framed)
+        XCTAssertEqual(placed[1].centre.x, 13.8, accuracy: 1e-5)
+        XCTAssertEqual(placed[1].centre.y, 10.35, accuracy: 1e-5)
+        // dL/d dx is the absolute child's dL/d loc_x; the parent's loc_x also moves the child.
+        let upstream = (0..<(canvas.width * canvas.height)).map { Float(($0 * 5) % 11) / 11 - 0.45 }
+        let ga = try renderer.vjp([framed], imageGradients: [upstream])[0]
+        let gb = try renderer.vjp([absolute], imageGradients: [upstream])[0]
+        let childX = try XCTUnwrap(gb[2, "loc_x"]), parentX = try XCTUnwrap(gb[1, "loc_x"])
+        XCTAssertNotEqual(childX, 0)
+        XCTAssertEqual(try XCTUnwrap(ga[2, "dx"]), childX, accuracy: 1e-6 * max(1, abs(childX)))
+        XCTAssertEqual(try XCTUnwrap(ga[1, "loc_x"]), parentX + childX, accuracy: 1e-6 * max(1, abs(parentX + childX)))
+        // The standard registry does not know the frame.
+        XCTAssertThrowsError(try CompositorRenderer(canvas: canvas, classes: ["thing"]).render([framed])) { error in
+            XCTAssertEqual((error as? InputError)?.message, "unknown frame 'beside'; expected parent")
+        }
     }
 }
