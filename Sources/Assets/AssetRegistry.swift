@@ -8,15 +8,16 @@ import Foundation
 /// threads. Stores registered directly (`register`) win over declared sources.
 public final class AssetRegistry: @unchecked Sendable {
     private let lock = NSLock()
-    private var sources: [String: MNISTSource]
+    private var sources: [String: any AssetSource]
     private var stores: [String: AssetStore] = [:]
 
-    public init(sources: [String: MNISTSource] = [:]) {
+    public init(sources: [String: any AssetSource] = [:]) {
         self.sources = sources
     }
 
-    /// Declares that store `name` is the MNIST pair at `source` (loaded when first needed).
-    public func declare(_ name: String, source: MNISTSource) {
+    /// Declares that store `name` comes from `source` (an MNIST pair, or any other
+    /// `AssetSource`), loaded when first needed.
+    public func declare(_ name: String, source: any AssetSource) {
         lock.lock(); defer { lock.unlock() }
         sources[name] = source
     }
@@ -43,7 +44,7 @@ public final class AssetRegistry: @unchecked Sendable {
         guard let source else {
             throw InputError(file: name, message: "unknown asset store '\(name)' (known: \(names.joined(separator: ", ")))")
         }
-        let store = try MNISTAssetStore.shared(name: name, source: source)
+        let store = try source.makeStore(name: name)
         lock.lock(); defer { lock.unlock() }
         stores[name] = store
         return store

@@ -3,14 +3,26 @@ import Diagnostics
 import Foundation
 import Scene
 
-/// Where an MNIST-style image/label pair lives: two IDX files (gzip or plain).
-public struct MNISTSource: Codable, Hashable, Sendable {
+/// Where an MNIST-style image/label pair lives: two IDX files (gzip or plain). As an
+/// `AssetSource` it offers the digit classes and loads through `MNISTAssetStore.shared`.
+public struct MNISTSource: AssetSource, Codable, Hashable, Sendable {
     public var imagesPath: String
     public var labelsPath: String
 
     public init(imagesPath: String, labelsPath: String) {
         self.imagesPath = imagesPath
         self.labelsPath = labelsPath
+    }
+
+    /// The classes of every MNIST store: `"0"` … `"9"`.
+    public static let digitClasses = (0...9).map(String.init)
+
+    /// `MNISTSource.digitClasses`.
+    public var classes: [String] { MNISTSource.digitClasses }
+
+    /// `MNISTAssetStore.shared(name:source:)`: read once per process.
+    public func makeStore(name: String) throws -> any AssetStore {
+        try MNISTAssetStore.shared(name: name, source: self)
     }
 
     /// The file-name pairs looked for in a folder, in order: the original Meta-Sim layout
@@ -46,7 +58,7 @@ public final class MNISTAssetStore: AssetStore, @unchecked Sendable {
     public let height: Int
     /// Number of images.
     public let count: Int
-    public let classes: [String] = (0...9).map(String.init)
+    public let classes: [String] = MNISTSource.digitClasses
     private let pixels: [UInt8]
     private let labels: [UInt8]
     private let byClass: [[Int]]

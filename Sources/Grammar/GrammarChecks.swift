@@ -10,7 +10,7 @@ enum GrammarChecks {
     /// - `features`: the encoded attribute names in order (original format); nil: every
     ///   attribute with a range, sorted by name.
     static func finish(_ d: DocumentDiagnostics, file: String, format: GrammarFormat, canvas: Canvas, root: String,
-                       rules: [String: NodeRule], maxDepth: Int?, sources: [String: MNISTSource],
+                       rules: [String: NodeRule], maxDepth: Int?, sources: [String: any AssetSource],
                        settings: [String: AttributeValue], encodeClasses: Bool, features: [String]? = nil,
                        pathOfRule: (String) -> String, lineOfRule: (String) -> Node?) -> Grammar? {
         var grammar = Grammar(file: file, format: format, canvas: canvas, root: root, rules: rules,
@@ -22,13 +22,13 @@ enum GrammarChecks {
             d.fail(pathOfRule(first), lineOfRule(first),
                    "unbounded recursion: \(cycle.joined(separator: " → ")) → \(first); set max_depth to bound it")
         }
-        let mnistClasses = Set((0...9).map(String.init))
         for name in reachable {
-            guard let rule = rules[name], let asset = rule.asset else { continue }
+            guard let rule = rules[name], let asset = rule.asset, let offered = sources[asset.store]?.classes else { continue }
+            let offeredSet = Set(offered)
             let wanted = asset.className.map { [$0] } ?? rule.className.classes
-            for c in wanted where !mnistClasses.contains(c) {
+            for c in wanted where !offeredSet.contains(c) {
                 d.fail(pathOfRule(name) + ".asset", lineOfRule(name),
-                       "store '\(asset.store)' has no asset of class '\(c)' (MNIST classes are 0 to 9)")
+                       "store '\(asset.store)' has no asset of class '\(c)' (\(describeClasses(offered)))")
             }
         }
         // Schema: classes in order of first appearance, attributes by name (or as listed).
@@ -55,6 +55,13 @@ enum GrammarChecks {
         }
         grammar.schema = EncodingSchema(classes: classes, attributes: encoded)
         return d.errors.isEmpty ? grammar : nil
+    }
+
+    /// "its classes are 0, 1, …" for messages: the first 12 names, then how many in all.
+    static func describeClasses(_ classes: [String]) -> String {
+        if classes.isEmpty { return "it offers no classes" }
+        let shown = classes.prefix(12).joined(separator: ", ")
+        return classes.count <= 12 ? "its classes are \(shown)" : "its classes are \(shown), … (\(classes.count) in all)"
     }
 
     /// A cycle of rule names reachable from `root` (the first found, depth-first), or nil.

@@ -1,3 +1,4 @@
+import Assets
 import Diagnostics
 import Foundation
 import Yams
@@ -10,7 +11,12 @@ extension Grammar {
     /// Throws `InputError` when the file cannot be read or parsed (with the line when known),
     /// or `InputErrors` listing EVERY problem found, each with its field path
     /// (`rules.Digit.attributes.yaw`, `root.child[1].attributes.yaw`).
-    public static func load(path: String) throws -> Grammar {
+    ///
+    /// `assetSources`: stores the caller supplies by name (any `AssetSource`, for example one
+    /// offering other classes than MNIST's); a rule may name them like the built-in stores. A
+    /// store the file declares under `stores:` wins over a supplied one of the same name. (The
+    /// original Meta-Sim format names its one store by `asset_dir` and ignores these.)
+    public static func load(path: String, assetSources: [String: any AssetSource] = [:]) throws -> Grammar {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDir: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
@@ -20,11 +26,13 @@ extension Grammar {
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, message: "not UTF-8 text")
         }
-        return try parse(text: text, file: path, directory: (path as NSString).deletingLastPathComponent)
+        return try parse(text: text, file: path, directory: (path as NSString).deletingLastPathComponent, assetSources: assetSources)
     }
 
-    /// Parses grammar `text`; `file` names it in errors, `directory` anchors relative paths.
-    public static func parse(text: String, file: String, directory: String = ".") throws -> Grammar {
+    /// Parses grammar `text`; `file` names it in errors, `directory` anchors relative paths,
+    /// `assetSources` as in `load(path:assetSources:)`.
+    public static func parse(text: String, file: String, directory: String = ".",
+                             assetSources: [String: any AssetSource] = [:]) throws -> Grammar {
         let top = try DocumentDiagnostics.compose(text, file: file)
         let d = DocumentDiagnostics(file: file)
         let dir = directory.isEmpty ? "." : directory
@@ -32,7 +40,7 @@ extension Grammar {
         if OriginalFormatParser.detect(top) {
             grammar = OriginalFormatParser(d: d, directory: dir).parse(top)
         } else {
-            grammar = MetaSimFormatParser(d: d, directory: dir).parse(top)
+            grammar = MetaSimFormatParser(d: d, directory: dir, supplied: assetSources).parse(top)
         }
         try d.throwIfAny()
         guard let grammar else { throw InputError(file: file, message: "could not read the grammar") }

@@ -128,8 +128,8 @@ public struct Grammar: Sendable {
     public var rules: [String: NodeRule]
     /// Nodes deeper than this (root = depth 0) are not expanded. Required for recursive rules.
     public var maxDepth: Int
-    /// Asset stores the grammar names, with their files.
-    public var assetSources: [String: MNISTSource]
+    /// Asset stores the grammar names, with where they come from (and the classes they offer).
+    public var assetSources: [String: any AssetSource]
     /// What sampled graphs encode to.
     public var schema: EncodingSchema
     /// Extra top-level settings passed through (original format: `num_samples`, `output_dir`,
@@ -137,7 +137,7 @@ public struct Grammar: Sendable {
     public var settings: [String: AttributeValue]
 
     public init(file: String, format: GrammarFormat, canvas: Canvas, root: String, rules: [String: NodeRule],
-                maxDepth: Int, assetSources: [String: MNISTSource], schema: EncodingSchema,
+                maxDepth: Int, assetSources: [String: any AssetSource], schema: EncodingSchema,
                 settings: [String: AttributeValue] = [:]) {
         self.file = file
         self.format = format

@@ -67,7 +67,7 @@ extension Grammar {
             let assetClass = assetRule.className ?? className
             let available = store.count(ofClass: assetClass)
             guard available > 0 else {
-                throw InputError(file: file, path: fieldPath(ruleName, ".asset"), message: "store '\(assetRule.store)' has no asset of class '\(assetClass)'")
+                throw InputError(file: file, path: fieldPath(ruleName, ".asset"), message: "store '\(assetRule.store)' has no asset of class '\(assetClass)' (\(GrammarChecks.describeClasses(store.classes)))")
             }
             node.asset = AssetRef(store: assetRule.store, index: store.index(ofClass: assetClass, rng.below(available)))
         }

@@ -8,6 +8,8 @@ struct MetaSimFormatParser {
     let d: DocumentDiagnostics
     /// Folder of the grammar file: relative store paths resolve against it.
     let directory: String
+    /// Stores the caller supplies (`Grammar.load(path:assetSources:)`); `stores:` wins.
+    var supplied: [String: any AssetSource] = [:]
 
     static let topKeys = ["canvas", "root", "rules", "max_depth", "stores"]
 
@@ -23,7 +25,7 @@ struct MetaSimFormatParser {
         if let m = field("max_depth"), let v = d.integer(m, "max_depth") {
             if v < 0 || v > 64 { d.fail("max_depth", m, "max_depth must be in 0...64, found \(v)") } else { maxDepth = v }
         }
-        let sources = field("stores").map(parseStores) ?? [:]
+        let declared = field("stores").map(parseStores) ?? [:]
         var rules: [String: NodeRule] = [:]
         var ruleNodes: [String: Node] = [:]
         if let r = field("rules"), let rulePairs = d.mapping(r, "rules", what: "a mapping of rule names to rules") {
@@ -39,19 +41,21 @@ struct MetaSimFormatParser {
             d.fail("root", field("root"), "unknown rule '\(rootName)' (rules: \(ruleNodes.keys.sorted().joined(separator: ", ")))")
         }
         // Child references and asset stores.
-        var stores = sources
+        var stores: [String: any AssetSource] = declared
         for (name, rule) in rules {
             for (i, child) in rule.children.enumerated() where ruleNodes[child.rule] == nil {
                 d.fail("rules.\(name).children[\(i)]", ruleNodes[name], "unknown rule '\(child.rule)'")
             }
             if let asset = rule.asset, stores[asset.store] == nil {
                 let path = "rules.\(name).asset.store"
-                if let found = StoreLocator.builtin(asset.store, grammarDirectory: directory) {
+                if let given = supplied[asset.store] {
+                    stores[asset.store] = given
+                } else if let found = StoreLocator.builtin(asset.store, grammarDirectory: directory) {
                     stores[asset.store] = found
                 } else if StoreLocator.builtinNames.contains(asset.store) {
                     d.fail(path, ruleNodes[name], "asset store '\(asset.store)': MNIST files not found (looked for data/mnist beside or above the grammar, the working folder and the executable, and in $METASIM_MNIST_DIR)")
                 } else {
-                    d.fail(path, ruleNodes[name], "unknown asset store '\(asset.store)' (declare it under stores, or use \(StoreLocator.builtinNames.joined(separator: " or ")))")
+                    d.fail(path, ruleNodes[name], "unknown asset store '\(asset.store)' (declare it under stores, or use \((StoreLocator.builtinNames + supplied.keys.sorted()).joined(separator: " or ")))")
                 }
             }
         }

@@ -7,7 +7,8 @@ import Yams
 /// `{"class": [...], "attributes": {...}, "num_child": ["Deterministic", N], "child": [...]}`.
 ///
 /// Each tree node becomes one `NodeRule` named after its deterministic class (`"Object"` for a
-/// random class), made unique with `#2`, `#3`... Attribute entries `[KIND, a, b, max]` get the
+/// random class), made unique with `#2`, `#3`...; the node of class `Background` gets the
+/// attribute `background: constant` (`image` when it draws an asset). Attribute entries `[KIND, a, b, max]` get the
 /// range `[0, max]`; `yaw` wraps modulo `max`. Non-list values pass through; `"texture":
 /// "Random"` also picks a random asset of the node's class from the root's `asset_dir`.
 struct OriginalFormatParser {
@@ -139,6 +140,11 @@ struct OriginalFormatParser {
         guard let className else { return nil }
         var name: String
         if case .fixed(let c) = className { name = c } else { name = "Object" }
+        // This format's convention: the node of class Background fills the canvas. Say so the
+        // way every grammar does, with a `background` attribute (its asset stretched, if any).
+        if case .fixed("Background") = className, !attributes.contains(where: { $0.name == "background" }) {
+            attributes.append(AttributeRule(name: "background", distribution: .constant(.string(asset != nil ? "image" : "constant"))))
+        }
         if rules[name] != nil { var k = 2; while rules["\(name)#\(k)"] != nil { k += 1 }; name = "\(name)#\(k)" }
         rules[name] = NodeRule(name: name, className: className, attributes: attributes, asset: asset,
                                children: childNames.map { ChildRule(rule: $0) })

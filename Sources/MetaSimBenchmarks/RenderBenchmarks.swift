@@ -108,7 +108,7 @@ enum RenderBenchmarkScenes {
         let graphs = (0..<count).map { i -> SceneGraph in
             var g = SceneGraph()
             let root = g.add(SceneNode(rule: "Scene", className: "scene"), parent: nil)
-            g.add(SceneNode(rule: "Background", className: "Background", attributes: ["texture": .number(Double.random(in: 0...0.3, using: &rng))]), parent: root)
+            g.add(SceneNode(rule: "Background", className: "Background", attributes: ["background": .string("constant"), "texture": .number(Double.random(in: 0...0.3, using: &rng))]), parent: root)
             g.add(SceneNode(rule: "Digit", className: String(i % 10),
                             attributes: ["loc_x": .number(Double.random(in: 12...20, using: &rng)), "loc_y": .number(Double.random(in: 12...20, using: &rng)),
                                          "yaw": .number(Double.random(in: -180...180, using: &rng)), "size": .number(28), "texture": .string("Random")],

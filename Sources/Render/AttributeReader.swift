@@ -1,27 +1,38 @@
 import Diagnostics
 import Scene
 
-/// Typed, validated access to one node's attributes, with errors that say where.
-struct AttributeReader {
-    let node: SceneNode
+/// Typed, validated access to one node's attributes, with errors that say where (what
+/// `ShapeKind`s and `FrameKind`s read nodes through).
+public struct AttributeReader {
+    public let node: SceneNode
     /// Index of the graph in its batch and of the node in its graph (for error locations).
-    let graphIndex: Int
-    let nodeIndex: Int
+    public let graphIndex: Int
+    public let nodeIndex: Int
 
-    func error(_ attribute: String, _ message: String) -> InputError {
+    init(node: SceneNode, graphIndex: Int, nodeIndex: Int) {
+        self.node = node
+        self.graphIndex = graphIndex
+        self.nodeIndex = nodeIndex
+    }
+
+    /// An `InputError` about attribute `attribute` of this node: file `graph N`, path
+    /// `nodes[K].attributes.NAME`.
+    public func error(_ attribute: String, _ message: String) -> InputError {
         InputError(file: "graph \(graphIndex)", path: "nodes[\(nodeIndex)].attributes.\(attribute)", message: message)
     }
 
     /// The attribute's value, nil when absent. A linear scan: nodes hold a handful of attributes
     /// and most names asked for are absent, so comparing beats hashing every name.
-    func value(_ name: String) -> AttributeValue? {
-        for (key, value) in node.attributes where key == name { return value }
+    public func value(_ name: String) -> AttributeValue? {
+        // Comparing lengths first (O(1) for native strings) skips most string comparisons.
+        let length = name.utf8.count
+        for (key, value) in node.attributes where key.utf8.count == length && key == name { return value }
         return nil
     }
 
     /// The attribute as a finite number, nil when absent; throws when it is not a number or is
     /// NaN / infinite.
-    func number(_ name: String) throws -> Double? {
+    public func number(_ name: String) throws -> Double? {
         guard let v = value(name) else { return nil }
         guard case .number(let d) = v else { throw error(name, "must be a number") }
         guard d.isFinite else { throw error(name, "must be finite, got \(d)") }
@@ -29,7 +40,7 @@ struct AttributeReader {
     }
 
     /// The attribute as a string, nil when absent; throws when it is not a string.
-    func string(_ name: String) throws -> String? {
+    public func string(_ name: String) throws -> String? {
         guard let v = value(name) else { return nil }
         guard case .string(let s) = v else { throw error(name, "must be a string") }
         return s
@@ -45,7 +56,7 @@ struct AttributeReader {
     }
 
     /// Vertices written `"x,y x,y ..."` (separators: whitespace or `;`), at least `minimum`.
-    func points(_ name: String, minimum: Int) throws -> [SIMD2<Float>] {
+    public func points(_ name: String, minimum: Int) throws -> [SIMD2<Float>] {
         guard let text = try string(name) else { throw error(name, "missing: expected \"x,y x,y ...\"") }
         let pairs = text.split(whereSeparator: { $0 == " " || $0 == ";" || $0 == "\n" || $0 == "\t" })
         var out: [SIMD2<Float>] = []

@@ -75,15 +75,10 @@ struct BackgroundKernel {
 /// Smooth value noise in [0, 1]: random values on the integer lattice (a hash of the seed and the
 /// lattice point) blended with a smoothstep. Deterministic for a seed, independent of threads.
 @inline(__always) func valueNoise(_ x: Float, _ y: Float, seed: UInt64) -> Float {
-    let fx = x.rounded(.down), fy = y.rounded(.down)
+    let (fx, sx) = latticeCoordinate(x), (fy, sy) = latticeCoordinate(y)
     let ix = Int64(fx), iy = Int64(fy)
-    let tx = x - fx, ty = y - fy
-    let sx = tx * tx * (3 - 2 * tx), sy = ty * ty * (3 - 2 * ty)
-    let v00 = latticeValue(ix, iy, seed), v10 = latticeValue(ix + 1, iy, seed)
-    let v01 = latticeValue(ix, iy + 1, seed), v11 = latticeValue(ix + 1, iy + 1, seed)
-    let top = v00 + (v10 - v00) * sx
-    let bottom = v01 + (v11 - v01) * sx
-    return top + (bottom - top) * sy
+    return bilinear(latticeValue(ix, iy, seed), latticeValue(ix + 1, iy, seed),
+                    latticeValue(ix, iy + 1, seed), latticeValue(ix + 1, iy + 1, seed), sx, sy)
 }
 
 /// `valueNoise` at every pixel centre of a `width × height` canvas, sampled at
@@ -94,21 +89,22 @@ func valueNoisePlane(width: Int, height: Int, cell: Float, seed: UInt64) -> [Flo
     for j in 0..<rows { for i in 0..<cols { lattice[j * cols + i] = latticeValue(Int64(i), Int64(j), seed) } }
     var out = [Float](repeating: 0, count: width * height)
     for y in 0..<height {
-        let fy = (Float(y) + 0.5) / cell
-        let jy = fy.rounded(.down), ty = fy - jy
-        let sy = ty * ty * (3 - 2 * ty)
+        let (jy, sy) = latticeCoordinate((Float(y) + 0.5) / cell)
         let row = Int(jy) * cols
         for x in 0..<width {
-            let fx = (Float(x) + 0.5) / cell
-            let ix = fx.rounded(.down), tx = fx - ix
-            let sx = tx * tx * (3 - 2 * tx)
+            let (ix, sx) = latticeCoordinate((Float(x) + 0.5) / cell)
             let k = row + Int(ix)
-            let top = lattice[k] + (lattice[k + 1] - lattice[k]) * sx
-            let bottom = lattice[k + cols] + (lattice[k + cols + 1] - lattice[k + cols]) * sx
-            out[y * width + x] = top + (bottom - top) * sy
+            out[y * width + x] = bilinear(lattice[k], lattice[k + 1], lattice[k + cols], lattice[k + cols + 1], sx, sy)
         }
     }
     return out
+}
+
+/// The lattice cell of coordinate `v` (its floor) and the smoothstep weight of the next lattice
+/// point, `t²(3 − 2t)` with `t = v − floor(v)`.
+@inline(__always) private func latticeCoordinate(_ v: Float) -> (cell: Float, weight: Float) {
+    let cell = v.rounded(.down), t = v - cell
+    return (cell, t * t * (3 - 2 * t))
 }
 
 @inline(__always) private func latticeValue(_ x: Int64, _ y: Int64, _ seed: UInt64) -> Float {

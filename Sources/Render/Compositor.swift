@@ -77,10 +77,8 @@ struct Compositor {
     /// Shapes and colour sprites.
     private func drawGeneric(_ layer: Layer, _ kernel: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                              id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
-        let opacity = layer[.opacity]
-        let tint = layer.tint
+        let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
-        let over = layer.blend == .over
         let g = layer.floatGeometry
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
@@ -97,9 +95,7 @@ struct Compositor {
                     } else {
                         P = tint[c] * A
                     }
-                    let src = opacity * P
-                    let under = out[p * channels + c]
-                    out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                    out[p * channels + c] = blend(opacity * P, alpha: a, under: out[p * channels + c], over: over)
                 }
                 if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
             }
@@ -112,7 +108,6 @@ struct Compositor {
         let opacity = layer[.opacity]
         let n = width * height
         let over = layer.blend == .over
-        let keep = 1 - opacity
         if opacity > 0 {
             let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
             for c in 0..<channels {
@@ -120,8 +115,7 @@ struct Compositor {
                 for p in 0..<n {
                     let i = p * channels + c
                     let w = kernel.weights(kernel.factor(p, c))
-                    let src = opacity * (tint * w.x + end * w.y + amplitude * w.z)
-                    out[i] = over ? src + keep * out[i] : max(out[i], src)
+                    out[i] = blend(opacity * (tint * w.x + end * w.y + amplitude * w.z), alpha: opacity, under: out[i], over: over)
                 }
             }
         }
@@ -138,10 +132,8 @@ struct Compositor {
     /// Grey alpha-mask sprites (MNIST digits): the hot path, stepping texel coordinates along rows.
     private func drawMaskSprite(_ layer: Layer, _ k: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                                 id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
-        let opacity = layer[.opacity]
-        let tint = layer.tint
+        let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
-        let over = layer.blend == .over
         let sampler = MaskSpriteSampler(layer, k)
         for y in box.y0..<box.y1 {
             var (tu, tv) = sampler.start(x: box.x0, y: y)
@@ -152,13 +144,10 @@ struct Compositor {
                 let a = opacity * A
                 let p = y * width + x
                 if channels == 1 {
-                    let src = opacity * tint.x * A
-                    out[p] = over ? src + (1 - a) * out[p] : max(out[p], src)
+                    out[p] = blend(opacity * tint.x * A, alpha: a, under: out[p], over: over)
                 } else {
                     for c in 0..<channels {
-                        let src = opacity * tint[c] * A
-                        let under = out[p * channels + c]
-                        out[p * channels + c] = over ? src + (1 - a) * under : max(under, src)
+                        out[p * channels + c] = blend(opacity * tint[c] * A, alpha: a, under: out[p * channels + c], over: over)
                     }
                 }
                 if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
@@ -216,42 +205,5 @@ struct Compositor {
             }
         }
         return count
-    }
-}
-
-/// Bilinear sampling of a grey alpha-mask sprite with texel coordinates stepped along rows:
-/// `tu = (c·dx − s·dy)/sx + ou`, `tv = (s·dx + c·dy)/sy + ov` for pixel centre offsets `(dx, dy)`.
-struct MaskSpriteSampler {
-    let dudx: Float, dvdx: Float, dudy: Float, dvdy: Float
-    let ou: Float, ov: Float, cx: Float, cy: Float
-    let width: Float, height: Float, paddedWidth: Int
-    let plane: UnsafePointer<Float>
-
-    @inline(__always) init(_ layer: Layer, _ k: LayerKernel) {
-        let g = layer.floatGeometry
-        dudx = g.cosine / g.sx; dvdx = g.sine / g.sy
-        dudy = -g.sine / g.sx; dvdy = g.cosine / g.sy
-        ou = Float(k.spriteWidth) / 2 - 0.5; ov = Float(k.spriteHeight) / 2 - 0.5
-        cx = g.cx; cy = g.cy
-        width = Float(k.spriteWidth); height = Float(k.spriteHeight)
-        paddedWidth = k.spriteWidth + 2
-        plane = k.alpha!
-    }
-
-    /// Texel coordinates of pixel `(x, y)`'s centre.
-    @inline(__always) func start(x: Int, y: Int) -> (Float, Float) {
-        let dx = Float(x) + 0.5 - cx, dy = Float(y) + 0.5 - cy
-        return (dudx * dx + dudy * dy + ou, dvdx * dx + dvdy * dy + ov)
-    }
-
-    /// Alpha at texel coordinates; 0 outside `[-1, width) × [-1, height)`.
-    @inline(__always) func alpha(_ tu: Float, _ tv: Float) -> Float {
-        guard tu >= -1, tv >= -1, tu < width, tv < height else { return 0 }
-        let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
-        let fx = tu - Float(x0), fy = tv - Float(y0)
-        let base = (y0 + 1) * paddedWidth + x0 + 1
-        let top = plane[base] + (plane[base + 1] - plane[base]) * fx
-        let bottom = plane[base + paddedWidth] + (plane[base + paddedWidth + 1] - plane[base + paddedWidth]) * fx
-        return top + (bottom - top) * fy
     }
 }

@@ -16,16 +16,22 @@ public struct CompositorRenderer: Renderer {
     /// An object is visible at a pixel when opacity × coverage (or sprite alpha) ≥ this value;
     /// this decides masks, boxes and visible fractions. Default 0.5.
     public let visibilityThreshold: Float
+    /// The shapes and frames nodes may name (`shape`, `frame`).
+    public let shapes: ShapeRegistry
     private let classIds: [String: UInt16]
-    private let cache: SpriteCache
+    /// Compiles graphs into layers; holds the sprite cache and the shape registry. Built once,
+    /// not per graph: compiling is a sizeable part of a small image's cost.
+    private let compiler: LayerCompiler
 
     /// - Parameters:
     ///   - canvas: image size and channels (1 grey or 3 RGB).
     ///   - classes: the class list of semantic masks; every drawn object's class must be in it.
     ///   - assets: the stores that `AssetRef.store` names refer to.
+    ///   - shapes: the shape and frame kinds nodes may name; `ShapeRegistry.standard` by default.
     /// - Throws: `InputError` for a zero-size canvas, other channel counts, a class list with
     ///   duplicates or more than 65,535 classes.
-    public init(canvas: Canvas, classes: [String], assets: [any AssetStore] = [], visibilityThreshold: Float = 0.5) throws {
+    public init(canvas: Canvas, classes: [String], assets: [any AssetStore] = [], visibilityThreshold: Float = 0.5,
+                shapes: ShapeRegistry = .standard) throws {
         guard canvas.width > 0, canvas.height > 0 else {
             throw InputError(file: "canvas", message: "canvas must be at least 1x1, got \(canvas.width)x\(canvas.height)")
         }
@@ -39,10 +45,12 @@ public struct CompositorRenderer: Renderer {
         self.canvas = canvas
         self.classes = classes
         self.visibilityThreshold = visibilityThreshold
+        self.shapes = shapes
         var ids: [String: UInt16] = [:]
         for (i, c) in classes.enumerated() { ids[c] = UInt16(i + 1) }
         classIds = ids
-        cache = SpriteCache(stores: assets, channels: canvas.channels)
+        let cache = SpriteCache(stores: assets, channels: canvas.channels)
+        compiler = LayerCompiler(canvas: canvas, sprite: { try cache.sprite($0) }, shapes: shapes)
     }
 
     var compositor: Compositor {
@@ -51,7 +59,6 @@ public struct CompositorRenderer: Renderer {
 
     /// The layers of one graph and their class ids (0 for backgrounds).
     func compile(_ graph: SceneGraph, index: Int) throws -> (layers: [Layer], classIds: [UInt16]) {
-        let compiler = LayerCompiler(canvas: canvas, sprite: { try cache.sprite($0) })
         let layers = try compiler.layers(of: graph, graphIndex: index)
         let ids = try layers.map { layer -> UInt16 in
             guard layer.isObject else { return 0 }

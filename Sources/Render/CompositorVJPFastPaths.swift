@@ -15,16 +15,10 @@ extension CompositorRenderer {
             var dTint: Float = 0, dOp: Float = 0
             var i = c
             while i < n * channels {
-                let g = grad[i]
-                if over {
-                    grad[i] = g * (1 - opacity)
-                    dOp += g * (tint - under[i])
-                    dTint += g
-                } else if src > under[i] {
-                    grad[i] = 0
-                    dOp += g * tint
-                    dTint += g
-                }
+                let back = blendBackward(grad[i], src: src, alpha: opacity, under: under[i], over: over)
+                grad[i] = back.dUnder
+                dOp += back.dSrc * tint + back.dAlpha
+                dTint += back.dSrc
                 i += channels
             }
             out[LayerParameter.tintR.rawValue + c] += Double(dTint * opacity)
@@ -38,9 +32,7 @@ extension CompositorRenderer {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         if box.isEmpty { return out }
         let channels = canvas.channels, width = canvas.width
-        let opacity = layer[.opacity]
-        let tint = layer.tint
-        let over = layer.blend == .over
+        let (opacity, tint, over) = layer.paint
         let g = layer.floatGeometry
         // Sums over pixels of gu = dL/dA · ∂A/∂tu and gv = dL/dA · ∂A/∂tv, times what the texel
         // coordinates' derivatives need: dx, dy (pixel centre − centre), tu − ou, tv − ov.
@@ -50,7 +42,6 @@ extension CompositorRenderer {
         let boxWidth = box.x1 - box.x0
         withKernel(layer) { k in
             let sampler = MaskSpriteSampler(layer, k)
-            let pw = sampler.paddedWidth, plane = sampler.plane
             for y in box.y0..<box.y1 {
                 var (tu, tv) = sampler.start(x: box.x0, y: y)
                 let dy = Float(y) + 0.5 - g.cy
@@ -58,36 +49,25 @@ extension CompositorRenderer {
                 var rOpacity: Float = 0, rTint = SIMD3<Float>.zero
                 for x in box.x0..<box.x1 {
                     defer { tu += sampler.dudx; tv += sampler.dvdx }
-                    guard tu >= -1, tv >= -1, tu < sampler.width, tv < sampler.height else { continue }
-                    let x0 = Int(tu + 1) - 1, y0 = Int(tv + 1) - 1
-                    let fx = tu - Float(x0), fy = tv - Float(y0)
-                    let base = (y0 + 1) * pw + x0 + 1
-                    let p00 = plane[base], p10 = plane[base + 1], p01 = plane[base + pw], p11 = plane[base + pw + 1]
-                    let top = p00 + (p10 - p00) * fx, bottom = p01 + (p11 - p01) * fx
-                    let A = top + (bottom - top) * fy
+                    guard let cell = sampler.corners(tu, tv) else { continue }
+                    let A = cell.value
                     if A == 0 { continue }
                     let a = opacity * A
                     let p = y * width + x
                     let t = ((y - box.y0) * boxWidth + (x - box.x0)) * channels
                     var dA: Float = 0
                     for c in 0..<channels {
-                        let gc = grad[p * channels + c]
-                        let u = under[t + c]
-                        if over {
-                            grad[p * channels + c] = gc * (1 - a)
-                            rOpacity += gc * (tint[c] * A - u * A)
-                            rTint[c] += gc * opacity * A
-                            dA += gc * opacity * (tint[c] - u)
-                        } else if opacity * tint[c] * A > u {
-                            grad[p * channels + c] = 0
-                            rOpacity += gc * tint[c] * A
-                            rTint[c] += gc * opacity * A
-                            dA += gc * opacity * tint[c]
-                        }
+                        // src = opacity · tint · A, a = opacity · A.
+                        let back = blendBackward(grad[p * channels + c], src: opacity * tint[c] * A, alpha: a,
+                                                 under: under[t + c], over: over)
+                        grad[p * channels + c] = back.dUnder
+                        rOpacity += (back.dSrc * tint[c] + back.dAlpha) * A
+                        rTint[c] += back.dSrc * opacity * A
+                        dA += (back.dSrc * tint[c] + back.dAlpha) * opacity
                     }
                     if dA == 0 { continue }
-                    let gu = dA * ((1 - fy) * (p10 - p00) + fy * (p11 - p01))
-                    let gv = dA * (bottom - top)
+                    let gu = dA * cell.dU
+                    let gv = dA * cell.dV
                     let dx = Float(x) + 0.5 - g.cx
                     rSu += gu; rSv += gv
                     rSuDx += gu * dx; rSvDx += gv * dx

@@ -28,6 +28,10 @@ struct Layer: Sendable {
         set { parameters[p.rawValue] = newValue }
     }
 
+    /// What every draw loop and reverse pass reads besides the geometry: opacity, tint, and
+    /// whether the blend is `over` (else `max`).
+    var paint: (opacity: Float, tint: SIMD3<Float>, over: Bool) { (self[.opacity], tint, blend == .over) }
+
     var tint: SIMD3<Float> { SIMD3(parameters[LayerParameter.tintR.rawValue], parameters[LayerParameter.tintG.rawValue],
                                    parameters[LayerParameter.tintB.rawValue]) }
 }
@@ -54,14 +58,6 @@ struct ParameterLink: Sendable, Equatable {
     var weight: Float
     /// The node owning `attribute`; nil means the layer's own node.
     var node: Int? = nil
-}
-
-/// How a layer combines with what is under it (per channel, premultiplied source `s`, alpha `a`).
-enum BlendMode: String, Sendable {
-    /// `out = s + (1 − a) · under`.
-    case over
-    /// `out = max(under, s)`.
-    case max
 }
 
 /// What a background node fills the canvas with (before its tint and opacity).

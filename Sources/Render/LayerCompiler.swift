@@ -6,15 +6,15 @@ import Scene
 /// Every problem (unknown shape, non-finite number, wrong type, missing asset store) is an
 /// `InputError` whose file is `graph N` (the graph's index in the batch) and whose path is
 /// `nodes[K].attributes.NAME`.
-struct LayerCompiler {
+struct LayerCompiler: Sendable {
     var canvas: Canvas
     /// Fetches the prepared sprite of an asset; throws when the store or asset is missing.
-    var sprite: (AssetRef) throws -> Sprite
+    var sprite: @Sendable (AssetRef) throws -> Sprite
+    /// Where `shape` and `frame` names are looked up.
+    var shapes: ShapeRegistry = .standard
 
-    static let shapeNames = ["rectangle", "rect", "square", "ellipse", "circle", "polygon", "polyline", "road"]
-
-    /// The layers of `graph`: compiled in graph order (parents before children, so `frame: parent`
-    /// nodes are placed on their already compiled road), then objects listed in an `avoid`
+    /// The layers of `graph`: compiled in graph order (parents before children, so nodes with a
+    /// `frame` are placed on their already compiled parent), then objects listed in an `avoid`
     /// attribute are dropped where they overlap (`ObjectAvoidance`), then stably sorted by
     /// `z_order` (default 0; higher draws later, on top). Nodes that draw nothing (no asset, no
     /// `shape`, not a background, or `visible: false`) are skipped.
@@ -22,16 +22,16 @@ struct LayerCompiler {
         var out: [Layer] = []
         out.reserveCapacity(graph.nodes.count)
         var layerOfNode = [Int](repeating: -1, count: graph.nodes.count)
-        var arcs: [Int: RoadArc] = [:]
+        var curves: [Int: any PlacementCurve] = [:]
         var zOrders: [Double] = []
         var avoids: [[String]] = []
         for (k, node) in graph.nodes.enumerated() {
-            var parentLayer: Layer? = nil, parentArc: RoadArc? = nil
-            if let p = node.parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentArc = arcs[p] }
-            guard let compiled = try layer(node, index: k, graphIndex: graphIndex, parent: parentLayer, parentArc: parentArc) else { continue }
+            var parentLayer: Layer? = nil, parentCurve: (any PlacementCurve)? = nil
+            if let p = node.parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
+            guard let compiled = try layer(node, index: k, graphIndex: graphIndex, parent: parentLayer, parentCurve: parentCurve) else { continue }
             let reader = AttributeReader(node: node, graphIndex: graphIndex, nodeIndex: k)
             layerOfNode[k] = out.count
-            if let arc = compiled.arc { arcs[k] = arc }
+            if let curve = compiled.childFrame { curves[k] = curve }
             out.append(compiled.layer)
             zOrders.append(try reader.number("z_order") ?? 0)
             avoids.append(try ObjectAvoidance.classes(reader))
@@ -43,19 +43,20 @@ struct LayerCompiler {
         return keep.count == out.count && keep == Array(out.indices) ? out : keep.map { out[$0] }
     }
 
-    /// One node's layer (nil when it draws nothing) and, for arc roads, their arc.
+    /// One node's layer (nil when it draws nothing) and the frame its shape offers its children.
     func layer(_ node: SceneNode, index k: Int, graphIndex g: Int, parent: Layer? = nil,
-               parentArc: RoadArc? = nil) throws -> (layer: Layer, arc: RoadArc?)? {
+               parentCurve: (any PlacementCurve)? = nil) throws -> (layer: Layer, childFrame: (any PlacementCurve)?)? {
         var reader = AttributeReader(node: node, graphIndex: g, nodeIndex: k)
         if let visible = reader.value("visible") {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
             if !b { return nil }
         }
-        let isBackground = node.rule == "Background" || node.className == "Background"
+        // What fills the canvas is said by the node itself (its `background` attribute), never by
+        // its rule or class name.
+        let isBackground = reader.value("background") != nil
         let content: Layer.Content
         var natural = SIMD2<Float>(1, 1)
-        var allowsSize = true
-        var arc: RoadArc? = nil
+        var drawing: ShapeDrawing? = nil
         if isBackground {
             content = .background(try backgroundFill(node, &reader))
         } else if let ref = node.asset {
@@ -70,69 +71,49 @@ struct LayerCompiler {
             natural = SIMD2(Float(s.width), Float(s.height))
         } else if let shape = reader.value("shape") {
             guard case .string(let name) = shape else { throw reader.error("shape", "must be a string") }
-            switch name.lowercased() {
-            case "rectangle", "rect", "square": content = .shape(.rectangle)
-            case "ellipse", "circle": content = .shape(.ellipse)
-            case "polygon": content = .shape(.polygon(try polygonVertices(&reader))); allowsSize = false
-            case "polyline", "road":
-                if name.lowercased() == "road", let a = try roadArc(&reader) {
-                    arc = a
-                    content = .shape(.polyline(a.vertices))
-                } else {
-                    content = .shape(.polyline(try reader.points("points", minimum: 2)))
-                }
-                allowsSize = false
-            default:
-                throw reader.error("shape", "unknown shape '\(name)'; expected one of \(Self.shapeNames.joined(separator: ", "))")
+            guard let kind = shapes.shape(named: name) else {
+                throw reader.error("shape", "unknown shape '\(name)'; expected one of \(shapes.shapeNames.joined(separator: ", "))")
             }
+            let compiled = try kind.compile(reader)
+            drawing = compiled
+            content = .shape(compiled.outline)
         } else {
             return nil
         }
         var layer = Layer(content: content, node: k, className: node.className,
                           parameters: .zero, blend: .over, links: [])
-        try readPlacement(into: &layer, &reader, natural: natural, allowsSize: allowsSize, isBackground: isBackground,
-                          centredPoints: arc != nil)
-        if let frame = try reader.string("frame") {
-            guard frame == "parent" else { throw reader.error("frame", "unknown frame '\(frame)'; expected parent") }
-            guard !isBackground else { throw reader.error("frame", "a background fills the canvas; it cannot be placed on a road") }
-            try placeOnParent(&layer, &reader, natural: natural, parent: parent, parentArc: parentArc)
+        if isBackground {
+            layer[.scaleX] = 1; layer[.scaleY] = 1; layer[.opacity] = try opacity(&layer, &reader)
+        } else {
+            try readPlacement(into: &layer, &reader, natural: natural, drawing: drawing)
+        }
+        if let frameName = try reader.string("frame") {
+            guard let frame = shapes.frame(named: frameName) else {
+                throw reader.error("frame", "unknown frame '\(frameName)'; expected \(shapes.frameNames.joined(separator: " or "))")
+            }
+            guard !isBackground else { throw reader.error("frame", "a background fills the canvas; it cannot be placed in a frame") }
+            try applyFrame(frame, to: &layer, reader, natural: natural, parent: parent, parentCurve: parentCurve)
         }
         try readColour(into: &layer, &reader, isBackground: isBackground)
         if let blend = try reader.string("blend") {
             guard let mode = BlendMode(rawValue: blend) else { throw reader.error("blend", "unknown blend '\(blend)'; expected over or max") }
             layer.blend = mode
         }
-        return (layer, arc)
+        return (layer, drawing?.childFrame)
     }
 
-    private func polygonVertices(_ reader: inout AttributeReader) throws -> [SIMD2<Float>] {
-        if reader.value("points") != nil { return try reader.points("points", minimum: 3) }
-        guard let sides = try reader.number("sides") else {
-            throw reader.error("points", "a polygon needs `points` (\"x,y x,y ...\") or `sides`")
-        }
-        guard sides >= 3, sides <= 1024, sides == sides.rounded() else { throw reader.error("sides", "must be a whole number from 3 to 1024") }
-        let n = Int(sides)
-        // Regular polygon inscribed in the unit circle of diameter 1, first vertex up.
-        return (0..<n).map { i in
-            let a = Float.pi / 2 + 2 * Float.pi * Float(i) / Float(n)
-            return SIMD2(0.5 * cos(a), -0.5 * sin(a))
-        }
-    }
-
+    /// Position, rotation, size, stroke width and opacity of a sprite (`drawing` nil) or shape.
     private func readPlacement(into layer: inout Layer, _ r: inout AttributeReader, natural: SIMD2<Float>,
-                               allowsSize: Bool, isBackground: Bool, centredPoints: Bool) throws {
-        if isBackground { layer[.scaleX] = 1; layer[.scaleY] = 1; layer[.opacity] = try opacity(&layer, &r); return }
-        let absolutePoints: Bool
-        if case .shape(.polygon) = layer.content { absolutePoints = r.value("points") != nil } else
-        if case .shape(.polyline) = layer.content { absolutePoints = !centredPoints } else { absolutePoints = false }
-        let defaultCentre = absolutePoints ? SIMD2<Float>(0, 0) : SIMD2(Float(canvas.width), Float(canvas.height)) / 2
+                               drawing: ShapeDrawing?) throws {
+        let defaultCentre = drawing?.defaultCentre == .canvasOrigin
+            ? SIMD2<Float>(0, 0) : SIMD2(Float(canvas.width), Float(canvas.height)) / 2
         layer[.centreX] = try r.linked("loc_x", .centreX, 1, default: defaultCentre.x, into: &layer.links)
         layer[.centreY] = try r.linked("loc_y", .centreY, 1, default: defaultCentre.y, into: &layer.links)
         let degrees = Float.pi / 180
         layer[.rotation] = try r.linked("yaw", .rotation, degrees, default: 0, into: &layer.links)
-        if !allowsSize {
+        if drawing?.sizing == .scaleOnly {
             for name in ["size", "size_x", "size_y"] where r.value(name) != nil {
-                throw r.error(name, "has no meaning for polygons given by points and polylines; use scale, scale_x, scale_y")
+                throw r.error(name, "has no meaning for shapes drawn from points (polygons, polylines); use scale, scale_x, scale_y")
             }
         }
         layer[.scaleX] = try scale(&layer, &r, size: "size_x", scale: "scale_x", .scaleX, natural: natural.x, longest: max(natural.x, natural.y))
@@ -216,7 +197,7 @@ struct LayerCompiler {
     }
 
     private func backgroundFill(_ node: SceneNode, _ r: inout AttributeReader) throws -> BackgroundFill {
-        let kind = try r.string("background") ?? (node.asset != nil ? "image" : "constant")
+        guard let kind = try r.string("background") else { throw r.error("background", "missing: expected constant, gradient, noise or image") }
         switch kind {
         case "constant": return .constant
         case "gradient": return .gradient(angle: Float(try r.number("gradient_angle") ?? 0) * .pi / 180)

@@ -9,11 +9,16 @@ import Foundation
 /// normal (90° counter-clockwise from the tangent) is `n = (−sin φ, −cos φ)`. A positive
 /// curvature bends the road to its left. Children placed in this frame (`frame: parent`) use
 /// `point(along:offset:)`.
-struct RoadArc: Equatable, Sendable {
+public struct RoadArc: PlacementCurve, Equatable, Sendable {
     /// Total arc length, px (> 0).
-    var length: Double
+    public var length: Double
     /// 1 / radius, per px, signed (positive: turns left). 0: straight.
-    var curvature: Double
+    public var curvature: Double
+
+    public init(length: Double, curvature: Double) {
+        self.length = length
+        self.curvature = curvature
+    }
 
     /// Largest heading change between two vertices of the drawn polyline (radians): keeps the
     /// chord within ~0.2 px of the arc for radii up to ~160 px.
@@ -22,7 +27,10 @@ struct RoadArc: Equatable, Sendable {
     static let maxSegments = 64
 
     /// Heading φ at arc length `s`, radians counter-clockwise.
-    func heading(at s: Double) -> Double { curvature * s }
+    public func heading(at s: Double) -> Double { curvature * s }
+
+    /// The curvature, whatever `s`.
+    public func headingRate(at s: Double) -> Double { curvature }
 
     /// The centreline point at arc length `s` (local frame).
     func centreline(at s: Double) -> SIMD2<Double> {
@@ -47,7 +55,7 @@ struct RoadArc: Equatable, Sendable {
     /// The point `offset` px left of the centreline at arc length `along`, with its partial
     /// derivatives: `∂/∂along = (1 − κ·offset)·t` (the offset curve's speed), `∂/∂offset = n`.
     /// Valid for any `along`, also beyond the drawn ends (the arc continues).
-    func point(along s: Double, offset o: Double) -> (point: SIMD2<Double>, dAlong: SIMD2<Double>, dOffset: SIMD2<Double>) {
+    public func point(along s: Double, offset o: Double) -> (point: SIMD2<Double>, dAlong: SIMD2<Double>, dOffset: SIMD2<Double>) {
         let n = normal(at: s)
         return (centreline(at: s) + o * n, (1 - curvature * o) * tangent(at: s), n)
     }
@@ -62,6 +70,26 @@ struct RoadArc: Equatable, Sendable {
             let p = centreline(at: s)
             return SIMD2(Float(p.x), Float(p.y))
         }
+    }
+}
+
+/// `shape: road`: a polyline given by `points` (like `polyline`), or, with `length` (px, > 0)
+/// and optional `curvature` (1/px) instead, an arc road (`RoadArc`) centred on `loc_x`, `loc_y`
+/// (default: the canvas centre) that offers its children the frame `parent`. Scale and size
+/// attributes are errors on arc roads (their size is their length and width).
+struct RoadShape: ShapeKind {
+    var names: [String] { ["road"] }
+
+    func compile(_ r: AttributeReader) throws -> ShapeDrawing {
+        guard r.value("points") == nil, let length = try r.number("length") else {
+            return ShapeDrawing(outline: .polyline(try r.points("points", minimum: 2)), sizing: .scaleOnly, defaultCentre: .canvasOrigin)
+        }
+        guard length > 0 else { throw r.error("length", "must be > 0 pixels, got \(length)") }
+        for name in ["scale", "scale_x", "scale_y", "size", "size_x", "size_y"] where r.value(name) != nil {
+            throw r.error(name, "has no meaning for a road given by length and curvature; change length or width")
+        }
+        let arc = RoadArc(length: length, curvature: try r.number("curvature") ?? 0)
+        return ShapeDrawing(outline: .polyline(arc.vertices), sizing: .scaleOnly, childFrame: arc)
     }
 }
 

@@ -5,8 +5,10 @@
 /// and rotated back by its rotation, still in screen pixels (scale not yet removed), so distances
 /// stay true distances under non-uniform scale.
 
-/// A procedural shape's outline in local units (multiplied by the layer's scale to get pixels).
-enum ShapeOutline: Equatable, Sendable {
+/// A procedural shape's outline in local units (multiplied by the layer's scale to get pixels):
+/// what every `ShapeKind` reduces its nodes to. Coverage and its exact gradients come from the
+/// signed distances below.
+public enum ShapeOutline: Equatable, Sendable {
     /// The unit square centred on the origin: `size_x × size_y` pixels once scaled.
     case rectangle
     /// The ellipse inscribed in the unit square.

@@ -73,21 +73,3 @@ struct Sprite: Sendable {
         ink = (x0, y0, x1, y1)
     }
 }
-
-/// Bilinear sample of a bordered plane at texel coordinates `(tu, tv)` (texel centres at integers,
-/// texel `(0, 0)` is the asset's top-left). Zero outside `[-1, width) × [-1, height)`.
-/// `stride`/`offset` select one channel of an interleaved plane.
-@inline(__always) func sampleBordered<T: RenderScalar>(_ plane: UnsafePointer<Float>, paddedWidth: Int, width: Int, height: Int,
-                                                     stride: Int, offset: Int, _ tu: T, _ tv: T) -> T {
-    let u = tu.value, v = tv.value
-    guard u >= -1, v >= -1, u < Float(width), v < Float(height) else { return T(0) }
-    let x0 = Int(u + 1) - 1  // floor for u >= -1
-    let y0 = Int(v + 1) - 1
-    let fx = tu - T(Float(x0)), fy = tv - T(Float(y0))
-    let base = ((y0 + 1) * paddedWidth + (x0 + 1)) * stride + offset
-    let p00 = T(plane[base]), p10 = T(plane[base + stride])
-    let p01 = T(plane[base + paddedWidth * stride]), p11 = T(plane[base + (paddedWidth + 1) * stride])
-    let top = p00 + (p10 - p00) * fx
-    let bottom = p01 + (p11 - p01) * fx
-    return top + (bottom - top) * fy
-}

@@ -32,7 +32,7 @@ final class BadGrammarTests: XCTestCase {
         "poisson-without-cap.yaml": ("rules.A.children[0].count", "poisson needs a cap"),
         "unknown-store.yaml": ("rules.A.asset.store", "unknown asset store 'fonts'"),
         "missing-store-files.yaml": ("stores.digits.mnist", "no MNIST train files"),
-        "asset-class-not-digit.yaml": ("rules.A.asset", "no asset of class 'cat'"),
+        "asset-class-not-digit.yaml": ("rules.A.asset", "no asset of class 'cat' (its classes are 0, 1, 2, 3, 4, 5, 6, 7, 8, 9)"),
         "bad-canvas.yaml": ("canvas.width", "width must be in 1...8192"),
         "unknown-top-key.yaml": ("canvass", "unknown key 'canvass'"),
         "orig-unknown-kind.json": ("root.child[0].attributes.yaw[0]", "unknown distribution kind 'Poisson'"),

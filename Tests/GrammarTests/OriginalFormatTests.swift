@@ -26,6 +26,9 @@ final class OriginalFormatTests: XCTestCase {
             let store = try XCTUnwrap(try assets.store(named: digit.asset!.store) as? MNISTAssetStore)
             XCTAssertEqual(String(store.label(digit.asset!.index)), digit.className)
             for node in graph.nodes.prefix(3) { XCTAssert(node.mutable.isEmpty, "immutable node \(node.rule) has mutable attributes") }
+            // The format's Background node is mapped to what fills the canvas; no other node is.
+            XCTAssertEqual(graph.nodes[1].string("background"), "constant")
+            XCTAssertEqual(graph.nodes.filter { $0.attributes["background"] != nil }.count, 1)
             let texture = try XCTUnwrap(graph.nodes[1].number("texture"))
             XCTAssert(texture >= 0 && texture <= 255)
         }

@@ -62,7 +62,7 @@ final class CompositorGoldenTests: XCTestCase {
 
     func testBlendOverAndMax() throws {
         let r = try makeRenderer(4, 4)
-        let bg = node("Background", numbers(["texture": 0.6]), rule: "Background")
+        let bg = backdrop(numbers(["texture": 0.6]))
         func value(_ blend: String, opacity: Double) throws -> Float {
             let box = node("box", ["shape": .string("rect"), "size": .number(8), "intensity": .number(0.2),
                                    "opacity": .number(opacity), "blend": .string(blend)])
@@ -74,13 +74,13 @@ final class CompositorGoldenTests: XCTestCase {
 
     func testRGBColourAndBackgroundKinds() throws {
         let r = try makeRenderer(16, 8, channels: 3)
-        let grad = node("Background", ["background": .string("gradient"), "color_r": .number(0), "end_color_r": .number(1),
-                                       "color_g": .number(0.5), "color_b": .number(0.2)], rule: "Background")
+        let grad = backdrop(["background": .string("gradient"), "color_r": .number(0), "end_color_r": .number(1),
+                                       "color_g": .number(0.5), "color_b": .number(0.2)])
         let img = try r.render([scene([], background: grad)])[0].image
         XCTAssertLessThan(img.pixels[0], img.pixels[(4 * 16 + 15) * 3], "red grows left to right")
         XCTAssertEqual(img.pixels[1], 0.5, accuracy: 1e-6)
-        let noise = node("Background", ["background": .string("noise"), "intensity": .number(0.5), "noise_amplitude": .number(0.4),
-                                        "noise_scale": .number(3)], rule: "Background")
+        let noise = backdrop(["background": .string("noise"), "intensity": .number(0.5), "noise_amplitude": .number(0.4),
+                                        "noise_scale": .number(3)])
         let a = try r.render([scene([], background: noise)])[0].image.pixels
         XCTAssertEqual(a, try r.render([scene([], background: noise)])[0].image.pixels, "deterministic")
         XCTAssertTrue(a.allSatisfy { $0 >= 0.3 - 1e-6 && $0 <= 0.7 + 1e-6 })
@@ -104,7 +104,7 @@ final class CompositorGoldenTests: XCTestCase {
         let graphs = (0..<40).map { i in
             scene([node(i % 2 == 0 ? "3" : "7", numbers(["loc_x": rng.uniform(8, 24), "loc_y": rng.uniform(8, 24), "yaw": rng.uniform(-180, 180)]),
                         asset: AssetRef(store: "digits", index: i % 2))],
-                  background: node("Background", numbers(["texture": rng.uniform(0, 0.5)]), rule: "Background"))
+                  background: backdrop(numbers(["texture": rng.uniform(0, 0.5)])))
         }
         let batch = try r.render(graphs)
         for i in [0, 17, 39] { XCTAssertEqual(try r.render([graphs[i]])[0], batch[i]) }
@@ -115,8 +115,7 @@ final class CompositorGoldenTests: XCTestCase {
 final class BackgroundImageAndColourSpriteTests: XCTestCase {
     func testImageBackgroundStretchesAndColourSpriteUsesItsAlpha() throws {
         let r = try CompositorRenderer(canvas: Canvas(width: 24, height: 20, channels: 3), classes: ["badge"], assets: [colourStore])
-        let bg = node("Background", ["background": .string("image"), "intensity": .number(0.5)], asset: AssetRef(store: "colour", index: 0),
-                      rule: "Background")
+        let bg = backdrop(["background": .string("image"), "intensity": .number(0.5)], asset: AssetRef(store: "colour", index: 0))
         let image = try r.render([scene([], background: bg)])[0].image
         // Stretched 2×: pixel (0, 0) samples texel (−0.25, −0.25) clamped to (0, 0): premultiplied red 0, green 0.
         XCTAssertEqual(image.pixels[2], 0.5 * 0.5 * colourSprite().pixels[3], accuracy: 1e-6, "blue = tint · alpha · 0.5")

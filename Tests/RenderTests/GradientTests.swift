@@ -42,7 +42,7 @@ final class GradientTests: XCTestCase {
     func testFiniteDifferenceScaleOnALinearAttribute() throws {
         // Image = texture everywhere, so dL/dtexture = Σ g exactly: catches a wrong 1/(2h).
         let r = try CompositorRenderer(canvas: Canvas(width: 5, height: 4), classes: [])
-        let g = scene([], background: node("Background", numbers(["texture": 0.3]), mutable: ["texture"], rule: "Background"))
+        let g = scene([], background: backdrop(numbers(["texture": 0.3]), mutable: ["texture"]))
         let up: [Float] = (0..<20).map { Float($0) / 7 - 1 }
         let expected = up.reduce(0) { $0 + Double($1) }
         let fd = try FiniteDifferenceVJP(step: 0.25).vjp(r, [g], imageGradients: [up])
@@ -103,11 +103,11 @@ func randomGradientScene(_ rng: inout TestRandom, size: Double, rgb: Bool, blend
     objects.append(node("badge", badge, mutable: Set(badge.keys), asset: AssetRef(store: "colour", index: 0)))
     // Over: a gradient background (generic path); max: a half-transparent constant one (fast path).
     let bg = blend == "over"
-        ? node("Background", ["background": .string("gradient"), "intensity": .number(rng.uniform(0, 0.3)),
+        ? backdrop(["background": .string("gradient"), "intensity": .number(rng.uniform(0, 0.3)),
                               "end_intensity": .number(rng.uniform(0.3, 0.6)), "gradient_angle": .number(30)],
-               mutable: ["intensity", "end_intensity"], rule: "Background")
-        : node("Background", numbers(["texture": rng.uniform(0.1, 0.4), "opacity": rng.uniform(0.4, 0.8)]),
-               mutable: ["texture", "opacity"], rule: "Background")
+               mutable: ["intensity", "end_intensity"])
+        : backdrop(numbers(["texture": rng.uniform(0.1, 0.4), "opacity": rng.uniform(0.4, 0.8)]),
+               mutable: ["texture", "opacity"])
     return scene(objects, background: bg)
 }
 
@@ -135,7 +135,7 @@ final class FastPathVJPTests: XCTestCase {
             let r = try CompositorRenderer(canvas: Canvas(width: 24, height: 20, channels: channels), classes: ["3"], assets: [digitStore])
             let digit = node("3", ["loc_x": .number(11.3), "loc_y": .number(9.6), "yaw": .number(33), "size_x": .number(22), "size_y": .number(17),
                                    "opacity": .number(0.7), "intensity": .number(0.8), "blend": .string(blend)], asset: AssetRef(store: "digits", index: 1))
-            let bg = node("Background", ["texture": .number(0.3), "opacity": .number(0.6), "blend": .string(blend)], rule: "Background")
+            let bg = backdrop(["texture": .number(0.3), "opacity": .number(0.6), "blend": .string(blend)])
             let (layers, _) = try r.compile(scene([digit], background: bg), index: 0)
             compare(layers[1], renderer: r) { $0.backwardMaskSprite($1, box: $2, under: $3, grad: $4) }
             compare(layers[0], renderer: r) { r, layer, _, under, grad in r.backwardConstantBackground(layer, under: under, grad: grad) }

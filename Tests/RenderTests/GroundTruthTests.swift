@@ -75,7 +75,7 @@ final class GroundTruthTests: XCTestCase {
     }
 
     func testBackgroundIsNotAnObject() throws {
-        let bg = node("Background", numbers(["texture": 0.9]), rule: "Background")
+        let bg = backdrop(numbers(["texture": 0.9]))
         let gt = try renderer().render([scene([sprite(8, 6)], background: bg)])[0].groundTruth
         XCTAssertEqual(gt.objects.count, 1)
         XCTAssertEqual(gt.objects[0].node, 2)

@@ -15,7 +15,7 @@ final class ProcessRendererTests: XCTestCase {
         scene([node("box", numbers(["loc_x": x, "loc_y": 5.3, "size_x": 6, "size_y": 4, "yaw": 20, "intensity": 0.9]).merging(["shape": .string("rect")]) { $1 },
                     mutable: ["loc_x"]),
                node("disc", numbers(["loc_x": 11, "loc_y": 7, "size": 5, "intensity": 0.6, "opacity": 0.8]).merging(["shape": .string("ellipse")]) { $1 })],
-              background: node("Background", numbers(["texture": 0.1]), rule: "Background"))
+              background: backdrop(numbers(["texture": 0.1])))
     }
 
     func testToyRendererMatchesTheCompositorAndItsGroundTruth() throws {

@@ -13,7 +13,7 @@ final class RoadPlacementTests: XCTestCase {
     func roadScene(size: Double, curvature: Double, rng: inout TestRandom) -> SceneGraph {
         var g = SceneGraph()
         let root = g.add(SceneNode(rule: "Scene", className: "scene"), parent: nil)
-        g.add(node("Background", numbers(["intensity": 0.2]), rule: "Background"), parent: root)
+        g.add(backdrop(numbers(["intensity": 0.2])), parent: root)
         var road = numbers(["length": size * 3, "curvature": curvature, "width": rng.uniform(6, 9),
                             "loc_x": size / 2 + rng.uniform(-2, 2), "loc_y": size / 2 + rng.uniform(-2, 2),
                             "yaw": rng.uniform(10, 80), "color_r": 0.4, "color_g": 0.4, "color_b": 0.45])

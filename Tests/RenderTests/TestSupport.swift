@@ -52,6 +52,14 @@ func node(_ className: String, _ attributes: [String: AttributeValue], mutable: 
     SceneNode(rule: rule, className: className, attributes: attributes, mutable: mutable, asset: asset)
 }
 
+/// A node that fills the canvas: its `background` attribute (default `constant`) says so; its
+/// rule and class (`Backdrop`, `backdrop`) mean nothing to the renderer.
+func backdrop(_ attributes: [String: AttributeValue], mutable: Set<String> = [], asset: AssetRef? = nil) -> SceneNode {
+    var a = attributes
+    if a["background"] == nil { a["background"] = .string("constant") }
+    return SceneNode(rule: "Backdrop", className: "backdrop", attributes: a, mutable: mutable, asset: asset)
+}
+
 func numbers(_ d: [String: Double]) -> [String: AttributeValue] { d.mapValues { .number($0) } }
 
 /// A 12×10 RGBA sprite: a colour ramp with a soft alpha disc (exercises colour sprites).

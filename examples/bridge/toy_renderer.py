@@ -3,8 +3,8 @@
 
 Standard library only. Reads one JSON request per line on stdin, writes one JSON reply per line
 on stdout (logs go to stderr). Draws, in graph order:
-  - nodes with rule or class "Background": a constant grey level (`texture` or `intensity`) or
-    colour (`color_r`, `color_g`, `color_b`);
+  - nodes with a `background` attribute (any value; it marks what fills the canvas): a
+    constant grey level (`texture` or `intensity`) or colour (`color_r`, `color_g`, `color_b`);
   - nodes with `shape` "rectangle" or "ellipse": centre `loc_x`, `loc_y` (px), `size_x`,
     `size_y` or `size` (px), `yaw` (degrees, counter-clockwise), `intensity` or colour, `opacity`,
     with a 1-pixel anti-aliasing ramp, so positions are sub-pixel.
@@ -58,7 +58,7 @@ def render(scene, canvas, classes):
     objects = []
     for k, node in enumerate(scene["nodes"]):
         attrs = node.get("attributes", {})
-        if node.get("rule") == "Background" or node.get("class") == "Background":
+        if "background" in attrs:  # a node with a `background` attribute fills the canvas
             c = colour(attrs, ch, 0.0)
             for p in range(w * h):
                 for j in range(ch):

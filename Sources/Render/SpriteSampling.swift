@@ -1,0 +1,105 @@
+// Bilinear sampling of sprite planes, shared by the forward draw loops, the reverse passes and
+// the background kernels: one cell lookup (`BorderedCell`), one blend (`bilinear`).
+
+/// Where texel coordinates `(u, v)` fall in a plane with a one-texel zero border: the index of
+/// the top-left corner of their bilinear cell (in texels of a `paddedWidth`-wide plane; texel
+/// centres at integers, texel `(0, 0)` the asset's top-left) and the fractions inside the cell.
+/// Nil outside `[-1, width) × [-1, height)`, where every sample is 0. The one lookup behind every
+/// sprite sample, forward and reverse.
+struct BorderedCell {
+    let index: Int
+    /// The cell's top-left texel coordinates (whole numbers).
+    let x0: Float, y0: Float
+    /// `u − x0`, `v − y0`, in [0, 1).
+    let fx: Float, fy: Float
+
+    @inline(__always) init?(_ u: Float, _ v: Float, width: Float, height: Float, paddedWidth: Int) {
+        guard u >= -1, v >= -1, u < width, v < height else { return nil }
+        let ix = Int(u + 1) - 1  // floor for u >= -1
+        let iy = Int(v + 1) - 1
+        index = (iy + 1) * paddedWidth + (ix + 1)
+        x0 = Float(ix)
+        y0 = Float(iy)
+        fx = u - x0
+        fy = v - y0
+    }
+}
+
+/// Bilinear blend of four corner values at fractions `(fx, fy)`: along x on the top and bottom
+/// rows, then along y. Shared by sprite sampling, its reverse pass and value noise.
+@inline(__always) func bilinear<T: RenderScalar>(_ p00: T, _ p10: T, _ p01: T, _ p11: T, _ fx: T, _ fy: T) -> T {
+    let top = p00 + (p10 - p00) * fx
+    let bottom = p01 + (p11 - p01) * fx
+    return top + (bottom - top) * fy
+}
+
+/// Bilinear sample of a bordered plane at texel coordinates `(tu, tv)` (`BorderedCell`). Zero
+/// outside `[-1, width) × [-1, height)`. `stride`/`offset` select one channel of an interleaved
+/// plane. With `T == GeometryDual` the fractions carry the derivatives.
+@inline(__always) func sampleBordered<T: RenderScalar>(_ plane: UnsafePointer<Float>, paddedWidth: Int, width: Int, height: Int,
+                                                     stride: Int, offset: Int, _ tu: T, _ tv: T) -> T {
+    guard let cell = BorderedCell(tu.value, tv.value, width: Float(width), height: Float(height), paddedWidth: paddedWidth) else {
+        return T(0)
+    }
+    // The fractions from tu, tv themselves, so that they carry their derivatives.
+    let fx = tu - T(cell.x0), fy = tv - T(cell.y0)
+    let base = cell.index * stride + offset
+    return bilinear(T(plane[base]), T(plane[base + stride]), T(plane[base + paddedWidth * stride]),
+                    T(plane[base + (paddedWidth + 1) * stride]), fx, fy)
+}
+
+/// One bilinear cell of a sprite plane: the value there and its derivatives along the texel axes
+/// (what the mask-sprite reverse pass needs), from the same numbers as the forward value.
+struct SpriteCorners {
+    let p00: Float, p10: Float, p01: Float, p11: Float
+    let fx: Float, fy: Float
+
+    @inline(__always) var value: Float { bilinear(p00, p10, p01, p11, fx, fy) }
+    /// `∂ value / ∂ tu`.
+    @inline(__always) var dU: Float { (1 - fy) * (p10 - p00) + fy * (p11 - p01) }
+    /// `∂ value / ∂ tv`.
+    @inline(__always) var dV: Float { (p01 + (p11 - p01) * fx) - (p00 + (p10 - p00) * fx) }
+}
+
+/// Bilinear sampling of a grey alpha-mask sprite with texel coordinates stepped along rows:
+/// `tu = (c·dx − s·dy)/sx + ou`, `tv = (s·dx + c·dy)/sy + ov` for pixel centre offsets `(dx, dy)`.
+struct MaskSpriteSampler {
+    let dudx: Float, dvdx: Float, dudy: Float, dvdy: Float
+    let ou: Float, ov: Float, cx: Float, cy: Float
+    let width: Float, height: Float, paddedWidth: Int
+    let plane: UnsafePointer<Float>
+
+    @inline(__always) init(_ layer: Layer, _ k: LayerKernel) {
+        let g = layer.floatGeometry
+        dudx = g.cosine / g.sx; dvdx = g.sine / g.sy
+        dudy = -g.sine / g.sx; dvdy = g.cosine / g.sy
+        ou = Float(k.spriteWidth) / 2 - 0.5; ov = Float(k.spriteHeight) / 2 - 0.5
+        cx = g.cx; cy = g.cy
+        width = Float(k.spriteWidth); height = Float(k.spriteHeight)
+        paddedWidth = k.spriteWidth + 2
+        plane = k.alpha!
+    }
+
+    /// Texel coordinates of pixel `(x, y)`'s centre.
+    @inline(__always) func start(x: Int, y: Int) -> (Float, Float) {
+        let dx = Float(x) + 0.5 - cx, dy = Float(y) + 0.5 - cy
+        return (dudx * dx + dudy * dy + ou, dvdx * dx + dvdy * dy + ov)
+    }
+
+    /// The four alpha values around texel coordinates `(tu, tv)` and the fractions between them;
+    /// nil outside `[-1, width) × [-1, height)` (alpha 0 there).
+    @inline(__always) func corners(_ tu: Float, _ tv: Float) -> SpriteCorners? {
+        guard let cell = BorderedCell(tu, tv, width: width, height: height, paddedWidth: paddedWidth) else { return nil }
+        let i = cell.index
+        return SpriteCorners(p00: plane[i], p10: plane[i + 1], p01: plane[i + paddedWidth], p11: plane[i + paddedWidth + 1],
+                             fx: cell.fx, fy: cell.fy)
+    }
+
+    /// Alpha at texel coordinates; 0 outside `[-1, width) × [-1, height)`. (The same numbers as
+    /// `corners(tu, tv)?.value`, without building the corners: the forward hot loop.)
+    @inline(__always) func alpha(_ tu: Float, _ tv: Float) -> Float {
+        guard let cell = BorderedCell(tu, tv, width: width, height: height, paddedWidth: paddedWidth) else { return 0 }
+        let i = cell.index
+        return bilinear(plane[i], plane[i + 1], plane[i + paddedWidth], plane[i + paddedWidth + 1], cell.fx, cell.fy)
+    }
+}
