@@ -21,6 +21,7 @@ let grammarText = """
         children: [Background, Scene]
       Background:
         attributes:
+          background: constant
           texture: {uniform: [0, 0.2], range: [0, 1]}
       Scene:
         children:

@@ -26,6 +26,7 @@ let priorText = """
         children: [Background, Square]
       Background:
         attributes:
+          background: constant
           texture: 0
       Square:
         class: square

@@ -17,7 +17,7 @@ extension Tensor {
         if let bias { precondition(bias.shape == [shape[1]], "depthwiseConv2d: bias shape \(bias.shape) is not [\(shape[1])]") }
         let g = ConvGeometry(input: shape, kernel: (weight.shape[2], weight.shape[3]), stride: stride,
                              padding: padding, op: "depthwiseConv2d")
-        let plane = PhasedPlane(g)
+        let plane = PhasedPlane(g), offsets = plane.tapOffsets
         let planes = g.n * g.c, ohw = g.oh * g.ow, hw = g.h * g.w, taps = g.kh * g.kw, wide = plane.wideCount
         let x = self
         let out = makeBuffer(planes * ohw) { op in
@@ -29,8 +29,8 @@ extension Tensor {
                         plane.fill(scratch, from: xp.baseAddress! + p * hw)
                         acc.update(repeating: bp?[ch] ?? 0, count: wide)
                         for tap in 0..<taps {
-                            let wv = wp[ch * taps + tap], s = scratch + plane.offset(tap: tap)
-                            for k in 0..<wide { acc[k] += wv * s[k] }
+                            let wv = wp[ch &* taps &+ tap], s = scratch + offsets[tap]
+                            multiplyAdd(wv, s, into: acc, count: wide)
                         }
                         plane.narrow(acc, into: op.baseAddress! + p * ohw)
                     }
@@ -51,8 +51,8 @@ extension Tensor {
                                 plane.widen(gp.baseAddress! + p * ohw, into: wideGrad)
                                 scratch.update(repeating: 0, count: plane.size)
                                 for tap in 0..<taps {
-                                    let wv = wp[ch * taps + tap], d = scratch + plane.offset(tap: tap)
-                                    for k in 0..<wide { d[k] += wv * wideGrad[k] }
+                                    let wv = wp[ch &* taps &+ tap], d = scratch + offsets[tap]
+                                    multiplyAdd(wv, wideGrad, into: d, count: wide)
                                 }
                                 plane.extract(scratch, into: dp.baseAddress! + p * hw)
                             }
@@ -71,10 +71,10 @@ extension Tensor {
                                     plane.fill(scratch, from: xp.baseAddress! + p * hw)
                                     plane.widen(gp.baseAddress! + p * ohw, into: wideGrad)
                                     for tap in 0..<taps {
-                                        let s = scratch + plane.offset(tap: tap)
+                                        let s = scratch + offsets[tap]
                                         var acc: Float = 0
                                         for k in 0..<wide { acc += wideGrad[k] * s[k] }
-                                        dwp[ch * taps + tap] += acc
+                                        dwp[ch &* taps &+ tap] += acc
                                     }
                                 }
                             }

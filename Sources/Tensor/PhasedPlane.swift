@@ -3,13 +3,16 @@
 /// The zero-padded input plane is stored split by stride phase in both directions: padded
 /// pixel (r, c) lives in block (r mod sh, c mod sw) at row r / sh, column c / sw, each block
 /// `blockRows × phaseWidth`. Then tap (i, j) of output (oy, ox) reads
-/// `offset(tap) + oy·phaseWidth + ox`, so over the flattened "wide" output index
+/// `tapOffsets[tap] + oy·phaseWidth + ox`, so over the flattened "wide" output index
 /// k = oy·phaseWidth + ox (ox < phaseWidth) each tap is one contiguous run of
 /// `wideCount = oh·phaseWidth` elements. Wide columns ox ≥ ow are computed but discarded (and
 /// carry zero gradient); the block has one spare row so the last run stays in bounds.
 struct PhasedPlane {
     let g: ConvGeometry
     let blockRows: Int, phaseWidth: Int
+    /// Start of each tap (i, j)'s run in the scratch, row-major over the kernel (computed once: the kernels'
+    /// inner loops are short on small planes, so a division per tap shows in profiles).
+    let tapOffsets: [Int]
     var blockSize: Int { blockRows * phaseWidth }
     var size: Int { g.sh * g.sw * blockSize }
     var wideCount: Int { g.oh * phaseWidth }
@@ -20,13 +23,11 @@ struct PhasedPlane {
         let paddedColumns = Swift.max(g.w + g.padLeft + g.padRight, (g.ow - 1) * g.sw + g.kw)
         blockRows = (paddedRows + g.sh - 1) / g.sh + 1
         phaseWidth = (paddedColumns + g.sw - 1) / g.sw
-    }
-
-    /// Start of tap (i, j)'s run in the scratch.
-    @inline(__always)
-    func offset(tap: Int) -> Int {
-        let i = tap / g.kw, j = tap % g.kw
-        return ((i % g.sh) * g.sw + j % g.sw) * blockSize + (i / g.sh) * phaseWidth + j / g.sw
+        let blockSize = blockRows * phaseWidth, phaseWidth = phaseWidth
+        tapOffsets = (0..<(g.kh * g.kw)).map { tap in
+            let i = tap / g.kw, j = tap % g.kw
+            return ((i % g.sh) * g.sw + j % g.sw) * blockSize + (i / g.sh) * phaseWidth + j / g.sw
+        }
     }
 
     /// Index in the scratch of padded pixel (r, c).

@@ -30,6 +30,7 @@ func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double =
             children: [Background, Square]
           Background:
             attributes:
+              background: constant
               texture: 0
           Square:
             attributes:
