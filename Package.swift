@@ -20,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // SHA-256 of dataset files (manifests, `metasim verify`).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (installed by scripts/setup.sh).
@@ -38,7 +40,8 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["Diagnostics", "CBLAS"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"], swiftSettings: fast),
         .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs"], exclude: ["README.md", "BRIDGE.md"], swiftSettings: fast),
-        .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render"], exclude: ["README.md"]),
+        .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", .product(name: "Crypto", package: "swift-crypto")],
+                exclude: ["README.md"]),
         .target(
             name: "MetaSim",
             dependencies: ["Diagnostics", "Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Datasets", "CBLAS",

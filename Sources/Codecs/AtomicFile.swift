@@ -124,3 +124,26 @@ public enum AtomicFile {
         try writer.commit(sync: sync)
     }
 }
+
+extension AtomicFile {
+    /// Checks, before any long work, that a file can later be written at `path`: the path is
+    /// not empty, not an existing folder, and its folder exists and is writable. Throws an
+    /// `InputError` naming `path` (or `option`, for an empty path) otherwise; creates nothing.
+    public static func checkDestination(_ path: String, option: String = "--out") throws {
+        guard !path.isEmpty else { throw InputError(file: option, message: "the output file path is empty") }
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+            throw InputError(file: path, message: "is a folder; give a file name")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard stat(folder, &info) == 0 else {
+            throw InputError(file: path, message: "output folder \(folder) does not exist")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw InputError(file: path, message: "\(folder) is not a folder")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw InputError(file: path, message: "cannot write in folder \(folder): " + String(cString: strerror(errno)))
+        }
+    }
+}

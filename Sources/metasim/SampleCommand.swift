@@ -1,4 +1,6 @@
 import ArgumentParser
+import Codecs
+import Diagnostics
 import Foundation
 import Grammar
 import Scene
@@ -16,7 +18,7 @@ struct SampleCommand: ParsableCommand {
 
     @OptionGroup var options: SamplingOptions
 
-    @Option(help: "Index of the first graph (to sample a run in parts).")
+    @Option(parsing: .unconditional, help: "Index of the first graph (to sample a run in parts).")
     var start: Int = 0
 
     func validate() throws {
@@ -24,6 +26,7 @@ struct SampleCommand: ParsableCommand {
     }
 
     func run() throws {
+        try options.checkOutput()
         let g = try Grammar.load(path: options.grammar)
         let graphs = try g.sample(seed: options.seed, range: start..<(start + options.count))
         let encoder = SceneGraph.jsonEncoder()
@@ -41,10 +44,10 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "The grammar file (MetaSim YAML/JSON or original Meta-Sim JSON).")
     var grammar: String
 
-    @Option(help: "Number of scene graphs.")
+    @Option(parsing: .unconditional, help: "Number of scene graphs (0 or more).")
     var count: Int
 
-    @Option(help: "Random seed (0 ... 2^64-1).")
+    @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).")
     var seed: UInt64 = 0
 
     @Option(help: "Output file; standard output when omitted.")
@@ -54,12 +57,19 @@ struct SamplingOptions: ParsableArguments {
         guard count >= 0 else { throw ValidationError("--count must not be negative") }
     }
 
-    /// Writes `data` to `--out` (temporary name, then rename) or to standard output.
+    /// Checks `--out` before any work: a file name in an existing, writable folder. Throws an
+    /// `InputError` naming the path otherwise.
+    func checkOutput() throws {
+        if let out { try AtomicFile.checkDestination(out) }
+    }
+
+    /// Writes `data` to `--out` (temporary name, then rename; errors are `InputError`s naming
+    /// the file) or to standard output (`StandardOutput.write`).
     func write(_ data: Data) throws {
         if let out {
-            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+            try AtomicFile.write(data, to: out)
         } else {
-            FileHandle.standardOutput.write(data)
+            try StandardOutput.write(data)
         }
     }
 }
