@@ -24,6 +24,8 @@ public final class DatasetOutputFolder {
     public let overwrite: Bool
     private let parent: String
     private let name: String
+    /// `destination` without trailing slashes: what the file-system calls use.
+    private let target: String
     private var finished = false
 
     /// Checks `destination` (non-empty path, parent folders creatable, not a file, empty or
@@ -43,13 +45,14 @@ public final class DatasetOutputFolder {
             throw InputError(file: destination, message: "must name a folder to create (not '.', '..' or '/')")
         }
         parent = url.deletingLastPathComponent().path
+        target = trimmed
         try OutputPaths.makeFolder(parent, for: destination)
-        switch OutputPaths.kind(destination) {
+        switch OutputPaths.kind(target) {
         case .missing: break
         case .other:
             throw InputError(file: destination, message: "exists and is not a folder")
         case .folder:
-            let entries = try OutputPaths.entries(of: destination)
+            let entries = try OutputPaths.entries(of: target)
             if !entries.isEmpty {
                 guard overwrite else {
                     throw InputError(file: destination, message: "already holds \(entries.count) file(s) or folder(s); "
@@ -102,16 +105,16 @@ public final class DatasetOutputFolder {
     /// place and the old one removed.
     public func commit() throws {
         guard !finished else { throw InputError(file: destination, message: "output already committed or aborted") }
-        switch OutputPaths.kind(destination) {
+        switch OutputPaths.kind(target) {
         case .missing:
-            try rename(staging, to: destination)
+            try rename(staging, to: target)
         case .other:
             throw InputError(file: destination, message: "exists and is not a folder (created while the dataset was written)")
         case .folder:
-            let entries = try OutputPaths.entries(of: destination)
+            let entries = try OutputPaths.entries(of: target)
             if entries.isEmpty {
-                if rmdir(destination) == 0 {
-                    try rename(staging, to: destination)
+                if rmdir(target) == 0 {
+                    try rename(staging, to: target)
                 } else {
                     try moveEntries()      // a mount point, or a folder we may not remove
                 }
@@ -120,11 +123,11 @@ public final class DatasetOutputFolder {
                     throw InputError(file: destination, message: "files appeared there while the dataset was written; nothing replaced")
                 }
                 let aside = parent + "/" + DatasetOutputFolder.stagingPrefix(name) + "old-\(getpid())-\(OutputPaths.serial())"
-                try rename(destination, to: aside)
+                try rename(target, to: aside)
                 do {
-                    try rename(staging, to: destination)
+                    try rename(staging, to: target)
                 } catch {
-                    _ = Foundation.rename(aside, destination)
+                    _ = Foundation.rename(aside, target)
                     throw error
                 }
                 try? FileManager.default.removeItem(atPath: aside)
@@ -151,7 +154,7 @@ public final class DatasetOutputFolder {
         let entries = try OutputPaths.entries(of: staging).filter { $0 != DatasetManifest.fileName }
         for entry in entries + [DatasetManifest.fileName]
         where OutputPaths.kind(staging + "/" + entry) != .missing {
-            try rename(staging + "/" + entry, to: destination + "/" + entry)
+            try rename(staging + "/" + entry, to: target + "/" + entry)
         }
         rmdir(staging)
     }
@@ -167,7 +170,7 @@ public final class DatasetOutputFolder {
     /// `error` with the staging folder replaced by the destination in an `InputError`'s file.
     public func translated(_ error: Error) -> Error {
         guard var input = error as? InputError, input.file.hasPrefix(staging) else { return error }
-        input.file = destination + input.file.dropFirst(staging.count)
+        input.file = target + input.file.dropFirst(staging.count)
         return input
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Diagnostics
 import Foundation
 import MetaSim
 
@@ -31,9 +32,31 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let generator = try Generator(run: RunFolder(existing: runFolder), grammarOverride: grammar)
+        let run = RunFolder(existing: runFolder)
+        let generator: Generator
+        do {
+            generator = try Generator(run: run, grammarOverride: grammar)
+        } catch {
+            throw grammar == nil ? GenerateCommand.recordedGrammarError(error, run: run) : error
+        }
         let written = try generator.writeDataset(count: count, seed: seed, learned: !prior, directory: out,
                                                  format: format, grid: grid, overwrite: overwrite, quiet: quiet)
         print("wrote \(written) \(prior ? "prior" : "learned") images to \(out) (\(format.rawValue))")
+    }
+
+    /// An error about the grammar a run recorded (its path comes from RUN/transformer.json, not
+    /// from the user) said as such, with the way out (--grammar). Problems inside that file are
+    /// counted, not quoted: the path may name any file, whose lines are not ours to print.
+    static func recordedGrammarError(_ error: Error, run: RunFolder) -> Error {
+        let stateFile = run.latest + ".json"
+        guard let data = FileManager.default.contents(atPath: stateFile),
+              let recorded = (try? JSONDecoder().decode(CheckpointState.self, from: data))?.grammar else { return error }
+        let problems = (error as? InputErrors)?.errors ?? [(error as? InputError)].compactMap { $0 }
+        guard !problems.isEmpty, problems.allSatisfy({ $0.file == recorded }) else { return error }
+        let whole = problems.count == 1 && problems[0].path.isEmpty && problems[0].line == nil
+        let what = whole ? problems[0].message
+            : "not a valid grammar (\(problems.count) problem(s); `metasim validate \(recorded)` lists them)"
+        return InputError(file: stateFile, path: "grammar",
+                          message: "the grammar this run was trained on, \(recorded): \(what); pass --grammar FILE to use another copy")
     }
 }

@@ -25,7 +25,8 @@ extension Generator {
             let writer = try format.makeWriter(directory: staging, classes: renderer.classes)
             let progress = ProgressBar("writing \(format.rawValue) dataset", total: count, quiet: quiet)
             var firstImages: [Image] = []
-            try forEachBatch(count: count, seed: seed, start: start, learned: learned) { batch in
+            try forEachBatch(count: count, seed: seed, start: start, learned: learned,
+                             batchSize: Generator.exportBatchSize(for: renderer.canvas)) { batch in
                 for sample in batch {
                     try writer.append(sample.rendered, graph: sample.graph, label: nil)
                     if firstImages.count < ContactSheet.maximumImages { firstImages.append(sample.rendered.image) }
@@ -37,5 +38,14 @@ extension Generator {
             progress.finish(status: directory)
             return writer.count
         }
+    }
+
+    /// Samples rendered at once when writing a dataset: 256, fewer for large canvases so that a
+    /// batch's images and masks (32-bit floats per sample, 32 bits of masks per pixel) stay
+    /// within about 512 MiB — one 8192 × 8192 RGB image alone takes 1 GiB, so it goes alone.
+    static func exportBatchSize(for canvas: Canvas) -> Int {
+        let pixels = max(1, canvas.width) * max(1, canvas.height)
+        let bytesPerImage = pixels * (4 * max(1, canvas.channels) + 4)
+        return max(1, min(256, (512 << 20) / bytesPerImage))
     }
 }
