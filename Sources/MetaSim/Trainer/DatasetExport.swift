@@ -6,7 +6,7 @@ import Scene
 extension Generator {
     /// Generates `count` samples (seed, indices `start…`) and streams them into a dataset of
     /// `format` in `directory`, in constant memory; `grid` (when given) receives a contact sheet
-    /// of the first 64 images. Labels (ImageFolder) are each image's one visible class.
+    /// of the first 64 images (shrunk to at most 256 px a side: `ContactSheet.thumbnail`). Labels (ImageFolder) are each image's one visible class.
     ///
     /// Output folders never hold a partial or mixed dataset (`DatasetOutputFolder`): the
     /// dataset is written beside `directory` and renamed into place when complete, manifest
@@ -29,7 +29,9 @@ extension Generator {
                              batchSize: Generator.exportBatchSize(for: renderer.canvas)) { batch in
                 for sample in batch {
                     try writer.append(sample.rendered, graph: sample.graph, label: nil)
-                    if firstImages.count < ContactSheet.maximumImages { firstImages.append(sample.rendered.image) }
+                    if grid != nil, firstImages.count < ContactSheet.maximumImages {
+                        firstImages.append(ContactSheet.thumbnail(sample.rendered.image))
+                    }
                 }
                 progress.advance(by: batch.count)
             }
