@@ -126,6 +126,21 @@ public enum AtomicFile {
 }
 
 extension AtomicFile {
+    /// Removes the temporary files (`.NAME.tmp-PID-N`) that writers of `path` in processes that
+    /// no longer exist left behind (a `kill -9`, a crash). Best effort: failures are ignored;
+    /// files of running processes are kept.
+    public static func removeAbandonedTemporaries(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0.isNumber }), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder + "/" + name)
+        }
+    }
+
     /// Checks, before any long work, that a file can later be written at `path`: the path is
     /// not empty, not an existing folder, and its folder exists and is writable. Throws an
     /// `InputError` naming `path` (or `option`, for an empty path) otherwise; creates nothing.

@@ -36,7 +36,7 @@ public final class COCOWriter: DatasetWriter {
         self.segmentation = segmentation
         categories = []
         categoryIds = [:]
-        try DatasetFiles.makeFolder(directory + "/images")
+        try DatasetFiles.prepareRoot(directory, subfolder: "images")
         imagePart = try AtomicFileWriter(path: directory + "/.coco-images.part")
         annotationPart = try AtomicFileWriter(path: directory + "/.coco-annotations.part")
         for name in classes where categoryIds[name] == nil { addCategory(name) }

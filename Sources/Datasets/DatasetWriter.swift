@@ -89,6 +89,19 @@ enum DatasetFiles {
         }
     }
 
+    /// Makes a writer's root folder `directory` (and `subfolder` in it, when given) and removes
+    /// a manifest a previous run left there, before the new run writes its first byte: a
+    /// folder being (re)written never claims to be complete. (`DatasetOutputFolder` keeps
+    /// `render`/`generate` from writing into a used folder at all.)
+    static func prepareRoot(_ directory: String, subfolder: String? = nil) throws {
+        try makeFolder(directory)
+        let manifest = directory + "/" + DatasetManifest.fileName
+        if unlink(manifest) != 0 && errno != ENOENT {
+            throw InputError(file: manifest, message: "cannot remove the previous run's manifest: " + String(cString: strerror(errno)))
+        }
+        if let subfolder { try makeFolder(directory + "/" + subfolder) }
+    }
+
     /// Deterministic compact JSON (sorted keys, `/` unescaped).
     static func json<T: Encodable>(_ value: T) throws -> Data {
         try SceneGraph.jsonEncoder().encode(value)

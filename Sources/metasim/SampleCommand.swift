@@ -74,10 +74,13 @@ struct SamplingOptions: ParsableArguments {
         guard count >= 0 else { throw ValidationError("--count must not be negative") }
     }
 
-    /// Checks `--out` before any work: a file name in an existing, writable folder. Throws an
-    /// `InputError` naming the path otherwise.
+    /// Checks `--out` before any work: a file name in an existing, writable folder (throws an
+    /// `InputError` naming the path otherwise); removes what killed runs left writing it.
     func checkOutput() throws {
-        if let out { try AtomicFile.checkDestination(out) }
+        if let out {
+            try AtomicFile.checkDestination(out)
+            AtomicFile.removeAbandonedTemporaries(of: out)
+        }
     }
 
     /// Writes `data` to `--out` (temporary name, then rename; errors are `InputError`s naming

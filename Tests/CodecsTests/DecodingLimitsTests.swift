@@ -109,3 +109,16 @@ final class DecodingLimitsTests: XCTestCase {
         XCTAssertEqual(try IDXArray.read(path: try idxFile(dimensions: [2, 2])), IDXArray(dimensions: [2, 2], bytes: [7, 7, 7, 7]))
     }
 }
+
+final class AbandonedTemporaryTests: XCTestCase {
+    func testTemporariesOfDeadProcessesAreRemovedOthersKept() throws {
+        let folder = NSTemporaryDirectory() + "tmp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let names = [".s.jsonl.tmp-999999999-1", ".s.jsonl.tmp-\(getpid())-7", ".other.tmp-999999999-1", "s.jsonl"]
+        for name in names { try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
+        AtomicFile.removeAbandonedTemporaries(of: folder + "/s.jsonl")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(),
+                       [".other.tmp-999999999-1", ".s.jsonl.tmp-\(getpid())-7", "s.jsonl"])
+    }
+}

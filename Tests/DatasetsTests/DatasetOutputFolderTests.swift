@@ -113,6 +113,20 @@ final class DatasetOutputFolderTests: XCTestCase {
     }
 }
 
+final class WriterManifestTests: XCTestCase {
+    func testEveryWriterRemovesAPreviousManifestBeforeWriting() throws {
+        for format in DatasetFormat.allCases {
+            let dir = try outputFolder("stale-\(format.rawValue)")
+            try Data("{}".utf8).write(to: URL(fileURLWithPath: dir + "/" + DatasetManifest.fileName))
+            let writer = try format.makeWriter(directory: dir, classes: ["car"])
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/" + DatasetManifest.fileName), format.rawValue)
+            try writer.append(DatasetFixtures.scene(), graph: DatasetFixtures.graph(), label: "car")
+            try writer.finish()
+            XCTAssertEqual(try DatasetManifest.read(from: dir).count, 1)
+        }
+    }
+}
+
 final class DatasetVerifierTests: XCTestCase {
     func writeAll(_ format: DatasetFormat, to dir: String, count: Int = 3) throws {
         let writer = try format.makeWriter(directory: dir, classes: ["car", "sign"], samplesPerShard: 2)

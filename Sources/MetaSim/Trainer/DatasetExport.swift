@@ -16,7 +16,10 @@ extension Generator {
     @discardableResult
     public func writeDataset(count: Int, seed: UInt64, start: Int = 0, learned: Bool, directory: String,
                              format: DatasetFormat, grid: String? = nil, overwrite: Bool = false, quiet: Bool) throws -> Int {
-        if let grid { try AtomicFile.checkDestination(grid, option: "--grid") }
+        if let grid {
+            try AtomicFile.checkDestination(grid, option: "--grid")
+            AtomicFile.removeAbandonedTemporaries(of: grid)
+        }
         let output = try DatasetOutputFolder(destination: directory, overwrite: overwrite)
         if let grid, output.contains(grid) {
             throw InputError(file: grid, message: "the contact sheet must be outside the output folder \(directory)")
