@@ -22,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Our JPEG shim over libjpeg: catches libjpeg's errors with setjmp inside C (see its header).
         .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
 
@@ -35,7 +36,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["Diagnostics", "Parallel", "CBLAS"], exclude: ["README.md"]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
         .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel"], exclude: ["README.md", "BRIDGE.md"]),
-        .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render"], exclude: ["README.md"]),
+        .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", "CCrypto"], exclude: ["README.md"]),
         .target(
             name: "MetaSim",
             dependencies: ["Diagnostics", "Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Datasets", "CBLAS",

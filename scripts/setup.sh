@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what MetaSim needs on a Debian machine that has Swift: the C libraries it links
-# (OpenBLAS, libpng, libjpeg, zlib) and pkg-config. Checks first; runs apt-get only when
-# something is missing, so a second run is instant. Needs root (or sudo) only to install.
+# (OpenBLAS, libpng, libjpeg, zlib, OpenSSL's libcrypto for SHA-256) and pkg-config. Checks
+# first; runs apt-get only when something is missing, so a second run is instant. Needs root (or sudo) only to install.
 set -euo pipefail
 
 if ! command -v swift >/dev/null 2>&1; then
@@ -15,6 +15,7 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 have_pc openblas || missing+=(libopenblas-dev)
 have_pc libpng || missing+=(libpng-dev)
 have_pc zlib || missing+=(zlib1g-dev)
+have_pc libcrypto || missing+=(libssl-dev)
 [ -f /usr/include/jpeglib.h ] || [ -f /usr/include/x86_64-linux-gnu/jpeglib.h ] || missing+=(libjpeg-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -37,7 +37,7 @@ static void msj_install(msj_error_manager *manager, char *message) {
     manager->message = message;
 }
 
-int msj_decode(const unsigned char *data, size_t size, msj_decoded *out) {
+int msj_decode(const unsigned char *data, size_t size, size_t max_pixels, msj_decoded *out) {
     struct jpeg_decompress_struct cinfo;
     msj_error_manager manager;
     /* volatile: modified between setjmp and longjmp. */
@@ -54,11 +54,23 @@ int msj_decode(const unsigned char *data, size_t size, msj_decoded *out) {
     if (setjmp(manager.recover)) {
         jpeg_destroy_decompress(&cinfo);
         free(pixels);
-        return 1;
+        return MSJ_CORRUPT;
     }
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+    if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
+        snprintf(out->message, MSJ_MESSAGE_SIZE, "CMYK JPEG not supported");
+        jpeg_destroy_decompress(&cinfo);
+        return MSJ_CMYK;
+    }
+    if ((size_t)cinfo.image_width * (size_t)cinfo.image_height > max_pixels) {
+        snprintf(out->message, MSJ_MESSAGE_SIZE, "%ux%u pixels is too large", cinfo.image_width, cinfo.image_height);
+        out->width = (int)cinfo.image_width;
+        out->height = (int)cinfo.image_height;
+        jpeg_destroy_decompress(&cinfo);
+        return MSJ_TOO_LARGE;
+    }
     cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&cinfo);
 

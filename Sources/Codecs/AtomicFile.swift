@@ -124,3 +124,41 @@ public enum AtomicFile {
         try writer.commit(sync: sync)
     }
 }
+
+extension AtomicFile {
+    /// Removes the temporary files (`.NAME.tmp-PID-N`) that writers of `path` in processes that
+    /// no longer exist left behind (a `kill -9`, a crash). Best effort: failures are ignored;
+    /// files of running processes are kept.
+    public static func removeAbandonedTemporaries(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0.isNumber }), pid > 0,
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder + "/" + name)
+        }
+    }
+
+    /// Checks, before any long work, that a file can later be written at `path`: the path is
+    /// not empty, not an existing folder, and its folder exists and is writable. Throws an
+    /// `InputError` naming `path` (or `option`, for an empty path) otherwise; creates nothing.
+    public static func checkDestination(_ path: String, option: String = "--out") throws {
+        guard !path.isEmpty else { throw InputError(file: option, message: "the output file path is empty") }
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+            throw InputError(file: path, message: "is a folder; give a file name")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard stat(folder, &info) == 0 else {
+            throw InputError(file: path, message: "output folder \(folder) does not exist")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw InputError(file: path, message: "\(folder) is not a folder")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw InputError(file: path, message: "cannot write in folder \(folder): " + String(cString: strerror(errno)))
+        }
+    }
+}

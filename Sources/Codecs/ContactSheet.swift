@@ -38,6 +38,20 @@ public enum ContactSheet {
         return sheet
     }
 
+    /// The largest cell side `thumbnail` keeps, in pixels.
+    public static let maximumCellSide = 256
+
+    /// `image` shrunk (area resampling, aspect kept, each side at least 1) so that neither side
+    /// exceeds `maximumCellSide`; unchanged when it already fits. Collect these rather than
+    /// full images for a sheet: 64 full 8192 × 8192 RGB images would take 48 GiB.
+    public static func thumbnail(_ image: Image) -> Image {
+        let longest = max(image.width, image.height)
+        guard longest > maximumCellSide else { return image }
+        let scale = Double(maximumCellSide) / Double(longest)
+        return image.resized(width: max(1, Int((Double(image.width) * scale).rounded())),
+                             height: max(1, Int((Double(image.height) * scale).rounded())), method: .area)
+    }
+
     /// Makes the sheet and writes it as PNG to `path` (atomically).
     public static func write(_ images: [Image], to path: String, columns: Int? = nil) throws {
         try PNG.write(make(images, columns: columns), to: path)

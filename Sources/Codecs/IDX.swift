@@ -14,10 +14,16 @@ public struct IDXArray: Equatable, Sendable {
         self.bytes = bytes
     }
 
+    /// The most data bytes (product of the dimensions) an IDX file may declare: 2^34.
+    public static let maximumBytes = 1 << 34
+
     /// Reads the IDX file at `path`, gzip-compressed or plain (zlib reads both transparently).
     /// Throws `InputError` (file = `path`) when the file is missing, truncated, has a bad
-    /// magic number, a data type other than unsigned byte, or trailing data.
+    /// magic number, a data type other than unsigned byte, dimensions whose product overflows
+    /// or exceeds `maximumBytes`, or trailing data. Memory grows with the data actually read,
+    /// never with what the header claims.
     public static func read(path: String) throws -> IDXArray {
+        _ = try regularFileSize(path)
         guard let file = gzopen(path, "rb") else {
             throw InputError(file: path, message: "cannot open IDX file (missing or unreadable)")
         }
@@ -42,17 +48,27 @@ public struct IDXArray: Equatable, Sendable {
         }
         var dimensions: [Int] = []
         var total = 1
+        var overflow = false
         for d in 0..<rank {
             let v = dimBytes[4 * d..<4 * d + 4].reduce(0) { ($0 << 8) | Int($1) }
             dimensions.append(v)
-            total = total.multipliedReportingOverflow(by: v).partialValue
+            let product = total.multipliedReportingOverflow(by: v)
+            overflow = overflow || product.overflow
+            total = product.partialValue
         }
-        guard total >= 0, total <= 1 << 34 else {
-            throw InputError(file: path, message: "IDX dimensions \(dimensions) too large")
+        guard !overflow, total <= maximumBytes else {
+            throw InputError(file: path, message: "IDX dimensions \(dimensions) too large (more than \(maximumBytes) bytes)")
         }
-        var bytes = [UInt8](repeating: 0, count: total)
-        guard readFully(file, &bytes, count: total) else {
-            throw InputError(file: path, message: "IDX data truncated: expected \(total) bytes for dimensions \(dimensions)")
+        // Read in chunks, growing the array only as data arrives: a header that declares more
+        // than the file holds costs no more memory than the file itself.
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: min(total, 1 << 24))
+        while bytes.count < total {
+            let wanted = min(chunk.count, total - bytes.count)
+            guard readFully(file, &chunk, count: wanted) else {
+                throw InputError(file: path, message: "IDX data truncated: expected \(total) bytes for dimensions \(dimensions)")
+            }
+            bytes.append(contentsOf: chunk[0..<wanted])
         }
         var extra: UInt8 = 0
         if gzread(file, &extra, 1) > 0 {

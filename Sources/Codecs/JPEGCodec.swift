@@ -10,18 +10,27 @@ import Foundation
 /// Writing accepts 1 or 3 channels; for 4 channels, drop or composite alpha first
 /// (`Image.converted(toChannels:)`).
 public enum JPEG {
-    /// Decodes a whole JPEG file held in memory. `file` names it in errors.
+    /// Decodes a whole JPEG file held in memory. `file` names it in errors. Throws an
+    /// `InputError` for corrupt or truncated data, CMYK/YCCK JPEGs (said as such), and headers
+    /// declaring more than `DecodingLimits.maximumPixels` pixels (before allocating them).
     public static func decode(_ data: Data, file: String) throws -> Image {
         var decoded = msj_decoded()
         let status = data.withUnsafeBytes { raw in
-            msj_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &decoded)
+            msj_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, DecodingLimits.maximumPixels, &decoded)
         }
         defer { msj_free(decoded.pixels) }
-        guard status == 0, let pixels = decoded.pixels else {
+        guard status == Int32(MSJ_OK), let pixels = decoded.pixels else {
             let text = withUnsafeBytes(of: &decoded.message) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            throw InputError(file: file, message: "corrupt or truncated JPEG: \(text)")
+            switch status {
+            case Int32(MSJ_CMYK):
+                throw InputError(file: file, message: "CMYK JPEG not supported (only greyscale and RGB/YCbCr); convert it to RGB")
+            case Int32(MSJ_TOO_LARGE):
+                throw DecodingLimits.tooLarge(width: Int(decoded.width), height: Int(decoded.height), file: file, format: "JPEG")
+            default:
+                throw InputError(file: file, message: "corrupt or truncated JPEG: \(text)")
+            }
         }
         let width = Int(decoded.width), height = Int(decoded.height), channels = Int(decoded.channels)
         return Quantization.image(width: width, height: height, channels: channels,

@@ -15,7 +15,9 @@ public enum PNG {
     public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Decodes a whole PNG file held in memory. `file` names it in errors. Truncated or corrupt
-    /// data throws an `InputError` (never a partial or black image).
+    /// data throws an `InputError` (never a partial or black image), and so does a header that
+    /// declares more than `DecodingLimits.maximumPixels` pixels, before any pixel memory is
+    /// allocated (a decompression bomb).
     public static func decode(_ data: Data, file: String) throws -> Image {
         guard data.count >= signature.count, data.prefix(signature.count).elementsEqual(signature) else {
             throw InputError(file: file, message: data.isEmpty ? "empty file, expected a PNG image"
@@ -34,10 +36,10 @@ public enum PNG {
             png.format = layout(channels: channels)
             png.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
             let width = Int(png.width), height = Int(png.height)
-            guard width > 0, height > 0, width.multipliedReportingOverflow(by: height * channels).overflow == false,
-                  width * height * channels <= 1 << 31 else {
-                throw InputError(file: file, message: "PNG of \(width)x\(height) pixels is too large or empty")
+            guard width > 0, height > 0 else {
+                throw InputError(file: file, message: "PNG of \(width)x\(height) pixels is empty")
             }
+            try DecodingLimits.checkPixels(width: width, height: height, file: file, format: "PNG")
             var bytes = [UInt8](repeating: 0, count: width * height * channels)
             let ok = bytes.withUnsafeMutableBytes { out in
                 png_image_finish_read(&png, nil, out.baseAddress, 0, nil)
@@ -120,19 +122,5 @@ public enum PNG {
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
         return text.isEmpty ? "unknown libpng error" : text
-    }
-}
-
-/// The bytes of the file at `path`, or an `InputError` saying it is missing or unreadable.
-public func readFile(_ path: String) throws -> Data {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-        throw InputError(file: path, message: "file not found")
-    }
-    guard !isFolder.boolValue else { throw InputError(file: path, message: "is a folder, expected a file") }
-    do {
-        return try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-        throw InputError(file: path, message: "cannot read: \(error.localizedDescription)")
     }
 }

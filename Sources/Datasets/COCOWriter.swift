@@ -36,7 +36,7 @@ public final class COCOWriter: DatasetWriter {
         self.segmentation = segmentation
         categories = []
         categoryIds = [:]
-        try DatasetFiles.makeFolder(directory + "/images")
+        try DatasetFiles.prepareRoot(directory, subfolder: "images")
         imagePart = try AtomicFileWriter(path: directory + "/.coco-images.part")
         annotationPart = try AtomicFileWriter(path: directory + "/.coco-annotations.part")
         for name in classes where categoryIds[name] == nil { addCategory(name) }
@@ -83,19 +83,26 @@ public final class COCOWriter: DatasetWriter {
             unlink(imagePart.path)
             unlink(annotationPart.path)
         }
+        try writeAnnotationFile(imagePart: imagePart.path, annotationPart: annotationPart.path)
+        // The part files go before the manifest checksums the folder.
+        unlink(imagePart.path)
+        unlink(annotationPart.path)
+        try DatasetManifest(format: .coco, count: count, classes: categories,
+                            files: [COCOWriter.annotationFileName]).write(to: directory)
+    }
+
+    private func writeAnnotationFile(imagePart: String, annotationPart: String) throws {
         let categoryList = categories.enumerated().map { COCOCategory(id: $0.offset + 1, name: $0.element) }
         try AtomicFile.write(to: directory + "/" + COCOWriter.annotationFileName) { out in
             try out.write(#"{"info":{"description":"MetaSim synthetic dataset","version":"1.0"},"licenses":[],"#)
             try out.write(#""images":["#)
-            try copy(imagePart.path, into: out)
+            try copy(imagePart, into: out)
             try out.write(#"],"annotations":["#)
-            try copy(annotationPart.path, into: out)
+            try copy(annotationPart, into: out)
             try out.write(#"],"categories":"#)
             try out.write(try DatasetFiles.json(categoryList))
             try out.write("}\n")
         }
-        try DatasetManifest(format: .coco, count: count, classes: categories,
-                            files: [COCOWriter.annotationFileName]).write(to: directory)
     }
 
     private func copy(_ path: String, into out: AtomicFileWriter) throws {

@@ -89,31 +89,69 @@ enum DatasetFiles {
         }
     }
 
+    /// Makes a writer's root folder `directory` (and `subfolder` in it, when given) and removes
+    /// a manifest a previous run left there, before the new run writes its first byte: a
+    /// folder being (re)written never claims to be complete. (`DatasetOutputFolder` keeps
+    /// `render`/`generate` from writing into a used folder at all.)
+    static func prepareRoot(_ directory: String, subfolder: String? = nil) throws {
+        try makeFolder(directory)
+        let manifest = directory + "/" + DatasetManifest.fileName
+        if unlink(manifest) != 0 && errno != ENOENT {
+            throw InputError(file: manifest, message: "cannot remove the previous run's manifest: " + String(cString: strerror(errno)))
+        }
+        if let subfolder { try makeFolder(directory + "/" + subfolder) }
+    }
+
     /// Deterministic compact JSON (sorted keys, `/` unescaped).
     static func json<T: Encodable>(_ value: T) throws -> Data {
         try SceneGraph.jsonEncoder().encode(value)
     }
 }
 
-/// The summary every writer leaves as its last file, `DIR/metasim-dataset.json`.
+/// The summary every writer leaves as its last file, `DIR/metasim-dataset.json`: its presence
+/// marks a complete dataset, and `metasim verify DIR` checks the folder against it.
 public struct DatasetManifest: Codable, Equatable, Sendable {
     public static let fileName = "metasim-dataset.json"
     public var format: DatasetFormat
+    /// Samples (images) in the dataset.
     public var count: Int
     /// ImageFolder: the label folders; COCO: the categories in id order; others: classes seen.
     public var classes: [String]
     /// The files that make the dataset, relative to its folder (annotation file, lines file,
     /// shards); empty for ImageFolder, whose content is its folders.
     public var files: [String]
+    /// Every file of the dataset but the manifest (images included), relative to its folder
+    /// with `/` separators, mapped to its SHA-256 as 64 lower-case hex digits. Nil in manifests
+    /// written before checksums existed.
+    public var sha256: [String: String]?
 
-    public init(format: DatasetFormat, count: Int, classes: [String], files: [String]) {
+    public init(format: DatasetFormat, count: Int, classes: [String], files: [String], sha256: [String: String]? = nil) {
         self.format = format
         self.count = count
         self.classes = classes
         self.files = files
+        self.sha256 = sha256
     }
 
+    /// Reads `DIR/metasim-dataset.json`. Throws an `InputError` naming the manifest when it is
+    /// missing (an incomplete or foreign folder) or not a manifest.
+    public static func read(from directory: String) throws -> DatasetManifest {
+        let path = directory + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, message: "missing: not a complete MetaSim dataset (interrupted run, or not written by MetaSim)")
+        }
+        do {
+            return try JSONDecoder().decode(DatasetManifest.self, from: data)
+        } catch {
+            throw InputError(file: path, message: "not a MetaSim dataset manifest")
+        }
+    }
+
+    /// Checksums every file now in `directory` (the manifest's last act, after every other
+    /// file is complete) and writes the manifest through a temporary name and a rename.
     func write(to directory: String) throws {
-        try AtomicFile.write(try DatasetFiles.json(self), to: directory + "/" + DatasetManifest.fileName)
+        var complete = self
+        complete.sha256 = try DatasetChecksums.checksums(of: directory, excluding: [DatasetManifest.fileName])
+        try AtomicFile.write(try DatasetFiles.json(complete), to: directory + "/" + DatasetManifest.fileName)
     }
 }

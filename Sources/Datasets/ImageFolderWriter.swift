@@ -15,7 +15,7 @@ public final class ImageFolderWriter: DatasetWriter {
 
     public init(directory: String) throws {
         self.directory = directory
-        try DatasetFiles.makeFolder(directory)
+        try DatasetFiles.prepareRoot(directory)
     }
 
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {

@@ -67,11 +67,11 @@ public struct ImageLoadingOptions: Equatable, Sendable {
     static func checkSameShape(_ image: Image, path: String, as first: Image, firstPath: String, field: String) throws {
         guard image.width == first.width, image.height == first.height else {
             throw InputError(file: path, path: field, message: "image is \(image.width)x\(image.height) but "
-                             + "\(firstPath) is \(first.width)x\(first.height); mixed sizes need resizing (set a size)")
+                             + "\(firstPath) is \(first.width)x\(first.height); all images of a folder must have one size; resize them first")
         }
         guard image.channels == first.channels else {
             throw InputError(file: path, path: field, message: "image has \(image.channels) channels but "
-                             + "\(firstPath) has \(first.channels); mixed channels need a channel count")
+                             + "\(firstPath) has \(first.channels); all images of a folder must have one channel count; convert them first")
         }
     }
 }

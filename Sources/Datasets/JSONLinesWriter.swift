@@ -15,7 +15,7 @@ public final class JSONLinesWriter: DatasetWriter {
 
     public init(directory: String) throws {
         self.directory = directory
-        try DatasetFiles.makeFolder(directory + "/images")
+        try DatasetFiles.prepareRoot(directory, subfolder: "images")
         lines = try AtomicFileWriter(path: directory + "/" + JSONLinesWriter.linesFileName)
     }
 

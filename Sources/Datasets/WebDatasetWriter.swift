@@ -29,7 +29,7 @@ public final class WebDatasetWriter: DatasetWriter {
         self.directory = directory
         self.name = name
         self.samplesPerShard = samplesPerShard
-        try DatasetFiles.makeFolder(directory)
+        try DatasetFiles.prepareRoot(directory)
     }
 
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {

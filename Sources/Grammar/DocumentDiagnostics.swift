@@ -135,8 +135,10 @@ public final class DocumentDiagnostics {
     }
 
     /// Parses `text` (YAML or JSON) into a node tree; syntax errors become one `InputError`
-    /// with the line Yams reports.
+    /// with the line Yams reports, and so does nesting deeper than `NestingDepth.maximum`
+    /// levels (checked before parsing: the parser would overflow the stack).
     public static func compose(_ text: String, file: String) throws -> Node {
+        try NestingDepth.check(text, file: file)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw InputError(file: file, message: "the file is empty")

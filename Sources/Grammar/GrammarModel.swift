@@ -156,14 +156,15 @@ public struct Grammar: Sendable {
     }
 
     /// Rules reachable from the root, in pre-order of first visit (children in order).
+    /// Iterative (an explicit stack), so a long chain of rules cannot overflow the call stack.
     public var reachableRules: [String] {
         var seen: Set<String> = [], order: [String] = []
-        func visit(_ name: String) {
-            guard !seen.contains(name), let rule = rules[name] else { return }
+        var pending = [root]
+        while let name = pending.popLast() {
+            guard !seen.contains(name), let rule = rules[name] else { continue }
             seen.insert(name); order.append(name)
-            for child in rule.children { visit(child.rule) }
+            pending.append(contentsOf: rule.children.reversed().map(\.rule))
         }
-        visit(root)
         return order
     }
 }

@@ -9,6 +9,9 @@ extension Grammar {
     public static let samplingStream: UInt64 = 0
     /// A sampled graph larger than this is an error (a grammar that explodes).
     public static let maxNodes = 100_000
+    /// A grammar file with more rules than this is refused (MetaSim format): checks walk the
+    /// rules, and no scene needs more.
+    public static let maxRules = 10_000
 
     /// Samples scene graph `index` of the run seeded with `seed`. The result depends only on
     /// the grammar, `seed` and `index`. Nodes come in pre-order, children in rule order.

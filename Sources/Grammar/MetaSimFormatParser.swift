@@ -30,6 +30,10 @@ struct MetaSimFormatParser {
         var ruleNodes: [String: Node] = [:]
         if let r = field("rules"), let rulePairs = d.mapping(r, "rules", what: "a mapping of rule names to rules") {
             if rulePairs.isEmpty { d.fail("rules", r, "no rules") }
+            if rulePairs.count > Grammar.maxRules {
+                d.fail("rules", r, "\(rulePairs.count) rules, more than the limit of \(Grammar.maxRules)")
+                return nil
+            }
             for pair in rulePairs {
                 ruleNodes[pair.key] = pair.value
                 if let rule = parseRule(name: pair.key, pair.value, "rules.\(pair.key)") { rules[pair.key] = rule }

@@ -81,10 +81,28 @@ struct BackgroundKernel {
                     latticeValue(ix, iy + 1, seed), latticeValue(ix + 1, iy + 1, seed), sx, sy)
 }
 
+/// The smallest noise cell, in pixels: smaller cells (down to 1e-300, whose `Float` is 0) are
+/// treated as this one. Below a pixel every pixel already gets its own lattice cell (white
+/// noise), so nothing visible changes, and lattice coordinates stay far inside `Int64`.
+let minimumNoiseCell: Float = 1.0 / 1024
+
 /// `valueNoise` at every pixel centre of a `width × height` canvas, sampled at
-/// `(x + 0.5) / cell, (y + 0.5) / cell`: the same values, with each lattice value hashed once.
-func valueNoisePlane(width: Int, height: Int, cell: Float, seed: UInt64) -> [Float] {
-    let cols = Int((Float(width) / cell).rounded(.down)) + 2, rows = Int((Float(height) / cell).rounded(.down)) + 2
+/// `(x + 0.5) / cell, (y + 0.5) / cell` (`cell` in pixels, at least `minimumNoiseCell`): the
+/// same values, with each lattice value hashed once. Work and memory are O(width × height)
+/// whatever the cell: a lattice larger than the canvas (sub-pixel cells) is not materialised.
+func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: UInt64) -> [Float] {
+    let cell = requestedCell.isNaN ? minimumNoiseCell : max(requestedCell, minimumNoiseCell)
+    let colsEstimate = (Float(width) / cell).rounded(.down) + 2, rowsEstimate = (Float(height) / cell).rounded(.down) + 2
+    guard colsEstimate * rowsEstimate <= Float(4 * (width + 2) * (height + 2)) else {
+        var out = [Float](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                out[y * width + x] = valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: seed)
+            }
+        }
+        return out
+    }
+    let cols = Int(colsEstimate), rows = Int(rowsEstimate)
     var lattice = [Float](repeating: 0, count: cols * rows)
     for j in 0..<rows { for i in 0..<cols { lattice[j * cols + i] = latticeValue(Int64(i), Int64(j), seed) } }
     var out = [Float](repeating: 0, count: width * height)

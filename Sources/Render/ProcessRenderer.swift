@@ -100,12 +100,18 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         line.append(UInt8(ascii: "\n"))
         do { try channel!.write([UInt8](line)) } catch { throw failure("could not send request \(id): the program closed its input") }
         let replyLine: String
+        let limit = maximumReplyBytes(scenes: graphs.count)
         do {
-            replyLine = try channel!.readLine(deadline: Date(timeIntervalSinceNow: timeout))
+            replyLine = try channel!.readLine(deadline: Date(timeIntervalSinceNow: timeout), maxBytes: limit)
         } catch LineChannel.Failure.timedOut {
             throw failure("no reply to request \(id) within \(timeout) s")
-        } catch {
+        } catch LineChannel.Failure.closed {
             throw failure("the program stopped before replying to request \(id)")
+        } catch LineChannel.Failure.io(EMSGSIZE) {
+            throw failure("reply to request \(id) is longer than \(limit) bytes without a newline "
+                          + "(the most \(graphs.count) image(s) of this canvas can take); the program was stopped")
+        } catch LineChannel.Failure.io(let code) {
+            throw failure("cannot read the reply to request \(id): " + String(cString: strerror(code)))
         }
         let reply: BridgeReply
         do {
@@ -121,11 +127,24 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         return try images.enumerated().map { i, item in try decode(item, index: i, request: id) }
     }
 
+    /// The longest reply line accepted for `scenes` images: generous room for inline base64
+    /// pixels and JSON masks (32 bytes per pixel and image) plus 1 MiB; past it the program is
+    /// stopped rather than buffered without bound.
+    func maximumReplyBytes(scenes: Int) -> Int {
+        (1 << 20) + scenes * ((1 << 16) + canvas.width * canvas.height * 32)
+    }
+
     private func decode(_ item: BridgeImage, index i: Int, request id: Int) throws -> RenderedImage {
         let image: Image
         if let path = item.path {
             guard let loadImage else { throw failure("image \(i) of request \(id) is a path, but no image loader is configured; reply inline pixels") }
-            image = try loadImage(path)
+            do {
+                image = try loadImage(path)
+            } catch let error as InputError {
+                throw failure("image \(i) of request \(id): the reply's path \(path) cannot be used: \(error.message)", keepRunning: true)
+            } catch {
+                throw failure("image \(i) of request \(id): the reply's path \(path) cannot be used: \(error)", keepRunning: true)
+            }
         } else if let w = item.width, let h = item.height, let c = item.channels, let b64 = item.pixelsBase64 {
             guard let bytes = Data(base64Encoded: b64) else { throw failure("image \(i) of request \(id): pixels_base64 is not base64") }
             guard w > 0, h > 0, c > 0, bytes.count == w * h * c else {
@@ -144,7 +163,24 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         guard truth.width == canvas.width, truth.height == canvas.height, truth.instanceMask.count == n, truth.semanticMask.count == n else {
             throw failure("ground truth of image \(i) of request \(id) does not match the canvas (masks must have \(n) values)")
         }
+        try checkLabels(truth, image: i, request: id)
         return RenderedImage(image: image, groundTruth: truth)
+    }
+
+    /// Mask values and instance ids must name what exists: semantic values 0...classes.count,
+    /// instance values 0...objects.count, object k's `instanceId` k + 1 — later stages index
+    /// arrays with them.
+    private func checkLabels(_ truth: GroundTruth, image i: Int, request id: Int) throws {
+        let where_ = "ground truth of image \(i) of request \(id)"
+        if let bad = truth.semanticMask.first(where: { Int($0) > classes.count }) {
+            throw failure("\(where_): semanticMask value \(bad) is not 0 (background) or a class number 1...\(classes.count)")
+        }
+        if let bad = truth.instanceMask.first(where: { Int($0) > truth.objects.count }) {
+            throw failure("\(where_): instanceMask value \(bad) is not 0 or an object number 1...\(truth.objects.count)")
+        }
+        for (k, object) in truth.objects.enumerated() where object.instanceId != k + 1 {
+            throw failure("\(where_): objects[\(k)].instanceId is \(object.instanceId), expected \(k + 1)")
+        }
     }
 
     // MARK: - Process lifetime

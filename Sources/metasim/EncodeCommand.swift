@@ -18,6 +18,7 @@ struct EncodeCommand: ParsableCommand {
     @OptionGroup var options: SamplingOptions
 
     func run() throws {
+        try options.checkOutput()
         let g = try Grammar.load(path: options.grammar)
         let graphs = try g.sample(seed: options.seed, range: 0..<options.count)
         let batch = SceneEncoder(g.schema).encode(graphs)

@@ -4,7 +4,8 @@ import Foundation
 
 /// The `metasim` command. Subcommands live one per file; this file only lists them and maps
 /// errors to exit codes: input problems (`InputError`, `InputErrors`, bad flags) exit 2 with
-/// `error: FILE: PATH: message` lines on stderr; anything else exits 1.
+/// `error: FILE: PATH: message` lines on stderr; standard output that cannot be written and
+/// anything else exit 1.
 @main
 struct MetaSimCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,7 @@ struct MetaSimCLI: ParsableCommand {
             RenderCommand.self,
             TrainCommand.self,
             GenerateCommand.self,
+            VerifyCommand.self,
             EvaluateCommand.self,
             DemoCommand.self,
             BenchCommand.self,
@@ -26,19 +28,28 @@ struct MetaSimCLI: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            try StandardOutput.flush()
         } catch let error as InputError {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            printError(error.description)
             Foundation.exit(2)
         } catch let error as InputErrors {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            printError(error.description)
             Foundation.exit(2)
+        } catch let error as StandardOutputError {
+            printError(error.description)
+            Foundation.exit(1)
         } catch {
             // Bad flags and failed validations are input problems too: exit 2, not 64.
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                printError(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)
         }
+    }
+
+    /// One message and a newline on standard error (which may itself fail: then nothing).
+    static func printError(_ message: String) {
+        fputs(message + "\n", stderr)
     }
 }

@@ -14,15 +14,19 @@ struct RenderCommand: ParsableCommand {
         Formats: imagefolder (one folder per class, PNG), coco (images/ + annotations.json with RLE \
         masks), jsonl (images/ + dataset.jsonl: path, scene graph, ground truth), webdataset (tar \
         shards of PNG + JSON). Sample i depends only on the grammar, the seed and i. The dataset's \
-        manifest, metasim-dataset.json, is written last: a folder without it is incomplete.
+        manifest, metasim-dataset.json (counts, files, SHA-256 of every file), is written last; the \
+        dataset is written beside OUT and renamed into place when complete, so OUT never holds a \
+        partial or mixed dataset. A non-empty OUT is refused (exit 2) unless --overwrite is given \
+        and OUT holds a dataset. Check a dataset with `metasim verify OUT`.
         """)
 
     @Option(help: "The grammar file.") var grammar: String
-    @Option(help: "Number of images.") var count: Int
-    @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Output folder.") var out: String
+    @Option(parsing: .unconditional, help: "Number of images (at least 1).") var count: Int
+    @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).") var seed: UInt64 = 0
+    @Option(help: "Output folder: new or empty (see --overwrite).") var out: String
     @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
     @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
+    @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
 
     func validate() throws {
@@ -34,7 +38,7 @@ struct RenderCommand: ParsableCommand {
         let assets = g.assetRegistry()
         let renderer = try g.makeRenderer(assets: assets)
         let written = try Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer)
-            .writeDataset(count: count, seed: seed, learned: false, directory: out, format: format, grid: grid, quiet: quiet)
+            .writeDataset(count: count, seed: seed, learned: false, directory: out, format: format, grid: grid, overwrite: overwrite, quiet: quiet)
         print("wrote \(written) images to \(out) (\(format.rawValue))")
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Codecs
+import Diagnostics
 import Foundation
 import Grammar
 import Scene
@@ -10,29 +12,47 @@ struct SampleCommand: ParsableCommand {
         discussion: """
         Writes one scene graph per line (JSON, keys sorted): nodes in pre-order with rule, class, \
         attributes, mutable names, parent index and asset. Graph i depends only on the grammar, \
-        the seed and i, so any split of a run gives the same bytes. Sampling runs in parallel. \
-        With --out the file appears complete or not at all (temporary name, then rename).
+        the seed and i, so any split of a run gives the same bytes. Sampling runs in parallel, \
+        4096 graphs at a time, each chunk written before the next (memory does not grow with \
+        --count). With --out the file appears complete or not at all (temporary name, then \
+        rename); standard output receives the lines as they come.
         """)
 
     @OptionGroup var options: SamplingOptions
 
-    @Option(help: "Index of the first graph (to sample a run in parts).")
+    @Option(parsing: .unconditional, help: "Index of the first graph (to sample a run in parts).")
     var start: Int = 0
 
     func validate() throws {
         guard start >= 0 else { throw ValidationError("--start must not be negative") }
+        guard !start.addingReportingOverflow(options.count).overflow else {
+            throw ValidationError("--start plus --count must be below 2^63")
+        }
     }
 
+    /// Graphs per chunk: sampled in parallel, written, then dropped, so memory does not grow
+    /// with --count.
+    static let chunkSize = 4096
+
     func run() throws {
+        try options.checkOutput()
         let g = try Grammar.load(path: options.grammar)
-        let graphs = try g.sample(seed: options.seed, range: start..<(start + options.count))
+        let assets = g.assetRegistry()
         let encoder = SceneGraph.jsonEncoder()
-        var data = Data()
-        for graph in graphs {
-            data.append(try encoder.encode(graph))
-            data.append(0x0A)
+        let end = start + options.count
+        try options.stream { emit in
+            var first = start
+            while first < end {
+                let last = first + min(end - first, SampleCommand.chunkSize)
+                var data = Data()
+                for graph in try g.sample(seed: options.seed, range: first..<last, assets: assets) {
+                    data.append(try encoder.encode(graph))
+                    data.append(0x0A)
+                }
+                try emit(data)
+                first = last
+            }
         }
-        try options.write(data)
     }
 }
 
@@ -41,10 +61,10 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "The grammar file (MetaSim YAML/JSON or original Meta-Sim JSON).")
     var grammar: String
 
-    @Option(help: "Number of scene graphs.")
+    @Option(parsing: .unconditional, help: "Number of scene graphs (0 or more).")
     var count: Int
 
-    @Option(help: "Random seed (0 ... 2^64-1).")
+    @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).")
     var seed: UInt64 = 0
 
     @Option(help: "Output file; standard output when omitted.")
@@ -54,12 +74,29 @@ struct SamplingOptions: ParsableArguments {
         guard count >= 0 else { throw ValidationError("--count must not be negative") }
     }
 
-    /// Writes `data` to `--out` (temporary name, then rename) or to standard output.
-    func write(_ data: Data) throws {
+    /// Checks `--out` before any work: a file name in an existing, writable folder (throws an
+    /// `InputError` naming the path otherwise); removes what killed runs left writing it.
+    func checkOutput() throws {
         if let out {
-            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+            try AtomicFile.checkDestination(out)
+            AtomicFile.removeAbandonedTemporaries(of: out)
+        }
+    }
+
+    /// Writes `data` to `--out` (temporary name, then rename; errors are `InputError`s naming
+    /// the file) or to standard output (`StandardOutput.write`).
+    func write(_ data: Data) throws {
+        try stream { emit in try emit(data) }
+    }
+
+    /// Runs `body`, which emits the output in pieces: to `--out` through a temporary file that
+    /// is renamed into place only when `body` returns (removed if it throws), or straight to
+    /// standard output.
+    func stream(_ body: ((Data) throws -> Void) throws -> Void) throws {
+        if let out {
+            try AtomicFile.write(to: out) { writer in try body { try writer.write($0) } }
         } else {
-            FileHandle.standardOutput.write(data)
+            try body { try StandardOutput.write($0) }
         }
     }
 }

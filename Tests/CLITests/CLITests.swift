@@ -6,11 +6,6 @@ import TestSupport
 final class CLITests: XCTestCase {
     static let root = Repository.root
 
-    /// The `metasim` binary in the build folder the test runner runs from.
-    static var binary: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("metasim")
-    }
-
     var scratch: URL!
 
     override func setUpWithError() throws {
@@ -24,17 +19,7 @@ final class CLITests: XCTestCase {
 
     @discardableResult
     func metasim(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Self.root)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try CLIRunner.run(arguments)
     }
 
     func write(_ name: String, _ text: String) throws -> String {

@@ -21,9 +21,19 @@ typedef struct {
     char message[MSJ_MESSAGE_SIZE];
 } msj_decoded;
 
-/// Decodes a whole JPEG held in memory. Returns 0 on success; otherwise non-zero, `pixels` is
-/// NULL and `message` says what went wrong.
-int msj_decode(const unsigned char *data, size_t size, msj_decoded *out);
+/// msj_decode's results.
+enum {
+    MSJ_OK = 0,
+    MSJ_CORRUPT = 1,      ///< corrupt, truncated or unsupported data; `message` says what
+    MSJ_CMYK = 2,         ///< a CMYK or YCCK JPEG (valid, but not supported)
+    MSJ_TOO_LARGE = 3     ///< more than `max_pixels` pixels; `width` and `height` are set
+};
+
+/// Decodes a whole JPEG held in memory. Returns MSJ_OK on success; otherwise another MSJ_*
+/// code, `pixels` is NULL and `message` says what went wrong. Images of more than
+/// `max_pixels` pixels (width × height) are refused after reading the header, before any
+/// pixel memory is allocated.
+int msj_decode(const unsigned char *data, size_t size, size_t max_pixels, msj_decoded *out);
 
 /// Encodes `height * width * channels` bytes (channels 1 or 3) at `quality` (1-100, clamped).
 /// Returns 0 on success with `*jpeg` malloc'd (release with msj_free) and `*jpeg_size` set;

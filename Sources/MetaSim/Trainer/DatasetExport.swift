@@ -1,29 +1,56 @@
 import Codecs
 import Datasets
+import Diagnostics
 import Scene
 
 extension Generator {
     /// Generates `count` samples (seed, indices `start…`) and streams them into a dataset of
     /// `format` in `directory`, in constant memory; `grid` (when given) receives a contact sheet
-    /// of the first 64 images. Labels (ImageFolder) are each image's one visible class. The
-    /// dataset's manifest is written last, so a folder without it is an interrupted run.
-    /// Returns the number of samples written.
+    /// of the first 64 images (shrunk to at most 256 px a side: `ContactSheet.thumbnail`). Labels (ImageFolder) are each image's one visible class.
+    ///
+    /// Output folders never hold a partial or mixed dataset (`DatasetOutputFolder`): the
+    /// dataset is written beside `directory` and renamed into place when complete, manifest
+    /// last; a non-empty `directory` is refused (`InputError`) unless `overwrite` is set and it
+    /// holds a dataset, which is then replaced only once the new one is complete. `grid`'s
+    /// folder is checked before anything is rendered. Returns the number of samples written.
     @discardableResult
     public func writeDataset(count: Int, seed: UInt64, start: Int = 0, learned: Bool, directory: String,
-                             format: DatasetFormat, grid: String? = nil, quiet: Bool) throws -> Int {
-        let writer = try format.makeWriter(directory: directory, classes: renderer.classes)
-        let progress = ProgressBar("writing \(format.rawValue) dataset", total: count, quiet: quiet)
-        var firstImages: [Image] = []
-        try forEachBatch(count: count, seed: seed, start: start, learned: learned) { batch in
-            for sample in batch {
-                try writer.append(sample.rendered, graph: sample.graph, label: nil)
-                if firstImages.count < ContactSheet.maximumImages { firstImages.append(sample.rendered.image) }
-            }
-            progress.advance(by: batch.count)
+                             format: DatasetFormat, grid: String? = nil, overwrite: Bool = false, quiet: Bool) throws -> Int {
+        if let grid {
+            try AtomicFile.checkDestination(grid, option: "--grid")
+            AtomicFile.removeAbandonedTemporaries(of: grid)
         }
-        try writer.finish()
-        if let grid, !firstImages.isEmpty { try ContactSheet.write(firstImages, to: grid) }
-        progress.finish(status: directory)
-        return writer.count
+        let output = try DatasetOutputFolder(destination: directory, overwrite: overwrite)
+        if let grid, output.contains(grid) {
+            throw InputError(file: grid, message: "the contact sheet must be outside the output folder \(directory)")
+        }
+        return try output.write { staging in
+            let writer = try format.makeWriter(directory: staging, classes: renderer.classes)
+            let progress = ProgressBar("writing \(format.rawValue) dataset", total: count, quiet: quiet)
+            var firstImages: [Image] = []
+            try forEachBatch(count: count, seed: seed, start: start, learned: learned,
+                             batchSize: Generator.exportBatchSize(for: renderer.canvas)) { batch in
+                for sample in batch {
+                    try writer.append(sample.rendered, graph: sample.graph, label: nil)
+                    if grid != nil, firstImages.count < ContactSheet.maximumImages {
+                        firstImages.append(ContactSheet.thumbnail(sample.rendered.image))
+                    }
+                }
+                progress.advance(by: batch.count)
+            }
+            try writer.finish()
+            if let grid, !firstImages.isEmpty { try ContactSheet.write(firstImages, to: grid) }
+            progress.finish(status: directory)
+            return writer.count
+        }
+    }
+
+    /// Samples rendered at once when writing a dataset: 256, fewer for large canvases so that a
+    /// batch's images and masks (32-bit floats per sample, 32 bits of masks per pixel) stay
+    /// within about 512 MiB — one 8192 × 8192 RGB image alone takes 1 GiB, so it goes alone.
+    static func exportBatchSize(for canvas: Canvas) -> Int {
+        let pixels = max(1, canvas.width) * max(1, canvas.height)
+        let bytesPerImage = pixels * (4 * max(1, canvas.channels) + 4)
+        return max(1, min(256, (512 << 20) / bytesPerImage))
     }
 }

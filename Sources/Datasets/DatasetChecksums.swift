@@ -1,0 +1,79 @@
+import CCrypto
+import Diagnostics
+import Foundation
+
+/// SHA-256 checksums of the files of a dataset folder, as the manifest lists them.
+public enum DatasetChecksums {
+    /// The SHA-256 of the file at `path`, as 64 lower-case hex digits. Reads in 1 MiB chunks
+    /// (constant memory). Throws an `InputError` naming `path` when it cannot be read.
+    public static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(file: path, message: "cannot open for reading")
+        }
+        defer { try? handle.close() }
+        // OpenSSL's libcrypto (EVP interface), one context per call.
+        guard let context = EVP_MD_CTX_new() else { throw InputError(file: path, message: "cannot start a SHA-256 digest (out of memory)") }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            throw InputError(file: path, message: "cannot start a SHA-256 digest (libcrypto)")
+        }
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                _ = chunk.withUnsafeBytes { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+            }
+        } catch {
+            throw InputError(file: path, message: "cannot read: \(error.localizedDescription)")
+        }
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else {
+            throw InputError(file: path, message: "cannot finish the SHA-256 digest (libcrypto)")
+        }
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Every entry below `folder` that is not a folder, as paths relative to `folder` (`/`
+    /// separated), sorted; `excluding` names top-level entries to leave out (the manifest).
+    /// Walks without recursion, so any depth is safe. `nonRegular` receives the entries that
+    /// are neither folders nor regular files (links, FIFOs, devices): they are not listed.
+    public static func files(in folder: String, excluding: Set<String> = [],
+                             nonRegular: inout [String]) throws -> [String] {
+        var pending = [""]
+        var found: [String] = []
+        while let relative = pending.popLast() {
+            let absolute = relative.isEmpty ? folder : folder + "/" + relative
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: absolute)
+            } catch {
+                throw InputError(file: absolute, message: "cannot list folder: \(error.localizedDescription)")
+            }
+            for name in names where !(relative.isEmpty && excluding.contains(name)) {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                var info = stat()
+                guard lstat(folder + "/" + child, &info) == 0 else {
+                    throw InputError(file: folder + "/" + child, message: "cannot read: " + String(cString: strerror(errno)))
+                }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: pending.append(child)
+                case S_IFREG: found.append(child)
+                default: nonRegular.append(child)
+                }
+            }
+        }
+        return found.sorted()
+    }
+
+    /// `files(in:)` with each file's SHA-256, for a manifest. Throws when the folder holds
+    /// anything that is not a folder or a regular file.
+    public static func checksums(of folder: String, excluding: Set<String>) throws -> [String: String] {
+        var nonRegular: [String] = []
+        let relative = try files(in: folder, excluding: excluding, nonRegular: &nonRegular)
+        if let first = nonRegular.first {
+            throw InputError(file: folder + "/" + first, message: "not a regular file (link, FIFO or device) inside a dataset")
+        }
+        var sums: [String: String] = [:]
+        for path in relative { sums[path] = try sha256(ofFile: folder + "/" + path) }
+        return sums
+    }
+}

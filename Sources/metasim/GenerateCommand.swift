@@ -1,0 +1,62 @@
+import ArgumentParser
+import Datasets
+import Diagnostics
+import Foundation
+import MetaSim
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a dataset from a trained run's learned generator.",
+        discussion: """
+        Loads RUN/transformer.{safetensors,json} and the grammar it was trained on (or --grammar, \
+        which must encode the same way), samples COUNT scenes from SEED, applies the learned \
+        transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
+        comparison). Formats, output folder rules (--overwrite) and the manifest as for \
+        `metasim render`.
+        """)
+
+    @Option(name: .customLong("run"), help: "A folder written by `metasim train`.") var runFolder: String
+    @Option(parsing: .unconditional, help: "Number of images (at least 1).") var count: Int
+    @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).") var seed: UInt64 = 0
+    @Option(help: "Output folder: new or empty (see --overwrite).") var out: String
+    @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
+    @Option(help: "Grammar file to use instead of the one recorded in the run.") var grammar: String?
+    @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
+    @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
+    @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
+    @Flag(help: "No progress bars.") var quiet = false
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+    }
+
+    func run() throws {
+        let run = RunFolder(existing: runFolder)
+        let generator: Generator
+        do {
+            generator = try Generator(run: run, grammarOverride: grammar)
+        } catch {
+            throw grammar == nil ? GenerateCommand.recordedGrammarError(error, run: run) : error
+        }
+        let written = try generator.writeDataset(count: count, seed: seed, learned: !prior, directory: out,
+                                                 format: format, grid: grid, overwrite: overwrite, quiet: quiet)
+        print("wrote \(written) \(prior ? "prior" : "learned") images to \(out) (\(format.rawValue))")
+    }
+
+    /// An error about the grammar a run recorded (its path comes from RUN/transformer.json, not
+    /// from the user) said as such, with the way out (--grammar). Problems inside that file are
+    /// counted, not quoted: the path may name any file, whose lines are not ours to print.
+    static func recordedGrammarError(_ error: Error, run: RunFolder) -> Error {
+        let stateFile = run.latest + ".json"
+        guard let data = FileManager.default.contents(atPath: stateFile),
+              let recorded = (try? JSONDecoder().decode(CheckpointState.self, from: data))?.grammar else { return error }
+        let problems = (error as? InputErrors)?.errors ?? [(error as? InputError)].compactMap { $0 }
+        guard !problems.isEmpty, problems.allSatisfy({ $0.file == recorded }) else { return error }
+        let whole = problems.count == 1 && problems[0].path.isEmpty && problems[0].line == nil
+        let what = whole ? problems[0].message
+            : "not a valid grammar (\(problems.count) problem(s); `metasim validate \(recorded)` lists them)"
+        return InputError(file: stateFile, path: "grammar",
+                          message: "the grammar this run was trained on, \(recorded): \(what); pass --grammar FILE to use another copy")
+    }
+}
