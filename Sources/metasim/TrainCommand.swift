@@ -14,17 +14,46 @@ struct TrainCommand: ParsableCommand {
         renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
         section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
         metrics.jsonl, grids/*.png and, when the target has a labelled test set, results.json \
-        comparing task networks trained on prior and on learned data. All inputs are checked \
-        before any long work starts. See experiments/README.md for the experiment format.
+        comparing task networks trained on prior and on learned data; RUN/transformer.json says \
+        "complete": true only once all of it is written. All inputs are checked before any long \
+        work starts. RUN must be new or empty, unless --resume (continue a stopped or killed run \
+        from its newest checkpoint: weights, optimiser, step, samples and random state, \
+        metrics.jsonl cut back to it) or --overwrite (replace the run there; the old one is moved \
+        to RUN.replaced-PID and deleted only when the new one completes). See \
+        experiments/README.md for the experiment format.
         """)
 
     @Option(help: "The experiment file (YAML or JSON).") var config: String
-    @Option(help: "The run folder to write.") var out: String
+    @Option(help: "The run folder to write: new or empty (see --resume, --overwrite).") var out: String
+    @Flag(help: "Continue the run in --out from its newest checkpoint (same experiment).") var resume = false
+    @Flag(help: "Replace the run in --out (only deleted once the new run completes).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
 
+    func validate() throws {
+        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+    }
+
     func run() throws {
-        let trainer = try ExperimentBuilder(try Experiment.load(path: config)).makeTrainer(runDirectory: out, quiet: quiet)
+        let experiment = try Experiment.load(path: config)
+        var start = try RunFolderStart(path: out, mode: resume ? .resume : overwrite ? .overwrite : .new)
+        var builder = ExperimentBuilder(experiment, progress: TerminalProgress(quiet: quiet))
+        let parts = try builder.parts()
+        let source = start.folder.latest + ".json"
+        if let checkpoint = start.checkpoint {
+            try MetaSimTrainer.checkResumable(checkpoint, experiment: experiment, grammar: parts.grammar, source: source)
+        }
+        let sink = try start.makeSink()
+        if let aside = start.aside { FileHandle.standardError.write(Data("note: the previous run in \(out) is kept in \(aside) until this one completes\n".utf8)) }
+        let trainer = try MetaSimTrainer(experiment: experiment, parts: parts, sink: sink, progress: builder.progress)
+        if let checkpoint = start.checkpoint {
+            try trainer.resume(from: checkpoint, source: source)
+            let state = checkpoint.state
+            FileHandle.standardError.write(Data("resuming after \(state.stage == "matching" ? "matching epoch \(state.epoch)" : state.stage) (step \(state.step), \(state.metricsRecords ?? 0) metrics records kept)\n".utf8))
+        } else if resume {
+            FileHandle.standardError.write(Data("no complete checkpoint in \(out) yet: starting the run again from the beginning\n".utf8))
+        }
         let results = try trainer.run()
+        try start.finish()
         print(ResultsTable(results).text)
         print("run folder: \(out)")
     }
@@ -35,7 +64,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a dataset from a trained run's learned generator.",
         discussion: """
-        Loads RUN/transformer.{safetensors,json} and the grammar it was trained on (or --grammar, \
+        Loads RUN/transformer.{safetensors,json} (or --checkpoint; a run that did not complete is \
+        refused without it, and so are non-finite weights) and the grammar it was trained on (or --grammar, \
         which must encode the same way), samples COUNT scenes from SEED, applies the learned \
         transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
         comparison). Formats as for `metasim render`.
@@ -48,6 +78,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
     @Option(help: "Grammar file to use instead of the one recorded in the run.") var grammar: String?
     @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
+    @Option(help: "A checkpoint of the run to use (e.g. checkpoints/epoch-003): needed for a run that did not complete.") var checkpoint: String?
     @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
     @Flag(help: "No progress bars.") var quiet = false
 
@@ -56,7 +87,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let generator = try Generator(run: RunFolder(existing: runFolder), grammarOverride: grammar)
+        let generator = try Generator(run: RunFolder(existing: runFolder), grammarOverride: grammar, checkpoint: checkpoint)
         let written = try generator.writeDataset(count: count, seed: seed, learned: !prior, directory: out,
                                                  format: format, grid: grid, quiet: quiet)
         print("wrote \(written) \(prior ? "prior" : "learned") images to \(out) (\(format.rawValue))")
@@ -82,8 +113,8 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "No progress bars.") var quiet = false
 
     func validate() throws {
-        guard epochs >= 1, batchSize >= 1, learningRate > 0 else {
-            throw ValidationError("--epochs and --batch-size must be ≥ 1 and --learning-rate > 0")
+        guard epochs >= 1, batchSize >= 1, learningRate.isFinite, learningRate > 0, learningRate <= ExperimentLimits.learningRate else {
+            throw ValidationError("--epochs and --batch-size must be ≥ 1 and --learning-rate a finite number in (0, \(ExperimentLimits.learningRate)]")
         }
     }
 

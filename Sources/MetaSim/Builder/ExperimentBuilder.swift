@@ -28,9 +28,15 @@ public struct ExperimentBuilder {
     /// Where errors about the experiment's settings are reported: its file, or "experiment".
     var source: String { experiment.file.isEmpty ? "experiment" : experiment.file }
 
-    /// Throws `InputErrors` for settings that contradict each other (`crossCheckProblems`).
+    /// Throws `InputErrors` for settings that contradict each other (`crossCheckProblems`), sizes
+    /// past `ExperimentLimits` (`limitProblems`), or an external renderer program that cannot be
+    /// started (`ExternalRendererSettings.programProblem`).
     public func validate() throws {
-        let problems = experiment.crossCheckProblems
+        var problems = experiment.crossCheckProblems + experiment.limitProblems
+        if let command = experiment.externalRenderer?.command,
+           let problem = ExternalRendererSettings.programProblem(command, environment: environment) {
+            problems.append(("renderer.command", problem))
+        }
         if !problems.isEmpty { throw InputErrors(problems.map { InputError(file: source, path: $0.path, message: $0.message) }) }
     }
 
@@ -79,6 +85,8 @@ public struct ExperimentBuilder {
         try validate()
         let grammar = try grammar()
         try MetaSimTrainer.checkLearnable(grammar)
+        let memory = experiment.memoryProblems(canvas: grammar.canvas)
+        if !memory.isEmpty { throw InputErrors(memory.map { InputError(file: source, path: $0.path, message: $0.message) }) }
         let assets = grammar.assetRegistry()
         let renderer = try renderer(for: grammar, assets: assets)
         let features = try featureNetwork()

@@ -42,7 +42,10 @@ extension Experiment {
             renderer.override(from: r)
             e.externalRenderer = renderer
         }
-        for problem in e.crossCheckProblems { reader.fail(problem.path, problem.message) }
+        for problem in e.crossCheckProblems + e.limitProblems { reader.fail(problem.path, problem.message) }
+        if let command = e.externalRenderer?.command, let problem = ExternalRendererSettings.programProblem(command) {
+            reader.fail("renderer.command", problem)
+        }
         reader.finish()
         if !reader.errors.isEmpty { throw InputErrors(reader.errors) }
         return e
