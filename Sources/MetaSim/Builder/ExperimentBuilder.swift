@@ -71,6 +71,7 @@ public struct ExperimentBuilder {
             return try TargetSet.load(images: images, validation: validation, test: test, canvas: canvas)
         case let .rendered(path, seed, images, validation, test):
             let grammar = try Grammar.load(path: path)
+            try grammar.checkRenderable()
             guard grammar.canvas == canvas else {
                 throw InputError(file: source, path: "target.render.grammar",
                                  message: "target canvas \(grammar.canvas.width)x\(grammar.canvas.height)x\(grammar.canvas.channels) differs from the generator's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
@@ -88,6 +89,7 @@ public struct ExperimentBuilder {
         let memory = experiment.memoryProblems(canvas: grammar.canvas)
         if !memory.isEmpty { throw InputErrors(memory.map { InputError(file: source, path: $0.path, message: $0.message) }) }
         let assets = grammar.assetRegistry()
+        if experiment.externalRenderer == nil { try grammar.checkRenderable(assets: assets) }
         let renderer = try renderer(for: grammar, assets: assets)
         let features = try featureNetwork()
         return TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,

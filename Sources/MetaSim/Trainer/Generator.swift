@@ -42,7 +42,7 @@ public struct Generator {
                 }
                 encoder.decode(output.data, into: &graphs)
             }
-            let rendered = try renderer.render(graphs)
+            let rendered = try grammar.render(graphs, with: renderer)
             try body(Array(zip(graphs, rendered).map { (graph: $0, rendered: $1) }))
         }
     }
