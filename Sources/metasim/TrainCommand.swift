@@ -36,7 +36,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let experiment = try Experiment.load(path: config)
         var start = try RunFolderStart(path: out, mode: resume ? .resume : overwrite ? .overwrite : .new)
-        var builder = ExperimentBuilder(experiment, progress: TerminalProgress(quiet: quiet))
+        let builder = ExperimentBuilder(experiment, progress: TerminalProgress(quiet: quiet))
         let parts = try builder.parts()
         let source = start.folder.latest + ".json"
         if let checkpoint = start.checkpoint {

@@ -35,15 +35,15 @@ public final class MetaSimTrainer {
     /// Training seconds before this process (a resumed run).
     var elapsedBefore = 0.0
     /// The next generator sample index; every batch uses fresh samples of the prior.
-    internal(set) var sampleCursor = 0
+    var sampleCursor = 0
     /// Matching steps taken.
-    internal(set) var step = 0
+    var step = 0
     /// Metrics records handed to the sink.
-    internal(set) var recordCount = 0
+    var recordCount = 0
     /// How far training went: `nil` (nothing yet) or a checkpoint stage (`CheckpointState.stage`).
-    internal(set) var completedStage: String?
+    var completedStage: String?
     /// Matching epochs done.
-    internal(set) var completedEpochs = 0
+    var completedEpochs = 0
     /// Stage 3's objective (its random generator and baseline carry across steps).
     var task: TaskObjective?
     /// The matching optimiser's state to continue from (set by `resume(from:)`).
