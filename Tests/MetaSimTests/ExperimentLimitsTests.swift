@@ -32,13 +32,16 @@ extension ExperimentTests {
     }
 
     func testMissingRendererProgramIsReportedUpFront() throws {
-        let found = try errors("""
+        let experiment = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
             renderer: {command: [/nonexistent/renderer]}
-            """)
-        XCTAssertEqual(found.map(\.path), ["renderer.command"])
-        XCTAssertTrue(found[0].message.contains("/nonexistent/renderer"), "\(found)")
+            """))
+        XCTAssertThrowsError(try ExperimentBuilder(experiment).validate(), "checked before the parts are built") { error in
+            let found = (error as? InputErrors)?.errors ?? []
+            XCTAssertEqual(found.map(\.path), ["renderer.command"])
+            XCTAssertTrue(found.first?.message.contains("/nonexistent/renderer") == true, "\(error)")
+        }
         XCTAssertNotNil(ExternalRendererSettings.programProblem(["no-such-renderer-\(UInt32.random(in: 0...UInt32.max))"]))
         XCTAssertNil(ExternalRendererSettings.programProblem(["sh", "-c", "true"]))
         XCTAssertNotNil(ExternalRendererSettings.programProblem(["/tmp"]), "a folder is not a program")

@@ -1,3 +1,4 @@
+import Codecs
 import Diagnostics
 import Foundation
 import Grammar

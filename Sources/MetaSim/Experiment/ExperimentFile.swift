@@ -43,9 +43,6 @@ extension Experiment {
             e.externalRenderer = renderer
         }
         for problem in e.crossCheckProblems + e.limitProblems { reader.fail(problem.path, problem.message) }
-        if let command = e.externalRenderer?.command, let problem = ExternalRendererSettings.programProblem(command) {
-            reader.fail("renderer.command", problem)
-        }
         reader.finish()
         if !reader.errors.isEmpty { throw InputErrors(reader.errors) }
         return e

@@ -139,6 +139,14 @@ public final class MetaSimTrainer {
         if stage == "matching" { completedEpochs = epoch }
     }
 
+    /// Throws `diverged` when a gradient holds a value that is not finite: such a step would
+    /// make every later weight NaN.
+    func requireFinite(_ gradients: [Tensor], setting: String, what: String) throws {
+        if gradients.contains(where: { $0.data.contains { !$0.isFinite } }) {
+            throw diverged(setting: setting, what: what + " is not finite")
+        }
+    }
+
     /// The error for a training that went non-finite: it names the learning rate to lower.
     func diverged(setting: String, what: String) -> InputError {
         InputError(file: experiment.file.isEmpty ? "experiment" : experiment.file, path: setting,
@@ -170,7 +178,9 @@ public final class MetaSimTrainer {
             // Stop before stepping: Adam's steps stay about the learning rate in size however
             // small the loss, so a step taken now could undo the fit.
             if last < settings.threshold { break }
-            optimizer.step(transformer.gradients(of: attributes + 0.1 * classes))
+            let gradients = transformer.gradients(of: attributes + 0.1 * classes)
+            try requireFinite(gradients, setting: "reconstruction.learning_rate", what: "a stage 1 gradient at reconstruction step \(i)")
+            optimizer.step(gradients)
         }
         progress.finish(status: String(format: "mse %.2e (threshold %.0e)", last, settings.threshold))
         if settings.maxSteps > 0 && !(last < settings.threshold) {
@@ -270,6 +280,7 @@ public final class MetaSimTrainer {
                     lastReward = reward
                     task = objective
                 }
+                try requireFinite(grads.ordered(for: parameters), setting: "matching.learning_rate", what: "a matching gradient")
                 optimizer.step(grads)
                 try self.record(record)
                 lastMMD = value
