@@ -63,7 +63,7 @@ extension MetaSimTrainer {
         try sink.writeResults(results)
         var final = state(stage: completedStage ?? "reconstruction", epoch: completedEpochs)
         final.complete = true
-        try sink.saveCheckpoint(TrainingCheckpoint(state: final, weights: transformer.state), epoch: nil)
+        try sink.saveCheckpoint(TrainingCheckpoint(state: final, weights: transformer.state, optimizer: lastOptimizer), epoch: nil)
         return results
     }
 

@@ -48,6 +48,8 @@ public final class MetaSimTrainer {
     var task: TaskObjective?
     /// The matching optimiser's state to continue from (set by `resume(from:)`).
     var resumedOptimizer: AdamState?
+    /// The optimiser state of the last checkpoint saved (kept in the final, complete one too).
+    var lastOptimizer: AdamState?
 
     /// A trainer for `experiment`'s settings on `parts`, reporting to `sink` and `progress`.
     /// Throws `InputError` (naming the grammar's file) when the grammar has no mutable
@@ -132,8 +134,9 @@ public final class MetaSimTrainer {
         for (name, value) in weights where value.data.contains(where: { !$0.isFinite }) {
             throw diverged(setting: setting, what: "weight \(name) is not finite")
         }
+        lastOptimizer = optimizer?.savedState
         try sink.saveCheckpoint(TrainingCheckpoint(state: state(stage: stage, epoch: epoch), weights: weights,
-                                                   optimizer: optimizer?.savedState),
+                                                   optimizer: lastOptimizer),
                                 epoch: stage == "matching" ? epoch : nil)
         completedStage = stage
         if stage == "matching" { completedEpochs = epoch }

@@ -28,6 +28,7 @@ extension MetaSimTrainer {
         if let bits = state.taskBaselineBits { task?.estimator.baseline = Float(bitPattern: bits) }
         if let text = state.taskRandomState, let random = UInt64(text, radix: 16) { task?.generator.state = random }
         resumedOptimizer = state.stage == "matching" ? checkpoint.optimizer : nil
+        lastOptimizer = resumedOptimizer
         step = state.step
         sampleCursor = state.sampleCursor
         recordCount = state.metricsRecords ?? 0
