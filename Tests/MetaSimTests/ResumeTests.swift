@@ -82,6 +82,54 @@ final class ResumeTests: XCTestCase {
         }
     }
 
+    /// With stage 3 mixed in, the task objective's random state and REINFORCE baseline carry
+    /// over too: a two-class scene (the reward varies, so the baseline and the sampled
+    /// attributes reach the weights), stopped after epoch 1 of 3.
+    func testResumeCarriesTheTaskObjectivesRandomStateAndBaseline() throws {
+        func twoClasses(_ x: Double, mutable: Bool) throws -> Grammar {
+            try Grammar.parse(text: """
+                canvas: {width: 16, height: 16, channels: 1}
+                root: Canvas
+                rules:
+                  Canvas: {children: [Background, Square]}
+                  Background: {attributes: {texture: 0}}
+                  Square:
+                    class: {categorical: [a, b]}
+                    attributes:
+                      shape: rectangle
+                      texture: 1
+                      size: {uniform: [3, 6], range: [0, 16]}
+                      loc_x: {constant: \(x), range: [0, 16], mutable: \(mutable)}
+                      loc_y: {uniform: [4, 12], range: [0, 16]}
+                """, file: mutable ? "two-prior" : "two-target")
+        }
+        let prior = try twoClasses(4, mutable: true)
+        let target = try TargetSet.render(grammar: try twoClasses(11, mutable: false), seed: 3, images: 16, validation: 12)
+        var e = experiment(prior)
+        e.task = TaskSettings(sigma: 0.1, weight: 1, images: 12, every: 2)
+        e.taskNetwork.batchSize = 4
+
+        let whole = MemorySink()
+        let wholeTrainer = try trainer(e, prior, target, sink: whole)
+        _ = try wholeTrainer.run()
+        let rewards = whole.metrics.compactMap { $0["task_reward"] as? Double }
+        XCTAssertEqual(rewards.count, 6, "a reward every 2 of 12 steps")
+
+        let cut = MemorySink()
+        XCTAssertThrowsError(try trainer(e, prior, target, sink: StoppingSink(cut, stopAfter: 2)).run())
+        let checkpoint = try XCTUnwrap(cut.checkpoints.last).training
+        XCTAssertNotNil(checkpoint.state.taskRandomState)
+        XCTAssertNotNil(checkpoint.state.taskBaselineBits, "rewards were taken before epoch 1 ended")
+        cut.truncateMetrics(to: checkpoint.state.metricsRecords ?? 0)
+        let resumed = try trainer(e, prior, target, sink: cut)
+        try resumed.resume(from: checkpoint)
+        _ = try resumed.run()
+        for (name, value) in wholeTrainer.transformer.state {
+            XCTAssertEqual(resumed.transformer.state[name]?.data, value.data, name)
+        }
+        XCTAssertEqual(comparable(cut.metrics), comparable(whole.metrics))
+    }
+
     /// The same through a run folder: stopped after epoch 1, `RunFolderStart(.resume)` finds the
     /// newest checkpoint, cuts metrics.jsonl back, and the run completes with the weights of an
     /// uninterrupted run in another folder.
