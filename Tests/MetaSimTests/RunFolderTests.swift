@@ -120,6 +120,13 @@ final class RunFolderTests: XCTestCase {
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
         XCTAssertThrowsError(try RunFolderStart(path: file, mode: .overwrite))
 
+        let notARun = root + "/not-a-run"
+        try FileManager.default.createDirectory(atPath: notARun, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: notARun + "/notes.txt"))
+        XCTAssertThrowsError(try RunFolderStart(path: notARun, mode: .overwrite), "only runs are replaced") {
+            XCTAssertTrue("\($0)".contains("not a MetaSim run folder"), "\($0)")
+        }
+
         var start = try RunFolderStart(path: run.path, mode: .overwrite)
         XCTAssertTrue(FileManager.default.fileExists(atPath: run.latest + ".json"), "nothing moved before makeSink")
         _ = try start.makeSink()
@@ -128,6 +135,27 @@ final class RunFolderTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.latest + ".json"), "the new run starts empty")
         try start.finish()
         XCTAssertFalse(FileManager.default.fileExists(atPath: aside), "removed once the new run completed")
+    }
+
+    /// Case r14: a metrics line that cannot be written (a full disk: /dev/full answers every
+    /// write with ENOSPC) is an `InputError` naming metrics.jsonl that stops the run, not a
+    /// crash; the checkpoint before it stays whole.
+    func testAFullDiskStopsTheRunWithAnErrorNamingTheFile() throws {
+        let run = try RunFolder(creating: root + "/full")
+        try FileManager.default.createSymbolicLink(atPath: run.file("metrics.jsonl"), withDestinationPath: "/dev/full")
+        let log = try MetricsLog(path: run.file("metrics.jsonl"), keepingLines: 0)
+        XCTAssertThrowsError(try log.append(["a": 1])) { error in
+            XCTAssertEqual((error as? InputError)?.file, run.file("metrics.jsonl"))
+            XCTAssertTrue("\(error)".contains("cannot write"), "\(error)")
+        }
+        let prior = try squareGrammar(locX: 4, mutable: true)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 8)
+        var e = Experiment(grammar: prior.file, target: .rendered(grammar: "t", images: 8))
+        e.transformer.hidden = [4]
+        e.reconstruction = ReconstructionSettings(maxSteps: 3, batchSize: 2)
+        let trainer = try MetaSimTrainer(experiment: e, parts: try TrainerParts(grammar: prior, features: FeatureFunction(centroid), target: target),
+                                         sink: try FolderSink(continuing: run, records: 0))
+        XCTAssertThrowsError(try trainer.run()) { XCTAssertTrue("\($0)".contains("metrics.jsonl"), "\($0)") }
     }
 
     func testMetricsLogCutsBackToACheckpointsRecords() throws {

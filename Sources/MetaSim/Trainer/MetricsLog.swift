@@ -23,11 +23,14 @@ public final class MetricsLog {
     /// Throws `InputError` when the file cannot be opened or holds fewer lines.
     public init(path: String, keepingLines lines: Int) throws {
         self.path = path
-        guard let data = FileManager.default.contents(atPath: path), let handle = FileHandle(forWritingAtPath: path) else {
+        guard let handle = FileHandle(forWritingAtPath: path) else {
             throw InputError(file: path, message: "cannot open the metrics file for writing")
         }
         var end = 0, seen = 0
         if lines > 0 {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw InputError(file: path, message: "cannot read the metrics file")
+            }
             for (i, byte) in data.enumerated() where byte == UInt8(ascii: "\n") {
                 seen += 1
                 if seen == lines { end = i + 1; break }
@@ -37,8 +40,10 @@ public final class MetricsLog {
             throw InputError(file: path, message: "holds \(seen) complete records, but the checkpoint resumed from wrote \(lines)")
         }
         do {
-            try handle.truncate(atOffset: UInt64(end))
-            try handle.seekToEnd()
+            if try handle.seekToEnd() > UInt64(end) {
+                try handle.truncate(atOffset: UInt64(end))
+                try handle.seekToEnd()
+            }
         } catch {
             throw InputError(file: path, message: "cannot cut the metrics file back to \(lines) records: \(error.localizedDescription)")
         }

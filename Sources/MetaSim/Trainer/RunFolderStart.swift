@@ -28,19 +28,25 @@ public struct RunFolderStart {
     let occupied: Bool
 
     /// Checks `path` for `mode`, changing nothing. Throws `InputError` naming the folder when
-    /// it is a file; when it is not empty and `mode` is `.new`; when resuming a folder that
+    /// it is a file; when it is not empty and `mode` is `.new`; when overwriting a folder that
+    /// is not a run (no `metrics.jsonl` or `transformer.json`); when resuming a folder that
     /// holds no run, or a run that already completed.
     public init(path: String, mode: RunFolderMode) throws {
         folder = RunFolder(existing: path)
         self.mode = mode
         occupied = !(try folder.isMissingOrEmpty())
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let isRun = entries.contains("metrics.jsonl") || entries.contains("transformer.json")
         switch mode {
         case .new:
             if occupied {
-                throw InputError(file: path, message: "not empty\(folder.isComplete ? " (a completed run)" : ""): pass --resume to continue the run there, or --overwrite to replace it (the old run is kept aside until the new one completes)")
+                throw InputError(file: path, message: "already holds \(entries.count) file(s) or folder(s)\(isRun ? (folder.isComplete ? ", a completed run" : ", a run that did not complete") : ""); pass --resume to continue the run there, --overwrite to replace it (the old run is kept aside until the new one completes), or choose a new or empty folder")
             }
             checkpoint = nil
         case .overwrite:
+            if occupied && !isRun {
+                throw InputError(file: path, message: "is not a MetaSim run folder (no metrics.jsonl or transformer.json); --overwrite replaces only runs: remove the folder yourself or choose another")
+            }
             checkpoint = nil
         case .resume:
             guard occupied, FileManager.default.fileExists(atPath: folder.file("metrics.jsonl")) else {
