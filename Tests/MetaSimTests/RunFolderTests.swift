@@ -158,6 +158,24 @@ final class RunFolderTests: XCTestCase {
         XCTAssertThrowsError(try trainer.run()) { XCTAssertTrue("\($0)".contains("metrics.jsonl"), "\($0)") }
     }
 
+    /// Killed in stage 1, before any checkpoint: resuming starts again with an empty
+    /// metrics.jsonl; a results.json beside a state saying `complete: false` does not make the
+    /// run complete.
+    func testResumeWithoutACheckpointStartsAgainAndCompletionIsTheStatesWord() throws {
+        let run = try RunFolder(creating: root + "/early")
+        try Data("{\"stage\":\"reconstruction\"}\n{\"sta".utf8).write(to: URL(fileURLWithPath: run.file("metrics.jsonl")))
+        var start = try RunFolderStart(path: run.path, mode: .resume)
+        XCTAssertNil(start.checkpoint)
+        _ = try start.makeSink()
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run.file("metrics.jsonl"))).count, 0)
+
+        let done = try makeRun("done", complete: false)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: done.file("results.json")))
+        XCTAssertFalse(done.isComplete)
+        try editState(done, "complete", NSNull())
+        XCTAssertTrue(done.isComplete, "a state from before the field: results.json decides")
+    }
+
     func testMetricsLogCutsBackToACheckpointsRecords() throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let path = root + "/metrics.jsonl"

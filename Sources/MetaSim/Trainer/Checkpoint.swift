@@ -25,7 +25,9 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     public var step: Int
     /// The next generator sample index training would have used.
     public var sampleCursor: Int
-    /// True only in the state written after the run's results: the run completed.
+    /// True only in the state written after the run's results: the run completed. False in
+    /// every earlier state; nil in states written before this field existed (then a run counts
+    /// as complete when it has `results.json`).
     public var complete: Bool?
     /// Metrics records written up to this checkpoint (`metrics.jsonl` lines).
     public var metricsRecords: Int?

@@ -116,6 +116,7 @@ public final class MetaSimTrainer {
     func state(stage: String, epoch: Int) -> CheckpointState {
         var state = CheckpointState(grammar: grammar.file, schema: grammar.schema, hidden: experiment.transformer.hidden,
                                     seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
+        state.complete = false  // `run()` sets it in the last state it saves
         state.metricsRecords = recordCount
         state.seconds = seconds
         state.settings = experiment.trainingFingerprint
