@@ -114,3 +114,31 @@ extension CLITests {
         XCTAssertEqual(fine.status, 0, fine.err)
     }
 }
+
+/// Case r27: what only the renderer reads is checked by `validate`, and `render` names the
+/// grammar file and rule instead of "graph 0: nodes[0]".
+extension CLITests {
+    func testValidateAndRenderReportRendererProblemsInTheGrammarsTerms() throws {
+        let shape = try write("shape.yaml", """
+            canvas: {width: 32, height: 32}
+            root: R
+            rules:
+              R: {attributes: {shape: hexagram, size: 8}}
+            """)
+        let channels = try write("channels.yaml", """
+            canvas: {width: 32, height: 32, channels: 4}
+            root: Background
+            rules:
+              Background: {attributes: {texture: 0.5}}
+            """)
+        for (grammar, path) in [(shape, "rules.R.attributes.shape"), (channels, "canvas.channels")] {
+            let validated = try metasim("validate", grammar)
+            XCTAssertEqual(validated.status, 2, validated.out)
+            XCTAssertTrue(validated.err.contains("error: \(grammar): \(path)"), validated.err)
+            let rendered = try metasim("render", "--grammar", grammar, "--count", "1", "--out", scratch.appendingPathComponent(path).path,
+                                       "--format", "jsonl", "--quiet")
+            XCTAssertEqual(rendered.status, 2)
+            XCTAssertTrue(rendered.err.contains("error: \(grammar): \(path)"), rendered.err)
+        }
+    }
+}

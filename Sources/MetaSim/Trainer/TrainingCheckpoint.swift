@@ -45,7 +45,7 @@ public struct TrainingCheckpoint {
         if !problems.isEmpty { throw InputErrors(problems.map { InputError(file: statePath, path: $0.path, message: $0.message) }) }
         let file = try SafetensorsFile(path: weightsPath)
         if let key = file.metadata["checkpoint"], key != state.saveKey {
-            throw InputError(file: weightsPath, message: "these weights are from another save than \(statePath) (\(key) vs \(state.saveKey)): a checkpoint write was interrupted")
+            throw InputError(file: weightsPath, message: "these weights are from another save than \(statePath) (\(key) vs \(state.saveKey)): a checkpoint write was interrupted (the run's `--resume` uses the newest whole checkpoint; or name one of checkpoints/)")
         }
         let all = try file.allTensors()
         var weights: [String: Tensor] = [:]
