@@ -34,26 +34,11 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let experiment = try Experiment.load(path: config)
-        var start = try RunFolderStart(path: out, mode: resume ? .resume : overwrite ? .overwrite : .new)
-        let builder = ExperimentBuilder(experiment, progress: TerminalProgress(quiet: quiet))
-        let parts = try builder.parts()
-        let source = start.folder.latest + ".json"
-        if let checkpoint = start.checkpoint {
-            try MetaSimTrainer.checkResumable(checkpoint, experiment: experiment, grammar: parts.grammar, source: source)
-        }
-        let sink = try start.makeSink()
-        if let aside = start.aside { FileHandle.standardError.write(Data("note: the previous run in \(out) is kept in \(aside) until this one completes\n".utf8)) }
-        let trainer = try MetaSimTrainer(experiment: experiment, parts: parts, sink: sink, progress: builder.progress)
-        if let checkpoint = start.checkpoint {
-            try trainer.resume(from: checkpoint, source: source)
-            let state = checkpoint.state
-            FileHandle.standardError.write(Data("resuming after \(state.stage == "matching" ? "matching epoch \(state.epoch)" : state.stage) (step \(state.step), \(state.metricsRecords ?? 0) metrics records kept)\n".utf8))
-        } else if resume {
-            FileHandle.standardError.write(Data("no complete checkpoint in \(out) yet: starting the run again from the beginning\n".utf8))
-        }
+        let (trainer, folder) = try ExperimentBuilder(try Experiment.load(path: config))
+            .prepareRun(runDirectory: out, mode: resume ? .resume : overwrite ? .overwrite : .new, quiet: quiet)
+        RunFolderNotes.announce(folder, out: out, resuming: resume)
         let results = try trainer.run()
-        try start.finish()
+        try folder.finish()
         print(ResultsTable(results).text)
         print("run folder: \(out)")
     }

@@ -96,13 +96,31 @@ public struct ExperimentBuilder {
                             target: try target(canvas: grammar.canvas))
     }
 
-    /// A trainer on `parts()` writing the run folder `runDirectory` (see `FolderSink`), with
-    /// progress bars on standard error unless `quiet`: what `metasim train` runs.
+    /// A trainer on `parts()` writing the new (missing or empty) run folder `runDirectory`, with
+    /// progress bars on standard error unless `quiet` (see `prepareRun` for reusing a folder).
     public func makeTrainer(runDirectory: String, quiet: Bool) throws -> MetaSimTrainer {
+        try prepareRun(runDirectory: runDirectory, mode: .new, quiet: quiet).trainer
+    }
+
+    /// What `metasim train` and `demo` run: a trainer on `parts()` writing `runDirectory` under
+    /// `mode`'s rules (`RunFolderStart`: `.new` refuses a folder holding anything, `.overwrite`
+    /// moves the old run aside, `.resume` continues from the newest whole checkpoint), with
+    /// progress bars on standard error unless `quiet`. Every input, the folder and (resuming)
+    /// the checkpoint's fit to this experiment are checked before the folder is touched; throws
+    /// their `InputError`s. Call `folder.finish()` once `trainer.run()` returned.
+    public func prepareRun(runDirectory: String, mode: RunFolderMode, quiet: Bool) throws
+        -> (trainer: MetaSimTrainer, folder: RunFolderStart) {
+        var start = try RunFolderStart(path: runDirectory, mode: mode)
         var builder = self
         builder.progress = TerminalProgress(quiet: quiet)
         let parts = try builder.parts()
-        return try MetaSimTrainer(experiment: experiment, parts: parts, sink: try FolderSink(creating: runDirectory),
-                                  progress: builder.progress)
+        let source = start.folder.latest + ".json"
+        if let checkpoint = start.checkpoint {
+            try MetaSimTrainer.checkResumable(checkpoint, experiment: experiment, grammar: parts.grammar, source: source)
+        }
+        let trainer = try MetaSimTrainer(experiment: experiment, parts: parts, sink: try start.makeSink(),
+                                         progress: builder.progress)
+        if let checkpoint = start.checkpoint { try trainer.resume(from: checkpoint, source: source) }
+        return (trainer, start)
     }
 }
