@@ -9,7 +9,7 @@ build: setup
 
 ## The main job: the end-to-end demo on bundled data.
 demo: build
-	.build/release/metasim demo
+	.build/release/metasim demo --overwrite
 
 ## The test suite.
 test: setup

@@ -1,4 +1,5 @@
 import Foundation
+import Diagnostics
 import Tensor
 
 /// An optimiser updates a fixed list of trainable parameters from gradients given in the same
@@ -152,4 +153,42 @@ public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Float) -> (gradient
     guard norm.isFinite, norm > maxNorm, norm > 0 else { return (gradients, norm) }
     let scale = maxNorm / norm
     return (withoutGradients { gradients.map { $0.detached * scale } }, norm)
+}
+
+/// Everything an `Adam` optimiser carries between steps, so training can stop and continue
+/// bit for bit: the step count (bias correction) and the first and second moment estimates,
+/// one array per parameter in the optimiser's parameter order, each the parameter's element
+/// count long.
+public struct AdamState: Sendable, Equatable {
+    public var stepCount: Int
+    public var m: [[Float]]
+    public var v: [[Float]]
+
+    public init(stepCount: Int, m: [[Float]], v: [[Float]]) {
+        self.stepCount = stepCount
+        self.m = m
+        self.v = v
+    }
+}
+
+extension Adam {
+    /// A copy of the optimiser's state (see `AdamState`).
+    public var savedState: AdamState { AdamState(stepCount: stepCount, m: m, v: v) }
+
+    /// Replaces the optimiser's state with `state`. Throws `InputError` (naming `source`),
+    /// changing nothing, when the step count is negative or the moment arrays do not match the
+    /// parameters' count and sizes.
+    public func restore(_ state: AdamState, source: String = "<memory>") throws {
+        guard state.stepCount >= 0 else {
+            throw InputError(file: source, path: "optimizer", message: "negative step count \(state.stepCount)")
+        }
+        let sizes = parameters.map { shapeCount($0.shape) }
+        guard state.m.map(\.count) == sizes, state.v.map(\.count) == sizes else {
+            throw InputError(file: source, path: "optimizer",
+                             message: "optimiser state for \(state.m.count) tensors does not fit the \(sizes.count) parameters being trained")
+        }
+        stepCount = state.stepCount
+        m = state.m
+        v = state.v
+    }
 }

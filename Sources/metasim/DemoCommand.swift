@@ -18,15 +18,23 @@ struct DemoCommand: ParsableCommand {
         the run's checkpoints, metrics and sample grids.
         """)
 
-    @Option(help: "The run folder to write.") var out = "demo-run"
+    @Option(help: "The run folder to write: new or empty (see --resume, --overwrite; as for `train`).") var out = "demo-run"
     @Option(help: "The experiment to run (default: the bundled experiments/mnist-rotation.yaml).") var config: String?
+    @Flag(help: "Continue the demo run in --out from its newest checkpoint.") var resume = false
+    @Flag(help: "Replace the demo run in --out (only deleted once the new run completes).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
+
+    func validate() throws {
+        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+    }
 
     func run() throws {
         guard let path = config ?? BundledData.repositoryFile("experiments/mnist-rotation.yaml") else {
             throw InputError(file: "experiments/mnist-rotation.yaml", message: "not found beside the working folder or the executable; pass --config")
         }
-        let trainer = try ExperimentBuilder(try Experiment.load(path: path)).makeTrainer(runDirectory: out, quiet: quiet)
+        let (trainer, folder) = try ExperimentBuilder(try Experiment.load(path: path))
+            .prepareRun(runDirectory: out, mode: resume ? .resume : overwrite ? .overwrite : .new, quiet: quiet)
+        RunFolderNotes.announce(folder, out: out, resuming: resume)
         let results = try trainer.run()
         print(ResultsTable(results).text)
         var summary = try JSONSerialization.jsonObject(with: JSONEncoder().encode(results)) as? [String: Any] ?? [:]
@@ -36,6 +44,7 @@ struct DemoCommand: ParsableCommand {
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
         let file = RunFolder(existing: out).file("results.json")
         try AtomicFile.write(data, to: file)
+        try folder.finish()
         print("results: \(file)")
     }
 }

@@ -9,7 +9,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a dataset from a trained run's learned generator.",
         discussion: """
-        Loads RUN/transformer.{safetensors,json} and the grammar it was trained on (or --grammar, \
+        Loads RUN/transformer.{safetensors,json} (or --checkpoint; a run that did not complete is \
+        refused without it, and so are non-finite weights) and the grammar it was trained on (or --grammar, \
         which must encode the same way), samples COUNT scenes from SEED, applies the learned \
         transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
         comparison). Formats, output folder rules (--overwrite) and the manifest as for \
@@ -22,6 +23,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Output folder: new or empty (see --overwrite).") var out: String
     @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
     @Option(help: "Grammar file to use instead of the one recorded in the run.") var grammar: String?
+    @Option(help: "A checkpoint of the run to use (e.g. checkpoints/epoch-003): needed for a run that did not complete.") var checkpoint: String?
     @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
     @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
     @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
@@ -35,7 +37,7 @@ struct GenerateCommand: ParsableCommand {
         let run = RunFolder(existing: runFolder)
         let generator: Generator
         do {
-            generator = try Generator(run: run, grammarOverride: grammar)
+            generator = try Generator(run: run, grammarOverride: grammar, checkpoint: checkpoint)
         } catch {
             throw grammar == nil ? GenerateCommand.recordedGrammarError(error, run: run) : error
         }

@@ -14,17 +14,31 @@ struct TrainCommand: ParsableCommand {
         renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
         section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
         metrics.jsonl, grids/*.png and, when the target has a labelled test set, results.json \
-        comparing task networks trained on prior and on learned data. All inputs are checked \
-        before any long work starts. See experiments/README.md for the experiment format.
+        comparing task networks trained on prior and on learned data; RUN/transformer.json says \
+        "complete": true only once all of it is written. All inputs are checked before any long \
+        work starts. RUN must be new or empty, unless --resume (continue a stopped or killed run \
+        from its newest checkpoint: weights, optimiser, step, samples and random state, \
+        metrics.jsonl cut back to it) or --overwrite (replace the run there; the old one is moved \
+        to RUN.replaced-PID and deleted only when the new one completes). See \
+        experiments/README.md for the experiment format.
         """)
 
     @Option(help: "The experiment file (YAML or JSON).") var config: String
-    @Option(help: "The run folder to write.") var out: String
+    @Option(help: "The run folder to write: new or empty (see --resume, --overwrite).") var out: String
+    @Flag(help: "Continue the run in --out from its newest checkpoint (same experiment).") var resume = false
+    @Flag(help: "Replace the run in --out (only deleted once the new run completes).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
 
+    func validate() throws {
+        if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+    }
+
     func run() throws {
-        let trainer = try ExperimentBuilder(try Experiment.load(path: config)).makeTrainer(runDirectory: out, quiet: quiet)
+        let (trainer, folder) = try ExperimentBuilder(try Experiment.load(path: config))
+            .prepareRun(runDirectory: out, mode: resume ? .resume : overwrite ? .overwrite : .new, quiet: quiet)
+        RunFolderNotes.announce(folder, out: out, resuming: resume)
         let results = try trainer.run()
+        try folder.finish()
         print(ResultsTable(results).text)
         print("run folder: \(out)")
     }
@@ -49,8 +63,8 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "No progress bars.") var quiet = false
 
     func validate() throws {
-        guard epochs >= 1, batchSize >= 1, learningRate > 0 else {
-            throw ValidationError("--epochs and --batch-size must be ≥ 1 and --learning-rate > 0")
+        guard epochs >= 1, batchSize >= 1, learningRate.isFinite, learningRate > 0, learningRate <= ExperimentLimits.learningRate else {
+            throw ValidationError("--epochs and --batch-size must be ≥ 1 and --learning-rate a finite number in (0, \(ExperimentLimits.learningRate)]")
         }
     }
 

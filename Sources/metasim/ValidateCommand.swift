@@ -1,5 +1,6 @@
 import ArgumentParser
 import Grammar
+import MetaSim
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,9 @@ struct ValidateCommand: ParsableCommand {
         Reads GRAMMAR (MetaSim YAML/JSON or the original Meta-Sim JSON tree) and checks every \
         field. On success prints one line (node rules, classes, encoded and mutable attributes) \
         and exits 0. Otherwise prints every problem as `error: FILE[:LINE]: PATH: message` \
-        (PATH like root.child[1].attributes.yaw) and exits 2.
+        (PATH like root.child[1].attributes.yaw) and exits 2. A couple of samples are also \
+        rendered with the built-in compositor, so values only the renderer reads (shapes, \
+        colours, points, the canvas) are checked too.
         """)
 
     @Argument(help: "The grammar file.")
@@ -17,6 +20,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let g = try Grammar.load(path: grammar)
+        try g.checkRenderable()
         print(g.summary)
     }
 }

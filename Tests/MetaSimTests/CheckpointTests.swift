@@ -20,6 +20,13 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(loadedState, state)
         let batch = SceneEncoder(grammar.schema).encode(try grammar.sample(seed: 1, range: 0..<3))
         XCTAssertEqual(loaded(batch).data, transformer(batch).data, "same weights, same outputs")
+        XCTAssertThrowsError(try Generator(run: run), "a run not marked complete is refused") { error in
+            XCTAssertTrue("\(error)".contains("did not complete"), "\(error)")
+        }
+        XCTAssertNoThrow(try Generator(run: run, checkpoint: "transformer"), "unless its checkpoint is named")
+        var complete = state
+        complete.complete = true
+        try complete.save(transformer, to: run.latest)
         XCTAssertNoThrow(try Generator(run: run))
 
         let mnist = repositoryRoot + "/examples/grammars/mnist.yaml"

@@ -34,8 +34,8 @@ final class LibraryPartsTests: XCTestCase {
                                     epoch: 1, step: 3, sampleCursor: 9)
         let sink = try FolderSink(creating: path)
         try sink.saveCheckpoint(state, transformer: transformer, epoch: 1)
-        sink.record(["stage": "matching", "mmd": 0.5])
-        sink.record(["stage": "matching", "mmd": 0.25])
+        try sink.record(["stage": "matching", "mmd": 0.5])
+        try sink.record(["stage": "matching", "mmd": 0.25])
         try sink.writeGrid(name: "epoch-001", images: [Image(width: 4, height: 4, channels: 1, fill: 1)])
         try sink.writeResults(RunResults(experiment: "toy", trainImages: 1, testImages: 0))
         for file in ["transformer.safetensors", "transformer.json", "checkpoints/epoch-001.json", "checkpoints/epoch-001.safetensors",

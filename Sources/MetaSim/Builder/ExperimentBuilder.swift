@@ -28,9 +28,15 @@ public struct ExperimentBuilder {
     /// Where errors about the experiment's settings are reported: its file, or "experiment".
     var source: String { experiment.file.isEmpty ? "experiment" : experiment.file }
 
-    /// Throws `InputErrors` for settings that contradict each other (`crossCheckProblems`).
+    /// Throws `InputErrors` for settings that contradict each other (`crossCheckProblems`), sizes
+    /// past `ExperimentLimits` (`limitProblems`), or an external renderer program that cannot be
+    /// started (`ExternalRendererSettings.programProblem`).
     public func validate() throws {
-        let problems = experiment.crossCheckProblems
+        var problems = experiment.crossCheckProblems + experiment.limitProblems
+        if let command = experiment.externalRenderer?.command,
+           let problem = ExternalRendererSettings.programProblem(command, environment: environment) {
+            problems.append(("renderer.command", problem))
+        }
         if !problems.isEmpty { throw InputErrors(problems.map { InputError(file: source, path: $0.path, message: $0.message) }) }
     }
 
@@ -65,6 +71,7 @@ public struct ExperimentBuilder {
             return try TargetSet.load(images: images, validation: validation, test: test, canvas: canvas)
         case let .rendered(path, seed, images, validation, test):
             let grammar = try Grammar.load(path: path)
+            try grammar.checkRenderable()
             guard grammar.canvas == canvas else {
                 throw InputError(file: source, path: "target.render.grammar",
                                  message: "target canvas \(grammar.canvas.width)x\(grammar.canvas.height)x\(grammar.canvas.channels) differs from the generator's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
@@ -79,20 +86,41 @@ public struct ExperimentBuilder {
         try validate()
         let grammar = try grammar()
         try MetaSimTrainer.checkLearnable(grammar)
+        let memory = experiment.memoryProblems(canvas: grammar.canvas)
+        if !memory.isEmpty { throw InputErrors(memory.map { InputError(file: source, path: $0.path, message: $0.message) }) }
         let assets = grammar.assetRegistry()
+        if experiment.externalRenderer == nil { try grammar.checkRenderable(assets: assets) }
         let renderer = try renderer(for: grammar, assets: assets)
         let features = try featureNetwork()
         return TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,
                             target: try target(canvas: grammar.canvas))
     }
 
-    /// A trainer on `parts()` writing the run folder `runDirectory` (see `FolderSink`), with
-    /// progress bars on standard error unless `quiet`: what `metasim train` runs.
+    /// A trainer on `parts()` writing the new (missing or empty) run folder `runDirectory`, with
+    /// progress bars on standard error unless `quiet` (see `prepareRun` for reusing a folder).
     public func makeTrainer(runDirectory: String, quiet: Bool) throws -> MetaSimTrainer {
+        try prepareRun(runDirectory: runDirectory, mode: .new, quiet: quiet).trainer
+    }
+
+    /// What `metasim train` and `demo` run: a trainer on `parts()` writing `runDirectory` under
+    /// `mode`'s rules (`RunFolderStart`: `.new` refuses a folder holding anything, `.overwrite`
+    /// moves the old run aside, `.resume` continues from the newest whole checkpoint), with
+    /// progress bars on standard error unless `quiet`. Every input, the folder and (resuming)
+    /// the checkpoint's fit to this experiment are checked before the folder is touched; throws
+    /// their `InputError`s. Call `folder.finish()` once `trainer.run()` returned.
+    public func prepareRun(runDirectory: String, mode: RunFolderMode, quiet: Bool) throws
+        -> (trainer: MetaSimTrainer, folder: RunFolderStart) {
+        var start = try RunFolderStart(path: runDirectory, mode: mode)
         var builder = self
         builder.progress = TerminalProgress(quiet: quiet)
         let parts = try builder.parts()
-        return try MetaSimTrainer(experiment: experiment, parts: parts, sink: try FolderSink(creating: runDirectory),
-                                  progress: builder.progress)
+        let source = start.folder.latest + ".json"
+        if let checkpoint = start.checkpoint {
+            try MetaSimTrainer.checkResumable(checkpoint, experiment: experiment, grammar: parts.grammar, source: source)
+        }
+        let trainer = try MetaSimTrainer(experiment: experiment, parts: parts, sink: try start.makeSink(),
+                                         progress: builder.progress)
+        if let checkpoint = start.checkpoint { try trainer.resume(from: checkpoint, source: source) }
+        return (trainer, start)
     }
 }

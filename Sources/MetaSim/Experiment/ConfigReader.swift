@@ -81,6 +81,7 @@ final class ConfigReader {
     func double(_ key: String, default value: Double, min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false) -> Double {
         guard let n = node(key) else { return value }
         guard let d = diagnostics.number(n, fieldPath(key)) else { return value }
+        guard d.isFinite else { fail(key, "must be a finite number, got \(d)"); return value }
         if let min, exclusiveMin ? d <= min : d < min { fail(key, "must be \(exclusiveMin ? ">" : "≥") \(min), got \(d)") }
         if let max, d > max { fail(key, "must be ≤ \(max), got \(d)") }
         return d

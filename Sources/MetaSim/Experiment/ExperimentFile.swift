@@ -42,7 +42,7 @@ extension Experiment {
             renderer.override(from: r)
             e.externalRenderer = renderer
         }
-        for problem in e.crossCheckProblems { reader.fail(problem.path, problem.message) }
+        for problem in e.crossCheckProblems + e.limitProblems { reader.fail(problem.path, problem.message) }
         reader.finish()
         if !reader.errors.isEmpty { throw InputErrors(reader.errors) }
         return e

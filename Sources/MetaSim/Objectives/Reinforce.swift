@@ -17,7 +17,7 @@ public struct ReinforceEstimator: Sendable {
     /// Weight of the newest reward in the moving-average baseline, in (0, 1].
     public let baselineMomentum: Float
     /// The current baseline; nil until the first reward.
-    public private(set) var baseline: Float?
+    public internal(set) var baseline: Float?
 
     public init(sigma: Float, baselineMomentum: Float = 0.1) {
         precondition(sigma > 0, "ReinforceEstimator: sigma must be > 0, got \(sigma)")

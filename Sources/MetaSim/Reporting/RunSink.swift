@@ -1,21 +1,29 @@
 import Codecs
 import Foundation
+import NN
 import Tensor
 
 /// Where a training run puts what it produces: checkpoints, one metrics record per step, sample
 /// grids and the final results. `FolderSink` writes a run folder (what `metasim train` leaves);
 /// `MemorySink` keeps everything in memory for tests and library use.
 public protocol RunSink: AnyObject {
-    /// Saves `transformer` with its `state`: as the latest weights, and also as the checkpoint
-    /// of `epoch` when given.
-    func saveCheckpoint(_ state: CheckpointState, transformer: DistributionTransformer, epoch: Int?) throws
+    /// Saves `checkpoint` as the latest, and also as the checkpoint of `epoch` when given.
+    func saveCheckpoint(_ checkpoint: TrainingCheckpoint, epoch: Int?) throws
     /// One metrics record (JSON-serialisable values: numbers, strings, arrays, dictionaries).
-    func record(_ metrics: [String: Any])
+    /// Throws when it cannot be stored (a full disk).
+    func record(_ metrics: [String: Any]) throws
     /// A contact sheet of `images` (at most 64, all of one size) named `name` (`target`,
     /// `epoch-001`, `prior`, `learned`).
     func writeGrid(name: String, images: [Image]) throws
     /// The run's final results.
     func writeResults(_ results: RunResults) throws
+}
+
+extension RunSink {
+    /// Saves `transformer`'s weights with `state` (no optimiser state).
+    public func saveCheckpoint(_ state: CheckpointState, transformer: DistributionTransformer, epoch: Int?) throws {
+        try saveCheckpoint(TrainingCheckpoint(state: state, weights: transformer.state), epoch: epoch)
+    }
 }
 
 /// A run folder (see `RunFolder`): `transformer.{safetensors,json}`, `checkpoints/epoch-NNN.*`,
@@ -31,13 +39,21 @@ public final class FolderSink: RunSink {
         metrics = try MetricsLog(path: folder.file("metrics.jsonl"))
     }
 
-    public func saveCheckpoint(_ state: CheckpointState, transformer: DistributionTransformer, epoch: Int?) throws {
-        if let epoch { try state.save(transformer, to: folder.checkpoint(epoch: epoch)) }
-        try state.save(transformer, to: folder.latest)
+    /// Continues the run in `folder` from a checkpoint that recorded `records` metrics lines:
+    /// `metrics.jsonl` is cut back to them. Throws `InputError` when it holds fewer.
+    public init(continuing folder: RunFolder, records: Int) throws {
+        self.folder = try RunFolder(creating: folder.path)
+        metrics = try MetricsLog(path: folder.file("metrics.jsonl"), keepingLines: records)
     }
 
-    public func record(_ metrics: [String: Any]) {
-        self.metrics.append(metrics)
+    public func saveCheckpoint(_ checkpoint: TrainingCheckpoint, epoch: Int?) throws {
+        let state = checkpoint.state
+        if let epoch { try state.save(weights: checkpoint.weights, optimizer: checkpoint.optimizer, to: folder.checkpoint(epoch: epoch)) }
+        try state.save(weights: checkpoint.weights, optimizer: checkpoint.optimizer, to: folder.latest)
+    }
+
+    public func record(_ metrics: [String: Any]) throws {
+        try self.metrics.append(metrics)
     }
 
     public func writeGrid(name: String, images: [Image]) throws {
@@ -53,11 +69,15 @@ public final class FolderSink: RunSink {
 
 /// Keeps what a run produces in memory, in order.
 public final class MemorySink: RunSink {
-    /// One saved checkpoint: its state, the epoch (nil: latest only) and a copy of the weights.
+    /// One saved checkpoint: its state, the epoch (nil: latest only), a copy of the weights
+    /// and the optimiser's state (matching checkpoints).
     public struct Checkpoint {
         public var state: CheckpointState
         public var epoch: Int?
         public var weights: [String: Tensor]
+        public var optimizer: AdamState?
+        /// As a `TrainingCheckpoint`, to resume from.
+        public var training: TrainingCheckpoint { TrainingCheckpoint(state: state, weights: weights, optimizer: optimizer) }
     }
 
     public private(set) var checkpoints: [Checkpoint] = []
@@ -68,8 +88,14 @@ public final class MemorySink: RunSink {
 
     public init() {}
 
-    public func saveCheckpoint(_ state: CheckpointState, transformer: DistributionTransformer, epoch: Int?) throws {
-        checkpoints.append(Checkpoint(state: state, epoch: epoch, weights: transformer.state))
+    public func saveCheckpoint(_ checkpoint: TrainingCheckpoint, epoch: Int?) throws {
+        checkpoints.append(Checkpoint(state: checkpoint.state, epoch: epoch, weights: checkpoint.weights, optimizer: checkpoint.optimizer))
+    }
+
+    /// Drops every metrics record after the first `count` (what resuming from a checkpoint that
+    /// recorded `count` does to a run folder's `metrics.jsonl`).
+    public func truncateMetrics(to count: Int) {
+        metrics = Array(metrics.prefix(count))
     }
 
     public func record(_ metrics: [String: Any]) {

@@ -5,97 +5,117 @@ import NN
 import Scene
 import Tensor
 
-/// What a run saves so a generator can be used again: the transformer's weights
-/// (`NAME.safetensors`) and a JSON state (`NAME.json`) saying which grammar and schema the
-/// weights belong to, the network's shape, and how far training went.
+/// What a run saves so a generator can be used again, and training continued: the
+/// transformer's weights (`NAME.safetensors`, which also holds the matching optimiser's state)
+/// and a JSON state (`NAME.json`) saying which grammar and schema the weights belong to, the
+/// network's shape, and how far training went.
+///
+/// The optional fields were added for resuming (`metasim train --resume`); states written
+/// before them still load for `generate`.
 public struct CheckpointState: Codable, Equatable, Sendable {
     public var grammar: String
     public var schema: EncodingSchema
     public var hidden: [Int]
     public var seed: UInt64
+    /// `reconstruction` (stage 1 done, phase search next), `reconstruction_shifted` (stage 1
+    /// re-centred on the phase search's offsets, matching next) or `matching` (`epoch` done).
     public var stage: String
     public var epoch: Int
+    /// Matching steps taken.
     public var step: Int
     /// The next generator sample index training would have used.
     public var sampleCursor: Int
+    /// True only in the state written after the run's results: the run completed. False in
+    /// every earlier state; nil in states written before this field existed (then a run counts
+    /// as complete when it has `results.json`).
+    public var complete: Bool?
+    /// Metrics records written up to this checkpoint (`metrics.jsonl` lines).
+    public var metricsRecords: Int?
+    /// Wall-clock seconds of training up to this checkpoint.
+    public var seconds: Double?
+    /// The task objective's random generator state (hexadecimal) and REINFORCE baseline (the
+    /// bit pattern of a 32-bit float), when stage 3 ran.
+    public var taskRandomState: String?
+    public var taskBaselineBits: UInt32?
+    /// The experiment's training settings this run was started with (see
+    /// `Experiment.trainingFingerprint`): a resume must use the same.
+    public var settings: String?
 
-    /// Writes weights then state (both through temporary files), so a state file never
-    /// describes weights that are not there.
-    public func save(_ transformer: DistributionTransformer, to base: String) throws {
-        try writeSafetensors(transformer.state, metadata: ["format": "metasim-distribution-transformer"], to: base + ".safetensors")
+    public init(grammar: String, schema: EncodingSchema, hidden: [Int], seed: UInt64, stage: String, epoch: Int,
+                step: Int, sampleCursor: Int) {
+        self.grammar = grammar
+        self.schema = schema
+        self.hidden = hidden
+        self.seed = seed
+        self.stage = stage
+        self.epoch = epoch
+        self.step = step
+        self.sampleCursor = sampleCursor
+    }
+
+    /// Identifies one save; written into the weights file's metadata so that a state and
+    /// weights from different saves (a write interrupted between the two files) are told apart.
+    var saveKey: String { "\(stage)/\(epoch)/\(step)/\(sampleCursor)/\(metricsRecords ?? -1)" }
+
+    /// Problems with the state's numbers, as (field, message): network sizes past
+    /// `ExperimentLimits`, negative counters. Checked before anything is allocated from them.
+    public var problems: [(path: String, message: String)] {
+        var out: [(path: String, message: String)] = []
+        if hidden.isEmpty || hidden.count > ExperimentLimits.hiddenLayers {
+            out.append(("hidden", "must list 1 to \(ExperimentLimits.hiddenLayers) layer widths, got \(hidden.count)"))
+        }
+        for (i, w) in hidden.enumerated() where w < 1 || w > ExperimentLimits.hiddenWidth {
+            out.append(("hidden[\(i)]", "must be 1 to \(ExperimentLimits.hiddenWidth), got \(w)"))
+        }
+        if schema.width < 1 || schema.width > ExperimentLimits.encodedWidth {
+            out.append(("schema", "must encode 1 to \(ExperimentLimits.encodedWidth) columns per node, got \(schema.width)"))
+        }
+        for (name, value) in [("epoch", epoch), ("step", step), ("sampleCursor", sampleCursor), ("metricsRecords", metricsRecords ?? 0)] where value < 0 {
+            out.append((name, "must be ≥ 0, got \(value)"))
+        }
+        if let seconds, !(seconds.isFinite && seconds >= 0) { out.append(("seconds", "must be a finite number ≥ 0")) }
+        if let taskRandomState, UInt64(taskRandomState, radix: 16) == nil {
+            out.append(("taskRandomState", "must be a 64-bit hexadecimal number"))
+        }
+        return out
+    }
+
+    /// Writes weights (and `optimizer`'s state) then the state, each through a temporary file
+    /// and a rename; the weights file's metadata names the save, so a state file never passes
+    /// for the description of other weights. Throws `InputError` naming the file that could
+    /// not be written (a full disk, permissions).
+    public func save(_ transformer: DistributionTransformer, optimizer: AdamState? = nil, to base: String) throws {
+        try save(weights: transformer.state, optimizer: optimizer, to: base)
+    }
+
+    func save(weights: [String: Tensor], optimizer: AdamState?, to base: String) throws {
+        var tensors = weights
+        var metadata = ["format": "metasim-distribution-transformer", "checkpoint": saveKey]
+        if let optimizer {
+            for (i, (m, v)) in zip(optimizer.m, optimizer.v).enumerated() {
+                tensors[OptimizerTensors.m(i)] = Tensor(shape: [m.count], data: m)
+                tensors[OptimizerTensors.v(i)] = Tensor(shape: [v.count], data: v)
+            }
+            metadata[OptimizerTensors.stepsKey] = String(optimizer.stepCount)
+        }
+        try AtomicFile.write(try safetensorsBytes(tensors, metadata: metadata), to: base + ".safetensors")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(self), to: base + ".json")
     }
 
-    /// Loads `BASE.json` and `BASE.safetensors` and rebuilds the transformer. Throws
-    /// `InputError` naming the file for a missing or malformed state, or weights that do not
-    /// fit the state's network.
+    /// Loads `BASE.json` and `BASE.safetensors` and rebuilds the transformer (see
+    /// `TrainingCheckpoint.load`).
     public static func load(from base: String) throws -> (CheckpointState, DistributionTransformer) {
-        let statePath = base + ".json"
-        guard let data = FileManager.default.contents(atPath: statePath) else {
-            throw InputError(file: statePath, message: "no checkpoint state here (is this a `metasim train` run folder?)")
-        }
-        let state: CheckpointState
-        do {
-            state = try JSONDecoder().decode(CheckpointState.self, from: data)
-        } catch {
-            throw InputError(file: statePath, message: "malformed checkpoint state: \(error)")
-        }
-        let transformer = DistributionTransformer(width: state.schema.width, classCount: state.schema.classes.count,
-                                                  hidden: state.hidden, seed: 0)
-        let weights = try SafetensorsFile(path: base + ".safetensors").allTensors()
-        try transformer.load(weights, source: base + ".safetensors")
-        return (state, transformer)
+        let checkpoint = try TrainingCheckpoint.load(from: base)
+        return (checkpoint.state, try checkpoint.transformer(source: base + ".safetensors"))
     }
 }
 
-/// The files of one training run:
-/// `transformer.{safetensors,json}` (latest), `checkpoints/epoch-NNN.{safetensors,json}`,
-/// `metrics.jsonl`, `grids/*.png`, `results.json`.
-public struct RunFolder: Sendable {
-    public let path: String
-
-    /// Creates the folder (and `checkpoints/`, `grids/`) when missing.
-    public init(creating path: String) throws {
-        self.path = path
-        for sub in ["", "checkpoints", "grids"] {
-            let folder = (path as NSString).appendingPathComponent(sub)
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw InputError(file: folder, message: "cannot create the run folder: \(error.localizedDescription)")
-            }
-        }
-    }
-
-    /// An existing run folder (not created).
-    public init(existing path: String) {
-        self.path = path
-    }
-
-    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-    public var latest: String { file("transformer") }
-    public func checkpoint(epoch: Int) -> String { file(String(format: "checkpoints/epoch-%03d", epoch)) }
-    public func grid(_ name: String) -> String { file("grids/\(name).png") }
-}
-
-/// Appends one JSON object per line to `metrics.jsonl`, flushed after each line so a
-/// watcher (or a crash) sees every finished step.
-public final class MetricsLog {
-    private let handle: FileHandle
-
-    public init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw InputError(file: path, message: "cannot write the metrics file")
-        }
-        self.handle = handle
-    }
-
-    deinit { try? handle.close() }
-
-    public func append(_ record: [String: Any]) {
-        guard let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) else { return }
-        handle.write(data + Data("\n".utf8))
-    }
+/// Names of the optimiser's tensors inside a checkpoint's weights file.
+enum OptimizerTensors {
+    static let prefix = "optimizer."
+    static let stepsKey = "optimizer_steps"
+    static func m(_ i: Int) -> String { String(format: "optimizer.m.%04d", i) }
+    static func v(_ i: Int) -> String { String(format: "optimizer.v.%04d", i) }
 }

@@ -48,15 +48,22 @@ public struct RunResults: Encodable, Sendable {
 }
 
 extension MetaSimTrainer {
-    /// Runs every stage and the final comparison; hands the results to the sink (a run folder's
-    /// `results.json`) and returns them.
+    /// Runs every stage and the final comparison — after a `resume(from:)`, only what the
+    /// checkpoint had not done — hands the results to the sink (a run folder's `results.json`),
+    /// then saves the latest state once more marked `complete` (the last thing written), and
+    /// returns the results.
     public func run() throws -> RunResults {
-        try reconstruct()
-        let shifts = try phaseSearch()
-        if !shifts.isEmpty { try reconstruct(shifts: shifts) }
+        if completedStage == nil { try reconstruct() }
+        if completedStage == "reconstruction" {
+            let shifts = try phaseSearch()
+            if !shifts.isEmpty { try reconstruct(shifts: shifts) }
+        }
         try match()
         let results = try evaluate()
         try sink.writeResults(results)
+        var final = state(stage: completedStage ?? "reconstruction", epoch: completedEpochs)
+        final.complete = true
+        try sink.saveCheckpoint(TrainingCheckpoint(state: final, weights: transformer.state, optimizer: lastOptimizer), epoch: nil)
         return results
     }
 
@@ -79,7 +86,7 @@ extension MetaSimTrainer {
             let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
                                    rendererClasses: renderer.classes, source: grammar.file)
             let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed)
-            let batches = settings.epochs * ((data.count + settings.batchSize - 1) / settings.batchSize)
+            let batches = settings.epochs * batchCount(data.count, batchSize: settings.batchSize)
             let progress = self.progress.start("task network on \(learned ? "learned" : "prior") data", total: batches)
             network.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
                           learningRate: Float(settings.learningRate), seed: seed) { loss in

@@ -1,4 +1,5 @@
 import Assets
+import Diagnostics
 import Grammar
 import Render
 import Scene
@@ -26,7 +27,9 @@ public struct Generator {
     }
 
     /// Hands `body` consecutive batches of at most `batchSize` generated samples, in order.
-    /// `learned` false skips the transformer (the prior grammar's data).
+    /// `learned` false skips the transformer (the prior grammar's data). Throws rendering
+    /// errors, and `InputError` when the transformer's output is not finite (its scenes would
+    /// silently stay the prior's).
     public func forEachBatch(count: Int, seed: UInt64, start: Int = 0, learned: Bool = true, batchSize: Int = 256,
                              _ body: ([(graph: SceneGraph, rendered: RenderedImage)]) throws -> Void) throws {
         for first in stride(from: start, to: start + count, by: batchSize) {
@@ -34,9 +37,12 @@ public struct Generator {
             if learned, let transformer {
                 let batch = encoder.encode(graphs)
                 let output = withoutGradients { transformer(batch) }
+                if let bad = output.data.firstIndex(where: { !$0.isFinite }) {
+                    throw InputError(file: "transformer", message: "the learned transformer gives a non-finite attribute (\(output.data[bad])) for sample \(first + bad / max(1, batch.maxNodes * encoder.schema.width)): its weights are unusable (a diverged training)")
+                }
                 encoder.decode(output.data, into: &graphs)
             }
-            let rendered = try renderer.render(graphs)
+            let rendered = try grammar.render(graphs, with: renderer)
             try body(Array(zip(graphs, rendered).map { (graph: $0, rendered: $1) }))
         }
     }

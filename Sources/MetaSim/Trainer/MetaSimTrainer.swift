@@ -32,16 +32,36 @@ public final class MetaSimTrainer {
     let target: TargetSet
     let progress: any ProgressReporter
     let start = Date()
+    /// Training seconds before this process (a resumed run).
+    var elapsedBefore = 0.0
     /// The next generator sample index; every batch uses fresh samples of the prior.
-    private(set) var sampleCursor = 0
-    private(set) var step = 0
+    var sampleCursor = 0
+    /// Matching steps taken.
+    var step = 0
+    /// Metrics records handed to the sink.
+    var recordCount = 0
+    /// How far training went: `nil` (nothing yet) or a checkpoint stage (`CheckpointState.stage`).
+    var completedStage: String?
+    /// Matching epochs done.
+    var completedEpochs = 0
+    /// Stage 3's objective (its random generator and baseline carry across steps).
+    var task: TaskObjective?
+    /// The matching optimiser's state to continue from (set by `resume(from:)`).
+    var resumedOptimizer: AdamState?
+    /// The optimiser state of the last checkpoint saved (kept in the final, complete one too).
+    var lastOptimizer: AdamState?
 
     /// A trainer for `experiment`'s settings on `parts`, reporting to `sink` and `progress`.
     /// Throws `InputError` (naming the grammar's file) when the grammar has no mutable
     /// attribute, or when the renderer's canvas or the target images (`[N, C, H, W]`) do not
-    /// match the grammar's canvas.
+    /// match the grammar's canvas; throws `InputErrors` for settings past `ExperimentLimits`.
     public init(experiment: Experiment, parts: TrainerParts, sink: any RunSink = MemorySink(),
                 progress: any ProgressReporter = SilentProgress()) throws {
+        let limits = experiment.limitProblems + experiment.memoryProblems(canvas: parts.grammar.canvas)
+        if !limits.isEmpty {
+            let source = experiment.file.isEmpty ? "experiment" : experiment.file
+            throw InputErrors(limits.map { InputError(file: source, path: $0.path, message: $0.message) })
+        }
         self.experiment = experiment
         self.sink = sink
         self.progress = progress
@@ -63,6 +83,7 @@ public final class MetaSimTrainer {
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed)
         target = parts.target
+        task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
     }
 
     /// Throws `InputError` naming the grammar's file when it has no mutable attribute.
@@ -72,7 +93,13 @@ public final class MetaSimTrainer {
         }
     }
 
-    var seconds: Double { Date().timeIntervalSince(start) }
+    var seconds: Double { elapsedBefore + Date().timeIntervalSince(start) }
+
+    /// Hands one metrics record to the sink and counts it.
+    func record(_ metrics: [String: Any]) throws {
+        try sink.record(metrics)
+        recordCount += 1
+    }
 
     /// Means of the grammar's mutable attributes over `graphs` (see `attributeMeans`).
     func attributeMeans(of graphs: [SceneGraph], onlyMutableNodes: Bool = true) -> [String: Double] {
@@ -87,8 +114,47 @@ public final class MetaSimTrainer {
     }
 
     func state(stage: String, epoch: Int) -> CheckpointState {
-        CheckpointState(grammar: grammar.file, schema: grammar.schema, hidden: experiment.transformer.hidden,
-                        seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
+        var state = CheckpointState(grammar: grammar.file, schema: grammar.schema, hidden: experiment.transformer.hidden,
+                                    seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
+        state.complete = false  // `run()` sets it in the last state it saves
+        state.metricsRecords = recordCount
+        state.seconds = seconds
+        state.settings = experiment.trainingFingerprint
+        if let task {
+            state.taskRandomState = String(task.generator.state, radix: 16)
+            state.taskBaselineBits = task.estimator.baseline?.bitPattern
+        }
+        return state
+    }
+
+    /// Saves a checkpoint of the current weights (and `optimizer`) at `stage`, `epoch`, after
+    /// checking that training has not diverged (every weight finite), and records how far
+    /// training went. Throws `InputError` at `setting` (the learning rate to lower) otherwise.
+    func saveCheckpoint(stage: String, epoch: Int, optimizer: Adam?, setting: String) throws {
+        let weights = transformer.state
+        for (name, value) in weights where value.data.contains(where: { !$0.isFinite }) {
+            throw diverged(setting: setting, what: "weight \(name) is not finite")
+        }
+        lastOptimizer = optimizer?.savedState
+        try sink.saveCheckpoint(TrainingCheckpoint(state: state(stage: stage, epoch: epoch), weights: weights,
+                                                   optimizer: lastOptimizer),
+                                epoch: stage == "matching" ? epoch : nil)
+        completedStage = stage
+        if stage == "matching" { completedEpochs = epoch }
+    }
+
+    /// Throws `diverged` when a gradient holds a value that is not finite: such a step would
+    /// make every later weight NaN.
+    func requireFinite(_ gradients: [Tensor], setting: String, what: String) throws {
+        if gradients.contains(where: { $0.data.contains { !$0.isFinite } }) {
+            throw diverged(setting: setting, what: what + " is not finite")
+        }
+    }
+
+    /// The error for a training that went non-finite: it names the learning rate to lower.
+    func diverged(setting: String, what: String) -> InputError {
+        InputError(file: experiment.file.isEmpty ? "experiment" : experiment.file, path: setting,
+                   message: "training diverged (\(what)) at step \(step) after \(recordCount) metrics records; nothing from this point was saved (the run's last checkpoint is kept): lower the learning rate")
     }
 
     // MARK: Stage 1
@@ -108,12 +174,17 @@ public final class MetaSimTrainer {
             let batch = encoder.encode(try nextGraphs(settings.batchSize))
             let (attributes, classes) = transformer.reconstructionLosses(batch, shifts: shifts)
             last = Double(attributes.scalar)
-            sink.record(["stage": "reconstruction", "step": i, "attribute_mse": last, "class_ce": Double(classes.scalar), "seconds": seconds])
+            guard last.isFinite, classes.scalar.isFinite else {
+                throw diverged(setting: "reconstruction.learning_rate", what: "stage 1 loss \(last) at reconstruction step \(i)")
+            }
+            try record(["stage": "reconstruction", "step": i, "attribute_mse": last, "class_ce": Double(classes.scalar), "seconds": seconds])
             progress.advance(status: String(format: "mse %.2e", last))
             // Stop before stepping: Adam's steps stay about the learning rate in size however
             // small the loss, so a step taken now could undo the fit.
             if last < settings.threshold { break }
-            optimizer.step(transformer.gradients(of: attributes + 0.1 * classes))
+            let gradients = transformer.gradients(of: attributes + 0.1 * classes)
+            try requireFinite(gradients, setting: "reconstruction.learning_rate", what: "a stage 1 gradient at reconstruction step \(i)")
+            optimizer.step(gradients)
         }
         progress.finish(status: String(format: "mse %.2e (threshold %.0e)", last, settings.threshold))
         if settings.maxSteps > 0 && !(last < settings.threshold) {
@@ -121,9 +192,10 @@ public final class MetaSimTrainer {
             // reproduce the prior: say so where a person looks.
             let warning = String(format: "stage 1 stopped after %d steps at reconstruction error %.2e, above the threshold %.0e: the generator does not start exactly at the prior (more reconstruction.max_steps, or attribute ranges closer to the values, help)", settings.maxSteps, last, settings.threshold)
             self.progress.warn(warning)
-            sink.record(["stage": "reconstruction", "warning": warning, "seconds": seconds])
+            try record(["stage": "reconstruction", "warning": warning, "seconds": seconds])
         }
-        try sink.saveCheckpoint(state(stage: "reconstruction", epoch: 0), transformer: transformer, epoch: nil)
+        try saveCheckpoint(stage: shifts.isEmpty ? "reconstruction" : "reconstruction_shifted", epoch: 0, optimizer: nil,
+                           setting: "reconstruction.learning_rate")
         return last
     }
 
@@ -165,7 +237,7 @@ public final class MetaSimTrainer {
                 values.append(mmd.evaluate(features.features(of: images).data, count: graphs.count).value)
             }
             let best = values.indices.min { values[$0] < values[$1] }!
-            sink.record(["stage": "phase_search", "attribute": attribute.name, "mmd": values, "best_offset": best, "offsets": count])
+            try record(["stage": "phase_search", "attribute": attribute.name, "mmd": values, "best_offset": best, "offsets": count])
             if best != 0 { shifts[column] = Float(best) / Float(count) }
         }
         return shifts
@@ -173,8 +245,10 @@ public final class MetaSimTrainer {
 
     // MARK: Stage 2 (+3)
 
-    /// Distribution matching for the experiment's epochs, with the task objective mixed in
-    /// when the experiment enables it. Checkpoints, a sample grid and a metrics line per epoch.
+    /// Distribution matching for the experiment's epochs (those after `completedEpochs`, when
+    /// resumed), with the task objective mixed in when the experiment enables it. Checkpoints,
+    /// a sample grid and a metrics line per epoch. Throws `InputError` at
+    /// `matching.learning_rate` when training diverges (a non-finite MMD or weight).
     public func match() throws {
         let settings = experiment.matching
         var parameters = transformer.trainableParameters
@@ -183,11 +257,14 @@ public final class MetaSimTrainer {
             parameters = parameters.filter { !frozen.contains(ObjectIdentifier($0)) }
         }
         let optimizer = Adam(parameters, learningRate: Float(settings.learningRate))
+        if let resumedOptimizer {
+            try optimizer.restore(resumedOptimizer, source: "checkpoint")
+            self.resumedOptimizer = nil
+        }
         let matching = DistributionMatching(transformer: transformer, renderer: differentiable,
                                             features: features, mmd: mmd)
-        var task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
         try writeGrid(name: "target", images: target.images)
-        for epoch in stride(from: 1, through: settings.epochs, by: 1) {
+        for epoch in stride(from: completedEpochs + 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))
             let progress = self.progress.start("stage 2: matching, epoch \(epoch)/\(settings.epochs)", total: settings.stepsPerEpoch)
             var lastMMD = 0.0, lastReward: Double?
@@ -195,6 +272,7 @@ public final class MetaSimTrainer {
                 let result = try matching.step(try nextGraphs(settings.batchSize), parameters: parameters)
                 var grads = result.gradients
                 let value = result.mmd
+                guard value.isFinite else { throw diverged(setting: "matching.learning_rate", what: "MMD \(value)") }
                 var record: [String: Any] = ["stage": "matching", "epoch": epoch, "step": step, "mmd": value, "seconds": seconds,
                                              "attributes": attributeMeans(of: result.graphs)]
                 if var objective = task, step % objective.settings.every == 0, let validation = target.validation {
@@ -206,8 +284,9 @@ public final class MetaSimTrainer {
                     lastReward = reward
                     task = objective
                 }
+                try requireFinite(grads.ordered(for: parameters), setting: "matching.learning_rate", what: "a matching gradient")
                 optimizer.step(grads)
-                sink.record(record)
+                try self.record(record)
                 lastMMD = value
                 step += 1
                 progress.advance(status: String(format: "mmd %.4f", value))
@@ -218,7 +297,7 @@ public final class MetaSimTrainer {
             let reward = lastReward.map { String(format: ", task reward %.3f", $0) } ?? ""
             progress.finish(status: String(format: "mmd %.4f%@, ", lastMMD, reward)
                 + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
-            try sink.saveCheckpoint(state(stage: "matching", epoch: epoch), transformer: transformer, epoch: epoch)
+            try saveCheckpoint(stage: "matching", epoch: epoch, optimizer: optimizer, setting: "matching.learning_rate")
         }
     }
 

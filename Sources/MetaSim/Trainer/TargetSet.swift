@@ -39,6 +39,7 @@ public struct TargetSet: Sendable {
         func labelled(_ folder: String?, _ field: String) throws -> TaskSet? {
             guard let folder else { return nil }
             let reader = try LabelledImageFolderReader(folder: folder, field: field)
+            try LabelledFolderChecks.requireSeveralClasses(reader.classes, folder: folder, field: field)
             let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
             return TaskSet(kind: .classification, images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
                            labels: raw.labels, classes: reader.classes)
