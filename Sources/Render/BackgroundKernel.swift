@@ -58,7 +58,7 @@ struct BackgroundKernel {
     /// The factor of pixel `p` (row-major index), channel `c`.
     @inline(__always) func factor(_ p: Int, _ c: Int) -> Float {
         guard let basis else { return 1 }
-        return basisStride == 1 ? basis[p] : basis[p * basisStride + c]
+        return basisStride == 1 ? basis[p] : basis[p &* basisStride &+ c]
     }
 
     /// `(w_t, w_e, w_a)` for factor `b`.

@@ -87,7 +87,7 @@ struct Compositor {
                 let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
                 if A == 0 { continue }
                 let a = opacity * A
-                let p = y * width + x
+                let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
                 for c in 0..<channels {
                     let P: Float
                     if kernel.colour != nil {
@@ -95,7 +95,7 @@ struct Compositor {
                     } else {
                         P = tint[c] * A
                     }
-                    out[p * channels + c] = blend(opacity * P, alpha: a, under: out[p * channels + c], over: over)
+                    out[p &* channels &+ c] = blend(opacity * P, alpha: a, under: out[p &* channels &+ c], over: over)
                 }
                 if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
             }
@@ -113,7 +113,7 @@ struct Compositor {
             for c in 0..<channels {
                 let tint = layer.tint[c], end = layer.parameters[LayerParameter.endR.rawValue + c], amplitude = layer[.noiseAmplitude]
                 for p in 0..<n {
-                    let i = p * channels + c
+                    let i = p &* channels &+ c
                     let w = kernel.weights(kernel.factor(p, c))
                     out[i] = blend(opacity * (tint * w.x + end * w.y + amplitude * w.z), alpha: opacity, under: out[i], over: over)
                 }
@@ -142,12 +142,12 @@ struct Compositor {
                 tu += sampler.dudx; tv += sampler.dvdx
                 if A == 0 { continue }
                 let a = opacity * A
-                let p = y * width + x
+                let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
                 if channels == 1 {
                     out[p] = blend(opacity * tint.x * A, alpha: a, under: out[p], over: over)
                 } else {
                     for c in 0..<channels {
-                        out[p * channels + c] = blend(opacity * tint[c] * A, alpha: a, under: out[p * channels + c], over: over)
+                        out[p &* channels &+ c] = blend(opacity * tint[c] * A, alpha: a, under: out[p &* channels &+ c], over: over)
                     }
                 }
                 if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
@@ -157,9 +157,9 @@ struct Compositor {
 
     @inline(__always) private func note(_ a: Float, at p: Int, id: UInt16, cls: UInt16, masks: Masks, threshold: Float,
                                         stats: inout LayerStats) {
-        stats.touchedPixels += 1
+        stats.touchedPixels &+= 1
         if a >= threshold {
-            stats.coveredPixels += 1
+            stats.coveredPixels &+= 1
             masks.instance[p] = id
             masks.semantic[p] = cls
         }

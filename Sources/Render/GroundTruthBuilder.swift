@@ -6,17 +6,22 @@ enum GroundTruthBuilder {
         // Per instance id: visible count and box (min x, min y, max x, max y).
         var visible = [Int](repeating: 0, count: n + 1)
         var box = [SIMD4<Int32>](repeating: SIMD4(Int32.max, Int32.max, -1, -1), count: n + 1)
-        instance.withUnsafeBufferPointer { mask in
-            for y in 0..<height {
-                for x in 0..<width {
-                    let id = Int(mask[y * width + x])
-                    if id == 0 { continue }
-                    visible[id] += 1
-                    let p = SIMD4<Int32>(Int32(x), Int32(y), Int32(x), Int32(y))
-                    box[id] = SIMD4(lowHalf: pointwiseMin(box[id].lowHalf, p.lowHalf), highHalf: pointwiseMax(box[id].highHalf, p.highHalf))
+        // Unchecked loads and stores: every id in the mask is ≤ n (the compositor numbers object
+        // layers 1…n), and x, y stay inside the mask.
+        instance.withUnsafeBufferPointer { mask in visible.withUnsafeMutableBufferPointer { visible in
+            box.withUnsafeMutableBufferPointer { box in
+                for y in 0..<height {
+                    let row = y &* width
+                    for x in 0..<width {
+                        let id = Int(mask[row &+ x])
+                        if id == 0 { continue }
+                        visible[id] &+= 1
+                        let p = SIMD2<Int32>(Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: y))
+                        box[id] = SIMD4(lowHalf: pointwiseMin(box[id].lowHalf, p), highHalf: pointwiseMax(box[id].highHalf, p))
+                    }
                 }
             }
-        }
+        } }
         var objects: [ObjectAnnotation] = []
         objects.reserveCapacity(n)
         var id = 0

@@ -15,9 +15,10 @@ struct BorderedCell {
 
     @inline(__always) init?(_ u: Float, _ v: Float, width: Float, height: Float, paddedWidth: Int) {
         guard u >= -1, v >= -1, u < width, v < height else { return nil }
-        let ix = Int(u + 1) - 1  // floor for u >= -1
-        let iy = Int(v + 1) - 1
-        index = (iy + 1) * paddedWidth + (ix + 1)
+        // Wrapping arithmetic: the guard bounds every value (the hot path of every sprite draw).
+        let ix = Int(u + 1) &- 1  // floor for u >= -1
+        let iy = Int(v + 1) &- 1
+        index = (iy &+ 1) &* paddedWidth &+ (ix &+ 1)
         x0 = Float(ix)
         y0 = Float(iy)
         fx = u - x0
@@ -43,9 +44,9 @@ struct BorderedCell {
     }
     // The fractions from tu, tv themselves, so that they carry their derivatives.
     let fx = tu - T(cell.x0), fy = tv - T(cell.y0)
-    let base = cell.index * stride + offset
-    return bilinear(T(plane[base]), T(plane[base + stride]), T(plane[base + paddedWidth * stride]),
-                    T(plane[base + (paddedWidth + 1) * stride]), fx, fy)
+    let base = cell.index &* stride &+ offset
+    return bilinear(T(plane[base]), T(plane[base &+ stride]), T(plane[base &+ paddedWidth &* stride]),
+                    T(plane[base &+ (paddedWidth &+ 1) &* stride]), fx, fy)
 }
 
 /// One bilinear cell of a sprite plane: the value there and its derivatives along the texel axes
@@ -91,7 +92,7 @@ struct MaskSpriteSampler {
     @inline(__always) func corners(_ tu: Float, _ tv: Float) -> SpriteCorners? {
         guard let cell = BorderedCell(tu, tv, width: width, height: height, paddedWidth: paddedWidth) else { return nil }
         let i = cell.index
-        return SpriteCorners(p00: plane[i], p10: plane[i + 1], p01: plane[i + paddedWidth], p11: plane[i + paddedWidth + 1],
+        return SpriteCorners(p00: plane[i], p10: plane[i &+ 1], p01: plane[i &+ paddedWidth], p11: plane[i &+ paddedWidth &+ 1],
                              fx: cell.fx, fy: cell.fy)
     }
 
@@ -100,6 +101,6 @@ struct MaskSpriteSampler {
     @inline(__always) func alpha(_ tu: Float, _ tv: Float) -> Float {
         guard let cell = BorderedCell(tu, tv, width: width, height: height, paddedWidth: paddedWidth) else { return 0 }
         let i = cell.index
-        return bilinear(plane[i], plane[i + 1], plane[i + paddedWidth], plane[i + paddedWidth + 1], cell.fx, cell.fy)
+        return bilinear(plane[i], plane[i &+ 1], plane[i &+ paddedWidth], plane[i &+ paddedWidth &+ 1], cell.fx, cell.fy)
     }
 }
