@@ -11,6 +11,7 @@ public final class AssetRegistry: @unchecked Sendable {
     private var sources: [String: any AssetSource]
     private var stores: [String: AssetStore] = [:]
 
+    /// A registry that knows the stores in `sources` (by name) and has loaded none of them yet.
     public init(sources: [String: any AssetSource] = [:]) {
         self.sources = sources
     }

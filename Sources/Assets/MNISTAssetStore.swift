@@ -6,9 +6,12 @@ import Scene
 /// Where an MNIST-style image/label pair lives: two IDX files (gzip or plain). As an
 /// `AssetSource` it offers the digit classes and loads through `MNISTAssetStore.shared`.
 public struct MNISTSource: AssetSource, Codable, Hashable, Sendable {
+    /// Path of the IDX image file (rank 3: count × rows × columns bytes), `.gz` or plain.
     public var imagesPath: String
+    /// Path of the IDX label file (rank 1: one byte 0–9 per image), `.gz` or plain.
     public var labelsPath: String
 
+    /// Names the two files; nothing is read or checked until the store is loaded.
     public init(imagesPath: String, labelsPath: String) {
         self.imagesPath = imagesPath
         self.labelsPath = labelsPath
@@ -53,11 +56,15 @@ public struct MNISTSource: AssetSource, Codable, Hashable, Sendable {
 /// Load through `MNISTAssetStore.shared(name:source:)`: a process-wide cache keyed by the
 /// files' paths, so a 60,000-image store is read once however many samples use it.
 public final class MNISTAssetStore: AssetStore, @unchecked Sendable {
+    /// Store name, as written in `AssetRef.store`.
     public let name: String
+    /// Image width in pixels (28 for MNIST), the same for every image.
     public let width: Int
+    /// Image height in pixels (28 for MNIST), the same for every image.
     public let height: Int
     /// Number of images.
     public let count: Int
+    /// Always `"0"` … `"9"`, whether or not every digit occurs in the label file.
     public let classes: [String] = MNISTSource.digitClasses
     private let pixels: [UInt8]
     private let labels: [UInt8]
@@ -104,11 +111,14 @@ public final class MNISTAssetStore: AssetStore, @unchecked Sendable {
         byClass = other.byClass
     }
 
+    /// Images labelled `className`; 0 for anything but a canonical digit string `"0"`…`"9"`.
     public func count(ofClass className: String) -> Int {
         guard let d = Int(className), d >= 0, d <= 9, String(d) == className else { return 0 }
         return byClass[d].count
     }
 
+    /// Store-wide index of the `k`-th image labelled `className`, in file order. Precondition:
+    /// `className` is `"0"`…`"9"` and `k` is in `0..<count(ofClass:)` (traps otherwise).
     public func index(ofClass className: String, _ k: Int) -> Int {
         byClass[Int(className)!][k]
     }
@@ -116,6 +126,8 @@ public final class MNISTAssetStore: AssetStore, @unchecked Sendable {
     /// The label of image `index` (0...9). Precondition: `index` in `0..<count`.
     public func label(_ index: Int) -> Int { Int(labels[index]) }
 
+    /// The image `ref.index` as `height × width × 1` floats, byte / 255 in [0, 1] (`ref.store`
+    /// is not checked). Throws `InputError` (file = store name) when the index is out of range.
     public func image(_ ref: AssetRef) throws -> Image {
         guard ref.index >= 0 && ref.index < count else {
             throw InputError(file: name, message: "asset index \(ref.index) out of range 0..<\(count)")

@@ -6,9 +6,12 @@ import Diagnostics
 /// Only unsigned-byte data (type code 0x08, what MNIST uses) is supported. `bytes.count` is
 /// the product of `dimensions`.
 public struct IDXArray: Equatable, Sendable {
+    /// Size of each axis, outermost first (MNIST images: `[count, rows, columns]`).
     public var dimensions: [Int]
+    /// The data, row-major (last axis fastest).
     public var bytes: [UInt8]
 
+    /// Wraps the parts without checking that `bytes.count` is the product of `dimensions`.
     public init(dimensions: [Int], bytes: [UInt8]) {
         self.dimensions = dimensions
         self.bytes = bytes

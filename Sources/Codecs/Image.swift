@@ -3,9 +3,13 @@
 /// `channels` is 1 (grey), 3 (RGB) or 4 (RGBA, alpha last, not premultiplied).
 /// Codecs quantise to 8 bits on write, clamping values outside [0, 1] (NaN writes as 0).
 public struct Image: Equatable, Sendable {
+    /// Columns, in pixels.
     public var width: Int
+    /// Rows, in pixels.
     public var height: Int
+    /// Values per pixel: 1, 3 or 4.
     public var channels: Int
+    /// `height × width × channels` values, layout as described on the type.
     public var pixels: [Float]
 
     /// Precondition: `pixels.count == width * height * channels`.

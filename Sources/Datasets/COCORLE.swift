@@ -6,10 +6,14 @@ import Diagnostics
 /// Codable as COCO's compressed form `{"size": [height, width], "counts": "<string>"}`; use
 /// `uncompressedJSON` for the `counts: [Int]` form.
 public struct COCORLE: Equatable, Sendable {
+    /// Mask rows, in pixels (COCO's `size[0]`).
     public var height: Int
+    /// Mask columns, in pixels (COCO's `size[1]`).
     public var width: Int
+    /// Run lengths, background first, column-major; they sum to `height × width` for a valid mask.
     public var counts: [Int]
 
+    /// Wraps already-computed runs; nothing is checked (the decoding initialisers validate).
     public init(height: Int, width: Int, counts: [Int]) {
         self.height = height
         self.width = width
@@ -134,6 +138,7 @@ public struct COCORLE: Equatable, Sendable {
 extension COCORLE: Codable {
     private enum CodingKeys: String, CodingKey { case size, counts }
 
+    /// Writes COCO's compressed form: `size` as `[height, width]`, `counts` as a string.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode([height, width], forKey: .size)
@@ -160,6 +165,8 @@ extension COCORLE: Codable {
 
 /// COCO's uncompressed RLE (`counts` as a list), as written with `iscrowd` in many datasets.
 public struct UncompressedCOCORLE: Codable, Equatable, Sendable {
+    /// `[height, width]` in pixels.
     public var size: [Int]
+    /// Run lengths as numbers, background first, column-major.
     public var counts: [Int]
 }

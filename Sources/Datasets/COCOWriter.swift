@@ -19,11 +19,17 @@ import Scene
 /// `finish()` assembles `annotations.json` from them (through a temporary name) and deletes
 /// them, so the annotation file exists only for a complete run.
 public final class COCOWriter: DatasetWriter {
+    /// How `segmentation` masks are written: `compressedRLE` as a counts string (the default),
+    /// `uncompressedRLE` as a counts list.
     public enum Segmentation: Sendable { case compressedRLE, uncompressedRLE }
+    /// Name of the annotation file inside the dataset folder.
     public static let annotationFileName = "annotations.json"
 
+    /// The dataset's root folder.
     public let directory: String
+    /// Images appended so far (the next image gets id `count + 1`).
     public private(set) var count = 0
+    /// Category names in id order (id = position + 1): the given classes, then any met later.
     public private(set) var categories: [String]
     private var categoryIds: [String: Int]
     private let segmentation: Segmentation
@@ -31,6 +37,9 @@ public final class COCOWriter: DatasetWriter {
     private var imagePart: AtomicFileWriter?
     private var annotationPart: AtomicFileWriter?
 
+    /// Creates `directory/images` (and parents), removes an old manifest there and opens the two
+    /// part files; duplicate names in `classes` are kept once. Throws `InputError` when a folder
+    /// cannot be made or a part file cannot be opened.
     public init(directory: String, classes: [String], segmentation: Segmentation = .compressedRLE) throws {
         self.directory = directory
         self.segmentation = segmentation
@@ -49,6 +58,8 @@ public final class COCOWriter: DatasetWriter {
         return categories.count
     }
 
+    /// Writes the PNG and queues its image and annotation entries (`label` is not used by COCO).
+    /// Throws `InputError` after `finish()`, or when a file cannot be written.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard let imagePart, let annotationPart else { throw InputError(file: directory, message: "append after finish") }
         let truth = rendered.groundTruth
@@ -73,6 +84,8 @@ public final class COCOWriter: DatasetWriter {
         count += 1
     }
 
+    /// Writes `annotations.json`, removes the part files, then writes the manifest; a second call
+    /// does nothing.
     public func finish() throws {
         guard let imagePart, let annotationPart else { return }
         self.imagePart = nil

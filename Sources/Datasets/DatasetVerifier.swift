@@ -5,6 +5,7 @@ import Foundation
 public enum DatasetVerifier {
     /// What a successful check covered.
     public struct Report: Sendable {
+        /// The manifest the folder was checked against.
         public var manifest: DatasetManifest
         /// Files whose SHA-256 matched (every file but the manifest).
         public var filesChecked: Int

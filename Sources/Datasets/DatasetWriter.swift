@@ -26,6 +26,7 @@ public protocol DatasetWriter: AnyObject {
 
 /// The dataset formats `metasim render/generate --format` accepts.
 public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
+    /// `ImageFolderWriter`, `COCOWriter`, `JSONLinesWriter` and `WebDatasetWriter` respectively.
     case imagefolder, coco, jsonl, webdataset
 
     /// A writer of this format into `directory` (created if missing). `classes` is the
@@ -111,7 +112,9 @@ enum DatasetFiles {
 /// The summary every writer leaves as its last file, `DIR/metasim-dataset.json`: its presence
 /// marks a complete dataset, and `metasim verify DIR` checks the folder against it.
 public struct DatasetManifest: Codable, Equatable, Sendable {
+    /// Name of the manifest inside the dataset folder.
     public static let fileName = "metasim-dataset.json"
+    /// Which writer produced the folder.
     public var format: DatasetFormat
     /// Samples (images) in the dataset.
     public var count: Int
@@ -125,6 +128,7 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     /// written before checksums existed.
     public var sha256: [String: String]?
 
+    /// Makes a manifest; `sha256` is normally left nil and filled in when the manifest is written.
     public init(format: DatasetFormat, count: Int, classes: [String], files: [String], sha256: [String: String]? = nil) {
         self.format = format
         self.count = count

@@ -8,6 +8,7 @@ import Foundation
 /// hidden files (leading `.`, such as our writers' temporaries) excluded, sorted by name.
 /// Other files and subfolders are ignored.
 public struct ImageFolderReader: Sendable {
+    /// The folder as given.
     public let folder: String
     /// Full paths, sorted by file name.
     public let files: [String]

@@ -8,16 +8,22 @@ import Scene
 /// Loads with `torchvision.datasets.ImageFolder(DIR)`; classes are the folder names in sorted
 /// order there. Writes `metasim-dataset.json` last (ignored by torchvision: it is a file).
 public final class ImageFolderWriter: DatasetWriter {
+    /// The dataset's root folder.
     public let directory: String
+    /// Images appended so far (also the number of the next file).
     public private(set) var count = 0
     private var labels: Set<String> = []
     private var finished = false
 
+    /// Creates `directory` (and parents) and removes an old manifest there. Throws `InputError`
+    /// when it exists as a file or cannot be made.
     public init(directory: String) throws {
         self.directory = directory
         try DatasetFiles.prepareRoot(directory)
     }
 
+    /// Writes the image as a PNG into the folder of its label (`DatasetLabel.resolve`). Throws
+    /// `InputError` after `finish()`, for a missing/ambiguous or unusable label, or a failed write.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
         let name = try DatasetLabel.resolve(label, groundTruth: rendered.groundTruth, sample: count, directory: directory)
@@ -27,6 +33,7 @@ public final class ImageFolderWriter: DatasetWriter {
         count += 1
     }
 
+    /// Writes the manifest (classes = label folders, sorted); a second call does nothing.
     public func finish() throws {
         guard !finished else { return }
         finished = true

@@ -6,11 +6,14 @@ import Scene
 public struct ImageLoadingOptions: Equatable, Sendable {
     /// Target size; when both are nil images keep their size, and then must all have the same.
     public var width: Int?
+    /// Target height in pixels; set it together with `width` (one without the other makes loading throw).
     public var height: Int?
     /// Target channels (1, 3 or 4); nil keeps each file's, and then all must have the same.
     public var channels: Int?
+    /// How images are resized when a target size is set.
     public var method: ResamplingMethod
 
+    /// Options from explicit values; nothing is checked until images are loaded.
     public init(width: Int? = nil, height: Int? = nil, channels: Int? = nil, method: ResamplingMethod = .area) {
         self.width = width
         self.height = height

@@ -7,18 +7,25 @@ import Scene
 /// (keys sorted; `image` relative to DIR). The lines file is streamed under a temporary name and
 /// appears only at `finish()`, so an interrupted run leaves images but no `dataset.jsonl`.
 public final class JSONLinesWriter: DatasetWriter {
+    /// Name of the lines file inside the dataset folder.
     public static let linesFileName = "dataset.jsonl"
+    /// The dataset's root folder.
     public let directory: String
+    /// Images appended so far (also the number of the next image file).
     public private(set) var count = 0
     private var lines: AtomicFileWriter?
     private var classes: Set<String> = []
 
+    /// Creates `directory/images` (and parents), removes an old manifest and opens the lines file
+    /// under a temporary name. Throws `InputError` when a folder or file cannot be made.
     public init(directory: String) throws {
         self.directory = directory
         try DatasetFiles.prepareRoot(directory, subfolder: "images")
         lines = try AtomicFileWriter(path: directory + "/" + JSONLinesWriter.linesFileName)
     }
 
+    /// Writes the PNG and one `SampleRecord` line (`label` may be nil: written as `null`).
+    /// Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
         let image = "images/" + DatasetFiles.padded(count) + ".png"
@@ -30,6 +37,7 @@ public final class JSONLinesWriter: DatasetWriter {
         count += 1
     }
 
+    /// Renames the lines file into place and writes the manifest; a second call does nothing.
     public func finish() throws {
         guard let lines else { return }
         self.lines = nil

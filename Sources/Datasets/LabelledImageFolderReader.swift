@@ -7,13 +7,19 @@ import Diagnostics
 public struct LabelledImageFolderReader: Sendable {
     /// One image file and its class index.
     public struct Sample: Equatable, Sendable {
+        /// Full path of the image file.
         public var path: String
+        /// Position of its class folder in `classes`.
         public var classIndex: Int
     }
 
+    /// The root folder as given.
     public let folder: String
+    /// Class subfolder names, sorted.
     public let classes: [String]
+    /// Every image, class by class, file names sorted within a class.
     public let samples: [Sample]
+    /// The setting the folder came from, used as the field path in errors.
     public let field: String
 
     /// Lists the layout. Throws an `InputError` when the folder is missing, has no class

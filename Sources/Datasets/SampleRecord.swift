@@ -8,13 +8,21 @@ import Scene
 /// stays self-contained and small, and pycocotools' `mask.decode` reads it directly. Objects with
 /// no visible pixel (hidden, or `outside_canvas`) are kept with `mask: null` and `bbox: null`.
 public struct SampleRecord: Codable, Equatable, Sendable {
+    /// Image path relative to the dataset folder (JSON Lines); nil in WebDataset, where the PNG sits beside it.
     public var image: String?
+    /// Image-level label as given to the writer; nil when none was given.
     public var label: String?
+    /// Image width in pixels.
     public var width: Int
+    /// Image height in pixels.
     public var height: Int
+    /// The scene graph the image was rendered from.
     public var graph: SceneGraph
+    /// One record per drawn object, in ground-truth order, visible or not.
     public var objects: [ObjectRecord]
 
+    /// Builds the record from a render: size and objects from its ground truth, each with its
+    /// instance mask encoded as RLE.
     public init(image: String?, label: String?, rendered: RenderedImage, graph: SceneGraph) {
         let truth = rendered.groundTruth
         let masks = COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height)
@@ -29,16 +37,24 @@ public struct SampleRecord: Codable, Equatable, Sendable {
 
 /// `ObjectAnnotation` plus its instance mask, with snake_case keys.
 public struct ObjectRecord: Codable, Equatable, Sendable {
+    /// Index of the scene-graph node that drew it.
     public var node: Int
+    /// The node's class (JSON key `class`).
     public var className: String
+    /// 1-based id of the object in the render's instance mask.
     public var instanceId: Int
     /// `[x, y, width, height]` (COCO order), nil when nothing is visible.
     public var bbox: [Int]?
+    /// Pixels where it is the front-most object.
     public var visiblePixels: Int
+    /// Visible share of its unclipped area in [0, 1]; a non-finite value is written as 0.
     public var visibleFraction: Double
+    /// True when it lies entirely outside the canvas.
     public var outsideCanvas: Bool
+    /// Its visible pixels as COCO RLE; nil when none is visible.
     public var mask: COCORLE?
 
+    /// Copies `object` (box as `[x, y, w, h]`, NaN/infinite visible fraction as 0) and attaches `mask`.
     public init(_ object: ObjectAnnotation, mask: COCORLE?) {
         node = object.node
         className = object.className

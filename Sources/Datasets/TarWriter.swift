@@ -5,10 +5,14 @@ import Diagnostics
 /// under its name only at `finish()`). Entries are regular files, mode 0644, owner 0/0,
 /// modification time 0 (same input → same bytes). Names up to 100 bytes (no prefix field use).
 public final class TarWriter {
+    /// Final path of the archive.
     public let path: String
     private var file: AtomicFileWriter?
+    /// Files added so far.
     public private(set) var entryCount = 0
 
+    /// Opens the archive under a temporary name beside `path` (the folder must exist). Throws
+    /// `InputError` when it cannot be created.
     public init(path: String) throws {
         self.path = path
         file = try AtomicFileWriter(path: path)

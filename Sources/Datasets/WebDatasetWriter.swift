@@ -9,9 +9,13 @@ import Scene
 /// when a label is given, `KEY.cls` (the label as UTF-8 text). KEY is the 6-digit sample index
 /// across the dataset. Each shard appears under its name only once complete.
 public final class WebDatasetWriter: DatasetWriter {
+    /// The dataset's root folder.
     public let directory: String
+    /// Shard file name prefix (`NAME-000000.tar`).
     public let name: String
+    /// Samples per shard (≥ 1); the last shard may hold fewer.
     public let samplesPerShard: Int
+    /// Samples appended so far (also the key of the next one).
     public private(set) var count = 0
     private var shard: TarWriter?
     private var shardNames: [String] = []
@@ -32,6 +36,8 @@ public final class WebDatasetWriter: DatasetWriter {
         try DatasetFiles.prepareRoot(directory)
     }
 
+    /// Adds the sample's `.png`, `.json` and (with a label) `.cls` members, opening a new shard
+    /// when needed and closing it once full. Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
         if shard == nil {
@@ -55,6 +61,7 @@ public final class WebDatasetWriter: DatasetWriter {
         try current?.finish()
     }
 
+    /// Closes the open shard and writes the manifest; a second call does nothing.
     public func finish() throws {
         guard !finished else { return }
         finished = true

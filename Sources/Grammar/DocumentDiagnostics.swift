@@ -7,9 +7,12 @@ import Yams
 /// file), with field paths and lines, and offers typed accessors over Yams nodes that record a
 /// problem instead of failing.
 public final class DocumentDiagnostics {
+    /// The document's path or label, copied into every recorded `InputError`.
     public let file: String
+    /// Problems recorded so far, in the order found.
     public private(set) var errors: [InputError] = []
 
+    /// Starts an empty collector for the document `file`.
     public init(file: String) {
         self.file = file
     }

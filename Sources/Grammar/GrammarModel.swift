@@ -11,6 +11,7 @@ public enum GrammarFormat: String, Codable, Sendable {
 
 /// How a node's class is chosen.
 public enum ClassDistribution: Equatable, Sendable {
+    /// Always this class.
     case fixed(String)
     /// One of `values`, with probabilities proportional to the increments of `cumulative`.
     case categorical(values: [String], cumulative: [Double])
@@ -26,19 +27,29 @@ public enum ClassDistribution: Equatable, Sendable {
 
 /// How an attribute value is drawn.
 public enum AttributeDistribution: Equatable, Sendable {
+    /// Always this value.
     case constant(AttributeValue)
+    /// A real number drawn uniformly from [min, max) (exactly `min` when the bounds are equal).
     case uniform(min: Double, max: Double)
     /// Normal; truncated to `lower...upper` when both are set.
     case gaussian(mean: Double, std: Double, lower: Double?, upper: Double?)
+    /// A whole number drawn uniformly from min...max, both ends included (stored as a number).
     case integerUniform(min: Int, max: Int)
+    /// One of `values`, with probabilities proportional to the increments of `cumulative`
+    /// (non-decreasing, same length as `values`).
     case categorical(values: [AttributeValue], cumulative: [Double])
 }
 
 /// How many times a child rule is repeated.
 public enum CountDistribution: Equatable, Sendable {
+    /// Always exactly this many.
     case fixed(Int)
+    /// Drawn uniformly from min...max, both ends included.
     case integerUniform(min: Int, max: Int)
+    /// Poisson with mean `lambda` (0 when `lambda <= 0`), never more than `cap`.
     case poisson(lambda: Double, cap: Int)
+    /// One of `values`, with probabilities proportional to the increments of `cumulative`;
+    /// values whose increment is zero are never drawn.
     case categorical(values: [Int], cumulative: [Double])
 
     /// The smallest count this can produce.
@@ -58,7 +69,9 @@ public enum CountDistribution: Equatable, Sendable {
 
 /// One attribute of a node rule.
 public struct AttributeRule: Equatable, Sendable {
+    /// Attribute name as written in the grammar (also its key in the sampled node).
     public var name: String
+    /// How the raw value is drawn, before fitting into `range`.
     public var distribution: AttributeDistribution
     /// Declared range: encodes the attribute (normalised by it); sampled numbers are fitted
     /// into it (wrapped or clamped, see `AttributeRange.fit`). Nil: not encoded, passed through.
@@ -66,6 +79,7 @@ public struct AttributeRule: Equatable, Sendable {
     /// Whether the learned model may change it (only for attributes with a range).
     public var mutable: Bool
 
+    /// Makes a rule; nothing is validated here (the parsers check ranges and mutability).
     public init(name: String, distribution: AttributeDistribution, range: AttributeRange? = nil, mutable: Bool = false) {
         self.name = name
         self.distribution = distribution
@@ -77,9 +91,12 @@ public struct AttributeRule: Equatable, Sendable {
 /// Which asset a node draws: one chosen uniformly at random from `store` among the assets of
 /// the node's own class (`className == nil`) or of a fixed class.
 public struct AssetRule: Equatable, Sendable {
+    /// Name of an asset store declared by the grammar.
     public var store: String
+    /// Class whose assets are used; nil means the node's own sampled class.
     public var className: String?
 
+    /// Makes a rule drawing from `store`, restricted to `className` (nil: the node's class).
     public init(store: String, className: String? = nil) {
         self.store = store
         self.className = className
@@ -88,9 +105,12 @@ public struct AssetRule: Equatable, Sendable {
 
 /// A child entry of a node rule: rule `rule`, repeated `count` times.
 public struct ChildRule: Equatable, Sendable {
+    /// Name of the node rule each copy is expanded from.
     public var rule: String
+    /// How many copies are made (drawn once per parent node).
     public var count: CountDistribution
 
+    /// Makes a child entry; the default count is exactly one.
     public init(rule: String, count: CountDistribution = .fixed(1)) {
         self.rule = rule
         self.count = count
@@ -99,13 +119,18 @@ public struct ChildRule: Equatable, Sendable {
 
 /// A node rule: what one kind of node looks like and which children it has.
 public struct NodeRule: Equatable, Sendable {
+    /// Rule name (its key in `Grammar.rules`).
     public var name: String
+    /// How the class label of each node made from this rule is chosen.
     public var className: ClassDistribution
     /// Sorted by name, so sampling order (and thus every draw) never depends on file order.
     public var attributes: [AttributeRule]
+    /// Which asset the node draws; nil when it draws none.
     public var asset: AssetRule?
+    /// Child entries, expanded in this order.
     public var children: [ChildRule]
 
+    /// Makes a rule; `attributes` are sorted by name here so that draws never depend on file order.
     public init(name: String, className: ClassDistribution, attributes: [AttributeRule] = [],
                 asset: AssetRule? = nil, children: [ChildRule] = []) {
         self.name = name
@@ -122,9 +147,13 @@ public struct NodeRule: Equatable, Sendable {
 public struct Grammar: Sendable {
     /// The file it came from, as given (used in error messages).
     public var file: String
+    /// Which file format it was read from.
     public var format: GrammarFormat
+    /// Size and channel count of the images its scenes render to.
     public var canvas: Canvas
+    /// Name of the rule that every sampled graph starts from (a key of `rules`).
     public var root: String
+    /// Every node rule, keyed by name (rules not reachable from `root` are kept but never used).
     public var rules: [String: NodeRule]
     /// Nodes deeper than this (root = depth 0) are not expanded. Required for recursive rules.
     public var maxDepth: Int
@@ -136,6 +165,7 @@ public struct Grammar: Sendable {
     /// `dataset`).
     public var settings: [String: AttributeValue]
 
+    /// Assembles a grammar from parts without checking them; the loaders validate what they build.
     public init(file: String, format: GrammarFormat, canvas: Canvas, root: String, rules: [String: NodeRule],
                 maxDepth: Int, assetSources: [String: any AssetSource], schema: EncodingSchema,
                 settings: [String: AttributeValue] = [:]) {

@@ -4,9 +4,11 @@ import Scene
 /// Typed, validated access to one node's attributes, with errors that say where (what
 /// `ShapeKind`s and `FrameKind`s read nodes through).
 public struct AttributeReader {
+    /// The node being read.
     public let node: SceneNode
-    /// Index of the graph in its batch and of the node in its graph (for error locations).
+    /// Index of the graph in its batch (errors name the file `graph N`).
     public let graphIndex: Int
+    /// Index of the node in its graph (errors name the path `nodes[K]...`).
     public let nodeIndex: Int
 
     init(node: SceneNode, graphIndex: Int, nodeIndex: Int) {

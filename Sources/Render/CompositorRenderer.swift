@@ -11,7 +11,9 @@ import Scene
 /// Thread-safe; batches render in parallel over images. Sprites are prepared once per asset and
 /// cached for the renderer's lifetime.
 public struct CompositorRenderer: Renderer {
+    /// Size and channels (1 or 3) of every image it draws.
     public let canvas: Canvas
+    /// Class list of the semantic masks (class `classes[i]` is written as `i + 1`); unique names.
     public let classes: [String]
     /// An object is visible at a pixel when opacity × coverage (or sprite alpha) ≥ this value;
     /// this decides masks, boxes and visible fractions. Default 0.5.
@@ -29,7 +31,8 @@ public struct CompositorRenderer: Renderer {
     ///   - assets: the stores that `AssetRef.store` names refer to.
     ///   - shapes: the shape and frame kinds nodes may name; `ShapeRegistry.standard` by default.
     /// - Throws: `InputError` for a zero-size canvas, other channel counts, a class list with
-    ///   duplicates or more than 65,535 classes.
+    ///   duplicates or 65,535 classes or more (ids are `UInt16`, 0 is background), or a
+    ///   non-finite `visibilityThreshold`.
     public init(canvas: Canvas, classes: [String], assets: [any AssetStore] = [], visibilityThreshold: Float = 0.5,
                 shapes: ShapeRegistry = .standard) throws {
         guard canvas.width > 0, canvas.height > 0 else {
@@ -71,6 +74,8 @@ public struct CompositorRenderer: Renderer {
         return (layers, ids)
     }
 
+    /// Composites each graph in parallel. Throws `InputError` (file `graph N`) for unknown shapes,
+    /// frames or assets, malformed attributes, or an object class missing from `classes`.
     public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
         let n = canvas.width * canvas.height
         return try parallelMap(graphs.count) { i in

@@ -9,6 +9,8 @@ import Scene
 /// `max` blending sends the gradient to the larger input (to `under` on ties). Pixels where a
 /// layer's coverage is exactly 0 contribute nothing, as in the forward pass.
 extension CompositorRenderer {
+    /// Exact gradients for each graph, computed in parallel. Throws `RenderError.mismatch` for wrong
+    /// gradient counts or lengths and `InputError` for graphs that do not compile.
     public func vjp(_ graphs: [SceneGraph], imageGradients: [[Float]]) throws -> [AttributeGradients] {
         try validateVJPInputs(graphs, imageGradients)
         return try parallelMap(graphs.count) { i in

@@ -16,6 +16,7 @@ public struct FiniteDifferenceVJP: Sendable {
     /// Optional per-attribute steps that override `step` (for example `["yaw": 1.0]`).
     public var stepOverrides: [String: Double]
 
+    /// Settings only; they are checked when `vjp` runs.
     public init(step: Double = 0.5, batchSize: Int = 256, stepOverrides: [String: Double] = [:]) {
         self.step = step
         self.batchSize = batchSize

@@ -40,6 +40,7 @@ public struct ParentGeometry: Sendable {
     /// The curve its shape offers (`ShapeDrawing.childFrame`), nil when none.
     public var curve: (any PlacementCurve)?
 
+    /// Bundles a parent's placed geometry.
     public init(centre: SIMD2<Double>, rotation: Double, halfWidth: Double, curve: (any PlacementCurve)?) {
         self.centre = centre
         self.rotation = rotation
@@ -59,12 +60,17 @@ public struct FramePlacement: Sendable {
     public var attributeDerivatives: [(name: String, d: SIMD3<Double>)]
     /// Per parent parameter: centre x, centre y (px), rotation (radians), half width (px).
     public var dParentCentreX: SIMD3<Double>
+    /// ∂(centre.x, centre.y, rotation) / ∂(parent centre y, px); default (0, 1, 0).
     public var dParentCentreY: SIMD3<Double>
+    /// ∂(centre.x, centre.y, rotation) / ∂(parent rotation, radians); default zero.
     public var dParentRotation: SIMD3<Double>
+    /// ∂(centre.x, centre.y, rotation) / ∂(parent half width, px); default zero.
     public var dParentHalfWidth: SIMD3<Double>
     /// Per px of the node's `depth`.
     public var dDepth: SIMD3<Double>
 
+    /// A placement; the defaults describe a node that moves rigidly with its parent's centre and
+    /// depends on nothing else.
     public init(centre: SIMD2<Double>, rotation: Double, attributeDerivatives: [(name: String, d: SIMD3<Double>)] = [],
                 dParentCentreX: SIMD3<Double> = SIMD3(1, 0, 0), dParentCentreY: SIMD3<Double> = SIMD3(0, 1, 0),
                 dParentRotation: SIMD3<Double> = .zero, dParentHalfWidth: SIMD3<Double> = .zero, dDepth: SIMD3<Double> = .zero) {

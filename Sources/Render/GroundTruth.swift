@@ -8,12 +8,19 @@ import Codecs
 /// background and `i + 1` for class `classes[i]`, where `classes` is the renderer's class list
 /// (the same for every image a renderer draws, so datasets can number categories once).
 public struct GroundTruth: Codable, Equatable, Sendable {
+    /// Image width in pixels.
     public var width: Int
+    /// Image height in pixels.
     public var height: Int
+    /// Every object layer in drawing order (back to front; backgrounds excluded), hidden and
+    /// off-canvas ones included; `objects[k - 1]` has instance id `k`.
     public var objects: [ObjectAnnotation]
+    /// `height × width` instance ids, row-major (see the type's description).
     public var instanceMask: [UInt16]
+    /// `height × width` class ids, row-major (see the type's description).
     public var semanticMask: [UInt16]
 
+    /// Wraps the parts without checking that the masks hold `width × height` values.
     public init(width: Int, height: Int, objects: [ObjectAnnotation], instanceMask: [UInt16], semanticMask: [UInt16]) {
         self.width = width
         self.height = height
@@ -42,6 +49,7 @@ public struct ObjectAnnotation: Codable, Equatable, Sendable {
     /// marked, rather than silently disappearing.
     public var outsideCanvas: Bool
 
+    /// Makes an annotation from its fields, unchecked.
     public init(node: Int, className: String, instanceId: Int, bbox: BoundingBox?, visiblePixels: Int,
                 visibleFraction: Double, outsideCanvas: Bool) {
         self.node = node
@@ -57,11 +65,16 @@ public struct ObjectAnnotation: Codable, Equatable, Sendable {
 /// An axis-aligned box in pixels: `x`, `y` of the top-left corner, `width`, `height`
 /// (COCO's [x, y, w, h]); a single visible pixel at (3, 4) is (3, 4, 1, 1).
 public struct BoundingBox: Codable, Equatable, Sendable {
+    /// Left column of the box, px.
     public var x: Int
+    /// Top row of the box, px.
     public var y: Int
+    /// Columns covered, px (≥ 1 for a box of visible pixels).
     public var width: Int
+    /// Rows covered, px (≥ 1 for a box of visible pixels).
     public var height: Int
 
+    /// A box from its top-left corner and size, unchecked.
     public init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
@@ -72,9 +85,12 @@ public struct BoundingBox: Codable, Equatable, Sendable {
 
 /// A rendered image with its ground truth.
 public struct RenderedImage: Equatable, Sendable {
+    /// The pixels, at the renderer's canvas size and channel count.
     public var image: Image
+    /// Masks and per-object annotations of the same image.
     public var groundTruth: GroundTruth
 
+    /// Pairs an image with its ground truth, unchecked.
     public init(image: Image, groundTruth: GroundTruth) {
         self.image = image
         self.groundTruth = groundTruth

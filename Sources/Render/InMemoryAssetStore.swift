@@ -6,8 +6,11 @@ import Scene
 /// An asset store held in memory: images with a class label each. Handy for procedural sprites,
 /// tests and benchmarks; `AssetRef.index` is the position in `images`.
 public struct InMemoryAssetStore: AssetStore {
+    /// Store name, as written in `AssetRef.store`.
     public let name: String
+    /// The assets; `AssetRef.index` is a position in this array.
     public let images: [Image]
+    /// Class label of each image, same order and length as `images`.
     public let labels: [String]
 
     /// Precondition: `images.count == labels.count`.
@@ -21,6 +24,7 @@ public struct InMemoryAssetStore: AssetStore {
     /// The distinct labels, sorted.
     public var classes: [String] { Array(Set(labels)).sorted() }
 
+    /// Images labelled `className` (0 for an unknown class); linear in the store size.
     public func count(ofClass className: String) -> Int { labels.reduce(0) { $0 + ($1 == className ? 1 : 0) } }
 
     /// −1 when `k` is out of range.

@@ -9,8 +9,10 @@ import Foundation
 /// `offset`: offset = sign(`side`) · (road half width + setback + depth / 2). `side` defaults to
 /// 1 (left); 0 is an error.
 public struct ParentRoadFrame: FrameKind {
+    /// Selected by `frame: parent`.
     public var name: String { "parent" }
 
+    /// The frame kind has no settings.
     public init() {}
 
     /// - Throws: `InputError` when the node also sets `loc_x`, `loc_y` or `yaw`, when the parent

@@ -6,6 +6,7 @@ import Scene
 public struct PlacedObject: Sendable {
     /// Index of the scene-graph node.
     public var node: Int
+    /// The node's class.
     public var className: String
     /// Centre in canvas pixels.
     public var centre: SIMD2<Double>

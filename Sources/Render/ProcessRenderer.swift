@@ -12,7 +12,9 @@ import Scene
 /// and the tail of the program's stderr, the program is stopped, and the next call starts a fresh
 /// one. Gradients come from `finiteDifference` (two renders per mutable attribute).
 public final class ProcessRenderer: Renderer, @unchecked Sendable {
+    /// Size and channels (1 or 3) of every image requested from the program.
     public let canvas: Canvas
+    /// Class list sent to the program, behind the semantic masks it returns.
     public let classes: [String]
     /// The program and its arguments (`command[0]` is looked up on PATH when it has no slash).
     public let command: [String]
@@ -20,6 +22,7 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
     public let timeout: Double
     /// Folder for the suggested output paths (created on demand).
     public let outputDirectory: URL
+    /// Settings of the finite-difference gradients used by `vjp`.
     public let finiteDifference: FiniteDifferenceVJP
     private let loadImage: (@Sendable (String) throws -> Image)?
     private let lock = NSLock()
@@ -83,6 +86,8 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         }
     }
 
+    /// Central finite differences through the program (`finiteDifference`): two renders per
+    /// mutable attribute. Throws `RenderError` for bad inputs or program failures.
     public func vjp(_ graphs: [SceneGraph], imageGradients: [[Float]]) throws -> [AttributeGradients] {
         try finiteDifference.vjp(self, graphs, imageGradients: imageGradients)
     }

@@ -28,8 +28,10 @@ public protocol Renderer: Sendable {
 /// dL/d(attribute) for one scene graph: `nodes[k][name]` for each mutable numeric attribute
 /// `name` of node `k` (nodes without one have an empty dictionary).
 public struct AttributeGradients: Equatable, Sendable {
+    /// One dictionary per graph node, in node order: attribute name → dL/d(attribute).
     public var nodes: [[String: Double]]
 
+    /// Wraps per-node gradients, unchecked.
     public init(nodes: [[String: Double]]) {
         self.nodes = nodes
     }
@@ -76,6 +78,7 @@ public enum RenderError: Error, Equatable, Sendable, CustomStringConvertible {
     /// something that breaks the protocol.
     case external(String)
 
+    /// The message, prefixed with which kind of renderer failed.
     public var description: String {
         switch self {
         case .mismatch(let m): return "renderer: \(m)"

@@ -15,6 +15,7 @@ public struct RoadArc: PlacementCurve, Equatable, Sendable {
     /// 1 / radius, per px, signed (positive: turns left). 0: straight.
     public var curvature: Double
 
+    /// An arc of `length` px and signed `curvature` per px, unchecked.
     public init(length: Double, curvature: Double) {
         self.length = length
         self.curvature = curvature

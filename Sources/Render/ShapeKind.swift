@@ -39,12 +39,15 @@ public struct ShapeDrawing: Sendable {
 
     /// The outline, in local units before the layer's scale, centred on the node's position.
     public var outline: ShapeOutline
+    /// How the size attributes apply to `outline`.
     public var sizing: Sizing
+    /// Where the node sits without `loc_x` / `loc_y`.
     public var defaultCentre: DefaultCentre
     /// The frame this shape offers its children (nodes with a `frame` attribute, see
     /// `FrameKind`), in its local coordinates before rotation; nil when it offers none.
     public var childFrame: (any PlacementCurve)?
 
+    /// Bundles what a kind made of a node; by default centred on the canvas and offering no child frame.
     public init(outline: ShapeOutline, sizing: Sizing, defaultCentre: DefaultCentre = .canvasCentre,
                 childFrame: (any PlacementCurve)? = nil) {
         self.outline = outline

@@ -12,12 +12,14 @@ import Scene
 /// `environment`, else the bundled copy) and loads or renders the target. The one place where
 /// an experiment meets files, the environment and other processes.
 public struct ExperimentBuilder {
+    /// The settings and paths to build from.
     public var experiment: Experiment
     /// Environment variables consulted (`METASIM_EFFICIENTNET`); the process's by default.
     public var environment: [String: String]
     /// Reports rendering the target.
     public var progress: any ProgressReporter
 
+    /// A builder for `experiment`; nothing is read or checked until `validate()` or a build method runs.
     public init(_ experiment: Experiment, environment: [String: String] = ProcessInfo.processInfo.environment,
                 progress: any ProgressReporter = SilentProgress()) {
         self.experiment = experiment

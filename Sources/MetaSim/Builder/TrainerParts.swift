@@ -18,6 +18,7 @@ public struct TrainerParts {
     /// Target images at `grammar.canvas` (and labelled sets for stage 3 and the final scores).
     public var target: TargetSet
 
+    /// Bundles parts made elsewhere, unchecked; the trainer validates them when it is created.
     public init(grammar: Grammar, assets: AssetRegistry, renderer: any Renderer, features: any FeatureNetwork, target: TargetSet) {
         self.grammar = grammar
         self.assets = assets

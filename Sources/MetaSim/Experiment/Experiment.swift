@@ -9,23 +9,33 @@ public struct Experiment: Sendable, Equatable {
     /// The experiment file it was read from; "" when built in code. Names the source in errors
     /// and anchors the search for bundled data.
     public var file: String
+    /// Label of the run, copied into its results (file name without extension when read from a file).
     public var name: String
     /// Seeds the generator's samples and the networks' initial weights.
     public var seed: UInt64
     /// Path of the prior grammar the generator samples from.
     public var grammar: String
+    /// Where the target images come from.
     public var target: TargetData
+    /// Which network outputs form the feature vectors φ that MMD compares.
     public var features: FeatureSettings
+    /// Kernel and target-bank settings of the MMD objective.
     public var mmd: MMDSettings
+    /// Layer widths of the distribution transformer G_θ.
     public var transformer: TransformerSettings
+    /// Stage 1 (learning to reproduce the prior).
     public var reconstruction: ReconstructionSettings
+    /// Stage 2 (distribution matching).
     public var matching: MatchingSettings
     /// Stage 3; nil when off (the file has no `task` section or it is disabled).
     public var task: TaskSettings?
+    /// The task network used for stage 3's rewards and for the final scores.
     public var taskNetwork: TaskNetworkSettings
     /// An external render engine for the generator's scenes (nil: the built-in compositor).
     public var externalRenderer: ExternalRendererSettings?
 
+    /// An experiment with every setting at its default except those given; paths are not checked
+    /// here (`ExperimentBuilder.validate()` and the builder check them).
     public init(grammar: String, target: TargetData, name: String = "experiment", seed: UInt64 = 1, file: String = "",
                 features: FeatureSettings = FeatureSettings(), mmd: MMDSettings = MMDSettings(),
                 transformer: TransformerSettings = TransformerSettings(),

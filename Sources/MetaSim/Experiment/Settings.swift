@@ -9,6 +9,7 @@ public struct FeatureSettings: Sendable, Equatable {
     /// concatenated, form φ. Non-empty, each one of `knownStages`.
     public var stages: [String] = ["group3"]
 
+    /// Selects the feature stages; not checked here (the file reader checks against `knownStages`).
     public init(stages: [String] = ["group3"]) {
         self.stages = stages
     }
@@ -18,13 +19,16 @@ public struct FeatureSettings: Sendable, Equatable {
     public static var knownStages: [String] { FeatureExtractor.Selection.names }
 }
 
+/// The MMD objective: kernel bandwidths and the size of the cached target feature bank.
 public struct MMDSettings: Sendable, Equatable {
     /// Kernel bandwidth multiples of the median squared distance of the target bank (> 0).
     public var scales: [Float] = [0.25, 1, 4]
+    /// Use the unbiased estimator (diagonal kernel terms dropped; may go negative) instead of the biased one.
     public var unbiased: Bool = false
     /// Number of target images in the cached feature bank (≥ 2).
     public var bankSize: Int = 200
 
+    /// Settings from explicit values, unchecked.
     public init(scales: [Float] = [0.25, 1, 4], unbiased: Bool = false, bankSize: Int = 200) {
         self.scales = scales
         self.unbiased = unbiased
@@ -32,10 +36,12 @@ public struct MMDSettings: Sendable, Equatable {
     }
 }
 
+/// Shape of the distribution transformer G_θ (a graph-convolution network over scene graphs).
 public struct TransformerSettings: Sendable, Equatable {
     /// Widths of the hidden graph-convolution layers (encoder … decoder), each ≥ 1.
     public var hidden: [Int] = [30, 18, 30]
 
+    /// Settings from explicit values, unchecked.
     public init(hidden: [Int] = [30, 18, 30]) {
         self.hidden = hidden
     }
@@ -54,6 +60,7 @@ public struct ReconstructionSettings: Sendable, Equatable {
     /// Keep the first half of G fixed in stage 2.
     public var freezeEncoder: Bool = false
 
+    /// Settings from explicit values, unchecked.
     public init(maxSteps: Int = 500, threshold: Double = 1e-3, learningRate: Double = 0.01, batchSize: Int = 64,
                 freezeEncoder: Bool = false) {
         self.maxSteps = maxSteps
@@ -71,6 +78,7 @@ public struct MatchingSettings: Sendable, Equatable {
     public var phaseSearch: Int = 8
     /// Epochs (≥ 0): a checkpoint, a sample grid and a metrics summary each.
     public var epochs: Int = 5
+    /// Optimiser steps per epoch (≥ 1).
     public var stepsPerEpoch: Int = 50
     /// Generated images per step (≥ 2).
     public var batchSize: Int = 50
@@ -79,6 +87,7 @@ public struct MatchingSettings: Sendable, Equatable {
     /// The learning rate is multiplied by this after each epoch (in (0, 1]; 1: constant).
     public var learningRateDecay: Double = 1
 
+    /// Settings from explicit values, unchecked.
     public init(phaseSearch: Int = 8, epochs: Int = 5, stepsPerEpoch: Int = 50, batchSize: Int = 50,
                 learningRate: Double = 1e-3, learningRateDecay: Double = 1) {
         self.phaseSearch = phaseSearch
@@ -101,6 +110,7 @@ public struct TaskSettings: Sendable, Equatable {
     /// Matching steps between two task rewards.
     public var every: Int = 25
 
+    /// Settings from explicit values, unchecked.
     public init(sigma: Double = 0.05, weight: Double = 1, images: Int = 1000, every: Int = 25) {
         self.sigma = sigma
         self.weight = weight
@@ -119,11 +129,14 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     public var classes: [String]? = nil
     /// Generated images for the final comparison.
     public var trainImages: Int = 10_000
+    /// Passes over the generated training images (≥ 1).
     public var epochs: Int = 3
+    /// Images per optimiser step (≥ 1).
     public var batchSize: Int = 64
     /// Adam learning rate (> 0).
     public var learningRate: Double = 1e-3
 
+    /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,
                 batchSize: Int = 64, learningRate: Double = 1e-3) {
         self.kind = kind
@@ -146,6 +159,7 @@ public struct ExternalRendererSettings: Sendable, Equatable {
     /// Finite-difference step, in attribute units (> 0).
     public var step: Double = 0.5
 
+    /// Settings from explicit values, unchecked; `step` becomes the finite-difference step `h`.
     public init(command: [String], timeout: Double = 60, step: Double = 0.5) {
         self.command = command
         self.timeout = timeout

@@ -17,16 +17,23 @@ import Foundation
 public struct MMD: Sendable {
     /// Target features, `targetCount × dimension`, row-major.
     public let target: [Float]
+    /// Rows in the target bank.
     public let targetCount: Int
+    /// Length of one feature vector.
     public let dimension: Int
     /// The kernel exponents `1 / (s · h)`, one per scale.
     public let gammas: [Float]
     /// The median pairwise squared distance within the target bank (after the fallbacks above).
     public let medianSquaredDistance: Float
+    /// Whether the unbiased estimator (no diagonal terms) is used; see the type's description.
     public let unbiased: Bool
     private let targetNorms: [Float]
     private let targetKernelMean: Double
 
+    /// Precomputes everything the target bank determines (norms, `h`, kernel mean), O(count² · dimension).
+    /// Preconditions: `count ≥ 1`, `dimension ≥ 1`, `target.count == count × dimension`, `scales`
+    /// non-empty and positive, and `count ≥ 2` when `unbiased`. Biased and unbiased estimators as
+    /// in Gretton et al., "A Kernel Two-Sample Test" (JMLR 2012).
     public init(target: [Float], count: Int, dimension: Int, scales: [Float] = [0.25, 1, 4], unbiased: Bool = false) {
         precondition(count >= 1 && dimension >= 1 && target.count == count * dimension,
                      "MMD: target bank of \(target.count) values is not \(count) × \(dimension)")

@@ -19,6 +19,7 @@ public struct ReinforceEstimator: Sendable {
     /// The current baseline; nil until the first reward.
     public internal(set) var baseline: Float?
 
+    /// Preconditions: `sigma > 0` and `baselineMomentum` in (0, 1]. Starts with no baseline.
     public init(sigma: Float, baselineMomentum: Float = 0.1) {
         precondition(sigma > 0, "ReinforceEstimator: sigma must be > 0, got \(sigma)")
         precondition(baselineMomentum > 0 && baselineMomentum <= 1,

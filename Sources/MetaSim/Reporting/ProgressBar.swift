@@ -6,8 +6,11 @@ import Foundation
 /// terminal (a log file, CI) it prints a plain line at each tenth of the way instead, so logs
 /// stay short. A quiet bar prints nothing. `total` 0 is allowed (the bar is then complete).
 public final class ProgressBar {
+    /// Text shown before the bar.
     public let title: String
+    /// Units in the whole loop (negative values are stored as 0).
     public let total: Int
+    /// Units done so far, never above `total`.
     public private(set) var done = 0
     private let quiet: Bool
     private let interactive: Bool
@@ -16,6 +19,7 @@ public final class ProgressBar {
     private var lastTenth = -1
     private var status = ""
 
+    /// A bar at 0 of `total`; nothing is drawn until the first `advance`. `quiet` silences it.
     public init(_ title: String, total: Int, quiet: Bool) {
         self.title = title
         self.total = max(0, total)

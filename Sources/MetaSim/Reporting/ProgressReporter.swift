@@ -19,8 +19,11 @@ public protocol ProgressTask: AnyObject {
 }
 
 extension ProgressTask {
+    /// Marks `count` more units done, keeping the last status.
     public func advance(by count: Int = 1) { advance(by: count, status: nil) }
+    /// Marks one more unit done and shows `status`.
     public func advance(status: String) { advance(by: 1, status: status) }
+    /// Completes the loop, keeping the last status.
     public func finish() { finish(status: nil) }
 }
 
@@ -29,16 +32,20 @@ extension ProgressBar: ProgressTask {}
 /// Progress bars with an ETA on standard error (see `ProgressBar`); warnings go to standard
 /// error as `warning: …` lines even when `quiet` (which hides the bars).
 public struct TerminalProgress: ProgressReporter {
+    /// Hide the bars (warnings are still printed).
     public let quiet: Bool
 
+    /// Bars on standard error unless `quiet`.
     public init(quiet: Bool = false) {
         self.quiet = quiet
     }
 
+    /// A new `ProgressBar`.
     public func start(_ title: String, total: Int) -> any ProgressTask {
         ProgressBar(title, total: total, quiet: quiet)
     }
 
+    /// Prints `warning: MESSAGE` on standard error.
     public func warn(_ message: String) {
         FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
     }
@@ -46,10 +53,13 @@ public struct TerminalProgress: ProgressReporter {
 
 /// Reports nothing.
 public struct SilentProgress: ProgressReporter {
+    /// A reporter that stays silent.
     public init() {}
 
+    /// A task that ignores every call.
     public func start(_ title: String, total: Int) -> any ProgressTask { SilentTask() }
 
+    /// Drops the warning.
     public func warn(_ message: String) {}
 
     private final class SilentTask: ProgressTask {

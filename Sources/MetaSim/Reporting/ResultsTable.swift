@@ -4,8 +4,10 @@ import Foundation
 /// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs), and each mutable
 /// attribute's mean in prior, learned and target data.
 public struct ResultsTable {
+    /// The table, aligned columns, one row per line.
     public let text: String
 
+    /// Lays out `r`: scores as percentages, attribute means with two decimals, `–` where a value is missing.
     public init(_ r: RunResults) {
         func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", 100 * $0) } ?? "–" }
         func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "–" }

@@ -29,6 +29,7 @@ extension RunSink {
 /// A run folder (see `RunFolder`): `transformer.{safetensors,json}`, `checkpoints/epoch-NNN.*`,
 /// `metrics.jsonl`, `grids/NAME.png`, `results.json`.
 public final class FolderSink: RunSink {
+    /// The run folder written to.
     public let folder: RunFolder
     private let metrics: MetricsLog
 
@@ -46,20 +47,25 @@ public final class FolderSink: RunSink {
         metrics = try MetricsLog(path: folder.file("metrics.jsonl"), keepingLines: records)
     }
 
+    /// Writes `checkpoints/epoch-NNN.*` when `epoch` is given, then the latest checkpoint
+    /// (`transformer.*`). Throws when a file cannot be written.
     public func saveCheckpoint(_ checkpoint: TrainingCheckpoint, epoch: Int?) throws {
         let state = checkpoint.state
         if let epoch { try state.save(weights: checkpoint.weights, optimizer: checkpoint.optimizer, to: folder.checkpoint(epoch: epoch)) }
         try state.save(weights: checkpoint.weights, optimizer: checkpoint.optimizer, to: folder.latest)
     }
 
+    /// Appends one line to `metrics.jsonl`.
     public func record(_ metrics: [String: Any]) throws {
         try self.metrics.append(metrics)
     }
 
+    /// Writes the images as one PNG contact sheet `grids/NAME.png`.
     public func writeGrid(name: String, images: [Image]) throws {
         try ContactSheet.write(images, to: folder.grid(name))
     }
 
+    /// Writes `results.json` (pretty-printed, sorted keys) through a temporary file.
     public func writeResults(_ results: RunResults) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -72,22 +78,31 @@ public final class MemorySink: RunSink {
     /// One saved checkpoint: its state, the epoch (nil: latest only), a copy of the weights
     /// and the optimiser's state (matching checkpoints).
     public struct Checkpoint {
+        /// Training progress at the time of saving.
         public var state: CheckpointState
+        /// The epoch it was saved for; nil when saved only as the latest.
         public var epoch: Int?
+        /// The transformer's parameters by name.
         public var weights: [String: Tensor]
+        /// Adam's step count and moment estimates, when saved (matching checkpoints); nil otherwise.
         public var optimizer: AdamState?
         /// As a `TrainingCheckpoint`, to resume from.
         public var training: TrainingCheckpoint { TrainingCheckpoint(state: state, weights: weights, optimizer: optimizer) }
     }
 
+    /// Every checkpoint saved, in order.
     public private(set) var checkpoints: [Checkpoint] = []
+    /// Every metrics record, in order.
     public private(set) var metrics: [[String: Any]] = []
     /// Grids by name (a later grid of the same name replaces the earlier one).
     public private(set) var grids: [String: [Image]] = [:]
+    /// The final results; nil until written.
     public private(set) var results: RunResults?
 
+    /// An empty sink.
     public init() {}
 
+    /// Appends a copy of the checkpoint; never throws.
     public func saveCheckpoint(_ checkpoint: TrainingCheckpoint, epoch: Int?) throws {
         checkpoints.append(Checkpoint(state: checkpoint.state, epoch: epoch, weights: checkpoint.weights, optimizer: checkpoint.optimizer))
     }
@@ -98,14 +113,17 @@ public final class MemorySink: RunSink {
         metrics = Array(metrics.prefix(count))
     }
 
+    /// Appends the record.
     public func record(_ metrics: [String: Any]) {
         self.metrics.append(metrics)
     }
 
+    /// Keeps the images under `name`, replacing an earlier grid of that name.
     public func writeGrid(name: String, images: [Image]) throws {
         grids[name] = images
     }
 
+    /// Keeps the results, replacing earlier ones.
     public func writeResults(_ results: RunResults) throws {
         self.results = results
     }

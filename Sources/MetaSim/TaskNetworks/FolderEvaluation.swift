@@ -5,8 +5,11 @@ import Scene
 
 /// The outcome of `evaluateClassifier`.
 public struct FolderEvaluation: Sendable {
+    /// Share of test images classified correctly, in [0, 1].
     public var accuracy: Double
+    /// Images in the training folder.
     public var trainImages: Int
+    /// Images in the test folder.
     public var testImages: Int
 }
 

@@ -10,8 +10,10 @@ import Tensor
 /// with the encoder's features of that size, a 3×3 conv (32, then 16); a 1×1 conv to the classes.
 public final class SegmentationNetwork: Layer {
     let enc1a, enc1b, enc2a, enc2b, bottom, dec2, dec1, head: Conv2d
+    /// Required by `Layer`; this network behaves the same either way (no dropout or batch norm).
     public var isTraining = true
 
+    /// A network for `channels`-channel images and `classes` output classes, weights seeded from `seed`.
     public init(channels: Int, classes: Int, seed: UInt64) {
         func conv(_ i: Int, _ o: Int, _ k: Int, _ s: UInt64) -> Conv2d { Conv2d(i, o, kernel: k, padding: .same, seed: seed &+ s) }
         enc1a = conv(channels, 16, 3, 0); enc1b = conv(16, 16, 3, 1)
@@ -22,6 +24,7 @@ public final class SegmentationNetwork: Layer {
         head = conv(16, classes, 1, 7)
     }
 
+    /// `x`: `[N, channels, H, W]` → logits `[N, classes, H, W]`. Precondition: H and W multiples of 4.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
         precondition(h % 4 == 0 && w % 4 == 0, "SegmentationNetwork: image \(h)×\(w) is not a multiple of 4")
@@ -33,6 +36,7 @@ public final class SegmentationNetwork: Layer {
         return head(d1)
     }
 
+    /// Every convolution's parameters, named `LAYER.NAME` (`enc1a.weight`...), in a fixed order.
     public var namedParameters: [(name: String, parameter: Parameter)] {
         let layers: [(String, Conv2d)] = [("enc1a", enc1a), ("enc1b", enc1b), ("enc2a", enc2a), ("enc2b", enc2b),
                                           ("bottom", bottom), ("dec2", dec2), ("dec1", dec1), ("head", head)]

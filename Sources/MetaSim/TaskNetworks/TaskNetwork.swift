@@ -6,7 +6,9 @@ import Tensor
 /// a classifier (one class per image) or a segmenter (one class per pixel). Both train with
 /// Adam on cross-entropy; they differ in architecture and in what they report.
 public final class TaskNetwork {
+    /// Classification or segmentation.
     public let kind: TaskKind
+    /// Class names; logit `k` is `classes[k]`.
     public let classes: [String]
     /// Maps `[N, C, H, W]` to logits `[N, K]` (classification) or `[N, K, H, W]` (segmentation).
     public let network: any Layer

@@ -6,6 +6,7 @@ import Tensor
 /// What a task network predicts: one class per image (MNIST digits) or one class per pixel
 /// (semantic segmentation of aerial scenes).
 public enum TaskKind: String, Sendable, CaseIterable {
+    /// `classification`: one label per image; `segmentation`: one label per pixel.
     case classification, segmentation
 }
 
@@ -13,9 +14,13 @@ public enum TaskKind: String, Sendable, CaseIterable {
 /// index per image (classification, N of them) or per pixel (segmentation, N·H·W, row-major
 /// per image), indices into `classes`.
 public struct TaskSet: Sendable {
+    /// Whether labels are per image or per pixel.
     public let kind: TaskKind
+    /// `[N, C, H, W]`, values in [0, 1].
     public var images: Tensor
+    /// Class indices: N of them, or N·H·W (row-major per image) for segmentation.
     public var labels: [Int]
+    /// Class names the label indices refer to.
     public var classes: [String]
 
     /// - Precondition: `images` is rank 4; the label count fits `kind`; labels in range.

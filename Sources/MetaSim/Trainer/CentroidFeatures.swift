@@ -10,6 +10,7 @@ import Tensor
 /// small constant keeps the division finite). Sees position and brightness only: shape,
 /// orientation and colour are invisible to it.
 public struct CentroidFeatures: FeatureNetwork {
+    /// Whether the third (mean intensity × width) column is produced.
     public var includeBrightness: Bool
 
     /// - Parameter includeBrightness: add the mean-intensity column (third column).

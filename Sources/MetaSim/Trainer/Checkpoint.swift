@@ -13,13 +13,18 @@ import Tensor
 /// The optional fields were added for resuming (`metasim train --resume`); states written
 /// before them still load for `generate`.
 public struct CheckpointState: Codable, Equatable, Sendable {
+    /// Path of the grammar file the weights were trained on, as the run was given it.
     public var grammar: String
+    /// That grammar's encoding schema; the weights only fit graphs encoded with it.
     public var schema: EncodingSchema
+    /// The transformer's hidden layer widths (`TransformerSettings.hidden`).
     public var hidden: [Int]
+    /// The experiment's seed.
     public var seed: UInt64
     /// `reconstruction` (stage 1 done, phase search next), `reconstruction_shifted` (stage 1
     /// re-centred on the phase search's offsets, matching next) or `matching` (`epoch` done).
     public var stage: String
+    /// Matching epochs done (0 in stage-1 states).
     public var epoch: Int
     /// Matching steps taken.
     public var step: Int
@@ -36,11 +41,13 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     /// The task objective's random generator state (hexadecimal) and REINFORCE baseline (the
     /// bit pattern of a 32-bit float), when stage 3 ran.
     public var taskRandomState: String?
+    /// The baseline as `Float.bitPattern` (exact round trip); nil when there is none.
     public var taskBaselineBits: UInt32?
     /// The experiment's training settings this run was started with (see
     /// `Experiment.trainingFingerprint`): a resume must use the same.
     public var settings: String?
 
+    /// A state with the required fields; the optional ones start nil and are set by the trainer.
     public init(grammar: String, schema: EncodingSchema, hidden: [Int], seed: UInt64, stage: String, epoch: Int,
                 step: Int, sampleCursor: Int) {
         self.grammar = grammar

@@ -13,12 +13,15 @@ import Tensor
 /// span (`value = min + unit · (max − min)`, then wrap, whose derivative is 1). Entries that are
 /// not mutable get no gradient.
 public struct DifferentiableRenderer: Sendable {
+    /// Draws the decoded graphs and supplies the backward pass (`Renderer.vjp`).
     public let renderer: any Renderer
+    /// Decodes feature tensors into graph attributes (and knows each attribute's range).
     public let encoder: SceneEncoder
 
     /// The first error a backward pass met (the backward closure cannot throw).
     private let failure = FailureBox()
 
+    /// Pairs a renderer with the encoder of the grammar whose graphs it will draw; unchecked.
     public init(renderer: any Renderer, encoder: SceneEncoder) {
         self.renderer = renderer
         self.encoder = encoder

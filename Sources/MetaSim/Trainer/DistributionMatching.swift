@@ -7,12 +7,16 @@ import Tensor
 /// and the gradient of MMD² for the transformer's parameters along
 /// MMD → φ (autodiff to pixels) → renderer VJP → G_θ (autodiff).
 public struct DistributionMatching {
+    /// G_θ, the network being trained.
     public let transformer: DistributionTransformer
+    /// Decodes and renders G_θ's output, with gradients back to it.
     public let renderer: DifferentiableRenderer
     /// φ: images `[N, C, H, W]` → features `[N, D]`, differentiable.
     public let features: any FeatureNetwork
+    /// MMD² against the cached target feature bank.
     public let mmd: MMD
 
+    /// Bundles the pieces of one step; unchecked (φ's output width must equal `mmd.dimension`).
     public init(transformer: DistributionTransformer, renderer: DifferentiableRenderer,
                 features: any FeatureNetwork, mmd: MMD) {
         self.transformer = transformer
@@ -21,7 +25,9 @@ public struct DistributionMatching {
         self.mmd = mmd
     }
 
+    /// What one step produced.
     public struct Step {
+        /// MMD² of the batch (≥ 0 for the biased estimator; the unbiased one can be negative).
         public var mmd: Double
         /// The gradient of MMD² for each parameter asked for.
         public var gradients: Gradients

@@ -11,6 +11,7 @@ import Scene
 /// `prior_car_iou`, … for segmentation; fractions 0–1), the attribute means, counts and
 /// `wall_seconds`.
 public struct RunResults: Encodable, Sendable {
+    /// The experiment's name.
     public var experiment: String
     /// Task metrics of the network trained on prior-grammar data; empty without a test set.
     public var priorScores: [String: Double] = [:]
@@ -19,10 +20,15 @@ public struct RunResults: Encodable, Sendable {
     /// Mean of each mutable attribute (attribute units; circular for angles) in prior data, in
     /// learned data, and in the target when it was rendered from a grammar.
     public var priorAttributeMeans: [String: Double] = [:]
+    /// The same means in data from the learned generator.
     public var learnedAttributeMeans: [String: Double] = [:]
+    /// The same means in the target; nil unless the target was rendered from a grammar.
     public var targetAttributeMeans: [String: Double]?
+    /// Generated images each final task network was trained on.
     public var trainImages: Int
+    /// Labelled target test images the scores are measured on (0 without a test set).
     public var testImages: Int
+    /// Wall-clock seconds of the run up to its results, earlier processes of a resumed run included.
     public var wallSeconds: Double = 0
 
     struct Key: CodingKey {
@@ -33,6 +39,7 @@ public struct RunResults: Encodable, Sendable {
         init?(intValue: Int) { nil }
     }
 
+    /// Writes the flat snake_case keys described on the type (`target_attribute_means` only when set).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(experiment, forKey: Key("experiment"))

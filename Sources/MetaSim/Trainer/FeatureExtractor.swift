@@ -8,9 +8,12 @@ import Tensor
 public struct FeatureExtractor: FeatureNetwork, Sendable {
     /// One selected output: a network stage, flattened or averaged over positions.
     public struct Selection: Hashable, Sendable {
+        /// The network stage whose output is used.
         public var stage: EfficientNetLite0.Stage
+        /// Average over positions (one value per channel) instead of flattening.
         public var spatialMean: Bool
 
+        /// Selects `stage`, flattened unless `spatialMean`.
         public init(_ stage: EfficientNetLite0.Stage, spatialMean: Bool = false) {
             self.stage = stage
             self.spatialMean = spatialMean
@@ -29,7 +32,9 @@ public struct FeatureExtractor: FeatureNetwork, Sendable {
         }
     }
 
+    /// The frozen network; its weights are constants.
     public let network: EfficientNetLite0
+    /// The outputs concatenated into φ, in this order (never empty).
     public let selections: [Selection]
 
     /// - Precondition: `selections` is not empty.

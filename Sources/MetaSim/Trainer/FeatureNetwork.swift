@@ -26,11 +26,14 @@ extension FeatureNetwork {
 /// A feature network from a closure: `[N, C, H, W]` → `[N, D]`, built from differentiable
 /// tensor operations.
 public struct FeatureFunction: FeatureNetwork {
+    /// The function applied to each batch.
     public let body: (Tensor) -> Tensor
 
+    /// Wraps `body`; it must return `[N, D]` for `[N, C, H, W]` input with the same D every call.
     public init(_ body: @escaping (Tensor) -> Tensor) {
         self.body = body
     }
 
+    /// `body(images)`.
     public func callAsFunction(_ images: Tensor) -> Tensor { body(images) }
 }

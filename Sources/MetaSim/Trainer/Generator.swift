@@ -12,12 +12,17 @@ import Tensor
 /// pure function of it, so the same (seed, start, count) gives the same images whatever the
 /// batch size.
 public struct Generator {
+    /// The grammar samples are drawn from.
     public let grammar: Grammar
+    /// Asset stores the grammar samples from (shared with the renderer).
     public let assets: AssetRegistry
+    /// The learned G_θ; nil generates the prior grammar's data.
     public let transformer: DistributionTransformer?
+    /// Draws the (transformed) graphs.
     public let renderer: any Renderer
     let encoder: SceneEncoder
 
+    /// Bundles the parts; unchecked (a transformer must have been built for `grammar.schema`).
     public init(grammar: Grammar, assets: AssetRegistry, transformer: DistributionTransformer?, renderer: any Renderer) {
         self.grammar = grammar
         self.assets = assets

@@ -20,9 +20,13 @@ import Tensor
 /// taskNetwork; its paths (grammar, target, features, renderer) are `ExperimentBuilder`'s
 /// business.
 public final class MetaSimTrainer {
+    /// The settings of the run.
     public let experiment: Experiment
+    /// The prior grammar (from the parts).
     public let grammar: Grammar
+    /// G_θ, trained in place; seeded from the experiment's seed.
     public let transformer: DistributionTransformer
+    /// Receives checkpoints, metrics, grids and results.
     public let sink: any RunSink
     let assets: AssetRegistry
     let renderer: any Renderer

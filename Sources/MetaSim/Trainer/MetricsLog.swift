@@ -4,6 +4,7 @@ import Foundation
 /// Appends one JSON object per line to `metrics.jsonl`, flushed after each line so a
 /// watcher (or a crash) sees every finished step.
 public final class MetricsLog {
+    /// The metrics file.
     public let path: String
     private let handle: FileHandle
     /// Lines in the file.

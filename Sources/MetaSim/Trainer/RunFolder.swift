@@ -6,6 +6,7 @@ import Foundation
 /// `metrics.jsonl`, `grids/*.png`, `results.json`. The latest state's `complete` field, written
 /// last, says whether the run finished.
 public struct RunFolder: Sendable {
+    /// The folder.
     public let path: String
 
     /// Creates the folder (and `checkpoints/`, `grids/`) when missing.
@@ -26,9 +27,13 @@ public struct RunFolder: Sendable {
         self.path = path
     }
 
+    /// Path of `name` inside the folder (`name` may contain `/`).
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    /// Base path (no extension) of the latest checkpoint, `transformer`.
     public var latest: String { file("transformer") }
+    /// Base path (no extension) of `epoch`'s checkpoint, `checkpoints/epoch-NNN` (at least 3 digits).
     public func checkpoint(epoch: Int) -> String { file(String(format: "checkpoints/epoch-%03d", epoch)) }
+    /// Path of the sample grid `grids/NAME.png`.
     public func grid(_ name: String) -> String { file("grids/\(name).png") }
 
     /// Whether nothing is at `path`, or an empty folder. Throws `InputError` when `path` is a

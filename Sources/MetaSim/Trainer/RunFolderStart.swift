@@ -19,7 +19,9 @@ public enum RunFolderMode: Sendable {
 /// (`init(path:mode:)`), then opened for writing (`makeSink()`) and tidied when the run
 /// completes (`finish()`). A run folder is never left mixing two runs.
 public struct RunFolderStart {
+    /// The run folder.
     public let folder: RunFolder
+    /// How the folder is treated.
     public let mode: RunFolderMode
     /// The checkpoint a resumed run continues from; nil to start from scratch.
     public let checkpoint: TrainingCheckpoint?

@@ -15,7 +15,9 @@ import Tensor
 public struct TargetSet: Sendable {
     /// `[N, C, H, W]` in [0, 1].
     public var images: Tensor
+    /// Labelled images for stage 3's reward; nil when there are none.
     public var validation: TaskSet?
+    /// Labelled images for the final scores; nil when there are none (then no final comparison).
     public var test: TaskSet?
     /// The scene graphs behind `images` when they were rendered from a target grammar (to
     /// report the target's attribute values); empty otherwise.

@@ -9,10 +9,13 @@ import Tensor
 /// the score is the reward, and REINFORCE turns it into a gradient for θ (see
 /// `ReinforceEstimator`), weighted against MMD by `settings.weight`.
 public struct TaskObjective {
+    /// Stage 3's settings (σ, weight, images per reward, cadence).
     public let settings: TaskSettings
     var estimator: ReinforceEstimator
     var generator: SplitMix64
 
+    /// A fresh estimator (no baseline yet) with σ from `settings` and a random generator derived from `seed`.
+    /// Precondition: `settings.sigma > 0`.
     public init(settings: TaskSettings, seed: UInt64) {
         self.settings = settings
         estimator = ReinforceEstimator(sigma: Float(settings.sigma))

@@ -7,10 +7,14 @@ import Tensor
 /// tensor) and, for matching checkpoints, the optimiser's state. What `RunSink.saveCheckpoint`
 /// receives and `MetaSimTrainer.resume(from:)` continues from.
 public struct TrainingCheckpoint {
+    /// Which grammar and network the weights belong to, and how far training went.
     public var state: CheckpointState
+    /// The transformer's parameters by name (`layerI.NAME`).
     public var weights: [String: Tensor]
+    /// Adam's state for matching checkpoints; nil otherwise.
     public var optimizer: AdamState?
 
+    /// Bundles the parts, unchecked.
     public init(state: CheckpointState, weights: [String: Tensor], optimizer: AdamState? = nil) {
         self.state = state
         self.weights = weights

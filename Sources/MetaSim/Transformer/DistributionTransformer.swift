@@ -11,11 +11,14 @@ import Tensor
 /// take the network's output; every other entry passes the input through unchanged, so a
 /// transformer can never change what the grammar marks immutable.
 public final class DistributionTransformer: ParameterContainer {
+    /// Features per node (the encoding schema's width): the size of the input and output.
     public let width: Int
+    /// Leading columns per node that one-hot the class (softmax on output); the rest are continuous.
     public let classCount: Int
+    /// The graph convolutions, input to output (`hidden.count + 1` of them).
     public let layers: [GraphConvolution]
 
-    /// - Precondition: `0 ≤ classCount ≤ width`, hidden widths ≥ 1.
+    /// - Precondition: `width ≥ 1`, `0 ≤ classCount ≤ width`, hidden widths ≥ 1.
     public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64) {
         precondition(width >= 1 && classCount >= 0 && classCount <= width && hidden.allSatisfy { $0 >= 1 },
                      "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden)")
@@ -28,6 +31,7 @@ public final class DistributionTransformer: ParameterContainer {
     /// Encoder layers (all but the decoding half), for freezing after stage 1.
     public var encoderLayers: ArraySlice<GraphConvolution> { layers.prefix(layers.count / 2) }
 
+    /// Every layer's parameters, named `layerI.NAME` (`layer0.self_weight`...).
     public var namedParameters: [(name: String, parameter: Parameter)] {
         layers.enumerated().flatMap { i, layer in layer.namedParameters.map { ("layer\(i).\($0.name)", $0.parameter) } }
     }

@@ -14,10 +14,15 @@ import Tensor
 /// sums are degree-normalised; both come from `GraphOperators` and carry no gradient. Padded
 /// nodes have no edges, so they send and receive nothing.
 public final class GraphConvolution: ParameterContainer {
+    /// `W_self`, `W_down`, `W_up`: `[inputs, outputs]`; `b`: `[outputs]` (starts at zero).
     public let selfWeight, bias, downWeight, upWeight: Parameter
+    /// Gates `g_down`, `g_up`: `[inputs, 1]`; their biases `c_down`, `c_up`: `[1]` (start at zero).
     public let downGate, downGateBias, upGate, upGateBias: Parameter
+    /// Feature widths per node before and after the layer.
     public let inputs: Int, outputs: Int
 
+    /// A layer from `inputs` to `outputs` features per node. Weights and gates start uniform in
+    /// ±1/√inputs (drawn from `seed`), biases at zero.
     public init(_ inputs: Int, _ outputs: Int, seed: UInt64) {
         self.inputs = inputs
         self.outputs = outputs
@@ -50,6 +55,7 @@ public final class GraphConvolution: ParameterContainer {
             + graph.up.matmul(messages(upWeight, upGate, upGateBias))
     }
 
+    /// The eight parameters in snake_case (`self_weight`, `down_gate_bias`...), in a fixed order.
     public var namedParameters: [(name: String, parameter: Parameter)] {
         [("self_weight", selfWeight), ("bias", bias), ("down_weight", downWeight), ("up_weight", upWeight),
          ("down_gate", downGate), ("down_gate_bias", downGateBias), ("up_gate", upGate), ("up_gate_bias", upGateBias)]
@@ -64,6 +70,9 @@ public struct GraphOperators {
     /// `[G, N, N]`: row p averages over p's children.
     public let up: Tensor
 
+    /// Builds both operators from `adjacency` (`g × n × n`, row-major, non-zero at
+    /// `[graph, parent, child]`); nodes without parents or children get zero rows.
+    /// Precondition: `adjacency.count == g · n · n`.
     public init(adjacency: [Float], graphs g: Int, nodes n: Int) {
         precondition(adjacency.count == g * n * n, "GraphOperators: adjacency of \(adjacency.count) values is not \(g)×\(n)×\(n)")
         var down = [Float](repeating: 0, count: g * n * n)
