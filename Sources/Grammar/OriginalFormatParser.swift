@@ -9,7 +9,8 @@ import Yams
 /// Each tree node becomes one `NodeRule` named after its deterministic class (`"Object"` for a
 /// random class), made unique with `#2`, `#3`...; the node of class `Background` gets the
 /// attribute `background: constant` (`image` when it draws an asset). Attribute entries `[KIND, a, b, max]` get the
-/// range `[0, max]`; `yaw` wraps modulo `max`. Non-list values pass through; `"texture":
+/// range `[0, max]`; `yaw` wraps modulo `max`; a numeric `texture` (a grey level on the format's
+/// 0…max scale) is rescaled to [0, 1], the grey scale renderers read. Non-list values pass through; `"texture":
 /// "Random"` also picks a random asset of the node's class from the root's `asset_dir`.
 struct OriginalFormatParser {
     let d: DocumentDiagnostics
@@ -193,19 +194,22 @@ struct OriginalFormatParser {
         guard let a = d.number(items[1], path + "[1]"), let b = d.number(items[2], path + "[2]"),
               let maxValue = d.number(items[3], path + "[3]") else { return nil }
         guard maxValue > 0 else { d.fail(path + "[3]", items[3], "max (the normaliser) must be positive, found \(maxValue)"); return nil }
+        // This format gives `texture` (a grey level) on its own 0…max scale (0…255 in Meta-Sim's
+        // files); renderers read grey levels in [0, 1], so it is rescaled here, with its range.
+        let scale = name == "texture" ? 1 / maxValue : 1
         let distribution: AttributeDistribution
         switch kind {
         case "Gaussian":
             guard b >= 0 else { d.fail(path + "[2]", items[2], "std must not be negative, found \(b)"); return nil }
-            distribution = .gaussian(mean: a, std: b, lower: nil, upper: nil)
+            distribution = .gaussian(mean: a * scale, std: b * scale, lower: nil, upper: nil)
         case "Uniform":
             guard a <= b else { d.fail(path, node, "min \(a) is greater than max \(b)"); return nil }
-            distribution = .uniform(min: a, max: b)
+            distribution = .uniform(min: a * scale, max: b * scale)
         default:
-            distribution = .constant(.number(a))
+            distribution = .constant(.number(a * scale))
         }
         return AttributeRule(name: name, distribution: distribution,
-                             range: AttributeRange(min: 0, max: maxValue, wrap: name == "yaw"), mutable: mutable)
+                             range: AttributeRange(min: 0, max: maxValue * scale, wrap: name == "yaw"), mutable: mutable)
     }
 
     /// `["Deterministic", N]` with N the number of children listed.

@@ -160,10 +160,14 @@ public func clipGradientNorm(_ gradients: [Tensor], maxNorm: Float) -> (gradient
 /// one array per parameter in the optimiser's parameter order, each the parameter's element
 /// count long.
 public struct AdamState: Sendable, Equatable {
+    /// Steps taken so far (t in the bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ); 0 before the first.
     public var stepCount: Int
+    /// First-moment (mean of gradients) estimates, per parameter.
     public var m: [[Float]]
+    /// Second-moment (mean of squared gradients) estimates, per parameter.
     public var v: [[Float]]
 
+    /// A state as `Adam.state` returns it (or as read back from a checkpoint).
     public init(stepCount: Int, m: [[Float]], v: [[Float]]) {
         self.stepCount = stepCount
         self.m = m

@@ -29,9 +29,32 @@ final class OriginalFormatTests: XCTestCase {
             // The format's Background node is mapped to what fills the canvas; no other node is.
             XCTAssertEqual(graph.nodes[1].string("background"), "constant")
             XCTAssertEqual(graph.nodes.filter { $0.attributes["background"] != nil }.count, 1)
+            // Gaussian(0, 5) on the format's 0…255 scale, as a grey level in [0, 1].
             let texture = try XCTUnwrap(graph.nodes[1].number("texture"))
-            XCTAssert(texture >= 0 && texture <= 255)
+            XCTAssert(texture >= 0 && texture <= 30.0 / 255, "background texture \(texture) not on the 0…1 grey scale")
         }
+    }
+
+    /// The format's `texture` is a grey level on 0…max (255 in Meta-Sim's files): 64 must become
+    /// 64/255, not a value the renderer clamps to white (shared case b01).
+    func testTextureIsRescaledToTheGreyScale() throws {
+        let json = """
+            {"class": ["Deterministic", "Image"],
+             "attributes": {"features": ["class", "loc_x"], "mutable": ["loc_x"], "size": [16, 16],
+                            "texture": ["Deterministic", 0, 0, 255], "loc_x": ["Deterministic", 0, 0, 16]},
+             "num_child": ["Deterministic", 1],
+             "child": [{"class": ["Deterministic", "Background"],
+                        "attributes": {"texture": ["Uniform", 51, 102, 255], "loc_x": ["Deterministic", 0, 0, 16]},
+                        "num_child": ["Deterministic", 0], "child": []}]}
+            """
+        let g = try Grammar.parse(text: json, file: "bg.json")
+        for graph in try g.sample(seed: 1, range: 0..<50) {
+            let texture = try XCTUnwrap(graph.nodes[1].number("texture"))
+            XCTAssert(texture >= 0.2 - 1e-9 && texture <= 0.4 + 1e-9, "texture \(texture) not in [51, 102] / 255")
+            XCTAssertEqual(graph.nodes[0].number("texture"), 0)
+        }
+        let rule = try XCTUnwrap(g.rules["Background"]?.attributes.first { $0.name == "texture" })
+        XCTAssertEqual(rule.range?.max, 1)
     }
 
     func testPerNodeMaximaAndNonListPassThrough() throws {
