@@ -17,6 +17,9 @@ public struct Generator {
     public let transformer: DistributionTransformer?
     public let renderer: any Renderer
     let encoder: SceneEncoder
+    /// The files this generator was built from, by role (`grammar`, `weights`), when it was
+    /// loaded from a run (`init(run:)`): what a dataset's provenance digests. Empty otherwise.
+    public internal(set) var inputFiles: [String: String] = [:]
 
     public init(grammar: Grammar, assets: AssetRegistry, transformer: DistributionTransformer?, renderer: any Renderer) {
         self.grammar = grammar
