@@ -33,8 +33,8 @@ command -v munged >/dev/null 2>&1 || missing+=(munge)
 if [ ${#missing[@]} -gt 0 ]; then
     pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
     say "installing $pkgs(apt-get)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pkgs >/dev/null
+    apt-get update -qq -o DPkg::Lock::Timeout=600
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 $pkgs >/dev/null
 fi
 say "slurm $(slurmctld -V | awk '{print $2}'), munge $(munged -V 2>&1 | awk '{print $1}' | head -1)"
 
@@ -66,12 +66,12 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/munge" "$work/state" "$work/spool" "$work/jobs"
-chmod 700 "$work/munge"
+chmod 755 "$work/munge"   # munged wants the socket folder searchable by all; the key itself is 0400
 dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$work/munge/munge.key"
 socket=$work/munge/munge.socket
 munged --foreground --force --key-file="$work/munge/munge.key" --socket="$socket" \
-    --pid-file="$work/munge/munged.pid" --log-file="$work/munged.log" --seed-file="$work/munge/seed" &
+    --pid-file="$work/munge/munged.pid" --log-file="$work/munged.log" --seed-file="$work/munge/seed" 2>>"$work/munged.log" &
 pids+=($!)
 for _ in $(seq 50); do [ -S "$socket" ] && break; sleep 0.1; done
 [ -S "$socket" ] || fail "munged did not start"
