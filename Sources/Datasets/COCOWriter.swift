@@ -6,7 +6,9 @@ import Scene
 
 /// COCO detection/segmentation format: `DIR/images/NNNNNN.png` and `DIR/annotations.json`:
 ///
-/// - `images`: `id` (from 1, append order), `file_name` (`images/NNNNNN.png`), `width`, `height`;
+/// - `images`: `id` (global sample index + 1: from 1 in append order, or from
+///   `origin.firstIndex + 1` in a shard), `file_name` (`images/NNNNNN.png`, the global index),
+///   `width`, `height`;
 /// - `categories`: `id` from 1 in the order of the renderer's class list given at creation,
 ///   `name`, `supercategory` "object"; a class met later that is not in the list gets the next id;
 /// - `annotations`: one per object with at least one visible pixel: unique `id` from 1,
@@ -36,12 +38,15 @@ public final class COCOWriter: DatasetWriter {
     private var annotationCount = 0
     private var imagePart: AtomicFileWriter?
     private var annotationPart: AtomicFileWriter?
+    private let origin: DatasetOrigin
 
     /// Creates `directory/images` (and parents), removes an old manifest there and opens the two
     /// part files; duplicate names in `classes` are kept once. Throws `InputError` when a folder
     /// cannot be made or a part file cannot be opened.
-    public init(directory: String, classes: [String], segmentation: Segmentation = .compressedRLE) throws {
+    public init(directory: String, classes: [String], segmentation: Segmentation = .compressedRLE,
+                origin: DatasetOrigin = DatasetOrigin()) throws {
         self.directory = directory
+        self.origin = origin
         self.segmentation = segmentation
         categories = []
         categoryIds = [:]
@@ -63,8 +68,8 @@ public final class COCOWriter: DatasetWriter {
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard let imagePart, let annotationPart else { throw InputError(file: directory, message: "append after finish") }
         let truth = rendered.groundTruth
-        let imageId = count + 1
-        let fileName = "images/" + DatasetFiles.padded(count) + ".png"
+        let imageId = origin.firstIndex + count + 1
+        let fileName = DatasetFiles.imageName(origin.firstIndex + count, in: "images/")
         try PNG.write(rendered.image, to: directory + "/" + fileName)
         if count > 0 { try imagePart.write(",") }
         try imagePart.write(try DatasetFiles.json(
@@ -96,17 +101,22 @@ public final class COCOWriter: DatasetWriter {
             unlink(imagePart.path)
             unlink(annotationPart.path)
         }
-        try writeAnnotationFile(imagePart: imagePart.path, annotationPart: annotationPart.path)
+        try COCOWriter.writeAnnotationFile(directory + "/" + COCOWriter.annotationFileName, categories: categories,
+                                           imagePart: imagePart.path, annotationPart: annotationPart.path)
         // The part files go before the manifest checksums the folder.
         unlink(imagePart.path)
         unlink(annotationPart.path)
         try DatasetManifest(format: .coco, count: count, classes: categories,
-                            files: [COCOWriter.annotationFileName]).write(to: directory)
+                            files: [COCOWriter.annotationFileName], origin: origin).write(to: directory)
     }
 
-    private func writeAnnotationFile(imagePart: String, annotationPart: String) throws {
+    /// Writes the annotation file `path` (through a temporary name) from two part files holding
+    /// the comma-separated JSON of the `images` and `annotations` entries, and `categories`
+    /// (ids from 1 in order). The one place the file's layout is spelled out: `DatasetMerger`
+    /// assembles merged files with it too, so both give the same bytes.
+    static func writeAnnotationFile(_ path: String, categories: [String], imagePart: String, annotationPart: String) throws {
         let categoryList = categories.enumerated().map { COCOCategory(id: $0.offset + 1, name: $0.element) }
-        try AtomicFile.write(to: directory + "/" + COCOWriter.annotationFileName) { out in
+        try AtomicFile.write(to: path) { out in
             try out.write(#"{"info":{"description":"MetaSim synthetic dataset","version":"1.0"},"licenses":[],"#)
             try out.write(#""images":["#)
             try copy(imagePart, into: out)
@@ -118,7 +128,8 @@ public final class COCOWriter: DatasetWriter {
         }
     }
 
-    private func copy(_ path: String, into out: AtomicFileWriter) throws {
+    /// Appends the file at `path` to `out` in 1 MiB chunks.
+    static func copy(_ path: String, into out: AtomicFileWriter) throws {
         guard let input = FileHandle(forReadingAtPath: path) else {
             throw InputError(file: path, message: "cannot reopen part file")
         }
@@ -141,13 +152,26 @@ struct COCOCategory: Codable {
     var supercategory = "object"
 }
 
-struct COCOAnnotation: Encodable {
-    enum Mask: Encodable {
-        case compressed(COCORLE), uncompressed(UncompressedCOCORLE)
+struct COCOAnnotation: Codable {
+    enum Mask: Codable {
+        case compressed(COCORLE), uncompressed(UncompressedCOCORLE), compressedText(CompressedText)
+        /// A compressed RLE read back as written (counts kept as text, not decoded), so that
+        /// merging re-encodes it to the same bytes.
+        struct CompressedText: Codable { var size: [Int]; var counts: String }
+
         func encode(to encoder: Encoder) throws {
             switch self {
             case .compressed(let rle): try rle.encode(to: encoder)
             case .uncompressed(let rle): try rle.encode(to: encoder)
+            case .compressedText(let rle): try rle.encode(to: encoder)
+            }
+        }
+        /// Compressed (string counts, kept as text) or uncompressed (list counts), as written.
+        init(from decoder: Decoder) throws {
+            if let text = try? CompressedText(from: decoder) {
+                self = .compressedText(text)
+            } else {
+                self = .uncompressed(try UncompressedCOCORLE(from: decoder))
             }
         }
     }

@@ -134,6 +134,16 @@ enum TarReader {
     /// Names of the members of the archive at `path`, in order. Throws an `InputError` naming
     /// the archive when a header is truncated or its size field is not octal.
     static func memberNames(of path: String) throws -> [String] {
+        try walk(path).names
+    }
+
+    /// Bytes of the archive at `path` before its end blocks: its members' headers and contents.
+    static func membersLength(of path: String) throws -> UInt64 {
+        try walk(path).length
+    }
+
+    /// The member names and the offset of the first end block.
+    private static func walk(_ path: String) throws -> (names: [String], length: UInt64) {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(file: path, message: "cannot open for reading") }
         defer { try? handle.close() }
         var names: [String] = []
@@ -144,7 +154,7 @@ enum TarReader {
                 throw InputError(file: path, message: "truncated archive (no end blocks)")
             }
             let bytes = [UInt8](block)
-            if bytes.allSatisfy({ $0 == 0 }) { return names }
+            if bytes.allSatisfy({ $0 == 0 }) { return (names, offset) }
             let name = String(decoding: bytes[0..<100].prefix { $0 != 0 }, as: UTF8.self)
             let sizeText = String(decoding: bytes[124..<136].prefix { $0 != 0 && $0 != 0x20 }, as: UTF8.self)
             guard let size = UInt64(sizeText, radix: 8) else {

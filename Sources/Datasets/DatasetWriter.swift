@@ -31,13 +31,15 @@ public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
 
     /// A writer of this format into `directory` (created if missing). `classes` is the
     /// renderer's class list (COCO category ids 1...n in this order); `samplesPerShard` is for
-    /// WebDataset only.
-    public func makeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000) throws -> DatasetWriter {
+    /// WebDataset only; `origin` places the samples in a larger (sharded) dataset and gives the
+    /// manifest's provenance.
+    public func makeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000,
+                           origin: DatasetOrigin = DatasetOrigin()) throws -> DatasetWriter {
         switch self {
-        case .imagefolder: return try ImageFolderWriter(directory: directory)
-        case .coco: return try COCOWriter(directory: directory, classes: classes)
-        case .jsonl: return try JSONLinesWriter(directory: directory)
-        case .webdataset: return try WebDatasetWriter(directory: directory, samplesPerShard: samplesPerShard)
+        case .imagefolder: return try ImageFolderWriter(directory: directory, origin: origin)
+        case .coco: return try COCOWriter(directory: directory, classes: classes, origin: origin)
+        case .jsonl: return try JSONLinesWriter(directory: directory, origin: origin)
+        case .webdataset: return try WebDatasetWriter(directory: directory, samplesPerShard: samplesPerShard, origin: origin)
         }
     }
 }
@@ -103,6 +105,11 @@ enum DatasetFiles {
         if let subfolder { try makeFolder(directory + "/" + subfolder) }
     }
 
+    /// `prefix` + the 6-digit (or wider) global index + `.png`.
+    static func imageName(_ index: Int, in prefix: String = "") -> String {
+        prefix + padded(index) + ".png"
+    }
+
     /// Deterministic compact JSON (sorted keys, `/` unescaped).
     static func json<T: Encodable>(_ value: T) throws -> Data {
         try SceneGraph.jsonEncoder().encode(value)
@@ -127,14 +134,28 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     /// with `/` separators, mapped to its SHA-256 as 64 lower-case hex digits. Nil in manifests
     /// written before checksums existed.
     public var sha256: [String: String]?
+    /// What the samples were generated from (command, seed, input digests); nil for datasets
+    /// written without it (library use, older manifests).
+    public var provenance: DatasetProvenance?
+    /// Set only in a shard of a sharded run (`render --shard I --num-shards N`): which shard,
+    /// and its global sample range. A merged dataset, like a single-process run, has none.
+    public var shard: DatasetShard?
 
     /// Makes a manifest; `sha256` is normally left nil and filled in when the manifest is written.
-    public init(format: DatasetFormat, count: Int, classes: [String], files: [String], sha256: [String: String]? = nil) {
+    public init(format: DatasetFormat, count: Int, classes: [String], files: [String], sha256: [String: String]? = nil,
+                provenance: DatasetProvenance? = nil, shard: DatasetShard? = nil) {
         self.format = format
         self.count = count
         self.classes = classes
         self.files = files
         self.sha256 = sha256
+        self.provenance = provenance
+        self.shard = shard
+    }
+
+    /// A writer's manifest, with `origin`'s provenance and shard.
+    init(format: DatasetFormat, count: Int, classes: [String], files: [String], origin: DatasetOrigin) {
+        self.init(format: format, count: count, classes: classes, files: files, provenance: origin.provenance, shard: origin.shard)
     }
 
     /// Reads `DIR/metasim-dataset.json`. Throws an `InputError` naming the manifest when it is

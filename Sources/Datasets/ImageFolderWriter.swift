@@ -4,7 +4,8 @@ import Render
 import Scene
 
 /// torchvision's ImageFolder layout: `DIR/LABEL/NNNNNN.png`, one folder per image-level label
-/// (`DatasetLabel.resolve`), files numbered by append order across the whole dataset.
+/// (`DatasetLabel.resolve`), files numbered by global sample index (`origin.firstIndex` + append
+/// order) across the whole dataset.
 /// Loads with `torchvision.datasets.ImageFolder(DIR)`; classes are the folder names in sorted
 /// order there. Writes `metasim-dataset.json` last (ignored by torchvision: it is a file).
 public final class ImageFolderWriter: DatasetWriter {
@@ -14,11 +15,13 @@ public final class ImageFolderWriter: DatasetWriter {
     public private(set) var count = 0
     private var labels: Set<String> = []
     private var finished = false
+    private let origin: DatasetOrigin
 
     /// Creates `directory` (and parents) and removes an old manifest there. Throws `InputError`
     /// when it exists as a file or cannot be made.
-    public init(directory: String) throws {
+    public init(directory: String, origin: DatasetOrigin = DatasetOrigin()) throws {
         self.directory = directory
+        self.origin = origin
         try DatasetFiles.prepareRoot(directory)
     }
 
@@ -26,10 +29,10 @@ public final class ImageFolderWriter: DatasetWriter {
     /// `InputError` after `finish()`, for a missing/ambiguous or unusable label, or a failed write.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        let name = try DatasetLabel.resolve(label, groundTruth: rendered.groundTruth, sample: count, directory: directory)
+        let name = try DatasetLabel.resolve(label, groundTruth: rendered.groundTruth, sample: origin.firstIndex + count, directory: directory)
         let folder = directory + "/" + name
         if labels.insert(name).inserted { try DatasetFiles.makeFolder(folder) }
-        try PNG.write(rendered.image, to: folder + "/" + DatasetFiles.padded(count) + ".png")
+        try PNG.write(rendered.image, to: DatasetFiles.imageName(origin.firstIndex + count, in: folder + "/"))
         count += 1
     }
 
@@ -37,6 +40,6 @@ public final class ImageFolderWriter: DatasetWriter {
     public func finish() throws {
         guard !finished else { return }
         finished = true
-        try DatasetManifest(format: .imagefolder, count: count, classes: labels.sorted(), files: []).write(to: directory)
+        try DatasetManifest(format: .imagefolder, count: count, classes: labels.sorted(), files: [], origin: origin).write(to: directory)
     }
 }

@@ -15,11 +15,14 @@ public final class JSONLinesWriter: DatasetWriter {
     public private(set) var count = 0
     private var lines: AtomicFileWriter?
     private var classes: Set<String> = []
+    private let origin: DatasetOrigin
 
     /// Creates `directory/images` (and parents), removes an old manifest and opens the lines file
     /// under a temporary name. Throws `InputError` when a folder or file cannot be made.
-    public init(directory: String) throws {
+    /// Images are named by global index, `origin.firstIndex` + append order.
+    public init(directory: String, origin: DatasetOrigin = DatasetOrigin()) throws {
         self.directory = directory
+        self.origin = origin
         try DatasetFiles.prepareRoot(directory, subfolder: "images")
         lines = try AtomicFileWriter(path: directory + "/" + JSONLinesWriter.linesFileName)
     }
@@ -28,7 +31,7 @@ public final class JSONLinesWriter: DatasetWriter {
     /// Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
-        let image = "images/" + DatasetFiles.padded(count) + ".png"
+        let image = DatasetFiles.imageName(origin.firstIndex + count, in: "images/")
         try PNG.write(rendered.image, to: directory + "/" + image)
         let record = SampleRecord(image: image, label: label, rendered: rendered, graph: graph)
         try lines.write(try DatasetFiles.json(record))
@@ -43,6 +46,6 @@ public final class JSONLinesWriter: DatasetWriter {
         self.lines = nil
         try lines.commit()
         try DatasetManifest(format: .jsonl, count: count, classes: classes.sorted(),
-                            files: [JSONLinesWriter.linesFileName]).write(to: directory)
+                            files: [JSONLinesWriter.linesFileName], origin: origin).write(to: directory)
     }
 }

@@ -3,11 +3,16 @@ import Diagnostics
 import Render
 import Scene
 
-/// WebDataset shards: `DIR/NAME-000000.tar`, `NAME-000001.tar`, ... each holding
-/// `samplesPerShard` samples (the last may hold fewer). A sample is `KEY.png`, `KEY.json` (a
-/// `SampleRecord` without image path: label, size, scene graph, objects with RLE masks) and,
-/// when a label is given, `KEY.cls` (the label as UTF-8 text). KEY is the 6-digit sample index
-/// across the dataset. Each shard appears under its name only once complete.
+/// WebDataset shards: `DIR/NAME-000000.tar`, `NAME-000001.tar`, ... tar number `k` holding
+/// the samples with global indices `k * samplesPerShard ..< (k + 1) * samplesPerShard` (the
+/// last may hold fewer). A sample is `KEY.png`, `KEY.json` (a `SampleRecord` without image
+/// path: label, size, scene graph, objects with RLE masks) and, when a label is given,
+/// `KEY.cls` (the label as UTF-8 text). KEY is the 6-digit global sample index. Each tar
+/// appears under its name only once complete.
+///
+/// In a shard of a sharded run (`origin.firstIndex > 0`), tars are numbered and cut by global
+/// index too, so the tars at a shard boundary hold part of a global tar each; `DatasetMerger`
+/// joins them (dropping the end blocks between) into the tar a single run writes.
 public final class WebDatasetWriter: DatasetWriter {
     /// The dataset's root folder.
     public let directory: String
@@ -21,9 +26,11 @@ public final class WebDatasetWriter: DatasetWriter {
     private var shardNames: [String] = []
     private var classes: Set<String> = []
     private var finished = false
+    private let origin: DatasetOrigin
 
     /// `samplesPerShard` ≥ 1; `name` must be a plain file name prefix (no `/`).
-    public init(directory: String, name: String = "data", samplesPerShard: Int = 1000) throws {
+    public init(directory: String, name: String = "data", samplesPerShard: Int = 1000,
+                origin: DatasetOrigin = DatasetOrigin()) throws {
         guard samplesPerShard >= 1 else {
             throw InputError(file: directory, path: "samplesPerShard", message: "must be at least 1, got \(samplesPerShard)")
         }
@@ -33,6 +40,7 @@ public final class WebDatasetWriter: DatasetWriter {
         self.directory = directory
         self.name = name
         self.samplesPerShard = samplesPerShard
+        self.origin = origin
         try DatasetFiles.prepareRoot(directory)
     }
 
@@ -40,19 +48,20 @@ public final class WebDatasetWriter: DatasetWriter {
     /// when needed and closing it once full. Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
+        let index = origin.firstIndex + count
         if shard == nil {
-            let shardName = name + "-" + DatasetFiles.padded(shardNames.count) + ".tar"
+            let shardName = name + "-" + DatasetFiles.padded(index / samplesPerShard) + ".tar"
             shard = try TarWriter(path: directory + "/" + shardName)
             shardNames.append(shardName)
         }
-        let key = DatasetFiles.padded(count)
+        let key = DatasetFiles.padded(index)
         let record = SampleRecord(image: nil, label: label, rendered: rendered, graph: graph)
         try shard!.add(name: key + ".png", contents: try PNG.encode(rendered.image, file: directory + "/" + key + ".png"))
         try shard!.add(name: key + ".json", contents: try DatasetFiles.json(record))
         if let label { try shard!.add(name: key + ".cls", contents: Array(label.utf8)) }
         for object in rendered.groundTruth.objects { classes.insert(object.className) }
         count += 1
-        if count % samplesPerShard == 0 { try closeShard() }
+        if (index + 1) % samplesPerShard == 0 { try closeShard() }
     }
 
     private func closeShard() throws {
@@ -66,7 +75,7 @@ public final class WebDatasetWriter: DatasetWriter {
         guard !finished else { return }
         finished = true
         try closeShard()
-        try DatasetManifest(format: .webdataset, count: count, classes: classes.sorted(), files: shardNames)
+        try DatasetManifest(format: .webdataset, count: count, classes: classes.sorted(), files: shardNames, origin: origin)
             .write(to: directory)
     }
 }

@@ -13,7 +13,8 @@ struct GenerateCommand: ParsableCommand {
         refused without it, and so are non-finite weights) and the grammar it was trained on (or --grammar, \
         which must encode the same way), samples COUNT scenes from SEED, applies the learned \
         transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
-        comparison). Formats, output folder rules (--overwrite) and the manifest as for \
+        comparison). Formats, output folder rules (--overwrite), the manifest and sharding \
+        (--shard/--num-shards, Slurm and Kubernetes environment; `metasim merge`) as for \
         `metasim render`.
         """)
 
@@ -28,12 +29,14 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
     @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
     }
 
     func run() throws {
+        let shard = try sharding.resolve(total: count)
         let run = RunFolder(existing: runFolder)
         let generator: Generator
         do {
@@ -41,9 +44,13 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             throw grammar == nil ? GenerateCommand.recordedGrammarError(error, run: run) : error
         }
-        let written = try generator.writeDataset(count: count, seed: seed, learned: !prior, directory: out,
-                                                 format: format, grid: grid, overwrite: overwrite, quiet: quiet)
-        print("wrote \(written) \(prior ? "prior" : "learned") images to \(out) (\(format.rawValue))")
+        var inputs = generator.inputFiles
+        if prior { inputs["weights"] = nil }
+        let provenance = try DatasetProvenance.of(generator: prior ? "generate --prior" : "generate", seed: seed, files: inputs)
+        let written = try generator.writeDataset(count: shard?.samples ?? count, seed: seed, start: shard?.start ?? 0,
+                                                 learned: !prior, directory: out, format: format, grid: grid,
+                                                 overwrite: overwrite, quiet: quiet, provenance: provenance, shard: shard)
+        print("wrote \(written) \(prior ? "prior" : "learned") images to \(out) (\(format.rawValue)\(ShardOptions.describe(shard)))")
     }
 
     /// An error about the grammar a run recorded (its path comes from RUN/transformer.json, not

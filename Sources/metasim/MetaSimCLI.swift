@@ -19,6 +19,7 @@ struct MetaSimCLI: ParsableCommand {
             TrainCommand.self,
             GenerateCommand.self,
             VerifyCommand.self,
+            MergeCommand.self,
             EvaluateCommand.self,
             DemoCommand.self,
             BenchCommand.self,

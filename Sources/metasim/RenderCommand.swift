@@ -18,6 +18,14 @@ struct RenderCommand: ParsableCommand {
         dataset is written beside OUT and renamed into place when complete, so OUT never holds a \
         partial or mixed dataset. A non-empty OUT is refused (exit 2) unless --overwrite is given \
         and OUT holds a dataset. Check a dataset with `metasim verify OUT`.
+
+        Sharding: --shard I --num-shards N (or a Slurm array task's / Kubernetes Indexed Job's \
+        environment, see below) writes only shard I: a complete dataset of the global sample \
+        indices I*COUNT/N... (contiguous, balanced; empty when N > COUNT) named by global index, \
+        its manifest recording the shard and range. `metasim merge` joins the N shard folders \
+        into the dataset a single process writes, byte for byte. Index: --shard, else \
+        SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else JOB_COMPLETION_INDEX; count: \
+        --num-shards, else SLURM_ARRAY_TASK_COUNT. Inconsistent values exit 2.
         """)
 
     @Option(help: "The grammar file.") var grammar: String
@@ -28,17 +36,21 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
     @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
     }
 
     func run() throws {
+        let shard = try sharding.resolve(total: count)
         let g = try Grammar.load(path: grammar)
         let assets = g.assetRegistry()
         let renderer = try g.makeRenderer(assets: assets)
+        let provenance = try DatasetProvenance.of(generator: "render", seed: seed, files: ["grammar": grammar])
         let written = try Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer)
-            .writeDataset(count: count, seed: seed, learned: false, directory: out, format: format, grid: grid, overwrite: overwrite, quiet: quiet)
-        print("wrote \(written) images to \(out) (\(format.rawValue))")
+            .writeDataset(count: shard?.samples ?? count, seed: seed, start: shard?.start ?? 0, learned: false, directory: out,
+                          format: format, grid: grid, overwrite: overwrite, quiet: quiet, provenance: provenance, shard: shard)
+        print("wrote \(written) images to \(out) (\(format.rawValue)\(ShardOptions.describe(shard)))")
     }
 }

@@ -13,9 +13,15 @@ extension Generator {
     /// last; a non-empty `directory` is refused (`InputError`) unless `overwrite` is set and it
     /// holds a dataset, which is then replaced only once the new one is complete. `grid`'s
     /// folder is checked before anything is rendered. Returns the number of samples written.
+    ///
+    /// Files and ids are named by global sample index (`start` + position), so the datasets of
+    /// disjoint ranges join into the dataset of their union (`DatasetMerger`). `provenance` and
+    /// `shard` (when given) are recorded in the manifest; `count` may be 0 only for a shard
+    /// (an empty one: more shards than samples).
     @discardableResult
     public func writeDataset(count: Int, seed: UInt64, start: Int = 0, learned: Bool, directory: String,
-                             format: DatasetFormat, grid: String? = nil, overwrite: Bool = false, quiet: Bool) throws -> Int {
+                             format: DatasetFormat, grid: String? = nil, overwrite: Bool = false, quiet: Bool,
+                             provenance: DatasetProvenance? = nil, shard: DatasetShard? = nil) throws -> Int {
         if let grid {
             try AtomicFile.checkDestination(grid, option: "--grid")
             AtomicFile.removeAbandonedTemporaries(of: grid)
@@ -25,7 +31,8 @@ extension Generator {
             throw InputError(file: grid, message: "the contact sheet must be outside the output folder \(directory)")
         }
         return try output.write { staging in
-            let writer = try format.makeWriter(directory: staging, classes: renderer.classes)
+            let writer = try format.makeWriter(directory: staging, classes: renderer.classes,
+                                               origin: DatasetOrigin(firstIndex: start, provenance: provenance, shard: shard))
             let progress = ProgressBar("writing \(format.rawValue) dataset", total: count, quiet: quiet)
             var firstImages: [Image] = []
             try forEachBatch(count: count, seed: seed, start: start, learned: learned,

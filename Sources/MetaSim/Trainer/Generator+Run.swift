@@ -30,6 +30,7 @@ extension Generator {
         }
         let assets = grammar.assetRegistry()
         self.init(grammar: grammar, assets: assets, transformer: transformer, renderer: try grammar.makeRenderer(assets: assets))
+        inputFiles = ["grammar": grammarPath, "weights": base + ".safetensors"]
     }
 
     /// `name` as a checkpoint base path: extension dropped, relative paths that exist under the

@@ -21,6 +21,9 @@ public struct Generator {
     /// Draws the (transformed) graphs.
     public let renderer: any Renderer
     let encoder: SceneEncoder
+    /// The files this generator was built from, by role (`grammar`, `weights`), when it was
+    /// loaded from a run (`init(run:)`): what a dataset's provenance digests. Empty otherwise.
+    public internal(set) var inputFiles: [String: String] = [:]
 
     /// Bundles the parts; unchecked (a transformer must have been built for `grammar.schema`).
     public init(grammar: Grammar, assets: AssetRegistry, transformer: DistributionTransformer?, renderer: any Renderer) {
