@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Our JPEG shim over libjpeg: catches libjpeg's errors with setjmp inside C (see its header).
         .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
+        // Float-to-integer truncation without Swift's checks, for the renderer's hot loops.
+        .target(name: "CUncheckedMath"),
 
         // Pipeline modules, lowest first. A module never imports one listed after it.
         .target(name: "Diagnostics", exclude: ["README.md"]),
@@ -35,7 +37,7 @@ let package = Package(
         .target(name: "Grammar", dependencies: ["Scene", "Assets", "Parallel", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Tensor", dependencies: ["Diagnostics", "Parallel", "CBLAS"], exclude: ["README.md"]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
-        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel"], exclude: ["README.md", "BRIDGE.md"]),
+        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel", "CUncheckedMath"], exclude: ["README.md", "BRIDGE.md"]),
         .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", "CCrypto"], exclude: ["README.md"]),
         .target(
             name: "MetaSim",
