@@ -45,6 +45,8 @@ struct DemoCommand: ParsableCommand {
         let file = RunFolder(existing: out).file("results.json")
         try AtomicFile.write(data, to: file)
         try folder.finish()
+        try RunReport(folder: out).write()
         print("results: \(file)")
+        print("report: \(RunFolder(existing: out).file("report.html"))")
     }
 }

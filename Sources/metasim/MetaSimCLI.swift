@@ -17,6 +17,7 @@ struct MetaSimCLI: ParsableCommand {
             EncodeCommand.self,
             RenderCommand.self,
             TrainCommand.self,
+            ReportCommand.self,
             GenerateCommand.self,
             VerifyCommand.self,
             EvaluateCommand.self,

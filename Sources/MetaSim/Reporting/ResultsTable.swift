@@ -1,7 +1,8 @@
 import Foundation
 
 /// A run's results as a small text table for the terminal: the target-test metrics of the task
-/// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs), and each mutable
+/// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs), the KIDs to the
+/// target, and each mutable
 /// attribute's mean in prior, learned and target data.
 public struct ResultsTable {
     public let text: String
@@ -12,6 +13,10 @@ public struct ResultsTable {
         var rows: [(String, String, String, String)] = [("", "prior grammar", "Meta-Sim", "target")]
         for name in Set(r.priorScores.keys).union(r.metasimScores.keys).sorted() {
             rows.append((name.replacingOccurrences(of: "_", with: " "), percent(r.priorScores[name]), percent(r.metasimScores[name]), ""))
+        }
+        if r.priorKID != nil || r.metasimKID != nil {
+            func kid(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
+            rows.append(("KID to target (\(r.kidImages) images)", kid(r.priorKID), kid(r.metasimKID), ""))
         }
         for name in r.learnedAttributeMeans.keys.sorted() {
             rows.append(("mean \(name)", number(r.priorAttributeMeans[name]), number(r.learnedAttributeMeans[name]),

@@ -17,9 +17,14 @@ public protocol RunSink: AnyObject {
     func writeGrid(name: String, images: [Image]) throws
     /// The run's final results.
     func writeResults(_ results: RunResults) throws
+    /// The experiment's settings as `[section: description]` (see `Experiment.settingsSummary`),
+    /// handed over once when a run starts, for reports. Default: ignored.
+    func writeSettings(_ settings: [String: String]) throws
 }
 
 extension RunSink {
+    public func writeSettings(_ settings: [String: String]) throws {}
+
     /// Saves `transformer`'s weights with `state` (no optimiser state).
     public func saveCheckpoint(_ state: CheckpointState, transformer: DistributionTransformer, epoch: Int?) throws {
         try saveCheckpoint(TrainingCheckpoint(state: state, weights: transformer.state), epoch: epoch)
@@ -27,16 +32,21 @@ extension RunSink {
 }
 
 /// A run folder (see `RunFolder`): `transformer.{safetensors,json}`, `checkpoints/epoch-NNN.*`,
-/// `metrics.jsonl`, `grids/NAME.png`, `results.json`.
+/// `metrics.jsonl`, `grids/NAME.png`, `results.json`, `settings.json`, and TensorBoard events
+/// in `tensorboard/` (`TensorBoardLog`: scalars, grids, attribute histograms; a resumed run
+/// adds a new event file).
 public final class FolderSink: RunSink {
     public let folder: RunFolder
     private let metrics: MetricsLog
+    /// The TensorBoard event file this sink appends to.
+    public let tensorBoard: TensorBoardLog
 
     /// Creates the folder and an empty `metrics.jsonl`. Throws `InputError` when either cannot
     /// be created.
     public init(creating path: String) throws {
         folder = try RunFolder(creating: path)
         metrics = try MetricsLog(path: folder.file("metrics.jsonl"))
+        tensorBoard = try TensorBoardLog(directory: folder.file("tensorboard"))
     }
 
     /// Continues the run in `folder` from a checkpoint that recorded `records` metrics lines:
@@ -44,6 +54,7 @@ public final class FolderSink: RunSink {
     public init(continuing folder: RunFolder, records: Int) throws {
         self.folder = try RunFolder(creating: folder.path)
         metrics = try MetricsLog(path: folder.file("metrics.jsonl"), keepingLines: records)
+        tensorBoard = try TensorBoardLog(directory: folder.file("tensorboard"))
     }
 
     public func saveCheckpoint(_ checkpoint: TrainingCheckpoint, epoch: Int?) throws {
@@ -54,10 +65,17 @@ public final class FolderSink: RunSink {
 
     public func record(_ metrics: [String: Any]) throws {
         try self.metrics.append(metrics)
+        try tensorBoard.record(metrics)
     }
 
     public func writeGrid(name: String, images: [Image]) throws {
         try ContactSheet.write(images, to: folder.grid(name))
+        try tensorBoard.grid(name: name, images: images)
+    }
+
+    public func writeSettings(_ settings: [String: String]) throws {
+        let data = try JSONSerialization.data(withJSONObject: settings, options: [.prettyPrinted, .sortedKeys])
+        try AtomicFile.write(data, to: folder.file("settings.json"))
     }
 
     public func writeResults(_ results: RunResults) throws {
@@ -85,6 +103,7 @@ public final class MemorySink: RunSink {
     /// Grids by name (a later grid of the same name replaces the earlier one).
     public private(set) var grids: [String: [Image]] = [:]
     public private(set) var results: RunResults?
+    public private(set) var settings: [String: String]?
 
     public init() {}
 
@@ -108,5 +127,9 @@ public final class MemorySink: RunSink {
 
     public func writeResults(_ results: RunResults) throws {
         self.results = results
+    }
+
+    public func writeSettings(_ settings: [String: String]) throws {
+        self.settings = settings
     }
 }
