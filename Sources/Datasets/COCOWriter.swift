@@ -84,6 +84,7 @@ public final class COCOWriter: DatasetWriter {
             unlink(annotationPart.path)
         }
         try writeAnnotationFile(imagePart: imagePart.path, annotationPart: annotationPart.path)
+        try ClassMap(categories).write(to: directory)
         // The part files go before the manifest checksums the folder.
         unlink(imagePart.path)
         unlink(annotationPart.path)

@@ -28,15 +28,16 @@ public protocol DatasetWriter: AnyObject {
 public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
     case imagefolder, coco, jsonl, webdataset
 
-    /// A writer of this format into `directory` (created if missing). `classes` is the
-    /// renderer's class list (COCO category ids 1...n in this order); `samplesPerShard` is for
-    /// WebDataset only.
+    /// A writer of this format into `directory` (created if missing). `classes` starts the
+    /// dataset's class map (`ClassMap`, `classes.json`: integer labels 0…K−1, COCO category ids
+    /// 1…K in this order): pass what objects can be (`Grammar.objectClasses`);
+    /// `samplesPerShard` is for WebDataset only.
     public func makeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000) throws -> DatasetWriter {
         switch self {
-        case .imagefolder: return try ImageFolderWriter(directory: directory)
+        case .imagefolder: return try ImageFolderWriter(directory: directory, classes: classes)
         case .coco: return try COCOWriter(directory: directory, classes: classes)
-        case .jsonl: return try JSONLinesWriter(directory: directory)
-        case .webdataset: return try WebDatasetWriter(directory: directory, samplesPerShard: samplesPerShard)
+        case .jsonl: return try JSONLinesWriter(directory: directory, classes: classes)
+        case .webdataset: return try WebDatasetWriter(directory: directory, classes: classes, samplesPerShard: samplesPerShard)
         }
     }
 }

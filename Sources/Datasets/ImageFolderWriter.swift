@@ -12,9 +12,13 @@ public final class ImageFolderWriter: DatasetWriter {
     public private(set) var count = 0
     private var labels: Set<String> = []
     private var finished = false
+    /// The dataset's class map (`classes.json`, beside the label folders).
+    public let classMap: ClassMap
 
-    public init(directory: String) throws {
+    /// `classes` starts the class map (see `ClassMap`).
+    public init(directory: String, classes: [String] = []) throws {
         self.directory = directory
+        classMap = ClassMap(classes)
         try DatasetFiles.prepareRoot(directory)
     }
 
@@ -23,6 +27,7 @@ public final class ImageFolderWriter: DatasetWriter {
         let name = try DatasetLabel.resolve(label, groundTruth: rendered.groundTruth, sample: count, directory: directory)
         let folder = directory + "/" + name
         if labels.insert(name).inserted { try DatasetFiles.makeFolder(folder) }
+        _ = classMap.index(of: name)
         try PNG.write(rendered.image, to: folder + "/" + DatasetFiles.padded(count) + ".png")
         count += 1
     }
@@ -30,6 +35,7 @@ public final class ImageFolderWriter: DatasetWriter {
     public func finish() throws {
         guard !finished else { return }
         finished = true
+        try classMap.write(to: directory)
         try DatasetManifest(format: .imagefolder, count: count, classes: labels.sorted(), files: []).write(to: directory)
     }
 }

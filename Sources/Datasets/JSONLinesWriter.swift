@@ -12,9 +12,13 @@ public final class JSONLinesWriter: DatasetWriter {
     public private(set) var count = 0
     private var lines: AtomicFileWriter?
     private var classes: Set<String> = []
+    /// The dataset's class map (`classes.json`).
+    public let classMap: ClassMap
 
-    public init(directory: String) throws {
+    /// `classes` starts the class map (see `ClassMap`).
+    public init(directory: String, classes: [String] = []) throws {
         self.directory = directory
+        classMap = ClassMap(classes)
         try DatasetFiles.prepareRoot(directory, subfolder: "images")
         lines = try AtomicFileWriter(path: directory + "/" + JSONLinesWriter.linesFileName)
     }
@@ -23,10 +27,14 @@ public final class JSONLinesWriter: DatasetWriter {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
         let image = "images/" + DatasetFiles.padded(count) + ".png"
         try PNG.write(rendered.image, to: directory + "/" + image)
-        let record = SampleRecord(image: image, label: label, rendered: rendered, graph: graph)
+        var record = SampleRecord(image: image, label: label, rendered: rendered, graph: graph)
+        record.labelIndex = label.map(classMap.index(of:))
         try lines.write(try DatasetFiles.json(record))
         try lines.write([0x0A])
-        for object in rendered.groundTruth.objects { classes.insert(object.className) }
+        for object in rendered.groundTruth.objects {
+            classes.insert(object.className)
+            _ = classMap.index(of: object.className)
+        }
         count += 1
     }
 
@@ -34,6 +42,7 @@ public final class JSONLinesWriter: DatasetWriter {
         guard let lines else { return }
         self.lines = nil
         try lines.commit()
+        try classMap.write(to: directory)
         try DatasetManifest(format: .jsonl, count: count, classes: classes.sorted(),
                             files: [JSONLinesWriter.linesFileName]).write(to: directory)
     }

@@ -10,6 +10,9 @@ import Scene
 public struct SampleRecord: Codable, Equatable, Sendable {
     public var image: String?
     public var label: String?
+    /// `label`'s integer index in the dataset's class map (`ClassMap`, `classes.json`), when
+    /// the writer knows it (WebDataset, JSON Lines); encoded as `label_index`.
+    public var labelIndex: Int?
     public var width: Int
     public var height: Int
     public var graph: SceneGraph
@@ -24,6 +27,10 @@ public struct SampleRecord: Codable, Equatable, Sendable {
         height = truth.height
         self.graph = graph
         objects = truth.objects.map { ObjectRecord($0, mask: masks[$0.instanceId]) }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case image, label, labelIndex = "label_index", width, height, graph, objects
     }
 }
 

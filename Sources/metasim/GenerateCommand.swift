@@ -15,6 +15,8 @@ struct GenerateCommand: ParsableCommand {
         transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
         comparison). Formats, output folder rules (--overwrite) and the manifest as for \
         `metasim render`.
+
+        Example: metasim generate --run demo-run --count 10000 --seed 2 --out learned --format webdataset
         """)
 
     @Option(name: .customLong("run"), help: "A folder written by `metasim train`.") var runFolder: String

@@ -18,6 +18,8 @@ struct RenderCommand: ParsableCommand {
         dataset is written beside OUT and renamed into place when complete, so OUT never holds a \
         partial or mixed dataset. A non-empty OUT is refused (exit 2) unless --overwrite is given \
         and OUT holds a dataset. Check a dataset with `metasim verify OUT`.
+
+        Example: metasim render --grammar examples/grammars/mnist.yaml --count 1000 --seed 1 --out digits --format coco
         """)
 
     @Option(help: "The grammar file.") var grammar: String

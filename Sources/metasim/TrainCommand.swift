@@ -22,6 +22,8 @@ struct TrainCommand: ParsableCommand {
         metrics.jsonl cut back to it) or --overwrite (replace the run there; the old one is moved \
         to RUN.replaced-PID and deleted only when the new one completes). See \
         experiments/README.md for the experiment format.
+
+        Example: metasim train --config experiments/mnist-rotation.yaml --out run
         """)
 
     @Option(help: "The experiment file (YAML or JSON).") var config: String
@@ -53,6 +55,8 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
         Both folders use the ImageFolder layout (one subfolder per class). Test images are resized \
         to the training images' size; classes are matched by folder name.
+
+        Example: metasim evaluate --train learned --test target-test
         """)
 
     @Option(help: "Labelled training folder.") var train: String

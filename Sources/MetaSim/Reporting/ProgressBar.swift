@@ -15,6 +15,7 @@ public final class ProgressBar {
     private var lastDraw: UInt64 = 0
     private var lastTenth = -1
     private var status = ""
+    private var finished = false
 
     public init(_ title: String, total: Int, quiet: Bool) {
         self.title = title
@@ -34,10 +35,12 @@ public final class ProgressBar {
         draw(force: done == total)
     }
 
-    /// Completes the line (call once at the end; later calls do nothing more).
+    /// Completes the line (call once at the end; later calls do nothing more). A loop that ends
+    /// before `total` (stage 1 reaching its threshold) keeps its true count: `57/500, stopped early`.
     public func finish(status: String? = nil) {
         if let status { self.status = status }
-        done = total
+        finished = true
+        lastTenth = -1
         draw(force: true)
         if interactive && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     }
@@ -45,7 +48,7 @@ public final class ProgressBar {
     private func draw(force: Bool) {
         guard !quiet else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        let fraction = total == 0 ? 1 : Double(done) / Double(total)
+        let fraction = total == 0 || finished ? 1 : Double(done) / Double(total)
         if interactive {
             guard force || now - lastDraw > 100_000_000 else { return }
         } else {
@@ -58,7 +61,8 @@ public final class ProgressBar {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let eta = done > 0 && done < total ? " ETA \(Self.clock(elapsed / Double(done) * Double(total - done)))" : ""
-        let line = "\(title) [\(bar)] \(done)/\(total) \(Self.clock(elapsed))\(eta) \(status)"
+        let count = "\(done)/\(total)" + (finished && done < total ? ", stopped early" : "")
+        let line = "\(title) [\(bar)] \(count) \(Self.clock(elapsed))\(finished ? "" : eta) \(status)"
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 

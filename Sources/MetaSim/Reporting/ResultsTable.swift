@@ -31,8 +31,13 @@ public struct ResultsTable {
             [row.0, row.1, row.2, row.3].enumerated().map { pad($1, widths[$0], left: $0 == 0) }.joined(separator: "  ")
         }
         lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
-        lines.append(String(format: "wall time %.0f s (%.1f min), %d training images, %d test images",
-                            r.wallSeconds, r.wallSeconds / 60, r.trainImages, r.testImages))
+        if r.testImages > 0 {
+            lines.append(String(format: "wall time %.0f s (%.1f min), task networks trained on %d images, tested on %d target images",
+                                r.wallSeconds, r.wallSeconds / 60, r.trainImages, r.testImages))
+        } else {
+            lines.append(String(format: "wall time %.0f s (%.1f min); no labelled target test set, so no task network was trained (attribute means over %d generated images)",
+                                r.wallSeconds, r.wallSeconds / 60, r.trainImages))
+        }
         text = lines.joined(separator: "\n")
     }
 }

@@ -84,9 +84,12 @@ public struct RunReport {
             rows.append(["mean \(name)", mean(prior, name), mean(learned, name), mean(target, name)])
         }
         var out = HTML.table(header: ["", "prior grammar", "Meta-Sim", "target"], rows: rows)
-        out += "<p class=\"note\">" + HTML.escape(String(format: "wall time %.0f s; task network trained on %d images, tested on %d",
-                                                          number("wall_seconds") ?? 0, Int(number("train_images") ?? 0),
-                                                          Int(number("test_images") ?? 0))) + "</p>"
+        let tested = Int(number("test_images") ?? 0)
+        let note = tested > 0
+            ? String(format: "wall time %.0f s; task networks trained on %d generated images, tested on %d target images",
+                     number("wall_seconds") ?? 0, Int(number("train_images") ?? 0), tested)
+            : String(format: "wall time %.0f s; no labelled target test set, so no task network was trained", number("wall_seconds") ?? 0)
+        out += "<p class=\"note\">" + HTML.escape(note) + "</p>"
         return out
     }
 
