@@ -51,7 +51,7 @@ final class RunReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "data:image/png;base64,").count - 1, 5, "target, prior, 2 epochs, learned")
         XCTAssertFalse(html.contains("src=\"http") || html.contains("href=\"http") || html.contains("url(http"), "nothing from the network")
         for part in ["Stage 1: reconstruction", "Stage 2: MMD² to the target", "Mean loc_x", "epoch 1", "epoch 2", "KID to target",
-                     "mean loc_x", "settings", "learning_rate", "<svg", "<polyline"] {
+                     "mean loc_x", "settings", "learningRate", "<svg", "<polyline"] {
             XCTAssertTrue(html.contains(part), part)
         }
         XCTAssertEqual(html.components(separatedBy: "class=\"hist\"").count - 1, 2, "one histogram chart per epoch")
