@@ -6,7 +6,7 @@ Usage: check_labels.py DIR   (any MetaSim format; DIR holds classes.json)
 - imagefolder: every label folder is in the map and torchvision's sorted folder order gives each
   folder the map's index (when every class has images).
 - coco: categories are exactly the map, ids 1..K in its order.
-- jsonl: every line's label_index (when present) is the map's index of its label.
+- jsonl: every labelled line's label_index is the map's index of its label; object classes are in the map.
 - webdataset: each .cls is the map's index of the .json label; then, when the `webdataset` pip
   package and torch (Debian python3-torch) import, `WebDataset(...).decode("pil")
   .to_tuple("png", "cls")` is read through a torch DataLoader and every label checked.
@@ -39,11 +39,11 @@ def main(root):
     elif fmt == "jsonl":
         for line in open(os.path.join(root, "dataset.jsonl")):
             record = json.loads(line)
-            if record.get("label_index") is not None:
+            if record.get("label") is not None:
                 assert record["label_index"] == index[record["label"]], record["image"]
+                checked += 1
             for obj in record["objects"]:
                 assert obj["class"] in index, obj["class"]
-            checked += 1
     elif fmt == "webdataset":
         shards = sorted(glob.glob(os.path.join(root, "*.tar")))
         for shard in shards:

@@ -26,6 +26,6 @@ if grep -oE '(src|href)="https?:|url\(https?:|@import' "$html" | head -1 | grep 
 fi
 abs=$(cd "$(dirname "$html")" && pwd)/$(basename "$html")
 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --host-resolver-rules="MAP * ~NOTFOUND" \
-    --window-size=1280,${REPORT_HEIGHT:-3200} --screenshot="$png" "file://$abs" >/dev/null 2>&1
+    --window-size=1280,${REPORT_HEIGHT:-4400} --screenshot="$png" "file://$abs" >/dev/null 2>&1
 [ -s "$png" ] || { echo "error: chromium wrote no screenshot" >&2; exit 1; }
 echo "check_report: $html rendered to $png ($(stat -c %s "$png") bytes)"

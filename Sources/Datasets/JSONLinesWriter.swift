@@ -27,14 +27,16 @@ public final class JSONLinesWriter: DatasetWriter {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
         let image = "images/" + DatasetFiles.padded(count) + ".png"
         try PNG.write(rendered.image, to: directory + "/" + image)
-        var record = SampleRecord(image: image, label: label, rendered: rendered, graph: graph)
-        record.labelIndex = label.map(classMap.index(of:))
-        try lines.write(try DatasetFiles.json(record))
-        try lines.write([0x0A])
+        // Without a label, the one class of the visible objects (as WebDataset's `.cls`), if any.
+        let name = label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: count, directory: directory))
+        var record = SampleRecord(image: image, label: name, rendered: rendered, graph: graph)
         for object in rendered.groundTruth.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)
         }
+        record.labelIndex = name.map(classMap.index(of:))
+        try lines.write(try DatasetFiles.json(record))
+        try lines.write([0x0A])
         count += 1
     }
 

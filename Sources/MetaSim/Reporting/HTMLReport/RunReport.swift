@@ -84,6 +84,9 @@ public struct RunReport {
             rows.append(["mean \(name)", mean(prior, name), mean(learned, name), mean(target, name)])
         }
         var out = HTML.table(header: ["", "prior grammar", "Meta-Sim", "target"], rows: rows)
+        if number("prior_kid") != nil {
+            out += "<p class=\"note\">KID: unbiased MMD² with the kernel (xᵀy/d + 1)³ in the run's feature space (φ); lower is closer to the target. Its scale follows φ's (flattened EfficientNet stages give large values): compare prior and Meta-Sim within a run.</p>"
+        }
         let tested = Int(number("test_images") ?? 0)
         let note = tested > 0
             ? String(format: "wall time %.0f s; task networks trained on %d generated images, tested on %d target images",
