@@ -25,6 +25,7 @@ struct MetaSimCLI: ParsableCommand {
             ReportCommand.self,
             GenerateCommand.self,
             VerifyCommand.self,
+            PreviewCommand.self,
             EvaluateCommand.self,
             DemoCommand.self,
             BenchCommand.self,
