@@ -16,6 +16,9 @@ final class PolishCLITests: XCTestCase {
             XCTAssertEqual(help.status, 0, command)
             XCTAssertTrue(help.out.contains("Example: metasim \(command)"), "\(command): \(help.out)")
         }
+        // Placeholders say the option's own name.
+        XCTAssertTrue(try metasim("help", "generate").out.contains("--run <run>"))
+        XCTAssertTrue(try metasim("help", "bench").out.contains("--filter <filter>"))
         let version = try metasim("--version")
         XCTAssertEqual(version.status, 0)
         XCTAssertTrue(version.out.hasPrefix("metasim "), version.out)
