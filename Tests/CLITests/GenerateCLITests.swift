@@ -14,6 +14,7 @@ final class GenerateCLITests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(atPath: run) }
         var state = try JSONSerialization.jsonObject(with: Data(base64Encoded: GenerateCLITests.stateJSON)!) as! [String: Any]
         state["grammar"] = recordedGrammar
+        state["complete"] = true  // a finished run (the fixture predates the `complete` field)
         try JSONSerialization.data(withJSONObject: state).write(to: URL(fileURLWithPath: run + "/transformer.json"))
         try Data(base64Encoded: GenerateCLITests.weights)!.write(to: URL(fileURLWithPath: run + "/transformer.safetensors"))
         return run
