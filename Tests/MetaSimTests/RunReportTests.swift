@@ -29,7 +29,7 @@ final class RunReportTests: XCTestCase {
         XCTAssertEqual(results.kidImages, 16)
         XCTAssertLessThan(learnedKID, priorKID / 4, "prior \(priorKID), learned \(learnedKID)")
 
-        // Histograms per epoch: loc_x over [0, 16] in 24 bins; 4 px is bin 6, 11 px bin 16.
+        // Histograms per epoch: loc_x over [0, 16] in 25 bins of 0.64 px; 4 px is bin 6, 11 px bin 17.
         let lines = try String(contentsOfFile: folder + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         let histograms = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             .filter { $0["stage"] as? String == "histograms" }
@@ -37,12 +37,12 @@ final class RunReportTests: XCTestCase {
         let last = try XCTUnwrap(histograms.last?["histograms"] as? [String: Any])
         func mode(_ set: String) throws -> Int {
             let h = try XCTUnwrap(AttributeHistogram(record: (last[set] as? [String: Any])?["loc_x"]), set)
-            XCTAssertEqual(h.counts.count, 24)
+            XCTAssertEqual(h.counts.count, 25)
             return h.counts.indices.max { h.counts[$0] < h.counts[$1] }!
         }
         XCTAssertEqual(try mode("prior"), 6)
-        XCTAssertEqual(try mode("target"), 16)
-        XCTAssertEqual(Double(try mode("learned")), 16, accuracy: 2)
+        XCTAssertEqual(try mode("target"), 17)
+        XCTAssertEqual(Double(try mode("learned")), 17, accuracy: 2)
 
         // The report: self-contained, every part present.
         let path = try RunReport(folder: folder).write()

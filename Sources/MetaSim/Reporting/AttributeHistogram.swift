@@ -51,9 +51,11 @@ public struct AttributeHistogram: Equatable, Sendable {
 
 /// Histograms of each attribute in `names` over `graphs`, binned over the schema's default range
 /// for that attribute (attributes no node holds are absent). Nodes count as in
-/// `attributeMeans`: with `onlyMutableNodes`, only nodes that mark the attribute mutable.
+/// `attributeMeans`: with `onlyMutableNodes`, only nodes that mark the attribute mutable. The
+/// default 25 bins is odd on purpose: a range's centre (often a prior's constant, such as an
+/// MNIST digit at 16 px of 32) then falls mid-bin, not on an edge where ±0.01 px would split it.
 public func attributeHistograms(_ graphs: [SceneGraph], schema: EncodingSchema, names: Set<String>,
-                                onlyMutableNodes: Bool = true, bins: Int = 24) -> [String: AttributeHistogram] {
+                                onlyMutableNodes: Bool = true, bins: Int = 25) -> [String: AttributeHistogram] {
     var result: [String: AttributeHistogram] = [:]
     for attribute in schema.attributes where names.contains(attribute.name) {
         var values: [Double] = []
