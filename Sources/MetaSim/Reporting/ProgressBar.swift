@@ -61,9 +61,14 @@ public final class ProgressBar {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let eta = done > 0 && done < total ? " ETA \(Self.clock(elapsed / Double(done) * Double(total - done)))" : ""
-        let count = "\(done)/\(total)" + (finished && done < total ? ", stopped early" : "")
-        let line = "\(title) [\(bar)] \(count) \(Self.clock(elapsed))\(finished ? "" : eta) \(status)"
+        let line = "\(title) [\(bar)] \(countText) \(Self.clock(elapsed))\(finished ? "" : eta) \(status)"
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    /// Units done of the total, and — once finished before the total — `, stopped early`: a
+    /// stage-1 loop that met its threshold at step 57 of 500 shows `57/500, stopped early`.
+    var countText: String {
+        "\(done)/\(total)" + (finished && done < total ? ", stopped early" : "")
     }
 
     /// `m:ss`, or `h:mm:ss` from an hour on.
