@@ -103,6 +103,7 @@ public final class COCOWriter: DatasetWriter {
         }
         try COCOWriter.writeAnnotationFile(directory + "/" + COCOWriter.annotationFileName, categories: categories,
                                            imagePart: imagePart.path, annotationPart: annotationPart.path)
+        try ClassMap(categories).write(to: directory)
         // The part files go before the manifest checksums the folder.
         unlink(imagePart.path)
         unlink(annotationPart.path)

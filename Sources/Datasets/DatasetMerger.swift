@@ -16,6 +16,8 @@ import Foundation
 /// - WebDataset: tars listed in order; the parts of one global tar that sit in neighbouring
 ///   shards are joined (the end blocks between them dropped).
 ///
+/// The class map (`classes.json`) is the shards' maps joined in order (`mergeClassMaps`).
+///
 /// Memory: one shard's COCO annotation file at a time; everything else streams.
 public enum DatasetMerger {
     /// Writes the merged dataset into `directory` (an empty staging folder: `DatasetOutputFolder`
@@ -23,11 +25,12 @@ public enum DatasetMerger {
     /// the shard file that cannot be read or does not have the layout its writer gives.
     @discardableResult
     public static func merge(_ shards: ShardSet, into directory: String) throws -> DatasetManifest {
+        try mergeClassMaps(shards, into: directory)
         let classes: [String]
         let files: [String]
         switch shards.format {
         case .imagefolder:
-            try copyImages(shards, into: directory) { _ in true }
+            try copyImages(shards, into: directory) { $0 != ClassMap.fileName }
             classes = Array(Set(shards.members.flatMap(\.manifest.classes))).sorted()
             files = []
         case .jsonl:
@@ -48,6 +51,26 @@ public enum DatasetMerger {
                                        provenance: shards.provenance, shard: nil)
         try manifest.write(to: directory)
         return try DatasetManifest.read(from: directory)
+    }
+
+    /// Writes the merged class map (`classes.json`): the shards' maps joined in shard order,
+    /// each class once — what a single run builds, since every writer starts from the same class
+    /// list and appends classes met later in order of first appearance. WebDataset `.cls` and
+    /// JSON Lines `label_index` hold indices into the shard's own map, so for those formats each
+    /// shard's map must be a prefix of the merged one (no shard met a class an earlier shard did
+    /// not); otherwise no exact merge exists: an `InputError` naming the shard's map.
+    static func mergeClassMaps(_ shards: ShardSet, into directory: String) throws {
+        let maps = shards.members.map { (member: $0, names: ClassMap.read(from: $0.directory)) }
+        guard maps.contains(where: { $0.names != nil }) else { return }
+        var merged: [String] = [], seen: Set<String> = []
+        for name in maps.flatMap({ $0.names ?? [] }) where seen.insert(name).inserted { merged.append(name) }
+        if shards.format == .webdataset || shards.format == .jsonl {
+            for (member, names) in maps where Array(merged.prefix(names?.count ?? 0)) != (names ?? []) {
+                throw InputError(file: member.directory + "/" + ClassMap.fileName,
+                                 message: "this shard numbered labels from a class map that is not a prefix of the merged one \(merged) (it met a class an earlier shard did not): its label indices cannot be merged exactly")
+            }
+        }
+        try ClassMap(merged).write(to: directory)
     }
 
     /// Copies every checksummed file of each shard that `include` accepts (relative path) and

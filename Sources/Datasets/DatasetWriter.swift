@@ -29,17 +29,18 @@ public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
     /// `ImageFolderWriter`, `COCOWriter`, `JSONLinesWriter` and `WebDatasetWriter` respectively.
     case imagefolder, coco, jsonl, webdataset
 
-    /// A writer of this format into `directory` (created if missing). `classes` is the
-    /// renderer's class list (COCO category ids 1...n in this order); `samplesPerShard` is for
-    /// WebDataset only; `origin` places the samples in a larger (sharded) dataset and gives the
-    /// manifest's provenance.
+    /// A writer of this format into `directory` (created if missing). `classes` starts the
+    /// dataset's class map (`ClassMap`, `classes.json`: integer labels 0…K−1, COCO category ids
+    /// 1…K in this order): pass what objects can be (`Grammar.objectClasses`);
+    /// `samplesPerShard` is for WebDataset only; `origin` places the samples in a larger
+    /// (sharded) dataset and gives the manifest's provenance.
     public func makeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000,
                            origin: DatasetOrigin = DatasetOrigin()) throws -> DatasetWriter {
         switch self {
-        case .imagefolder: return try ImageFolderWriter(directory: directory, origin: origin)
+        case .imagefolder: return try ImageFolderWriter(directory: directory, classes: classes, origin: origin)
         case .coco: return try COCOWriter(directory: directory, classes: classes, origin: origin)
-        case .jsonl: return try JSONLinesWriter(directory: directory, origin: origin)
-        case .webdataset: return try WebDatasetWriter(directory: directory, samplesPerShard: samplesPerShard, origin: origin)
+        case .jsonl: return try JSONLinesWriter(directory: directory, classes: classes, origin: origin)
+        case .webdataset: return try WebDatasetWriter(directory: directory, classes: classes, samplesPerShard: samplesPerShard, origin: origin)
         }
     }
 }

@@ -16,12 +16,16 @@ public final class ImageFolderWriter: DatasetWriter {
     private var labels: Set<String> = []
     private var finished = false
     private let origin: DatasetOrigin
+    /// The dataset's class map (`classes.json`, beside the label folders).
+    public let classMap: ClassMap
 
-    /// Creates `directory` (and parents) and removes an old manifest there. Throws `InputError`
-    /// when it exists as a file or cannot be made.
-    public init(directory: String, origin: DatasetOrigin = DatasetOrigin()) throws {
+    /// Creates `directory` (and parents) and removes an old manifest there; `classes` starts the
+    /// class map (see `ClassMap`); `origin` places the samples in a sharded dataset. Throws
+    /// `InputError` when the folder exists as a file or cannot be made.
+    public init(directory: String, classes: [String] = [], origin: DatasetOrigin = DatasetOrigin()) throws {
         self.directory = directory
         self.origin = origin
+        classMap = ClassMap(classes)
         try DatasetFiles.prepareRoot(directory)
     }
 
@@ -32,6 +36,7 @@ public final class ImageFolderWriter: DatasetWriter {
         let name = try DatasetLabel.resolve(label, groundTruth: rendered.groundTruth, sample: origin.firstIndex + count, directory: directory)
         let folder = directory + "/" + name
         if labels.insert(name).inserted { try DatasetFiles.makeFolder(folder) }
+        _ = classMap.index(of: name)
         try PNG.write(rendered.image, to: DatasetFiles.imageName(origin.firstIndex + count, in: folder + "/"))
         count += 1
     }
@@ -40,6 +45,7 @@ public final class ImageFolderWriter: DatasetWriter {
     public func finish() throws {
         guard !finished else { return }
         finished = true
+        try classMap.write(to: directory)
         try DatasetManifest(format: .imagefolder, count: count, classes: labels.sorted(), files: [], origin: origin).write(to: directory)
     }
 }

@@ -16,13 +16,17 @@ public final class JSONLinesWriter: DatasetWriter {
     private var lines: AtomicFileWriter?
     private var classes: Set<String> = []
     private let origin: DatasetOrigin
+    /// The dataset's class map (`classes.json`).
+    public let classMap: ClassMap
 
     /// Creates `directory/images` (and parents), removes an old manifest and opens the lines file
-    /// under a temporary name. Throws `InputError` when a folder or file cannot be made.
-    /// Images are named by global index, `origin.firstIndex` + append order.
-    public init(directory: String, origin: DatasetOrigin = DatasetOrigin()) throws {
+    /// under a temporary name; `classes` starts the class map (see `ClassMap`). Images are named
+    /// by global index, `origin.firstIndex` + append order. Throws `InputError` when a folder or
+    /// file cannot be made.
+    public init(directory: String, classes: [String] = [], origin: DatasetOrigin = DatasetOrigin()) throws {
         self.directory = directory
         self.origin = origin
+        classMap = ClassMap(classes)
         try DatasetFiles.prepareRoot(directory, subfolder: "images")
         lines = try AtomicFileWriter(path: directory + "/" + JSONLinesWriter.linesFileName)
     }
@@ -33,10 +37,16 @@ public final class JSONLinesWriter: DatasetWriter {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
         let image = DatasetFiles.imageName(origin.firstIndex + count, in: "images/")
         try PNG.write(rendered.image, to: directory + "/" + image)
-        let record = SampleRecord(image: image, label: label, rendered: rendered, graph: graph)
+        // Without a label, the one class of the visible objects (as WebDataset's `.cls`), if any.
+        let name = label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: origin.firstIndex + count, directory: directory))
+        var record = SampleRecord(image: image, label: name, rendered: rendered, graph: graph)
+        for object in rendered.groundTruth.objects {
+            classes.insert(object.className)
+            _ = classMap.index(of: object.className)
+        }
+        record.labelIndex = name.map(classMap.index(of:))
         try lines.write(try DatasetFiles.json(record))
         try lines.write([0x0A])
-        for object in rendered.groundTruth.objects { classes.insert(object.className) }
         count += 1
     }
 
@@ -45,6 +55,7 @@ public final class JSONLinesWriter: DatasetWriter {
         guard let lines else { return }
         self.lines = nil
         try lines.commit()
+        try classMap.write(to: directory)
         try DatasetManifest(format: .jsonl, count: count, classes: classes.sorted(),
                             files: [JSONLinesWriter.linesFileName], origin: origin).write(to: directory)
     }

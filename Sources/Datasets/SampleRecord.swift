@@ -12,6 +12,9 @@ public struct SampleRecord: Codable, Equatable, Sendable {
     public var image: String?
     /// Image-level label as given to the writer; nil when none was given.
     public var label: String?
+    /// `label`'s integer index in the dataset's class map (`ClassMap`, `classes.json`), when
+    /// the writer knows it (WebDataset, JSON Lines); encoded as `label_index`.
+    public var labelIndex: Int?
     /// Image width in pixels.
     public var width: Int
     /// Image height in pixels.
@@ -32,6 +35,10 @@ public struct SampleRecord: Codable, Equatable, Sendable {
         height = truth.height
         self.graph = graph
         objects = truth.objects.map { ObjectRecord($0, mask: masks[$0.instanceId]) }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case image, label, labelIndex = "label_index", width, height, graph, objects
     }
 }
 

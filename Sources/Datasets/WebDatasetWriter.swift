@@ -6,9 +6,12 @@ import Scene
 /// WebDataset shards: `DIR/NAME-000000.tar`, `NAME-000001.tar`, ... tar number `k` holding
 /// the samples with global indices `k * samplesPerShard ..< (k + 1) * samplesPerShard` (the
 /// last may hold fewer). A sample is `KEY.png`, `KEY.json` (a `SampleRecord` without image
-/// path: label, size, scene graph, objects with RLE masks) and, when a label is given,
-/// `KEY.cls` (the label as UTF-8 text). KEY is the 6-digit global sample index. Each tar
-/// appears under its name only once complete.
+/// path: label, label index, size, scene graph, objects with RLE masks) and `KEY.cls`: the
+/// label's integer index in the class map (`ClassMap`, `classes.json`) as decimal text, so
+/// `webdataset`'s `.decode("pil").to_tuple("png", "cls")` yields `(image, int)`. The label is
+/// the given one, else the one class of the visible objects (`DatasetLabel.resolve`); a sample
+/// with none (several classes, nothing visible) has no `.cls`. KEY is the 6-digit global
+/// sample index. Each tar appears under its name only once complete.
 ///
 /// In a shard of a sharded run (`origin.firstIndex > 0`), tars are numbered and cut by global
 /// index too, so the tars at a shard boundary hold part of a global tar each; `DatasetMerger`
@@ -27,9 +30,12 @@ public final class WebDatasetWriter: DatasetWriter {
     private var classes: Set<String> = []
     private var finished = false
     private let origin: DatasetOrigin
+    /// The dataset's class map (`classes.json`).
+    public let classMap: ClassMap
 
-    /// `samplesPerShard` ≥ 1; `name` must be a plain file name prefix (no `/`).
-    public init(directory: String, name: String = "data", samplesPerShard: Int = 1000,
+    /// `samplesPerShard` ≥ 1; `name` must be a plain file name prefix (no `/`); `classes` starts
+    /// the class map; `origin` places the samples in a sharded dataset.
+    public init(directory: String, name: String = "data", classes: [String] = [], samplesPerShard: Int = 1000,
                 origin: DatasetOrigin = DatasetOrigin()) throws {
         guard samplesPerShard >= 1 else {
             throw InputError(file: directory, path: "samplesPerShard", message: "must be at least 1, got \(samplesPerShard)")
@@ -41,6 +47,7 @@ public final class WebDatasetWriter: DatasetWriter {
         self.name = name
         self.samplesPerShard = samplesPerShard
         self.origin = origin
+        classMap = ClassMap(classes)
         try DatasetFiles.prepareRoot(directory)
     }
 
@@ -55,11 +62,16 @@ public final class WebDatasetWriter: DatasetWriter {
             shardNames.append(shardName)
         }
         let key = DatasetFiles.padded(index)
-        let record = SampleRecord(image: nil, label: label, rendered: rendered, graph: graph)
+        for object in rendered.groundTruth.objects {
+            classes.insert(object.className)
+            _ = classMap.index(of: object.className)
+        }
+        let name = label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
+        var record = SampleRecord(image: nil, label: name, rendered: rendered, graph: graph)
+        record.labelIndex = name.map(classMap.index(of:))
         try shard!.add(name: key + ".png", contents: try PNG.encode(rendered.image, file: directory + "/" + key + ".png"))
         try shard!.add(name: key + ".json", contents: try DatasetFiles.json(record))
-        if let label { try shard!.add(name: key + ".cls", contents: Array(label.utf8)) }
-        for object in rendered.groundTruth.objects { classes.insert(object.className) }
+        if let index = record.labelIndex { try shard!.add(name: key + ".cls", contents: Array(String(index).utf8)) }
         count += 1
         if (index + 1) % samplesPerShard == 0 { try closeShard() }
     }
@@ -75,6 +87,7 @@ public final class WebDatasetWriter: DatasetWriter {
         guard !finished else { return }
         finished = true
         try closeShard()
+        try classMap.write(to: directory)
         try DatasetManifest(format: .webdataset, count: count, classes: classes.sorted(), files: shardNames, origin: origin)
             .write(to: directory)
     }

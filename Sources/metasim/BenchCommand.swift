@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 import MetaSimBenchmarks
 
@@ -9,12 +10,14 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Prints one JSON object per figure and line: {"name": ..., "unit": ..., "value": ...}.
         Figures compared to a reference (for example BLAS) measure the reference in the same run.
+
+        Example: metasim bench --json --filter render
         """)
 
     @Flag(help: "Print JSON Lines (the only format; accepted for clarity in scripts).")
     var json = false
 
-    @Option(help: "Run only the benchmarks with a figure whose name starts with PREFIX.")
+    @Option(help: "Run only the benchmarks with a figure whose name starts with FILTER (see --list).")
     var filter: String = ""
 
     @Flag(help: "List the figures' names without running anything.")
@@ -26,7 +29,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let selected = allBenchmarks.filter { $0.matches(filter) }
         if selected.isEmpty {
-            throw ValidationError("no benchmark figure starts with '\(filter)'; try `metasim bench --list`")
+            throw InputError(file: "--filter", message: "no benchmark figure's name starts with '\(filter)'; `metasim bench --list` lists them")
         }
         if list {
             for name in selected.flatMap(\.names) where name.hasPrefix(filter) { print(name) }

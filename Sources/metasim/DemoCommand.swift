@@ -16,6 +16,8 @@ struct DemoCommand: ParsableCommand {
         target yaw — and writes DIR/results.json with prior_target_accuracy, \
         metasim_target_accuracy, target_yaw_deg, learned_yaw_mean_deg and wall_seconds, beside \
         the run's checkpoints, metrics and sample grids.
+
+        Example: metasim demo --out demo-run
         """)
 
     @Option(help: "The run folder to write: new or empty (see --resume, --overwrite; as for `train`).") var out = "demo-run"
@@ -45,6 +47,8 @@ struct DemoCommand: ParsableCommand {
         let file = RunFolder(existing: out).file("results.json")
         try AtomicFile.write(data, to: file)
         try folder.finish()
+        try RunReport(folder: out).write()
         print("results: \(file)")
+        print("report: \(RunFolder(existing: out).file("report.html"))")
     }
 }

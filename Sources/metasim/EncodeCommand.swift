@@ -13,6 +13,8 @@ struct EncodeCommand: ParsableCommand {
         features and mutableMask [graphCount, maxNodes, width], adjacency [graphCount, \
         maxNodes, maxNodes] (1 at [g, parent, child]) and nodeMask [graphCount, maxNodes]. \
         Attributes are normalised to [0, 1] by their declared ranges.
+
+        Example: metasim encode --grammar examples/grammars/shapes.yaml --count 2
         """)
 
     @OptionGroup var options: SamplingOptions

@@ -16,9 +16,11 @@ struct GenerateCommand: ParsableCommand {
         comparison). Formats, output folder rules (--overwrite), the manifest and sharding \
         (--shard/--num-shards, Slurm and Kubernetes environment; `metasim merge`) as for \
         `metasim render`.
+
+        Example: metasim generate --run demo-run --count 10000 --seed 2 --out learned --format webdataset
         """)
 
-    @Option(name: .customLong("run"), help: "A folder written by `metasim train`.") var runFolder: String
+    @Option(name: .customLong("run"), help: ArgumentHelp("A folder written by `metasim train`.", valueName: "run")) var runFolder: String
     @Option(parsing: .unconditional, help: "Number of images (at least 1).") var count: Int
     @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).") var seed: UInt64 = 0
     @Option(help: "Output folder: new or empty (see --overwrite).") var out: String

@@ -26,6 +26,8 @@ struct RenderCommand: ParsableCommand {
         into the dataset a single process writes, byte for byte. Index: --shard, else \
         SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else JOB_COMPLETION_INDEX; count: \
         --num-shards, else SLURM_ARRAY_TASK_COUNT. Inconsistent values exit 2.
+
+        Example: metasim render --grammar examples/grammars/mnist.yaml --count 1000 --seed 1 --out digits --format coco
         """)
 
     @Option(help: "The grammar file.") var grammar: String

@@ -16,6 +16,8 @@ struct SampleCommand: ParsableCommand {
         4096 graphs at a time, each chunk written before the next (memory does not grow with \
         --count). With --out the file appears complete or not at all (temporary name, then \
         rename); standard output receives the lines as they come.
+
+        Example: metasim sample --grammar examples/grammars/mnist.yaml --count 5 --seed 1
         """)
 
     @OptionGroup var options: SamplingOptions

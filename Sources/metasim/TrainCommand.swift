@@ -13,7 +13,8 @@ struct TrainCommand: ParsableCommand {
         matches the target images (MMD on EfficientNet-Lite0 features, gradients through the \
         renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
         section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
-        metrics.jsonl, grids/*.png and, when the target has a labelled test set, results.json \
+        metrics.jsonl, grids/*.png, settings.json, tensorboard/ (events: `tensorboard --logdir RUN`), \
+        report.html (`metasim report`) and, when the target has a labelled test set, results.json \
         comparing task networks trained on prior and on learned data; RUN/transformer.json says \
         "complete": true only once all of it is written. All inputs are checked before any long \
         work starts. RUN must be new or empty, unless --resume (continue a stopped or killed run \
@@ -21,6 +22,8 @@ struct TrainCommand: ParsableCommand {
         metrics.jsonl cut back to it) or --overwrite (replace the run there; the old one is moved \
         to RUN.replaced-PID and deleted only when the new one completes). See \
         experiments/README.md for the experiment format.
+
+        Example: metasim train --config experiments/mnist-rotation.yaml --out run
         """)
 
     @Option(help: "The experiment file (YAML or JSON).") var config: String
@@ -39,8 +42,9 @@ struct TrainCommand: ParsableCommand {
         RunFolderNotes.announce(folder, out: out, resuming: resume)
         let results = try trainer.run()
         try folder.finish()
+        try RunReport(folder: out).write()
         print(ResultsTable(results).text)
-        print("run folder: \(out)")
+        print("run folder: \(out) (report: \(out)/report.html)")
     }
 }
 
@@ -51,6 +55,8 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
         Both folders use the ImageFolder layout (one subfolder per class). Test images are resized \
         to the training images' size; classes are matched by folder name.
+
+        Example: metasim evaluate --train learned --test target-test
         """)
 
     @Option(help: "Labelled training folder.") var train: String

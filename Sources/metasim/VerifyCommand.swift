@@ -12,6 +12,8 @@ struct VerifyCommand: ParsableCommand {
         Lines, COCO image entries, WebDataset members) equals the manifest's count. Prints one \
         line and exits 0 when all holds; otherwise prints every problem as \
         `error: FILE: PATH: message` and exits 2.
+
+        Example: metasim verify learned
         """)
 
     @Argument(help: "The dataset folder.")

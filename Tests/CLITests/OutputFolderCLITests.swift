@@ -63,7 +63,7 @@ final class OutputFolderCLITests: XCTestCase {
         XCTAssertEqual(files(out).filter { $0.hasSuffix(".tar") }.count, 3)
         let second = try render(out, count: 10, seed: 2, format: "webdataset", "--overwrite")
         XCTAssertEqual(second.status, 0, second.err)
-        XCTAssertEqual(files(out), ["data-000000.tar", "metasim-dataset.json"], "no stale shards")
+        XCTAssertEqual(files(out), ["classes.json", "data-000000.tar", "metasim-dataset.json"], "no stale shards")
         let verify = try CLIRunner.run(["verify", out])
         XCTAssertEqual(verify.status, 0, verify.err)
         XCTAssertTrue(verify.out.contains("10 samples"), verify.out)

@@ -88,7 +88,7 @@ final class ShardCLITests: XCTestCase {
         // 1000 samples per tar: shard 1 of 3 over 2005 holds the end of tar 0 and the start of tar 1.
         try checkMergeEqualsSingleRun(format: "webdataset", count: 2005, shards: 3)
         XCTAssertEqual(try tree(scratch + "/webdataset-2005-3-shard1").keys.sorted(),
-                       ["data-000000.tar", "data-000001.tar", "metasim-dataset.json"])
+                       ["classes.json", "data-000000.tar", "data-000001.tar", "metasim-dataset.json"])
     }
 
     func testSlurmArrayEnvironmentPicksTheShard() throws {

@@ -13,7 +13,7 @@ final class COCOWriterTests: XCTestCase {
                           graph: DatasetFixtures.graph(), label: nil)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/annotations.json"))
         try writer.finish()
-        XCTAssertEqual(try contents(dir), ["annotations.json", "images", DatasetManifest.fileName], "no part files left")
+        XCTAssertEqual(try contents(dir), ["annotations.json", ClassMap.fileName, "images", DatasetManifest.fileName], "no part files left")
 
         let coco = try jsonObject(dir + "/annotations.json")
         let categories = coco["categories"] as! [[String: Any]]

@@ -30,7 +30,7 @@ final class DatasetOutputFolderTests: XCTestCase {
             try writer.finish()
         }
         XCTAssertEqual(try contents(parent), ["ds"])
-        XCTAssertEqual(try contents(destination), ["dataset.jsonl", "images", DatasetManifest.fileName])
+        XCTAssertEqual(try contents(destination), [ClassMap.fileName, "dataset.jsonl", "images", DatasetManifest.fileName])
     }
 
     func testFailedRunLeavesNoDatasetAndNamesTheDestination() throws {

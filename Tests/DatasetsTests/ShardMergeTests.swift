@@ -43,10 +43,16 @@ final class ShardMergeTests: XCTestCase {
         ], seed: i)
     }
 
-    /// Writes samples `range` of a dataset with `origin` into a new folder.
-    func write(_ format: DatasetFormat, _ range: Range<Int>, origin: DatasetOrigin, name: String) throws -> String {
+    /// Writes samples `range` of a dataset with `origin` into a new folder. Formats that write
+    /// label indices (WebDataset, JSON Lines) get every class up front, as `render`/`generate`
+    /// give them (`Grammar.objectClasses`), unless `classes` says otherwise; the others meet
+    /// "later" and "late" as they come.
+    func write(_ format: DatasetFormat, _ range: Range<Int>, origin: DatasetOrigin, name: String,
+               classes: [String]? = nil) throws -> String {
         let folder = try outputFolder(name)
-        let writer = try format.makeWriter(directory: folder, classes: ["car", "sign"], samplesPerShard: 2, origin: origin)
+        let labelled = format == .webdataset || format == .jsonl
+        let writer = try format.makeWriter(directory: folder, classes: classes ?? (labelled ? ["car", "sign", "later", "late"] : ["car", "sign"]),
+                                           samplesPerShard: 2, origin: origin)
         for i in range {
             try writer.append(sample(i), graph: DatasetFixtures.graph(i % 3 + 1), label: format == .imagefolder ? "c\(i % 3)" : nil)
         }
@@ -103,6 +109,20 @@ final class ShardMergeTests: XCTestCase {
         XCTAssertEqual(Set(annotations.map { $0["image_id"] as! Int }), Set(1...6))
     }
 
+    /// Label indices numbered from different class maps cannot be merged exactly: refused.
+    func testLabelIndicesFromDifferentClassMapsAreRefused() throws {
+        let folders = try (0..<2).map { index -> String in
+            let shard = DatasetShard(index: index, count: 2, total: 9)
+            return try write(.jsonl, shard.start..<shard.end,
+                             origin: DatasetOrigin(firstIndex: shard.start, provenance: Self.provenance, shard: shard),
+                             name: "jsonl-partial-classes-\(index)", classes: ["car", "sign"])
+        }
+        let set = try ShardSet.check(folders)
+        XCTAssertThrowsError(try DatasetMerger.merge(set, into: try outputFolder("jsonl-partial-merged"))) { error in
+            XCTAssertTrue("\(error)".contains("not a prefix of the merged one"), "\(error)")
+        }
+    }
+
     func testShardWritersNameFilesAndIdsByGlobalIndex() throws {
         let shard = DatasetShard(index: 1, count: 2, total: 5)   // samples 3..<5
         let origin = DatasetOrigin(firstIndex: shard.start, provenance: Self.provenance, shard: shard)
@@ -111,7 +131,7 @@ final class ShardMergeTests: XCTestCase {
         XCTAssertEqual(images.map { $0["id"] as! Int }, [4, 5])
         XCTAssertEqual(images.map { $0["file_name"] as! String }, ["images/000003.png", "images/000004.png"])
         let wds = try write(.webdataset, 3..<5, origin: origin, name: "wds-global")
-        XCTAssertEqual(try contents(wds), ["data-000001.tar", "data-000002.tar", DatasetManifest.fileName])
+        XCTAssertEqual(try contents(wds), [ClassMap.fileName, "data-000001.tar", "data-000002.tar", DatasetManifest.fileName])
         XCTAssertEqual(try readTar(wds + "/data-000001.tar").map(\.name), ["000003.png", "000003.json"])
         let manifest = try DatasetManifest.read(from: wds)
         XCTAssertEqual(manifest.shard, shard)

@@ -50,11 +50,13 @@ final class WebDatasetTests: XCTestCase {
             try writer.append(sample, graph: DatasetFixtures.graph(), label: i == 4 ? nil : "c\(i % 2)")
         }
         try writer.finish()
-        XCTAssertEqual(try contents(dir), [DatasetManifest.fileName, "train-000000.tar", "train-000001.tar", "train-000002.tar"])
+        XCTAssertEqual(try contents(dir), [ClassMap.fileName, DatasetManifest.fileName, "train-000000.tar", "train-000001.tar", "train-000002.tar"])
         let first = try readTar(dir + "/train-000000.tar")
         XCTAssertEqual(first.map(\.name), ["000000.png", "000000.json", "000000.cls", "000001.png", "000001.json", "000001.cls"])
         XCTAssertEqual(try PNG.decode(Data(first[3].contents), file: "x"), quantised(samples[1].image))
-        XCTAssertEqual(String(decoding: first[5].contents, as: UTF8.self), "c1")
+        // The class map starts empty: car, sign (sample 0's objects), c0, c1 in order met.
+        XCTAssertEqual(ClassMap.read(from: dir), ["car", "sign", "c0", "c1"])
+        XCTAssertEqual(String(decoding: first[5].contents, as: UTF8.self), "3", "c1's index in classes.json")
         let record = try JSONDecoder().decode(SampleRecord.self, from: Data(first[1].contents))
         XCTAssertNil(record.image)
         XCTAssertEqual(record.objects[0].mask?.rowMajorMask(), samples[0].groundTruth.instanceMask.map { $0 == 1 })

@@ -16,7 +16,7 @@ final class ImageFolderWriterTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/" + DatasetManifest.fileName))
         try writer.finish()
-        XCTAssertEqual(try contents(dir), ["even", DatasetManifest.fileName, "odd"])
+        XCTAssertEqual(try contents(dir), [ClassMap.fileName, "even", DatasetManifest.fileName, "odd"])
         XCTAssertEqual(try contents(dir + "/even"), ["000000.png", "000002.png"])
         XCTAssertEqual(try PNG.read(dir + "/odd/000003.png"), quantised(samples[3].image))
         let manifest = try JSONDecoder().decode(DatasetManifest.self,
@@ -24,7 +24,7 @@ final class ImageFolderWriterTests: XCTestCase {
         var listed = manifest
         listed.sha256 = nil
         XCTAssertEqual(listed, DatasetManifest(format: .imagefolder, count: 4, classes: ["even", "odd"], files: []))
-        XCTAssertEqual(manifest.sha256?.keys.sorted(), ["even/000000.png", "even/000002.png", "odd/000001.png", "odd/000003.png"])
+        XCTAssertEqual(manifest.sha256?.keys.sorted(), [ClassMap.fileName, "even/000000.png", "even/000002.png", "odd/000001.png", "odd/000003.png"])
         XCTAssertThrowsError(try writer.append(samples[0], graph: DatasetFixtures.graph(), label: "x"))
     }
 

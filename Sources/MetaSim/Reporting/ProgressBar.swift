@@ -18,6 +18,7 @@ public final class ProgressBar {
     private var lastDraw: UInt64 = 0
     private var lastTenth = -1
     private var status = ""
+    private var finished = false
 
     /// A bar at 0 of `total`; nothing is drawn until the first `advance`. `quiet` silences it.
     public init(_ title: String, total: Int, quiet: Bool) {
@@ -38,10 +39,12 @@ public final class ProgressBar {
         draw(force: done == total)
     }
 
-    /// Completes the line (call once at the end; later calls do nothing more).
+    /// Completes the line (call once at the end; later calls do nothing more). A loop that ends
+    /// before `total` (stage 1 reaching its threshold) keeps its true count: `57/500, stopped early`.
     public func finish(status: String? = nil) {
         if let status { self.status = status }
-        done = total
+        finished = true
+        lastTenth = -1
         draw(force: true)
         if interactive && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     }
@@ -49,7 +52,7 @@ public final class ProgressBar {
     private func draw(force: Bool) {
         guard !quiet else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        let fraction = total == 0 ? 1 : Double(done) / Double(total)
+        let fraction = total == 0 || finished ? 1 : Double(done) / Double(total)
         if interactive {
             guard force || now - lastDraw > 100_000_000 else { return }
         } else {
@@ -62,8 +65,14 @@ public final class ProgressBar {
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let eta = done > 0 && done < total ? " ETA \(Self.clock(elapsed / Double(done) * Double(total - done)))" : ""
-        let line = "\(title) [\(bar)] \(done)/\(total) \(Self.clock(elapsed))\(eta) \(status)"
+        let line = "\(title) [\(bar)] \(countText) \(Self.clock(elapsed))\(finished ? "" : eta) \(status)"
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    }
+
+    /// Units done of the total, and — once finished before the total — `, stopped early`: a
+    /// stage-1 loop that met its threshold at step 57 of 500 shows `57/500, stopped early`.
+    var countText: String {
+        "\(done)/\(total)" + (finished && done < total ? ", stopped early" : "")
     }
 
     /// `m:ss`, or `h:mm:ss` from an hour on.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A run's results as a small text table for the terminal: the target-test metrics of the task
-/// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs), and each mutable
+/// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs), the KIDs to the
+/// target, and each mutable
 /// attribute's mean in prior, learned and target data.
 public struct ResultsTable {
     /// The table, aligned columns, one row per line.
@@ -14,6 +15,10 @@ public struct ResultsTable {
         var rows: [(String, String, String, String)] = [("", "prior grammar", "Meta-Sim", "target")]
         for name in Set(r.priorScores.keys).union(r.metasimScores.keys).sorted() {
             rows.append((name.replacingOccurrences(of: "_", with: " "), percent(r.priorScores[name]), percent(r.metasimScores[name]), ""))
+        }
+        if r.priorKID != nil || r.metasimKID != nil {
+            func kid(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
+            rows.append(("KID to target (\(r.kidImages) images)", kid(r.priorKID), kid(r.metasimKID), ""))
         }
         for name in r.learnedAttributeMeans.keys.sorted() {
             rows.append(("mean \(name)", number(r.priorAttributeMeans[name]), number(r.learnedAttributeMeans[name]),
@@ -28,8 +33,13 @@ public struct ResultsTable {
             [row.0, row.1, row.2, row.3].enumerated().map { pad($1, widths[$0], left: $0 == 0) }.joined(separator: "  ")
         }
         lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
-        lines.append(String(format: "wall time %.0f s (%.1f min), %d training images, %d test images",
-                            r.wallSeconds, r.wallSeconds / 60, r.trainImages, r.testImages))
+        if r.testImages > 0 {
+            lines.append(String(format: "wall time %.0f s (%.1f min), task networks trained on %d images, tested on %d target images",
+                                r.wallSeconds, r.wallSeconds / 60, r.trainImages, r.testImages))
+        } else {
+            lines.append(String(format: "wall time %.0f s (%.1f min); no labelled target test set, so no task network was trained (attribute means over %d generated images)",
+                                r.wallSeconds, r.wallSeconds / 60, r.trainImages))
+        }
         text = lines.joined(separator: "\n")
     }
 }

@@ -17,9 +17,14 @@ public protocol RunSink: AnyObject {
     func writeGrid(name: String, images: [Image]) throws
     /// The run's final results.
     func writeResults(_ results: RunResults) throws
+    /// The experiment's settings as `[section: description]` (see `Experiment.settingsSummary`),
+    /// handed over once when a run starts, for reports. Default: ignored.
+    func writeSettings(_ settings: [String: String]) throws
 }
 
 extension RunSink {
+    public func writeSettings(_ settings: [String: String]) throws {}
+
     /// Saves `transformer`'s weights with `state` (no optimiser state).
     public func saveCheckpoint(_ state: CheckpointState, transformer: DistributionTransformer, epoch: Int?) throws {
         try saveCheckpoint(TrainingCheckpoint(state: state, weights: transformer.state), epoch: epoch)
@@ -27,17 +32,22 @@ extension RunSink {
 }
 
 /// A run folder (see `RunFolder`): `transformer.{safetensors,json}`, `checkpoints/epoch-NNN.*`,
-/// `metrics.jsonl`, `grids/NAME.png`, `results.json`.
+/// `metrics.jsonl`, `grids/NAME.png`, `results.json`, `settings.json`, and TensorBoard events
+/// in `tensorboard/` (`TensorBoardLog`: scalars, grids, attribute histograms; a resumed run
+/// adds a new event file).
 public final class FolderSink: RunSink {
     /// The run folder written to.
     public let folder: RunFolder
     private let metrics: MetricsLog
+    /// The TensorBoard event file this sink appends to.
+    public let tensorBoard: TensorBoardLog
 
     /// Creates the folder and an empty `metrics.jsonl`. Throws `InputError` when either cannot
     /// be created.
     public init(creating path: String) throws {
         folder = try RunFolder(creating: path)
         metrics = try MetricsLog(path: folder.file("metrics.jsonl"))
+        tensorBoard = try TensorBoardLog(directory: folder.file("tensorboard"))
     }
 
     /// Continues the run in `folder` from a checkpoint that recorded `records` metrics lines:
@@ -45,6 +55,7 @@ public final class FolderSink: RunSink {
     public init(continuing folder: RunFolder, records: Int) throws {
         self.folder = try RunFolder(creating: folder.path)
         metrics = try MetricsLog(path: folder.file("metrics.jsonl"), keepingLines: records)
+        tensorBoard = try TensorBoardLog(directory: folder.file("tensorboard"))
     }
 
     /// Writes `checkpoints/epoch-NNN.*` when `epoch` is given, then the latest checkpoint
@@ -58,11 +69,18 @@ public final class FolderSink: RunSink {
     /// Appends one line to `metrics.jsonl`.
     public func record(_ metrics: [String: Any]) throws {
         try self.metrics.append(metrics)
+        try tensorBoard.record(metrics)
     }
 
     /// Writes the images as one PNG contact sheet `grids/NAME.png`.
     public func writeGrid(name: String, images: [Image]) throws {
         try ContactSheet.write(images, to: folder.grid(name))
+        try tensorBoard.grid(name: name, images: images)
+    }
+
+    public func writeSettings(_ settings: [String: String]) throws {
+        let data = try JSONSerialization.data(withJSONObject: settings, options: [.prettyPrinted, .sortedKeys])
+        try AtomicFile.write(data, to: folder.file("settings.json"))
     }
 
     /// Writes `results.json` (pretty-printed, sorted keys) through a temporary file.
@@ -98,6 +116,7 @@ public final class MemorySink: RunSink {
     public private(set) var grids: [String: [Image]] = [:]
     /// The final results; nil until written.
     public private(set) var results: RunResults?
+    public private(set) var settings: [String: String]?
 
     /// An empty sink.
     public init() {}
@@ -126,5 +145,9 @@ public final class MemorySink: RunSink {
     /// Keeps the results, replacing earlier ones.
     public func writeResults(_ results: RunResults) throws {
         self.results = results
+    }
+
+    public func writeSettings(_ settings: [String: String]) throws {
+        self.settings = settings
     }
 }

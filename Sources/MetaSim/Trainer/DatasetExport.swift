@@ -31,7 +31,8 @@ extension Generator {
             throw InputError(file: grid, message: "the contact sheet must be outside the output folder \(directory)")
         }
         return try output.write { staging in
-            let writer = try format.makeWriter(directory: staging, classes: renderer.classes,
+            let objectClasses = grammar.objectClasses
+            let writer = try format.makeWriter(directory: staging, classes: objectClasses.isEmpty ? renderer.classes : objectClasses,
                                                origin: DatasetOrigin(firstIndex: start, provenance: provenance, shard: shard))
             let progress = ProgressBar("writing \(format.rawValue) dataset", total: count, quiet: quiet)
             var firstImages: [Image] = []

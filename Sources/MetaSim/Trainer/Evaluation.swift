@@ -30,6 +30,12 @@ public struct RunResults: Encodable, Sendable {
     public var testImages: Int
     /// Wall-clock seconds of the run up to its results, earlier processes of a resumed run included.
     public var wallSeconds: Double = 0
+    /// Kernel inception distance (`kernelInceptionDistance`, φ of the run) of prior-grammar and
+    /// of learned images to the target images; nil when fewer than 2 images of either.
+    public var priorKID: Double?
+    public var metasimKID: Double?
+    /// Images per set the KIDs used.
+    public var kidImages: Int = 0
 
     struct Key: CodingKey {
         var stringValue: String
@@ -51,6 +57,9 @@ public struct RunResults: Encodable, Sendable {
         try c.encode(trainImages, forKey: Key("train_images"))
         try c.encode(testImages, forKey: Key("test_images"))
         try c.encode(wallSeconds, forKey: Key("wall_seconds"))
+        try c.encodeIfPresent(priorKID, forKey: Key("prior_kid"))
+        try c.encodeIfPresent(metasimKID, forKey: Key("metasim_kid"))
+        try c.encode(kidImages, forKey: Key("kid_images"))
     }
 }
 
@@ -60,6 +69,7 @@ extension MetaSimTrainer {
     /// then saves the latest state once more marked `complete` (the last thing written), and
     /// returns the results.
     public func run() throws -> RunResults {
+        try sink.writeSettings(experiment.settingsSummary)
         if completedStage == nil { try reconstruct() }
         if completedStage == "reconstruction" {
             let shifts = try phaseSearch()
@@ -89,6 +99,10 @@ extension MetaSimTrainer {
             let means = attributeMeans(of: samples.map(\.graph))
             if learned { results.learnedAttributeMeans = means } else { results.priorAttributeMeans = means }
             try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
+            if let kid = kid(samples.map(\.rendered.image)) {
+                results.kidImages = kid.images
+                if learned { results.metasimKID = kid.value } else { results.priorKID = kid.value }
+            }
             guard let test = target.test else { continue }
             let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
                                    rendererClasses: renderer.classes, source: grammar.file)

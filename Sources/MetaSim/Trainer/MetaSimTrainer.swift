@@ -298,6 +298,7 @@ public final class MetaSimTrainer {
             let sample = try generate(count: 64, seed: experiment.seed &+ 77, start: 0)
             try writeGrid(name: String(format: "epoch-%03d", epoch), images: tensor(sample.map(\.rendered.image)))
             let means = attributeMeans(of: sample.map(\.graph))
+            try recordHistograms(epoch: epoch, learned: sample.map(\.graph), seed: experiment.seed &+ 77)
             let reward = lastReward.map { String(format: ", task reward %.3f", $0) } ?? ""
             progress.finish(status: String(format: "mmd %.4f%@, ", lastMMD, reward)
                 + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))

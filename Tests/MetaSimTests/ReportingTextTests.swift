@@ -1,0 +1,33 @@
+import XCTest
+@testable import MetaSim
+
+/// What the terminal says at the end of loops and runs.
+final class ReportingTextTests: XCTestCase {
+    func testProgressBarKeepsItsTrueCountWhenItStopsEarly() {
+        let early = ProgressBar("stage 1", total: 500, quiet: true)
+        early.advance(by: 57)
+        XCTAssertEqual(early.countText, "57/500")
+        early.finish()
+        XCTAssertEqual(early.countText, "57/500, stopped early")
+        let whole = ProgressBar("stage 2", total: 3, quiet: true)
+        whole.advance(by: 3)
+        whole.finish()
+        XCTAssertEqual(whole.countText, "3/3")
+    }
+
+    func testResultsTableClaimsTestImagesOnlyWithATestSet() {
+        var results = RunResults(experiment: "x", trainImages: 100, testImages: 0)
+        results.learnedAttributeMeans = ["yaw": 90]
+        XCTAssertTrue(ResultsTable(results).text.contains("no labelled target test set"), ResultsTable(results).text)
+        XCTAssertFalse(ResultsTable(results).text.contains("test images"))
+        results.testImages = 50
+        results.priorScores = ["target_accuracy": 0.5]
+        results.metasimScores = ["target_accuracy": 0.9]
+        results.priorKID = 2
+        results.metasimKID = 0.5
+        results.kidImages = 50
+        let text = ResultsTable(results).text
+        XCTAssertTrue(text.contains("tested on 50 target images"), text)
+        XCTAssertTrue(text.contains("KID to target (50 images)") && text.contains("0.5000"), text)
+    }
+}
