@@ -1,0 +1,57 @@
+import Render
+import Render3D
+import Scene
+
+/// Hand-built road scenes for the tests: a root, an environment, a camera, a road with `lanes`
+/// lanes and the given cars (attribute dictionaries, `lane` picks the lane, default 0).
+struct SceneBuilder {
+    static let classes = ["road", "car", "building", "tree"]
+    static let canvas = Canvas(width: 128, height: 64, channels: 3)
+
+    var camera: [String: Double] = ["height": 1.5, "pitch": 0, "fov": 80]
+    var environment: [String: Double] = ["sun_elevation": 40, "sun_azimuth": 30]
+    var lanes = 1
+    var road: [String: Double] = [:]
+    var cars: [[String: Double]] = []
+    /// Attribute names made mutable on every car.
+    var mutableCarAttributes: Set<String> = []
+    var mutableCameraAttributes: Set<String> = []
+
+    func graph() -> SceneGraph {
+        var g = SceneGraph()
+        let root = g.add(SceneNode(rule: "Image", className: "image"), parent: nil)
+        g.add(SceneNode(rule: "Environment", className: "environment", attributes: attributes(environment, model: "environment")), parent: root)
+        g.add(SceneNode(rule: "Camera", className: "camera", attributes: attributes(camera, model: "camera"),
+                        mutable: mutableCameraAttributes), parent: root)
+        let roadNode = g.add(SceneNode(rule: "Road", className: "road", attributes: attributes(road, model: "road")), parent: root)
+        var laneNodes: [Int] = []
+        for _ in 0..<lanes {
+            laneNodes.append(g.add(SceneNode(rule: "Lane", className: "lane", attributes: ["model": .string("lane")]), parent: roadNode))
+        }
+        for car in cars {
+            var a = car
+            let lane = Int(a.removeValue(forKey: "lane") ?? 0)
+            g.add(SceneNode(rule: "Car", className: "car", attributes: attributes(a, model: "car"), mutable: mutableCarAttributes),
+                  parent: laneNodes[lane])
+        }
+        return g
+    }
+
+    func attributes(_ values: [String: Double], model: String) -> [String: AttributeValue] {
+        var out = values.mapValues { AttributeValue.number($0) }
+        out["model"] = .string(model)
+        return out
+    }
+
+    static func renderer() throws -> Renderer3D {
+        try Renderer3D(canvas: canvas, classes: classes)
+    }
+
+    /// Index in the ground truth's object list of node `node`.
+    static func object(_ truth: GroundTruth, node: Int) -> ObjectAnnotation? {
+        truth.objects.first { $0.node == node }
+    }
+
+    /// Node index of car `k` in `graph()` (after root, environment, camera, road and lanes).
+    func carNode(_ k: Int) -> Int { 4 + lanes + k }
+}
