@@ -7,13 +7,19 @@ struct FrameBuffers {
     let withTruth: Bool
     /// Linear RGB, 3 values per pixel.
     var rgb: [Float]
-    /// Camera z of the front-most surface at each pixel centre (coverage ≥ ½); +∞ for sky.
+    /// Camera z of the front-most surface at each pixel centre (pixel centre inside); +∞ for sky.
     var depth: [Float]
-    /// Front-most object's slot + 1 (coverage ≥ ½), 0 for none.
+    /// Front-most object's slot + 1 (pixel centre inside), 0 for none.
     var instance: [UInt16]
     /// Last slot that counted the pixel among the pixels it covers alone (−1 none).
     var stamp: [Int32]
-    /// Per slot: pixels it covers alone on this canvas (coverage ≥ ½).
+    /// Per pixel: index into `partials` of the partly covering fragment in front of the opaque
+    /// surface (−1 none). One such fragment per pixel is kept apart and laid over the opaque
+    /// colour at the end, so a silhouette blends with whatever ends up behind it, whichever is
+    /// drawn first (farther partial fragments blend into the opaque colour directly).
+    var partialAt: [Int32]
+    var partials: [PartialFragment] = []
+    /// Per slot: pixels it covers alone on this canvas (pixel centre inside).
     var alone: [Int]
     /// Per slot: whether any canvas pixel gets coverage > 0.
     var touched: [Bool]
@@ -30,8 +36,29 @@ struct FrameBuffers {
         depth = [Float](repeating: .infinity, count: n)
         instance = withTruth ? [UInt16](repeating: 0, count: n) : []
         stamp = withTruth ? [Int32](repeating: -1, count: n) : []
+        partialAt = [Int32](repeating: -1, count: n)
         alone = [Int](repeating: 0, count: slots)
         touched = [Bool](repeating: false, count: slots)
         extent = [SIMD4<Float>](repeating: SIMD4(.infinity, .infinity, -.infinity, -.infinity), count: slots)
+    }
+}
+
+/// A fragment that covers part of a pixel (a silhouette's ramp), kept in front of the opaque colour.
+struct PartialFragment {
+    var pixel: Int32
+    var depth: Float
+    var coverage: Float
+    var color: SIMD3<Float>
+}
+
+extension FrameBuffers {
+    /// Lays the kept partial fragments over the opaque colour: `c·fragment + (1 − c)·opaque`.
+    mutating func resolvePartials() {
+        for (i, f) in partials.enumerated() where partialAt[Int(f.pixel)] == Int32(i) {
+            let p = 3 * Int(f.pixel), keep = 1 - f.coverage
+            rgb[p] = f.coverage * f.color.x + keep * rgb[p]
+            rgb[p + 1] = f.coverage * f.color.y + keep * rgb[p + 1]
+            rgb[p + 2] = f.coverage * f.color.z + keep * rgb[p + 2]
+        }
     }
 }

@@ -3,7 +3,7 @@ import Render
 
 /// Ground truth of one drawn image (definitions in README.md).
 enum GroundTruthAssembly {
-    static func make(_ scene: Scene3D, _ frame: FrameBuffers, classes: [String]) -> GroundTruth {
+    static func make(_ scene: Scene3D, _ frame: consuming FrameBuffers, classes: [String]) -> GroundTruth {
         let w = frame.width, h = frame.height, slots = scene.annotated.count
         var lo = [SIMD2<Int>](repeating: SIMD2(Int.max, Int.max), count: slots)
         var hi = [SIMD2<Int>](repeating: SIMD2(-1, -1), count: slots)
@@ -35,7 +35,9 @@ enum GroundTruthAssembly {
                                     outsideCanvas: !frame.touched[slot], fullBBox: full, truncation: truncation,
                                     occlusion: occlusion, box3D: box3D[slot])
         }
-        let depth = frame.depth.map { $0.isFinite ? $0 : 0 }
+        var depth = frame.depth
+        frame.depth = []
+        depth.withUnsafeMutableBufferPointer { d in for p in d.indices where !d[p].isFinite { d[p] = 0 } }
         return GroundTruth(width: w, height: h, objects: objects, instanceMask: frame.instance, semanticMask: semantic, depth: depth)
     }
 

@@ -3,10 +3,15 @@
 ///
 /// Coverage of a pixel centre: 0 if it fails a hard edge (pixel-centre test with a top-left tie
 /// rule: edges shared by two drawn faces of one mesh, so neighbours tile without seams), else the
-/// smallest `clamp(0.5 + d, 0, 1)` over soft edges (silhouettes), `d` the signed distance in
-/// pixels to the edge (positive inside): a 1-px ramp, so moving an edge by a fraction of a pixel
-/// changes the image by a proportional amount. Fragments blend `out = c·colour + (1 − c)·out`;
-/// a fragment with coverage ≥ ½ in front of the depth buffer writes depth and instance.
+/// smallest `clamp(1 + d, 0, 1)` over soft edges (silhouettes), `d` the signed distance in
+/// pixels to the edge (positive inside): a 1-px ramp just outside each silhouette, so moving an
+/// edge by a fraction of a pixel changes the image by a proportional amount. The ramp is
+/// one-sided (coverage 1 wherever the centre is inside) so that a face turning from back- to
+/// front-facing, which turns its neighbours' shared edge from soft to hard, changes nothing
+/// abruptly: the new sliver face's outer edge takes over the same ramp. Fragments blend
+/// `out = c·colour + (1 − c)·out` (solids: through `FrameBuffers.partials`, so that the nearest
+/// partial fragment lies over whatever opaque surface ends up behind it); a fragment whose pixel
+/// centre is inside (c = 1) and in front of the depth buffer writes depth and instance.
 struct Rasterizer {
     /// Near clipping plane, metres of camera z.
     static let near: Float = 0.05
@@ -55,83 +60,135 @@ struct Rasterizer {
             let a = projected[i], b = projected[(i + 1) % n]
             area += a.x * b.y - b.x * a.y
         }
-        guard abs(area) > 1e-6 else { return }
+        guard area != 0, area.isFinite else { return }
         let orientation: Float = area > 0 ? 1 : -1
         edges.removeAll(keepingCapacity: true)
         for i in 0..<n {
-            let a = projected[i], b = projected[(i + 1) % n]
+            // The edge's line is computed from its endpoints in a canonical order and then
+            // negated as needed, so the two faces sharing an edge get exactly opposite distances:
+            // with the tie rule, every pixel centre on a shared edge belongs to exactly one face.
+            var a = projected[i], b = projected[(i + 1) % n]
+            var sign = orientation
+            if (b.x, b.y) < (a.x, a.y) { swap(&a, &b); sign = -sign }
             let e = b - a
             let length = (e * e).sum().squareRoot()
             guard length > 1e-6 else { continue }
-            // d(p) = orientation · cross(e, p − a) / |e|
-            let s = orientation / length
-            let ea = -e.y * s, eb = e.x * s
-            edges.append(SIMD4(ea, eb, -(ea * a.x + eb * a.y), clippedSoft[i] ? 1 : 0))
+            let ea = -e.y / length, eb = e.x / length
+            edges.append(SIMD4(ea * sign, eb * sign, -(ea * a.x + eb * a.y) * sign, clippedSoft[i] ? 1 : 0))
         }
+        // 1/z is affine in pixels on the polygon's plane n·X = k. A face seen nearly edge-on has
+        // a plane through (almost) the eye, where that is ill-conditioned: it gets its mean depth.
         let k = (normal * clipped[0]).sum()
-        guard abs(k) > 1e-12 else { return }
         let f = camera.focal
-        let ia = normal.x / (f * k), ib = normal.y / (f * k)
-        let ic = (normal.z - normal.x * camera.cx / f - normal.y * camera.cy / f) / k
+        var ia: Float = 0, ib: Float = 0, ic: Float
+        if abs(k) > 1e-3 * (normal * normal).sum().squareRoot() * (clipped[0] * clipped[0]).sum().squareRoot() {
+            ia = normal.x / (f * k); ib = normal.y / (f * k)
+            ic = (normal.z - normal.x * camera.cx / f - normal.y * camera.cy / f) / k
+        } else {
+            ic = Float(n) / clipped.reduce(0) { $0 + $1.z }
+        }
         let y0 = max(0, Int((lo.y - 1).rounded(.down))), y1 = min(frame.height - 1, Int((hi.y + 1).rounded(.up)))
         let xLo = max(0, Int((lo.x - 1).rounded(.down))), xHi = min(frame.width - 1, Int((hi.x + 1).rounded(.up)))
         guard y0 <= y1, xLo <= xHi else { return }
         let width = frame.width, withTruth = frame.withTruth
         let instanceValue = UInt16(truncatingIfNeeded: slot + 1), stampValue = Int32(slot)
         var alone = 0, touched = false
+        var partials = frame.partials
+        frame.partials = []
+        defer { frame.partials = partials }
         edges.withUnsafeBufferPointer { edges in
+        frame.partialAt.withUnsafeMutableBufferPointer { partialAt in
         frame.rgb.withUnsafeMutableBufferPointer { rgb in
         frame.depth.withUnsafeMutableBufferPointer { depth in
         frame.instance.withUnsafeMutableBufferPointer { instance in
         frame.stamp.withUnsafeMutableBufferPointer { stamp in
             for y in y0...y1 {
                 let py = Float(y) + 0.5
-                // The span of columns where every edge allows coverage (soft: d > −½, hard: d ≥ 0).
+                // Columns where every edge allows coverage (soft: d > −1, hard: d ≥ 0), and the
+                // inner columns where coverage is surely 1 (soft and hard: d > 0, with a 1e-3 px
+                // safety margin): only the pixels between the two get the per-edge test.
                 var from = Float(xLo) + 0.5, to = Float(xHi) + 0.5
+                var innerFrom = from, innerTo = to
                 for e in edges {
-                    let margin: Float = e.w > 0 ? 0.5 : 0
-                    let rest = e.y * py + e.z + margin      // need e.x·px + rest ≥ 0
-                    if e.x > 1e-9 { from = max(from, -rest / e.x) }
-                    else if e.x < -1e-9 { to = min(to, -rest / e.x) }
-                    else if rest < 0 { to = -1 }
+                    let soft = e.w > 0
+                    let rest = e.y * py + e.z                 // d = e.x·px + rest
+                    let outer = rest + (soft ? 1 : 0), inner = rest - 0.001
+                    if e.x > 1e-9 {
+                        from = max(from, -outer / e.x); innerFrom = max(innerFrom, -inner / e.x)
+                    } else if e.x < -1e-9 {
+                        to = min(to, -outer / e.x); innerTo = min(innerTo, -inner / e.x)
+                    } else {
+                        if outer < 0 { to = -1 }
+                        if inner < 0 { innerTo = -1 }
+                    }
                 }
                 guard to >= from else { continue }
                 let xs = max(xLo, Int((from - 0.5).rounded(.down))), xe = min(xHi, Int((to - 0.5).rounded(.up)))
                 guard xs <= xe else { continue }
-                for x in xs...xe {
+                // Inner pixels: centres at or beyond innerFrom and at or before innerTo.
+                var ixs = max(xs, Int((innerFrom - 0.5).rounded(.up))), ixe = min(xe, Int((innerTo - 0.5).rounded(.down)))
+                if ixs > ixe { ixs = xe + 1; ixe = xe }
+                let rowInverse = ib * py + ic
+                var x = xs
+                while x <= xe {
                     let px = Float(x) + 0.5
                     var coverage: Float = 1
-                    for e in edges {
-                        let d = e.x * px + e.y * py + e.z
-                        if e.w > 0 {
-                            coverage = min(coverage, d + 0.5)
-                        } else if d < 0 || (d == 0 && !(e.x > 0 || (e.x == 0 && e.y > 0))) {
-                            coverage = 0
+                    if x < ixs || x > ixe {
+                        for e in edges {
+                            let d = e.x * px + e.y * py + e.z
+                            if e.w > 0 {
+                                coverage = min(coverage, d + 1)
+                            } else if d < 0 || (d == 0 && !(e.x > 0 || (e.x == 0 && e.y > 0))) {
+                                coverage = 0
+                            }
                         }
+                        guard coverage > 0 else { x += 1; continue }
+                        coverage = min(coverage, 1)
                     }
-                    guard coverage > 0 else { continue }
-                    coverage = min(coverage, 1)
                     let p = y * width + x
-                    let inverse = ia * px + ib * py + ic
+                    let inverse = ia * px + rowInverse
+                    x += 1
                     guard inverse > 0 else { continue }
                     let z = 1 / inverse
                     touched = true
-                    if withTruth && coverage >= 0.5 && stamp[p] != stampValue {
+                    if withTruth && coverage == 1 && stamp[p] != stampValue {
                         stamp[p] = stampValue
                         alone += 1
                     }
                     if depthTest {
                         guard z < depth[p] else { continue }
-                        if coverage >= 0.5 { depth[p] = z }
+                        let kept = Int(partialAt[p])
+                        if coverage == 1 {
+                            depth[p] = z
+                            // A kept partial fragment behind the new opaque surface is hidden.
+                            if kept >= 0 && partials[kept].depth >= z { partialAt[p] = -1 }
+                        } else if kept < 0 {
+                            partialAt[p] = Int32(partials.count)
+                            partials.append(PartialFragment(pixel: Int32(p), depth: z, coverage: coverage, color: color))
+                            continue
+                        } else if z < partials[kept].depth {
+                            // The new fragment is nearer: the kept one goes under it, into the opaque colour.
+                            let old = partials[kept]
+                            let keep = 1 - old.coverage
+                            rgb[3 * p] = old.coverage * old.color.x + keep * rgb[3 * p]
+                            rgb[3 * p + 1] = old.coverage * old.color.y + keep * rgb[3 * p + 1]
+                            rgb[3 * p + 2] = old.coverage * old.color.z + keep * rgb[3 * p + 2]
+                            partials[kept] = PartialFragment(pixel: Int32(p), depth: z, coverage: coverage, color: color)
+                            continue
+                        }
                     }
-                    let keep = 1 - coverage
-                    rgb[3 * p] = coverage * color.x + keep * rgb[3 * p]
-                    rgb[3 * p + 1] = coverage * color.y + keep * rgb[3 * p + 1]
-                    rgb[3 * p + 2] = coverage * color.z + keep * rgb[3 * p + 2]
-                    if withTruth && coverage >= 0.5 { instance[p] = instanceValue }
+                    if coverage == 1 {
+                        rgb[3 * p] = color.x; rgb[3 * p + 1] = color.y; rgb[3 * p + 2] = color.z
+                    } else {
+                        let keep = 1 - coverage
+                        rgb[3 * p] = coverage * color.x + keep * rgb[3 * p]
+                        rgb[3 * p + 1] = coverage * color.y + keep * rgb[3 * p + 1]
+                        rgb[3 * p + 2] = coverage * color.z + keep * rgb[3 * p + 2]
+                    }
+                    if withTruth && coverage == 1 { instance[p] = instanceValue }
                 }
             }
-        }}}}}
+        }}}}}}
         if withTruth {
             frame.alone[slot] += alone
             if touched { frame.touched[slot] = true }

@@ -49,7 +49,16 @@ public struct Renderer3D: Renderer {
     }
 
     public func renderPixels(_ graphs: [SceneGraph]) throws -> [Float] {
-        try parallelMap(graphs.count) { i in pixels(try draw(graphs[i], index: i, withTruth: false).1) }.flatMap { $0 }
+        let size = canvas.width * canvas.height * canvas.channels
+        var out = [Float](repeating: 0, count: graphs.count * size)
+        try out.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!   // each image writes only its own slice
+            _ = try parallelMap(graphs.count) { i in
+                let frame = try draw(graphs[i], index: i, withTruth: false).1
+                write(frame, to: base + i * size)
+            }
+        }
+        return out
     }
 
     /// dL/d(attribute) by central finite differences (`finiteDifferences`); see `Renderer.vjp`.
@@ -65,16 +74,25 @@ public struct Renderer3D: Renderer {
     }
 
     private func pixels(_ frame: FrameBuffers) -> [Float] {
-        switch canvas.channels {
-        case 3: return frame.rgb
-        case 1:
-            return (0..<(frame.width * frame.height)).map { p in
-                0.299 * frame.rgb[3 * p] + 0.587 * frame.rgb[3 * p + 1] + 0.114 * frame.rgb[3 * p + 2]
+        if canvas.channels == 3 { return frame.rgb }
+        return [Float](unsafeUninitializedCapacity: frame.width * frame.height * canvas.channels) { buffer, count in
+            write(frame, to: buffer.baseAddress!)
+            count = buffer.count
+        }
+    }
+
+    /// The frame's pixels in the canvas's channel layout at `out`.
+    private func write(_ frame: FrameBuffers, to out: UnsafeMutablePointer<Float>) {
+        let n = frame.width * frame.height
+        frame.rgb.withUnsafeBufferPointer { rgb in
+            switch canvas.channels {
+            case 3: out.update(from: rgb.baseAddress!, count: 3 * n)
+            case 1: for p in 0..<n { out[p] = 0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2] }
+            default:
+                for p in 0..<n {
+                    out[4 * p] = rgb[3 * p]; out[4 * p + 1] = rgb[3 * p + 1]; out[4 * p + 2] = rgb[3 * p + 2]; out[4 * p + 3] = 1
+                }
             }
-        default:
-            var out = [Float](repeating: 1, count: 4 * frame.width * frame.height)
-            for p in 0..<(frame.width * frame.height) { for c in 0..<3 { out[4 * p + c] = frame.rgb[3 * p + c] } }
-            return out
         }
     }
 }

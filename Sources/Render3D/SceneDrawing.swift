@@ -18,6 +18,7 @@ enum SceneDrawing {
             return (scene.camera.toCamera(s.position + SIMD3(0, s.height / 2, 0)).z, i)
         }.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
         for (_, i) in order { drawSolid(scene.solids[i], scene, &raster, into: &frame) }
+        frame.resolvePartials()
     }
 
     /// Sky (horizon → zenith blend by the ray's elevation) and ground, one colour per row (the
@@ -70,7 +71,11 @@ enum SceneDrawing {
                 let a = world[face[0]], b = world[face[1]], c = world[face[2]]
                 let n = cross3(b - a, c - a)
                 normals[f] = n / max(1e-12, (n * n).sum().squareRoot())
-                facing[f] = (n * (eye - a)).sum() > 0
+                // Front-facing by a margin (sine of the grazing angle > 1e-3): an edge-on face
+                // has no reliable orientation on screen, so it counts as back-facing until its
+                // sliver is wide enough to orient (it then takes over its neighbours' ramps).
+                let toEye = eye - a
+                facing[f] = (n * toEye).sum() > 1e-3 * (n * n).sum().squareRoot() * (toEye * toEye).sum().squareRoot()
             }
             for (f, face) in t.faces.enumerated() where facing[f] {
                 let cam = face.map { scene.camera.toCamera(world[$0]) }

@@ -11,14 +11,6 @@ final class Gradient3DTests: XCTestCase {
         return zip(px, upstream).reduce(0) { $0 + Double($1.0) * Double($1.1) }
     }
 
-    func upstream(_ r: Renderer3D, seed: UInt64) -> [Float] {
-        var state = seed
-        return (0..<(r.canvas.width * r.canvas.height * r.canvas.channels)).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int(state >> 33) % 2001 - 1000) / 1000
-        }
-    }
-
     /// Moving a car along the road moves its image: farther away it sits higher (closer to the
     /// horizon) and is smaller.
     func testMovingACarAlongTheRoadMovesItsImage() throws {
@@ -44,7 +36,7 @@ final class Gradient3DTests: XCTestCase {
         b.mutableCarAttributes = ["offset", "along", "heading", "color_r"]
         b.mutableCameraAttributes = ["pitch", "height"]
         let graph = b.graph()
-        let g = upstream(r, seed: 7)
+        let g = smoothUpstream(r.canvas, seed: 0.7)
         let grads = try r.vjp([graph], imageGradients: [g])[0]
         let car = b.carNode(0)
         let probes: [(node: Int, name: String, step: Double)] = [

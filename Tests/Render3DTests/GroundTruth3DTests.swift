@@ -38,7 +38,7 @@ final class GroundTruth3DTests: XCTestCase {
     /// at all; alone, the far one is unoccluded and shows more pixels.
     func testOcclusionOfACarBehindAnother() throws {
         var b = SceneBuilder()
-        b.camera["pitch"] = 2
+        b.camera = ["height": 2.2, "pitch": 4, "fov": 80]   // above the cars: the far one's roof shows
         b.cars = [["along": 10], ["along": 16]]
         let r = try SceneBuilder.renderer()
         let both = try r.render([b.graph()])[0].groundTruth

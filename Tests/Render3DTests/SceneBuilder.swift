@@ -1,3 +1,4 @@
+import Foundation
 import Render
 import Render3D
 import Scene
@@ -54,4 +55,23 @@ struct SceneBuilder {
 
     /// Node index of car `k` in `graph()` (after root, environment, camera, road and lanes).
     func carNode(_ k: Int) -> Int { 4 + lanes + k }
+}
+
+/// A smooth upstream gradient (a few low-frequency waves per channel) for a 3-channel canvas, so
+/// that L = Σ g·I is a smooth function of the pose and differences at different steps agree
+/// (white noise would make dL/dθ jump each time an edge crosses a pixel centre).
+func smoothUpstream(_ canvas: Canvas, seed: Float) -> [Float] {
+    let w = canvas.width, h = canvas.height
+    var out = [Float](repeating: 0, count: w * h * 3)
+    for y in 0..<h {
+        for x in 0..<w {
+            for c in 0..<3 {
+                let fx = Float(x), fy = Float(y), phase = seed + Float(c)
+                let a = sin(0.07 * fx + phase) * cos(0.11 * fy - phase)
+                let b = 0.5 * sin(0.05 * fx + 0.09 * fy + 2 * phase)
+                out[(y * w + x) * 3 + c] = a + b
+            }
+        }
+    }
+    return out
 }
