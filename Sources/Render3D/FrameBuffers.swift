@@ -7,8 +7,10 @@ struct FrameBuffers {
     let withTruth: Bool
     /// Linear RGB, 3 values per pixel.
     var rgb: [Float]
-    /// Camera z of the front-most surface at each pixel centre (pixel centre inside); +∞ for sky.
+    /// Camera z of the front-most solid at each pixel centre (pixel centre inside); +∞ for none.
     var depth: [Float]
+    /// Per row: camera z of the ground at the row's pixel centres, 0 for sky rows.
+    var groundDepth: [Float]
     /// Front-most object's slot + 1 (pixel centre inside), 0 for none.
     var instance: [UInt16]
     /// Last slot that counted the pixel among the pixels it covers alone (−1 none).
@@ -16,7 +18,9 @@ struct FrameBuffers {
     /// Per pixel: index into `partials` of the partly covering fragment in front of the opaque
     /// surface (−1 none). One such fragment per pixel is kept apart and laid over the opaque
     /// colour at the end, so a silhouette blends with whatever ends up behind it, whichever is
-    /// drawn first (farther partial fragments blend into the opaque colour directly).
+    /// drawn first (farther partial fragments blend into the opaque colour directly). Partial
+    /// fragments of one object at one pixel (two faces' ramps near a corner) merge into one:
+    /// coverage max(c₁, c₂), colour weighted by coverage, the nearer depth.
     var partialAt: [Int32]
     var partials: [PartialFragment] = []
     /// Per slot: pixels it covers alone on this canvas (pixel centre inside).
@@ -34,6 +38,7 @@ struct FrameBuffers {
         let n = width * height
         rgb = [Float](repeating: 0, count: 3 * n)
         depth = [Float](repeating: .infinity, count: n)
+        groundDepth = [Float](repeating: 0, count: height)
         instance = withTruth ? [UInt16](repeating: 0, count: n) : []
         stamp = withTruth ? [Int32](repeating: -1, count: n) : []
         partialAt = [Int32](repeating: -1, count: n)
@@ -46,6 +51,8 @@ struct FrameBuffers {
 /// A fragment that covers part of a pixel (a silhouette's ramp), kept in front of the opaque colour.
 struct PartialFragment {
     var pixel: Int32
+    /// The object it belongs to (partial fragments of one object at one pixel merge).
+    var slot: Int32
     var depth: Float
     var coverage: Float
     var color: SIMD3<Float>

@@ -37,7 +37,9 @@ enum GroundTruthAssembly {
         }
         var depth = frame.depth
         frame.depth = []
-        depth.withUnsafeMutableBufferPointer { d in for p in d.indices where !d[p].isFinite { d[p] = 0 } }
+        depth.withUnsafeMutableBufferPointer { d in
+            for p in d.indices where !d[p].isFinite { d[p] = frame.groundDepth[p / w] }
+        }
         return GroundTruth(width: w, height: h, objects: objects, instanceMask: frame.instance, semanticMask: semantic, depth: depth)
     }
 

@@ -22,15 +22,10 @@ enum ProceduralMeshes {
         return parts
     }
 
-    /// A box building `width` (across the road) × `length` (along it) × `height`, with a darker
-    /// roof slab on top (2 % of the height).
+    /// A box building `width` (across the road) × `length` (along it) × `height` (one part: no
+    /// touching parts, so its image is continuous in its pose everywhere).
     static func building(length: Float, width: Float, height: Float, color: SIMD3<Float>) -> [MeshPart] {
-        let roof = 0.02 * height
-        return [
-            MeshPart(template: .box, scale: SIMD3(width, height - roof, length), offset: SIMD3(0, (height - roof) / 2, 0), albedo: color),
-            MeshPart(template: .box, scale: SIMD3(width * 1.02, roof, length * 1.02), offset: SIMD3(0, height - roof / 2, 0),
-                     albedo: color * 0.55),
-        ]
+        [MeshPart(template: .box, scale: SIMD3(width, height, length), offset: SIMD3(0, height / 2, 0), albedo: color)]
     }
 
     /// A tree `height` tall: a brown trunk (40 % of the height) under a 7-sided double-pyramid

@@ -15,6 +15,8 @@
 struct Rasterizer {
     /// Near clipping plane, metres of camera z.
     static let near: Float = 0.05
+    /// Relative depth margin a partial (ramp) fragment needs to count as in front.
+    static let partialDepthMargin: Float = 1e-3
     let camera: Camera3D
 
     // Scratch, reused between polygons (no allocation per polygon once warm).
@@ -156,15 +158,25 @@ struct Rasterizer {
                         alone += 1
                     }
                     if depthTest {
-                        guard z < depth[p] else { continue }
+                        // A ramp fragment (outside its polygon, depth extrapolated) must be in
+                        // front by a margin: where two surfaces touch (a cabin on its body) the
+                        // answer is then the same at every pose instead of flipping with rounding.
+                        guard z < depth[p] * (coverage == 1 ? 1 : 1 - Rasterizer.partialDepthMargin) else { continue }
                         let kept = Int(partialAt[p])
                         if coverage == 1 {
                             depth[p] = z
-                            // A kept partial fragment behind the new opaque surface is hidden.
-                            if kept >= 0 && partials[kept].depth >= z { partialAt[p] = -1 }
+                            // A kept partial fragment not clearly in front of the new opaque surface is hidden.
+                            if kept >= 0 && partials[kept].depth >= z * (1 - Rasterizer.partialDepthMargin) { partialAt[p] = -1 }
                         } else if kept < 0 {
                             partialAt[p] = Int32(partials.count)
-                            partials.append(PartialFragment(pixel: Int32(p), depth: z, coverage: coverage, color: color))
+                            partials.append(PartialFragment(pixel: Int32(p), slot: stampValue, depth: z, coverage: coverage, color: color))
+                            continue
+                        } else if partials[kept].slot == stampValue {
+                            // Two ramps of one object (faces meeting at a corner): their union.
+                            let old = partials[kept]
+                            let mixed = (old.color * old.coverage + color * coverage) / (old.coverage + coverage)
+                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, depth: min(z, old.depth),
+                                                             coverage: max(coverage, old.coverage), color: mixed)
                             continue
                         } else if z < partials[kept].depth {
                             // The new fragment is nearer: the kept one goes under it, into the opaque colour.
@@ -173,7 +185,7 @@ struct Rasterizer {
                             rgb[3 * p] = old.coverage * old.color.x + keep * rgb[3 * p]
                             rgb[3 * p + 1] = old.coverage * old.color.y + keep * rgb[3 * p + 1]
                             rgb[3 * p + 2] = old.coverage * old.color.z + keep * rgb[3 * p + 2]
-                            partials[kept] = PartialFragment(pixel: Int32(p), depth: z, coverage: coverage, color: color)
+                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, depth: z, coverage: coverage, color: color)
                             continue
                         }
                     }

@@ -23,7 +23,7 @@ enum SceneDrawing {
 
     /// Sky (horizon → zenith blend by the ray's elevation) and ground, one colour per row (the
     /// camera has no roll), with a 1-px ramp across the horizon; ground rows get their analytic
-    /// depth. Ground farther than `horizonFade` metres fades into the horizon colour.
+    /// depth (`FrameBuffers.groundDepth`). Ground farther than `horizonFade` metres fades into the horizon colour.
     static let horizonFade: Float = 400
 
     static func background(_ scene: Scene3D, into frame: inout FrameBuffers) {
@@ -44,9 +44,9 @@ enum SceneDrawing {
                 if let z = cam.groundDepth(row: v) {
                     let fade = min(1, z / horizonFade)
                     g = ground + (env.skyHorizon - ground) * (fade * fade)
-                    if groundCover >= 0.5 {
-                        for x in 0..<frame.width { frame.depth[y * frame.width + x] = z }
-                    }
+                    // Ground truth only: the ground hides nothing (nothing is below it), so it
+                    // stays out of the depth test and solids' ramps blend over it at contact.
+                    if groundCover >= 0.5 { frame.groundDepth[y] = z }
                 } else {
                     g = env.skyHorizon
                 }

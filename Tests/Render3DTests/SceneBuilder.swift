@@ -14,6 +14,8 @@ struct SceneBuilder {
     var lanes = 1
     var road: [String: Double] = [:]
     var cars: [[String: Double]] = []
+    /// Buildings (children of the road).
+    var buildings: [[String: Double]] = []
     /// Attribute names made mutable on every car.
     var mutableCarAttributes: Set<String> = []
     var mutableCameraAttributes: Set<String> = []
@@ -28,6 +30,10 @@ struct SceneBuilder {
         var laneNodes: [Int] = []
         for _ in 0..<lanes {
             laneNodes.append(g.add(SceneNode(rule: "Lane", className: "lane", attributes: ["model": .string("lane")]), parent: roadNode))
+        }
+        for building in buildings {
+            g.add(SceneNode(rule: "Building", className: "building", attributes: attributes(building, model: "building"),
+                            mutable: Set(building.keys)), parent: roadNode)
         }
         for car in cars {
             var a = car
@@ -53,8 +59,10 @@ struct SceneBuilder {
         truth.objects.first { $0.node == node }
     }
 
-    /// Node index of car `k` in `graph()` (after root, environment, camera, road and lanes).
-    func carNode(_ k: Int) -> Int { 4 + lanes + k }
+    /// Node index of car `k` in `graph()` (after root, environment, camera, road, lanes, buildings).
+    func carNode(_ k: Int) -> Int { 4 + lanes + buildings.count + k }
+    /// Node index of building `k`.
+    func buildingNode(_ k: Int) -> Int { 4 + lanes + k }
 }
 
 /// A smooth upstream gradient (a few low-frequency waves per channel) for a 3-channel canvas, so
