@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Tensor"]),
         .testTarget(name: "RenderTests", dependencies: ["TestSupport", "Render", "Scene", "Assets"]),
-        .testTarget(name: "Render3DTests", dependencies: ["Render3D", "Render", "Scene"]),
+        .testTarget(name: "Render3DTests", dependencies: ["TestSupport", "Render3D", "Render", "Scene", "Grammar"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Render", "Scene", "Codecs"]),
         .testTarget(name: "MetaSimTests", dependencies: ["TestSupport", "MetaSim"]),
         // Runs the built `metasim` binary; depends on it so `swift test` always builds it first.
