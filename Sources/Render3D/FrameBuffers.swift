@@ -7,8 +7,8 @@ struct FrameBuffers {
     let withTruth: Bool
     /// Linear RGB, 3 values per pixel.
     var rgb: [Float]
-    /// Camera z of the front-most solid at each pixel centre (pixel centre inside); +∞ for none.
-    var depth: [Float]
+    /// 1 / camera z of the front-most solid at each pixel centre (pixel centre inside); 0 for none.
+    var inverseDepth: [Float]
     /// Per row: camera z of the ground at the row's pixel centres, 0 for sky rows.
     var groundDepth: [Float]
     /// Front-most object's slot + 1 (pixel centre inside), 0 for none.
@@ -37,7 +37,7 @@ struct FrameBuffers {
         self.withTruth = withTruth
         let n = width * height
         rgb = [Float](repeating: 0, count: 3 * n)
-        depth = [Float](repeating: .infinity, count: n)
+        inverseDepth = [Float](repeating: 0, count: n)
         groundDepth = [Float](repeating: 0, count: height)
         instance = withTruth ? [UInt16](repeating: 0, count: n) : []
         stamp = withTruth ? [Int32](repeating: -1, count: n) : []
@@ -53,7 +53,8 @@ struct PartialFragment {
     var pixel: Int32
     /// The object it belongs to (partial fragments of one object at one pixel merge).
     var slot: Int32
-    var depth: Float
+    /// 1 / camera z.
+    var inverseDepth: Float
     var coverage: Float
     var color: SIMD3<Float>
 }

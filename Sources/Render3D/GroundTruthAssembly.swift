@@ -35,10 +35,10 @@ enum GroundTruthAssembly {
                                     outsideCanvas: !frame.touched[slot], fullBBox: full, truncation: truncation,
                                     occlusion: occlusion, box3D: box3D[slot])
         }
-        var depth = frame.depth
-        frame.depth = []
+        var depth = frame.inverseDepth
+        frame.inverseDepth = []
         depth.withUnsafeMutableBufferPointer { d in
-            for p in d.indices where !d[p].isFinite { d[p] = frame.groundDepth[p / w] }
+            for p in d.indices { d[p] = d[p] > 0 ? 1 / d[p] : frame.groundDepth[p / w] }
         }
         return GroundTruth(width: w, height: h, objects: objects, instanceMask: frame.instance, semanticMask: semantic, depth: depth)
     }

@@ -93,6 +93,7 @@ struct Rasterizer {
         let xLo = max(0, Int((lo.x - 1).rounded(.down))), xHi = min(frame.width - 1, Int((hi.x + 1).rounded(.up)))
         guard y0 <= y1, xLo <= xHi else { return }
         let width = frame.width, withTruth = frame.withTruth
+        let partialFactor = 1 / (1 - Rasterizer.partialDepthMargin)
         let instanceValue = UInt16(truncatingIfNeeded: slot + 1), stampValue = Int32(slot)
         var alone = 0, touched = false
         var partials = frame.partials
@@ -101,7 +102,7 @@ struct Rasterizer {
         edges.withUnsafeBufferPointer { edges in
         frame.partialAt.withUnsafeMutableBufferPointer { partialAt in
         frame.rgb.withUnsafeMutableBufferPointer { rgb in
-        frame.depth.withUnsafeMutableBufferPointer { depth in
+        frame.inverseDepth.withUnsafeMutableBufferPointer { inverseDepth in
         frame.instance.withUnsafeMutableBufferPointer { instance in
         frame.stamp.withUnsafeMutableBufferPointer { stamp in
             for y in y0...y1 {
@@ -131,73 +132,87 @@ struct Rasterizer {
                 var ixs = max(xs, Int((innerFrom - 0.5).rounded(.up))), ixe = min(xe, Int((innerTo - 0.5).rounded(.down)))
                 if ixs > ixe { ixs = xe + 1; ixe = xe }
                 let rowInverse = ib * py + ic
-                var x = xs
-                while x <= xe {
-                    let px = Float(x) + 0.5
-                    var coverage: Float = 1
-                    if x < ixs || x > ixe {
-                        for e in edges {
-                            let d = e.x * px + e.y * py + e.z
-                            if e.w > 0 {
-                                coverage = min(coverage, d + 1)
-                            } else if d < 0 || (d == 0 && !(e.x > 0 || (e.x == 0 && e.y > 0))) {
-                                coverage = 0
-                            }
-                        }
-                        guard coverage > 0 else { x += 1; continue }
-                        coverage = min(coverage, 1)
-                    }
-                    let p = y * width + x
-                    let inverse = ia * px + rowInverse
-                    x += 1
-                    guard inverse > 0 else { continue }
-                    let z = 1 / inverse
+                let row = y * width
+
+                /// One fragment: coverage `coverage` (in (0, 1]) at column `x`.
+                @inline(__always) func fragment(_ x: Int, _ coverage: Float) {
+                    let p = row + x
+                    let inverse = ia * (Float(x) + 0.5) + rowInverse
+                    guard inverse > 0 else { return }
                     touched = true
                     if withTruth && coverage == 1 && stamp[p] != stampValue {
                         stamp[p] = stampValue
                         alone += 1
                     }
                     if depthTest {
-                        // A ramp fragment (outside its polygon, depth extrapolated) must be in
-                        // front by a margin: where two surfaces touch (a cabin on its body) the
-                        // answer is then the same at every pose instead of flipping with rounding.
-                        guard z < depth[p] * (coverage == 1 ? 1 : 1 - Rasterizer.partialDepthMargin) else { continue }
+                        // Nearer means a larger 1/z. A ramp fragment (outside its polygon, depth
+                        // extrapolated) must be in front by a margin: where two surfaces touch (a
+                        // cabin on its body) the answer is then the same at every pose instead of
+                        // flipping with rounding.
+                        guard inverse > (coverage == 1 ? inverseDepth[p] : inverseDepth[p] * partialFactor) else { return }
                         let kept = Int(partialAt[p])
                         if coverage == 1 {
-                            depth[p] = z
+                            inverseDepth[p] = inverse
                             // A kept partial fragment not clearly in front of the new opaque surface is hidden.
-                            if kept >= 0 && partials[kept].depth >= z * (1 - Rasterizer.partialDepthMargin) { partialAt[p] = -1 }
+                            if kept >= 0 && partials[kept].inverseDepth <= inverse * partialFactor { partialAt[p] = -1 }
                         } else if kept < 0 {
                             partialAt[p] = Int32(partials.count)
-                            partials.append(PartialFragment(pixel: Int32(p), slot: stampValue, depth: z, coverage: coverage, color: color))
-                            continue
+                            partials.append(PartialFragment(pixel: Int32(p), slot: stampValue, inverseDepth: inverse, coverage: coverage, color: color))
+                            return
                         } else if partials[kept].slot == stampValue {
                             // Two ramps of one object (faces meeting at a corner): their union.
                             let old = partials[kept]
                             let mixed = (old.color * old.coverage + color * coverage) / (old.coverage + coverage)
-                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, depth: min(z, old.depth),
+                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, inverseDepth: max(inverse, old.inverseDepth),
                                                              coverage: max(coverage, old.coverage), color: mixed)
-                            continue
-                        } else if z < partials[kept].depth {
+                            return
+                        } else if inverse > partials[kept].inverseDepth {
                             // The new fragment is nearer: the kept one goes under it, into the opaque colour.
                             let old = partials[kept]
                             let keep = 1 - old.coverage
                             rgb[3 * p] = old.coverage * old.color.x + keep * rgb[3 * p]
                             rgb[3 * p + 1] = old.coverage * old.color.y + keep * rgb[3 * p + 1]
                             rgb[3 * p + 2] = old.coverage * old.color.z + keep * rgb[3 * p + 2]
-                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, depth: z, coverage: coverage, color: color)
-                            continue
+                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, inverseDepth: inverse, coverage: coverage, color: color)
+                            return
                         }
                     }
                     if coverage == 1 {
                         rgb[3 * p] = color.x; rgb[3 * p + 1] = color.y; rgb[3 * p + 2] = color.z
+                        if withTruth { instance[p] = instanceValue }
                     } else {
                         let keep = 1 - coverage
                         rgb[3 * p] = coverage * color.x + keep * rgb[3 * p]
                         rgb[3 * p + 1] = coverage * color.y + keep * rgb[3 * p + 1]
                         rgb[3 * p + 2] = coverage * color.z + keep * rgb[3 * p + 2]
                     }
-                    if withTruth && coverage == 1 { instance[p] = instanceValue }
+                }
+
+                var x = xs
+                while x <= xe {
+                    if x == ixs {
+                        if !depthTest && !withTruth && ia * (Float(ixs) + 0.5) + rowInverse > 0 && ia * (Float(ixe) + 0.5) + rowInverse > 0 {
+                            // A fully covered run of a decal, images only: a plain fill.
+                            for q in (row + ixs)...(row + ixe) { rgb[3 * q] = color.x; rgb[3 * q + 1] = color.y; rgb[3 * q + 2] = color.z }
+                            touched = true
+                        } else {
+                            for xi in ixs...ixe { fragment(xi, 1) }
+                        }
+                        x = ixe + 1
+                        continue
+                    }
+                    let px = Float(x) + 0.5
+                    var coverage: Float = 1
+                    for e in edges {
+                        let d = e.x * px + e.y * py + e.z
+                        if e.w > 0 {
+                            coverage = min(coverage, d + 1)
+                        } else if d < 0 || (d == 0 && !(e.x > 0 || (e.x == 0 && e.y > 0))) {
+                            coverage = 0
+                        }
+                    }
+                    if coverage > 0 { fragment(x, min(coverage, 1)) }
+                    x += 1
                 }
             }
         }}}}}}
