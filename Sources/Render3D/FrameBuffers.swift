@@ -36,7 +36,8 @@ struct FrameBuffers {
         self.height = height
         self.withTruth = withTruth
         let n = width * height
-        rgb = [Float](repeating: 0, count: 3 * n)
+        // Every pixel is written by the background first: no need to clear.
+        rgb = [Float](unsafeUninitializedCapacity: 3 * n) { _, count in count = 3 * n }
         inverseDepth = [Float](repeating: 0, count: n)
         groundDepth = [Float](repeating: 0, count: height)
         instance = withTruth ? [UInt16](repeating: 0, count: n) : []

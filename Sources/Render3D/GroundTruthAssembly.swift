@@ -5,27 +5,34 @@ import Render
 enum GroundTruthAssembly {
     static func make(_ scene: Scene3D, _ frame: consuming FrameBuffers, classes: [String]) -> GroundTruth {
         let w = frame.width, h = frame.height, slots = scene.annotated.count
-        var lo = [SIMD2<Int>](repeating: SIMD2(Int.max, Int.max), count: slots)
-        var hi = [SIMD2<Int>](repeating: SIMD2(-1, -1), count: slots)
+        var minX = [Int](repeating: Int.max, count: slots), minY = minX
+        var maxX = [Int](repeating: -1, count: slots), maxY = maxX
         var visible = [Int](repeating: 0, count: slots)
-        var semantic = [UInt16](repeating: 0, count: w * h)
         let classOfSlot = scene.annotated.map { UInt16($0.classIndex + 1) }
-        for y in 0..<h {
-            for x in 0..<w {
-                let id = Int(frame.instance[y * w + x])
-                guard id > 0 else { continue }
-                let s = id - 1
-                visible[s] += 1
-                lo[s] = pointwiseMin(lo[s], SIMD2(x, y))
-                hi[s] = pointwiseMax(hi[s], SIMD2(x, y))
-                semantic[y * w + x] = classOfSlot[s]
+        let semantic = [UInt16](unsafeUninitializedCapacity: w * h) { out, count in
+            frame.instance.withUnsafeBufferPointer { instance in
+                for y in 0..<h {
+                    let row = y * w
+                    for x in 0..<w {
+                        let id = Int(instance[row + x])
+                        guard id > 0 else { out[row + x] = 0; continue }
+                        let s = id - 1
+                        visible[s] += 1
+                        if x < minX[s] { minX[s] = x }
+                        if x > maxX[s] { maxX[s] = x }
+                        if y < minY[s] { minY[s] = y }
+                        maxY[s] = y
+                        out[row + x] = classOfSlot[s]
+                    }
+                }
             }
+            count = w * h
         }
         var box3D = [Box3D?](repeating: nil, count: slots)
         for solid in scene.solids { box3D[solid.slot] = box(of: solid, scene.camera) }
         let objects = scene.annotated.enumerated().map { slot, entry -> ObjectAnnotation in
             let bbox = visible[slot] > 0
-                ? BoundingBox(x: lo[slot].x, y: lo[slot].y, width: hi[slot].x - lo[slot].x + 1, height: hi[slot].y - lo[slot].y + 1)
+                ? BoundingBox(x: minX[slot], y: minY[slot], width: maxX[slot] - minX[slot] + 1, height: maxY[slot] - minY[slot] + 1)
                 : nil
             let (full, truncation) = extent(frame.extent[slot], width: w, height: h)
             let alone = frame.alone[slot]
