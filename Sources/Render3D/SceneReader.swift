@@ -13,7 +13,11 @@ enum SceneReader {
     /// a second camera or environment, cars outside a lane, buildings or trees outside a road,
     /// and classes missing from `classIndex`.
     static func read(_ graph: SceneGraph, graphIndex: Int, canvas: Canvas, classIndex: [String: Int]) throws -> Scene3D {
+        // A node's model, nil for structural nodes and for nodes hidden by `visible: false` on
+        // themselves or an ancestor (the graph is in pre-order: parents come first).
         var kinds: [String?] = []
+        var hidden: [Bool] = []
+        var models: [String?] = []   // as written, hidden or not (lanes count toward road width)
         kinds.reserveCapacity(graph.nodes.count)
         for (k, node) in graph.nodes.enumerated() {
             let r = NodeReader(node: node, graphIndex: graphIndex, nodeIndex: k)
@@ -21,16 +25,19 @@ enum SceneReader {
             if let m, !SceneReader.models.contains(m) {
                 throw r.error("model", "unknown model '\(m)' (known: \(SceneReader.models.sorted().joined(separator: ", ")))")
             }
-            kinds.append(r.visible ? m : nil)
+            let isHidden = !r.visible || (node.parent.map { $0 < hidden.count && hidden[$0] } ?? false)
+            hidden.append(isHidden)
+            kinds.append(isHidden ? nil : m)
+            models.append(m)
         }
         var camera: Camera3D?
         var environment: Environment3D?
         var roads: [Int: Road] = [:]
         var laneIndex: [Int: Int] = [:]
-        // Lanes first: a road's width depends on how many lanes it has.
+        // Lanes first: a road's width depends on how many lanes it has (hidden ones included).
         var laneCount: [Int: Int] = [:]
-        for (k, node) in graph.nodes.enumerated() where kinds[k] == "lane" {
-            guard let p = node.parent, kinds[p] == "road" else {
+        for (k, node) in graph.nodes.enumerated() where models[k] == "lane" {
+            guard let p = node.parent, p < k, models[p] == "road" else {
                 throw InputError(file: "graph \(graphIndex)", path: "nodes[\(k)]", message: "a lane must be a child of a road")
             }
             laneIndex[k] = laneCount[p, default: 0]
@@ -77,7 +84,8 @@ enum SceneReader {
             case "lane":
                 continue
             case "car":
-                guard let p = node.parent, kinds[p] == "lane", let lane = laneIndex[p], let road = roads[graph.nodes[p].parent!] else {
+                guard let p = node.parent, p < k, kinds[p] == "lane", let lane = laneIndex[p], let roadNode = graph.nodes[p].parent,
+                      let road = roads[roadNode] else {
                     throw InputError(file: "graph \(graphIndex)", path: "nodes[\(k)]", message: "a car must be a child of a lane")
                 }
                 let laneReader = NodeReader(node: graph.nodes[p], graphIndex: graphIndex, nodeIndex: p)
@@ -92,7 +100,7 @@ enum SceneReader {
                     yaw: heading, height: height, width: width, length: length,
                     parts: ProceduralMeshes.car(length: length, width: width, height: height, color: try r.color(SIMD3(0.6, 0.6, 0.6)))))
             case "building", "tree":
-                guard let p = node.parent, let road = roads[p] else {
+                guard let p = node.parent, p < k, let road = roads[p] else {
                     throw InputError(file: "graph \(graphIndex)", path: "nodes[\(k)]", message: "a \(model) must be a child of a road")
                 }
                 let side = try r.side(), setback = try r.number("setback", 3, in: 0...1000)

@@ -132,3 +132,17 @@ final class GroundTruth3DTests: XCTestCase {
         XCTAssertThrowsError(try Renderer3D(canvas: Canvas(width: 8, height: 8, channels: 2), classes: []))
     }
 }
+
+final class Visibility3DTests: XCTestCase {
+    /// `visible: false` on a lane hides its cars (no annotation); on the road, everything on it.
+    func testHiddenNodesHideTheirChildren() throws {
+        var b = SceneBuilder()
+        b.cars = [["along": 10]]
+        var g = b.graph()
+        g.nodes[4].attributes["visible"] = .bool(false)     // the lane
+        let truth = try SceneBuilder.renderer().render([g])[0].groundTruth
+        XCTAssertEqual(truth.objects.map(\.className), ["road"])
+        g.nodes[3].attributes["visible"] = .bool(false)     // the road
+        XCTAssertEqual(try SceneBuilder.renderer().render([g])[0].groundTruth.objects.count, 0)
+    }
+}
