@@ -5,34 +5,38 @@ import Render
 enum GroundTruthAssembly {
     static func make(_ scene: Scene3D, _ frame: consuming FrameBuffers, classes: [String]) -> GroundTruth {
         let w = frame.width, h = frame.height, slots = scene.annotated.count
-        var minX = [Int](repeating: Int.max, count: slots), minY = minX
-        var maxX = [Int](repeating: -1, count: slots), maxY = maxX
-        var visible = [Int](repeating: 0, count: slots)
+        // Per slot: min x, min y, max x, max y, visible pixels (one flat buffer, no per-access checks).
+        var stats = [Int](repeating: 0, count: 5 * slots)
+        for s in 0..<slots { stats[5 * s] = Int.max; stats[5 * s + 1] = Int.max; stats[5 * s + 2] = -1; stats[5 * s + 3] = -1 }
         let classOfSlot = scene.annotated.map { UInt16($0.classIndex + 1) }
         let semantic = [UInt16](unsafeUninitializedCapacity: w * h) { out, count in
             frame.instance.withUnsafeBufferPointer { instance in
+            stats.withUnsafeMutableBufferPointer { st in
+            classOfSlot.withUnsafeBufferPointer { classOf in
                 for y in 0..<h {
                     let row = y * w
                     for x in 0..<w {
                         let id = Int(instance[row + x])
                         guard id > 0 else { out[row + x] = 0; continue }
-                        let s = id - 1
-                        visible[s] += 1
-                        if x < minX[s] { minX[s] = x }
-                        if x > maxX[s] { maxX[s] = x }
-                        if y < minY[s] { minY[s] = y }
-                        maxY[s] = y
-                        out[row + x] = classOfSlot[s]
+                        let b = 5 * (id - 1)
+                        st[b + 4] += 1
+                        if x < st[b] { st[b] = x }
+                        if y < st[b + 1] { st[b + 1] = y }
+                        if x > st[b + 2] { st[b + 2] = x }
+                        st[b + 3] = y
+                        out[row + x] = classOf[id - 1]
                     }
                 }
-            }
+            }}}
             count = w * h
         }
+        let visible = (0..<slots).map { stats[5 * $0 + 4] }
         var box3D = [Box3D?](repeating: nil, count: slots)
         for solid in scene.solids { box3D[solid.slot] = box(of: solid, scene.camera) }
         let objects = scene.annotated.enumerated().map { slot, entry -> ObjectAnnotation in
             let bbox = visible[slot] > 0
-                ? BoundingBox(x: minX[slot], y: minY[slot], width: maxX[slot] - minX[slot] + 1, height: maxY[slot] - minY[slot] + 1)
+                ? BoundingBox(x: stats[5 * slot], y: stats[5 * slot + 1], width: stats[5 * slot + 2] - stats[5 * slot] + 1,
+                              height: stats[5 * slot + 3] - stats[5 * slot + 1] + 1)
                 : nil
             let (full, truncation) = extent(frame.extent[slot], width: w, height: h)
             let alone = frame.alone[slot]
@@ -45,7 +49,10 @@ enum GroundTruthAssembly {
         var depth = frame.inverseDepth
         frame.inverseDepth = []
         depth.withUnsafeMutableBufferPointer { d in
-            for p in d.indices { d[p] = d[p] > 0 ? 1 / d[p] : frame.groundDepth[p / w] }
+            for y in 0..<h {
+                let ground = frame.groundDepth[y]
+                for p in (y * w)..<(y * w + w) { d[p] = d[p] > 0 ? 1 / d[p] : ground }
+            }
         }
         return GroundTruth(width: w, height: h, objects: objects, instanceMask: frame.instance, semanticMask: semantic, depth: depth)
     }
