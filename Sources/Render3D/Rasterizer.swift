@@ -22,22 +22,30 @@ struct Rasterizer {
     // Scratch, reused between polygons (no allocation per polygon once warm).
     private var clipped: [SIMD3<Float>] = []
     private var clippedSoft: [Bool] = []
+    private var clippedAcross: [SIMD3<Float>?] = []
+    private var edgeColors: [SIMD3<Float>] = []
     private var edges: [SIMD4<Float>] = []   // a, b, c (d = a·x + b·y + c), soft (1) / hard (0)
 
     init(camera: Camera3D) {
         self.camera = camera
         clipped.reserveCapacity(16)
         clippedSoft.reserveCapacity(16)
+        clippedAcross.reserveCapacity(16)
+        edgeColors.reserveCapacity(16)
         edges.reserveCapacity(16)
     }
 
     /// Draws one polygon. `points` are camera coordinates (x right, y down, z forward) of a convex
-    /// planar polygon, `soft[i]` says whether edge `points[i] → points[i + 1]` is a silhouette.
+    /// planar polygon, `soft[i]` says whether edge `points[i] → points[i + 1]` is a silhouette;
+    /// `across[i]`, for a hard edge, is the colour of the face on its other side: pixels inside
+    /// within ½ px of such a crease mix toward it, `(½ + d)·colour + (½ − d)·across`, so that a
+    /// crease moving over a pixel centre changes its colour continuously (the neighbour does the
+    /// same from its side).
     /// `depthTest`: solids test and write depth; ground decals (false) draw over whatever is
     /// there and leave depth alone.
-    mutating func draw(_ points: [SIMD3<Float>], soft: [Bool], color: SIMD3<Float>, slot: Int, depthTest: Bool,
-                       into frame: inout FrameBuffers) {
-        clip(points, soft)
+    mutating func draw(_ points: [SIMD3<Float>], soft: [Bool], across: [SIMD3<Float>?]? = nil, color: SIMD3<Float>, slot: Int,
+                       depthTest: Bool, into frame: inout FrameBuffers) {
+        clip(points, soft, across)
         let n = clipped.count
         guard n >= 3 else { return }
         // Plane of the polygon in camera space (Newell), for 1/z as an affine function of pixels.
@@ -65,6 +73,7 @@ struct Rasterizer {
         guard area != 0, area.isFinite else { return }
         let orientation: Float = area > 0 ? 1 : -1
         edges.removeAll(keepingCapacity: true)
+        edgeColors.removeAll(keepingCapacity: true)
         for i in 0..<n {
             // The edge's line is computed from its endpoints in a canonical order and then
             // negated as needed, so the two faces sharing an edge get exactly opposite distances:
@@ -76,7 +85,10 @@ struct Rasterizer {
             let length = (e * e).sum().squareRoot()
             guard length > 1e-6 else { continue }
             let ea = -e.y / length, eb = e.x / length
-            edges.append(SIMD4(ea * sign, eb * sign, -(ea * a.x + eb * a.y) * sign, clippedSoft[i] ? 1 : 0))
+            // w: 1 silhouette (ramp), 2 crease (colour mix inside), 0 plain hard edge.
+            let kind: Float = clippedSoft[i] ? 1 : (clippedAcross[i] == nil ? 0 : 2)
+            edges.append(SIMD4(ea * sign, eb * sign, -(ea * a.x + eb * a.y) * sign, kind))
+            edgeColors.append(clippedAcross[i] ?? color)
         }
         // 1/z is affine in pixels on the polygon's plane n·X = k. A face seen nearly edge-on has
         // a plane through (almost) the eye, where that is ill-conditioned: it gets its mean depth.
@@ -99,6 +111,7 @@ struct Rasterizer {
         var partials = frame.partials
         frame.partials = []
         defer { frame.partials = partials }
+        let edgeColors = self.edgeColors
         edges.withUnsafeBufferPointer { edges in
         frame.partialAt.withUnsafeMutableBufferPointer { partialAt in
         frame.rgb.withUnsafeMutableBufferPointer { rgb in
@@ -115,7 +128,7 @@ struct Rasterizer {
                 for e in edges {
                     let soft = e.w > 0
                     let rest = e.y * py + e.z                 // d = e.x·px + rest
-                    let outer = rest + (soft ? 1 : 0), inner = rest - 0.001
+                    let outer = rest + (soft ? 1 : 0), inner = rest - (e.w == 2 ? 0.501 : 0.001)
                     if e.x > 1e-9 {
                         from = max(from, -outer / e.x); innerFrom = max(innerFrom, -inner / e.x)
                     } else if e.x < -1e-9 {
@@ -134,8 +147,8 @@ struct Rasterizer {
                 let rowInverse = ib * py + ic
                 let row = y * width
 
-                /// One fragment: coverage `coverage` (in (0, 1]) at column `x`.
-                @inline(__always) func fragment(_ x: Int, _ coverage: Float) {
+                /// One fragment: coverage `coverage` (in (0, 1]) and colour `color` at column `x`.
+                @inline(__always) func fragment(_ x: Int, _ coverage: Float, _ color: SIMD3<Float>) {
                     let p = row + x
                     let inverse = ia * (Float(x) + 0.5) + rowInverse
                     guard inverse > 0 else { return }
@@ -196,22 +209,26 @@ struct Rasterizer {
                             for q in (row + ixs)...(row + ixe) { rgb[3 * q] = color.x; rgb[3 * q + 1] = color.y; rgb[3 * q + 2] = color.z }
                             touched = true
                         } else {
-                            for xi in ixs...ixe { fragment(xi, 1) }
+                            for xi in ixs...ixe { fragment(xi, 1, color) }
                         }
                         x = ixe + 1
                         continue
                     }
                     let px = Float(x) + 0.5
                     var coverage: Float = 1
-                    for e in edges {
+                    var mixed = color
+                    for k in 0..<edges.count {
+                        let e = edges[k]
                         let d = e.x * px + e.y * py + e.z
-                        if e.w > 0 {
+                        if e.w == 1 {
                             coverage = min(coverage, d + 1)
                         } else if d < 0 || (d == 0 && !(e.x > 0 || (e.x == 0 && e.y > 0))) {
                             coverage = 0
+                        } else if e.w == 2 && d < 0.5 {
+                            mixed = mixed * (0.5 + d) + edgeColors[k] * (0.5 - d)
                         }
                     }
-                    if coverage > 0 { fragment(x, min(coverage, 1)) }
+                    if coverage > 0 { fragment(x, min(coverage, 1), mixed) }
                     x += 1
                 }
             }
@@ -223,20 +240,21 @@ struct Rasterizer {
     }
 
     /// Sutherland–Hodgman against z ≥ near, carrying each edge's soft flag (new clip edges are soft).
-    private mutating func clip(_ points: [SIMD3<Float>], _ soft: [Bool]) {
+    private mutating func clip(_ points: [SIMD3<Float>], _ soft: [Bool], _ across: [SIMD3<Float>?]?) {
         clipped.removeAll(keepingCapacity: true)
         clippedSoft.removeAll(keepingCapacity: true)
+        clippedAcross.removeAll(keepingCapacity: true)
         let n = points.count, near = Rasterizer.near
         for i in 0..<n {
             let a = points[i], b = points[(i + 1) % n]
             let aIn = a.z >= near, bIn = b.z >= near
             if aIn {
-                clipped.append(a); clippedSoft.append(soft[i])
+                clipped.append(a); clippedSoft.append(soft[i]); clippedAcross.append(across?[i])
                 if !bIn {
-                    clipped.append(a + (b - a) * ((near - a.z) / (b.z - a.z))); clippedSoft.append(true)
+                    clipped.append(a + (b - a) * ((near - a.z) / (b.z - a.z))); clippedSoft.append(true); clippedAcross.append(nil)
                 }
             } else if bIn {
-                clipped.append(a + (b - a) * ((near - a.z) / (b.z - a.z))); clippedSoft.append(soft[i])
+                clipped.append(a + (b - a) * ((near - a.z) / (b.z - a.z))); clippedSoft.append(soft[i]); clippedAcross.append(across?[i])
             }
         }
     }

@@ -59,18 +59,19 @@ enum SceneDrawing {
         }
     }
 
-    /// Every front-facing face of every part; an edge is soft when the face across it faces away.
+    /// Every front-facing face of every part; an edge is soft when the face across it faces away,
+    /// else a crease that mixes the two faces' colours over ½ px on each side.
     static func drawSolid(_ solid: SolidObject, _ scene: Scene3D, _ raster: inout Rasterizer, into frame: inout FrameBuffers) {
         let eye = scene.camera.position
         for part in solid.parts {
             let t = part.template
             let world = t.vertices.map { solid.toWorld(part.offset + part.scale * $0) }
             var facing = [Bool](repeating: false, count: t.faces.count)
-            var normals = [SIMD3<Float>](repeating: .zero, count: t.faces.count)
+            var colors = [SIMD3<Float>](repeating: .zero, count: t.faces.count)
             for (f, face) in t.faces.enumerated() {
                 let a = world[face[0]], b = world[face[1]], c = world[face[2]]
                 let n = cross3(b - a, c - a)
-                normals[f] = n / max(1e-12, (n * n).sum().squareRoot())
+                colors[f] = part.albedo * scene.environment.shade(n / max(1e-12, (n * n).sum().squareRoot()))
                 // Front-facing by a margin (sine of the grazing angle > 1e-3): an edge-on face
                 // has no reliable orientation on screen, so it counts as back-facing until its
                 // sliver is wide enough to orient (it then takes over its neighbours' ramps).
@@ -80,8 +81,8 @@ enum SceneDrawing {
             for (f, face) in t.faces.enumerated() where facing[f] {
                 let cam = face.map { scene.camera.toCamera(world[$0]) }
                 let soft = t.neighbours[f].map { $0 < 0 || !facing[$0] }
-                raster.draw(cam, soft: soft, color: part.albedo * scene.environment.shade(normals[f]),
-                            slot: solid.slot, depthTest: true, into: &frame)
+                let across = t.neighbours[f].map { $0 >= 0 && facing[$0] ? colors[$0] : nil }
+                raster.draw(cam, soft: soft, across: across, color: colors[f], slot: solid.slot, depthTest: true, into: &frame)
             }
         }
     }
