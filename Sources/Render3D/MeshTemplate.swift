@@ -9,10 +9,13 @@ struct MeshTemplate: Sendable {
     let faces: [[Int]]
     /// `neighbours[f][i]`: the face across the edge from `faces[f][i]` to `faces[f][i + 1]`.
     let neighbours: [[Int]]
+    /// Per face: 0 = the part's albedo, 1 = its secondary albedo (car windows).
+    let materials: [Int]
 
     /// Orients every face outward (the mesh must be convex) and finds the face neighbours.
-    init(vertices: [SIMD3<Float>], faces rawFaces: [[Int]]) {
+    init(vertices: [SIMD3<Float>], faces rawFaces: [[Int]], materials: [Int]? = nil) {
         self.vertices = vertices
+        self.materials = materials ?? [Int](repeating: 0, count: rawFaces.count)
         let centre = vertices.reduce(SIMD3<Float>(repeating: 0), +) / Float(vertices.count)
         var faces: [[Int]] = []
         for face in rawFaces {
@@ -72,6 +75,21 @@ struct MeshTemplate: Sendable {
         }
         return MeshTemplate(vertices: v, faces: faces)
     }
+
+    /// A car body in one convex piece: a box from Y = −0.5 to the belt line at Y = 0.05, and
+    /// above it a cabin tapering to a roof (X ±0.4, Z −0.36…0.14) at Y = 0.5. The four sloping
+    /// faces (windows, windscreen) use the secondary material. One closed mesh: body and cabin
+    /// share edges (creases) instead of touching, so the image stays continuous in pose.
+    static let carBody: MeshTemplate = {
+        let b: [SIMD3<Float>] = [SIMD3(-0.5, -0.5, -0.5), SIMD3(0.5, -0.5, -0.5), SIMD3(0.5, -0.5, 0.5), SIMD3(-0.5, -0.5, 0.5)]
+        let m = b.map { SIMD3<Float>($0.x, 0.05, $0.z) }
+        let r: [SIMD3<Float>] = [SIMD3(-0.4, 0.5, -0.36), SIMD3(0.4, 0.5, -0.36), SIMD3(0.4, 0.5, 0.14), SIMD3(-0.4, 0.5, 0.14)]
+        let faces = [[0, 1, 2, 3],
+                     [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7],
+                     [4, 5, 9, 8], [5, 6, 10, 9], [6, 7, 11, 10], [7, 4, 8, 11],
+                     [8, 9, 10, 11]]
+        return MeshTemplate(vertices: b + m + r, faces: faces, materials: [0, 0, 0, 0, 0, 1, 1, 1, 1, 0])
+    }()
 
     static let wheel = prismX(sides: 10)
     static let crown = bipyramid(sides: 7)

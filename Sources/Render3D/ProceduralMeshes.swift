@@ -1,17 +1,16 @@
 /// The meshes the renderer builds from node attributes (all sizes in metres, object frame:
 /// X right, Y up, Z forward, origin at the centre of the bottom face).
 enum ProceduralMeshes {
-    /// A car `length × width × height`: a body box on four 10-sided wheels, and a cabin (dark,
-    /// glass-tinted) on the body's rear two thirds.
+    /// A car `length × width × height`: one convex body (`MeshTemplate.carBody`: a box to 58 % of
+    /// the height, a tapering glass-tinted cabin and roof above) 88 % of the width, on four
+    /// 10-sided wheels of radius r = min(0.22 h, 0.2 l) outside the body (a 1 % gap: nothing
+    /// touches or intersects, so every visible boundary is a silhouette or a crease).
     static func car(length: Float, width: Float, height: Float, color: SIMD3<Float>) -> [MeshPart] {
-        let radius = min(0.22 * height, 0.2 * length), wheelWidth = 0.14 * width
-        let clearance = 0.45 * radius, beltLine = 0.58 * height
-        let body = MeshPart(template: .box, scale: SIMD3(width * 0.96, beltLine - clearance, length),
-                            offset: SIMD3(0, (beltLine + clearance) / 2, 0), albedo: color)
-        let cabin = MeshPart(template: .box, scale: SIMD3(width * 0.84, height - beltLine, length * 0.5),
-                             offset: SIMD3(0, (height + beltLine) / 2, -0.06 * length),
-                             albedo: color * 0.3 + SIMD3(0.04, 0.05, 0.07))
-        var parts = [body, cabin]
+        let radius = min(0.22 * height, 0.2 * length), wheelWidth = 0.05 * width
+        let clearance = 0.45 * radius
+        var parts = [MeshPart(template: .carBody, scale: SIMD3(width * 0.88, height - clearance, length),
+                              offset: SIMD3(0, (height + clearance) / 2, 0), albedo: color,
+                              secondary: color * 0.3 + SIMD3(0.04, 0.05, 0.07))]
         let tyre = SIMD3<Float>(0.05, 0.05, 0.05)
         for x in [-1, 1] as [Float] {
             for z in [-1, 1] as [Float] {

@@ -71,7 +71,8 @@ enum SceneDrawing {
             for (f, face) in t.faces.enumerated() {
                 let a = world[face[0]], b = world[face[1]], c = world[face[2]]
                 let n = cross3(b - a, c - a)
-                colors[f] = part.albedo * scene.environment.shade(n / max(1e-12, (n * n).sum().squareRoot()))
+                let albedo = t.materials[f] == 1 ? (part.secondary ?? part.albedo) : part.albedo
+                colors[f] = albedo * scene.environment.shade(n / max(1e-12, (n * n).sum().squareRoot()))
                 // Front-facing by a margin (sine of the grazing angle > 1e-3): an edge-on face
                 // has no reliable orientation on screen, so it counts as back-facing until its
                 // sliver is wide enough to orient (it then takes over its neighbours' ramps).

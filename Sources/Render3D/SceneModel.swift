@@ -46,6 +46,8 @@ struct MeshPart {
     /// Centre of the part in the object's frame (metres).
     var offset: SIMD3<Float>
     var albedo: SIMD3<Float>
+    /// Albedo of the template's secondary-material faces (car windows).
+    var secondary: SIMD3<Float>? = nil
 }
 
 /// A solid object standing on the ground.

@@ -66,10 +66,9 @@ final class Gradient3DTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(grads[building, "color_r"]), colour, accuracy: 1e-3 * abs(colour))
     }
 
-    /// The same for a car: `along` within 10 %; `heading` within 35 % only — where the car's
-    /// parts touch (cabin on body, wheels under it) the depth test decides a whole row of ramp
-    /// pixels at once, so L has small jumps and differences at two steps disagree more
-    /// (README.md, "Gradients").
+    /// The same for a car, within 20 %: its wheels' silhouettes over the body still switch a few
+    /// single pixels at once (README.md, "Gradients"), which differences over 40 mm and 100 mm
+    /// average differently.
     func testCarVJPScale() throws {
         let r = try SceneBuilder.renderer()
         var b = SceneBuilder()
@@ -80,7 +79,7 @@ final class Gradient3DTests: XCTestCase {
         let g = smoothUpstream(r.canvas, seed: 0.7)
         let grads = try r.vjp([graph], imageGradients: [g])[0]
         let car = b.carNode(0)
-        for (name, step, tolerance) in [("along", 0.02, 0.1), ("heading", 0.25, 0.35)] {
+        for (name, step, tolerance) in [("along", 0.02, 0.2), ("heading", 0.25, 0.2)] {
             let d = try directional(r, graph, g, node: car, name: name, step: step)
             let vjp = try XCTUnwrap(grads[car, name])
             XCTAssertGreaterThan(abs(d), 1e-2, name)
