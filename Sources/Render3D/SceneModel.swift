@@ -71,9 +71,3 @@ struct SolidObject {
         return position + SIMD3(c * p.x + s * p.z, p.y, -s * p.x + c * p.z)
     }
 }
-
-
-
-
-
-
