@@ -10,7 +10,7 @@ let package = Package(
     products: [
         // Every module a library user may import: the trainer and each pipeline stage.
         .library(name: "MetaSim", targets: ["MetaSim", "Diagnostics", "Parallel", "Scene", "Codecs", "Assets", "Grammar",
-                                            "Tensor", "NN", "Render", "Datasets"]),
+                                            "Tensor", "NN", "Render", "Render3D", "Datasets"]),
         .executable(name: "metasim", targets: ["metasim"]),
     ],
     dependencies: [
@@ -38,13 +38,14 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["Diagnostics", "Parallel", "CBLAS"], exclude: ["README.md"]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
         .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel", "CUncheckedMath"], exclude: ["README.md", "BRIDGE.md"]),
+        .target(name: "Render3D", dependencies: ["Diagnostics", "Scene", "Codecs", "Render", "Parallel"], exclude: ["README.md"]),
         .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", "CCrypto"], exclude: ["README.md"]),
         .target(
             name: "MetaSim",
-            dependencies: ["Diagnostics", "Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Datasets", "CBLAS",
+            dependencies: ["Diagnostics", "Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Render3D", "Datasets", "CBLAS",
                            .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"]),
-        .target(name: "MetaSimBenchmarks", dependencies: ["MetaSim", "Grammar", "Scene", "Tensor", "NN", "Render", "CBLAS"], exclude: ["README.md"]),
+        .target(name: "MetaSimBenchmarks", dependencies: ["MetaSim", "Grammar", "Scene", "Tensor", "NN", "Render", "Render3D", "CBLAS"], exclude: ["README.md"]),
         .executableTarget(
             name: "metasim",
             dependencies: ["MetaSim", "MetaSimBenchmarks", "Diagnostics", "Grammar", "Scene", "Render", "Datasets",
@@ -62,8 +63,9 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Tensor"]),
         .testTarget(name: "RenderTests", dependencies: ["TestSupport", "Render", "Scene", "Assets"]),
+        .testTarget(name: "Render3DTests", dependencies: ["TestSupport", "Render3D", "Render", "Scene", "Grammar"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Render", "Scene", "Codecs"]),
-        .testTarget(name: "MetaSimTests", dependencies: ["TestSupport", "MetaSim"]),
+        .testTarget(name: "MetaSimTests", dependencies: ["TestSupport", "MetaSim", "Render3D"]),
         // Runs the built `metasim` binary; depends on it so `swift test` always builds it first.
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "metasim"]),
     ],

@@ -11,7 +11,7 @@ struct MetaSimFormatParser {
     /// Stores the caller supplies (`Grammar.load(path:assetSources:)`); `stores:` wins.
     var supplied: [String: any AssetSource] = [:]
 
-    static let topKeys = ["canvas", "root", "rules", "max_depth", "stores"]
+    static let topKeys = ["canvas", "root", "rules", "max_depth", "stores", "renderer"]
 
     func parse(_ top: Node) -> Grammar? {
         guard let pairs = d.mapping(top, "", what: "a mapping with canvas, root and rules") else { return nil }
@@ -24,6 +24,11 @@ struct MetaSimFormatParser {
         var maxDepth: Int?
         if let m = field("max_depth"), let v = d.integer(m, "max_depth") {
             if v < 0 || v > 64 { d.fail("max_depth", m, "max_depth must be in 0...64, found \(v)") } else { maxDepth = v }
+        }
+        // `renderer: 2d | 3d` (default 2d): which built-in renderer draws the graphs (kept in `settings`).
+        var settings: [String: AttributeValue] = [:]
+        if let n = field("renderer"), let v = d.string(n, "renderer") {
+            if ["2d", "3d"].contains(v) { settings["renderer"] = .string(v) } else { d.fail("renderer", n, "renderer must be 2d or 3d, found '\(v)'") }
         }
         let declared = field("stores").map(parseStores) ?? [:]
         var rules: [String: NodeRule] = [:]
@@ -65,7 +70,7 @@ struct MetaSimFormatParser {
         }
         guard let canvas, let rootName, !rules.isEmpty, d.errors.isEmpty else { return nil }
         return GrammarChecks.finish(d, file: d.file, format: .metasim, canvas: canvas, root: rootName, rules: rules,
-                                    maxDepth: maxDepth, sources: stores, settings: [:], encodeClasses: true,
+                                    maxDepth: maxDepth, sources: stores, settings: settings, encodeClasses: true,
                                     pathOfRule: { "rules.\($0)" }, lineOfRule: { ruleNodes[$0] })
     }
 

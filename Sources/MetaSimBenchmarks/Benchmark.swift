@@ -50,6 +50,7 @@ public let allBenchmarks: [Benchmark] =
     + codecsBenchmarks
     + trainingBenchmarks
     + aerialBenchmarks
+    + render3DBenchmarks
 
 /// How `medianSeconds` repeats its body.
 public enum BenchTiming {

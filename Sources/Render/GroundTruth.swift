@@ -19,14 +19,20 @@ public struct GroundTruth: Codable, Equatable, Sendable {
     public var instanceMask: [UInt16]
     /// `height × width` class ids, row-major (see the type's description).
     public var semanticMask: [UInt16]
+    /// Optional depth map (3D renderers): `height × width`, row-major, metres along the camera's
+    /// optical axis (camera z) of the front-most surface at each pixel centre; 0 where there is
+    /// none (sky). Nil for renderers without depth (the 2D compositor).
+    public var depth: [Float]?
 
-    /// Wraps the parts without checking that the masks hold `width × height` values.
-    public init(width: Int, height: Int, objects: [ObjectAnnotation], instanceMask: [UInt16], semanticMask: [UInt16]) {
+    /// Wraps the parts without checking that the masks (and `depth`) hold `width × height` values.
+    public init(width: Int, height: Int, objects: [ObjectAnnotation], instanceMask: [UInt16], semanticMask: [UInt16],
+                depth: [Float]? = nil) {
         self.width = width
         self.height = height
         self.objects = objects
         self.instanceMask = instanceMask
         self.semanticMask = semanticMask
+        self.depth = depth
     }
 }
 
@@ -48,10 +54,30 @@ public struct ObjectAnnotation: Codable, Equatable, Sendable {
     /// True when the object lies entirely outside the canvas. Such objects stay in the list,
     /// marked, rather than silently disappearing.
     public var outsideCanvas: Bool
+    /// 3D renderers only (nil otherwise): the pixel box of everything the object would cover alone
+    /// on an unbounded canvas — floor/ceil of its projected extent — so it may reach past the
+    /// canvas (negative `x`, `x + width > canvas width`). Nil when nothing of it is in front of
+    /// the camera.
+    public var fullBBox: BoundingBox?
+    /// 3D renderers only: fraction (0...1) of `fullBBox`'s continuous extent that lies outside
+    /// the canvas (KITTI's truncation, box-based). 1 when nothing is in front of the camera.
+    public var truncation: Double?
+    /// 3D renderers only: fraction (0...1) of the object's pixels inside the canvas that other
+    /// objects hide: 1 − visiblePixels / pixels it would cover alone on this canvas (0 when it
+    /// covers none).
+    public var occlusion: Double?
+    /// 3D renderers only: the object's 3D box in camera coordinates (KITTI conventions), nil
+    /// for flat things (roads).
+    public var box3D: Box3D?
 
     /// Makes an annotation from its fields, unchecked.
     public init(node: Int, className: String, instanceId: Int, bbox: BoundingBox?, visiblePixels: Int,
-                visibleFraction: Double, outsideCanvas: Bool) {
+                visibleFraction: Double, outsideCanvas: Bool, fullBBox: BoundingBox? = nil, truncation: Double? = nil,
+                occlusion: Double? = nil, box3D: Box3D? = nil) {
+        self.fullBBox = fullBBox
+        self.truncation = truncation
+        self.occlusion = occlusion
+        self.box3D = box3D
         self.node = node
         self.className = className
         self.instanceId = instanceId
@@ -59,6 +85,35 @@ public struct ObjectAnnotation: Codable, Equatable, Sendable {
         self.visiblePixels = visiblePixels
         self.visibleFraction = visibleFraction
         self.outsideCanvas = outsideCanvas
+    }
+}
+
+/// A 3D box in KITTI's camera conventions: x right, y down, z forward (metres), in the level
+/// camera frame (the camera's position and yaw, without its pitch: y is straight down). The box
+/// stands on its `location` (the centre of its bottom face); `rotationY` (radians, in [−π, π))
+/// turns it around y: the object's forward direction is (cos rotationY, 0, −sin rotationY), so a
+/// car driving straight away from the camera has rotationY = −π/2.
+public struct Box3D: Codable, Equatable, Sendable {
+    /// Centre of the bottom face, metres: x right, y down (camera height for things on the
+    /// ground), z forward.
+    public var x: Double
+    public var y: Double
+    public var z: Double
+    /// Extent along the object's up, across and forward axes, metres (KITTI h, w, l).
+    public var height: Double
+    public var width: Double
+    public var length: Double
+    /// Rotation around the camera's y axis, radians in [−π, π).
+    public var rotationY: Double
+
+    public init(x: Double, y: Double, z: Double, height: Double, width: Double, length: Double, rotationY: Double) {
+        self.x = x
+        self.y = y
+        self.z = z
+        self.height = height
+        self.width = width
+        self.length = length
+        self.rotationY = rotationY
     }
 }
 

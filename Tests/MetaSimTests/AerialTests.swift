@@ -15,7 +15,7 @@ final class AerialTests: XCTestCase {
 
     func placedScenes(_ grammarFile: String, seed: UInt64) throws -> (Grammar, [SceneGraph], [[PlacedObject]]) {
         let g = try Grammar.load(path: Self.path(grammarFile))
-        let renderer = try g.makeRenderer(assets: g.assetRegistry())
+        let renderer = try g.makeCompositor(assets: g.assetRegistry())
         let graphs = try g.sample(seed: seed, range: 0..<scenes)
         return (g, graphs, try graphs.map { try renderer.placedObjects($0) })
     }

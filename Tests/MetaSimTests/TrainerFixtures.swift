@@ -15,7 +15,7 @@ func exampleGrammar(_ name: String) throws -> Grammar {
 
 /// A compositor for `grammar`'s canvas, classes and asset stores.
 func renderer(for grammar: Grammar) throws -> CompositorRenderer {
-    try grammar.makeRenderer(assets: grammar.assetRegistry())
+    try grammar.makeCompositor(assets: grammar.assetRegistry())
 }
 
 /// A toy grammar built from text in code: one white `size`-px square on black on a `canvas`-px

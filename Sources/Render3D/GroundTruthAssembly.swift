@@ -1,0 +1,80 @@
+import Foundation
+import Render
+
+/// Ground truth of one drawn image (definitions in README.md).
+enum GroundTruthAssembly {
+    static func make(_ scene: Scene3D, _ frame: consuming FrameBuffers, classes: [String]) -> GroundTruth {
+        let w = frame.width, h = frame.height, slots = scene.annotated.count
+        // Per slot: min x, min y, max x, max y, visible pixels (one flat buffer, no per-access checks).
+        var stats = [Int](repeating: 0, count: 5 * slots)
+        for s in 0..<slots { stats[5 * s] = Int.max; stats[5 * s + 1] = Int.max; stats[5 * s + 2] = -1; stats[5 * s + 3] = -1 }
+        let classOfSlot = scene.annotated.map { UInt16($0.classIndex + 1) }
+        let semantic = [UInt16](unsafeUninitializedCapacity: w * h) { out, count in
+            frame.instance.withUnsafeBufferPointer { instance in
+            stats.withUnsafeMutableBufferPointer { st in
+            classOfSlot.withUnsafeBufferPointer { classOf in
+                for y in 0..<h {
+                    let row = y * w
+                    for x in 0..<w {
+                        let id = Int(instance[row + x])
+                        guard id > 0 else { out[row + x] = 0; continue }
+                        let b = 5 * (id - 1)
+                        st[b + 4] += 1
+                        if x < st[b] { st[b] = x }
+                        if y < st[b + 1] { st[b + 1] = y }
+                        if x > st[b + 2] { st[b + 2] = x }
+                        st[b + 3] = y
+                        out[row + x] = classOf[id - 1]
+                    }
+                }
+            }}}
+            count = w * h
+        }
+        let visible = (0..<slots).map { stats[5 * $0 + 4] }
+        var box3D = [Box3D?](repeating: nil, count: slots)
+        for solid in scene.solids { box3D[solid.slot] = box(of: solid, scene.camera) }
+        let objects = scene.annotated.enumerated().map { slot, entry -> ObjectAnnotation in
+            let bbox = visible[slot] > 0
+                ? BoundingBox(x: stats[5 * slot], y: stats[5 * slot + 1], width: stats[5 * slot + 2] - stats[5 * slot] + 1,
+                              height: stats[5 * slot + 3] - stats[5 * slot + 1] + 1)
+                : nil
+            let (full, truncation) = extent(frame.extent[slot], width: w, height: h)
+            let alone = frame.alone[slot]
+            let occlusion = alone > 0 ? max(0, 1 - Double(visible[slot]) / Double(alone)) : 0
+            return ObjectAnnotation(node: entry.node, className: classes[entry.classIndex], instanceId: slot + 1, bbox: bbox,
+                                    visiblePixels: visible[slot], visibleFraction: alone > 0 ? (1 - occlusion) * (1 - truncation) : 0,
+                                    outsideCanvas: !frame.touched[slot], fullBBox: full, truncation: truncation,
+                                    occlusion: occlusion, box3D: box3D[slot])
+        }
+        var depth = frame.inverseDepth
+        frame.inverseDepth = []
+        depth.withUnsafeMutableBufferPointer { d in
+            for y in 0..<h {
+                let ground = frame.groundDepth[y]
+                for p in (y * w)..<(y * w + w) { d[p] = d[p] > 0 ? 1 / d[p] : ground }
+            }
+        }
+        return GroundTruth(width: w, height: h, objects: objects, instanceMask: frame.instance, semanticMask: semantic, depth: depth)
+    }
+
+    /// The pixel box of a continuous extent and the share of that extent outside the canvas.
+    static func extent(_ e: SIMD4<Float>, width: Int, height: Int) -> (BoundingBox?, Double) {
+        guard e.x <= e.z, e.y <= e.w else { return (nil, 1) }
+        let x0 = Double(e.x), y0 = Double(e.y), x1 = Double(e.z), y1 = Double(e.w)
+        let bx = Int(x0.rounded(.down)), by = Int(y0.rounded(.down))
+        let box = BoundingBox(x: bx, y: by, width: max(1, Int(x1.rounded(.up)) - bx), height: max(1, Int(y1.rounded(.up)) - by))
+        let area = (x1 - x0) * (y1 - y0)
+        let ix = max(0, min(x1, Double(width)) - max(x0, 0)), iy = max(0, min(y1, Double(height)) - max(y0, 0))
+        guard area > 0 else { return (box, (x0 >= 0 && x0 <= Double(width) && y0 >= 0 && y0 <= Double(height)) ? 0 : 1) }
+        return (box, max(0, min(1, 1 - ix * iy / area)))
+    }
+
+    /// The solid's KITTI box in the level camera frame.
+    static func box(of solid: SolidObject, _ camera: Camera3D) -> Box3D {
+        let p = camera.toLevelCamera(solid.position)
+        var ry = Double(solid.yaw) - Double(camera.yaw) - .pi / 2
+        ry = ry - 2 * .pi * ((ry + .pi) / (2 * .pi)).rounded(.down)
+        return Box3D(x: Double(p.x), y: Double(p.y), z: Double(p.z), height: Double(solid.height), width: Double(solid.width),
+                     length: Double(solid.length), rotationY: ry)
+    }
+}

@@ -1,0 +1,90 @@
+/// Draws a `Scene3D` into `FrameBuffers`: sky and ground, then ground decals in graph order,
+/// then solids back to front (by the camera z of their centre) through the depth buffer.
+enum SceneDrawing {
+    static func draw(_ scene: Scene3D, into frame: inout FrameBuffers) {
+        background(scene, into: &frame)
+        var raster = Rasterizer(camera: scene.camera)
+        let up = SIMD3<Float>(0, 1, 0)
+        for decal in scene.decals {
+            let light = scene.environment.shade(up)
+            for polygon in decal.polygons {
+                let cam = polygon.points.map(scene.camera.toCamera)
+                raster.draw(cam, soft: [Bool](repeating: true, count: cam.count), color: polygon.albedo * light,
+                            slot: decal.slot, depthTest: false, into: &frame)
+            }
+        }
+        let order = scene.solids.indices.map { i -> (Float, Int) in
+            let s = scene.solids[i]
+            return (scene.camera.toCamera(s.position + SIMD3(0, s.height / 2, 0)).z, i)
+        }.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        for (_, i) in order { drawSolid(scene.solids[i], scene, &raster, into: &frame) }
+        frame.resolvePartials()
+    }
+
+    /// Sky (horizon → zenith blend by the ray's elevation) and ground, one colour per row (the
+    /// camera has no roll), with a 1-px ramp across the horizon; ground rows get their analytic
+    /// depth (`FrameBuffers.groundDepth`). Ground farther than `horizonFade` metres fades into the horizon colour.
+    static let horizonFade: Float = 400
+
+    static func background(_ scene: Scene3D, into frame: inout FrameBuffers) {
+        let cam = scene.camera, env = scene.environment
+        let ground = env.ground * env.shade(SIMD3(0, 1, 0))
+        let horizon = cam.horizonRow
+        for y in 0..<frame.height {
+            let v = Float(y) + 0.5
+            // Elevation of the row's ray (sine), for the sky gradient.
+            let yn = (v - cam.cy) / cam.focal
+            let dir = cam.down * yn + cam.forward
+            let rise = max(0, dir.y / (dir * dir).sum().squareRoot())
+            let sky = env.skyHorizon + (env.skyZenith - env.skyHorizon) * rise.squareRoot()
+            let groundCover = min(1, max(0, v - horizon + 0.5))
+            var color = sky
+            if groundCover > 0 {
+                var g = ground
+                if let z = cam.groundDepth(row: v) {
+                    let fade = min(1, z / horizonFade)
+                    g = ground + (env.skyHorizon - ground) * (fade * fade)
+                    // Ground truth only: the ground hides nothing (nothing is below it), so it
+                    // stays out of the depth test and solids' ramps blend over it at contact.
+                    if groundCover >= 0.5 { frame.groundDepth[y] = z }
+                } else {
+                    g = env.skyHorizon
+                }
+                color = g * groundCover + sky * (1 - groundCover)
+            }
+            for x in 0..<frame.width {
+                let p = 3 * (y * frame.width + x)
+                frame.rgb[p] = color.x; frame.rgb[p + 1] = color.y; frame.rgb[p + 2] = color.z
+            }
+        }
+    }
+
+    /// Every front-facing face of every part; an edge is soft when the face across it faces away,
+    /// else a crease that mixes the two faces' colours over ½ px on each side.
+    static func drawSolid(_ solid: SolidObject, _ scene: Scene3D, _ raster: inout Rasterizer, into frame: inout FrameBuffers) {
+        let eye = scene.camera.position
+        for part in solid.parts {
+            let t = part.template
+            let world = t.vertices.map { solid.toWorld(part.offset + part.scale * $0) }
+            var facing = [Bool](repeating: false, count: t.faces.count)
+            var colors = [SIMD3<Float>](repeating: .zero, count: t.faces.count)
+            for (f, face) in t.faces.enumerated() {
+                let a = world[face[0]], b = world[face[1]], c = world[face[2]]
+                let n = cross3(b - a, c - a)
+                let albedo = t.materials[f] == 1 ? (part.secondary ?? part.albedo) : part.albedo
+                colors[f] = albedo * scene.environment.shade(n / max(1e-12, (n * n).sum().squareRoot()))
+                // Front-facing by a margin (sine of the grazing angle > 1e-3): an edge-on face
+                // has no reliable orientation on screen, so it counts as back-facing until its
+                // sliver is wide enough to orient (it then takes over its neighbours' ramps).
+                let toEye = eye - a
+                facing[f] = (n * toEye).sum() > 1e-3 * (n * n).sum().squareRoot() * (toEye * toEye).sum().squareRoot()
+            }
+            for (f, face) in t.faces.enumerated() where facing[f] {
+                let cam = face.map { scene.camera.toCamera(world[$0]) }
+                let soft = t.neighbours[f].map { $0 < 0 || !facing[$0] }
+                let across = t.neighbours[f].map { $0 >= 0 && facing[$0] ? colors[$0] : nil }
+                raster.draw(cam, soft: soft, across: across, color: colors[f], slot: solid.slot, depthTest: true, into: &frame)
+            }
+        }
+    }
+}
