@@ -62,20 +62,27 @@ struct PhasedPlane {
         }
     }
 
-    /// The input plane's pixels as runs of the scratch: for each input row and column phase,
+    /// The input plane's pixels as runs of the scratch: for each column phase and input row,
     /// `body(scratchStart, inputStart, count)` where scratch elements `scratchStart ..< +count`
-    /// hold input elements `inputStart, inputStart + sw, …` (one contiguous run per phase, so
-    /// the copies need no division per pixel).
+    /// hold input elements `inputStart, inputStart + sw, …` (one contiguous run per row and
+    /// phase). Divisions happen once per phase, not per row or pixel: the row's place in the
+    /// scratch is stepped (row phase, block row) as the rows go.
     @inline(__always)
     private func forEachRun(_ body: (_ scratchStart: Int, _ inputStart: Int, _ count: Int) -> Void) {
-        for iy in 0..<g.h {
-            let r = iy + g.padTop
-            for phase in 0..<g.sw {
-                // First input column whose padded column (ix + padLeft) has this phase.
-                let first = ((phase - g.padLeft) % g.sw + g.sw) % g.sw
-                guard first < g.w else { continue }
-                let count = (g.w - first + g.sw - 1) / g.sw
-                body(index(row: r, column: first + g.padLeft), iy * g.w + first, count)
+        let sw = g.sw, sh = g.sh, w = g.w, blockSize = blockSize, phaseWidth = phaseWidth
+        for phase in 0..<sw {
+            // First input column whose padded column (ix + padLeft) has this phase.
+            let first = ((phase - g.padLeft) % sw + sw) % sw
+            guard first < w else { continue }
+            let count = (w - first + sw - 1) / sw
+            let column = first + g.padLeft
+            let columnPart = phase * blockSize + column / sw
+            var rowPhase = g.padTop % sh, blockRow = g.padTop / sh, input = first
+            for _ in 0..<g.h {
+                body((rowPhase &* sw) &* blockSize &+ blockRow &* phaseWidth &+ columnPart, input, count)
+                input &+= w
+                rowPhase &+= 1
+                if rowPhase == sh { rowPhase = 0; blockRow &+= 1 }
             }
         }
     }
