@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // Test-only: property-based tests of Grammar's distributions and sampling (GrammarTests).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (installed by scripts/setup.sh).
@@ -58,7 +60,9 @@ let package = Package(
         // Shared by the test targets: where the repository checkout is.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SceneTests", dependencies: ["Scene"]),
-        .testTarget(name: "GrammarTests", dependencies: ["TestSupport", "Grammar", "Scene", "Assets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GrammarTests", dependencies: ["TestSupport", "Grammar", "Scene", "Assets",
+                                                        .product(name: "PropertyBased", package: "swift-property-based")],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Tensor"]),

@@ -95,7 +95,7 @@ extension Grammar {
         case .gaussian(let mean, let std, let lower, let upper):
             if let lower, let upper { return .number(rng.truncatedGaussian(mean: mean, std: std, lower: lower, upper: upper)) }
             return .number(rng.gaussian(mean: mean, std: std))
-        case .integerUniform(let lo, let hi): return .number(Double(lo + rng.below(hi - lo + 1)))
+        case .integerUniform(let lo, let hi): return .number(Double(rng.integer(in: lo...hi)))
         case .categorical(let values, let cumulative): return values[rng.categoricalIndex(cumulative: cumulative)]
         }
     }
@@ -103,7 +103,7 @@ extension Grammar {
     private func count(_ distribution: CountDistribution, _ rng: inout RandomSource) -> Int {
         switch distribution {
         case .fixed(let n): return n
-        case .integerUniform(let lo, let hi): return lo + rng.below(hi - lo + 1)
+        case .integerUniform(let lo, let hi): return rng.integer(in: lo...hi)
         case .poisson(let lambda, let cap): return rng.poisson(lambda: lambda, cap: cap)
         case .categorical(let values, let cumulative): return values[rng.categoricalIndex(cumulative: cumulative)]
         }

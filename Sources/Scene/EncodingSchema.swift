@@ -1,3 +1,5 @@
+import Foundation
+
 /// The range an encoded attribute is normalised by, and whether it wraps (angles).
 ///
 /// Encoding maps `min...max` to `0...1`. A wrapping attribute is first reduced modulo
@@ -19,13 +21,21 @@ public struct AttributeRange: Codable, Equatable, Hashable, Sendable {
     }
 
     /// `value` brought into the range: wrapped into `[min, max)` when `wrap`, else clamped.
-    /// NaN stays NaN; infinities wrap to NaN and clamp to the nearest bound.
+    /// NaN stays NaN; infinities wrap to NaN and clamp to the nearest bound. Wrapping stays in
+    /// `[min, max)` for values of any magnitude (the remainder is taken exactly, `fmod`, not by
+    /// subtracting a rounded multiple of the span).
     public func fit(_ value: Double) -> Double {
         if wrap {
+            guard value.isFinite else { return .nan }
+            if value >= min && value < max { return value }
             let span = max - min
-            var r = value - span * (((value - min) / span).rounded(.down))
-            if r >= max { r = min }  // rounding at the top edge
-            return r
+            guard span.isFinite else { return Swift.min(Swift.max(value, min), max.nextDown) }
+            // value − min ≡ fmod(value, span) − fmod(min, span) (mod span); each fmod is exact.
+            var offset = Foundation.fmod(value, span) - Foundation.fmod(min, span)
+            if offset < 0 { offset += span }
+            if offset >= span { offset -= span }
+            let r = min + offset
+            return r >= max || r < min ? min : r  // rounding at the edges
         }
         return Swift.min(Swift.max(value, min), max)
     }
