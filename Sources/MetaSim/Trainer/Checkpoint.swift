@@ -1,4 +1,5 @@
 import Codecs
+import Datasets
 import Diagnostics
 import Foundation
 import NN
@@ -46,6 +47,10 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     /// The experiment's training settings this run was started with (see
     /// `Experiment.trainingFingerprint`): a resume must use the same.
     public var settings: String?
+    /// SHA-256 (64 lower-case hex digits) of the weights file `BASE.safetensors` saved with
+    /// this state, checked on load: a damaged or replaced weights file is refused. Nil in
+    /// states written before the checksum existed (and in memory, before a save).
+    public var weightsSHA256: String?
 
     /// A state with the required fields; the optional ones start nil and are set by the trainer.
     public init(grammar: String, schema: EncodingSchema, hidden: [Int], seed: UInt64, stage: String, epoch: Int,
@@ -89,7 +94,8 @@ public struct CheckpointState: Codable, Equatable, Sendable {
 
     /// Writes weights (and `optimizer`'s state) then the state, each through a temporary file
     /// and a rename; the weights file's metadata names the save, so a state file never passes
-    /// for the description of other weights. Throws `InputError` naming the file that could
+    /// for the description of other weights, and the state records the weights file's SHA-256
+    /// (`weightsSHA256`, read back from the written file). Throws `InputError` naming the file that could
     /// not be written (a full disk, permissions).
     public func save(_ transformer: DistributionTransformer, optimizer: AdamState? = nil, to base: String) throws {
         try save(weights: transformer.state, optimizer: optimizer, to: base)
@@ -106,9 +112,11 @@ public struct CheckpointState: Codable, Equatable, Sendable {
             metadata[OptimizerTensors.stepsKey] = String(optimizer.stepCount)
         }
         try AtomicFile.write(try safetensorsBytes(tensors, metadata: metadata), to: base + ".safetensors")
+        var saved = self
+        saved.weightsSHA256 = try DatasetChecksums.sha256(ofFile: base + ".safetensors")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(self), to: base + ".json")
+        try AtomicFile.write(try encoder.encode(saved), to: base + ".json")
     }
 
     /// Loads `BASE.json` and `BASE.safetensors` and rebuilds the transformer (see

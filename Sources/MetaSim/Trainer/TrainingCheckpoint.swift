@@ -1,3 +1,4 @@
+import Datasets
 import Diagnostics
 import Foundation
 import NN
@@ -47,6 +48,7 @@ public struct TrainingCheckpoint {
         }
         let problems = state.problems
         if !problems.isEmpty { throw InputErrors(problems.map { InputError(file: statePath, path: $0.path, message: $0.message) }) }
+        try checkWeightsChecksum(state, statePath: statePath, weightsPath: weightsPath)
         let file = try SafetensorsFile(path: weightsPath)
         if let key = file.metadata["checkpoint"], key != state.saveKey {
             throw InputError(file: weightsPath, message: "these weights are from another save than \(statePath) (\(key) vs \(state.saveKey)): a checkpoint write was interrupted (the run's `--resume` uses the newest whole checkpoint; or name one of checkpoints/)")
@@ -86,6 +88,19 @@ public struct TrainingCheckpoint {
             optimizer = AdamState(stepCount: count, m: m, v: v)
         }
         return TrainingCheckpoint(state: state, weights: weights, optimizer: optimizer)
+    }
+
+    /// Throws an `InputError` naming `weightsPath` when the state records a SHA-256 of its
+    /// weights file (`weightsSHA256`) and the file's differs: the weights are damaged, or from
+    /// another save (an interrupted write: said so when their metadata names another save).
+    static func checkWeightsChecksum(_ state: CheckpointState, statePath: String, weightsPath: String) throws {
+        guard let expected = state.weightsSHA256, FileManager.default.fileExists(atPath: weightsPath) else { return }
+        let actual = try DatasetChecksums.sha256(ofFile: weightsPath)
+        guard actual != expected else { return }
+        if let key = (try? SafetensorsFile(path: weightsPath))?.metadata["checkpoint"], key != state.saveKey {
+            throw InputError(file: weightsPath, message: "these weights are from another save than \(statePath) (\(key) vs \(state.saveKey)): a checkpoint write was interrupted (the run's `--resume` uses the newest whole checkpoint; or name one of checkpoints/)")
+        }
+        throw InputError(file: weightsPath, message: "damaged: its SHA-256 is \(actual), but \(statePath) records \(expected) for the weights saved with it; use another checkpoint (checkpoints/) or train again")
     }
 
     /// A transformer of the state's shape holding the weights. Throws `InputError` (naming
