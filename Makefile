@@ -13,7 +13,7 @@ demo: build
 
 ## The test suite.
 test: setup
-	swift test --disable-swift-testing
+	swift test
 
 bench: build
 	.build/release/metasim bench --json
