@@ -80,11 +80,11 @@ extension CompositorRenderer {
                     if A.value == 0 { continue }
                     let a = opacity * A.value
                     var dA: Float = 0, da: Float = 0
-                    let p = y * width + x
-                    let t = ((y - box.y0) * boxWidth + (x - box.x0)) * channels
+                    let p = y &* width &+ x  // wrapping: inside the clipped box
+                    let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
                     for c in 0..<channels {
-                        let gc = grad[p * channels + c]
-                        let u = under[t + c]
+                        let gc = grad[p &* channels &+ c]
+                        let u = under[t &+ c]
                         // src = opacity · tint · base (objects) or opacity · base (backgrounds).
                         var colourDual: GeometryDual? = nil
                         var weights = SIMD3<Float>.zero
@@ -101,7 +101,7 @@ extension CompositorRenderer {
                         }
                         let src = background != nil ? opacity * base : opacity * tint[c] * base
                         let back = blendBackward(gc, src: src, alpha: a, under: u, over: over)
-                        grad[p * channels + c] = back.dUnder
+                        grad[p &* channels &+ c] = back.dUnder
                         da += back.dAlpha
                         let dsrc = back.dSrc
                         if dsrc == 0 { continue }

@@ -53,14 +53,14 @@ extension CompositorRenderer {
                     let A = cell.value
                     if A == 0 { continue }
                     let a = opacity * A
-                    let p = y * width + x
-                    let t = ((y - box.y0) * boxWidth + (x - box.x0)) * channels
+                    let p = y &* width &+ x  // wrapping: inside the clipped box
+                    let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
                     var dA: Float = 0
                     for c in 0..<channels {
                         // src = opacity · tint · A, a = opacity · A.
-                        let back = blendBackward(grad[p * channels + c], src: opacity * tint[c] * A, alpha: a,
-                                                 under: under[t + c], over: over)
-                        grad[p * channels + c] = back.dUnder
+                        let back = blendBackward(grad[p &* channels &+ c], src: opacity * tint[c] * A, alpha: a,
+                                                 under: under[t &+ c], over: over)
+                        grad[p &* channels &+ c] = back.dUnder
                         rOpacity += (back.dSrc * tint[c] + back.dAlpha) * A
                         rTint[c] += back.dSrc * opacity * A
                         dA += (back.dSrc * tint[c] + back.dAlpha) * opacity
