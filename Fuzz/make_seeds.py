@@ -89,6 +89,8 @@ def safetensorses():
                      "d": ("F64", [1], struct.pack("<d", 2.5)), "i": ("I64", [1], struct.pack("<q", -3)),
                      "j": ("I32", [2], struct.pack("<2i", 4, 5))}))
     put("safetensors", "invalid-unknown-dtype.safetensors", safetensors({"x": ("U8", [1], b"\x01")}))
+    # Regression: an element count overflowing Int trapped in the byte-count check.
+    put("safetensors", "crash-shape-overflow.safetensors", safetensors({"x": ("F32", [1 << 32, 1 << 32], b"")}))
 
 
 def bridge(reply):
@@ -110,6 +112,9 @@ def bridge_replies():
     put("bridge-reply", "invalid-error.json", bridge({"id": 1, "error": "scene too large"}))
     put("bridge-reply", "invalid-missing-path.json", bridge({"id": 1, "images": [{"path": "missing.png"}]}))
     put("bridge-reply", "invalid-wrong-id.json", bridge({"id": 2, "images": []}))
+    # Regression: width x height x channels overflowing Int trapped before the byte-count check.
+    put("bridge-reply", "crash-pixel-count-overflow.json",
+        bridge({"id": 1, "images": [{"width": 1 << 32, "height": 1 << 32, "channels": 1, "pixels_base64": ""}]}))
 
 
 if __name__ == "__main__":

@@ -100,9 +100,9 @@ public struct SafetensorsFile: Sendable {
     }
 
     /// Bytes held by a tensor of `shape` (dimensions ≥ 0) and `elementSize`, or nil when the
-    /// product of its non-zero dimensions overflows `Int` (a header may declare any shape). Refusing
-    /// those also keeps `shapeCount` and `Tensor` (which multiply the dimensions in order) from
-    /// overflowing on a shape such as [2^62, 4, 0] that holds no data.
+    /// product of its non-zero dimensions and the element size overflows `Int` (a header may
+    /// declare any shape). Refusing those, even when a 0 makes the tensor empty, also keeps
+    /// `shapeCount` and `Tensor` (which multiply dimensions in order) from overflowing later.
     static func byteCount(shape: [Int], elementSize: Int) -> Int? {
         var total = elementSize
         for dimension in shape where dimension != 0 {
