@@ -76,7 +76,8 @@ let package = Package(
 // The libFuzzer binaries (no `main`: libFuzzer supplies it) exist only when scripts/fuzz.sh sets
 // METASIM_FUZZ=1, so plain `swift build` / `swift test` never try to link them.
 if Context.environment["METASIM_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver", dependencies: ["FuzzEntries"], path: "Fuzz/Driver"))
     for name in ["grammar", "png", "jpeg", "idx", "safetensors", "bridge-reply"] {
-        package.targets.append(.executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzEntries"], path: "Fuzz/Targets/\(name)"))
+        package.targets.append(.executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver"], path: "Fuzz/Targets/\(name)"))
     }
 }

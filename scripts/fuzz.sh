@@ -22,7 +22,7 @@ case "$target" in
 esac
 
 export METASIM_FUZZ=1
-flags=(-c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address -Xswiftc -parse-as-library)
+flags=(-c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 swift build "${flags[@]}" --product "fuzz-$target"
 binary="$(swift build "${flags[@]}" --show-bin-path)/fuzz-$target"
 

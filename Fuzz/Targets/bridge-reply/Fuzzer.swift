@@ -1,10 +1,6 @@
-import Foundation
-import FuzzEntries
+import FuzzDriver
 
-/// libFuzzer's entry point for the `bridge-reply` target (libFuzzer supplies `main`; see Fuzz/README.md).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
-    FuzzTarget.bridgeReply.run(data)
-    return 0
+/// The `fuzz-bridge-reply` binary: libFuzzer's driver over `FuzzTarget.bridgeReply` (see Fuzz/README.md).
+@main enum Fuzzer {
+    static func main() { runLibFuzzer(.bridgeReply) }
 }

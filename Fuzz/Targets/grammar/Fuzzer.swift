@@ -1,10 +1,6 @@
-import Foundation
-import FuzzEntries
+import FuzzDriver
 
-/// libFuzzer's entry point for the `grammar` target (libFuzzer supplies `main`; see Fuzz/README.md).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
-    FuzzTarget.grammar.run(data)
-    return 0
+/// The `fuzz-grammar` binary: libFuzzer's driver over `FuzzTarget.grammar` (see Fuzz/README.md).
+@main enum Fuzzer {
+    static func main() { runLibFuzzer(.grammar) }
 }
