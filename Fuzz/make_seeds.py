@@ -3,7 +3,8 @@
 
 Seeds named valid-* must be accepted by their entry function, invalid-* must be rejected with an
 error (FuzzReplayTests checks both); crash-* files are inputs that once crashed, kept as regressions
-(they must now be rejected). Files the fuzzer adds (hash names) are only required not to crash.
+(they must now be rejected). Other seeds (seed-*) and the files the fuzzer adds (hash names) are only
+required not to crash.
 Re-running rewrites the seeds and leaves every other file alone.
 """
 import base64, glob, gzip, json, os, re, shutil, struct, zlib
@@ -22,7 +23,10 @@ def put(target, name, data):
 def grammar():
     for pattern in ["examples/grammars/*", "experiments/grammars/*"]:
         for path in sorted(glob.glob(os.path.join(ROOT, pattern))):
-            put("grammar", "valid-" + os.path.basename(path), open(path, "rb").read())
+            # The original format checks that its asset_dir exists; the fuzz entry resolves paths
+            # against a folder that does not, so that seed cannot be accepted there.
+            prefix = "seed-" if "original" in os.path.basename(path) else "valid-"
+            put("grammar", prefix + os.path.basename(path), open(path, "rb").read())
     for path in sorted(glob.glob(os.path.join(ROOT, "Tests/GrammarTests/Fixtures/bad/*"))):
         put("grammar", "invalid-" + os.path.basename(path), open(path, "rb").read())
 
