@@ -57,6 +57,10 @@ let package = Package(
         .executableTarget(name: "RenderFromCode", dependencies: ["MetaSim", "Grammar", "Datasets"], path: "Examples/RenderFromCode"),
         .executableTarget(name: "TrainOnFolder", dependencies: ["MetaSim", "Grammar"], path: "Examples/TrainOnFolder"),
 
+        // Fuzzing (Fuzz/README.md): one pure entry function per input format, called by the
+        // libFuzzer binaries below and by FuzzReplayTests.
+        .target(name: "FuzzEntries", dependencies: ["Grammar", "Codecs", "NN", "Render", "Scene", "Diagnostics"], path: "Fuzz/Entries"),
+
         // Shared by the test targets: where the repository checkout is.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SceneTests", dependencies: ["Scene"]),
@@ -72,6 +76,16 @@ let package = Package(
         .testTarget(name: "MetaSimTests", dependencies: ["TestSupport", "MetaSim", "Render3D"]),
         // Runs the built `metasim` binary; depends on it so `swift test` always builds it first.
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "metasim"]),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzEntries", "Render", "NN", "Codecs", "Scene"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+// The libFuzzer binaries (no `main`: libFuzzer supplies it) exist only when scripts/fuzz.sh sets
+// METASIM_FUZZ=1, so plain `swift build` / `swift test` never try to link them.
+if Context.environment["METASIM_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver", dependencies: ["FuzzEntries"], path: "Fuzz/Driver"))
+    for name in ["grammar", "png", "jpeg", "idx", "safetensors", "bridge-reply"] {
+        package.targets.append(.executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver"], path: "Fuzz/Targets/\(name)"))
+    }
+}

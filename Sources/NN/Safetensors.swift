@@ -89,7 +89,7 @@ public struct SafetensorsFile: Sendable {
                 throw InputError(file: path, path: name,
                                  message: "data offsets \(offsets) outside the \(dataLength)-byte data section (truncated file?)")
             }
-            guard offsets[1] - offsets[0] == shapeCount(shape) * size else {
+            guard offsets[1] - offsets[0] == Self.byteCount(shape: shape, elementSize: size) else {
                 throw InputError(file: path, path: name,
                                  message: "\(offsets[1] - offsets[0]) bytes do not hold \(dtype) shape \(shape)")
             }
@@ -97,6 +97,20 @@ public struct SafetensorsFile: Sendable {
         }
         self.entries = entries
         self.metadata = metadata
+    }
+
+    /// Bytes held by a tensor of `shape` (dimensions ≥ 0) and `elementSize`, or nil when the
+    /// product of its non-zero dimensions and the element size overflows `Int` (a header may
+    /// declare any shape). Refusing those, even when a 0 makes the tensor empty, also keeps
+    /// `shapeCount` and `Tensor` (which multiply dimensions in order) from overflowing later.
+    static func byteCount(shape: [Int], elementSize: Int) -> Int? {
+        var total = elementSize
+        for dimension in shape where dimension != 0 {
+            let product = total.multipliedReportingOverflow(by: dimension)
+            if product.overflow { return nil }
+            total = product.partialValue
+        }
+        return shape.contains(0) ? 0 : total
     }
 
     /// Tensor names, sorted.

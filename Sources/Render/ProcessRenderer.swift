@@ -118,18 +118,12 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         } catch LineChannel.Failure.io(let code) {
             throw failure("cannot read the reply to request \(id): " + String(cString: strerror(code)))
         }
-        let reply: BridgeReply
         do {
-            reply = try JSONDecoder().decode(BridgeReply.self, from: Data(replyLine.utf8))
-        } catch {
-            throw failure("reply to request \(id) is not a valid reply object: \(String(replyLine.prefix(200)))")
+            return try BridgeReplyParser.parse(Data(replyLine.utf8), request: id, scenes: graphs.count, canvas: canvas,
+                                               classes: classes, loadImage: loadImage)
+        } catch let error as BridgeReplyError {
+            throw failure(error.message, keepRunning: error.keepRunning)
         }
-        guard reply.id == id else { throw failure("reply id \(reply.id) does not match request id \(id)") }
-        if let message = reply.error { throw failure("the program could not render request \(id): \(message)", keepRunning: true) }
-        guard let images = reply.images, images.count == graphs.count else {
-            throw failure("reply to request \(id) has \(reply.images?.count ?? 0) images for \(graphs.count) scenes")
-        }
-        return try images.enumerated().map { i, item in try decode(item, index: i, request: id) }
     }
 
     /// The longest reply line accepted for `scenes` images: generous room for inline base64
@@ -137,55 +131,6 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
     /// stopped rather than buffered without bound.
     func maximumReplyBytes(scenes: Int) -> Int {
         (1 << 20) + scenes * ((1 << 16) + canvas.width * canvas.height * 32)
-    }
-
-    private func decode(_ item: BridgeImage, index i: Int, request id: Int) throws -> RenderedImage {
-        let image: Image
-        if let path = item.path {
-            guard let loadImage else { throw failure("image \(i) of request \(id) is a path, but no image loader is configured; reply inline pixels") }
-            do {
-                image = try loadImage(path)
-            } catch let error as InputError {
-                throw failure("image \(i) of request \(id): the reply's path \(path) cannot be used: \(error.message)", keepRunning: true)
-            } catch {
-                throw failure("image \(i) of request \(id): the reply's path \(path) cannot be used: \(error)", keepRunning: true)
-            }
-        } else if let w = item.width, let h = item.height, let c = item.channels, let b64 = item.pixelsBase64 {
-            guard let bytes = Data(base64Encoded: b64) else { throw failure("image \(i) of request \(id): pixels_base64 is not base64") }
-            guard w > 0, h > 0, c > 0, bytes.count == w * h * c else {
-                throw failure("image \(i) of request \(id): \(bytes.count) bytes for \(h)x\(w)x\(c)")
-            }
-            image = Image(width: w, height: h, channels: c, pixels: bytes.map { Float($0) / 255 })
-        } else {
-            throw failure("image \(i) of request \(id) has neither `path` nor `width`, `height`, `channels`, `pixels_base64`")
-        }
-        guard image.width == canvas.width, image.height == canvas.height, image.channels == canvas.channels else {
-            throw failure("image \(i) of request \(id) is \(image.height)x\(image.width)x\(image.channels), expected \(canvas.height)x\(canvas.width)x\(canvas.channels)")
-        }
-        let n = canvas.width * canvas.height
-        let truth = item.groundTruth ?? GroundTruth(width: canvas.width, height: canvas.height, objects: [],
-                                                     instanceMask: [UInt16](repeating: 0, count: n), semanticMask: [UInt16](repeating: 0, count: n))
-        guard truth.width == canvas.width, truth.height == canvas.height, truth.instanceMask.count == n, truth.semanticMask.count == n else {
-            throw failure("ground truth of image \(i) of request \(id) does not match the canvas (masks must have \(n) values)")
-        }
-        try checkLabels(truth, image: i, request: id)
-        return RenderedImage(image: image, groundTruth: truth)
-    }
-
-    /// Mask values and instance ids must name what exists: semantic values 0...classes.count,
-    /// instance values 0...objects.count, object k's `instanceId` k + 1 — later stages index
-    /// arrays with them.
-    private func checkLabels(_ truth: GroundTruth, image i: Int, request id: Int) throws {
-        let where_ = "ground truth of image \(i) of request \(id)"
-        if let bad = truth.semanticMask.first(where: { Int($0) > classes.count }) {
-            throw failure("\(where_): semanticMask value \(bad) is not 0 (background) or a class number 1...\(classes.count)")
-        }
-        if let bad = truth.instanceMask.first(where: { Int($0) > truth.objects.count }) {
-            throw failure("\(where_): instanceMask value \(bad) is not 0 or an object number 1...\(truth.objects.count)")
-        }
-        for (k, object) in truth.objects.enumerated() where object.instanceId != k + 1 {
-            throw failure("\(where_): objects[\(k)].instanceId is \(object.instanceId), expected \(k + 1)")
-        }
     }
 
     // MARK: - Process lifetime
