@@ -150,7 +150,10 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         p.standardError = stderr
         let tail = stderrTail
         tail.clear()
-        stderr.fileHandleForReading.readabilityHandler = { handle in tail.append(handle.availableData) }
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil; tail.markClosed() } else { tail.append(data) }
+        }
         do { try p.run() } catch {
             throw RenderError.external("could not start \(command.joined(separator: " ")): \(error.localizedDescription)")
         }
@@ -181,7 +184,11 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         if let p = process, !keepRunning {
             let deadline = Date(timeIntervalSinceNow: 0.2)
             while p.isRunning && Date() < deadline { usleep(1000) }
-            if !p.isRunning { text += " (exited with status \(p.terminationStatus))" }
+            if !p.isRunning {
+                text += " (exited with status \(p.terminationStatus))"
+                // Its last words may still be in the pipe: wait (briefly) until stderr is closed.
+                stderrTail.waitUntilClosed(deadline: Date(timeIntervalSinceNow: 0.5))
+            }
         }
         let err = stderrTail.text
         if !err.isEmpty { text += "; stderr: \(err)" }
@@ -201,7 +208,21 @@ final class StderrTail: @unchecked Sendable {
         if bytes.count > limit { bytes.removeFirst(bytes.count - limit) }
     }
 
-    func clear() { lock.lock(); bytes = []; lock.unlock() }
+    private var closed = false
+
+    func clear() { lock.lock(); bytes = []; closed = false; lock.unlock() }
+
+    /// The child closed its stderr (end of file seen): everything it wrote is in `text`.
+    func markClosed() { lock.lock(); closed = true; lock.unlock() }
+
+    /// Waits until `markClosed` or `deadline`, whichever comes first.
+    func waitUntilClosed(deadline: Date) {
+        while Date() < deadline {
+            lock.lock(); let done = closed; lock.unlock()
+            if done { return }
+            usleep(1000)
+        }
+    }
 
     var text: String {
         lock.lock(); defer { lock.unlock() }
