@@ -21,24 +21,13 @@ struct GenerateCommand: ParsableCommand {
         """)
 
     @Option(name: .customLong("run"), help: ArgumentHelp("A folder written by `metasim train`.", valueName: "run")) var runFolder: String
-    @Option(parsing: .unconditional, help: "Number of images (at least 1).") var count: Int
-    @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).") var seed: UInt64 = 0
-    @Option(help: "Output folder: new or empty (see --overwrite).") var out: String
-    @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
     @Option(help: "Grammar file to use instead of the one recorded in the run.") var grammar: String?
     @Option(help: "A checkpoint of the run to use (e.g. checkpoints/epoch-003): needed for a run that did not complete.") var checkpoint: String?
-    @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
     @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
-    @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
-    @Flag(help: "No progress bars.") var quiet = false
-    @OptionGroup var sharding: ShardOptions
-
-    func validate() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-    }
+    @OptionGroup var output: DatasetOutputOptions
 
     func run() throws {
-        let shard = try sharding.resolve(total: count)
+        let shard = try output.resolveShard()
         let run = RunFolder(existing: runFolder)
         let generator: Generator
         do {
@@ -48,11 +37,9 @@ struct GenerateCommand: ParsableCommand {
         }
         var inputs = generator.inputFiles
         if prior { inputs["weights"] = nil }
-        let provenance = try DatasetProvenance.of(generator: prior ? "generate --prior" : "generate", seed: seed, files: inputs)
-        let written = try generator.writeDataset(count: shard?.samples ?? count, seed: seed, start: shard?.start ?? 0,
-                                                 learned: !prior, directory: out, format: format, grid: grid,
-                                                 overwrite: overwrite, quiet: quiet, provenance: provenance, shard: shard)
-        print("wrote \(written) \(prior ? "prior" : "learned") images to \(out) (\(format.rawValue)\(ShardOptions.describe(shard)))")
+        let provenance = try DatasetProvenance.of(generator: prior ? "generate --prior" : "generate", seed: output.seed, files: inputs)
+        try output.write(generator, learned: !prior, provenance: provenance, shard: shard,
+                         what: prior ? "prior images" : "learned images")
     }
 
     /// An error about the grammar a run recorded (its path comes from RUN/transformer.json, not

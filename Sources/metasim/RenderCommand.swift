@@ -31,28 +31,15 @@ struct RenderCommand: ParsableCommand {
         """)
 
     @Option(help: "The grammar file.") var grammar: String
-    @Option(parsing: .unconditional, help: "Number of images (at least 1).") var count: Int
-    @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).") var seed: UInt64 = 0
-    @Option(help: "Output folder: new or empty (see --overwrite).") var out: String
-    @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
-    @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
-    @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
-    @Flag(help: "No progress bars.") var quiet = false
-    @OptionGroup var sharding: ShardOptions
-
-    func validate() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-    }
+    @OptionGroup var output: DatasetOutputOptions
 
     func run() throws {
-        let shard = try sharding.resolve(total: count)
+        let shard = try output.resolveShard()
         let g = try Grammar.load(path: grammar)
         let assets = g.assetRegistry()
         let renderer = try g.makeRenderer(assets: assets)
-        let provenance = try DatasetProvenance.of(generator: "render", seed: seed, files: ["grammar": grammar])
-        let written = try Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer)
-            .writeDataset(count: shard?.samples ?? count, seed: seed, start: shard?.start ?? 0, learned: false, directory: out,
-                          format: format, grid: grid, overwrite: overwrite, quiet: quiet, provenance: provenance, shard: shard)
-        print("wrote \(written) images to \(out) (\(format.rawValue)\(ShardOptions.describe(shard)))")
+        let provenance = try DatasetProvenance.of(generator: "render", seed: output.seed, files: ["grammar": grammar])
+        try output.write(Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer), learned: false,
+                         provenance: provenance, shard: shard, what: "images")
     }
 }
