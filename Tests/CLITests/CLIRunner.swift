@@ -35,4 +35,24 @@ enum CLIRunner {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
+
+    /// A 32x32 grey scene of one white 8-px square whose `loc_x` is `locX` (a distribution in
+    /// the grammar format, e.g. `constant: 8` or `uniform: [8, 24]`; mutable, range [0, 32])
+    /// at y = 16: the toy prior and target of the training and generation tests.
+    static func squareGrammar(locX: String) -> String {
+        """
+        canvas: {width: 32, height: 32, channels: 1}
+        root: Canvas
+        rules:
+          Canvas: {class: Image, children: [Background, Square]}
+          Background: {attributes: {texture: 0}}
+          Square:
+            attributes:
+              shape: rectangle
+              texture: 1
+              size: {constant: 8, range: [0, 32]}
+              loc_x: {\(locX), range: [0, 32], mutable: true}
+              loc_y: {constant: 16, range: [0, 32]}
+        """
+    }
 }

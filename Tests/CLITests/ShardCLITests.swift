@@ -187,20 +187,7 @@ final class ShardCLITests: XCTestCase {
     func testShardedGenerateMergesToTheSingleRun() throws {
         // The learned generator of GenerateCLITests' run, with a grammar that encodes the same way.
         let prior = scratch + "/prior.yaml"
-        try """
-            canvas: {width: 32, height: 32, channels: 1}
-            root: Canvas
-            rules:
-              Canvas: {class: Image, children: [Background, Square]}
-              Background: {attributes: {texture: 0}}
-              Square:
-                attributes:
-                  shape: rectangle
-                  texture: 1
-                  size: {constant: 8, range: [0, 32]}
-                  loc_x: {uniform: [8, 24], range: [0, 32], mutable: true}
-                  loc_y: {constant: 16, range: [0, 32]}
-            """.write(toFile: prior, atomically: true, encoding: .utf8)
+        try CLIRunner.squareGrammar(locX: "uniform: [8, 24]").write(toFile: prior, atomically: true, encoding: .utf8)
         let run = try GenerateCLITests.makeRunFolder(recordedGrammar: prior)
         defer { try? FileManager.default.removeItem(atPath: run) }
         func generate(_ out: String, _ extra: [String] = []) throws -> (status: Int32, out: String, err: String) {

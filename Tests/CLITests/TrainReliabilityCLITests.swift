@@ -7,22 +7,8 @@ import XCTest
 extension CLITests {
     /// A tiny experiment on a toy square scene (seconds): prior x = 8, target x = 20.
     func tinyExperiment(epochs: Int = 2) throws -> String {
-        let square = { (x: Int) in """
-            canvas: {width: 32, height: 32, channels: 1}
-            root: Canvas
-            rules:
-              Canvas: {class: Image, children: [Background, Square]}
-              Background: {attributes: {texture: 0}}
-              Square:
-                attributes:
-                  shape: rectangle
-                  texture: 1
-                  size: {constant: 8, range: [0, 32]}
-                  loc_x: {constant: \(x), range: [0, 32], mutable: true}
-                  loc_y: {constant: 16, range: [0, 32]}
-            """ }
-        _ = try write("prior.yaml", square(8))
-        _ = try write("target.yaml", square(20))
+        _ = try write("prior.yaml", CLIRunner.squareGrammar(locX: "constant: 8"))
+        _ = try write("target.yaml", CLIRunner.squareGrammar(locX: "constant: 20"))
         return try write("exp.yaml", """
             grammar: prior.yaml
             target: {render: {grammar: target.yaml, images: 8}}
