@@ -9,6 +9,9 @@ public enum ExperimentLimits {
     public static let hiddenLayers = 64
     /// Width of one hidden layer (a 4096 × 4096 weight matrix is 64 MiB).
     public static let hiddenWidth = 4096
+    /// Channels of a task network's first convolution (`task_network.width`; the deepest level
+    /// has 4× as many).
+    public static let taskNetworkWidth = 1024
     /// Columns per node of an encoded scene (classes + attributes) a checkpoint may declare.
     public static let encodedWidth = 65_536
     /// Graphs or images per optimisation step (`reconstruction.batch_size`,
@@ -55,6 +58,7 @@ extension Experiment {
         atMost("task_network.train_images", taskNetwork.trainImages, ExperimentLimits.images)
         atMost("task_network.batch_size", taskNetwork.batchSize, ExperimentLimits.batchSize)
         atMost("task_network.epochs", taskNetwork.epochs, ExperimentLimits.steps)
+        if let width = taskNetwork.width { atMost("task_network.width", width, ExperimentLimits.taskNetworkWidth) }
         rate("task_network.learning_rate", taskNetwork.learningRate)
         if case let .rendered(_, _, images, validation, test) = target {
             atMost("target.render.images", images, ExperimentLimits.images)

@@ -135,16 +135,20 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     public var batchSize: Int = 64
     /// Adam learning rate (> 0).
     public var learningRate: Double = 1e-3
+    /// Channels of the network's first convolution (see `TaskNetwork.init`); nil: the kind's
+    /// default (`TaskNetwork.defaultWidth`). Training cost grows with about its square.
+    public var width: Int? = nil
 
     /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,
-                batchSize: Int = 64, learningRate: Double = 1e-3) {
+                batchSize: Int = 64, learningRate: Double = 1e-3, width: Int? = nil) {
         self.kind = kind
         self.classes = classes
         self.trainImages = trainImages
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
+        self.width = width
     }
 }
 

@@ -106,7 +106,8 @@ extension MetaSimTrainer {
             guard let test = target.test else { continue }
             let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
                                    rendererClasses: renderer.classes, source: grammar.file)
-            let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed)
+            let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed,
+                                      width: settings.width)
             let batches = settings.epochs * batchCount(data.count, batchSize: settings.batchSize)
             let progress = self.progress.start("task network on \(learned ? "learned" : "prior") data", total: batches)
             network.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
