@@ -135,10 +135,14 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     public var batchSize: Int = 64
     /// Adam learning rate (> 0).
     public var learningRate: Double = 1e-3
+    /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
+    /// ceiling each Meta-Sim figure reads against.
+    public var oracle: Bool = true
 
     /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,
-                batchSize: Int = 64, learningRate: Double = 1e-3) {
+                batchSize: Int = 64, learningRate: Double = 1e-3, oracle: Bool = true) {
+        self.oracle = oracle
         self.kind = kind
         self.classes = classes
         self.trainImages = trainImages
