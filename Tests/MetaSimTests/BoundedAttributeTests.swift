@@ -8,28 +8,34 @@ import XCTest
 /// Attributes whose prior sits on a bound of their range (issue 10): the transformer's output
 /// head reaches the bound exactly and still passes a gradient that moves the value inward.
 final class BoundedAttributeTests: XCTestCase {
-    /// Inside (0, 1) the head's gradient is 1/4 (finite differences); on a bound it passes
-    /// only a gradient whose descent step points back inside.
+    /// The head is a sigmoid (gradient y(1 − y), checked by finite differences); within 0.01
+    /// of a bound it drops the gradient whose descent step points further out and passes an
+    /// inward one at the margin's slope 0.01 · 0.99, not the vanishing y(1 − y).
     func testOutputHeadGradient() {
-        let x = Tensor(shape: [5], data: [-3, -0.4, 0.3, 1.2, 3]).requiringGrad()
+        let x = Tensor(shape: [5], data: [-20, -0.4, 0.3, 1.2, 20]).requiringGrad()
         let y = x.unitIntervalOutput()
-        XCTAssertEqual(y.data, [0, 0.4, 0.575, 0.8, 1])
-        for (i, h) in [(1, Float(1e-2)), (2, 1e-2), (3, 1e-2)] {
+        for i in 0..<5 { XCTAssertEqual(y.data[i], 1 / (1 + exp(-x.data[i])), accuracy: 1e-6) }
+        let h: Float = 1e-2
+        let inside = gradients(of: y, seed: Tensor(repeating: 1, shape: [5]), wrt: [x])[0].data
+        for i in 1...3 {
             var up = x.data, down = x.data
             up[i] += h; down[i] -= h
             let fd = (Tensor(shape: [5], data: up).unitIntervalOutput().data[i] - Tensor(shape: [5], data: down).unitIntervalOutput().data[i]) / (2 * h)
-            XCTAssertEqual(fd, 0.25, accuracy: 1e-3)
+            XCTAssertEqual(inside[i], fd, accuracy: 1e-4)
         }
-        // Seeds: descent on x[0] (at 0) with g = -1 raises it (passes); g = +1 would lower it (blocked).
+        // y[0] ≈ 2e-9 and y[4] ≈ 1 − 2e-9: outward seeds (descent lowers y[0], raises y[4]) are dropped.
+        XCTAssertEqual(inside[0], 0)
+        XCTAssertEqual(gradients(of: y, seed: Tensor(shape: [5], data: [1, 1, 1, 1, -1]), wrt: [x])[0].data[4], 0)
         let inward = gradients(of: y, seed: Tensor(shape: [5], data: [-1, 1, 1, 1, 1]), wrt: [x])[0].data
-        XCTAssertEqual(inward, [-0.25, 0.25, 0.25, 0.25, 0.25])
-        let outward = gradients(of: y, seed: Tensor(shape: [5], data: [1, 1, 1, 1, -1]), wrt: [x])[0].data
-        XCTAssertEqual(outward, [0, 0.25, 0.25, 0.25, 0])
+        XCTAssertEqual(inward[0], -0.0099, accuracy: 1e-7)
+        XCTAssertEqual(inward[4], 0.0099, accuracy: 1e-7)
     }
 
-    /// A background level whose prior is 0, the bottom of its range [0, 1]: stage 1 reproduces
-    /// it exactly (0, on the bound), and MMD on the mean grey level then moves it to the
-    /// target's 0.3. With a sigmoid head it stayed at ~1e-10 (no gradient through the saturated output).
+    /// A background level whose prior is 0, the bottom of its range [0, 1]: stage 1 (run for a
+    /// fixed 400 steps, as a long reconstruction does) reproduces it within the head's margin,
+    /// and MMD on the mean grey level then moves it to the target's 0.3. With a plain sigmoid
+    /// head, stage 1 keeps driving the pre-activation down (Adam's steps do not shrink with the
+    /// gradient) and matching cannot bring it back: the level stays at 2e-18 (the issue-10 failure).
     func testPriorOnBoundMovesToTargetInside() throws {
         func grammar(level: Double, mutable: Bool) throws -> Grammar {
             try Grammar.parse(text: """
@@ -57,9 +63,8 @@ final class BoundedAttributeTests: XCTestCase {
         let transformer = DistributionTransformer(width: prior.schema.width, classCount: prior.schema.classes.count,
                                                   hidden: [8, 4, 8], seed: 5)
         let stage1 = Adam(transformer.trainableParameters, learningRate: 0.02)
-        for step in 0..<300 {
+        for step in 0..<400 {
             let (a, c) = transformer.reconstructionLosses(encoder.encode(try prior.sample(seed: 1, range: (step * 8)..<(step * 8 + 8))))
-            if a.scalar < 1e-6 { break }
             stage1.step(transformer.gradients(of: a + 0.1 * c))
         }
         let matching = DistributionMatching(transformer: transformer,
@@ -69,7 +74,7 @@ final class BoundedAttributeTests: XCTestCase {
             graphs.flatMap { $0.nodes.compactMap { $0.mutable.contains("texture") ? $0.number("texture") : nil } }
         }
         let start = try matching.step(try prior.sample(seed: 2, range: 0..<16), parameters: [])
-        XCTAssertEqual(mean(levels(start.graphs)), 0, accuracy: 1e-3, "stage 1 reproduces the prior on its bound")
+        XCTAssertEqual(mean(levels(start.graphs)), 0, accuracy: 0.011, "stage 1 reproduces the prior near its bound")
         let parameters = transformer.trainableParameters
         let optimizer = Adam(parameters, learningRate: 0.01)
         var learned: [Double] = []

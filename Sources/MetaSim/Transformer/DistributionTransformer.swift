@@ -6,10 +6,10 @@ import Tensor
 /// encoded features of a batch of scene graphs to new features of the same shape.
 ///
 /// Layer widths run `width → hidden… → width` with ReLU between layers. Per node the output's
-/// class part (the first `classCount` columns) is a softmax and the continuous part a hard
-/// sigmoid with a one-sided straight-through gradient at 0 and 1 (`unitIntervalOutput`), so
-/// outputs live where encoded features do ([0, 1]), may sit on a bound, and still get a
-/// gradient that moves them inward. Only entries whose mutability mask is 1
+/// class part (the first `classCount` columns) is a softmax and the continuous part a sigmoid
+/// whose gradient near 0 and 1 passes only inward (`unitIntervalOutput`), so outputs live where
+/// encoded features do ([0, 1]) and an attribute whose prior sits on a bound can still move
+/// inward. Only entries whose mutability mask is 1
 /// take the network's output; every other entry passes the input through unchanged, so a
 /// transformer can never change what the grammar marks immutable.
 public final class DistributionTransformer: ParameterContainer {

@@ -1,24 +1,35 @@
+import Foundation
 import Tensor
 
 extension Tensor {
-    /// The transformer's attribute head: `clamp(0.5 + x / 4, 0, 1)` elementwise (a hard
-    /// sigmoid: the logistic function's value and slope at 0, exact 0 and 1 at x = ∓2), so an
-    /// output can sit exactly on a bound of its attribute's range.
+    /// How close to 0 or 1 (normalised units) an output of `unitIntervalOutput` must be for a
+    /// gradient that would push it further out to be dropped.
+    static let outputBoundMargin: Float = 0.01
+
+    /// The transformer's attribute head: the logistic function `1 / (1 + e^−x)` elementwise,
+    /// whose gradient is one-sided near the bounds. Inside [m, 1 − m] (m = `outputBoundMargin`)
+    /// it is `g · y(1 − y)`. Within m of 0 (or 1), an upstream gradient `g` that a descent step
+    /// would follow outward (`g > 0` near 0, `g < 0` near 1) is dropped, and an inward one
+    /// passes as `g · m(1 − m)`, the slope at the margin, however deep the output sits
+    /// (a straight-through floor: it does not vanish with y(1 − y)).
     ///
-    /// Gradient: 1/4 inside. At a bound the clamp passes the upstream gradient `g` through
-    /// (times 1/4) only when a descent step moves the value back inside (`g < 0` at 0, `g > 0`
-    /// at 1; a one-sided straight-through estimator, Bengio et al. 2013), and 0 otherwise. A
-    /// sigmoid's gradient `y(1 − y)` vanishes at the bounds: an attribute whose prior lies on a
-    /// bound was reconstructed by a saturated pre-activation and could never move inward
-    /// (issue 10: a background level stuck at 5e-11 against a target of 0.12). NaN passes through.
+    /// Why: a plain sigmoid keeps passing the outward gradient of an attribute whose prior sits
+    /// on a bound of its range (reconstructing 0 in stage 1, or an MMD gradient pointing out of
+    /// the range), and Adam, whose steps do not shrink with the gradient, drives the
+    /// pre-activation ever further: y(1 − y) vanishes and the attribute can never move inward
+    /// again (issue 10: a background level stuck at 5e-11 against a target of 0.12). Dropping
+    /// the outward part near a bound stops pushing it out, and the floor lets an inward gradient
+    /// bring it back even when Adam's momentum carried it deep; elsewhere the head stays a
+    /// sigmoid (whose damping near the bounds keeps an overshooting step inside, where a hard
+    /// clamp would land on the bound). Outputs lie in (0, 1); NaN passes through.
     func unitIntervalOutput() -> Tensor {
-        let x = self
-        let y = Tensor(shape: shape, data: data.map { Swift.min(Swift.max(0.5 + $0 / 4, 0), 1) })
-        return Tensor.custom(inputs: [x], output: y) { g in
+        let margin = Tensor.outputBoundMargin
+        let y = Tensor(shape: shape, data: data.map { $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) })
+        return Tensor.custom(inputs: [self], output: y) { g in
+            let floor = margin * (1 - margin)
             let grad = zip(g.data, y.data).map { g, v -> Float in
-                if v <= 0 { return g < 0 ? g / 4 : 0 }
-                if v >= 1 { return g > 0 ? g / 4 : 0 }
-                return g / 4
+                guard v < margin || v > 1 - margin else { return g * v * (1 - v) }
+                return (v < margin) == (g > 0) ? 0 : g * floor  // outward dropped, inward floored
             }
             return [Tensor(shape: g.shape, data: grad)]
         }
