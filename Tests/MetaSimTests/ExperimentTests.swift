@@ -114,11 +114,14 @@ final class ExperimentTests: XCTestCase {
     func testCrossChecksApplyToExperimentsBuiltInCode() throws {
         var e = Experiment(grammar: "g.yaml", target: .folders(images: "images"), task: TaskSettings())
         e.taskNetwork.kind = .segmentation
-        XCTAssertEqual(e.crossCheckProblems.map(\.path), ["task", "target"])
+        XCTAssertEqual(e.crossCheckProblems.map(\.path), ["task", "task_network.classes"])
         XCTAssertThrowsError(try ExperimentBuilder(e).validate()) { error in
-            XCTAssertEqual((error as? InputErrors)?.errors.map(\.path), ["task", "target"])
+            XCTAssertEqual((error as? InputErrors)?.errors.map(\.path), ["task", "task_network.classes"])
             XCTAssertEqual((error as? InputErrors)?.errors.first?.file, "experiment")
         }
+        e.taskNetwork.classes = ["ground", "car"]
+        e.target = .folders(images: "images", validation: "validation")  // segmentation folders are read (images/ + masks/)
+        XCTAssertTrue(e.crossCheckProblems.isEmpty)
         e.target = .rendered(grammar: "t.yaml", validation: 10)
         XCTAssertTrue(e.crossCheckProblems.isEmpty)
     }

@@ -70,7 +70,8 @@ public struct ExperimentBuilder {
     public func target(canvas: Canvas) throws -> TargetSet {
         switch experiment.target {
         case let .folders(images, validation, test):
-            return try TargetSet.load(images: images, validation: validation, test: test, canvas: canvas)
+            return try TargetSet.load(images: images, validation: validation, test: test, canvas: canvas,
+                                      kind: experiment.taskNetwork.kind, classes: experiment.taskNetwork.classes)
         case let .rendered(path, seed, images, validation, test):
             let grammar = try Grammar.load(path: path)
             try grammar.checkRenderable()

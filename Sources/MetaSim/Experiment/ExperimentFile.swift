@@ -177,6 +177,7 @@ extension TaskNetworkSettings {
         batchSize = n.int("batch_size", default: batchSize, min: 1)
         learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         if n.has("width") { width = n.int("width", default: 0, min: 1) }
+        oracle = n.bool("oracle", default: oracle)
         n.finish()
     }
 }

@@ -138,10 +138,14 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// Channels of the network's first convolution (see `TaskNetwork.init`); nil: the kind's
     /// default (`TaskNetwork.defaultWidth`). Training cost grows with about its square.
     public var width: Int? = nil
+    /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
+    /// ceiling each Meta-Sim figure reads against.
+    public var oracle: Bool = true
 
     /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,
-                batchSize: Int = 64, learningRate: Double = 1e-3, width: Int? = nil) {
+                batchSize: Int = 64, learningRate: Double = 1e-3, width: Int? = nil, oracle: Bool = true) {
+        self.oracle = oracle
         self.kind = kind
         self.classes = classes
         self.trainImages = trainImages

@@ -76,3 +76,22 @@ public struct TaskSet: Sendable {
         self.init(kind: kind, images: tensor(rendered.map(\.image)), labels: labels, classes: classes)
     }
 }
+
+extension TaskSet {
+    /// The same images with labels re-indexed into `newClasses` by class name. Classification:
+    /// images whose class `newClasses` lacks are dropped; segmentation: such pixels get
+    /// `newClasses[0]` (the background class). Nil when no image is left.
+    func relabelled(to newClasses: [String]) -> TaskSet? {
+        if newClasses == classes { return self }
+        let map = classes.map { newClasses.firstIndex(of: $0) }
+        switch kind {
+        case .classification:
+            let kept = labels.indices.filter { map[labels[$0]] != nil }
+            guard !kept.isEmpty else { return nil }
+            return TaskSet(kind: kind, images: images.gather(axis: 0, indices: kept), labels: kept.map { map[labels[$0]]! },
+                           classes: newClasses)
+        case .segmentation:
+            return TaskSet(kind: kind, images: images, labels: labels.map { map[$0] ?? 0 }, classes: newClasses)
+        }
+    }
+}

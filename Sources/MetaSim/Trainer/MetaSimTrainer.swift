@@ -111,6 +111,12 @@ public final class MetaSimTrainer {
                                onlyMutableNodes: onlyMutableNodes)
     }
 
+    /// Quantiles of the grammar's mutable attributes over `graphs` (see `attributeQuantiles`).
+    func attributeQuantiles(of graphs: [SceneGraph], onlyMutableNodes: Bool = true) -> [String: [Double]] {
+        MetaSim.attributeQuantiles(graphs, schema: grammar.schema, names: Set(grammar.mutableAttributeNames),
+                                   onlyMutableNodes: onlyMutableNodes)
+    }
+
     /// The next `count` prior samples.
     func nextGraphs(_ count: Int) throws -> [SceneGraph] {
         defer { sampleCursor += count }
