@@ -8,6 +8,8 @@ import Scene
 public struct BridgeReplyError: Error, Equatable, CustomStringConvertible {
     public var message: String
     public var keepRunning: Bool
+    /// The scene (index in the request) an error reply blamed, when it said (`scene`).
+    public var scene: Int? = nil
     public var description: String { message }
 }
 
@@ -27,7 +29,11 @@ public enum BridgeReplyParser {
             throw fail("reply to request \(id) is not a valid reply object: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
         guard reply.id == id else { throw fail("reply id \(reply.id) does not match request id \(id)") }
-        if let message = reply.error { throw fail("the program could not render request \(id): \(message)", keepRunning: true) }
+        if let message = reply.error {
+            var error = fail("the program could not render request \(id): \(message)", keepRunning: true)
+            if let scene = reply.scene, (0..<scenes).contains(scene) { error.scene = scene }
+            throw error
+        }
         guard let images = reply.images, images.count == scenes else {
             throw fail("reply to request \(id) has \(reply.images?.count ?? 0) images for \(scenes) scenes")
         }

@@ -186,6 +186,7 @@ extension ExternalRendererSettings {
         if command.isEmpty { r.fail("command", "missing: the program to run and its arguments, as a list") }
         timeout = r.double("timeout", default: timeout, min: 0, exclusiveMin: true)
         step = r.double("fd_step", default: step, min: 0, exclusiveMin: true)
+        workers = r.int("workers", default: workers, min: 1)
         r.finish()
     }
 }

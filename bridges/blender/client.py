@@ -1,0 +1,82 @@
+"""A small Python client of the Blender bridge for check and benchmark scripts (standard library
+and numpy; MetaSim itself talks to the bridge from Swift, ProcessRenderer).
+
+    with BridgeClient(["--samples", "8"]) as bridge:
+        reply = bridge.request(canvas, classes, scenes)      # the reply object (BRIDGE.md)
+        image, truth = decode(reply["images"][0])            # uint8 HxWxC, ground truth with numpy masks
+"""
+import base64
+import json
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COMMAND = os.path.join(HERE, "metasim-blender")
+
+
+class BridgeClient:
+    """One bridge process (`metasim-blender ARGS`); requests are answered in order."""
+
+    def __init__(self, args=(), stderr=None):
+        self.log = stderr if stderr is not None else tempfile.TemporaryFile()
+        self.process = subprocess.Popen([COMMAND, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.log, text=True, bufsize=1)
+        self.next_id = 1
+
+    def send(self, canvas, classes, scenes):
+        """Sends one request without waiting; returns its id."""
+        rid = self.next_id
+        self.next_id += 1
+        outputs = [f"/tmp/unused-{rid}-{i}.png" for i in range(len(scenes))]
+        line = json.dumps({"id": rid, "canvas": canvas, "classes": classes, "scenes": scenes, "outputs": outputs})
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        return rid
+
+    def receive(self, rid):
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the bridge stopped (status {self.process.poll()}); stderr: {self.stderr_tail()}")
+        reply = json.loads(line)
+        if reply.get("id") != rid:
+            raise RuntimeError(f"reply id {reply.get('id')} for request {rid}")
+        return reply
+
+    def request(self, canvas, classes, scenes):
+        return self.receive(self.send(canvas, classes, scenes))
+
+    def stderr_tail(self, n=2000):
+        try:
+            self.log.seek(0)
+            data = self.log.read()
+            return (data.decode("utf-8", "replace") if isinstance(data, bytes) else data)[-n:]
+        except (OSError, AttributeError):
+            return ""
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def decode(item):
+    """(uint8 image HxWxC, ground truth dict with instanceMask, semanticMask, depth as HxW arrays)."""
+    h, w, c = item["height"], item["width"], item["channels"]
+    image = np.frombuffer(base64.b64decode(item["pixels_base64"]), np.uint8).reshape(h, w, c)
+    truth = dict(item["ground_truth"])
+    for key in ("instanceMask", "semanticMask", "depth"):
+        if key in truth:
+            truth[key] = np.asarray(truth[key]).reshape(h, w)
+    return image, truth
