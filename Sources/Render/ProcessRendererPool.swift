@@ -58,7 +58,7 @@ public final class ProcessRendererPool: Renderer, @unchecked Sendable {
         // at once, whatever the core count), the last run on the calling thread.
         for w in 0..<n {
             let run = Self.share(w, of: n, count: graphs.count)
-            let job = { [workers] in
+            let job: @Sendable () -> Void = { [workers] in
                 results.set(w, Result { try workers[w].renderNamingScene(Array(graphs[run])) })
             }
             if w == n - 1 { job() } else { queue.async(group: group, execute: job) }

@@ -8,8 +8,10 @@ and numpy; MetaSim itself talks to the bridge from Swift, ProcessRenderer).
 import base64
 import json
 import os
+import struct
 import subprocess
 import tempfile
+import zlib
 
 import numpy as np
 
@@ -80,3 +82,17 @@ def decode(item):
         if key in truth:
             truth[key] = np.asarray(truth[key]).reshape(h, w)
     return image, truth
+
+
+def write_png(path, image):
+    """Writes a uint8 HxW(x1|3) array as an 8-bit grey or RGB PNG."""
+    image = image if image.ndim == 3 else image[..., None]
+    h, w, c = image.shape
+    rows = b"".join(b"\x00" + image[y].tobytes() for y in range(h))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2 if c == 3 else 0, 0, 0, 0)) \
+        + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(data)
