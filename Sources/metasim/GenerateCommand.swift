@@ -25,16 +25,18 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "A checkpoint of the run to use (e.g. checkpoints/epoch-003): needed for a run that did not complete.") var checkpoint: String?
     @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
     @OptionGroup var output: DatasetOutputOptions
+    @OptionGroup var external: ExternalRendererOptions
 
     func run() throws {
         let shard = try output.resolveShard()
         let run = RunFolder(existing: runFolder)
-        let generator: Generator
+        var generator: Generator
         do {
             generator = try Generator(run: run, grammarOverride: grammar, checkpoint: checkpoint)
         } catch {
             throw grammar == nil ? GenerateCommand.recordedGrammarError(error, run: run) : error
         }
+        if let renderer = try external.renderer(for: generator.grammar) { generator = generator.rendering(with: renderer) }
         var inputs = generator.inputFiles
         if prior { inputs["weights"] = nil }
         let provenance = try DatasetProvenance.of(generator: prior ? "generate --prior" : "generate", seed: output.seed, files: inputs)

@@ -32,14 +32,16 @@ struct RenderCommand: ParsableCommand {
 
     @Option(help: "The grammar file.") var grammar: String
     @OptionGroup var output: DatasetOutputOptions
+    @OptionGroup var external: ExternalRendererOptions
 
     func run() throws {
         let shard = try output.resolveShard()
         let g = try Grammar.load(path: grammar)
         let assets = g.assetRegistry()
-        let renderer = try g.makeRenderer(assets: assets)
+        let renderer = try external.renderer(for: g) ?? g.makeRenderer(assets: assets)
+        let generator = Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer)
         let provenance = try DatasetProvenance.of(generator: "render", seed: output.seed, files: ["grammar": grammar])
-        try output.write(Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer), learned: false,
+        try output.write(generator, learned: false,
                          provenance: provenance, shard: shard, what: "images")
     }
 }
