@@ -96,3 +96,50 @@ def write_png(path, image):
         + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
     with open(path, "wb") as f:
         f.write(data)
+
+
+def read_png(path):
+    """An 8-bit grey or RGB, non-interlaced PNG (what MetaSim writes) as uint8 HxWxC."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path}: not a PNG")
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    w, h, depth, colour, _, _, interlace = header
+    channels = {0: 1, 2: 3, 6: 4}.get(colour)
+    if depth != 8 or channels is None or interlace:
+        raise ValueError(f"{path}: only 8-bit grey, RGB or RGBA non-interlaced PNGs")
+    raw = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(h, 1 + w * channels)
+    out = np.zeros((h, w * channels), np.int32)
+    for y in range(h):
+        f, line = raw[y, 0], raw[y, 1:].astype(np.int32)
+        prev = out[y - 1] if y else np.zeros(w * channels, np.int32)
+        if f == 0:
+            out[y] = line
+        elif f == 2:
+            out[y] = (line + prev) & 255
+        else:  # 1 sub, 3 average, 4 Paeth: depend on the pixel to the left
+            row = np.zeros(w * channels, np.int32)
+            for i in range(w * channels):
+                a = row[i - channels] if i >= channels else 0
+                c = prev[i - channels] if i >= channels else 0
+                b = prev[i]
+                if f == 1:
+                    pred = a
+                elif f == 3:
+                    pred = (a + b) // 2
+                else:
+                    p = a + b - c
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                    pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                row[i] = (line[i] + pred) & 255
+            out[y] = row
+    return out.astype(np.uint8).reshape(h, w, channels)

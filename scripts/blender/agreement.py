@@ -22,7 +22,7 @@ import numpy as np
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 sys.path.insert(0, os.path.join(ROOT, "bridges", "blender"))
-from client import BridgeClient, decode, write_png  # noqa: E402
+from client import BridgeClient, decode, read_png, write_png  # noqa: E402
 
 
 def iou(a, b):
@@ -32,11 +32,6 @@ def iou(a, b):
     iw, ih = max(0, min(ax1, bx1) - max(a[0], b[0])), max(0, min(ay1, by1) - max(a[1], b[1]))
     inter = iw * ih
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
-
-
-def read_png(path):
-    from PIL import Image
-    return np.asarray(Image.open(path).convert("RGB"))
 
 
 def main():
