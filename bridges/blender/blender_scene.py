@@ -213,6 +213,7 @@ def import_asset(path, object_name):
         if ext == ".obj":
             bpy.ops.wm.obj_import(filepath=path)
         else:
+            _numpy_bool_alias()
             bpy.ops.import_scene.gltf(filepath=path)
         objects = list(bpy.context.selected_objects)
         if object_name:
@@ -224,6 +225,14 @@ def import_asset(path, object_name):
     if not meshes:
         raise AssetError(f"{os.path.basename(path)} holds no mesh object")
     return meshes
+
+
+def _numpy_bool_alias():
+    """Debian's Blender 3.4 glTF importer uses `numpy.bool`, which numpy 1.24 (Debian 12's)
+    removed: give it back as `numpy.bool_` (what it meant) so .glb/.gltf assets import."""
+    import numpy
+    if "bool" not in numpy.__dict__:
+        numpy.bool = numpy.bool_
 
 
 def fit_to_box(objects, length, width, height):

@@ -2,8 +2,8 @@
 """Checks the Blender bridge's ground truth on a hand-built scene (64x64): two boxes, one
 partly hiding the other, seen by a pitched, yawed camera. The expected instance and semantic
 masks, boxes and depth come from ray casting the same boxes here (pixel centres, the camera of
-Sources/Render3D/README.md), independently of Blender. Also: an .obj asset fitted to a node's box
-covers the same pixels as the procedural box; an asset path leaving the asset root and an
+Sources/Render3D/README.md), independently of Blender. Also: .obj, .glb and .blend assets (and a
+material from a .blend) fitted to a node's box cover the same pixels as the procedural box; an asset path leaving the asset root and an
 unknown model are error replies naming the scene; one process renders many graphs.
 
 Usage: check_scene.py [--samples N] [--out DIR]   (exit 0 when every check passes)
@@ -11,6 +11,8 @@ Usage: check_scene.py [--samples N] [--out DIR]   (exit 0 when every check passe
 import argparse
 import math
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -27,7 +29,7 @@ CAMERA = {"height": 1.2, "pitch": 4.0, "yaw": 6.0, "fov": 60.0}
 BOXES = [("box", 0.2, 10.0, 2.0, 2.0, 2.0), ("pillar", 2.6, 16.0, 2.0, 2.0, 4.0)]
 
 
-def graph(asset=None, extra=None):
+def graph(asset=None, extra=None, extra_attrs=None):
     nodes = [{"rule": "Scene", "class": "scene", "attributes": {}},
              {"rule": "Camera", "class": "camera", "parent": 0, "attributes": dict(model="camera", **CAMERA)},
              {"rule": "Sun", "class": "environment", "parent": 0, "attributes": {"model": "environment", "sun_elevation": 50, "sun_azimuth": 200}}]
@@ -35,7 +37,7 @@ def graph(asset=None, extra=None):
         attrs = {"model": "primitive", "shape": "box", "x": x, "z": z, "width": w, "length": l, "height": h,
                  "color_r": 0.7, "color_g": 0.3 + 0.3 * i, "color_b": 0.2}
         if asset and i == 0:
-            attrs["asset_file"] = asset
+            attrs.update(asset_file=asset, **(extra_attrs or {}))
         nodes.append({"rule": cls, "class": cls, "parent": 0, "attributes": attrs})
     if extra:
         nodes.append(extra)
@@ -77,6 +79,31 @@ def ray_cast():
     return instance, semantic, depth
 
 
+# Made by Blender itself (a cube off-centre with a material, and a sphere beside it in the .blend).
+MAKE_ASSETS = """
+import bpy
+for o in list(bpy.data.objects): bpy.data.objects.remove(o)
+bpy.ops.mesh.primitive_cube_add(size=2, location=(5, 5, 1)); crate = bpy.context.object; crate.name = 'Crate'
+crate.data.materials.append(bpy.data.materials.new('Red'))
+bpy.ops.mesh.primitive_uv_sphere_add(location=(0, 0, 0)); bpy.context.object.name = 'Ball'
+bpy.ops.wm.save_as_mainfile(filepath='{root}/crate.blend')
+bpy.ops.object.select_all(action='DESELECT'); crate.select_set(True)
+bpy.ops.export_scene.gltf(filepath='{root}/crate.glb', use_selection=True)
+"""
+
+
+def make_assets(root):
+    with open(os.path.join(root, "cube.obj"), "w") as f:
+        f.write("".join(f"v {x} {y} {z}\n" for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)))
+        f.write("f 1 2 4 3\nf 5 7 8 6\nf 1 5 6 2\nf 3 4 8 7\nf 1 3 7 5\nf 2 6 8 4\n")
+    blender = shutil.which("blender")
+    # As metasim-blender does: Blender's own folder first on PATH, so it finds the system Python's numpy.
+    env = dict(os.environ, PATH=os.path.dirname(blender) + os.pathsep + os.environ.get("PATH", ""))
+    subprocess.run([blender, "-b", "--factory-startup", "-noaudio", "--python-exit-code", "1",
+                    "--python-expr", MAKE_ASSETS.format(root=root)], check=True, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def box_of(mask):
     ys, xs = np.nonzero(mask)
     return (int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)) if len(xs) else None
@@ -96,17 +123,17 @@ def main():
 
     instance_x, semantic_x, depth_x = ray_cast()
     with tempfile.TemporaryDirectory() as root:
-        # A unit cube as an .obj asset: fitted to box 0's extent it must cover box 0's pixels.
-        with open(os.path.join(root, "cube.obj"), "w") as f:
-            f.write("".join(f"v {x} {y} {z}\n" for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)))
-            f.write("f 1 2 4 3\nf 5 7 8 6\nf 1 5 6 2\nf 3 4 8 7\nf 1 3 7 5\nf 2 6 8 4\n")
+        # Cubes as assets: fitted to box 0's extent they must cover box 0's pixels.
+        make_assets(root)
+        assets = [("cube.obj", {}), ("crate.glb", {}), ("crate.blend", {"asset_object": "Crate"}),
+                  ("crate.blend", {"asset_object": "Crate", "material_file": "crate.blend", "material": "Red"})]
         with BridgeClient(["--samples", str(args.samples), "--assets", root]) as bridge:
-            reply = bridge.request(CANVAS, CLASSES, [graph(), graph("cube.obj")])
-            check("images" in reply, f"the bridge renders two graphs in one request ({reply.get('error', '')})")
+            reply = bridge.request(CANVAS, CLASSES, [graph()] + [graph(a, extra_attrs=e) for a, e in assets])
+            check("images" in reply, f"the bridge renders {1 + len(assets)} graphs in one request ({reply.get('error', '')})")
             if "images" not in reply:
                 print(bridge.stderr_tail(), file=sys.stderr)
                 return 1
-            (image, truth), (_, truth_asset) = decode(reply["images"][0]), decode(reply["images"][1])
+            image, truth = decode(reply["images"][0])
             inst, sem, depth = truth["instanceMask"], truth["semanticMask"], truth["depth"]
             agree = float((inst == instance_x).mean())
             check(agree >= 0.995, f"instance mask matches ray casting at {agree:.2%} of pixels (>= 99.5%)")
@@ -129,8 +156,12 @@ def main():
             gerr = float((np.abs(depth[ground] - depth_x[ground]) / depth_x[ground]).max())
             check(ground.sum() > 100 and gerr < 0.01, f"depth on the ground = ray-plane depth (max relative error {gerr:.2%} < 1%)")
             check(bool((depth[depth_x == 0] == 0).all()), "depth is 0 where the ray hits nothing (sky)")
-            same = float((truth_asset["instanceMask"] == inst).mean())
-            check(same >= 0.995, f"an .obj asset fitted to box 0's extent covers the same pixels ({same:.2%})")
+            for (asset, extra), item in zip(assets, reply["images"][1:]):
+                t = decode(item)[1]
+                same = float((t["instanceMask"] == inst).mean())
+                what = asset + (f" with material {extra['material']}" if "material" in extra else "")
+                check(same >= 0.995 and bool((t["semanticMask"] == np.take([0, 1, 2], t["instanceMask"])).all()),
+                      f"asset {what} fitted to box 0's extent covers the same pixels ({same:.2%}), its materials carry the class")
             bad = bridge.request(CANVAS, CLASSES, [graph(), graph("../outside.obj")])
             check(bad.get("scene") == 1 and "leaves the asset root" in bad.get("error", ""),
                   f"an asset path leaving the root is an error reply naming scene 1 ({bad.get('error')})")
