@@ -27,6 +27,10 @@ struct RenderCommand: ParsableCommand {
         SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else JOB_COMPLETION_INDEX; count: \
         --num-shards, else SLURM_ARRAY_TASK_COUNT. Inconsistent values exit 2.
 
+        External engine: --renderer EXPERIMENT draws with the `renderer:` section of an experiment \
+        file (a program speaking Sources/Render/BRIDGE.md, e.g. bridges/blender/metasim-blender) \
+        instead of the grammar's built-in renderer; --workers N runs N copies at once.
+
         Example: metasim render --grammar examples/grammars/mnist.yaml --count 1000 --seed 1 --out digits --format coco
         """)
 
