@@ -76,6 +76,9 @@ public enum BridgeReplyParser {
         guard truth.width == canvas.width, truth.height == canvas.height, truth.instanceMask.count == n, truth.semanticMask.count == n else {
             throw fail("ground truth of image \(i) of request \(id) does not match the canvas (masks must have \(n) values)")
         }
+        if let depth = truth.depth, depth.count != n || !depth.allSatisfy({ $0.isFinite && $0 >= 0 }) {
+            throw fail("depth of image \(i) of request \(id) must hold \(n) finite values ≥ 0 (metres; 0 for none), got \(depth.count)")
+        }
         try checkLabels(truth, image: i, request: id, classes: classes)
         return RenderedImage(image: image, groundTruth: truth)
     }
