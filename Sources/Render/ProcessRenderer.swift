@@ -96,14 +96,14 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
         }
     }
 
-    /// Throws `InputError` (file `graph N`, N = `firstIndex` + the graph's index) for a
-    /// non-finite numeric attribute: JSON cannot carry it.
-    static func checkFinite(_ graphs: some Collection<SceneGraph>, firstIndex: Int = 0) throws {
+    /// Throws `InputError` (file `graph N`, N the graph's index) for a non-finite numeric
+    /// attribute: JSON cannot carry it.
+    static func checkFinite(_ graphs: [SceneGraph]) throws {
         for (g, graph) in graphs.enumerated() {
             for (k, node) in graph.nodes.enumerated() {
                 for (name, value) in node.attributes {
                     if case .number(let v) = value, !v.isFinite {
-                        throw InputError(file: "graph \(firstIndex + g)", path: "nodes[\(k)].attributes.\(name)", message: "must be finite, got \(v)")
+                        throw InputError(file: "graph \(g)", path: "nodes[\(k)].attributes.\(name)", message: "must be finite, got \(v)")
                     }
                 }
             }

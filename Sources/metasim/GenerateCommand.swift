@@ -14,8 +14,8 @@ struct GenerateCommand: ParsableCommand {
         which must encode the same way), samples COUNT scenes from SEED, applies the learned \
         transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
         comparison). Formats, output folder rules (--overwrite), the manifest and sharding \
-        (--shard/--num-shards, Slurm and Kubernetes environment; `metasim merge`) as for \
-        `metasim render`.
+        (--shard/--num-shards, Slurm and Kubernetes environment; `metasim merge`) and an external \
+        engine (--renderer EXPERIMENT, --workers N) as for `metasim render`.
 
         Example: metasim generate --run demo-run --count 10000 --seed 2 --out learned --format webdataset
         """)
@@ -39,6 +39,7 @@ struct GenerateCommand: ParsableCommand {
         if let renderer = try external.renderer(for: generator.grammar) { generator = generator.rendering(with: renderer) }
         var inputs = generator.inputFiles
         if prior { inputs["weights"] = nil }
+        inputs["renderer"] = external.experimentFile
         let provenance = try DatasetProvenance.of(generator: prior ? "generate --prior" : "generate", seed: output.seed, files: inputs)
         try output.write(generator, learned: !prior, provenance: provenance, shard: shard,
                          what: prior ? "prior images" : "learned images")

@@ -44,7 +44,9 @@ struct RenderCommand: ParsableCommand {
         let assets = g.assetRegistry()
         let renderer = try external.renderer(for: g) ?? g.makeRenderer(assets: assets)
         let generator = Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer)
-        let provenance = try DatasetProvenance.of(generator: "render", seed: output.seed, files: ["grammar": grammar])
+        var files = ["grammar": grammar]
+        files["renderer"] = external.experimentFile
+        let provenance = try DatasetProvenance.of(generator: "render", seed: output.seed, files: files)
         try output.write(generator, learned: false,
                          provenance: provenance, shard: shard, what: "images")
     }

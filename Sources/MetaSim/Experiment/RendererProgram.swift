@@ -1,7 +1,7 @@
 import Codecs
+import Foundation
 import Render
 import Scene
-import Foundation
 
 extension ExternalRendererSettings {
     /// Why `command`'s program cannot be started, or nil when it can: the program (its first
