@@ -50,21 +50,23 @@ def check_request(request):
 
 
 def render_request(request, args, workdir):
-    """The reply to one request: images in order, or an error naming the scene."""
+    """The reply to one request: images in order, or an error naming the scene that failed."""
     rid = request.get("id", 0)
     canvas, classes, scenes = check_request(request)
     images = []
+    path = os.path.join(workdir, "render.exr")
     for i, scene in enumerate(scenes):
         try:
             description = scene_graph.read(scene, classes)
             blender_scene.reset()
             blender_scene.build(description, canvas, args.assets)
+            blender_scene.render(path)
+            images.append(passes.reply_image(passes.read_exr(path), canvas, description["annotated"]))
         except (scene_graph.SceneError, blender_scene.AssetError) as e:
             return {"id": rid, "scene": i, "error": f"scene {i}: {e}"}
-        path = os.path.join(workdir, "render.exr")
-        blender_scene.render(path)
-        channels = passes.read_exr(path)
-        images.append(passes.reply_image(channels, canvas, description["annotated"]))
+        except Exception as e:   # an importer or Blender failed on this scene: report it, keep serving
+            traceback.print_exc(file=sys.stderr)
+            return {"id": rid, "scene": i, "error": f"scene {i}: {type(e).__name__}: {e}"}
     return {"id": rid, "images": images}
 
 
