@@ -49,10 +49,8 @@ class Node:
         return tuple(self.number(f"{prefix}_{c}", d) for c, d in zip("rgb", default))
 
     def visible(self):
-        value = self.attrs.get("visible", True)
-        if not isinstance(value, bool):
-            raise self.error("visible", f"must be a boolean, got {value!r}")
-        return value
+        """False only for `visible: false` (as Render3D's NodeReader)."""
+        return self.attrs.get("visible", True) is not False
 
     def side(self):
         s = self.number("side", 1)
