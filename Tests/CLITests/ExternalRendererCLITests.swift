@@ -28,3 +28,32 @@ extension ShardCLITests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: scratch + "/y"), "nothing written")
     }
 }
+
+extension GenerateCLITests {
+    /// `generate --renderer`: a trained run's learned scenes drawn by the external engine, the
+    /// same bytes with one or two workers.
+    func testGenerateThroughExternalWorkers() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("generate-external-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        let grammar = folder + "/prior.yaml", engine = folder + "/engine.yaml"
+        try CLIRunner.squareGrammar(locX: "constant: 8").write(toFile: grammar, atomically: true, encoding: .utf8)
+        try "renderer: {command: [python3, examples/bridge/toy_renderer.py]}\n".write(toFile: engine, atomically: true, encoding: .utf8)
+        let run = try runFolder(recordedGrammar: grammar)
+        var outputs: [[String: Data]] = []
+        for workers in ["1", "2"] {
+            let out = folder + "/out-" + workers
+            let r = try CLIRunner.run(["generate", "--run", run, "--count", "5", "--seed", "3", "--out", out, "--format", "jsonl",
+                                       "--quiet", "--renderer", engine, "--workers", workers])
+            XCTAssertEqual(r.status, 0, r.err)
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: out + "/images") {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: out + "/images/" + name))
+            }
+            files["dataset.jsonl"] = try Data(contentsOf: URL(fileURLWithPath: out + "/dataset.jsonl"))
+            outputs.append(files)
+        }
+        XCTAssertEqual(outputs[0].count, 6)
+        XCTAssertEqual(outputs[0], outputs[1])
+    }
+}
