@@ -2,7 +2,8 @@
 """Throughput of the Blender bridge: images/s of one worker at each canvas size, and of two
 workers rendering at once (1 -> 2 workers), on road scenes of the driving grammar (Cycles on
 the CPU, --samples, one render thread per worker). Rounds alternate one and two workers so that
-both see the same machine load; prints the load average with the figures.
+both see the same machine load; prints the load average with the figures, and images per
+CPU-second of the one worker's Blender process (what one idle core would give).
 
 Usage: benchmark.py --metasim BIN [--sizes 128x128 256x256] [--images 24] [--rounds 2] [--samples 8]
 """
@@ -19,6 +20,12 @@ sys.path.insert(0, os.path.join(ROOT, "bridges", "blender"))
 from client import BridgeClient  # noqa: E402
 
 CLASSES = ["environment", "camera", "road", "lane", "car", "building", "tree"]
+
+
+def cpu_seconds(bridge):
+    """User + system CPU seconds the bridge's Blender process has used (Linux /proc)."""
+    fields = open(f"/proc/{bridge.process.pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(bridges, canvas, graphs):
@@ -54,11 +61,14 @@ def main():
             w, h = map(int, size.split("x"))
             canvas = {"width": w, "height": h, "channels": 3}
             timed([a, b], canvas, graphs[:4])   # warm up both (kernels, first scene)
-            one, two = [], []
+            one, two, per_cpu = [], [], []
             for _ in range(args.rounds):
+                cpu = cpu_seconds(a)
                 one.append(len(graphs) / timed([a], canvas, graphs))
+                per_cpu.append(len(graphs) / (cpu_seconds(a) - cpu))
                 two.append(len(graphs) / timed([a, b], canvas, graphs))
             results[size] = {"one_worker_images_per_s": [round(x, 2) for x in one],
+                             "one_worker_images_per_cpu_s": [round(x, 2) for x in per_cpu],
                              "two_workers_images_per_s": [round(x, 2) for x in two],
                              "speedup_1_to_2": round(sum(two) / sum(one), 2)}
     load = open("/proc/loadavg").read().split()[:3]
