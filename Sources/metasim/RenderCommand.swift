@@ -27,19 +27,27 @@ struct RenderCommand: ParsableCommand {
         SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else JOB_COMPLETION_INDEX; count: \
         --num-shards, else SLURM_ARRAY_TASK_COUNT. Inconsistent values exit 2.
 
+        External engine: --renderer EXPERIMENT draws with the `renderer:` section of an experiment \
+        file (a program speaking Sources/Render/BRIDGE.md, e.g. bridges/blender/metasim-blender) \
+        instead of the grammar's built-in renderer; --workers N runs N copies at once.
+
         Example: metasim render --grammar examples/grammars/mnist.yaml --count 1000 --seed 1 --out digits --format coco
         """)
 
     @Option(help: "The grammar file.") var grammar: String
     @OptionGroup var output: DatasetOutputOptions
+    @OptionGroup var external: ExternalRendererOptions
 
     func run() throws {
         let shard = try output.resolveShard()
         let g = try Grammar.load(path: grammar)
         let assets = g.assetRegistry()
-        let renderer = try g.makeRenderer(assets: assets)
-        let provenance = try DatasetProvenance.of(generator: "render", seed: output.seed, files: ["grammar": grammar])
-        try output.write(Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer), learned: false,
+        let renderer = try external.renderer(for: g) ?? g.makeRenderer(assets: assets)
+        let generator = Generator(grammar: g, assets: assets, transformer: nil, renderer: renderer)
+        var files = ["grammar": grammar]
+        files["renderer"] = external.experimentFile
+        let provenance = try DatasetProvenance.of(generator: "render", seed: output.seed, files: files)
+        try output.write(generator, learned: false,
                          provenance: provenance, shard: shard, what: "images")
     }
 }

@@ -48,14 +48,11 @@ public struct ExperimentBuilder {
     }
 
     /// The renderer of `grammar`'s scenes: the external engine when the experiment names one
-    /// (its bridge files in a fresh temporary folder), else the compositor over `assets`.
+    /// (`renderer.workers` copies of it in a `ProcessRendererPool` when more than one, each with
+    /// its bridge files in its own fresh temporary folder), else the grammar's built-in renderer.
     public func renderer(for grammar: Grammar, assets: AssetRegistry) throws -> any Renderer {
         guard let external = experiment.externalRenderer else { return try grammar.makeRenderer(assets: assets) }
-        return try ProcessRenderer(command: external.command, canvas: grammar.canvas, classes: grammar.schema.classes,
-                                   timeout: external.timeout,
-                                   outputDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("metasim-bridge-\(UUID().uuidString)"),
-                                   finiteDifference: FiniteDifferenceVJP(step: external.step),
-                                   loadImage: { try ImageFile.read($0) })
+        return try external.makeRenderer(canvas: grammar.canvas, classes: grammar.schema.classes)
     }
 
     /// φ: EfficientNet-Lite0 with the experiment's stages.

@@ -188,6 +188,34 @@ extension ExternalRendererSettings {
         if command.isEmpty { r.fail("command", "missing: the program to run and its arguments, as a list") }
         timeout = r.double("timeout", default: timeout, min: 0, exclusiveMin: true)
         step = r.double("fd_step", default: step, min: 0, exclusiveMin: true)
+        workers = r.int("workers", default: workers, min: 1)
         r.finish()
+    }
+}
+
+extension ExternalRendererSettings {
+    /// The `renderer:` section of the experiment file at `path` alone (the rest of the file is
+    /// not read), for commands that render without training (`metasim render`, `generate`),
+    /// with `workers` overriding `renderer.workers` when given. Throws `InputErrors` (file and
+    /// field) when the file has no `renderer` section, it is malformed, past
+    /// `ExperimentLimits.rendererWorkers`, or its program cannot be started.
+    public static func load(experimentFile path: String, workers: Int? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExternalRendererSettings {
+        let reader = try ConfigReader.load(URL(fileURLWithPath: path))
+        var settings = ExternalRendererSettings(command: [])
+        if let r = reader.object("renderer") {
+            settings.override(from: r)
+        } else {
+            reader.fail("renderer", "missing: the external renderer (command, timeout, fd_step, workers)")
+        }
+        if let workers { settings.workers = workers }
+        if settings.workers < 1 || settings.workers > ExperimentLimits.rendererWorkers {
+            reader.fail("renderer.workers", "must be in 1...\(ExperimentLimits.rendererWorkers), got \(settings.workers)")
+        }
+        if reader.errors.isEmpty, let problem = programProblem(settings.command, environment: environment) {
+            reader.fail("renderer.command", problem)
+        }
+        if !reader.errors.isEmpty { throw InputErrors(reader.errors) }
+        return settings
     }
 }

@@ -27,6 +27,8 @@ public enum ExperimentLimits {
     /// Adam learning rates: Adam's steps are about the learning rate in size and encoded
     /// attributes live in [0, 1], so rates above 1 only diverge.
     public static let learningRate = 1.0
+    /// External renderer processes started at once (`renderer.workers`).
+    public static let rendererWorkers = 256
 }
 
 extension Experiment {
@@ -60,6 +62,7 @@ extension Experiment {
         atMost("task_network.epochs", taskNetwork.epochs, ExperimentLimits.steps)
         if let width = taskNetwork.width { atMost("task_network.width", width, ExperimentLimits.taskNetworkWidth) }
         rate("task_network.learning_rate", taskNetwork.learningRate)
+        if let externalRenderer { atMost("renderer.workers", externalRenderer.workers, ExperimentLimits.rendererWorkers) }
         if case let .rendered(_, _, images, validation, test) = target {
             atMost("target.render.images", images, ExperimentLimits.images)
             atMost("target.render.validation", validation, ExperimentLimits.images)

@@ -166,11 +166,14 @@ public struct ExternalRendererSettings: Sendable, Equatable {
     public var timeout: Double = 60
     /// Finite-difference step, in attribute units (> 0).
     public var step: Double = 0.5
+    /// How many copies of the program render at once (`ProcessRendererPool`; 1...256).
+    public var workers: Int = 1
 
     /// Settings from explicit values, unchecked; `step` becomes the finite-difference step `h`.
-    public init(command: [String], timeout: Double = 60, step: Double = 0.5) {
+    public init(command: [String], timeout: Double = 60, step: Double = 0.5, workers: Int = 1) {
         self.command = command
         self.timeout = timeout
         self.step = step
+        self.workers = workers
     }
 }

@@ -34,6 +34,14 @@ public struct Generator {
         encoder = SceneEncoder(grammar.schema)
     }
 
+    /// The same generator (grammar, transformer, input files) drawing with `renderer`, which
+    /// must have this grammar's canvas and classes (an external engine instead of the built-in).
+    public func rendering(with renderer: any Renderer) -> Generator {
+        var copy = Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
+        copy.inputFiles = inputFiles
+        return copy
+    }
+
     /// Hands `body` consecutive batches of at most `batchSize` generated samples, in order.
     /// `learned` false skips the transformer (the prior grammar's data). Throws rendering
     /// errors, and `InputError` when the transformer's output is not finite (its scenes would
