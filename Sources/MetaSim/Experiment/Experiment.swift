@@ -59,7 +59,7 @@ public struct Experiment: Sendable, Equatable {
     }
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
-    /// objective needs labelled validation images, segmentation needs a rendered target.
+    /// objective needs labelled validation images, segmentation and detection need a rendered target.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
     public var crossCheckProblems: [(path: String, message: String)] {
@@ -71,8 +71,8 @@ public struct Experiment: Sendable, Equatable {
             default: break
             }
         }
-        if taskNetwork.kind == .segmentation, case .folders = target {
-            problems.append(("target", "segmentation targets must be rendered from a target grammar (a `render` section): labelled mask folders are not supported"))
+        if taskNetwork.kind != .classification, case .folders = target {
+            problems.append(("target", "\(taskNetwork.kind.rawValue) targets must be rendered from a target grammar (a `render` section): labelled mask or box folders are not supported"))
         }
         return problems
     }
