@@ -1,4 +1,5 @@
 import Foundation
+import Datasets
 import TestSupport
 import XCTest
 @testable import MetaSim
@@ -21,11 +22,10 @@ final class DetectionAPTests: XCTestCase {
         XCTAssertEqual(a.intersection(b), 50)
         XCTAssertEqual(a.iou(b), 50.0 / 150, accuracy: 1e-12)
         XCTAssertEqual(box(2, 2, 4, 4).overlapOfSelf(with: a), 1)
-        XCTAssertEqual(box(-5, 3, 20, 30).clipped(width: 10, height: 20), box(0, 3, 10, 20))
-        XCTAssertEqual(LabelledBox.occlusionLevel(fraction: 0), 0)
-        XCTAssertEqual(LabelledBox.occlusionLevel(fraction: 0.3), 1)
-        XCTAssertEqual(LabelledBox.occlusionLevel(fraction: 0.8), 2)
-        XCTAssertEqual(LabelledBox.occlusionLevel(fraction: nil), 3)
+        XCTAssertEqual(KITTIObjectLabel.occlusionLevel(fraction: 0), 0)
+        XCTAssertEqual(KITTIObjectLabel.occlusionLevel(fraction: 0.3), 1)
+        XCTAssertEqual(KITTIObjectLabel.occlusionLevel(fraction: 0.8), 2)
+        XCTAssertEqual(KITTIObjectLabel.occlusionLevel(fraction: nil), 3)
     }
 
     func testDifficultyThresholdsAreKITTIs() {

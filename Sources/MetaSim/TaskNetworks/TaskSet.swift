@@ -103,18 +103,14 @@ public struct TaskSet: Sendable {
 
 extension TaskSet {
     /// The labelled boxes of one rendered image: every object whose class is in `classes`
-    /// (name → index) and that has a visible pixel. Its box is KITTI's — the full extent
-    /// (`fullBBox`, occluded parts included) clipped to the image — or, for renderers without
-    /// one (the 2D compositor), the box of its visible pixels; truncation and occlusion level
-    /// from the renderer's fractions (`LabelledBox.occlusionLevel(fraction:)`; 0 without one).
+    /// (name → index) and that has a visible pixel, with KITTI's box, truncation and occlusion
+    /// level (`KITTIObjectLabel.imageBox`, `occlusionLevel(fraction:)`; 0 without a fraction).
     public static func detectionObjects(_ truth: GroundTruth, classes: [String: Int]) -> [LabelledBox] {
         truth.objects.compactMap { o -> LabelledBox? in
-            guard let k = classes[o.className], let visible = o.bbox, o.visiblePixels > 0 else { return nil }
-            let b = o.fullBBox ?? visible
-            let box = PixelBox(x0: Double(b.x), y0: Double(b.y), x1: Double(b.x + b.width), y1: Double(b.y + b.height))
-                .clipped(width: Double(truth.width), height: Double(truth.height))
-            return LabelledBox(classIndex: k, box: box, truncation: o.truncation ?? 0,
-                               occlusionLevel: o.occlusion == nil ? 0 : LabelledBox.occlusionLevel(fraction: o.occlusion))
+            guard let k = classes[o.className], let b = KITTIObjectLabel.imageBox(of: o, width: truth.width, height: truth.height)
+            else { return nil }
+            return LabelledBox(classIndex: k, box: PixelBox(x0: b[0], y0: b[1], x1: b[2], y1: b[3]), truncation: o.truncation ?? 0,
+                               occlusionLevel: o.occlusion == nil ? 0 : KITTIObjectLabel.occlusionLevel(fraction: o.occlusion))
         }
     }
 }

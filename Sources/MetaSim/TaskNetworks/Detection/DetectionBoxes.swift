@@ -39,11 +39,6 @@ public struct PixelBox: Sendable, Equatable, Codable {
         return a > 0 ? intersection(other) / a : 0
     }
 
-    /// The box cut to `[0, width] × [0, height]`.
-    public func clipped(width: Double, height: Double) -> PixelBox {
-        PixelBox(x0: min(max(x0, 0), width), y0: min(max(y0, 0), height),
-                 x1: min(max(x1, 0), width), y1: min(max(y1, 0), height))
-    }
 }
 
 /// One ground-truth object of a detection task set (KITTI label fields the evaluation needs).
@@ -67,13 +62,6 @@ public struct LabelledBox: Sendable, Equatable, Codable {
         self.occlusionLevel = occlusionLevel
     }
 
-    /// KITTI's occlusion level for a rendered occlusion fraction (1 − visible / covered alone).
-    /// KITTI's levels were judged by annotators; ours cut the fraction at 0.1 and 0.5
-    /// (≤ 0.1: 0 fully visible, ≤ 0.5: 1 partly, above: 2 largely). Nil (unknown) gives 3.
-    public static func occlusionLevel(fraction: Double?) -> Int {
-        guard let fraction else { return 3 }
-        return fraction <= 0.1 ? 0 : (fraction <= 0.5 ? 1 : 2)
-    }
 }
 
 /// One detection: a class, a box and a confidence score (higher is surer).
