@@ -71,6 +71,9 @@ public struct Experiment: Sendable, Equatable {
             default: break
             }
         }
+        if taskNetwork.oracle, case .folders = target {
+            problems.append(("task_network.oracle", "the oracle is trained on target-grammar images: the target must be rendered (a `render` section)"))
+        }
         if taskNetwork.kind != .classification, case .folders = target {
             problems.append(("target", "\(taskNetwork.kind.rawValue) targets must be rendered from a target grammar (a `render` section): labelled mask or box folders are not supported"))
         }

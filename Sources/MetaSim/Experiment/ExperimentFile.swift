@@ -178,6 +178,7 @@ extension TaskNetworkSettings {
         epochs = n.int("epochs", default: epochs, min: 1)
         batchSize = n.int("batch_size", default: batchSize, min: 1)
         learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
+        oracle = n.bool("oracle", default: oracle)
         n.finish()
     }
 }

@@ -135,10 +135,15 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     public var batchSize: Int = 64
     /// Adam learning rate (> 0).
     public var learningRate: Double = 1e-3
+    /// Also train the task network on `trainImages` images rendered from the target grammar
+    /// (the oracle: what the best generator could give; `oracle_<metric>` in the results).
+    /// Needs a rendered target.
+    public var oracle = false
 
     /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,
-                batchSize: Int = 64, learningRate: Double = 1e-3) {
+                batchSize: Int = 64, learningRate: Double = 1e-3, oracle: Bool = false) {
+        self.oracle = oracle
         self.kind = kind
         self.classes = classes
         self.trainImages = trainImages

@@ -8,8 +8,9 @@ import Scene
 ///
 /// Encodes flat: `prior_<metric>` and `metasim_<metric>` for each task metric
 /// (`prior_target_accuracy`, `metasim_target_accuracy` for classification; `prior_mean_iou`,
-/// `prior_car_iou`, … for segmentation; fractions 0–1), the attribute means, counts and
-/// `wall_seconds`.
+/// `prior_car_iou`, … for segmentation; `prior_ap_moderate`, … for detection; fractions 0–1),
+/// `oracle_<metric>` when the task network was also trained on target-grammar data, the
+/// attribute means, counts and `wall_seconds`.
 public struct RunResults: Encodable, Sendable {
     /// The experiment's name.
     public var experiment: String
@@ -17,6 +18,8 @@ public struct RunResults: Encodable, Sendable {
     public var priorScores: [String: Double] = [:]
     /// The same with data from the learned generator.
     public var metasimScores: [String: Double] = [:]
+    /// The same with target-grammar data (`task_network.oracle`); empty otherwise.
+    public var oracleScores: [String: Double] = [:]
     /// Mean of each mutable attribute (attribute units; circular for angles) in prior data, in
     /// learned data, and in the target when it was rendered from a grammar.
     public var priorAttributeMeans: [String: Double] = [:]
@@ -51,6 +54,7 @@ public struct RunResults: Encodable, Sendable {
         try c.encode(experiment, forKey: Key("experiment"))
         for (name, value) in priorScores { try c.encode(value, forKey: Key("prior_\(name)")) }
         for (name, value) in metasimScores { try c.encode(value, forKey: Key("metasim_\(name)")) }
+        for (name, value) in oracleScores { try c.encode(value, forKey: Key("oracle_\(name)")) }
         try c.encode(priorAttributeMeans, forKey: Key("prior_attribute_means"))
         try c.encode(learnedAttributeMeans, forKey: Key("learned_attribute_means"))
         try c.encodeIfPresent(targetAttributeMeans, forKey: Key("target_attribute_means"))
@@ -85,8 +89,8 @@ extension MetaSimTrainer {
     }
 
     /// Trains the task network on `taskNetwork.trainImages` prior samples and on the same
-    /// samples through the learned transformer (from a seed training never used), and scores
-    /// both on the target test set.
+    /// samples through the learned transformer (from a seed training never used), and (with
+    /// `target.oracle`) on target-grammar samples, and scores each on the target test set.
     public func evaluate() throws -> RunResults {
         let settings = experiment.taskNetwork
         let generator = self.generator
@@ -106,18 +110,28 @@ extension MetaSimTrainer {
             guard let test = target.test else { continue }
             let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
                                    rendererClasses: renderer.classes, source: grammar.file)
-            let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed)
-            let batches = settings.epochs * batchCount(data.count, batchSize: settings.batchSize)
-            let progress = self.progress.start("task network on \(learned ? "learned" : "prior") data", total: batches)
-            network.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
-                          learningRate: Float(settings.learningRate), seed: seed) { loss in
-                progress.advance(status: String(format: "loss %.3f", loss))
-            }
-            let scores = network.scores(on: test)
-            progress.finish(status: String(format: "target-test %@ %.3f", network.primaryMetric, scores[network.primaryMetric] ?? 0))
+            let scores = trainTaskNetwork(on: data, name: learned ? "learned" : "prior", test: test, seed: seed)
             if learned { results.metasimScores = scores } else { results.priorScores = scores }
+        }
+        if let oracle = target.oracle, let test = target.test {
+            results.oracleScores = trainTaskNetwork(on: oracle, name: "target-grammar", test: test, seed: seed)
         }
         results.wallSeconds = seconds
         return results
+    }
+
+    /// A task network trained from `seed` on `data` with the experiment's settings, scored on `test`.
+    func trainTaskNetwork(on data: TaskSet, name: String, test: TaskSet, seed: UInt64) -> [String: Double] {
+        let settings = experiment.taskNetwork
+        let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed)
+        let batches = settings.epochs * batchCount(data.count, batchSize: settings.batchSize)
+        let progress = self.progress.start("task network on \(name) data", total: batches)
+        network.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
+                      learningRate: Float(settings.learningRate), seed: seed) { loss in
+            progress.advance(status: String(format: "loss %.3f", loss))
+        }
+        let scores = network.scores(on: test)
+        progress.finish(status: String(format: "target-test %@ %.3f", network.primaryMetric, scores[network.primaryMetric] ?? 0))
+        return scores
     }
 }

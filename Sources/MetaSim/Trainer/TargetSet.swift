@@ -22,13 +22,16 @@ public struct TargetSet: Sendable {
     /// The scene graphs behind `images` when they were rendered from a target grammar (to
     /// report the target's attribute values); empty otherwise.
     public var graphs: [SceneGraph]
+    /// Labelled target-grammar images to train the oracle task network on; nil when none.
+    public var oracle: TaskSet?
 
     /// - Parameter images: `[N, C, H, W]`, values in [0, 1], at the generator's canvas.
-    public init(images: Tensor, validation: TaskSet? = nil, test: TaskSet? = nil, graphs: [SceneGraph] = []) {
+    public init(images: Tensor, validation: TaskSet? = nil, test: TaskSet? = nil, graphs: [SceneGraph] = [], oracle: TaskSet? = nil) {
         self.images = images
         self.validation = validation
         self.test = test
         self.graphs = graphs
+        self.oracle = oracle
     }
 
     /// Reads a folder of unlabelled PNG/JPEG images and optional labelled (ImageFolder layout)
@@ -53,17 +56,17 @@ public struct TargetSet: Sendable {
                          test: try labelled(test, fields.test), graphs: [])
     }
 
-    /// Renders a target grammar with the built-in compositor: three disjoint index ranges of
-    /// `seed` give `images` unlabelled images, then `validation` and `test` labelled ones of
+    /// Renders a target grammar with the built-in compositor: disjoint index ranges of
+    /// `seed` give `images` unlabelled images, then `validation`, `test` and `oracle` labelled ones of
     /// `kind` over `classes` (default: the classes the labelled images show; segmentation needs
     /// them given, background first). Throws rendering errors, or `InputError` when labels do
     /// not fit the classes.
-    public static func render(grammar: Grammar, seed: UInt64, images: Int, validation: Int = 0, test: Int = 0,
+    public static func render(grammar: Grammar, seed: UInt64, images: Int, validation: Int = 0, test: Int = 0, oracle: Int = 0,
                               kind: TaskKind = .classification, classes: [String]? = nil,
                               progress: any ProgressReporter = SilentProgress()) throws -> TargetSet {
         let registry = grammar.assetRegistry()
         let renderer = try grammar.makeRenderer(assets: registry)
-        let total = images + validation + test
+        let total = images + validation + test + oracle
         let bar = progress.start("rendering targets", total: total)
         var graphs: [SceneGraph] = [], rendered: [RenderedImage] = []
         try Generator(grammar: grammar, assets: registry, transformer: nil, renderer: renderer)
@@ -84,7 +87,8 @@ public struct TargetSet: Sendable {
         }
         return TargetSet(images: tensor(rendered[0..<images].map(\.image)),
                          validation: try labelled(images..<(images + validation)),
-                         test: try labelled((images + validation)..<total),
-                         graphs: Array(graphs[0..<images]))
+                         test: try labelled((images + validation)..<(images + validation + test)),
+                         graphs: Array(graphs[0..<images]),
+                         oracle: try labelled((images + validation + test)..<total))
     }
 }
