@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["TestSupport", "Render", "Scene", "Assets"]),
         .testTarget(name: "Render3DTests", dependencies: ["TestSupport", "Render3D", "Render", "Scene", "Grammar"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Render", "Scene", "Codecs"]),
-        .testTarget(name: "MetaSimTests", dependencies: ["TestSupport", "MetaSim", "Render3D"]),
+        .testTarget(name: "MetaSimTests", dependencies: ["TestSupport", "MetaSim", "Render3D"], exclude: ["Fixtures"]),
         // Runs the built `metasim` binary; depends on it so `swift test` always builds it first.
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "metasim"]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzEntries", "Render", "NN", "Codecs", "Scene"]),

@@ -43,6 +43,10 @@ public enum DatasetMerger {
             try copyImages(shards, into: directory) { $0.hasPrefix("images/") }
             classes = try COCOMerge.merge(shards, into: directory)
             files = [COCOWriter.annotationFileName]
+        case .kitti:
+            try copyImages(shards, into: directory) { $0 != ClassMap.fileName }
+            classes = Array(Set(shards.members.flatMap(\.manifest.classes))).sorted()
+            files = []
         case .webdataset:
             files = try joinTars(shards, into: directory)
             classes = Array(Set(shards.members.flatMap(\.manifest.classes))).sorted()

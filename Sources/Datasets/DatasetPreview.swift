@@ -6,7 +6,7 @@ import Foundation
 /// object's instance mask tinted and its box outlined in a colour per class, the class name
 /// above the box, and the image-level label (ImageFolder's folder, a record's `label`) in the
 /// corner. Reads any of our formats (`DatasetManifest.format`): ImageFolder (labels only),
-/// COCO (`annotations.json`), JSON Lines and WebDataset (`SampleRecord`s).
+/// COCO (`annotations.json`), JSON Lines and WebDataset (`SampleRecord`s), KITTI (`label_2`).
 public enum DatasetPreview {
     /// One image and what to draw on it.
     public struct Sample {
@@ -52,6 +52,17 @@ public enum DatasetPreview {
             return out
         case .coco:
             return try cocoSamples(directory, count: count)
+        case .kitti:
+            let images = try FileManager.default.contentsOfDirectory(atPath: directory + "/" + KITTIWriter.imageFolder)
+                .filter { $0.hasSuffix(".png") }.sorted().prefix(count)
+            return try images.map { file in
+                let labels = try KITTIObjectLabel.read(directory + "/" + KITTIWriter.labelFolder + "/" + file.dropLast(4) + ".txt")
+                return Sample(image: try ImageFile.read(directory + "/" + KITTIWriter.imageFolder + "/" + file), label: nil,
+                              objects: labels.map { l in
+                                  let b = l.bbox.map { Int($0.rounded()) }
+                                  return (l.type, [b[0], b[1], b[2] - b[0], b[3] - b[1]], nil)
+                              })
+            }
         }
     }
 

@@ -98,6 +98,11 @@ public enum DatasetVerifier {
                     let entries = try cocoImageCount(directory + "/" + COCOWriter.annotationFileName)
                     if entries != manifest.count { problems.append(mismatch("entries in annotations.json 'images'", entries)) }
                 }
+            case .kitti:
+                for (folder, suffix) in [(KITTIWriter.imageFolder, ".png"), (KITTIWriter.labelFolder, ".txt")] {
+                    let files = present.filter { $0.hasPrefix(folder + "/") && $0.hasSuffix(suffix) }
+                    if files.count != manifest.count { problems.append(mismatch("files in \(folder)/", files.count)) }
+                }
             case .webdataset:
                 var samples = 0
                 for shard in manifest.files { samples += try TarReader.memberNames(of: directory + "/" + shard).filter { $0.hasSuffix(".png") }.count }

@@ -26,21 +26,25 @@ public protocol DatasetWriter: AnyObject {
 
 /// The dataset formats `metasim render/generate --format` accepts.
 public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
-    /// `ImageFolderWriter`, `COCOWriter`, `JSONLinesWriter` and `WebDatasetWriter` respectively.
-    case imagefolder, coco, jsonl, webdataset
+    /// `ImageFolderWriter`, `COCOWriter`, `JSONLinesWriter`, `WebDatasetWriter` and
+    /// `KITTIWriter` respectively.
+    case imagefolder, coco, jsonl, webdataset, kitti
 
     /// A writer of this format into `directory` (created if missing). `classes` starts the
     /// dataset's class map (`ClassMap`, `classes.json`: integer labels 0…K−1, COCO category ids
     /// 1…K in this order): pass what objects can be (`Grammar.objectClasses`);
     /// `samplesPerShard` is for WebDataset only; `origin` places the samples in a larger
-    /// (sharded) dataset and gives the manifest's provenance.
+    /// (sharded) dataset and gives the manifest's provenance; `cameraProjection` is for KITTI
+    /// only (an image's 3 × 4 camera projection, see `KITTIWriter`).
     public func makeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000,
-                           origin: DatasetOrigin = DatasetOrigin()) throws -> DatasetWriter {
+                           origin: DatasetOrigin = DatasetOrigin(),
+                           cameraProjection: ((SceneGraph) throws -> [[Double]])? = nil) throws -> DatasetWriter {
         switch self {
         case .imagefolder: return try ImageFolderWriter(directory: directory, classes: classes, origin: origin)
         case .coco: return try COCOWriter(directory: directory, classes: classes, origin: origin)
         case .jsonl: return try JSONLinesWriter(directory: directory, classes: classes, origin: origin)
         case .webdataset: return try WebDatasetWriter(directory: directory, classes: classes, samplesPerShard: samplesPerShard, origin: origin)
+        case .kitti: return try KITTIWriter(directory: directory, classes: classes, origin: origin, cameraProjection: cameraProjection)
         }
     }
 }

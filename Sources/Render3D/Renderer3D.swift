@@ -18,7 +18,7 @@ public struct Renderer3D: Renderer {
     /// How `vjp` differentiates: central differences (2 renders per mutable attribute). Steps:
     /// 0.05 in the attribute's unit (metres, colour levels), 0.5 for angles in degrees.
     public var finiteDifferences: FiniteDifferenceVJP
-    private let classIndex: [String: Int]
+    let classIndex: [String: Int]
 
     /// Attributes measured in degrees (their finite-difference step is 0.5°).
     public static let degreeAttributes = ["pitch", "yaw", "fov", "heading", "sun_elevation", "sun_azimuth"]

@@ -9,7 +9,7 @@ struct DatasetOutputOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Number of images (at least 1).") var count: Int
     @Option(parsing: .unconditional, help: "Random seed (0 ... 2^64-1).") var seed: UInt64 = 0
     @Option(help: "Output folder: new or empty (see --overwrite).") var out: String
-    @Option(help: "imagefolder, coco, jsonl or webdataset.") var format: DatasetFormat = .imagefolder
+    @Option(help: "imagefolder, coco, jsonl, webdataset or kitti.") var format: DatasetFormat = .imagefolder
     @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
     @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false

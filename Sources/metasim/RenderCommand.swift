@@ -13,7 +13,8 @@ struct RenderCommand: ParsableCommand {
         discussion: """
         Formats: imagefolder (one folder per class, PNG), coco (images/ + annotations.json with RLE \
         masks), jsonl (images/ + dataset.jsonl: path, scene graph, ground truth), webdataset (tar \
-        shards of PNG + JSON). Sample i depends only on the grammar, the seed and i. The dataset's \
+        shards of PNG + JSON), kitti (image_2/, label_2/ with the 15 KITTI label fields, calib/ for 3D \
+        scenes). Sample i depends only on the grammar, the seed and i. The dataset's \
         manifest, metasim-dataset.json (counts, files, SHA-256 of every file), is written last; the \
         dataset is written beside OUT and renamed into place when complete, so OUT never holds a \
         partial or mixed dataset. A non-empty OUT is refused (exit 2) unless --overwrite is given \

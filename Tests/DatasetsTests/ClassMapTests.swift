@@ -28,6 +28,8 @@ final class ClassMapTests: XCTestCase {
                 XCTAssertTrue(line.contains("\"label_index\":1"), line)
             case .imagefolder:
                 XCTAssertEqual(try contents(dir).filter { !$0.hasSuffix(".json") }, ["sign"])
+            case .kitti:
+                XCTAssertEqual(try contents(dir).filter { !$0.hasSuffix(".json") }, ["image_2", "label_2"], "no calib/ without a camera")
             }
         }
         XCTAssertEqual(Set(maps.values.map { $0 }), [["car", "sign", "tree"]], "\(maps)")

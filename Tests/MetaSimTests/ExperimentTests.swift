@@ -1,4 +1,5 @@
 import Diagnostics
+import TestSupport
 import XCTest
 @testable import MetaSim
 
@@ -73,6 +74,19 @@ final class ExperimentTests: XCTestCase {
     func testTaskObjectiveNeedsValidationImages() throws {
         let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask: {sigma: 0.1}\n")
         XCTAssertEqual(found.map(\.path), ["task"])
+    }
+
+    func testDetectionNeedsClassesAndARenderedTarget() throws {
+        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {kind: detection}\n")
+        XCTAssertEqual(Set(found.map(\.path)), ["task_network.classes", "target"], "\(found)")
+        XCTAssertTrue(found.contains { $0.message.contains("detection targets must be rendered") }, "\(found)")
+    }
+
+    func testDrivingExperimentLoads() throws {
+        let e = try Experiment.load(path: Repository.path("experiments/driving.yaml"))
+        XCTAssertEqual(e.taskNetwork.kind, .detection)
+        XCTAssertEqual(e.taskNetwork.classes, ["car"])
+        XCTAssertTrue(e.taskNetwork.oracle)
     }
 
     func testMalformedFileAndMissingSections() throws {

@@ -88,6 +88,10 @@ public struct ExperimentBuilder {
         try MetaSimTrainer.checkLearnable(grammar)
         let memory = experiment.memoryProblems(canvas: grammar.canvas)
         if !memory.isEmpty { throw InputErrors(memory.map { InputError(file: source, path: $0.path, message: $0.message) }) }
+        if experiment.taskNetwork.kind == .detection, grammar.canvas.width % 16 != 0 || grammar.canvas.height % 16 != 0 {
+            throw InputError(file: source, path: "task_network.kind",
+                             message: "the detector needs a canvas whose sides are multiples of 16, the grammar's is \(grammar.canvas.width)x\(grammar.canvas.height)")
+        }
         let assets = grammar.assetRegistry()
         if experiment.externalRenderer == nil { try grammar.checkRenderable(assets: assets) }
         let renderer = try renderer(for: grammar, assets: assets)

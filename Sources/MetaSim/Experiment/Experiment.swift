@@ -59,7 +59,7 @@ public struct Experiment: Sendable, Equatable {
     }
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
-    /// objective needs labelled validation images, segmentation needs its class list.
+    /// objective needs labelled validation images, segmentation its class list, detection a rendered target.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
     public var crossCheckProblems: [(path: String, message: String)] {
@@ -73,6 +73,9 @@ public struct Experiment: Sendable, Equatable {
         }
         if taskNetwork.kind == .segmentation, (taskNetwork.classes?.count ?? 0) < 2 {
             problems.append(("task_network.classes", "segmentation needs its class list (at least two, background first): mask values index it"))
+        }
+        if taskNetwork.kind == .detection, case .folders = target {
+            problems.append(("target", "detection targets must be rendered from a target grammar (a `render` section): labelled box folders are not supported"))
         }
         return problems
     }

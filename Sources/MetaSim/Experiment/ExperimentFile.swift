@@ -171,6 +171,8 @@ extension TaskNetworkSettings {
             classes = list
         } else if kind == .segmentation {
             n.fail("classes", "missing: segmentation needs its class list, background class first")
+        } else if kind == .detection {
+            n.fail("classes", "missing: detection needs the classes to detect (for example [car])")
         }
         trainImages = n.int("train_images", default: trainImages, min: 1)
         epochs = n.int("epochs", default: epochs, min: 1)

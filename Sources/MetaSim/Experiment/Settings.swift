@@ -121,11 +121,11 @@ public struct TaskSettings: Sendable, Equatable {
 
 /// The task network trained for rewards and for the final comparison.
 public struct TaskNetworkSettings: Sendable, Equatable {
-    /// Classification (one class per image) or segmentation (one per pixel).
+    /// Classification (one class per image), segmentation (one per pixel) or detection (boxes).
     public var kind: TaskKind = .classification
     /// The task's classes. Classification: optional (default: the classes of the labelled
     /// target images). Segmentation: required, background class first (pixels of no listed
-    /// class count as it).
+    /// class count as it). Detection: required, the classes to detect (for example `[car]`).
     public var classes: [String]? = nil
     /// Generated images for the final comparison.
     public var trainImages: Int = 10_000

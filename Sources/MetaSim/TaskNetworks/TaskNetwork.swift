@@ -3,20 +3,23 @@ import Scene
 import Tensor
 
 /// A task network trained from scratch on generated data and scored on labelled target data:
-/// a classifier (one class per image) or a segmenter (one class per pixel). Both train with
-/// Adam on cross-entropy; they differ in architecture and in what they report.
+/// a classifier (one class per image), a segmenter (one class per pixel) or a detector (boxes,
+/// `CenterNetDetector`). All train with Adam — the first two on cross-entropy, the detector on
+/// `centerNetLoss` — and differ in architecture and in what they report.
 public final class TaskNetwork {
     /// Classification or segmentation.
     public let kind: TaskKind
     /// Class names; logit `k` is `classes[k]`.
     public let classes: [String]
-    /// Maps `[N, C, H, W]` to logits `[N, K]` (classification) or `[N, K, H, W]` (segmentation).
+    /// Maps `[N, C, H, W]` to logits `[N, K]` (classification), `[N, K, H, W]` (segmentation) or
+    /// `[N, K + 4, H/4, W/4]` (detection: `CenterNetDetector`'s layout).
     public let network: any Layer
 
     /// The network for `kind` on `canvas`; `width` is the channel count of its first
-    /// convolution (deeper levels have 2× or 4× as many), nil for the kind's default
+    /// convolution (deeper levels have up to 4× as many), nil for the kind's default
     /// (`defaultWidth`). Cost grows with about `width²`.
-    /// - Precondition: canvas sides are positive multiples of 4; at least one class; `width` ≥ 1.
+    /// - Precondition: canvas sides are positive multiples of 4 (16 for detection); at least one
+    ///   class; `width` ≥ 1.
     public init(kind: TaskKind, canvas: Canvas, classes: [String], seed: UInt64, width: Int? = nil) {
         precondition(!classes.isEmpty, "TaskNetwork: no class")
         let width = width ?? Self.defaultWidth(kind)
@@ -26,14 +29,22 @@ public final class TaskNetwork {
         switch kind {
         case .classification: network = digitClassifier(canvas: canvas, classes: classes.count, seed: seed, width: width)
         case .segmentation: network = SegmentationNetwork(channels: canvas.channels, classes: classes.count, seed: seed, width: width)
+        case .detection: network = CenterNetDetector(channels: canvas.channels, classes: classes.count, seed: seed, width: width)
         }
     }
 
-    /// The first convolution's channel count when none is given: 32 (classification), 16 (segmentation).
+    /// The first convolution's channel count when none is given: 32 (classification), 16
+    /// (segmentation, detection).
     public static func defaultWidth(_ kind: TaskKind) -> Int { kind == .classification ? 32 : 16 }
 
-    /// The metric stage 3 maximises: `target_accuracy` or `mean_iou`.
-    public var primaryMetric: String { kind == .classification ? "target_accuracy" : "mean_iou" }
+    /// The metric stage 3 maximises: `target_accuracy`, `mean_iou` or `ap_moderate`.
+    public var primaryMetric: String {
+        switch kind {
+        case .classification: "target_accuracy"
+        case .segmentation: "mean_iou"
+        case .detection: "ap_moderate"
+        }
+    }
 
     /// Logits as rows: `[N, K]`, or `[N·H·W, K]` for segmentation.
     func rowLogits(_ images: Tensor) -> Tensor {
@@ -53,8 +64,10 @@ public final class TaskNetwork {
         for _ in 0..<epochs {
             order.shuffle(using: &rng)
             for start in stride(from: 0, to: order.count, by: batchSize) {
-                let (x, y) = data.batch(Array(order[start..<min(order.count, start + batchSize)]))
-                let loss = Tensor.crossEntropyLoss(rowLogits(x), labels: y)
+                let (x, y, boxes) = data.batch(Array(order[start..<min(order.count, start + batchSize)]))
+                let loss = kind == .detection
+                    ? centerNetLoss(network(x), objects: boxes, classes: classes.count, stride: CenterNetDetector.stride)
+                    : Tensor.crossEntropyLoss(rowLogits(x), labels: y)
                 optimizer.step(network.gradients(of: loss))
                 progress?(loss.scalar)
             }
@@ -62,8 +75,10 @@ public final class TaskNetwork {
     }
 
     /// The predicted class per image (or per pixel), as indices into `classes`.
+    /// - Precondition: not a detector (see `detect`).
     public func predict(_ images: Tensor, batchSize: Int = 128) -> [Int] {
-        withoutGradients {
+        precondition(kind != .detection, "TaskNetwork.predict: a detector predicts boxes (detect)")
+        return withoutGradients {
             var out: [Int] = []
             for start in stride(from: 0, to: images.shape[0], by: batchSize) {
                 let logits = rowLogits(images.slice(axis: 0, start..<min(images.shape[0], start + batchSize)))
@@ -80,10 +95,24 @@ public final class TaskNetwork {
         }
     }
 
+    /// Detections per image (`centerNetDetections`: peaks of score ≥ 0.01, ≤ 100 per image).
+    /// - Precondition: a detector.
+    public func detect(_ images: Tensor, batchSize: Int = 64) -> [[Detection]] {
+        precondition(kind == .detection, "TaskNetwork.detect: not a detector")
+        return withoutGradients {
+            stride(from: 0, to: images.shape[0], by: batchSize).flatMap { start in
+                centerNetDetections(network(images.slice(axis: 0, start..<min(images.shape[0], start + batchSize))),
+                                    classes: classes.count, stride: CenterNetDetector.stride)
+            }
+        }
+    }
+
     /// Scores on labelled data, classes matched by name (a data class the network does not know
     /// always counts as wrong). Classification: `target_accuracy`. Segmentation: `mean_iou`
-    /// and `<class>_iou` for each class (see `intersectionOverUnion`). Values in [0, 1].
+    /// and `<class>_iou` for each class (see `intersectionOverUnion`). Detection:
+    /// `detectionScores`. Values in [0, 1].
     public func scores(on data: TaskSet) -> [String: Double] {
+        if kind == .detection { return detectionScores(detections: detect(data.images), on: data, classes: classes) }
         let predicted = predict(data.images).map { classes[$0] }
         let truth = data.labels.map { data.classes[$0] }
         switch kind {
@@ -95,6 +124,8 @@ public final class TaskNetwork {
             var result = ["mean_iou": iou.mean]
             for (name, value) in iou.perClass { result["\(name)_iou"] = value }
             return result
+        case .detection:
+            preconditionFailure("handled above")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Codecs
 import Datasets
 import Diagnostics
+import Render3D
 import Scene
 
 extension Generator {
@@ -33,7 +34,8 @@ extension Generator {
         return try output.write { staging in
             let objectClasses = grammar.objectClasses
             let writer = try format.makeWriter(directory: staging, classes: objectClasses.isEmpty ? renderer.classes : objectClasses,
-                                               origin: DatasetOrigin(firstIndex: start, provenance: provenance, shard: shard))
+                                               origin: DatasetOrigin(firstIndex: start, provenance: provenance, shard: shard),
+                                               cameraProjection: (renderer as? Renderer3D).map { r in { try r.camera(for: $0).levelProjection } })
             let progress = ProgressBar("writing \(format.rawValue) dataset", total: count, quiet: quiet)
             var firstImages: [Image] = []
             try forEachBatch(count: count, seed: seed, start: start, learned: learned,

@@ -9,8 +9,9 @@ import Scene
 ///
 /// Encodes flat: `prior_<metric>`, `metasim_<metric>` and `oracle_<metric>` for each task metric
 /// (`prior_target_accuracy`, `metasim_target_accuracy` for classification; `prior_mean_iou`,
-/// `prior_car_iou`, … for segmentation; fractions 0–1), `oracle_source`, the attribute means
-/// and quantiles (`attribute_quantile_levels`), counts and `wall_seconds`.
+/// `prior_car_iou`, … for segmentation; `prior_ap_moderate`, … for detection; fractions 0–1),
+/// `oracle_source`, the attribute means and quantiles (`attribute_quantile_levels`), counts and
+/// `wall_seconds`.
 public struct RunResults: Encodable, Sendable {
     /// The experiment's name.
     public var experiment: String

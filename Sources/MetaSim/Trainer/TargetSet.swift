@@ -64,6 +64,8 @@ public struct TargetSet: Sendable {
                 let raw = try SegmentationFolderReader(folder: folder, field: field)
                     .loadAll(width: canvas.width, height: canvas.height, channels: canvas.channels, classCount: classes.count)
                 return TaskSet(kind: .segmentation, images: tensor(raw.images), labels: raw.labels.flatMap { $0 }, classes: classes)
+            case .detection:
+                throw InputError(file: folder, path: field, message: "labelled box folders are not supported: detection targets must be rendered from a target grammar (a `render` section)")
             }
         }
         let reader = try ImageFolderReader(folder: images, field: fields.images)
@@ -73,17 +75,17 @@ public struct TargetSet: Sendable {
                          test: try labelled(test, fields.test), graphs: [])
     }
 
-    /// Renders a target grammar with the built-in compositor: three disjoint index ranges of
-    /// `seed` give `images` unlabelled images, then `validation` and `test` labelled ones of
+    /// Renders a target grammar with the built-in compositor: disjoint index ranges of
+    /// `seed` give `images` unlabelled images, then `validation`, `test` and `oracle` labelled ones of
     /// `kind` over `classes` (default: the classes the labelled images show; segmentation needs
     /// them given, background first). Throws rendering errors, or `InputError` when labels do
     /// not fit the classes.
-    public static func render(grammar: Grammar, seed: UInt64, images: Int, validation: Int = 0, test: Int = 0,
+    public static func render(grammar: Grammar, seed: UInt64, images: Int, validation: Int = 0, test: Int = 0, oracle: Int = 0,
                               kind: TaskKind = .classification, classes: [String]? = nil,
                               progress: any ProgressReporter = SilentProgress()) throws -> TargetSet {
         let registry = grammar.assetRegistry()
         let renderer = try grammar.makeRenderer(assets: registry)
-        let total = images + validation + test
+        let total = images + validation + test + oracle
         let bar = progress.start("rendering targets", total: total)
         var graphs: [SceneGraph] = [], rendered: [RenderedImage] = []
         try Generator(grammar: grammar, assets: registry, transformer: nil, renderer: renderer)

@@ -1,0 +1,71 @@
+import Codecs
+import Diagnostics
+import Render
+import Scene
+
+/// The KITTI object-detection layout (devkit_object): per sample, by global index,
+/// `DIR/image_2/NNNNNN.png`, `DIR/label_2/NNNNNN.txt` (one `KITTIObjectLabel` line per visible
+/// object of a KITTI type; other classes are left out) and, when the renderer has a camera,
+/// `DIR/calib/NNNNNN.txt` (`KITTICalibration`); plus `classes.json` and the manifest (written
+/// last; its `classes` are the KITTI types written).
+///
+/// `cameraProjection` gives an image's 3 × 4 projection from its label frame (the 3D
+/// renderer's `Camera3D.levelProjection`); without it (the 2D compositor) there is no `calib/`
+/// and the labels' 3D fields hold the devkit's unknown values.
+public final class KITTIWriter: DatasetWriter {
+    /// Folder names inside the dataset.
+    public static let imageFolder = "image_2", labelFolder = "label_2", calibrationFolder = "calib"
+
+    /// The dataset's root folder.
+    public let directory: String
+    /// Images appended so far.
+    public private(set) var count = 0
+    private var types: Set<String> = []
+    private var finished = false
+    private let origin: DatasetOrigin
+    private let cameraProjection: ((SceneGraph) throws -> [[Double]])?
+    /// The dataset's class map (`classes.json`).
+    public let classMap: ClassMap
+
+    /// Creates `directory/image_2`, `label_2` (and `calib` with a camera), removes an old
+    /// manifest; `classes` starts the class map. Throws `InputError` when a folder cannot be made.
+    public init(directory: String, classes: [String] = [], origin: DatasetOrigin = DatasetOrigin(),
+                cameraProjection: ((SceneGraph) throws -> [[Double]])? = nil) throws {
+        self.directory = directory
+        self.origin = origin
+        self.cameraProjection = cameraProjection
+        classMap = ClassMap(classes)
+        try DatasetFiles.prepareRoot(directory, subfolder: KITTIWriter.imageFolder)
+        try DatasetFiles.makeFolder(directory + "/" + KITTIWriter.labelFolder)
+        if cameraProjection != nil { try DatasetFiles.makeFolder(directory + "/" + KITTIWriter.calibrationFolder) }
+    }
+
+    /// Writes the PNG, the label file and (with a camera) the calibration file of one sample
+    /// (`label` is not used). Throws `InputError` after `finish()`, when the camera cannot be
+    /// read from `graph`, or when a file cannot be written.
+    public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        guard !finished else { throw InputError(file: directory, message: "append after finish") }
+        let index = origin.firstIndex + count
+        let truth = rendered.groundTruth
+        let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
+        for object in truth.objects { _ = classMap.index(of: object.className) }
+        try PNG.write(rendered.image, to: DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/"))
+        try AtomicFile.write(Array(labels.map { $0.line + "\n" }.joined().utf8),
+                             to: directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt")
+        if let cameraProjection {
+            let calibration = KITTICalibration(projection: try cameraProjection(graph))
+            try AtomicFile.write(Array(calibration.text.utf8),
+                                 to: directory + "/" + KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(index) + ".txt")
+        }
+        types.formUnion(labels.map(\.type))
+        count += 1
+    }
+
+    /// Writes the class map and the manifest; a second call does nothing.
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        try classMap.write(to: directory)
+        try DatasetManifest(format: .kitti, count: count, classes: types.sorted(), files: [], origin: origin).write(to: directory)
+    }
+}
