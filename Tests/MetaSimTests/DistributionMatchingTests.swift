@@ -18,8 +18,7 @@ final class DistributionMatchingTests: XCTestCase {
             targets[g].nodes[n].attributes["loc_x"] = .number(20)
         } }
         let targetImages = tensor(try compositor.render(targets).map(\.image))
-        let bank = centroid(targetImages)
-        let mmd = MMD(target: bank.data, count: 32, dimension: 2)
+        let mmd = FeatureMMD(features: centroid, targetImages: targetImages, scales: [0.25, 1, 4], unbiased: false, maxSamples: 4096)
 
         let transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                                   hidden: [16, 8, 16], seed: 4)
@@ -32,7 +31,7 @@ final class DistributionMatchingTests: XCTestCase {
         }
         let matching = DistributionMatching(transformer: transformer,
                                             renderer: DifferentiableRenderer(renderer: compositor, encoder: encoder),
-                                            features: centroid, mmd: mmd)
+                                            mmd: mmd)
         let parameters = transformer.trainableParameters
         let optimizer = Adam(parameters, learningRate: 0.01)
         var first: Double?, last = 0.0, xs: [Double] = []

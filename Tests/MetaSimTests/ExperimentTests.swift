@@ -51,6 +51,25 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.name, "experiment")
     }
 
+    func testReadsPatchStagesSeparateBandwidthsAndMaxSamples() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {stages: [pooled, group5_patches], separate_bandwidths: true}
+            mmd: {max_samples: 2048}
+            """))
+        XCTAssertEqual(e.features, FeatureSettings(stages: ["pooled", "group5_patches"], separateBandwidths: true))
+        XCTAssertEqual(e.mmd.maxSamples, 2048)
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {stages: [group5_patch], separate_bandwidths: 3}
+            mmd: {max_samples: 1}
+            """)
+        let paths = Set(found.map(\.path))
+        XCTAssertTrue(paths.isSuperset(of: ["features.stages[0]", "features.separate_bandwidths", "mmd.max_samples"]), "\(found)")
+    }
+
     func testReportsEveryProblemWithItsPath() throws {
         let found = try errors("""
             grammar: missing.yaml

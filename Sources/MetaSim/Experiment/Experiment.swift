@@ -71,6 +71,9 @@ public struct Experiment: Sendable, Equatable {
             default: break
             }
         }
+        if features.crops != nil, case .folders = target {
+            problems.append(("features.crops", "object crops need the target images' object boxes: a target rendered from a grammar (a `render` section)"))
+        }
         if taskNetwork.kind == .segmentation, case .folders = target {
             problems.append(("target", "segmentation targets must be rendered from a target grammar (a `render` section): labelled mask folders are not supported"))
         }

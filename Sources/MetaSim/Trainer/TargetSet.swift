@@ -22,13 +22,18 @@ public struct TargetSet: Sendable {
     /// The scene graphs behind `images` when they were rendered from a target grammar (to
     /// report the target's attribute values); empty otherwise.
     public var graphs: [SceneGraph]
+    /// Ground truth of `images` (object boxes for `ObjectCrops`) when known: rendered targets;
+    /// nil otherwise.
+    public var groundTruth: [GroundTruth]?
 
     /// - Parameter images: `[N, C, H, W]`, values in [0, 1], at the generator's canvas.
-    public init(images: Tensor, validation: TaskSet? = nil, test: TaskSet? = nil, graphs: [SceneGraph] = []) {
+    public init(images: Tensor, validation: TaskSet? = nil, test: TaskSet? = nil, graphs: [SceneGraph] = [],
+                groundTruth: [GroundTruth]? = nil) {
         self.images = images
         self.validation = validation
         self.test = test
         self.graphs = graphs
+        self.groundTruth = groundTruth
     }
 
     /// Reads a folder of unlabelled PNG/JPEG images and optional labelled (ImageFolder layout)
@@ -85,6 +90,6 @@ public struct TargetSet: Sendable {
         return TargetSet(images: tensor(rendered[0..<images].map(\.image)),
                          validation: try labelled(images..<(images + validation)),
                          test: try labelled((images + validation)..<total),
-                         graphs: Array(graphs[0..<images]))
+                         graphs: Array(graphs[0..<images]), groundTruth: rendered[0..<images].map(\.groundTruth))
     }
 }
