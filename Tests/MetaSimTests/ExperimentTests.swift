@@ -70,6 +70,22 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(paths.isSuperset(of: ["features.stages[0]", "features.separate_bandwidths", "mmd.max_samples"]), "\(found)")
     }
 
+    func testObjectCropsNeedClassesKnownStagesAndARenderedTarget() throws {
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {crops: {classes: [], size: 4, stages: [pooled, group9_mean]}}
+            """)
+        let paths = Set(found.map(\.path))
+        XCTAssertTrue(paths.isSuperset(of: ["features.crops.classes", "features.crops.size", "features.crops.stages[1]"]), "\(found)")
+        let folder = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {crops: {classes: [car]}}
+            """)
+        XCTAssertTrue(folder.contains { $0.path == "features.crops" && $0.message.contains("object boxes") }, "\(folder)")
+    }
+
     func testReportsEveryProblemWithItsPath() throws {
         let found = try errors("""
             grammar: missing.yaml
