@@ -27,6 +27,8 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: "Images per set.") var images = 48
     @Option(help: "Seeds (each draws its own sets).") var seeds = 3
     @Option(help: "A feature option to measure (repeatable).") var features: [String] = []
+    @Flag(help: "Instead: check the experiment's matching gradient per attribute (backward pass vs finite differences).")
+    var gradientCheck = false
 
     func validate() throws {
         if images < 2 || images > 10_000 { throw ValidationError("--images must be in 2…10000") }
@@ -50,6 +52,22 @@ struct SensitivityCommand: ParsableCommand {
                                              target: target, targetRenderer: try target.makeRenderer(assets: target.assetRegistry()),
                                              images: images)
         let sets = try (0..<seeds).map { try sensitivity.sets(seed: seed &+ UInt64($0) &* 7919) }
+        if gradientCheck {
+            let phi = try builder.featureNetwork()
+            let features = MatchingFeatures(features: phi, crops: try builder.crops(phi: phi, canvas: prior.canvas))
+            print("| seed | attribute | backward pass | finite differences |")
+            print("| --- | --- | --- | --- |")
+            for (k, set) in sets.enumerated() {
+                let mmd = FeatureMMD(features: features, targetImages: set.bank.images, targetGroundTruth: set.bank.groundTruth,
+                                     scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased, maxSamples: experiment.mmd.maxSamples)
+                let graphs = try prior.sample(seed: seed &+ UInt64(k) &* 7919 &+ 1, range: 0..<images, assets: prior.assetRegistry())
+                for row in try DirectionalDerivatives.measure(mmd: mmd, grammar: prior, renderer: sensitivity.priorRenderer, graphs: graphs) {
+                    print(String(format: "| %d | %@ | %.4g | %.4g |", k, row.attribute, row.analytic, row.numeric))
+                }
+                try StandardOutput.flush()
+            }
+            return
+        }
         let network = try builder.featureNetwork().network
         print("| features | " + (["all"] + prior.mutableAttributeNames).joined(separator: " | ") + " |")
         print("|" + String(repeating: " --- |", count: prior.mutableAttributeNames.count + 2))

@@ -17,7 +17,7 @@ final class ObjectCropsTests: XCTestCase {
             truth([("car", BoundingBox(x: 5, y: 4, width: 4, height: 2)), ("tree", BoundingBox(x: 0, y: 0, width: 2, height: 2))]),
             truth([("car", nil), ("car", BoundingBox(x: 0, y: 0, width: 2, height: 2)), ("car", BoundingBox(x: 14, y: 10, width: 2, height: 2))]),
         ], width: 16, height: 12)
-        XCTAssertEqual(windows, [.init(image: 0, x: 4, y: 2), .init(image: 1, x: 0, y: 0), .init(image: 1, x: 10, y: 6)])
+        XCTAssertEqual(windows, [.init(image: 0, x: 4, y: 2, node: 0), .init(image: 1, x: 0, y: 0, node: 1), .init(image: 1, x: 10, y: 6, node: 2)])
     }
 
     /// Crops copy their windows; the backward pass adds each crop's gradient into its window

@@ -70,8 +70,9 @@ public struct FeatureMMD {
 
     /// MMD² of `images` and a scalar whose gradient is MMD²'s (`Σ_t ⟨seed_t, term_t⟩`, seeds
     /// constant), to differentiate back through φ and whatever made the images.
-    public func loss(of images: Tensor, groundTruth: [GroundTruth]? = nil) -> (value: Double, surrogate: Tensor) {
-        let samples = features.terms(images, groundTruth: groundTruth)
+    public func loss(of images: Tensor, groundTruth: [GroundTruth]? = nil,
+                     motion: ObjectCrops.Motion? = nil) -> (value: Double, surrogate: Tensor) {
+        let samples = features.terms(images, groundTruth: groundTruth, motion: motion)
         let (value, seeds) = evaluate(samples)
         let parts = zip(samples, seeds).compactMap { sample, seed in seed.map { (sample! * $0).sum() } }
         return (value, parts.reduce((images * 0).sum(), +))

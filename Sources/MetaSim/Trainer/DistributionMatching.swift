@@ -1,4 +1,5 @@
 import NN
+import Render
 import Scene
 import Tensor
 
@@ -37,7 +38,8 @@ public struct DistributionMatching {
         let (x, mask, operators) = batch.tensors
         let output = transformer(x, mask: mask, graph: operators)
         let (images, decoded, truth) = try renderer.render(output, graphs: graphs, groundTruth: mmd.features.needsGroundTruth)
-        let (value, surrogate) = mmd.loss(of: images, groundTruth: truth)
+        let motion = try truth.map { try renderer.windowMotion(output: output, mutableMask: batch.mutableMask, graphs: graphs, truth: $0) }
+        let (value, surrogate) = mmd.loss(of: images, groundTruth: truth, motion: motion)
         let grads = Gradients(parameters, gradients(of: surrogate, wrt: parameters.map(\.value)))
         try renderer.checkBackward()
         return Step(mmd: value, gradients: grads, graphs: decoded)

@@ -22,14 +22,15 @@ public struct MatchingFeatures {
     public var needsGroundTruth: Bool { crops != nil }
 
     /// The terms of `images` (`[N, C, H, W]`): φ's terms, then the crop term (nil when no object
-    /// of the crop classes is visible). Differentiable in `images`.
+    /// of the crop classes is visible). Differentiable in `images` and, with `motion`, in
+    /// `motion.output` through the windows' moves (`ObjectCrops`).
     /// - Precondition: `groundTruth` (one per image) is given when `needsGroundTruth`.
-    public func terms(_ images: Tensor, groundTruth: [GroundTruth]?) -> [Tensor?] {
+    public func terms(_ images: Tensor, groundTruth: [GroundTruth]?, motion: ObjectCrops.Motion? = nil) -> [Tensor?] {
         var out: [Tensor?] = features?.terms(images) ?? []
         if let crops {
             precondition(groundTruth?.count == images.shape[0], "MatchingFeatures: crops need one ground truth per image")
             let windows = crops.windows.windows(groundTruth!, width: images.shape[3], height: images.shape[2])
-            out.append(windows.isEmpty ? nil : crops.features(crops.windows.crops(of: images, at: windows)))
+            out.append(windows.isEmpty ? nil : crops.features(crops.windows.crops(of: images, at: windows, motion: motion)))
         }
         return out
     }
