@@ -57,8 +57,8 @@ final class BoundedAttributeTests: XCTestCase {
         let encoder = SceneEncoder(prior.schema)
         let meanGrey = FeatureFunction { $0.mean(axes: [2, 3]) }  // [N, 1, 8, 8] -> [N, 1]
         let targetGraphs = try grammar(level: 0.3, mutable: false).sample(seed: 9, range: 0..<16)
-        let bank = meanGrey.features(of: tensor(try compositor.render(targetGraphs).map(\.image)))
-        let mmd = MMD(target: bank.data, count: 16, dimension: 1)
+        let mmd = FeatureMMD(features: meanGrey, targetImages: tensor(try compositor.render(targetGraphs).map(\.image)),
+                             scales: [0.25, 1, 4], unbiased: false, maxSamples: 16)
 
         let transformer = DistributionTransformer(width: prior.schema.width, classCount: prior.schema.classes.count,
                                                   hidden: [8, 4, 8], seed: 5)
@@ -69,7 +69,7 @@ final class BoundedAttributeTests: XCTestCase {
         }
         let matching = DistributionMatching(transformer: transformer,
                                             renderer: DifferentiableRenderer(renderer: compositor, encoder: encoder),
-                                            features: meanGrey, mmd: mmd)
+                                            mmd: mmd)
         func levels(_ graphs: [SceneGraph]) -> [Double] {
             graphs.flatMap { $0.nodes.compactMap { $0.mutable.contains("texture") ? $0.number("texture") : nil } }
         }

@@ -52,6 +52,41 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.name, "experiment")
     }
 
+    func testReadsPatchStagesSeparateBandwidthsAndMaxSamples() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {stages: [pooled, group5_patches], separate_bandwidths: true}
+            mmd: {max_samples: 2048}
+            """))
+        XCTAssertEqual(e.features, FeatureSettings(stages: ["pooled", "group5_patches"], separateBandwidths: true))
+        XCTAssertEqual(e.mmd.maxSamples, 2048)
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {stages: [group5_patch], separate_bandwidths: 3}
+            mmd: {max_samples: 1}
+            """)
+        let paths = Set(found.map(\.path))
+        XCTAssertTrue(paths.isSuperset(of: ["features.stages[0]", "features.separate_bandwidths", "mmd.max_samples"]), "\(found)")
+    }
+
+    func testObjectCropsNeedClassesKnownStagesAndARenderedTarget() throws {
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {crops: {classes: [], size: 4, stages: [pooled, group9_mean]}}
+            """)
+        let paths = Set(found.map(\.path))
+        XCTAssertTrue(paths.isSuperset(of: ["features.crops.classes", "features.crops.size", "features.crops.stages[1]"]), "\(found)")
+        let folder = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {crops: {classes: [car]}}
+            """)
+        XCTAssertTrue(folder.contains { $0.path == "features.crops" && $0.message.contains("object boxes") }, "\(folder)")
+    }
+
     func testReportsEveryProblemWithItsPath() throws {
         let found = try errors("""
             grammar: missing.yaml

@@ -58,7 +58,21 @@ public struct ExperimentBuilder {
     /// φ: EfficientNet-Lite0 with the experiment's stages.
     public func featureNetwork() throws -> FeatureExtractor {
         FeatureExtractor(network: try bundledFeatureNetwork(near: experiment.file.isEmpty ? nil : experiment.file, environment: environment),
-                         selections: experiment.features.stages.compactMap(FeatureExtractor.Selection.init(name:)))
+                         selections: experiment.features.stages.compactMap(FeatureExtractor.Selection.init(name:)),
+                         separateBandwidths: experiment.features.separateBandwidths)
+    }
+
+    /// The experiment's object crops and φ of a crop (on `phi`'s network), nil without
+    /// `features.crops`. Throws `InputError` at `features.crops.size` when a crop does not fit
+    /// `canvas`.
+    public func crops(phi: FeatureExtractor, canvas: Canvas) throws -> (windows: ObjectCrops, features: any FeatureNetwork)? {
+        guard let settings = experiment.features.crops else { return nil }
+        guard settings.size <= min(canvas.width, canvas.height) else {
+            throw InputError(file: source, path: "features.crops.size",
+                             message: "a \(settings.size) px crop does not fit the \(canvas.width)x\(canvas.height) canvas")
+        }
+        return (ObjectCrops(classes: settings.classes, size: settings.size),
+                FeatureExtractor(network: phi.network, selections: settings.stages.compactMap(FeatureExtractor.Selection.init(name:))))
     }
 
     /// The target data at `canvas`: read from the experiment's folders, or rendered from its
@@ -96,8 +110,10 @@ public struct ExperimentBuilder {
         if experiment.externalRenderer == nil { try grammar.checkRenderable(assets: assets) }
         let renderer = try renderer(for: grammar, assets: assets)
         let features = try featureNetwork()
-        return TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,
-                            target: try target(canvas: grammar.canvas))
+        var parts = TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,
+                                 target: try target(canvas: grammar.canvas))
+        parts.crops = try crops(phi: features, canvas: grammar.canvas)
+        return parts
     }
 
     /// A trainer on `parts()` writing the new (missing or empty) run folder `runDirectory`, with

@@ -71,6 +71,9 @@ public struct Experiment: Sendable, Equatable {
             default: break
             }
         }
+        if features.crops != nil, case .folders = target {
+            problems.append(("features.crops", "object crops need the target images' object boxes: a target rendered from a grammar (a `render` section)"))
+        }
         if taskNetwork.kind == .segmentation, (taskNetwork.classes?.count ?? 0) < 2 {
             problems.append(("task_network.classes", "segmentation needs its class list (at least two, background first): mask values index it"))
         }

@@ -101,6 +101,18 @@ extension FeatureSettings {
             f.fail("stages[\(i)]", "unknown stage '\(s)'; expected one of \(Self.knownStages.joined(separator: ", "))")
         }
         if stages.isEmpty { f.fail("stages", "must name at least one stage") }
+        separateBandwidths = f.bool("separate_bandwidths", default: separateBandwidths)
+        if let c = f.object("crops") {
+            let classes = c.strings("classes", default: [])
+            if classes.isEmpty { c.fail("classes", "must name at least one class to crop") }
+            let cropStages = c.strings("stages", default: ["pooled"])
+            for (i, s) in cropStages.enumerated() where !Self.knownStages.contains(s) {
+                c.fail("stages[\(i)]", "unknown stage '\(s)'; expected one of \(Self.knownStages.joined(separator: ", "))")
+            }
+            if cropStages.isEmpty { c.fail("stages", "must name at least one stage") }
+            crops = CropSettings(classes: classes, size: c.int("size", default: 32, min: 8, max: 4096), stages: cropStages)
+            c.finish()
+        }
         f.finish()
     }
 }
@@ -111,6 +123,7 @@ extension MMDSettings {
         if scales.isEmpty || scales.contains(where: { $0 <= 0 }) { m.fail("scales", "must be a non-empty list of positive numbers") }
         unbiased = m.bool("unbiased", default: unbiased)
         bankSize = m.int("bank_size", default: bankSize, min: 2)
+        maxSamples = m.int("max_samples", default: maxSamples, min: 2)
         m.finish()
     }
 }

@@ -24,6 +24,9 @@ public enum ExperimentLimits {
     public static let imageBytes = 16 << 30
     /// Steps of one stage (`reconstruction.max_steps`, `matching.epochs × steps_per_epoch`).
     public static let steps = 100_000_000
+    /// Rows of one MMD term (`mmd.max_samples`): its kernel matrices are this squared, in floats
+    /// (16,384² · 4 B = 1 GiB).
+    public static let mmdSamples = 16_384
     /// Adam learning rates: Adam's steps are about the learning rate in size and encoded
     /// attributes live in [0, 1], so rates above 1 only diverge.
     public static let learningRate = 1.0
@@ -47,6 +50,7 @@ extension Experiment {
         atMost("transformer.hidden", transformer.hidden.count, ExperimentLimits.hiddenLayers)
         for (i, w) in transformer.hidden.enumerated() { atMost("transformer.hidden[\(i)]", w, ExperimentLimits.hiddenWidth) }
         atMost("mmd.bank_size", mmd.bankSize, ExperimentLimits.images)
+        atMost("mmd.max_samples", mmd.maxSamples, ExperimentLimits.mmdSamples)
         atMost("reconstruction.max_steps", reconstruction.maxSteps, ExperimentLimits.steps)
         atMost("reconstruction.batch_size", reconstruction.batchSize, ExperimentLimits.batchSize)
         rate("reconstruction.learning_rate", reconstruction.learningRate)

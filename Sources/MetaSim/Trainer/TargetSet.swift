@@ -25,15 +25,19 @@ public struct TargetSet: Sendable {
     /// The target grammar when `images` were rendered from one: the final evaluation trains its
     /// oracle task network on fresh samples of it. Nil for folder targets.
     public var grammar: TargetGrammar?
+    /// Ground truth of `images` (object boxes for `ObjectCrops`) when known: rendered targets;
+    /// nil otherwise.
+    public var groundTruth: [GroundTruth]?
 
     /// - Parameter images: `[N, C, H, W]`, values in [0, 1], at the generator's canvas.
     public init(images: Tensor, validation: TaskSet? = nil, test: TaskSet? = nil, graphs: [SceneGraph] = [],
-                grammar: TargetGrammar? = nil) {
+                grammar: TargetGrammar? = nil, groundTruth: [GroundTruth]? = nil) {
         self.images = images
         self.validation = validation
         self.test = test
         self.graphs = graphs
         self.grammar = grammar
+        self.groundTruth = groundTruth
     }
 
     /// Reads a folder of unlabelled PNG/JPEG images and optional labelled validation and test
@@ -108,7 +112,8 @@ public struct TargetSet: Sendable {
                          validation: try labelled(images..<(images + validation)),
                          test: try labelled((images + validation)..<total),
                          graphs: Array(graphs[0..<images]),
-                         grammar: TargetGrammar(grammar: grammar, seed: seed, used: total))
+                         grammar: TargetGrammar(grammar: grammar, seed: seed, used: total),
+                         groundTruth: rendered[0..<images].map(\.groundTruth))
     }
 }
 
