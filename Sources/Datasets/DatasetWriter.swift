@@ -43,6 +43,20 @@ public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
         case .webdataset: return try WebDatasetWriter(directory: directory, classes: classes, samplesPerShard: samplesPerShard, origin: origin)
         }
     }
+
+    /// A writer of this format continuing the dataset an interrupted writer (same `classes`,
+    /// `samplesPerShard` and `origin`) left in `directory`: its `count` is the number of
+    /// leading samples found complete and kept; appending samples `count…` and finishing gives
+    /// the bytes of an uninterrupted run. See each writer's `init(resuming:…)`.
+    public func resumeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000,
+                             origin: DatasetOrigin = DatasetOrigin()) throws -> DatasetWriter {
+        switch self {
+        case .imagefolder: return try ImageFolderWriter(resuming: directory, classes: classes, origin: origin)
+        case .coco: return try COCOWriter(resuming: directory, classes: classes, origin: origin)
+        case .jsonl: return try JSONLinesWriter(resuming: directory, classes: classes, origin: origin)
+        case .webdataset: return try WebDatasetWriter(resuming: directory, classes: classes, samplesPerShard: samplesPerShard, origin: origin)
+        }
+    }
 }
 
 /// Image-level labels.
