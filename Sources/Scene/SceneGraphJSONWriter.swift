@@ -4,8 +4,9 @@
 /// 1,300 graphs/s (issue 12, case r38).
 ///
 /// Output (RFC 8259 JSON): keys sorted — node keys `asset`, `attributes`, `class`, `mutable`,
-/// `parent`, `rule`; attribute names in UTF-8 byte order (for ASCII names, which every bundled
-/// grammar uses, the order `JSONEncoder`'s `.sortedKeys` gives); `mutable` sorted; `parent` and
+/// `parent`, `rule`; attribute names and `mutable` in Swift's `String` order (Unicode scalar
+/// order; for the ASCII names every bundled grammar uses, the order `JSONEncoder`'s
+/// `.sortedKeys` gives); `parent` and
 /// `asset` left out when nil, as `encodeIfPresent` does. Strings are escaped per RFC 8259 §7:
 /// `"` and `\` with a backslash, control characters U+0000–U+001F as `\b \f \n \r \t` or
 /// `\u00XX`, everything else (`/` included) as UTF-8. Numbers: Swift's `description` of the
@@ -17,55 +18,60 @@ public enum SceneGraphJSONWriter {
     /// Appends the JSON of `graph` (no newline) to `out`. Throws `EncodingError.invalidValue`
     /// for a non-finite number (`out` then holds part of the graph: discard it).
     public static func append(_ graph: SceneGraph, to out: inout [UInt8]) throws {
-        out.append(contentsOf: #"{"nodes":["#.utf8)
+        appendLiteral(#"{"nodes":["#, to: &out)
         for (index, node) in graph.nodes.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             try append(node, to: &out)
         }
-        out.append(contentsOf: "]}".utf8)
+        appendLiteral("]}", to: &out)
     }
 
     /// Appends the JSON object of one node.
     static func append(_ node: SceneNode, to out: inout [UInt8]) throws {
         out.append(UInt8(ascii: "{"))
         if let asset = node.asset {
-            out.append(contentsOf: #""asset":{"index":"#.utf8)
+            appendLiteral(#""asset":{"index":"#, to: &out)
             appendInteger(asset.index, to: &out)
-            out.append(contentsOf: #","store":"#.utf8)
+            appendLiteral(#","store":"#, to: &out)
             appendString(asset.store, to: &out)
-            out.append(contentsOf: "},".utf8)
+            appendLiteral("},", to: &out)
         }
-        out.append(contentsOf: #""attributes":{"#.utf8)
-        for (index, name) in sortedNames(node.attributes.keys).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+        appendLiteral(#""attributes":{"#, to: &out)
+        var first = true
+        for (name, value) in node.attributes.sorted(by: { $0.key < $1.key }) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
             appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
-            switch node.attributes[name]! {
+            switch value {
             case .number(let value): try appendNumber(value, to: &out)
             case .string(let value): appendString(value, to: &out)
-            case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+            case .bool(let value): appendLiteral(value ? "true" : "false", to: &out)
             }
         }
-        out.append(contentsOf: #"},"class":"#.utf8)
+        appendLiteral(#"},"class":"#, to: &out)
         appendString(node.className, to: &out)
-        out.append(contentsOf: #","mutable":["#.utf8)
-        for (index, name) in sortedNames(node.mutable).enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+        appendLiteral(#","mutable":["#, to: &out)
+        first = true
+        for name in node.mutable.sorted() {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
             appendString(name, to: &out)
         }
         out.append(UInt8(ascii: "]"))
         if let parent = node.parent {
-            out.append(contentsOf: #","parent":"#.utf8)
+            appendLiteral(#","parent":"#, to: &out)
             appendInteger(parent, to: &out)
         }
-        out.append(contentsOf: #","rule":"#.utf8)
+        appendLiteral(#","rule":"#, to: &out)
         appendString(node.rule, to: &out)
         out.append(UInt8(ascii: "}"))
     }
 
-    /// `names` in UTF-8 byte order.
-    static func sortedNames<Names: Collection>(_ names: Names) -> [String] where Names.Element == String {
-        names.count < 2 ? Array(names) : names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    /// Appends the bytes of a literal.
+    @inline(__always)
+    static func appendLiteral(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Appends `value` as a JSON string: quotes, `"` `\` and U+0000–U+001F escaped (RFC 8259 §7).
@@ -121,10 +127,21 @@ public enum SceneGraphJSONWriter {
             }
             return
         }
-        var text = value.description
-        text.withUTF8 { bytes in
-            let dropped = bytes.count >= 2 && bytes[bytes.count - 2] == UInt8(ascii: ".") && bytes[bytes.count - 1] == UInt8(ascii: "0")
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<(dropped ? bytes.count - 2 : bytes.count)]))
+        var sink = ByteSink()
+        swap(&sink.bytes, &out)
+        value.write(to: &sink)          // `description`'s text, without making a String
+        swap(&sink.bytes, &out)
+        if out.count >= 2, out[out.count - 2] == UInt8(ascii: "."), out[out.count - 1] == UInt8(ascii: "0") {
+            out.removeLast(2)
         }
+    }
+
+    /// A `TextOutputStream` appending to a byte array. `Double.write(to:)` hands it the ASCII
+    /// digits through `_writeASCII` (the standard library's hook for ASCII text), so no `String`
+    /// is allocated per number; `write(_:)` serves any other caller.
+    struct ByteSink: TextOutputStream {
+        var bytes: [UInt8] = []
+        mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
     }
 }
