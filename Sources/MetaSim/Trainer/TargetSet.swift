@@ -32,7 +32,9 @@ public struct TargetSet: Sendable {
     }
 
     /// Reads a folder of unlabelled PNG/JPEG images and optional labelled (ImageFolder layout)
-    /// classification folders, resized to `canvas`. Throws `InputError`s naming the folder and
+    /// classification folders, resized to `canvas` (larger images are downsampled while
+    /// decoding, `ImageLoadingOptions.decodeAtLeast`, so even ones past
+    /// `DecodingLimits.maximumPixels` load in bounded memory). Throws `InputError`s naming the folder and
     /// `fields` (the field path used in messages) for missing or empty folders, unreadable or
     /// mixed-size images.
     public static func load(images: String, validation: String? = nil, test: String? = nil, canvas: Canvas,
@@ -42,12 +44,12 @@ public struct TargetSet: Sendable {
             guard let folder else { return nil }
             let reader = try LabelledImageFolderReader(folder: folder, field: field)
             try LabelledFolderChecks.requireSeveralClasses(reader.classes, folder: folder, field: field)
-            let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
+            let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels, decodeAtLeast: PixelSize(width: canvas.width, height: canvas.height)))  // same size or error
             return TaskSet(kind: .classification, images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
                            labels: raw.labels, classes: reader.classes)
         }
         let reader = try ImageFolderReader(folder: images, field: fields.images)
-        let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
+        let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels, decodeAtLeast: PixelSize(width: canvas.width, height: canvas.height)))  // same size or error
         return TargetSet(images: tensor(raw.map { $0.resized(width: canvas.width, height: canvas.height) }),
                          validation: try labelled(validation, fields.validation),
                          test: try labelled(test, fields.test), graphs: [])
