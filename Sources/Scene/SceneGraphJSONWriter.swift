@@ -6,142 +6,203 @@
 /// Output (RFC 8259 JSON): keys sorted — node keys `asset`, `attributes`, `class`, `mutable`,
 /// `parent`, `rule`; attribute names and `mutable` in Swift's `String` order (Unicode scalar
 /// order; for the ASCII names every bundled grammar uses, the order `JSONEncoder`'s
-/// `.sortedKeys` gives); `parent` and
-/// `asset` left out when nil, as `encodeIfPresent` does. Strings are escaped per RFC 8259 §7:
-/// `"` and `\` with a backslash, control characters U+0000–U+001F as `\b \f \n \r \t` or
-/// `\u00XX`, everything else (`/` included) as UTF-8. Numbers: Swift's `description` of the
-/// `Double` — the shortest decimal that reads back to the same bits — with a trailing `.0`
-/// dropped (as `JSONEncoder` does: `30`, not `30.0`), so every number round-trips exactly.
-/// A NaN or infinite number throws `EncodingError.invalidValue`, as `JSONEncoder` does
-/// without a non-conforming-float strategy.
+/// `.sortedKeys` gives); `parent` and `asset` left out when nil, as `encodeIfPresent` does.
+/// Strings are escaped per RFC 8259 §7: `"` and `\` with a backslash, control characters
+/// U+0000–U+001F as `\b \f \n \r \t` or `\u00XX`, everything else (`/` included) as UTF-8.
+/// Numbers: Swift's `description` of the `Double` — the shortest decimal that reads back to the
+/// same bits — with a trailing `.0` dropped (as `JSONEncoder` does: `30`, not `30.0`), so every
+/// number round-trips exactly. A NaN or infinite number throws `EncodingError.invalidValue`, as
+/// `JSONEncoder` does without a non-conforming-float strategy.
+///
+/// Speed: the graph's largest possible size is reserved at the end of the buffer first
+/// (`maximumLength`), then bytes are stored through a raw cursor (`Cursor`) with no per-byte
+/// bounds or uniqueness checks, and the unused tail is cut off.
 public enum SceneGraphJSONWriter {
     /// Appends the JSON of `graph` (no newline) to `out`. Throws `EncodingError.invalidValue`
-    /// for a non-finite number (`out` then holds part of the graph: discard it).
+    /// for a non-finite number (`out` is then left as it was).
     public static func append(_ graph: SceneGraph, to out: inout [UInt8]) throws {
-        appendLiteral(#"{"nodes":["#, to: &out)
-        for (index, node) in graph.nodes.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            try append(node, to: &out)
-        }
-        appendLiteral("]}", to: &out)
-    }
-
-    /// Appends the JSON object of one node.
-    static func append(_ node: SceneNode, to out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        if let asset = node.asset {
-            appendLiteral(#""asset":{"index":"#, to: &out)
-            appendInteger(asset.index, to: &out)
-            appendLiteral(#","store":"#, to: &out)
-            appendString(asset.store, to: &out)
-            appendLiteral("},", to: &out)
-        }
-        appendLiteral(#""attributes":{"#, to: &out)
-        var first = true
-        for (name, value) in node.attributes.sorted(by: { $0.key < $1.key }) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            appendString(name, to: &out)
-            out.append(UInt8(ascii: ":"))
-            switch value {
-            case .number(let value): try appendNumber(value, to: &out)
-            case .string(let value): appendString(value, to: &out)
-            case .bool(let value): appendLiteral(value ? "true" : "false", to: &out)
+        let start = out.count, bound = maximumLength(of: graph)
+        out.append(contentsOf: repeatElement(0, count: bound))
+        var written = 0
+        do {
+            try out.withUnsafeMutableBufferPointer { buffer in
+                var cursor = Cursor(buffer.baseAddress! + start)
+                try cursor.write(graph)
+                written = cursor.next - (buffer.baseAddress! + start)
             }
+        } catch {
+            out.removeLast(bound)
+            throw error
         }
-        appendLiteral(#"},"class":"#, to: &out)
-        appendString(node.className, to: &out)
-        appendLiteral(#","mutable":["#, to: &out)
-        first = true
-        for name in node.mutable.sorted() {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            appendString(name, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-        if let parent = node.parent {
-            appendLiteral(#","parent":"#, to: &out)
-            appendInteger(parent, to: &out)
-        }
-        appendLiteral(#","rule":"#, to: &out)
-        appendString(node.rule, to: &out)
-        out.append(UInt8(ascii: "}"))
+        precondition(written <= bound, "SceneGraphJSONWriter: bound \(bound) < \(written) bytes written")
+        out.removeLast(bound - written)
     }
 
-    /// Appends the bytes of a literal.
-    @inline(__always)
-    static func appendLiteral(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    /// Appends `value` as a JSON string: quotes, `"` `\` and U+0000–U+001F escaped (RFC 8259 §7).
-    static func appendString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var start = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: "u00".utf8)
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xF)])
+    /// An upper bound on the bytes `append` writes for `graph`: fixed text per node, 6 bytes per
+    /// string byte (`\u00XX`) plus quotes, 32 per number (the longest `description` has 24),
+    /// 20 per integer.
+    static func maximumLength(of graph: SceneGraph) -> Int {
+        func string(_ s: String) -> Int { 6 * s.utf8.count + 2 }
+        var total = 16
+        for node in graph.nodes {
+            total += 96 + string(node.rule) + string(node.className)
+            if let asset = node.asset { total += 64 + string(asset.store) }
+            for (name, value) in node.attributes {
+                total += 2 + string(name)
+                switch value {
+                case .number: total += 32
+                case .string(let s): total += string(s)
+                case .bool: total += 5
                 }
-                start = i + 1
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+            for name in node.mutable { total += 1 + string(name) }
         }
-        out.append(UInt8(ascii: "\""))
+        return total
     }
 
-    /// Appends `value` in decimal.
-    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        if value >= 0 && value < 10 {
-            out.append(UInt8(ascii: "0") + UInt8(value))
-        } else {
-            out.append(contentsOf: String(value).utf8)
-        }
-    }
+    /// Stores bytes at `next` and moves on; the caller reserved the room (`maximumLength`).
+    /// Also the `TextOutputStream` `Double.write(to:)` writes its digits to: the standard
+    /// library hands them over through `_writeASCII` (its hook for ASCII text), so no `String`
+    /// is made per number; `write(_:)` serves any other caller.
+    struct Cursor: TextOutputStream {
+        var next: UnsafeMutablePointer<UInt8>
 
-    /// Appends `value` as the shortest decimal that reads back to it (`description`, trailing
-    /// `.0` dropped). Throws `EncodingError.invalidValue` for NaN and ±infinity.
-    static func appendNumber(_ value: Double, to out: inout [UInt8]) throws {
-        guard value.isFinite else {
-            throw EncodingError.invalidValue(value, EncodingError.Context(
-                codingPath: [], debugDescription: "Unable to encode Double.\(value) directly in JSON."))
+        init(_ start: UnsafeMutablePointer<UInt8>) { next = start }
+
+        @inline(__always) mutating func byte(_ value: UInt8) {
+            next.pointee = value
+            next += 1
         }
-        if value == value.rounded(.towardZero), abs(value) < 1e15 {     // an integer: its digits
-            if value == 0 && value.sign == .minus {
-                out.append(contentsOf: "-0".utf8)
+
+        @inline(__always) mutating func bytes(_ buffer: UnsafeBufferPointer<UInt8>) {
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+            next.update(from: base, count: buffer.count)
+            next += buffer.count
+        }
+
+        @inline(__always) mutating func literal(_ text: StaticString) {
+            bytes(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
+        mutating func write(_ string: String) {
+            var string = string
+            string.withUTF8 { bytes($0) }
+        }
+
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes(buffer) }
+
+        mutating func write(_ graph: SceneGraph) throws {
+            literal(#"{"nodes":["#)
+            for (index, node) in graph.nodes.enumerated() {
+                if index > 0 { byte(UInt8(ascii: ",")) }
+                try write(node)
+            }
+            literal("]}")
+        }
+
+        /// The JSON object of one node.
+        mutating func write(_ node: SceneNode) throws {
+            byte(UInt8(ascii: "{"))
+            if let asset = node.asset {
+                literal(#""asset":{"index":"#)
+                integer(asset.index)
+                literal(#","store":"#)
+                string(asset.store)
+                literal("},")
+            }
+            literal(#""attributes":{"#)
+            var first = true
+            for (name, value) in node.attributes.sorted(by: { $0.key < $1.key }) {
+                if !first { byte(UInt8(ascii: ",")) }
+                first = false
+                string(name)
+                byte(UInt8(ascii: ":"))
+                switch value {
+                case .number(let value): try number(value)
+                case .string(let value): string(value)
+                case .bool(let value): literal(value ? "true" : "false")
+                }
+            }
+            literal(#"},"class":"#)
+            string(node.className)
+            literal(#","mutable":["#)
+            first = true
+            for name in node.mutable.sorted() {
+                if !first { byte(UInt8(ascii: ",")) }
+                first = false
+                string(name)
+            }
+            byte(UInt8(ascii: "]"))
+            if let parent = node.parent {
+                literal(#","parent":"#)
+                integer(parent)
+            }
+            literal(#","rule":"#)
+            string(node.rule)
+            byte(UInt8(ascii: "}"))
+        }
+
+        /// `value` as a JSON string: quotes, `"` `\` and U+0000–U+001F escaped (RFC 8259 §7).
+        mutating func string(_ value: String) {
+            byte(UInt8(ascii: "\""))
+            var value = value
+            value.withUTF8 { utf8 in
+                var start = 0
+                for (i, code) in utf8.enumerated() where code < 0x20 || code == UInt8(ascii: "\"") || code == UInt8(ascii: "\\") {
+                    bytes(UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                    byte(UInt8(ascii: "\\"))
+                    switch code {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): byte(code)
+                    case 0x08: byte(UInt8(ascii: "b"))
+                    case 0x0C: byte(UInt8(ascii: "f"))
+                    case 0x0A: byte(UInt8(ascii: "n"))
+                    case 0x0D: byte(UInt8(ascii: "r"))
+                    case 0x09: byte(UInt8(ascii: "t"))
+                    default:
+                        literal("u00")
+                        byte(hexDigit(code >> 4))
+                        byte(hexDigit(code & 0xF))
+                    }
+                    start = i + 1
+                }
+                bytes(UnsafeBufferPointer(rebasing: utf8[start...]))
+            }
+            byte(UInt8(ascii: "\""))
+        }
+
+        private func hexDigit(_ value: UInt8) -> UInt8 {
+            value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+        }
+
+        /// `value` in decimal.
+        mutating func integer(_ value: Int) {
+            if value >= 0 && value < 10 {
+                byte(UInt8(ascii: "0") + UInt8(value))
             } else {
-                appendInteger(Int(value), to: &out)
+                write(String(value))
             }
-            return
         }
-        var sink = ByteSink()
-        swap(&sink.bytes, &out)
-        value.write(to: &sink)          // `description`'s text, without making a String
-        swap(&sink.bytes, &out)
-        if out.count >= 2, out[out.count - 2] == UInt8(ascii: "."), out[out.count - 1] == UInt8(ascii: "0") {
-            out.removeLast(2)
-        }
-    }
 
-    /// A `TextOutputStream` appending to a byte array. `Double.write(to:)` hands it the ASCII
-    /// digits through `_writeASCII` (the standard library's hook for ASCII text), so no `String`
-    /// is allocated per number; `write(_:)` serves any other caller.
-    struct ByteSink: TextOutputStream {
-        var bytes: [UInt8] = []
-        mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
-        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+        /// `value` as the shortest decimal that reads back to it (`description`, trailing `.0`
+        /// dropped). Throws `EncodingError.invalidValue` for NaN and ±infinity.
+        mutating func number(_ value: Double) throws {
+            guard value.isFinite else {
+                throw EncodingError.invalidValue(value, EncodingError.Context(
+                    codingPath: [], debugDescription: "Unable to encode Double.\(value) directly in JSON."))
+            }
+            if value == value.rounded(.towardZero), abs(value) < 1e15 {     // an integer: its digits
+                if value == 0 && value.sign == .minus {
+                    literal("-0")
+                } else {
+                    integer(Int(value))
+                }
+                return
+            }
+            let start = next
+            value.write(to: &self)          // `description`'s text, without making a String
+            if next - start >= 2, (next - 2).pointee == UInt8(ascii: "."), (next - 1).pointee == UInt8(ascii: "0") {
+                next -= 2
+            }
+        }
     }
 }

@@ -116,9 +116,11 @@ final class SceneGraphJSONWriterTests: XCTestCase {
             var node = SceneNode(rule: "R", className: "c")
             node.attributes["x"] = .number(x)
             let graph = SceneGraph(nodes: [node])
-            XCTAssertThrowsError(try written(graph)) { error in
+            var out: [UInt8] = [1, 2, 3]
+            XCTAssertThrowsError(try SceneGraphJSONWriter.append(graph, to: &out)) { error in
                 guard case EncodingError.invalidValue = error else { return XCTFail("\(error)") }
             }
+            XCTAssertEqual(out, [1, 2, 3], "a failed graph leaves the buffer as it was")
             XCTAssertThrowsError(try SceneGraph.jsonEncoder().encode(graph))
         }
     }
