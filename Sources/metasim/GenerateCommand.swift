@@ -13,7 +13,8 @@ struct GenerateCommand: ParsableCommand {
         refused without it, and so are non-finite weights) and the grammar it was trained on (or --grammar, \
         which must encode the same way), samples COUNT scenes from SEED, applies the learned \
         transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
-        comparison). Formats, output folder rules (--overwrite), the manifest and sharding \
+        comparison). Formats, output folder rules (--overwrite, --resume: also refused when the \
+        interrupted run had other weights or --prior), the manifest and sharding \
         (--shard/--num-shards, Slurm and Kubernetes environment; `metasim merge`) and an external \
         engine (--renderer EXPERIMENT, --workers N) as for `metasim render`.
 

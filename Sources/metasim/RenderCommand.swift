@@ -18,7 +18,10 @@ struct RenderCommand: ParsableCommand {
         manifest, metasim-dataset.json (counts, files, SHA-256 of every file), is written last; the \
         dataset is written beside OUT and renamed into place when complete, so OUT never holds a \
         partial or mixed dataset. A non-empty OUT is refused (exit 2) unless --overwrite is given \
-        and OUT holds a dataset. Check a dataset with `metasim verify OUT`.
+        and OUT holds a dataset. --resume continues a run into OUT that was interrupted (killed): its \
+        complete samples are kept and the rest rendered, giving the bytes of an uninterrupted run; it \
+        is refused (exit 2) with --overwrite, or when that run had other settings (grammar, seed, \
+        count, format, shard), naming them. Check a dataset with `metasim verify OUT`.
 
         Sharding: --shard I --num-shards N (or a Slurm array task's / Kubernetes Indexed Job's \
         environment, see below) writes only shard I: a complete dataset of the global sample \

@@ -46,9 +46,19 @@ public struct Generator {
     /// `learned` false skips the transformer (the prior grammar's data). Throws rendering
     /// errors, and `InputError` when the transformer's output is not finite (its scenes would
     /// silently stay the prior's).
+    ///
+    /// `only` (offsets into `0..<count`) limits what is rendered and handed over to those
+    /// samples; the batches that hold some are still sampled and transformed whole, so that
+    /// each sample comes from the same batch, hence the same bits, as in a run over all
+    /// `count` (resuming a dataset, or re-rendering its first images).
     public func forEachBatch(count: Int, seed: UInt64, start: Int = 0, learned: Bool = true, batchSize: Int = 256,
+                             only: Range<Int>? = nil,
                              _ body: ([(graph: SceneGraph, rendered: RenderedImage)]) throws -> Void) throws {
+        let wanted = (only ?? 0..<count).clamped(to: 0..<count)
         for first in stride(from: start, to: start + count, by: batchSize) {
+            let offsets = (first - start)..<min(count, first - start + batchSize)
+            let kept = offsets.clamped(to: wanted)
+            guard !kept.isEmpty else { continue }
             var graphs = try grammar.sample(seed: seed, range: first..<min(start + count, first + batchSize), assets: assets)
             if learned, let transformer {
                 let batch = encoder.encode(graphs)
@@ -58,6 +68,7 @@ public struct Generator {
                 }
                 encoder.decode(output.data, into: &graphs)
             }
+            if kept != offsets { graphs = Array(graphs[(kept.lowerBound - offsets.lowerBound)..<(kept.upperBound - offsets.lowerBound)]) }
             let rendered = try grammar.render(graphs, with: renderer)
             try body(Array(zip(graphs, rendered).map { (graph: $0, rendered: $1) }))
         }

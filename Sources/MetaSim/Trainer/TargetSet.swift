@@ -41,7 +41,9 @@ public struct TargetSet: Sendable {
     }
 
     /// Reads a folder of unlabelled PNG/JPEG images and optional labelled validation and test
-    /// folders, resized to `canvas`. Labelled folders: classification, the ImageFolder layout
+    /// folders, resized to `canvas` (larger images are downsampled while decoding,
+    /// `ImageLoadingOptions.decodeAtLeast`, so even ones past `DecodingLimits.maximumPixels` load
+    /// in bounded memory). Labelled folders: classification, the ImageFolder layout
     /// (`DIR/<class>/*.png`); segmentation, `DIR/images/NAME.png` + `DIR/masks/NAME.png`
     /// (`SegmentationFolderReader`: 8-bit class-index masks over `classes`, which segmentation
     /// needs, background first; nearest-neighbour resizing). Throws `InputError`s naming the
@@ -58,7 +60,7 @@ public struct TargetSet: Sendable {
             case .classification:
                 let reader = try LabelledImageFolderReader(folder: folder, field: field)
                 try LabelledFolderChecks.requireSeveralClasses(reader.classes, folder: folder, field: field)
-                let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
+                let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels, decodeAtLeast: PixelSize(width: canvas.width, height: canvas.height)))  // same size or error
                 return TaskSet(kind: .classification, images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
                                labels: raw.labels, classes: reader.classes)
             case .segmentation:
@@ -73,7 +75,7 @@ public struct TargetSet: Sendable {
             }
         }
         let reader = try ImageFolderReader(folder: images, field: fields.images)
-        let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
+        let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels, decodeAtLeast: PixelSize(width: canvas.width, height: canvas.height)))  // same size or error
         return TargetSet(images: tensor(raw.map { $0.resized(width: canvas.width, height: canvas.height) }),
                          validation: try labelled(validation, fields.validation),
                          test: try labelled(test, fields.test), graphs: [])
