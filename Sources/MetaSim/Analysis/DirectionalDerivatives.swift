@@ -11,8 +11,11 @@ import Tensor
 public enum DirectionalDerivatives {
     /// One attribute's derivative both ways (MMD² per normalised unit).
     public struct Row: Sendable {
+        /// The mutable attribute shifted.
         public var attribute: String
+        /// dMMD²/dshift from the backward pass.
         public var analytic: Double
+        /// dMMD²/dshift from central finite differences.
         public var numeric: Double
     }
 

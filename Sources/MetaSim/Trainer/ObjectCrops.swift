@@ -30,15 +30,19 @@ public struct ObjectCrops: Sendable, Equatable {
     }
 
     /// A crop's place: the image it comes from, its top-left corner in pixel-index units
-    /// (sub-pixel: pixel k spans [k, k + 1)), and the node that drew its object.
+    /// (sub-pixel, sampled bilinearly), and the node that drew its object.
     public struct Window: Equatable, Sendable {
-        public var image: Int, x: Float, y: Float
+        /// Index of the image in the batch.
+        public var image: Int
+        /// Top-left corner, pixel-index units (pixel k's value sits at k).
+        public var x: Float, y: Float
         /// The scene-graph node that drew the object (`ObjectAnnotation.node`).
         public var node: Int = 0
         /// Whether the window follows its object along x and y (false where the canvas edge
         /// holds it: there it stays put when the object moves).
         public var follows: (x: Bool, y: Bool) = (true, true)
 
+        /// Same image, place, node and following.
         public static func == (a: Window, b: Window) -> Bool {
             a.image == b.image && a.x == b.x && a.y == b.y && a.node == b.node && a.follows == b.follows
         }
