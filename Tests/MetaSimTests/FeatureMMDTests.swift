@@ -69,10 +69,12 @@ final class FeatureMMDTests: XCTestCase {
     /// With object crops as a term, the gradient still matches central differences, and a batch
     /// without any object adds nothing for the crop term.
     func testCropTermGradientMatchesFiniteDifferences() {
-        let box = { (x: Int, y: Int) in
-            GroundTruth(width: 3, height: 3, objects: [ObjectAnnotation(node: 1, className: "car", instanceId: 1, bbox: BoundingBox(x: x, y: y, width: 1, height: 1),
-                                                                        visiblePixels: 1, visibleFraction: 1, outsideCanvas: false)],
-                        instanceMask: [], semanticMask: [])
+        let box = { (x: Int, y: Int) -> GroundTruth in
+            var mask = [UInt16](repeating: 0, count: 9)
+            mask[y * 3 + x] = 1
+            return GroundTruth(width: 3, height: 3, objects: [ObjectAnnotation(node: 1, className: "car", instanceId: 1, bbox: nil,
+                                                                               visiblePixels: 1, visibleFraction: 1, outsideCanvas: false)],
+                               instanceMask: mask, semanticMask: [])
         }
         let features = MatchingFeatures(features: phi, crops: (ObjectCrops(classes: ["car"], size: 2), FeatureFunction { $0.reshaped([$0.shape[0], -1]) }))
         let target = images(6, seed: 5)

@@ -34,11 +34,13 @@ public struct FeatureSensitivity {
         }
     }
 
-    /// The prior grammar (its mutable attributes are measured) and its renderer.
+    /// The prior grammar (its mutable attributes are measured).
     public var prior: Grammar
+    /// Renders the prior's scenes.
     public var priorRenderer: any Renderer
-    /// The target grammar (same canvas, same rules) and its renderer.
+    /// The target grammar (same canvas, same rules).
     public var target: Grammar
+    /// Renders the target's scenes (and those with an attribute redrawn).
     public var targetRenderer: any Renderer
     /// Images per set (bank, reference, each redrawn set; ≥ 2).
     public var images: Int
