@@ -112,12 +112,14 @@ struct Compositor {
         let over = layer.blend == .over
         if opacity > 0 {
             let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
-            for c in 0..<channels {
-                let tint = layer.tint[c], end = layer.parameters[LayerParameter.endR.rawValue + c], amplitude = layer[.noiseAmplitude]
-                for p in 0..<n {
+            let tint = layer.tint, amplitude = layer[.noiseAmplitude]
+            let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
+            // Pixel by pixel, channels innermost: one pass over memory.
+            for p in 0..<n {
+                for c in 0..<channels {
                     let i = p &* channels &+ c
                     let w = kernel.weights(kernel.factor(p, c))
-                    out[i] = blend(opacity * (tint * w.x + end * w.y + amplitude * w.z), alpha: opacity, under: out[i], over: over)
+                    out[i] = blend(opacity * (tint[c] * w.x + end[c] * w.y + amplitude * w.z), alpha: opacity, under: out[i], over: over)
                 }
             }
         }
