@@ -105,14 +105,22 @@ func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: U
     let cols = Int(colsEstimate), rows = Int(rowsEstimate)
     var lattice = [Float](repeating: 0, count: cols * rows)
     for j in 0..<rows { for i in 0..<cols { lattice[j * cols + i] = latticeValue(Int64(i), Int64(j), seed) } }
+    // Every row samples the same columns: their lattice cells and weights once.
+    let columns = (0..<width).map { x in latticeCoordinate((Float(x) + 0.5) / cell) }
+    let columnCells = columns.map { Int($0.cell) }
     var out = [Float](repeating: 0, count: width * height)
-    for y in 0..<height {
-        let (jy, sy) = latticeCoordinate((Float(y) + 0.5) / cell)
-        let row = Int(jy) * cols
-        for x in 0..<width {
-            let (ix, sx) = latticeCoordinate((Float(x) + 0.5) / cell)
-            let k = row + Int(ix)
-            out[y * width + x] = bilinear(lattice[k], lattice[k + 1], lattice[k + cols], lattice[k + cols + 1], sx, sy)
+    lattice.withUnsafeBufferPointer { lattice in
+        out.withUnsafeMutableBufferPointer { out in
+            for y in 0..<height {
+                let (jy, sy) = latticeCoordinate((Float(y) + 0.5) / cell)
+                let row = Int(jy) * cols
+                for x in 0..<width {
+                    // In range: cells are below cols − 1 and rows − 1 by the estimates above.
+                    let k = row &+ columnCells[x]
+                    out[y &* width &+ x] = bilinear(lattice[k], lattice[k &+ 1], lattice[k &+ cols], lattice[k &+ cols &+ 1],
+                                                    columns[x].weight, sy)
+                }
+            }
         }
     }
     return out

@@ -80,9 +80,11 @@ struct Compositor {
         let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
         let g = layer.floatGeometry
+        let rows = PolylineRows(layer)
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
-            for x in box.x0..<box.x1 {
+            let (xs, kernel) = rows.row(y, box: box, kernel: kernel)
+            for x in xs {
                 let X = Float(x) + 0.5
                 let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
                 if A == 0 { continue }
@@ -110,12 +112,14 @@ struct Compositor {
         let over = layer.blend == .over
         if opacity > 0 {
             let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
-            for c in 0..<channels {
-                let tint = layer.tint[c], end = layer.parameters[LayerParameter.endR.rawValue + c], amplitude = layer[.noiseAmplitude]
-                for p in 0..<n {
+            let tint = layer.tint, amplitude = layer[.noiseAmplitude]
+            let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
+            // Pixel by pixel, channels innermost: one pass over memory.
+            for p in 0..<n {
+                for c in 0..<channels {
                     let i = p &* channels &+ c
                     let w = kernel.weights(kernel.factor(p, c))
-                    out[i] = blend(opacity * (tint * w.x + end * w.y + amplitude * w.z), alpha: opacity, under: out[i], over: over)
+                    out[i] = blend(opacity * (tint[c] * w.x + end[c] * w.y + amplitude * w.z), alpha: opacity, under: out[i], over: over)
                 }
             }
         }
@@ -195,9 +199,13 @@ struct Compositor {
                 }
                 return
             }
+            let rows = PolylineRows(layer)
             for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
-                for x in Swift.stride(from: support.x0, to: support.x1, by: k) {
+                let (xs, kernel) = rows.row(y, box: support, kernel: kernel)
+                // The first x of the stride's phase (support.x0 + j·k) inside the row's span.
+                let first = support.x0 &+ (xs.lowerBound &- support.x0 &+ k &- 1) / k &* k
+                for x in Swift.stride(from: first, to: xs.upperBound, by: k) {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
                     let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
                     if opacity * A >= visibilityThreshold { count += 1 }

@@ -37,8 +37,8 @@ extension CompositorRenderer {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
                     offset -= box.area * canvas.channels
                     let under = tapeBuffer.baseAddress! + offset
-                    if case .background(.constant) = layers[k].content, box == PixelBox(x0: 0, y0: 0, x1: canvas.width, y1: canvas.height) {
-                        result[k] = backwardConstantBackground(layers[k], under: under, grad: g.baseAddress!)
+                    if case .background(let fill) = layers[k].content {
+                        result[k] = backwardBackground(layers[k], fill, under: under, grad: g.baseAddress!)
                     } else if case .sprite(let s) = layers[k].content, s.colour == nil {
                         result[k] = backwardMaskSprite(layers[k], box: box, under: under, grad: g.baseAddress!)
                     } else {
@@ -61,7 +61,7 @@ extension CompositorRenderer {
         let (opacity, tint, over) = layer.paint
         let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
         let amplitude = layer[.noiseAmplitude]
-        let g = layer.dualGeometry
+        let g = layer.dualGeometry, plain = layer.floatGeometry
         let background: BackgroundKernel? = {
             if case .background(let fill) = layer.content {
                 return BackgroundKernel(fill: fill, width: width, height: canvas.height, channels: channels)
@@ -69,14 +69,16 @@ extension CompositorRenderer {
             return nil
         }()
         let boxWidth = box.x1 - box.x0
+        let rows = PolylineRows(layer)
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
                 var geometry = SIMD8<Float>.zero
                 var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
-                for x in box.x0..<box.x1 {
+                let (xs, kernel) = rows.row(y, box: box, kernel: kernel)
+                for x in xs {
                     let X = Float(x) + 0.5
-                    let A: GeometryDual = layerAlpha(kernel, g, X: X, Y: Y)
+                    let A = layerAlphaDual(kernel, g, plain: plain, X: X, Y: Y)
                     if A.value == 0 { continue }
                     let a = opacity * A.value
                     var dA: Float = 0, da: Float = 0

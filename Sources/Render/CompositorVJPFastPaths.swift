@@ -1,28 +1,40 @@
 /// Specialised reverse passes for the two most common layers (same results as the generic
-/// `backward`, tested against finite differences like it): a constant background over the whole
-/// canvas, and a grey alpha-mask sprite (MNIST digits), whose geometry derivatives are summed per
+/// `backward`, tested against finite differences like it): a background over the whole canvas, and a grey alpha-mask sprite (MNIST digits), whose geometry derivatives are summed per
 /// pixel in texel space and turned into parameter derivatives once per layer.
 extension CompositorRenderer {
-    func backwardConstantBackground(_ layer: Layer, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
+    /// A background (any fill) over the whole canvas: `A = 1`, `a = opacity`, `s_c = opacity · fill_c(p)`
+    /// with `fill = tint · w_t + end · w_e + amplitude · w_a` (`BackgroundKernel`). Sums run per row
+    /// in `Float`, then in `Double`. Nothing flows at opacity 0, where the forward pass skips the layer.
+    func backwardBackground(_ layer: Layer, _ fill: BackgroundFill, under: UnsafePointer<Float>,
+                            grad: UnsafeMutablePointer<Float>) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         let opacity = layer[.opacity]
         if opacity == 0 { return out }
-        let channels = canvas.channels, n = canvas.width * canvas.height
+        let (channels, width, height) = (canvas.channels, canvas.width, canvas.height)
         let over = layer.blend == .over
+        let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
+        let amplitude = layer[.noiseAmplitude]
         var dOpacity = 0.0
         for c in 0..<channels {
-            let tint = layer.tint[c], src = opacity * tint
-            var dTint: Float = 0, dOp: Float = 0
-            var i = c
-            while i < n * channels {
-                let back = blendBackward(grad[i], src: src, alpha: opacity, under: under[i], over: over)
-                grad[i] = back.dUnder
-                dOp += back.dSrc * tint + back.dAlpha
-                dTint += back.dSrc
-                i += channels
+            let tint = layer.tint[c], end = layer.parameters[LayerParameter.endR.rawValue + c]
+            var dWeights = SIMD3<Double>.zero
+            for y in 0..<height {
+                var rowWeights = SIMD3<Float>.zero, rowOpacity: Float = 0
+                for p in (y &* width)..<(y &* width &+ width) {
+                    let i = p &* channels &+ c
+                    let w = kernel.weights(kernel.factor(p, c))
+                    let base = tint * w.x + end * w.y + amplitude * w.z
+                    let back = blendBackward(grad[i], src: opacity * base, alpha: opacity, under: under[i], over: over)
+                    grad[i] = back.dUnder
+                    rowOpacity += back.dSrc * base + back.dAlpha
+                    rowWeights += back.dSrc * w
+                }
+                dOpacity += Double(rowOpacity)
+                dWeights += SIMD3<Double>(rowWeights)
             }
-            out[LayerParameter.tintR.rawValue + c] += Double(dTint * opacity)
-            dOpacity += Double(dOp)
+            out[LayerParameter.tintR.rawValue + c] = dWeights.x * Double(opacity)
+            out[LayerParameter.endR.rawValue + c] = dWeights.y * Double(opacity)
+            out[LayerParameter.noiseAmplitude.rawValue] += dWeights.z * Double(opacity)
         }
         out[LayerParameter.opacity.rawValue] = dOpacity
         return out

@@ -130,10 +130,40 @@ struct LayerKernel {
     case .sprite:
         let tu = lx / g.sx + T(Float(k.spriteWidth) / 2 - 0.5), tv = ly / g.sy + T(Float(k.spriteHeight) / 2 - 0.5)
         return sampleBordered(k.alpha!, paddedWidth: k.spriteWidth + 2, width: k.spriteWidth, height: k.spriteHeight, stride: 1, offset: 0, tu, tv)
-    case .rectangle: return edgeCoverage(rectangleDistance(lx, ly, g.sx, g.sy))
-    case .ellipse: return edgeCoverage(ellipseDistance(lx, ly, g.sx, g.sy))
-    case .polygon: return edgeCoverage(polygonDistance(lx, ly, g.sx, g.sy, k.vertices))
-    case .polyline: return edgeCoverage(polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices))
+    case .rectangle, .ellipse, .polygon, .polyline: return edgeCoverage(shapeDistance(k, g, lx: lx, ly: ly))
+    }
+}
+
+/// Signed distance (pixels, negative inside) of a procedural shape's outline from the point
+/// `(lx, ly)` of its rotated frame. Shapes only.
+@inline(__always) private func shapeDistance<T: RenderScalar>(_ k: LayerKernel, _ g: LayerGeometry<T>, lx: T, ly: T) -> T {
+    switch k.kind {
+    case .rectangle: return rectangleDistance(lx, ly, g.sx, g.sy)
+    case .ellipse: return ellipseDistance(lx, ly, g.sx, g.sy)
+    case .polygon: return polygonDistance(lx, ly, g.sx, g.sy, k.vertices)
+    case .polyline: return polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices)
+    case .background, .sprite: preconditionFailure("shapeDistance: not a shape")
+    }
+}
+
+/// `layerAlpha` in `GeometryDual`, skipping the dual arithmetic where a shape's coverage is flat:
+/// its edge ramp's input `0.5 − sd` (computed in `Float` from `plain`, the same geometry as
+/// `g`'s values, so bit for bit the dual's value) is below 0 (coverage 0) or above 1 (coverage
+/// 1), where `edgeCoverage` returns a constant. Only the 1-pixel ramp, and every sprite pixel,
+/// carry derivatives. Same value and partials as `layerAlpha(k, g, X:, Y:)`.
+@inline(__always) func layerAlphaDual(_ k: LayerKernel, _ g: LayerGeometry<GeometryDual>, plain: LayerGeometry<Float>,
+                                      X: Float, Y: Float) -> GeometryDual {
+    switch k.kind {
+    case .rectangle, .ellipse, .polygon, .polyline:
+        let dx = X - plain.cx, dy = Y - plain.cy
+        let lx = plain.cosine * dx - plain.sine * dy
+        let ly = plain.sine * dx + plain.cosine * dy
+        let ramp = 0.5 - shapeDistance(k, plain, lx: lx, ly: ly)
+        if ramp < 0 { return GeometryDual(0) }
+        if ramp > 1 { return GeometryDual(1) }
+        return layerAlpha(k, g, X: X, Y: Y)
+    case .background, .sprite:
+        return layerAlpha(k, g, X: X, Y: Y)
     }
 }
 

@@ -60,34 +60,54 @@ public enum ShapeOutline: Equatable, Sendable {
     return (dx * dx + dy * dy).squareRoot()
 }
 
-@inline(__always) func polygonDistance<T: RenderScalar>(_ lx: T, _ ly: T, _ sx: T, _ sy: T,
-                                                      _ vertices: UnsafeBufferPointer<SIMD2<Float>>) -> T {
+/// The first segment of `vertices` (scaled by `sx`, `sy`; segment `i` joins vertices
+/// `(i + n − 1) mod n` and `i` when `closed`, else `i − 1` and `i`) nearest to `(px, py)`, by
+/// plain `Float` distance, and whether `(px, py)` lies inside the closed outline (even–odd).
+/// The index is -1 when no segment is nearer than `Float.greatestFiniteMagnitude`.
+///
+/// Distances of a polygon or polyline are the minimum over segments; the minimum's derivatives
+/// are those of the winning segment. The search runs on values alone and the caller evaluates
+/// the winner once in its own number type: the same value (the `Float` operations are those of
+/// `segmentDistance`, in the same order) at a fraction of the cost for `GeometryDual` (measured:
+/// the per-segment dual arithmetic was most of the aerial VJP).
+@inline(__always) private func nearestSegment(_ px: Float, _ py: Float, _ sx: Float, _ sy: Float,
+                                              _ vertices: UnsafeBufferPointer<SIMD2<Float>>,
+                                              closed: Bool) -> (index: Int, inside: Bool) {
     let n = vertices.count
-    var best: T = T(Float.greatestFiniteMagnitude)
+    var best = Float.greatestFiniteMagnitude, bestIndex = -1
     var inside = false
-    var j = n - 1
-    for i in 0..<n {
-        let ax = sx * T(vertices[j].x), ay = sy * T(vertices[j].y)
-        let bx = sx * T(vertices[i].x), by = sy * T(vertices[i].y)
-        best = rsMin(best, segmentDistance(lx, ly, ax, ay, bx, by))
-        // Even–odd crossing test on values.
-        let ayv = ay.value, byv = by.value, pyv = ly.value
-        if (byv > pyv) != (ayv > pyv) {
-            let xCross = bx.value + (pyv - byv) * (ax.value - bx.value) / (ayv - byv)
-            if lx.value < xCross { inside.toggle() }
+    var j = closed ? n &- 1 : 0
+    for i in (closed ? 0 : 1)..<n {
+        let ax = sx * vertices[j].x, ay = sy * vertices[j].y
+        let bx = sx * vertices[i].x, by = sy * vertices[i].y
+        let d: Float = segmentDistance(px, py, ax, ay, bx, by)
+        if !(best <= d) { best = d; bestIndex = i }  // as `rsMin`: first minimum; a NaN is taken, then replaced
+        if closed, (by > py) != (ay > py) {
+            let xCross = bx + (py - by) * (ax - bx) / (ay - by)
+            if px < xCross { inside.toggle() }
         }
         j = i
     }
+    return (bestIndex, inside)
+}
+
+/// `segmentDistance` to segment `i` of `nearestSegment`, in `T`.
+@inline(__always) private func distance<T: RenderScalar>(_ lx: T, _ ly: T, _ sx: T, _ sy: T, toSegment i: Int,
+                                                       _ vertices: UnsafeBufferPointer<SIMD2<Float>>) -> T {
+    let j = i == 0 ? vertices.count &- 1 : i &- 1
+    return segmentDistance(lx, ly, sx * T(vertices[j].x), sy * T(vertices[j].y), sx * T(vertices[i].x), sy * T(vertices[i].y))
+}
+
+@inline(__always) func polygonDistance<T: RenderScalar>(_ lx: T, _ ly: T, _ sx: T, _ sy: T,
+                                                      _ vertices: UnsafeBufferPointer<SIMD2<Float>>) -> T {
+    let (i, inside) = nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: true)
+    let best = i < 0 ? T(Float.greatestFiniteMagnitude) : distance(lx, ly, sx, sy, toSegment: i, vertices)
     return inside ? -best : best
 }
 
 @inline(__always) func polylineDistance<T: RenderScalar>(_ lx: T, _ ly: T, _ sx: T, _ sy: T, _ halfWidth: T,
                                                        _ vertices: UnsafeBufferPointer<SIMD2<Float>>) -> T {
-    var best: T = T(Float.greatestFiniteMagnitude)
-    for i in 1..<vertices.count {
-        let ax = sx * T(vertices[i - 1].x), ay = sy * T(vertices[i - 1].y)
-        let bx = sx * T(vertices[i].x), by = sy * T(vertices[i].y)
-        best = rsMin(best, segmentDistance(lx, ly, ax, ay, bx, by))
-    }
+    let i = nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: false).index
+    let best = i < 0 ? T(Float.greatestFiniteMagnitude) : distance(lx, ly, sx, sy, toSegment: i, vertices)
     return best - halfWidth
 }

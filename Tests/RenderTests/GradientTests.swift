@@ -130,15 +130,20 @@ final class FastPathVJPTests: XCTestCase {
         XCTAssertGreaterThan(a.map(abs).max()!, 0)
     }
 
-    func testMaskSpriteAndConstantBackgroundFastPathsEqualTheGenericPass() throws {
+    func testMaskSpriteAndBackgroundFastPathsEqualTheGenericPass() throws {
         for (channels, blend) in [(1, "over"), (3, "over"), (1, "max")] {
             let r = try CompositorRenderer(canvas: Canvas(width: 24, height: 20, channels: channels), classes: ["3"], assets: [digitStore])
             let digit = node("3", ["loc_x": .number(11.3), "loc_y": .number(9.6), "yaw": .number(33), "size_x": .number(22), "size_y": .number(17),
                                    "opacity": .number(0.7), "intensity": .number(0.8), "blend": .string(blend)], asset: AssetRef(store: "digits", index: 1))
-            let bg = backdrop(["texture": .number(0.3), "opacity": .number(0.6), "blend": .string(blend)])
-            let (layers, _) = try r.compile(scene([digit], background: bg), index: 0)
+            let (layers, _) = try r.compile(scene([digit], background: backdrop(["texture": .number(0.3)])), index: 0)
             compare(layers[1], renderer: r) { $0.backwardMaskSprite($1, box: $2, under: $3, grad: $4) }
-            compare(layers[0], renderer: r) { r, layer, _, under, grad in r.backwardConstantBackground(layer, under: under, grad: grad) }
+            for fill: [String: AttributeValue] in [[:], ["background": .string("gradient"), "gradient_angle": .number(30), "end_intensity": .number(0.9)],
+                                                    ["background": .string("noise"), "noise_scale": .number(3), "noise_amplitude": .number(0.4)]] {
+                let bg = backdrop(["texture": .number(0.3), "opacity": .number(0.6), "blend": .string(blend)].merging(fill) { $1 })
+                let (layers, _) = try r.compile(scene([digit], background: bg), index: 0)
+                guard case .background(let f) = layers[0].content else { return XCTFail("no background layer") }
+                compare(layers[0], renderer: r) { r, layer, _, under, grad in r.backwardBackground(layer, f, under: under, grad: grad) }
+            }
         }
     }
 }

@@ -1,0 +1,70 @@
+/// Row-by-row limits of a polyline layer's pixel loops (roads): which pixels of row `y` can get
+/// non-zero coverage, and which segments can be nearest there. Every other layer kind keeps its
+/// whole support box and all its vertices.
+///
+/// A pixel centre gets coverage > 0 only within `halfWidth + 0.5` px of some segment (the edge
+/// ramp, `edgeCoverage`). For each segment the part within that reach of row `Y = y + 0.5` is
+/// bounded by clipping the segment to `|py − Y| < reach` and widening its x extent by `reach`
+/// (a superset of the capsule's intersection with the row). A pixel outside every segment's span
+/// has coverage exactly 0 (the loops skip those pixels anyway), and a segment whose span misses
+/// the pixel is farther than the nearest one wherever coverage is non-zero, so dropping both
+/// changes no value and no derivative. One pixel of margin covers rounding between this
+/// screen-space test and the rotated frame of `layerAlpha`.
+struct PolylineRows {
+    /// Vertices in screen pixels; empty for layers that are not polylines.
+    private let screen: [SIMD2<Float>]
+    private let reach: Float
+
+    init(_ layer: Layer) {
+        guard case .shape(.polyline(let vertices)) = layer.content else {
+            screen = []
+            reach = 0
+            return
+        }
+        let g = layer.floatGeometry
+        let points = vertices.map { v in
+            let lx = g.sx * v.x, ly = g.sy * v.y
+            return SIMD2(g.cx + g.cosine * lx + g.sine * ly, g.cy - g.sine * lx + g.cosine * ly)
+        }
+        let reach = max(g.halfWidth, 0) + 0.5 + 1
+        // Not finite (NaN or overflowing geometry): no narrowing, whole rows and every segment.
+        let finite = reach.isFinite && points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
+        screen = finite ? points : []
+        self.reach = reach
+    }
+
+    /// The pixels `xs` of row `y` (inside `box`) that may be covered, and `kernel` with its
+    /// vertices narrowed to the segments that may be nearest there (the whole box row and the
+    /// kernel unchanged for other layers). `xs` is empty when nothing of the row is covered.
+    @inline(__always) func row(_ y: Int, box: PixelBox, kernel: LayerKernel) -> (xs: Range<Int>, kernel: LayerKernel) {
+        if screen.isEmpty { return (box.x0..<box.x1, kernel) }
+        let Y = Float(y) + 0.5
+        var minX = Float.infinity, maxX = -Float.infinity
+        var first = Int.max, last = -1
+        for i in 1..<screen.count {
+            let a = screen[i &- 1], b = screen[i]
+            let dy = b.y - a.y
+            var t0: Float = 0, t1: Float = 1
+            if abs(dy) > 1e-6 {
+                let u = (Y - reach - a.y) / dy, v = (Y + reach - a.y) / dy
+                t0 = max(min(u, v), 0)
+                t1 = min(max(u, v), 1)
+                if !(t0 <= t1) { continue }
+            } else if !(abs(a.y - Y) < reach) {
+                continue
+            }
+            let x0 = a.x + (b.x - a.x) * t0, x1 = a.x + (b.x - a.x) * t1
+            minX = min(minX, min(x0, x1) - reach)
+            maxX = max(maxX, max(x0, x1) + reach)
+            first = min(first, i)
+            last = i
+        }
+        guard last >= 0 else { return (box.x0..<box.x0, kernel) }
+        // Pixel x has its centre at x + 0.5; clamp in Float before converting.
+        let lo = Int(min(max((minX - 0.5).rounded(.up), Float(box.x0)), Float(box.x1)))
+        let hi = Int(min(max((maxX - 0.5).rounded(.down) + 1, Float(box.x0)), Float(box.x1)))
+        var narrowed = kernel
+        narrowed.vertices = UnsafeBufferPointer(rebasing: kernel.vertices[(first &- 1)...last])
+        return (lo..<max(lo, hi), narrowed)
+    }
+}
