@@ -19,7 +19,8 @@ struct DemoCommand: ParsableCommand {
 
         The two comparison classifiers cost most of the time, so the demo trains them narrower \
         than the experiment file says (--task-width, 16 instead of 32 channels): about 0.5 \
-        points less accurate, three times cheaper. `metasim train --config \
+        points less accurate, three times cheaper — and skip the oracle (a third classifier, trained \
+        on target-grammar data: the ceiling) unless --oracle. `metasim train --config \
         experiments/mnist-rotation.yaml --out RUN` runs the full comparison.
 
         Example: metasim demo --out demo-run
@@ -31,6 +32,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Replace the demo run in --out (only deleted once the new run completes).") var overwrite = false
     @Option(help: "Channels of the comparison classifiers' first convolution (the experiment file's default: 32).")
     var taskWidth = 16
+    @Flag(help: "Also train the classifier on target-grammar data (the oracle: the ceiling), as `train` does.")
+    var oracle = false
     @Flag(help: "No progress bars.") var quiet = false
 
     func validate() throws {
@@ -46,6 +49,7 @@ struct DemoCommand: ParsableCommand {
         }
         var experiment = try Experiment.load(path: path)
         experiment.taskNetwork.width = taskWidth
+        experiment.taskNetwork.oracle = oracle
         let (trainer, folder) = try ExperimentBuilder(experiment)
             .prepareRun(runDirectory: out, mode: resume ? .resume : overwrite ? .overwrite : .new, quiet: quiet)
         RunFolderNotes.announce(folder, out: out, resuming: resume)

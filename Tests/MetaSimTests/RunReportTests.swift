@@ -27,6 +27,7 @@ final class RunReportTests: XCTestCase {
         // KID: learned data is closer to the target than the prior's (square at 11 vs 4 px).
         let priorKID = try XCTUnwrap(results.priorKID), learnedKID = try XCTUnwrap(results.metasimKID)
         XCTAssertEqual(results.kidImages, 16)
+        XCTAssertEqual(results.kidFeatures, "phi", "a custom φ is compared in itself")
         XCTAssertLessThan(learnedKID, priorKID / 4, "prior \(priorKID), learned \(learnedKID)")
 
         // Histograms per epoch: loc_x over [0, 16] in 25 bins of 0.64 px; 4 px is bin 6, 11 px bin 17.

@@ -49,12 +49,16 @@ public struct RunResults: Encodable, Sendable {
     public var testImages: Int
     /// Wall-clock seconds of the run up to its results, earlier processes of a resumed run included.
     public var wallSeconds: Double = 0
-    /// Kernel inception distance (`kernelInceptionDistance`, φ of the run) of prior-grammar and
-    /// of learned images to the target images; nil when fewer than 2 images of either.
+    /// Kernel inception distance (`kernelInceptionDistance`, in `kidFeatures`) of prior-grammar
+    /// and of learned images to the target images; nil when fewer than 2 images of either.
     public var priorKID: Double?
+    /// See `priorKID`.
     public var metasimKID: Double?
     /// Images per set the KIDs used.
     public var kidImages: Int = 0
+    /// The features the KIDs were computed in: `efficientnet_lite0.pooled` (φ's network's pooled
+    /// 1280-d output, as KID uses Inception's pool3) or `phi` (a custom φ); nil without KIDs.
+    public var kidFeatures: String?
 
     struct Key: CodingKey {
         var stringValue: String
@@ -86,6 +90,7 @@ public struct RunResults: Encodable, Sendable {
         try c.encodeIfPresent(priorKID, forKey: Key("prior_kid"))
         try c.encodeIfPresent(metasimKID, forKey: Key("metasim_kid"))
         try c.encode(kidImages, forKey: Key("kid_images"))
+        try c.encodeIfPresent(kidFeatures, forKey: Key("kid_features"))
     }
 }
 
@@ -136,6 +141,7 @@ extension MetaSimTrainer {
             try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
             if let kid = kid(samples.map(\.rendered.image)) {
                 results.kidImages = kid.images
+                results.kidFeatures = kidFeatures.name
                 if learned { results.metasimKID = kid.value } else { results.priorKID = kid.value }
             }
             guard let test = target.test else { continue }

@@ -8,13 +8,22 @@ extension MetaSimTrainer {
     /// Images per set for the final KIDs (fewer when the run has fewer).
     static let kidImageCount = 200
 
-    /// KID (`kernelInceptionDistance`) between φ of the first `kidImageCount` of `images` and φ
-    /// of as many target images; nil when either side has fewer than 2.
+    /// The features KID compares in, and their name in the results: as KID's Inception pool3
+    /// features, the pooled 1280-d output of φ's EfficientNet-Lite0 (`efficientnet_lite0.pooled`)
+    /// whatever stages MMD uses; φ itself (`phi`) when φ is not a `FeatureExtractor`.
+    var kidFeatures: (network: any FeatureNetwork, name: String) {
+        guard let extractor = features as? FeatureExtractor else { return (features, "phi") }
+        return (FeatureExtractor(network: extractor.network, selections: [.init(.pooled)]), "efficientnet_lite0.pooled")
+    }
+
+    /// KID (`kernelInceptionDistance`) between `kidFeatures` of the first `kidImageCount` of
+    /// `images` and of as many target images; nil when either side has fewer than 2.
     func kid(_ images: [Image]) -> (value: Double, images: Int)? {
         let count = min(Self.kidImageCount, images.count, target.images.shape[0])
         guard count >= 2 else { return nil }
-        let generated = features.features(of: tensor(Array(images.prefix(count))))
-        let reference = features.features(of: target.images.slice(axis: 0, 0..<count))
+        let network = kidFeatures.network
+        let generated = network.features(of: tensor(Array(images.prefix(count))))
+        let reference = network.features(of: target.images.slice(axis: 0, 0..<count))
         let d = generated.shape[1]
         return (kernelInceptionDistance(generated.data, countX: count, reference.data, countY: count, dimension: d), count)
     }
