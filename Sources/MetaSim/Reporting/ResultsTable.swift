@@ -1,7 +1,8 @@
 import Foundation
 
 /// A run's results as a small text table for the terminal: the target-test metrics of the task
-/// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs), the KIDs to the
+/// network trained on prior-grammar vs Meta-Sim data (accuracy, IoUs or APs; in the target
+/// column the oracle's, trained on target-grammar data, when there is one), the KIDs to the
 /// target, and each mutable
 /// attribute's mean in prior, learned and target data.
 public struct ResultsTable {
@@ -14,7 +15,8 @@ public struct ResultsTable {
         func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "–" }
         var rows: [(String, String, String, String)] = [("", "prior grammar", "Meta-Sim", "target")]
         for name in Set(r.priorScores.keys).union(r.metasimScores.keys).sorted() {
-            rows.append((name.replacingOccurrences(of: "_", with: " "), percent(r.priorScores[name]), percent(r.metasimScores[name]), ""))
+            rows.append((name.replacingOccurrences(of: "_", with: " "), percent(r.priorScores[name]), percent(r.metasimScores[name]),
+                         r.oracleScores.isEmpty ? "" : percent(r.oracleScores[name])))
         }
         if r.priorKID != nil || r.metasimKID != nil {
             func kid(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
