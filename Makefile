@@ -1,5 +1,5 @@
 # The two commands of the README. Both install what they need first (scripts/setup.sh).
-.PHONY: setup demo test build bench
+.PHONY: setup demo test build bench targets
 
 setup:
 	@bash scripts/setup.sh
@@ -17,3 +17,9 @@ test: setup
 
 bench: build
 	.build/release/metasim bench --json
+
+## Target folders made outside MetaSim's renderer (experiments/README.md), in experiments/data/.
+MNIST ?= ../shared/data/mnist
+targets:
+	python3 experiments/make_mnist_external_target.py --mnist $(MNIST) --out experiments/data/mnist-external
+	python3 experiments/make_aerial_external_target.py --out experiments/data/aerial-external

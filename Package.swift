@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Our JPEG shim over libjpeg: catches libjpeg's errors with setjmp inside C (see its header).
         .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "CPNGRows", linkerSettings: [.linkedLibrary("png16")]),
         // Float-to-integer truncation without Swift's checks, for the renderer's hot loops.
         .target(name: "CUncheckedMath"),
 
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "Diagnostics", exclude: ["README.md"]),
         .target(name: "Parallel", exclude: ["README.md"]),
         .target(name: "Scene", dependencies: ["Diagnostics"], exclude: ["README.md"]),
-        .target(name: "Codecs", dependencies: ["Diagnostics", "CZlib", "CPNG", "CJPEGCodec"], exclude: ["README.md"]),
+        .target(name: "Codecs", dependencies: ["Diagnostics", "CZlib", "CPNG", "CPNGRows", "CJPEGCodec"], exclude: ["README.md"]),
         .target(name: "Assets", dependencies: ["Diagnostics", "Scene", "Codecs"], exclude: ["README.md"]),
         .target(name: "Grammar", dependencies: ["Scene", "Assets", "Parallel", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Tensor", dependencies: ["Diagnostics", "Parallel", "CBLAS"], exclude: ["README.md"]),
@@ -50,7 +51,7 @@ let package = Package(
         .target(name: "MetaSimBenchmarks", dependencies: ["MetaSim", "Grammar", "Scene", "Tensor", "NN", "Render", "Render3D", "CBLAS"], exclude: ["README.md"]),
         .executableTarget(
             name: "metasim",
-            dependencies: ["MetaSim", "MetaSimBenchmarks", "Diagnostics", "Grammar", "Scene", "Render", "Datasets",
+            dependencies: ["MetaSim", "MetaSimBenchmarks", "Diagnostics", "Parallel", "Assets", "Grammar", "Scene", "Render", "Datasets",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Examples (swift run RenderFromCode / TrainOnFolder; scripts/check_examples.sh runs both).

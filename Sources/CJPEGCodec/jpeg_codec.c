@@ -37,7 +37,8 @@ static void msj_install(msj_error_manager *manager, char *message) {
     manager->message = message;
 }
 
-int msj_decode(const unsigned char *data, size_t size, size_t max_pixels, msj_decoded *out) {
+int msj_decode(const unsigned char *data, size_t size, size_t max_pixels, size_t max_declared_pixels,
+               int min_width, int min_height, msj_decoded *out) {
     struct jpeg_decompress_struct cinfo;
     msj_error_manager manager;
     /* volatile: modified between setjmp and longjmp. */
@@ -64,14 +65,26 @@ int msj_decode(const unsigned char *data, size_t size, size_t max_pixels, msj_de
         jpeg_destroy_decompress(&cinfo);
         return MSJ_CMYK;
     }
-    if ((size_t)cinfo.image_width * (size_t)cinfo.image_height > max_pixels) {
+    cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    /* The smallest DCT scale num/8 whose output still covers min_width × min_height. */
+    if (min_width > 0 && min_height > 0) {
+        for (unsigned num = 1; num <= 8; num++) {
+            cinfo.scale_num = num;
+            cinfo.scale_denom = 8;
+            jpeg_calc_output_dimensions(&cinfo);
+            if (cinfo.output_width >= (JDIMENSION)min_width && cinfo.output_height >= (JDIMENSION)min_height) break;
+        }
+    } else {
+        jpeg_calc_output_dimensions(&cinfo);
+    }
+    if ((size_t)cinfo.image_width * (size_t)cinfo.image_height > max_declared_pixels
+        || (size_t)cinfo.output_width * (size_t)cinfo.output_height > max_pixels) {
         snprintf(out->message, MSJ_MESSAGE_SIZE, "%ux%u pixels is too large", cinfo.image_width, cinfo.image_height);
         out->width = (int)cinfo.image_width;
         out->height = (int)cinfo.image_height;
         jpeg_destroy_decompress(&cinfo);
         return MSJ_TOO_LARGE;
     }
-    cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&cinfo);
 
     int channels = cinfo.output_components;

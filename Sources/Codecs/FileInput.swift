@@ -7,6 +7,12 @@ public enum DecodingLimits {
     /// it, decoding would take over 1 GiB (bytes plus 32-bit floats per channel) and is
     /// refused from the header alone — a small file can declare gigapixels.
     public static let maximumPixels = 1 << 26
+    /// The most pixels an image file may declare when it is downsampled while decoding (a size
+    /// to cover is given: `ImageFile.decode(_:file:atLeast:)`): 2^30, bounding the decoding
+    /// work a header can ask for (the pixels held stay within `maximumPixels`).
+    public static let maximumDownsampledPixels = 1 << 30
+    /// The widest image row decoded row by row (PNG downsampling): 2^20 pixels.
+    public static let maximumRowWidth = 1 << 20
     /// The largest file `readFile` reads into memory: 1 GiB.
     public static let maximumFileBytes = 1 << 30
 
@@ -16,9 +22,13 @@ public enum DecodingLimits {
         if overflow || pixels > maximumPixels { throw tooLarge(width: width, height: height, file: file, format: format) }
     }
 
-    static func tooLarge(width: Int, height: Int, file: String, format: String) -> InputError {
-        InputError(file: file, message: "image too large: \(format) of \(width)x\(height) pixels, "
-                   + "more than the limit of \(maximumPixels) pixels (8192x8192); scale it down first")
+    static func tooLarge(width: Int, height: Int, file: String, format: String, downsampled: Bool = false) -> InputError {
+        if downsampled {
+            return InputError(file: file, message: "image too large: \(format) of \(width)x\(height) pixels, more than the "
+                              + "\(maximumDownsampledPixels) pixels (or rows of \(maximumRowWidth)) decoded while downsampling; scale it down first")
+        }
+        return InputError(file: file, message: "image too large: \(format) of \(width)x\(height) pixels, "
+                          + "more than the limit of \(maximumPixels) pixels (8192x8192); scale it down first")
     }
 }
 

@@ -12,16 +12,20 @@ public enum ImageFile {
     }
 
     /// Decodes PNG or JPEG chosen by the data's first bytes (not by the name, which may lie).
-    public static func decode(_ data: Data, file: String) throws -> Image {
-        if data.starts(with: PNG.signature) { return try PNG.decode(data, file: file) }
-        if data.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(data, file: file) }
+    /// With `atLeast`, a larger image is downsampled while decoding, to a size still covering
+    /// it (JPEG: DCT scaling; PNG: area-averaged row by row to exactly `atLeast`), which lets
+    /// images past `DecodingLimits.maximumPixels` be read in bounded memory: see
+    /// `JPEG.decode(_:file:atLeast:)` and `PNG.decode(_:file:atLeast:)`.
+    public static func decode(_ data: Data, file: String, atLeast: PixelSize? = nil) throws -> Image {
+        if data.starts(with: PNG.signature) { return try PNG.decode(data, file: file, atLeast: atLeast) }
+        if data.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(data, file: file, atLeast: atLeast) }
         throw InputError(file: file, message: data.isEmpty ? "empty file, expected a PNG or JPEG image"
                                                            : "not a PNG or JPEG file")
     }
 
-    /// Reads and decodes the PNG or JPEG file at `path`.
-    public static func read(_ path: String) throws -> Image {
-        try decode(try readFile(path), file: path)
+    /// Reads and decodes the PNG or JPEG file at `path` (`atLeast` as for `decode`).
+    public static func read(_ path: String, atLeast: PixelSize? = nil) throws -> Image {
+        try decode(try readFile(path), file: path, atLeast: atLeast)
     }
 
     /// Writes `image` atomically as JPEG when `path` ends in .jpg/.jpeg, else as PNG.

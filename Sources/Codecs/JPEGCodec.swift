@@ -13,10 +13,17 @@ public enum JPEG {
     /// Decodes a whole JPEG file held in memory. `file` names it in errors. Throws an
     /// `InputError` for corrupt or truncated data, CMYK/YCCK JPEGs (said as such), and headers
     /// declaring more than `DecodingLimits.maximumPixels` pixels (before allocating them).
-    public static func decode(_ data: Data, file: String) throws -> Image {
+    ///
+    /// With `atLeast`, the image is downsampled while decoding: libjpeg's DCT scaling
+    /// (scale_num/8, N = 1…8) at the smallest scale whose size still covers `atLeast` (full size
+    /// when none does). The limits then apply to the decoded size (`maximumPixels`) and the
+    /// declared one (`maximumDownsampledPixels`): a 30000 × 30000 photo decodes at 3750 × 3750.
+    public static func decode(_ data: Data, file: String, atLeast: PixelSize? = nil) throws -> Image {
         var decoded = msj_decoded()
+        let declaredLimit = atLeast == nil ? DecodingLimits.maximumPixels : DecodingLimits.maximumDownsampledPixels
         let status = data.withUnsafeBytes { raw in
-            msj_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, DecodingLimits.maximumPixels, &decoded)
+            msj_decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, DecodingLimits.maximumPixels, declaredLimit,
+                       Int32(clamping: atLeast?.width ?? 0), Int32(clamping: atLeast?.height ?? 0), &decoded)
         }
         defer { msj_free(decoded.pixels) }
         guard status == Int32(MSJ_OK), let pixels = decoded.pixels else {
@@ -27,7 +34,8 @@ public enum JPEG {
             case Int32(MSJ_CMYK):
                 throw InputError(file: file, message: "CMYK JPEG not supported (only greyscale and RGB/YCbCr); convert it to RGB")
             case Int32(MSJ_TOO_LARGE):
-                throw DecodingLimits.tooLarge(width: Int(decoded.width), height: Int(decoded.height), file: file, format: "JPEG")
+                throw DecodingLimits.tooLarge(width: Int(decoded.width), height: Int(decoded.height), file: file, format: "JPEG",
+                                              downsampled: atLeast != nil)
             default:
                 throw InputError(file: file, message: "corrupt or truncated JPEG: \(text)")
             }
@@ -42,11 +50,16 @@ public enum JPEG {
         guard image.channels == 1 || image.channels == 3 else {
             throw InputError(file: file, message: "cannot write a \(image.channels)-channel image as JPEG (1 or 3)")
         }
-        let bytes = Quantization.bytes(of: image)
+        return try encodeBytes(Quantization.bytes(of: image), width: image.width, height: image.height,
+                               channels: image.channels, quality: quality, file: file)
+    }
+
+    /// Encodes interleaved 8-bit samples (1 or 3 channels) at `quality` 1-100 (clamped).
+    static func encodeBytes(_ bytes: [UInt8], width: Int, height: Int, channels: Int, quality: Int, file: String) throws -> Data {
         var jpeg: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0
         var message = [CChar](repeating: 0, count: Int(MSJ_MESSAGE_SIZE))
-        let status = msj_encode(bytes, Int32(image.width), Int32(image.height), Int32(image.channels),
+        let status = msj_encode(bytes, Int32(width), Int32(height), Int32(channels),
                                 Int32(quality), &jpeg, &size, &message)
         defer { msj_free(jpeg) }
         guard status == 0, let jpeg else {

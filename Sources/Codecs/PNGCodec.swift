@@ -18,7 +18,19 @@ public enum PNG {
     /// data throws an `InputError` (never a partial or black image), and so does a header that
     /// declares more than `DecodingLimits.maximumPixels` pixels, before any pixel memory is
     /// allocated (a decompression bomb).
-    public static func decode(_ data: Data, file: String) throws -> Image {
+    ///
+    /// With `atLeast`, an image larger than it in both dimensions is decoded row by row and
+    /// area-averaged into exactly that size (`PNGDownsampling`): the same pixels as decoding
+    /// in full and `resized(width:height:method: .area)`, in memory bounded by the output plus
+    /// one row, for images of up to `DecodingLimits.maximumDownsampledPixels` pixels (rows of
+    /// at most `maximumRowWidth`). Interlaced PNGs are decoded in full (within `maximumPixels`).
+    public static func decode(_ data: Data, file: String, atLeast: PixelSize? = nil) throws -> Image {
+        if let atLeast, let image = try PNGDownsampling.decode(data, file: file, to: atLeast) { return image }
+        return try decodeWhole(data, file: file)
+    }
+
+    /// Decodes at full size (see `decode(_:file:atLeast:)`).
+    static func decodeWhole(_ data: Data, file: String) throws -> Image {
         guard data.count >= signature.count, data.prefix(signature.count).elementsEqual(signature) else {
             throw InputError(file: file, message: data.isEmpty ? "empty file, expected a PNG image"
                                                                : "not a PNG file (bad signature)")

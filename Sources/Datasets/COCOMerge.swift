@@ -20,14 +20,10 @@ enum COCOMerge {
         var categories: [String] = []
         var categoryIds: [String: Int] = [:]
         var annotationCount = 0
-        var imageCount = 0
-        let imagePart = try AtomicFileWriter(path: directory + "/.coco-images.part")
-        let annotationPart = try AtomicFileWriter(path: directory + "/.coco-annotations.part")
+        let part = try AtomicFileWriter(path: directory + "/" + COCOWriter.partFileName)
         defer {
-            imagePart.abort()
-            annotationPart.abort()
-            unlink(imagePart.path)
-            unlink(annotationPart.path)
+            part.abort()
+            unlink(part.path)
         }
         for member in shards.members {
             let path = member.directory + "/" + COCOWriter.annotationFileName
@@ -44,9 +40,7 @@ enum COCOMerge {
                 local[category.id] = categoryIds[category.name]
             }
             for image in file.images {
-                if imageCount > 0 { try imagePart.write(",") }
-                try imagePart.write(try DatasetFiles.json(image))
-                imageCount += 1
+                try COCOWriter.writeEntry("I", try DatasetFiles.json(image), to: part)
             }
             for (offset, var annotation) in file.annotations.enumerated() {
                 guard annotation.id == offset + 1, let category = local[annotation.categoryId] else {
@@ -56,14 +50,11 @@ enum COCOMerge {
                 annotationCount += 1
                 annotation.id = annotationCount
                 annotation.categoryId = category
-                if annotationCount > 1 { try annotationPart.write(",") }
-                try annotationPart.write(try DatasetFiles.json(annotation))
+                try COCOWriter.writeEntry("A", try DatasetFiles.json(annotation), to: part)
             }
         }
-        try imagePart.commit()
-        try annotationPart.commit()
-        try COCOWriter.writeAnnotationFile(directory + "/" + COCOWriter.annotationFileName, categories: categories,
-                                           imagePart: imagePart.path, annotationPart: annotationPart.path)
+        try part.commit()
+        try COCOWriter.writeAnnotationFile(directory + "/" + COCOWriter.annotationFileName, categories: categories, part: part.path)
         return categories
     }
 

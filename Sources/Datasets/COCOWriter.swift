@@ -17,15 +17,20 @@ import Scene
 ///   (`{"size": [h, w], "counts": "..."}`, COCO column-major; `segmentation: .uncompressedRLE`
 ///   writes the counts as a list). Hidden or off-canvas objects have no annotation.
 ///
-/// Streaming: image and annotation entries go to two hidden part files as they come;
-/// `finish()` assembles `annotations.json` from them (through a temporary name) and deletes
-/// them, so the annotation file exists only for a complete run.
+/// Streaming: entries go to one hidden part file (`.coco-entries.part`) as they come, one per
+/// line, tagged `C` (a category met later: its name as a JSON string), `A` (an annotation) or
+/// `I` (an image, after its annotations, so that a complete `I` line closes its sample);
+/// `finish()` assembles `annotations.json` from it (through a temporary name) and deletes it,
+/// so the annotation file exists only for a complete run. `init(resuming:…)` continues an
+/// interrupted run from the samples the part file holds complete.
 public final class COCOWriter: DatasetWriter {
     /// How `segmentation` masks are written: `compressedRLE` as a counts string (the default),
     /// `uncompressedRLE` as a counts list.
     public enum Segmentation: Sendable { case compressedRLE, uncompressedRLE }
     /// Name of the annotation file inside the dataset folder.
     public static let annotationFileName = "annotations.json"
+    /// Name of the part file (tagged lines) inside the dataset folder while it is written.
+    static let partFileName = ".coco-entries.part"
 
     /// The dataset's root folder.
     public let directory: String
@@ -36,13 +41,12 @@ public final class COCOWriter: DatasetWriter {
     private var categoryIds: [String: Int]
     private let segmentation: Segmentation
     private var annotationCount = 0
-    private var imagePart: AtomicFileWriter?
-    private var annotationPart: AtomicFileWriter?
+    private var part: AtomicFileWriter?
     private let origin: DatasetOrigin
 
-    /// Creates `directory/images` (and parents), removes an old manifest there and opens the two
-    /// part files; duplicate names in `classes` are kept once. Throws `InputError` when a folder
-    /// cannot be made or a part file cannot be opened.
+    /// Creates `directory/images` (and parents), removes an old manifest there and opens the
+    /// part file; duplicate names in `classes` are kept once. Throws `InputError` when a folder
+    /// cannot be made or the part file cannot be opened.
     public init(directory: String, classes: [String], segmentation: Segmentation = .compressedRLE,
                 origin: DatasetOrigin = DatasetOrigin()) throws {
         self.directory = directory
@@ -51,9 +55,53 @@ public final class COCOWriter: DatasetWriter {
         categories = []
         categoryIds = [:]
         try DatasetFiles.prepareRoot(directory, subfolder: "images")
-        imagePart = try AtomicFileWriter(path: directory + "/.coco-images.part")
-        annotationPart = try AtomicFileWriter(path: directory + "/.coco-annotations.part")
+        part = try AtomicFileWriter(path: directory + "/" + COCOWriter.partFileName)
         for name in classes where categoryIds[name] == nil { addCategory(name) }
+    }
+
+    /// Continues the dataset an interrupted writer (same `classes`, `segmentation` and
+    /// `origin`) left in `directory`: keeps the samples whose `I` line is complete in the
+    /// longest copy of the part file and whose image is complete, up to the first that is not,
+    /// and drops the rest (an annotation file of a run killed while finishing included), so
+    /// that appending the remaining samples gives the bytes of an uninterrupted run. `count`
+    /// is the number of samples kept. Throws `InputError` when a file cannot be read or made.
+    public convenience init(resuming directory: String, classes: [String], segmentation: Segmentation = .compressedRLE,
+                            origin: DatasetOrigin = DatasetOrigin()) throws {
+        try self.init(directory: directory, classes: classes, segmentation: segmentation, origin: origin)
+        let path = directory + "/" + COCOWriter.partFileName
+        let fresh = part!
+        if let old = StagedFiles.longestCopy(of: path, except: fresh.temporaryPath) {
+            var sample: [ArraySlice<UInt8>] = []     // the lines of the sample being read
+            try StagedFiles.forEachLine(in: old) { line in
+                sample.append(line)
+                switch line.first {
+                case UInt8(ascii: "C"), UInt8(ascii: "A"):
+                    return true
+                case UInt8(ascii: "I"):
+                    guard StagedFiles.isCompletePNG(DatasetFiles.imageName(origin.firstIndex + count, in: directory + "/images/")) else { return false }
+                    for kept in sample {
+                        if kept.first == UInt8(ascii: "C") {
+                            guard let name = try? JSONDecoder().decode(String.self, from: Data(kept.dropFirst())) else { return false }
+                            if categoryIds[name] == nil { addCategory(name) }
+                        } else if kept.first == UInt8(ascii: "A") {
+                            annotationCount += 1
+                        }
+                        try fresh.write(kept)
+                        try fresh.write([0x0A])
+                    }
+                    sample = []
+                    count += 1
+                    return true
+                default:
+                    return false
+                }
+            }
+        }
+        StagedFiles.removeCopies(of: path, except: fresh.temporaryPath)
+        StagedFiles.removeTemporaries(in: directory, except: [fresh.temporaryPath])
+        StagedFiles.removeTemporaries(in: directory + "/images")
+        unlink(directory + "/" + COCOWriter.annotationFileName)
+        StagedFiles.removeImages(in: directory + "/images", from: origin.firstIndex + count)
     }
 
     @discardableResult
@@ -63,79 +111,88 @@ public final class COCOWriter: DatasetWriter {
         return categories.count
     }
 
-    /// Writes the PNG and queues its image and annotation entries (`label` is not used by COCO).
+    /// Writes the PNG and queues its annotation and image entries (`label` is not used by COCO).
     /// Throws `InputError` after `finish()`, or when a file cannot be written.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
-        guard let imagePart, let annotationPart else { throw InputError(file: directory, message: "append after finish") }
+        guard let part else { throw InputError(file: directory, message: "append after finish") }
         let truth = rendered.groundTruth
         let imageId = origin.firstIndex + count + 1
         let fileName = DatasetFiles.imageName(origin.firstIndex + count, in: "images/")
         try PNG.write(rendered.image, to: directory + "/" + fileName)
-        if count > 0 { try imagePart.write(",") }
-        try imagePart.write(try DatasetFiles.json(
-            COCOImage(id: imageId, fileName: fileName, width: truth.width, height: truth.height)))
         let masks = COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height)
         for object in truth.objects {
             guard let box = object.bbox, let mask = masks[object.instanceId] else { continue }
             annotationCount += 1
-            let category = categoryIds[object.className] ?? addCategory(object.className)
+            let category: Int
+            if let known = categoryIds[object.className] {
+                category = known
+            } else {
+                category = addCategory(object.className)
+                try COCOWriter.writeEntry("C", try DatasetFiles.json(object.className), to: part)
+            }
             let record = COCOAnnotation(
                 id: annotationCount, imageId: imageId, categoryId: category,
                 bbox: [box.x, box.y, box.width, box.height], area: mask.area, iscrowd: 0,
                 segmentation: segmentation == .compressedRLE ? .compressed(mask) : .uncompressed(mask.uncompressedJSON))
-            if annotationCount > 1 { try annotationPart.write(",") }
-            try annotationPart.write(try DatasetFiles.json(record))
+            try COCOWriter.writeEntry("A", try DatasetFiles.json(record), to: part)
         }
+        try COCOWriter.writeEntry("I", try DatasetFiles.json(
+            COCOImage(id: imageId, fileName: fileName, width: truth.width, height: truth.height)), to: part)
         count += 1
     }
 
-    /// Writes `annotations.json`, removes the part files, then writes the manifest; a second call
-    /// does nothing.
+    /// Writes `annotations.json`, removes the part file, then writes the manifest; a second
+    /// call does nothing.
     public func finish() throws {
-        guard let imagePart, let annotationPart else { return }
-        self.imagePart = nil
-        self.annotationPart = nil
-        try imagePart.commit()
-        try annotationPart.commit()
-        defer {
-            unlink(imagePart.path)
-            unlink(annotationPart.path)
-        }
-        try COCOWriter.writeAnnotationFile(directory + "/" + COCOWriter.annotationFileName, categories: categories,
-                                           imagePart: imagePart.path, annotationPart: annotationPart.path)
+        guard let part else { return }
+        self.part = nil
+        try part.commit()
+        defer { unlink(part.path) }
+        try COCOWriter.writeAnnotationFile(directory + "/" + COCOWriter.annotationFileName, categories: categories, part: part.path)
         try ClassMap(categories).write(to: directory)
-        // The part files go before the manifest checksums the folder.
-        unlink(imagePart.path)
-        unlink(annotationPart.path)
+        // The part file goes before the manifest checksums the folder.
+        unlink(part.path)
         try DatasetManifest(format: .coco, count: count, classes: categories,
                             files: [COCOWriter.annotationFileName], origin: origin).write(to: directory)
     }
 
-    /// Writes the annotation file `path` (through a temporary name) from two part files holding
-    /// the comma-separated JSON of the `images` and `annotations` entries, and `categories`
-    /// (ids from 1 in order). The one place the file's layout is spelled out: `DatasetMerger`
-    /// assembles merged files with it too, so both give the same bytes.
-    static func writeAnnotationFile(_ path: String, categories: [String], imagePart: String, annotationPart: String) throws {
+    /// Appends one part-file line: `tag` (`I`, `A` or `C`), the entry's JSON, a newline.
+    static func writeEntry(_ tag: Character, _ json: Data, to part: AtomicFileWriter) throws {
+        try part.write(String(tag))
+        try part.write(json)
+        try part.write([0x0A])
+    }
+
+    /// Writes the annotation file `path` (through a temporary name) from a part file of
+    /// tagged lines (`writeEntry`: `I` the `images` entries, `A` the `annotations` entries, in
+    /// order; other lines ignored) and `categories` (ids from 1 in order). The one place the
+    /// file's layout is spelled out: `DatasetMerger` assembles merged files with it too, so
+    /// both give the same bytes.
+    static func writeAnnotationFile(_ path: String, categories: [String], part: String) throws {
         let categoryList = categories.enumerated().map { COCOCategory(id: $0.offset + 1, name: $0.element) }
         try AtomicFile.write(to: path) { out in
             try out.write(#"{"info":{"description":"MetaSim synthetic dataset","version":"1.0"},"licenses":[],"#)
             try out.write(#""images":["#)
-            try copy(imagePart, into: out)
+            try copyEntries(tagged: UInt8(ascii: "I"), from: part, into: out)
             try out.write(#"],"annotations":["#)
-            try copy(annotationPart, into: out)
+            try copyEntries(tagged: UInt8(ascii: "A"), from: part, into: out)
             try out.write(#"],"categories":"#)
             try out.write(try DatasetFiles.json(categoryList))
             try out.write("}\n")
         }
     }
 
-    /// Appends the file at `path` to `out` in 1 MiB chunks.
-    static func copy(_ path: String, into out: AtomicFileWriter) throws {
-        guard let input = FileHandle(forReadingAtPath: path) else {
-            throw InputError(file: path, message: "cannot reopen part file")
+    /// Copies the part file's lines tagged `tag` to `out`, without tag and newline, separated by commas.
+    private static func copyEntries(tagged tag: UInt8, from part: String, into out: AtomicFileWriter) throws {
+        var first = true
+        try StagedFiles.forEachLine(in: part, maximumLine: .max) { line in
+            if line.first == tag {
+                if !first { try out.write(",") }
+                try out.write(line.dropFirst())
+                first = false
+            }
+            return true
         }
-        defer { try? input.close() }
-        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(chunk) }
     }
 }
 

@@ -100,7 +100,13 @@ public enum DatasetMerger {
     /// then rename).
     static func concatenate(_ sources: [String], into destination: String) throws {
         try AtomicFile.write(to: destination) { out in
-            for source in sources { try COCOWriter.copy(source, into: out) }
+            for source in sources {
+                guard let input = FileHandle(forReadingAtPath: source) else {
+                    throw InputError(file: source, message: "cannot open for reading")
+                }
+                defer { try? input.close() }
+                while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(chunk) }
+            }
         }
     }
 

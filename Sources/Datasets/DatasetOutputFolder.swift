@@ -1,3 +1,4 @@
+import Codecs
 import Diagnostics
 import Foundation
 
@@ -27,13 +28,30 @@ public final class DatasetOutputFolder {
     /// `destination` without trailing slashes: what the file-system calls use.
     private let target: String
     private var finished = false
+    /// Whether `staging` is the folder of an interrupted run, taken over by `init(…resume: true)`.
+    public private(set) var resumed = false
+    /// The settings the run was started with, kept beside `staging` (`settingsPath`) until
+    /// the dataset is in place, so that `--resume` can check it continues the same run.
+    public let settings: [String: String]
 
     /// Checks `destination` (non-empty path, parent folders creatable, not a file, empty or
     /// absent unless `overwrite`), creates missing parent folders, removes staging folders
     /// left by dead runs into the same destination, and creates the staging folder.
-    public init(destination: String, overwrite: Bool) throws {
+    ///
+    /// `settings` (what determines the dataset's bytes: grammar, seed, count, format, …) is
+    /// written beside the staging folder. With `resume`, the staging folder an interrupted run
+    /// into the same destination left (its process gone) is taken over instead of a new one —
+    /// `resumed` tells — provided it was started with equal `settings`; otherwise an
+    /// `InputError` names the settings that differ. Without such a folder a new one is made.
+    /// `resume` with `overwrite` is refused (`InputError`).
+    public init(destination: String, overwrite: Bool, settings: [String: String] = [:], resume: Bool = false) throws {
         self.destination = destination
         self.overwrite = overwrite
+        self.settings = settings
+        guard !(resume && overwrite) else {
+            throw InputError(file: destination, message: "--resume and --overwrite cannot be combined: --resume continues the run "
+                             + "that was interrupted there, --overwrite replaces a complete dataset")
+        }
         guard !destination.isEmpty else {
             throw InputError(file: "--out", message: "the output folder path is empty")
         }
@@ -54,6 +72,10 @@ public final class DatasetOutputFolder {
         case .folder:
             let entries = try OutputPaths.entries(of: target)
             if !entries.isEmpty {
+                if resume && !overwrite && entries.contains(DatasetManifest.fileName) {
+                    throw InputError(file: destination, message: "already holds a complete dataset: nothing to resume "
+                                     + "(`metasim verify` checks it; --overwrite replaces it)")
+                }
                 guard overwrite else {
                     throw InputError(file: destination, message: "already holds \(entries.count) file(s) or folder(s); "
                                      + "pass --overwrite to replace the dataset there, or choose a new or empty folder")
@@ -65,9 +87,20 @@ public final class DatasetOutputFolder {
             }
         }
         let marker = DatasetOutputFolder.stagingPrefix(name)
-        OutputPaths.removeAbandoned(in: parent, prefixes: [marker + "partial-", marker + "old-"])
         staging = parent + "/" + marker + "partial-\(getpid())-\(OutputPaths.serial())"
-        guard mkdir(staging, 0o755) == 0 else {
+        let interrupted = resume ? try StagedRun.latest(in: parent, prefix: marker + "partial-") : nil
+        if let interrupted { try StagedRun.check(interrupted, against: settings, destination: destination) }
+        // Settings first: a staging folder is never without them, whenever the run is killed.
+        try AtomicFile.write(try DatasetFiles.json(settings), to: StagedRun.settingsPath(of: staging))
+        if let interrupted {
+            guard Foundation.rename(interrupted, staging) == 0 else {
+                throw InputError(file: destination, message: "cannot take over the interrupted run's folder \(interrupted): " + String(cString: strerror(errno)))
+            }
+            unlink(StagedRun.settingsPath(of: interrupted))
+            resumed = true
+        }
+        OutputPaths.removeAbandoned(in: parent, prefixes: [marker + "partial-", marker + "old-"])
+        guard resumed || mkdir(staging, 0o755) == 0 else {
             throw InputError(file: destination, message: "cannot create a folder in \(parent): " + String(cString: strerror(errno)))
         }
     }
@@ -134,13 +167,17 @@ public final class DatasetOutputFolder {
             }
         }
         finished = true
+        unlink(StagedRun.settingsPath(of: staging))
     }
 
-    /// Removes the staging folder and what was written there. Idempotent.
+    /// Removes the staging folder and what was written there — except a `resumed` one, which
+    /// is left (with its settings) for another `--resume`. Idempotent.
     public func abort() {
         guard !finished else { return }
         finished = true
+        guard !resumed else { return }
         try? FileManager.default.removeItem(atPath: staging)
+        unlink(StagedRun.settingsPath(of: staging))
     }
 
     private func rename(_ from: String, to: String) throws {

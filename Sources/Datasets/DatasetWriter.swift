@@ -47,6 +47,23 @@ public enum DatasetFormat: String, CaseIterable, Codable, Sendable {
         case .kitti: return try KITTIWriter(directory: directory, classes: classes, origin: origin, cameraProjection: cameraProjection)
         }
     }
+
+    /// A writer of this format continuing the dataset an interrupted writer (same `classes`,
+    /// `samplesPerShard` and `origin`) left in `directory`: its `count` is the number of
+    /// leading samples found complete and kept; appending samples `count…` and finishing gives
+    /// the bytes of an uninterrupted run. See each writer's `init(resuming:…)`. Throws
+    /// `InputError` for `kitti`, which cannot resume yet (its label files leave out objects of
+    /// non-KITTI classes, so the class map of the kept samples cannot be rebuilt).
+    public func resumeWriter(directory: String, classes: [String], samplesPerShard: Int = 1000,
+                             origin: DatasetOrigin = DatasetOrigin()) throws -> DatasetWriter {
+        switch self {
+        case .imagefolder: return try ImageFolderWriter(resuming: directory, classes: classes, origin: origin)
+        case .coco: return try COCOWriter(resuming: directory, classes: classes, origin: origin)
+        case .jsonl: return try JSONLinesWriter(resuming: directory, classes: classes, origin: origin)
+        case .webdataset: return try WebDatasetWriter(resuming: directory, classes: classes, samplesPerShard: samplesPerShard, origin: origin)
+        case .kitti: throw InputError(file: directory, path: "--resume", message: "the kitti format cannot resume an interrupted dataset yet: write it again with --overwrite")
+        }
+    }
 }
 
 /// Image-level labels.

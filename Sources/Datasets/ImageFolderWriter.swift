@@ -1,5 +1,6 @@
 import Codecs
 import Diagnostics
+import Foundation
 import Render
 import Scene
 
@@ -27,6 +28,38 @@ public final class ImageFolderWriter: DatasetWriter {
         self.origin = origin
         classMap = ClassMap(classes)
         try DatasetFiles.prepareRoot(directory)
+    }
+
+    /// Continues the dataset an interrupted writer (same `classes` and `origin`) left in
+    /// `directory`: keeps the images numbered from `origin.firstIndex` up to the first one
+    /// missing or damaged (in whichever label folder), removes later images, temporaries,
+    /// label folders left empty and the manifest, and rebuilds the class map from the kept
+    /// labels in order, so that appending the remaining samples gives the bytes of an
+    /// uninterrupted run. `count` is the number of samples kept. Throws `InputError` when the
+    /// folder cannot be listed or made.
+    public convenience init(resuming directory: String, classes: [String] = [], origin: DatasetOrigin = DatasetOrigin()) throws {
+        try self.init(directory: directory, classes: classes, origin: origin)
+        StagedFiles.removeTemporaries(in: directory)
+        var folderOf: [Int: String] = [:]
+        let folders = try OutputPaths.entries(of: directory).filter {
+            !$0.hasPrefix(".") && OutputPaths.kind(directory + "/" + $0) == .folder
+        }
+        for folder in folders {
+            StagedFiles.removeTemporaries(in: directory + "/" + folder)
+            for name in try OutputPaths.entries(of: directory + "/" + folder) where name.hasSuffix(".png") {
+                if let n = Int(name.dropLast(4)), DatasetFiles.imageName(n) == name { folderOf[n] = folder }
+            }
+        }
+        while let folder = folderOf[origin.firstIndex + count],
+              StagedFiles.isCompletePNG(DatasetFiles.imageName(origin.firstIndex + count, in: directory + "/" + folder + "/")) {
+            labels.insert(folder)
+            _ = classMap.index(of: folder)
+            count += 1
+        }
+        for folder in folders {
+            StagedFiles.removeImages(in: directory + "/" + folder, from: origin.firstIndex + count)
+            if !labels.contains(folder) { try? FileManager.default.removeItem(atPath: directory + "/" + folder) }
+        }
     }
 
     /// Writes the image as a PNG into the folder of its label (`DatasetLabel.resolve`). Throws

@@ -12,13 +12,19 @@ public struct ImageLoadingOptions: Equatable, Sendable {
     public var channels: Int?
     /// How images are resized when a target size is set.
     public var method: ResamplingMethod
+    /// When set, larger images are downsampled while decoding to a size still covering this
+    /// (`ImageFile.decode(_:file:atLeast:)`): for a caller that resizes to it afterwards, so
+    /// that images past `DecodingLimits.maximumPixels` load in bounded memory.
+    public var decodeAtLeast: PixelSize?
 
     /// Options from explicit values; nothing is checked until images are loaded.
-    public init(width: Int? = nil, height: Int? = nil, channels: Int? = nil, method: ResamplingMethod = .area) {
+    public init(width: Int? = nil, height: Int? = nil, channels: Int? = nil, method: ResamplingMethod = .area,
+                decodeAtLeast: PixelSize? = nil) {
         self.width = width
         self.height = height
         self.channels = channels
         self.method = method
+        self.decodeAtLeast = decodeAtLeast
     }
 
     /// Resize to `canvas`'s size and convert to its channels.
@@ -31,7 +37,7 @@ public struct ImageLoadingOptions: Equatable, Sendable {
     func load(_ path: String, field: String) throws -> Image {
         var image: Image
         do {
-            image = try ImageFile.read(path)
+            image = try ImageFile.read(path, atLeast: decodeAtLeast)
         } catch var error as InputError {
             if error.path.isEmpty { error.path = field }
             throw error

@@ -1,5 +1,6 @@
 import Codecs
 import Diagnostics
+import Foundation
 import Render
 import Scene
 
@@ -29,6 +30,44 @@ public final class JSONLinesWriter: DatasetWriter {
         classMap = ClassMap(classes)
         try DatasetFiles.prepareRoot(directory, subfolder: "images")
         lines = try AtomicFileWriter(path: directory + "/" + JSONLinesWriter.linesFileName)
+    }
+
+    /// Continues the dataset an interrupted writer (same `classes` and `origin`) left in
+    /// `directory`: keeps the samples whose line is complete (in the longest copy of the lines
+    /// file, committed or temporary) and whose image, written before the line, is complete —
+    /// up to the first that is not — and drops the rest; the class map is rebuilt from the
+    /// kept lines in order. Appending the remaining samples then gives the bytes of an
+    /// uninterrupted run. `count` is the number kept. Throws `InputError` when a file cannot
+    /// be read or made.
+    public convenience init(resuming directory: String, classes: [String] = [], origin: DatasetOrigin = DatasetOrigin()) throws {
+        try self.init(directory: directory, classes: classes, origin: origin)
+        let path = directory + "/" + JSONLinesWriter.linesFileName
+        let fresh = lines!
+        if let old = StagedFiles.longestCopy(of: path, except: fresh.temporaryPath) {
+            try StagedFiles.forEachLine(in: old) { line in
+                let image = DatasetFiles.imageName(origin.firstIndex + count, in: directory + "/images/")
+                guard StagedFiles.isCompletePNG(image),
+                      let record = try? JSONDecoder().decode(SampleClasses.self, from: Data(line)) else { return false }
+                note(record)
+                try fresh.write(line)
+                try fresh.write([0x0A])
+                count += 1
+                return true
+            }
+        }
+        StagedFiles.removeCopies(of: path, except: fresh.temporaryPath)
+        StagedFiles.removeTemporaries(in: directory, except: [fresh.temporaryPath])
+        StagedFiles.removeTemporaries(in: directory + "/images")
+        StagedFiles.removeImages(in: directory + "/images", from: origin.firstIndex + count)
+    }
+
+    /// Adds a kept sample's classes to `classes` and the class map, in `append`'s order.
+    private func note(_ record: SampleClasses) {
+        for object in record.objects {
+            classes.insert(object.className)
+            _ = classMap.index(of: object.className)
+        }
+        if let label = record.label { _ = classMap.index(of: label) }
     }
 
     /// Writes the PNG and one `SampleRecord` line (`label` may be nil: written as `null`).

@@ -8,6 +8,8 @@ public final class TarWriter {
     /// Final path of the archive.
     public let path: String
     private var file: AtomicFileWriter?
+    /// Where the archive is written until `finish()` (nil after it).
+    public var temporaryPath: String? { file?.temporaryPath }
     /// Files added so far.
     public private(set) var entryCount = 0
 

@@ -1,5 +1,6 @@
 import Codecs
 import Diagnostics
+import Foundation
 import Render
 import Scene
 
@@ -29,6 +30,8 @@ public final class WebDatasetWriter: DatasetWriter {
     private var shardNames: [String] = []
     private var classes: Set<String> = []
     private var finished = false
+    /// Set when resuming a run whose last tar `finish()` had already closed.
+    private var lastShardClosed = false
     private let origin: DatasetOrigin
     /// The dataset's class map (`classes.json`).
     public let classMap: ClassMap
@@ -51,10 +54,80 @@ public final class WebDatasetWriter: DatasetWriter {
         try DatasetFiles.prepareRoot(directory)
     }
 
+    /// Continues the dataset an interrupted writer (same `name`, `classes`, `samplesPerShard`
+    /// and `origin`) left in `directory`: keeps the complete tars, and from the longest copy of
+    /// the tar being written the samples whose members are all complete (`.png`, `.json`, and
+    /// `.cls` when the JSON has a label index), rewriting them into a new temporary tar; the
+    /// rest is dropped and the class map rebuilt from the kept samples in order, so that
+    /// appending the remaining samples gives the bytes of an uninterrupted run. `count` is the
+    /// number of samples kept. One tar at a time is read into memory. Throws `InputError` for
+    /// bad `name` or `samplesPerShard`, or when a file cannot be read or made.
+    public convenience init(resuming directory: String, name: String = "data", classes: [String] = [], samplesPerShard: Int = 1000,
+                            origin: DatasetOrigin = DatasetOrigin()) throws {
+        try self.init(directory: directory, name: name, classes: classes, samplesPerShard: samplesPerShard, origin: origin)
+        while true {
+            let shardName = name + "-" + DatasetFiles.padded((origin.firstIndex + count) / samplesPerShard) + ".tar"
+            let path = directory + "/" + shardName
+            if OutputPaths.kind(path) == .other {      // committed: full, or the last one finish() closed
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw InputError(file: path, message: "cannot read the interrupted run's tar")
+                }
+                count += completeSamples(TarEntries.complete(in: Array(data))).count
+                shardNames.append(shardName)
+                StagedFiles.removeCopies(of: path, except: path)
+                if (origin.firstIndex + count) % samplesPerShard != 0 {
+                    lastShardClosed = true
+                    break
+                }
+                continue
+            }
+            if let old = StagedFiles.longestCopy(of: path), let data = FileManager.default.contents(atPath: old) {
+                let samples = completeSamples(TarEntries.complete(in: Array(data)))
+                if !samples.isEmpty {
+                    let shard = try TarWriter(path: path)
+                    for entry in samples.joined() { try shard.add(name: entry.name, contents: entry.contents) }
+                    self.shard = shard
+                    shardNames.append(shardName)
+                    count += samples.count
+                    StagedFiles.removeCopies(of: path, except: shard.temporaryPath)
+                }
+            }
+            break
+        }
+        StagedFiles.removeTemporaries(in: directory, except: Set([shard?.temporaryPath].compactMap { $0 }))
+    }
+
+    /// The leading complete samples of a tar's entries (keys continuing from the global index
+    /// `origin.firstIndex + count`), each as its entries; their classes are added to
+    /// `classes` and the class map as `append` adds them.
+    private func completeSamples(_ entries: [(name: String, contents: ArraySlice<UInt8>)])
+        -> [[(name: String, contents: ArraySlice<UInt8>)]] {
+        var samples: [[(name: String, contents: ArraySlice<UInt8>)]] = []
+        var i = 0
+        while i + 1 < entries.count {
+            let key = DatasetFiles.padded(origin.firstIndex + count + samples.count)
+            guard entries[i].name == key + ".png", entries[i + 1].name == key + ".json",
+                  let record = try? JSONDecoder().decode(SampleClasses.self, from: Data(entries[i + 1].contents)) else { break }
+            var members = [entries[i], entries[i + 1]]
+            if record.label != nil {
+                guard i + 2 < entries.count, entries[i + 2].name == key + ".cls" else { break }
+                members.append(entries[i + 2])
+            }
+            for object in record.objects {
+                classes.insert(object.className)
+                _ = classMap.index(of: object.className)
+            }
+            if let label = record.label { _ = classMap.index(of: label) }
+            samples.append(members)
+            i += members.count
+        }
+        return samples
+    }
+
     /// Adds the sample's `.png`, `.json` and (with a label) `.cls` members, opening a new shard
     /// when needed and closing it once full. Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
-        guard !finished else { throw InputError(file: directory, message: "append after finish") }
+        guard !finished, !lastShardClosed else { throw InputError(file: directory, message: "append after finish") }
         let index = origin.firstIndex + count
         if shard == nil {
             let shardName = name + "-" + DatasetFiles.padded(index / samplesPerShard) + ".tar"

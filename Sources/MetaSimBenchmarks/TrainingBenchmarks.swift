@@ -29,13 +29,15 @@ let trainingBenchmarks: [Benchmark] = [
         let targets = try targetGrammar.makeRenderer(assets: targetAssets)
             .render(try targetGrammar.sample(seed: 3, range: 0..<200, assets: targetAssets))
         let phi = FeatureExtractor(network: try bundledFeatureNetwork(), stages: [.group3])
-        let bank = phi.features(of: Tensor(shape: [200, 1, 32, 32], data: targets.flatMap(\.image.pixels)))
+        let targetImages = Tensor(shape: [200, 1, 32, 32], data: targets.flatMap(\.image.pixels))
+        let bank = phi.features(of: targetImages)
         let mmd = MMD(target: bank.data, count: 200, dimension: bank.shape[1])
+        let featureMMD = FeatureMMD(features: phi, targetImages: targetImages, scales: [0.25, 1, 4], unbiased: false, maxSamples: 4096)
         let encoder = SceneEncoder(grammar.schema)
         let transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                                   hidden: [30, 18, 30], seed: 1)
         let differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
-        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, features: phi, mmd: mmd)
+        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: featureMMD)
         let parameters = transformer.trainableParameters
         let graphs = try grammar.sample(seed: 5, range: 0..<50, assets: assets)
         let batch = encoder.encode(graphs)

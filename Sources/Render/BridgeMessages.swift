@@ -17,6 +17,8 @@ struct BridgeReply: Decodable {
     var images: [BridgeImage]?
     /// Set when the renderer could not render the request; `images` is then ignored.
     var error: String?
+    /// With `error`: the index of the scene that failed, when the renderer knows it.
+    var scene: Int?
 }
 
 /// One rendered image: either a `path` to a PNG (loaded by the renderer's image loader) or inline

@@ -8,6 +8,8 @@ import Scene
 public struct BridgeReplyError: Error, Equatable, CustomStringConvertible {
     public var message: String
     public var keepRunning: Bool
+    /// The scene (index in the request) an error reply blamed, when it said (`scene`).
+    public var scene: Int? = nil
     public var description: String { message }
 }
 
@@ -27,7 +29,11 @@ public enum BridgeReplyParser {
             throw fail("reply to request \(id) is not a valid reply object: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
         guard reply.id == id else { throw fail("reply id \(reply.id) does not match request id \(id)") }
-        if let message = reply.error { throw fail("the program could not render request \(id): \(message)", keepRunning: true) }
+        if let message = reply.error {
+            var error = fail("the program could not render request \(id): \(message)", keepRunning: true)
+            if let scene = reply.scene, (0..<scenes).contains(scene) { error.scene = scene }
+            throw error
+        }
         guard let images = reply.images, images.count == scenes else {
             throw fail("reply to request \(id) has \(reply.images?.count ?? 0) images for \(scenes) scenes")
         }
@@ -69,6 +75,9 @@ public enum BridgeReplyParser {
                                                      instanceMask: [UInt16](repeating: 0, count: n), semanticMask: [UInt16](repeating: 0, count: n))
         guard truth.width == canvas.width, truth.height == canvas.height, truth.instanceMask.count == n, truth.semanticMask.count == n else {
             throw fail("ground truth of image \(i) of request \(id) does not match the canvas (masks must have \(n) values)")
+        }
+        if let depth = truth.depth, depth.count != n || !depth.allSatisfy({ $0.isFinite && $0 >= 0 }) {
+            throw fail("depth of image \(i) of request \(id) must hold \(n) finite values ≥ 0 (metres; 0 for none), got \(depth.count)")
         }
         try checkLabels(truth, image: i, request: id, classes: classes)
         return RenderedImage(image: image, groundTruth: truth)

@@ -32,6 +32,8 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
     private var nextId = 1
     /// Set by `failure(_:keepRunning: true)`: the program reported an error but is still usable.
     private var keepAfterFailure = false
+    /// The scene the program's last error reply blamed (its optional `scene`), nil when none.
+    private var failedScene: Int?
 
     /// - Parameters:
     ///   - loadImage: reads an image file the program replied with a `path` to (for example the PNG
@@ -66,7 +68,37 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
     /// Throws `InputError` (before talking to the program) for non-finite numeric attributes,
     /// which JSON cannot carry; `RenderError.external` for the program's failures.
     public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
+        do { return try renderNamingScene(graphs) } catch let failure as SceneFailure { throw failure.error }
+    }
+
+    /// A failure of the program, with the scene of the request it blamed (the reply's `scene`).
+    struct SceneFailure: Error {
+        var error: RenderError
+        var scene: Int?
+    }
+
+    /// `render`, but the program's failures are `SceneFailure`s naming the scene when the
+    /// program's error reply did (what `ProcessRendererPool` reports as the failing graph).
+    func renderNamingScene(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
         if graphs.isEmpty { return [] }
+        try Self.checkFinite(graphs)
+        lock.lock(); defer { lock.unlock() }
+        keepAfterFailure = false
+        failedScene = nil
+        do {
+            return try exchange(graphs)
+        } catch let error as RenderError {
+            if !keepAfterFailure { stop() }
+            throw SceneFailure(error: error, scene: failedScene)
+        } catch {
+            if !keepAfterFailure { stop() }
+            throw error
+        }
+    }
+
+    /// Throws `InputError` (file `graph N`, N the graph's index) for a non-finite numeric
+    /// attribute: JSON cannot carry it.
+    static func checkFinite(_ graphs: [SceneGraph]) throws {
         for (g, graph) in graphs.enumerated() {
             for (k, node) in graph.nodes.enumerated() {
                 for (name, value) in node.attributes {
@@ -75,14 +107,6 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
                     }
                 }
             }
-        }
-        lock.lock(); defer { lock.unlock() }
-        keepAfterFailure = false
-        do {
-            return try exchange(graphs)
-        } catch {
-            if !keepAfterFailure { stop() }
-            throw error
         }
     }
 
@@ -122,6 +146,7 @@ public final class ProcessRenderer: Renderer, @unchecked Sendable {
             return try BridgeReplyParser.parse(Data(replyLine.utf8), request: id, scenes: graphs.count, canvas: canvas,
                                                classes: classes, loadImage: loadImage)
         } catch let error as BridgeReplyError {
+            failedScene = error.scene
             throw failure(error.message, keepRunning: error.keepRunning)
         }
     }

@@ -12,11 +12,16 @@ struct DatasetOutputOptions: ParsableArguments {
     @Option(help: "imagefolder, coco, jsonl, webdataset or kitti.") var format: DatasetFormat = .imagefolder
     @Option(help: "Also write a contact sheet of the first 64 images to this PNG.") var grid: String?
     @Flag(help: "Replace the dataset already in --out (only once the new one is complete).") var overwrite = false
+    @Flag(help: "Continue the run into --out that was interrupted (killed), with the same settings, keeping its complete samples.")
+    var resume = false
     @Flag(help: "No progress bars.") var quiet = false
     @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        guard !(resume && overwrite) else {
+            throw ValidationError("--resume and --overwrite cannot be combined: --resume continues the run that was interrupted into --out, --overwrite replaces a complete dataset there")
+        }
     }
 
     /// The shard this process writes (nil: the whole dataset); see `ShardOptions.resolve`.
@@ -31,7 +36,7 @@ struct DatasetOutputOptions: ParsableArguments {
                what: String) throws {
         let written = try generator.writeDataset(count: shard?.samples ?? count, seed: seed, start: shard?.start ?? 0,
                                                  learned: learned, directory: out, format: format, grid: grid,
-                                                 overwrite: overwrite, quiet: quiet, provenance: provenance, shard: shard)
+                                                 overwrite: overwrite, resume: resume, quiet: quiet, provenance: provenance, shard: shard)
         print("wrote \(written) \(what) to \(out) (\(format.rawValue)\(ShardOptions.describe(shard)))")
     }
 }

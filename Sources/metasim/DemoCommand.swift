@@ -8,14 +8,19 @@ import MetaSim
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the MNIST rotation experiment end to end (3-4 minutes on 2 cores).",
+        abstract: "Run the MNIST rotation experiment end to end (about 1.5 minutes on 2 idle cores).",
         discussion: """
         Trains Meta-Sim on experiments/mnist-rotation.yaml: the prior grammar draws upright MNIST \
         training digits, the target shows MNIST test digits rotated 90°. Prints a table — \
         target-test accuracy of a classifier trained on prior-grammar vs Meta-Sim data, learned vs \
-        target yaw — and writes DIR/results.json with prior_target_accuracy, \
+        target yaw — and writes OUT/results.json with prior_target_accuracy, \
         metasim_target_accuracy, target_yaw_deg, learned_yaw_mean_deg and wall_seconds, beside \
-        the run's checkpoints, metrics and sample grids.
+        the run's checkpoints, metrics, sample grids and report.html.
+
+        The two comparison classifiers cost most of the time, so the demo trains them narrower \
+        than the experiment file says (--task-width, 16 instead of 32 channels): about 0.5 \
+        points less accurate, three times cheaper. `metasim train --config \
+        experiments/mnist-rotation.yaml --out RUN` runs the full comparison.
 
         Example: metasim demo --out demo-run
         """)
@@ -24,17 +29,24 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The experiment to run (default: the bundled experiments/mnist-rotation.yaml).") var config: String?
     @Flag(help: "Continue the demo run in --out from its newest checkpoint.") var resume = false
     @Flag(help: "Replace the demo run in --out (only deleted once the new run completes).") var overwrite = false
+    @Option(help: "Channels of the comparison classifiers' first convolution (the experiment file's default: 32).")
+    var taskWidth = 16
     @Flag(help: "No progress bars.") var quiet = false
 
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
+        if !(1...ExperimentLimits.taskNetworkWidth).contains(taskWidth) {
+            throw ValidationError("--task-width must be 1 to \(ExperimentLimits.taskNetworkWidth), got \(taskWidth)")
+        }
     }
 
     func run() throws {
         guard let path = config ?? BundledData.repositoryFile("experiments/mnist-rotation.yaml") else {
             throw InputError(file: "experiments/mnist-rotation.yaml", message: "not found beside the working folder or the executable; pass --config")
         }
-        let (trainer, folder) = try ExperimentBuilder(try Experiment.load(path: path))
+        var experiment = try Experiment.load(path: path)
+        experiment.taskNetwork.width = taskWidth
+        let (trainer, folder) = try ExperimentBuilder(experiment)
             .prepareRun(runDirectory: out, mode: resume ? .resume : overwrite ? .overwrite : .new, quiet: quiet)
         RunFolderNotes.announce(folder, out: out, resuming: resume)
         let results = try trainer.run()
@@ -48,7 +60,15 @@ struct DemoCommand: ParsableCommand {
         try AtomicFile.write(data, to: file)
         try folder.finish()
         try RunReport(folder: out).write()
-        print("results: \(file)")
-        print("report: \(RunFolder(existing: out).file("report.html"))")
+        print("""
+
+        target accuracy: share of \(results.testImages) held-out target images (MNIST test digits, rotated) that a \
+        classifier trained on \(results.trainImages) generated images labels correctly; "prior grammar" trains it on \
+        the hand-written grammar's upright digits, "Meta-Sim" on the grammar after learning. yaw: mean digit \
+        rotation in degrees (the target's is known because it was rendered from a grammar).
+        results: \(file)
+        report:  \(RunFolder(existing: out).file("report.html")) (open in a browser: curves, histograms, grids)
+        grids:   \(RunFolder(existing: out).file("grids")) (prior, learned and target samples per epoch)
+        """)
     }
 }

@@ -13,9 +13,10 @@ struct GenerateCommand: ParsableCommand {
         refused without it, and so are non-finite weights) and the grammar it was trained on (or --grammar, \
         which must encode the same way), samples COUNT scenes from SEED, applies the learned \
         transformer and renders them. --prior skips the transformer (the prior grammar's data, for \
-        comparison). Formats, output folder rules (--overwrite), the manifest and sharding \
-        (--shard/--num-shards, Slurm and Kubernetes environment; `metasim merge`) as for \
-        `metasim render`.
+        comparison). Formats, output folder rules (--overwrite, --resume: also refused when the \
+        interrupted run had other weights or --prior), the manifest and sharding \
+        (--shard/--num-shards, Slurm and Kubernetes environment; `metasim merge`) and an external \
+        engine (--renderer EXPERIMENT, --workers N) as for `metasim render`.
 
         Example: metasim generate --run demo-run --count 10000 --seed 2 --out learned --format webdataset
         """)
@@ -25,18 +26,21 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "A checkpoint of the run to use (e.g. checkpoints/epoch-003): needed for a run that did not complete.") var checkpoint: String?
     @Flag(help: "Skip the learned transformer: data of the prior grammar.") var prior = false
     @OptionGroup var output: DatasetOutputOptions
+    @OptionGroup var external: ExternalRendererOptions
 
     func run() throws {
         let shard = try output.resolveShard()
         let run = RunFolder(existing: runFolder)
-        let generator: Generator
+        var generator: Generator
         do {
             generator = try Generator(run: run, grammarOverride: grammar, checkpoint: checkpoint)
         } catch {
             throw grammar == nil ? GenerateCommand.recordedGrammarError(error, run: run) : error
         }
+        if let renderer = try external.renderer(for: generator.grammar) { generator = generator.rendering(with: renderer) }
         var inputs = generator.inputFiles
         if prior { inputs["weights"] = nil }
+        inputs["renderer"] = external.experimentFile
         let provenance = try DatasetProvenance.of(generator: prior ? "generate --prior" : "generate", seed: output.seed, files: inputs)
         try output.write(generator, learned: !prior, provenance: provenance, shard: shard,
                          what: prior ? "prior images" : "learned images")

@@ -30,6 +30,7 @@ struct MetaSimCLI: ParsableCommand {
             EvaluateCommand.self,
             DemoCommand.self,
             BenchCommand.self,
+            SensitivityCommand.self,
         ])
 
     static func main() {

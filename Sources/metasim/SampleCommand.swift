@@ -2,7 +2,9 @@ import ArgumentParser
 import Codecs
 import Diagnostics
 import Foundation
+import Assets
 import Grammar
+import Parallel
 import Scene
 
 struct SampleCommand: ParsableCommand {
@@ -12,9 +14,9 @@ struct SampleCommand: ParsableCommand {
         discussion: """
         Writes one scene graph per line (JSON, keys sorted): nodes in pre-order with rule, class, \
         attributes, mutable names, parent index and asset. Graph i depends only on the grammar, \
-        the seed and i, so any split of a run gives the same bytes. Sampling runs in parallel, \
-        4096 graphs at a time, each chunk written before the next (memory does not grow with \
-        --count). With --out the file appears complete or not at all (temporary name, then \
+        the seed and i, so any split of a run gives the same bytes. Sampling and encoding run in \
+        parallel, 4096 graphs at a time, each chunk written before the next (memory does not grow \
+        with --count). With --out the file appears complete or not at all (temporary name, then \
         rename); standard output receives the lines as they come.
 
         Example: metasim sample --grammar examples/grammars/mnist.yaml --count 5 --seed 1
@@ -40,20 +42,31 @@ struct SampleCommand: ParsableCommand {
         try options.checkOutput()
         let g = try Grammar.load(path: options.grammar)
         let assets = g.assetRegistry()
-        let encoder = SceneGraph.jsonEncoder()
         let end = start + options.count
         try options.stream { emit in
             var first = start
             while first < end {
-                let last = first + min(end - first, SampleCommand.chunkSize)
-                var data = Data()
-                for graph in try g.sample(seed: options.seed, range: first..<last, assets: assets) {
-                    data.append(try encoder.encode(graph))
-                    data.append(0x0A)
+                let chunk = first..<(first + min(end - first, SampleCommand.chunkSize))
+                for part in try SampleCommand.lines(of: g, seed: options.seed, range: chunk, assets: assets) {
+                    try emit(Data(part))
                 }
-                try emit(data)
-                first = last
+                first = chunk.upperBound
             }
+        }
+    }
+
+    /// Graphs `range` of the run seeded with `seed` as JSON Lines (`SceneGraphJSONWriter`),
+    /// sampled and encoded in parallel in up to 16 contiguous parts, returned in order.
+    static func lines(of grammar: Grammar, seed: UInt64, range: Range<Int>, assets: AssetRegistry) throws -> [[UInt8]] {
+        let parts = min(16, range.count)
+        return try parallelMap(parts) { part in
+            var out: [UInt8] = []
+            out.reserveCapacity(range.count / max(1, parts) * 4096)
+            for index in (range.lowerBound + range.count * part / parts)..<(range.lowerBound + range.count * (part + 1) / parts) {
+                try SceneGraphJSONWriter.append(try grammar.sample(seed: seed, index: index, assets: assets), to: &out)
+                out.append(0x0A)
+            }
+            return out
         }
     }
 }

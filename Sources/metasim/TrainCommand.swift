@@ -65,6 +65,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Minibatch size.") var batchSize = 64
     @Option(help: "Adam learning rate.") var learningRate = 1e-3
     @Option(help: "Random seed (initial weights, shuffling).") var seed: UInt64 = 0
+    @Option(help: "Channels of the classifier's first convolution (default 32; cost grows with its square).") var width: Int?
     @Flag(help: "Print the result as JSON.") var json = false
     @Flag(help: "No progress bars.") var quiet = false
 
@@ -76,7 +77,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let result = try evaluateClassifier(trainFolder: train, testFolder: test, epochs: epochs, batchSize: batchSize,
-                                            learningRate: Float(learningRate), seed: seed, quiet: quiet)
+                                            learningRate: Float(learningRate), seed: seed, width: width, quiet: quiet)
         if json {
             print(String(format: "{\"accuracy\": %.6f, \"test_images\": %d, \"train_images\": %d}", result.accuracy, result.testImages, result.trainImages))
         } else {

@@ -81,7 +81,7 @@ extension CLITests {
     func testEvaluateRefusesSettingsThatCannotGiveAMeaningfulAccuracy() throws {
         let (train, test) = try labelledFolders()
         for (flag, value) in [("--learning-rate", "inf"), ("--learning-rate", "1e30"), ("--learning-rate", "nan"),
-                              ("--batch-size", "9223372036854775807")] {
+                              ("--batch-size", "9223372036854775807"), ("--width", "0"), ("--width", "100000")] {
             let result = try metasim("evaluate", "--train", train, "--test", test, "--epochs", "1", flag, value, "--quiet")
             XCTAssertEqual(result.status, 2, "\(flag) \(value): \(result.out) \(result.err)")
         }

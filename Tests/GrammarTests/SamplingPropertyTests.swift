@@ -36,7 +36,7 @@ import Testing
 
     @Test func sampledScenesStayInTheirDeclaredRangesAndDependOnlyOnSeedAndIndex() async throws {
         let magnitude = Gen.int(in: -300...300), mantissa = Gen.double(in: -9.99...9.99)
-        try await propertyCheck(count: 60, input: mantissa, magnitude, Gen.int(in: -300...300), Gen.double(in: -60...60),
+        await propertyCheck(count: 60, input: mantissa, magnitude, Gen.int(in: -300...300), Gen.double(in: -60...60),
                                 Gen.double(in: 1e-6...1e3), Gen.double(in: 0...40), Gen.int(in: 0...50), Gen.uint64()) {
             m, e, stdExponent, offset, width, lambda, cap, seed in
             let mean = m * Foundation.pow(10, Double(e))

@@ -1,3 +1,4 @@
+import Grammar
 import NN
 import Render
 import Scene
@@ -18,8 +19,7 @@ final class DistributionMatchingTests: XCTestCase {
             targets[g].nodes[n].attributes["loc_x"] = .number(20)
         } }
         let targetImages = tensor(try compositor.render(targets).map(\.image))
-        let bank = centroid(targetImages)
-        let mmd = MMD(target: bank.data, count: 32, dimension: 2)
+        let mmd = FeatureMMD(features: centroid, targetImages: targetImages, scales: [0.25, 1, 4], unbiased: false, maxSamples: 4096)
 
         let transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                                   hidden: [16, 8, 16], seed: 4)
@@ -32,7 +32,7 @@ final class DistributionMatchingTests: XCTestCase {
         }
         let matching = DistributionMatching(transformer: transformer,
                                             renderer: DifferentiableRenderer(renderer: compositor, encoder: encoder),
-                                            features: centroid, mmd: mmd)
+                                            mmd: mmd)
         let parameters = transformer.trainableParameters
         let optimizer = Adam(parameters, learningRate: 0.01)
         var first: Double?, last = 0.0, xs: [Double] = []
@@ -74,5 +74,69 @@ final class DistributionMatchingTests: XCTestCase {
         let yaw = grammar.schema.column(ofAttribute: "yaw")!
         let yawGradients = (0..<8).flatMap { g in (0..<batch.maxNodes).map { n in dFeatures.data[batch.offset(graph: g, node: n, column: yaw)] } }
         XCTAssertGreaterThan(yawGradients.map { abs($0) }.max()!, 1e-6, "MMD gradient must reach the yaw")
+    }
+
+    /// Crops only (φ of a crop: its mean intensity): the square must move away from a fixed bar,
+    /// from x = 26 to the target's x = 22, which the crops see only as the bar's share of the
+    /// window. Moving the square moves its window, so the gradient needs the window's move
+    /// (`ObjectCrops.Motion`); without it the square stays near 26 (checked by hand).
+    func testCropWindowsFollowTheirObject() throws {
+        func grammar(_ x: Double, mutable: Bool) throws -> Grammar {
+            try Grammar.parse(text: """
+                canvas: {width: 48, height: 48, channels: 1}
+                root: Canvas
+                rules:
+                  Canvas:
+                    children: [Background, Bar, Square]
+                  Background:
+                    attributes: {background: constant, texture: 0}
+                  Bar:
+                    class: bar
+                    attributes: {shape: rectangle, texture: 0.5, size_x: 6, size_y: 48, loc_x: 36, loc_y: 24}
+                  Square:
+                    class: car
+                    attributes:
+                      shape: rectangle
+                      texture: 1
+                      size: 6
+                      loc_x: {constant: \(x), range: [0, 48], mutable: \(mutable)}
+                      loc_y: 24
+                """, file: "bar")
+        }
+        let prior = try grammar(26, mutable: true), target = try grammar(22, mutable: false)
+        let compositor = try renderer(for: prior)
+        let encoder = SceneEncoder(prior.schema)
+        let targets = try compositor.render(try target.sample(seed: 1, range: 0..<8))
+        // φ of a crop: its mean intensity (× 24, pixel scale). Moving the square inside a fixed
+        // window leaves it unchanged; only the window's move shows the bar's share.
+        let brightness = FeatureFunction { $0.mean(axes: [1, 2, 3]).reshaped([$0.shape[0], 1]) * 24 }
+        let crops = MatchingFeatures(features: nil, crops: (ObjectCrops(classes: ["car"], size: 24), brightness))
+        let targetImages = tensor(targets.map { (r: RenderedImage) in r.image })
+        let targetTruth = targets.map { (r: RenderedImage) in r.groundTruth }
+        let mmd = FeatureMMD(features: crops, targetImages: targetImages, targetGroundTruth: targetTruth,
+                             scales: [0.25, 1, 4], unbiased: false, maxSamples: 4096)
+        let transformer = DistributionTransformer(width: prior.schema.width, classCount: prior.schema.classes.count,
+                                                  hidden: [16, 8, 16], seed: 4)
+        let stage1 = Adam(transformer.trainableParameters, learningRate: 0.02)
+        for step in 0..<200 {
+            let start = step * 8
+            let batch = encoder.encode(try prior.sample(seed: 1, range: start..<(start + 8)))
+            let (a, c) = transformer.reconstructionLosses(batch)
+            if a.scalar < 1e-4 { break }
+            let loss: Tensor = a + 0.1 * c
+            stage1.step(transformer.gradients(of: loss))
+        }
+        let differentiable = DifferentiableRenderer(renderer: compositor, encoder: encoder)
+        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd)
+        let parameters = transformer.trainableParameters
+        let optimizer = Adam(parameters, learningRate: 0.01)
+        var xs: [Double] = []
+        for step in 0..<80 {
+            let result = try matching.step(try prior.sample(seed: 2, range: (step * 8)..<(step * 8 + 8)), parameters: parameters)
+            xs = result.graphs.flatMap { $0.nodes.compactMap { $0.mutable.contains("loc_x") ? $0.number("loc_x") : nil } }
+            optimizer.step(result.gradients)
+        }
+        let meanX = xs.reduce(0, +) / Double(xs.count)
+        XCTAssertEqual(meanX, 22, accuracy: 1, "square x after matching crops: \(meanX)")
     }
 }

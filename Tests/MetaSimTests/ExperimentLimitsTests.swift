@@ -13,11 +13,11 @@ extension ExperimentTests {
             transformer: {hidden: [100000000]}
             reconstruction: {batch_size: 100000000, learning_rate: 1e30}
             matching: {epochs: 100000, steps_per_epoch: 100000, learning_rate: .inf}
-            task_network: {batch_size: 9223372036854775807}
+            task_network: {batch_size: 9223372036854775807, width: 100000}
             """)
         let paths = Set(found.map(\.path))
         for path in ["target.render.images", "transformer.hidden[0]", "reconstruction.batch_size", "reconstruction.learning_rate",
-                     "matching", "matching.learning_rate", "task_network.batch_size"] {
+                     "matching", "matching.learning_rate", "task_network.batch_size", "task_network.width"] {
             XCTAssertTrue(paths.contains(path), "\(path) in \(found)")
         }
         XCTAssertTrue(found.contains { $0.message.contains("finite") }, "\(found)")

@@ -52,6 +52,41 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.name, "experiment")
     }
 
+    func testReadsPatchStagesSeparateBandwidthsAndMaxSamples() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {stages: [pooled, group5_patches], separate_bandwidths: true}
+            mmd: {max_samples: 2048}
+            """))
+        XCTAssertEqual(e.features, FeatureSettings(stages: ["pooled", "group5_patches"], separateBandwidths: true))
+        XCTAssertEqual(e.mmd.maxSamples, 2048)
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {stages: [group5_patch], separate_bandwidths: 3}
+            mmd: {max_samples: 1}
+            """)
+        let paths = Set(found.map(\.path))
+        XCTAssertTrue(paths.isSuperset(of: ["features.stages[0]", "features.separate_bandwidths", "mmd.max_samples"]), "\(found)")
+    }
+
+    func testObjectCropsNeedClassesKnownStagesAndARenderedTarget() throws {
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {crops: {classes: [], size: 4, stages: [pooled, group9_mean]}}
+            """)
+        let paths = Set(found.map(\.path))
+        XCTAssertTrue(paths.isSuperset(of: ["features.crops.classes", "features.crops.size", "features.crops.stages[1]"]), "\(found)")
+        let folder = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            features: {crops: {classes: [car]}}
+            """)
+        XCTAssertTrue(folder.contains { $0.path == "features.crops" && $0.message.contains("object boxes") }, "\(folder)")
+    }
+
     func testReportsEveryProblemWithItsPath() throws {
         let found = try errors("""
             grammar: missing.yaml
@@ -77,8 +112,8 @@ final class ExperimentTests: XCTestCase {
     }
 
     func testDetectionNeedsClassesAndARenderedTarget() throws {
-        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {kind: detection, oracle: true}\n")
-        XCTAssertEqual(Set(found.map(\.path)), ["task_network.classes", "task_network.oracle", "target"], "\(found)")
+        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {kind: detection}\n")
+        XCTAssertEqual(Set(found.map(\.path)), ["task_network.classes", "target"], "\(found)")
         XCTAssertTrue(found.contains { $0.message.contains("detection targets must be rendered") }, "\(found)")
     }
 
@@ -128,11 +163,14 @@ final class ExperimentTests: XCTestCase {
     func testCrossChecksApplyToExperimentsBuiltInCode() throws {
         var e = Experiment(grammar: "g.yaml", target: .folders(images: "images"), task: TaskSettings())
         e.taskNetwork.kind = .segmentation
-        XCTAssertEqual(e.crossCheckProblems.map(\.path), ["task", "target"])
+        XCTAssertEqual(e.crossCheckProblems.map(\.path), ["task", "task_network.classes"])
         XCTAssertThrowsError(try ExperimentBuilder(e).validate()) { error in
-            XCTAssertEqual((error as? InputErrors)?.errors.map(\.path), ["task", "target"])
+            XCTAssertEqual((error as? InputErrors)?.errors.map(\.path), ["task", "task_network.classes"])
             XCTAssertEqual((error as? InputErrors)?.errors.first?.file, "experiment")
         }
+        e.taskNetwork.classes = ["ground", "car"]
+        e.target = .folders(images: "images", validation: "validation")  // segmentation folders are read (images/ + masks/)
+        XCTAssertTrue(e.crossCheckProblems.isEmpty)
         e.target = .rendered(grammar: "t.yaml", validation: 10)
         XCTAssertTrue(e.crossCheckProblems.isEmpty)
     }

@@ -29,5 +29,14 @@ final class ReportingTextTests: XCTestCase {
         let text = ResultsTable(results).text
         XCTAssertTrue(text.contains("tested on 50 target images"), text)
         XCTAssertTrue(text.contains("KID to target (50 images)") && text.contains("0.5000"), text)
+        XCTAssertFalse(text.contains("oracle"), text)
+        results.oracleScores = ["target_accuracy": 0.975]
+        results.oracleSource = "target_validation"
+        results.oracleTrainImages = 20
+        results.learnedAttributeQuantiles = ["yaw": [80, 85, 90, 95, 100]]
+        let withOracle = ResultsTable(results).text
+        XCTAssertTrue(withOracle.contains("target / oracle") && withOracle.contains("97.5 %"), withOracle)
+        XCTAssertTrue(withOracle.contains("the 20 labelled target validation images"), withOracle)
+        XCTAssertTrue(withOracle.contains("80.00 / 90.00 / 100.00"), withOracle)
     }
 }

@@ -41,6 +41,21 @@ final class TaskNetworkTests: XCTestCase {
         XCTAssertGreaterThan(scores["mean_iou"]!, 0.85, "\(scores)")
     }
 
+    /// `width` sets the first convolution's channels and scales the deeper ones (2×, 4×); the
+    /// defaults are the documented 32 (classification) and 16 (segmentation).
+    func testWidthScalesTheNetworks() {
+        func weightShapes(_ kind: TaskKind, _ width: Int?) -> [[Int]] {
+            let network = TaskNetwork(kind: kind, canvas: Canvas(width: 32, height: 32, channels: 3), classes: ["a", "b"],
+                                      seed: 1, width: width)
+            return network.network.trainableParameters.map(\.value.shape).filter { $0.count == 4 }
+        }
+        XCTAssertEqual(weightShapes(.classification, nil), [[32, 3, 3, 3], [64, 32, 3, 3]])
+        XCTAssertEqual(weightShapes(.classification, 8), [[8, 3, 3, 3], [16, 8, 3, 3]])
+        XCTAssertEqual(weightShapes(.segmentation, nil).first, [16, 3, 3, 3])
+        XCTAssertEqual(weightShapes(.segmentation, 4).map { $0[0] }, [4, 4, 8, 8, 16, 8, 4, 2])
+        XCTAssertEqual(weightShapes(.segmentation, 4)[5][1], 16 + 8, "decoder input: upsampled bottom + skip")
+    }
+
     func testClassificationScoresMatchClassesByName() {
         // A network whose classes are listed in another order than the data's still scores by name.
         let data = TaskSet(kind: .classification, images: Tensor.zeros([2, 1, 4, 4]), labels: [0, 1], classes: ["a", "b"])

@@ -78,6 +78,18 @@ final class TrainerIntegrationTests: XCTestCase {
         XCTAssertNotNil(results.priorScores["target_accuracy"])
         XCTAssertNotNil(results.metasimScores["target_accuracy"])
         XCTAssertEqual(results.targetAttributeMeans?["yaw"] ?? 0, 90, accuracy: 1e-6)
+        // The ceiling: the same network trained on fresh target-grammar images.
+        XCTAssertEqual(results.oracleSource, "target_grammar")
+        XCTAssertEqual(results.oracleTrainImages, 32)
+        XCTAssertNotNil(results.oracleScores["target_accuracy"])
+        // Distributions: the target's yaw is 90° everywhere; the prior's spreads around 0°.
+        XCTAssertEqual(results.targetAttributeQuantiles?["yaw"]?.count, 5)
+        for q in results.targetAttributeQuantiles?["yaw"] ?? [] { XCTAssertEqual(q, 90, accuracy: 1e-6) }
+        let prior = try XCTUnwrap(results.priorAttributeQuantiles["yaw"])
+        XCTAssertTrue(prior[0] < -5 && prior[4] > 5 && prior == prior.sorted(), "prior yaw ~ N(0, 10): \(prior)")
+        let epochRecord = try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "histograms" })
+        let quantileSets = try XCTUnwrap(epochRecord["quantiles"] as? [String: Any])
+        XCTAssertEqual(Set(quantileSets.keys), ["prior", "learned", "target"])
         let search = try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "phase_search" })
         XCTAssertEqual(search["best_offset"] as? Int, 2, "90° is offset 2 of 8: \(search)")
         XCTAssertTrue(sink.metrics.contains { $0["task_reward"] != nil }, "stage 3 reported a reward")

@@ -33,8 +33,20 @@ final class BridgeReplyParserTests: XCTestCase {
         XCTAssertTrue(e?.message.contains("0 bytes for 4294967296x4294967296x1") ?? false, "\(String(describing: e))")
     }
 
+    func testDepthMustCoverTheCanvas() throws {
+        let masks = #""width": 2, "height": 1, "objects": [], "instanceMask": [0, 0], "semanticMask": [0, 0]"#
+        func reply(_ depth: String) -> String {
+            #"{"id": 5, "images": [{"width": 2, "height": 1, "channels": 1, "pixels_base64": "AP8=", "ground_truth": {"# + masks + depth + "}}]}"
+        }
+        XCTAssertEqual(try parse(reply(#", "depth": [1.5, 0]"#))[0].groundTruth.depth, [1.5, 0])
+        XCTAssertTrue(failure(reply(#", "depth": [1.5]"#))?.message.contains("depth of image 0") ?? false)
+        XCTAssertTrue(failure(reply(#", "depth": [1.5, -2]"#))?.message.contains("depth of image 0") ?? false)
+    }
+
     func testProgramErrorsAndUnreadablePathsKeepTheProgramRunning() {
         XCTAssertEqual(failure(#"{"id": 5, "error": "no GPU"}"#)?.keepRunning, true)
+        XCTAssertEqual(failure(#"{"id": 5, "error": "bad", "scene": 0}"#)?.scene, 0)
+        XCTAssertNil(failure(#"{"id": 5, "error": "bad", "scene": 3}"#)?.scene, "a scene the request does not have is not blamed")
         let unreadable = failure(#"{"id": 5, "images": [{"path": "x.png"}]}"#) { _ in throw InputError(file: "x.png", message: "no such file") }
         XCTAssertEqual(unreadable?.keepRunning, true)
         XCTAssertTrue(unreadable?.message.contains("x.png cannot be used: no such file") ?? false)

@@ -8,7 +8,7 @@ on stdout (logs go to stderr). Draws, in graph order:
   - nodes with `shape` "rectangle" or "ellipse": centre `loc_x`, `loc_y` (px), `size_x`,
     `size_y` or `size` (px), `yaw` (degrees, counter-clockwise), `intensity` or colour, `opacity`,
     with a 1-pixel anti-aliasing ramp, so positions are sub-pixel.
-Other nodes are ignored. Replies carry inline 8-bit pixels, or with --png a PNG written to the
+Other nodes are ignored. An error reply names the failing scene (`scene`). Replies carry inline 8-bit pixels, or with --png a PNG written to the
 suggested output path (zlib + struct, written to a temporary name and renamed).
 
 Usage: toy_renderer.py [--png]
@@ -130,10 +130,12 @@ def main():
         if not line.strip():
             continue
         request = json.loads(line)
+        scene_index = None  # the scene being drawn: named in an error reply
         try:
             canvas, classes = request["canvas"], request["classes"]
             images = []
             for i, scene in enumerate(request["scenes"]):
+                scene_index = i
                 data, truth = render(scene, canvas, classes)
                 item = {"ground_truth": truth}
                 if as_png:
@@ -147,6 +149,8 @@ def main():
         except (KeyError, ValueError, TypeError) as e:
             print(f"toy_renderer: {e}", file=sys.stderr)
             reply = {"id": request.get("id", 0), "error": str(e)}
+            if scene_index is not None:
+                reply.update(error=f"scene {scene_index}: {e}", scene=scene_index)
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
 

@@ -30,10 +30,14 @@ enum {
 };
 
 /// Decodes a whole JPEG held in memory. Returns MSJ_OK on success; otherwise another MSJ_*
-/// code, `pixels` is NULL and `message` says what went wrong. Images of more than
-/// `max_pixels` pixels (width × height) are refused after reading the header, before any
-/// pixel memory is allocated.
-int msj_decode(const unsigned char *data, size_t size, size_t max_pixels, msj_decoded *out);
+/// code, `pixels` is NULL and `message` says what went wrong. With `min_width` and
+/// `min_height` > 0 the image is decoded at the smallest DCT scale N/8 (N = 1…8, libjpeg's
+/// scale_num/scale_denom) whose size still covers them (never above full size), else at full
+/// size. Images declaring more than `max_declared_pixels` pixels, or whose decoded size has
+/// more than `max_pixels`, are refused after reading the header, before any pixel memory is
+/// allocated (`width`/`height` then give the declared size).
+int msj_decode(const unsigned char *data, size_t size, size_t max_pixels, size_t max_declared_pixels,
+               int min_width, int min_height, msj_decoded *out);
 
 /// Encodes `height * width * channels` bytes (channels 1 or 3) at `quality` (1-100, clamped).
 /// Returns 0 on success with `*jpeg` malloc'd (release with msj_free) and `*jpeg_size` set;

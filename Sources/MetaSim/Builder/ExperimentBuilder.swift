@@ -48,20 +48,31 @@ public struct ExperimentBuilder {
     }
 
     /// The renderer of `grammar`'s scenes: the external engine when the experiment names one
-    /// (its bridge files in a fresh temporary folder), else the compositor over `assets`.
+    /// (`renderer.workers` copies of it in a `ProcessRendererPool` when more than one, each with
+    /// its bridge files in its own fresh temporary folder), else the grammar's built-in renderer.
     public func renderer(for grammar: Grammar, assets: AssetRegistry) throws -> any Renderer {
         guard let external = experiment.externalRenderer else { return try grammar.makeRenderer(assets: assets) }
-        return try ProcessRenderer(command: external.command, canvas: grammar.canvas, classes: grammar.schema.classes,
-                                   timeout: external.timeout,
-                                   outputDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("metasim-bridge-\(UUID().uuidString)"),
-                                   finiteDifference: FiniteDifferenceVJP(step: external.step),
-                                   loadImage: { try ImageFile.read($0) })
+        return try external.makeRenderer(canvas: grammar.canvas, classes: grammar.schema.classes)
     }
 
     /// φ: EfficientNet-Lite0 with the experiment's stages.
     public func featureNetwork() throws -> FeatureExtractor {
         FeatureExtractor(network: try bundledFeatureNetwork(near: experiment.file.isEmpty ? nil : experiment.file, environment: environment),
-                         selections: experiment.features.stages.compactMap(FeatureExtractor.Selection.init(name:)))
+                         selections: experiment.features.stages.compactMap(FeatureExtractor.Selection.init(name:)),
+                         separateBandwidths: experiment.features.separateBandwidths)
+    }
+
+    /// The experiment's object crops and φ of a crop (on `phi`'s network), nil without
+    /// `features.crops`. Throws `InputError` at `features.crops.size` when a crop does not fit
+    /// `canvas`.
+    public func crops(phi: FeatureExtractor, canvas: Canvas) throws -> (windows: ObjectCrops, features: any FeatureNetwork)? {
+        guard let settings = experiment.features.crops else { return nil }
+        guard settings.size <= min(canvas.width, canvas.height) else {
+            throw InputError(file: source, path: "features.crops.size",
+                             message: "a \(settings.size) px crop does not fit the \(canvas.width)x\(canvas.height) canvas")
+        }
+        return (ObjectCrops(classes: settings.classes, size: settings.size),
+                FeatureExtractor(network: phi.network, selections: settings.stages.compactMap(FeatureExtractor.Selection.init(name:))))
     }
 
     /// The target data at `canvas`: read from the experiment's folders, or rendered from its
@@ -70,7 +81,8 @@ public struct ExperimentBuilder {
     public func target(canvas: Canvas) throws -> TargetSet {
         switch experiment.target {
         case let .folders(images, validation, test):
-            return try TargetSet.load(images: images, validation: validation, test: test, canvas: canvas)
+            return try TargetSet.load(images: images, validation: validation, test: test, canvas: canvas,
+                                      kind: experiment.taskNetwork.kind, classes: experiment.taskNetwork.classes)
         case let .rendered(path, seed, images, validation, test):
             let grammar = try Grammar.load(path: path)
             try grammar.checkRenderable()
@@ -79,7 +91,6 @@ public struct ExperimentBuilder {
                                  message: "target canvas \(grammar.canvas.width)x\(grammar.canvas.height)x\(grammar.canvas.channels) differs from the generator's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
             }
             return try TargetSet.render(grammar: grammar, seed: seed, images: images, validation: validation, test: test,
-                                        oracle: experiment.taskNetwork.oracle ? experiment.taskNetwork.trainImages : 0,
                                         kind: experiment.taskNetwork.kind, classes: experiment.taskNetwork.classes, progress: progress)
         }
     }
@@ -99,8 +110,10 @@ public struct ExperimentBuilder {
         if experiment.externalRenderer == nil { try grammar.checkRenderable(assets: assets) }
         let renderer = try renderer(for: grammar, assets: assets)
         let features = try featureNetwork()
-        return TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,
-                            target: try target(canvas: grammar.canvas))
+        var parts = TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,
+                                 target: try target(canvas: grammar.canvas))
+        parts.crops = try crops(phi: features, canvas: grammar.canvas)
+        return parts
     }
 
     /// A trainer on `parts()` writing the new (missing or empty) run folder `runDirectory`, with

@@ -17,6 +17,9 @@ public struct TrainerParts {
     public var features: any FeatureNetwork
     /// Target images at `grammar.canvas` (and labelled sets for stage 3 and the final scores).
     public var target: TargetSet
+    /// Object-centred crops compared too, with φ of a crop (`[K, C, s, s]` → `[K, D]`); nil:
+    /// none. Needs the target's ground truth (`TargetSet.groundTruth`).
+    public var crops: (windows: ObjectCrops, features: any FeatureNetwork)?
 
     /// Bundles parts made elsewhere, unchecked; the trainer validates them when it is created.
     public init(grammar: Grammar, assets: AssetRegistry, renderer: any Renderer, features: any FeatureNetwork, target: TargetSet) {

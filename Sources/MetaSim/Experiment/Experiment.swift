@@ -59,7 +59,7 @@ public struct Experiment: Sendable, Equatable {
     }
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
-    /// objective needs labelled validation images, segmentation and detection need a rendered target.
+    /// objective needs labelled validation images, segmentation its class list, detection a rendered target.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
     public var crossCheckProblems: [(path: String, message: String)] {
@@ -71,11 +71,14 @@ public struct Experiment: Sendable, Equatable {
             default: break
             }
         }
-        if taskNetwork.oracle, case .folders = target {
-            problems.append(("task_network.oracle", "the oracle is trained on target-grammar images: the target must be rendered (a `render` section)"))
+        if features.crops != nil, case .folders = target {
+            problems.append(("features.crops", "object crops need the target images' object boxes: a target rendered from a grammar (a `render` section)"))
         }
-        if taskNetwork.kind != .classification, case .folders = target {
-            problems.append(("target", "\(taskNetwork.kind.rawValue) targets must be rendered from a target grammar (a `render` section): labelled mask or box folders are not supported"))
+        if taskNetwork.kind == .segmentation, (taskNetwork.classes?.count ?? 0) < 2 {
+            problems.append(("task_network.classes", "segmentation needs its class list (at least two, background first): mask values index it"))
+        }
+        if taskNetwork.kind == .detection, case .folders = target {
+            problems.append(("target", "detection targets must be rendered from a target grammar (a `render` section): labelled box folders are not supported"))
         }
         return problems
     }
@@ -83,8 +86,9 @@ public struct Experiment: Sendable, Equatable {
 
 /// Where the target images come from.
 public enum TargetData: Sendable, Equatable {
-    /// Folders given by the user: unlabelled images for matching; optional labelled
-    /// (ImageFolder layout) validation and test folders.
+    /// Folders given by the user: unlabelled images for matching; optional labelled validation
+    /// and test folders (classification: ImageFolder layout; segmentation: `images/` + `masks/`,
+    /// see `SegmentationFolderReader`).
     case folders(images: String, validation: String? = nil, test: String? = nil)
     /// Rendered from a target grammar (the bundled experiments): `images` unlabelled images for
     /// matching, `validation` and `test` labelled ones, from seeds distinct from the generator's.

@@ -101,6 +101,18 @@ extension FeatureSettings {
             f.fail("stages[\(i)]", "unknown stage '\(s)'; expected one of \(Self.knownStages.joined(separator: ", "))")
         }
         if stages.isEmpty { f.fail("stages", "must name at least one stage") }
+        separateBandwidths = f.bool("separate_bandwidths", default: separateBandwidths)
+        if let c = f.object("crops") {
+            let classes = c.strings("classes", default: [])
+            if classes.isEmpty { c.fail("classes", "must name at least one class to crop") }
+            let cropStages = c.strings("stages", default: ["pooled"])
+            for (i, s) in cropStages.enumerated() where !Self.knownStages.contains(s) {
+                c.fail("stages[\(i)]", "unknown stage '\(s)'; expected one of \(Self.knownStages.joined(separator: ", "))")
+            }
+            if cropStages.isEmpty { c.fail("stages", "must name at least one stage") }
+            crops = CropSettings(classes: classes, size: c.int("size", default: 32, min: 8, max: 4096), stages: cropStages)
+            c.finish()
+        }
         f.finish()
     }
 }
@@ -111,6 +123,7 @@ extension MMDSettings {
         if scales.isEmpty || scales.contains(where: { $0 <= 0 }) { m.fail("scales", "must be a non-empty list of positive numbers") }
         unbiased = m.bool("unbiased", default: unbiased)
         bankSize = m.int("bank_size", default: bankSize, min: 2)
+        maxSamples = m.int("max_samples", default: maxSamples, min: 2)
         m.finish()
     }
 }
@@ -178,6 +191,7 @@ extension TaskNetworkSettings {
         epochs = n.int("epochs", default: epochs, min: 1)
         batchSize = n.int("batch_size", default: batchSize, min: 1)
         learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
+        if n.has("width") { width = n.int("width", default: 0, min: 1) }
         oracle = n.bool("oracle", default: oracle)
         n.finish()
     }
@@ -189,6 +203,34 @@ extension ExternalRendererSettings {
         if command.isEmpty { r.fail("command", "missing: the program to run and its arguments, as a list") }
         timeout = r.double("timeout", default: timeout, min: 0, exclusiveMin: true)
         step = r.double("fd_step", default: step, min: 0, exclusiveMin: true)
+        workers = r.int("workers", default: workers, min: 1)
         r.finish()
+    }
+}
+
+extension ExternalRendererSettings {
+    /// The `renderer:` section of the experiment file at `path` alone (the rest of the file is
+    /// not read), for commands that render without training (`metasim render`, `generate`),
+    /// with `workers` overriding `renderer.workers` when given. Throws `InputErrors` (file and
+    /// field) when the file has no `renderer` section, it is malformed, past
+    /// `ExperimentLimits.rendererWorkers`, or its program cannot be started.
+    public static func load(experimentFile path: String, workers: Int? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExternalRendererSettings {
+        let reader = try ConfigReader.load(URL(fileURLWithPath: path))
+        var settings = ExternalRendererSettings(command: [])
+        if let r = reader.object("renderer") {
+            settings.override(from: r)
+        } else {
+            reader.fail("renderer", "missing: the external renderer (command, timeout, fd_step, workers)")
+        }
+        if let workers { settings.workers = workers }
+        if settings.workers < 1 || settings.workers > ExperimentLimits.rendererWorkers {
+            reader.fail("renderer.workers", "must be in 1...\(ExperimentLimits.rendererWorkers), got \(settings.workers)")
+        }
+        if reader.errors.isEmpty, let problem = programProblem(settings.command, environment: environment) {
+            reader.fail("renderer.command", problem)
+        }
+        if !reader.errors.isEmpty { throw InputErrors(reader.errors) }
+        return settings
     }
 }

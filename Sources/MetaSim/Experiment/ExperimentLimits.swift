@@ -9,6 +9,9 @@ public enum ExperimentLimits {
     public static let hiddenLayers = 64
     /// Width of one hidden layer (a 4096 × 4096 weight matrix is 64 MiB).
     public static let hiddenWidth = 4096
+    /// Channels of a task network's first convolution (`task_network.width`; the deepest level
+    /// has 4× as many).
+    public static let taskNetworkWidth = 1024
     /// Columns per node of an encoded scene (classes + attributes) a checkpoint may declare.
     public static let encodedWidth = 65_536
     /// Graphs or images per optimisation step (`reconstruction.batch_size`,
@@ -21,9 +24,14 @@ public enum ExperimentLimits {
     public static let imageBytes = 16 << 30
     /// Steps of one stage (`reconstruction.max_steps`, `matching.epochs × steps_per_epoch`).
     public static let steps = 100_000_000
+    /// Rows of one MMD term (`mmd.max_samples`): its kernel matrices are this squared, in floats
+    /// (16,384² · 4 B = 1 GiB).
+    public static let mmdSamples = 16_384
     /// Adam learning rates: Adam's steps are about the learning rate in size and encoded
     /// attributes live in [0, 1], so rates above 1 only diverge.
     public static let learningRate = 1.0
+    /// External renderer processes started at once (`renderer.workers`).
+    public static let rendererWorkers = 256
 }
 
 extension Experiment {
@@ -42,6 +50,7 @@ extension Experiment {
         atMost("transformer.hidden", transformer.hidden.count, ExperimentLimits.hiddenLayers)
         for (i, w) in transformer.hidden.enumerated() { atMost("transformer.hidden[\(i)]", w, ExperimentLimits.hiddenWidth) }
         atMost("mmd.bank_size", mmd.bankSize, ExperimentLimits.images)
+        atMost("mmd.max_samples", mmd.maxSamples, ExperimentLimits.mmdSamples)
         atMost("reconstruction.max_steps", reconstruction.maxSteps, ExperimentLimits.steps)
         atMost("reconstruction.batch_size", reconstruction.batchSize, ExperimentLimits.batchSize)
         rate("reconstruction.learning_rate", reconstruction.learningRate)
@@ -55,7 +64,9 @@ extension Experiment {
         atMost("task_network.train_images", taskNetwork.trainImages, ExperimentLimits.images)
         atMost("task_network.batch_size", taskNetwork.batchSize, ExperimentLimits.batchSize)
         atMost("task_network.epochs", taskNetwork.epochs, ExperimentLimits.steps)
+        if let width = taskNetwork.width { atMost("task_network.width", width, ExperimentLimits.taskNetworkWidth) }
         rate("task_network.learning_rate", taskNetwork.learningRate)
+        if let externalRenderer { atMost("renderer.workers", externalRenderer.workers, ExperimentLimits.rendererWorkers) }
         if case let .rendered(_, _, images, validation, test) = target {
             atMost("target.render.images", images, ExperimentLimits.images)
             atMost("target.render.validation", validation, ExperimentLimits.images)

@@ -1,4 +1,7 @@
+import Codecs
 import Foundation
+import Render
+import Scene
 
 extension ExternalRendererSettings {
     /// Why `command`'s program cannot be started, or nil when it can: the program (its first
@@ -22,5 +25,23 @@ extension ExternalRendererSettings {
         let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
         if folders.contains(where: { executable(($0.isEmpty ? "." : $0) + "/" + program) }) { return nil }
         return "renderer program '\(program)' not found on PATH"
+    }
+}
+
+extension ExternalRendererSettings {
+    /// The bridge renderer these settings describe on `canvas` with `classes`: one
+    /// `ProcessRenderer`, or a `ProcessRendererPool` of `workers` of them (each with its own
+    /// fresh temporary folder for the suggested output paths); PNG replies are read with
+    /// `ImageFile.read`, gradients are central differences with step `step`. Nothing starts
+    /// until the first render. Throws `RenderError.mismatch` for a bad canvas or settings.
+    public func makeRenderer(canvas: Canvas, classes: [String]) throws -> any Renderer {
+        let run = FileManager.default.temporaryDirectory.appendingPathComponent("metasim-bridge-\(UUID().uuidString)")
+        let finiteDifference = FiniteDifferenceVJP(step: step)
+        func worker(_ folder: URL) throws -> ProcessRenderer {
+            try ProcessRenderer(command: command, canvas: canvas, classes: classes, timeout: timeout, outputDirectory: folder,
+                                finiteDifference: finiteDifference, loadImage: { try ImageFile.read($0) })
+        }
+        if workers <= 1 { return try worker(run) }
+        return try ProcessRendererPool(workers: (1...workers).map { try worker(run.appendingPathComponent("worker-\($0)")) })
     }
 }

@@ -5,18 +5,46 @@
 
 /// φ: which EfficientNet-Lite0 outputs images are compared in.
 public struct FeatureSettings: Sendable, Equatable {
-    /// Stages whose outputs, flattened (or averaged over positions for `NAME_mean`) and
-    /// concatenated, form φ. Non-empty, each one of `knownStages`.
+    /// Stages whose outputs form φ (`FeatureExtractor`): flattened, averaged over positions
+    /// (`NAME_mean`) or as the distribution of local feature vectors (`NAME_patches`, an MMD
+    /// term of its own). Non-empty, each one of `knownStages`.
     public var stages: [String] = ["group3"]
+    /// Give each flattened or averaged stage its own MMD term and kernel bandwidths instead of
+    /// concatenating them into one (`FeatureExtractor.separateBandwidths`).
+    public var separateBandwidths: Bool = false
+
+    /// Object-centred crops compared too (`ObjectCrops`), one MMD term; nil: none.
+    public var crops: CropSettings?
 
     /// Selects the feature stages; not checked here (the file reader checks against `knownStages`).
-    public init(stages: [String] = ["group3"]) {
+    public init(stages: [String] = ["group3"], separateBandwidths: Bool = false, crops: CropSettings? = nil) {
         self.stages = stages
+        self.separateBandwidths = separateBandwidths
+        self.crops = crops
     }
 
     /// Every stage name an experiment may select: EfficientNet-Lite0's outputs, and each with
-    /// `_mean` (averaged over positions).
+    /// `_mean` (averaged over positions) and `_patches` (local feature vectors).
     public static var knownStages: [String] { FeatureExtractor.Selection.names }
+}
+
+/// Object-centred crops (`features.crops`): windows of `size` px around every visible object of
+/// `classes`, compared in φ's `stages` (per crop: flattened or `_mean`; `_patches` is averaged).
+/// Needs the target images' object boxes (a target rendered from a grammar).
+public struct CropSettings: Sendable, Equatable {
+    /// Classes whose objects are cropped (non-empty).
+    public var classes: [String]
+    /// Crop side in pixels (≥ 8, at most the canvas's smaller side).
+    public var size: Int = 32
+    /// φ stages of a crop, as in `FeatureSettings.stages`.
+    public var stages: [String] = ["pooled"]
+
+    /// Settings from explicit values, unchecked.
+    public init(classes: [String], size: Int = 32, stages: [String] = ["pooled"]) {
+        self.classes = classes
+        self.size = size
+        self.stages = stages
+    }
 }
 
 /// The MMD objective: kernel bandwidths and the size of the cached target feature bank.
@@ -27,12 +55,16 @@ public struct MMDSettings: Sendable, Equatable {
     public var unbiased: Bool = false
     /// Number of target images in the cached feature bank (≥ 2).
     public var bankSize: Int = 200
+    /// The most rows of one MMD term compared, in the bank and in a generated batch (≥ 2;
+    /// `FeatureMMD`): `_patches` terms have one row per feature-map position.
+    public var maxSamples: Int = 4096
 
     /// Settings from explicit values, unchecked.
-    public init(scales: [Float] = [0.25, 1, 4], unbiased: Bool = false, bankSize: Int = 200) {
+    public init(scales: [Float] = [0.25, 1, 4], unbiased: Bool = false, bankSize: Int = 200, maxSamples: Int = 4096) {
         self.scales = scales
         self.unbiased = unbiased
         self.bankSize = bankSize
+        self.maxSamples = maxSamples
     }
 }
 
@@ -135,14 +167,16 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     public var batchSize: Int = 64
     /// Adam learning rate (> 0).
     public var learningRate: Double = 1e-3
-    /// Also train the task network on `trainImages` images rendered from the target grammar
-    /// (the oracle: what the best generator could give; `oracle_<metric>` in the results).
-    /// Needs a rendered target.
-    public var oracle = false
+    /// Channels of the network's first convolution (see `TaskNetwork.init`); nil: the kind's
+    /// default (`TaskNetwork.defaultWidth`). Training cost grows with about its square.
+    public var width: Int? = nil
+    /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
+    /// ceiling each Meta-Sim figure reads against.
+    public var oracle: Bool = true
 
     /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,
-                batchSize: Int = 64, learningRate: Double = 1e-3, oracle: Bool = false) {
+                batchSize: Int = 64, learningRate: Double = 1e-3, width: Int? = nil, oracle: Bool = true) {
         self.oracle = oracle
         self.kind = kind
         self.classes = classes
@@ -150,6 +184,7 @@ public struct TaskNetworkSettings: Sendable, Equatable {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
+        self.width = width
     }
 }
 
@@ -163,11 +198,14 @@ public struct ExternalRendererSettings: Sendable, Equatable {
     public var timeout: Double = 60
     /// Finite-difference step, in attribute units (> 0).
     public var step: Double = 0.5
+    /// How many copies of the program render at once (`ProcessRendererPool`; 1...256).
+    public var workers: Int = 1
 
     /// Settings from explicit values, unchecked; `step` becomes the finite-difference step `h`.
-    public init(command: [String], timeout: Double = 60, step: Double = 0.5) {
+    public init(command: [String], timeout: Double = 60, step: Double = 0.5, workers: Int = 1) {
         self.command = command
         self.timeout = timeout
         self.step = step
+        self.workers = workers
     }
 }

@@ -57,16 +57,9 @@ public struct AttributeHistogram: Equatable, Sendable {
 public func attributeHistograms(_ graphs: [SceneGraph], schema: EncodingSchema, names: Set<String>,
                                 onlyMutableNodes: Bool = true, bins: Int = 25) -> [String: AttributeHistogram] {
     var result: [String: AttributeHistogram] = [:]
-    for attribute in schema.attributes where names.contains(attribute.name) {
-        var values: [Double] = []
-        for graph in graphs {
-            for node in graph.nodes where !onlyMutableNodes || node.mutable.contains(attribute.name) {
-                guard let v = node.number(attribute.name), attribute.range(forRule: node.rule) != nil else { continue }
-                values.append(v)
-            }
-        }
-        guard !values.isEmpty else { continue }
-        result[attribute.name] = AttributeHistogram(values: values, min: attribute.range.min, max: attribute.range.max, bins: bins)
+    for (name, found) in attributeValues(graphs, schema: schema, names: names, onlyMutableNodes: onlyMutableNodes) {
+        guard let range = schema.attributes.first(where: { $0.name == name })?.range else { continue }
+        result[name] = AttributeHistogram(values: found.values, min: range.min, max: range.max, bins: bins)
     }
     return result
 }

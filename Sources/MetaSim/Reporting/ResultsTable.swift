@@ -1,22 +1,27 @@
 import Foundation
 
 /// A run's results as a small text table for the terminal: the target-test metrics of the task
-/// network trained on prior-grammar vs Meta-Sim data (accuracy, IoUs or APs; in the target
-/// column the oracle's, trained on target-grammar data, when there is one), the KIDs to the
-/// target, and each mutable
-/// attribute's mean in prior, learned and target data.
+/// network trained on prior-grammar vs Meta-Sim data (accuracy, or IoUs) beside the oracle's
+/// (trained on target data: the ceiling), the KIDs to the target, and each mutable attribute's
+/// mean and 5 / 50 / 95 % quantiles in prior, learned and target data.
 public struct ResultsTable {
     /// The table, aligned columns, one row per line.
     public let text: String
 
-    /// Lays out `r`: scores as percentages, attribute means with two decimals, `–` where a value is missing.
+    /// Lays out `r`: scores as percentages, attribute values with two decimals, `–` where a
+    /// value is missing. The oracle's scores go in the target column, its source in a note.
     public init(_ r: RunResults) {
         func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", 100 * $0) } ?? "–" }
         func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "–" }
-        var rows: [(String, String, String, String)] = [("", "prior grammar", "Meta-Sim", "target")]
+        func spread(_ q: [Double]?) -> String {  // the 5, 50 and 95 % of `attributeQuantileLevels`
+            guard let q, q.count == attributeQuantileLevels.count else { return "–" }
+            return [q[0], q[2], q[4]].map { String(format: "%.2f", $0) }.joined(separator: " / ")
+        }
+        let hasOracle = r.oracleSource != nil
+        var rows: [(String, String, String, String)] = [("", "prior grammar", "Meta-Sim", hasOracle ? "target / oracle" : "target")]
         for name in Set(r.priorScores.keys).union(r.metasimScores.keys).sorted() {
             rows.append((name.replacingOccurrences(of: "_", with: " "), percent(r.priorScores[name]), percent(r.metasimScores[name]),
-                         r.oracleScores.isEmpty ? "" : percent(r.oracleScores[name])))
+                         hasOracle ? percent(r.oracleScores[name]) : ""))
         }
         if r.priorKID != nil || r.metasimKID != nil {
             func kid(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "–" }
@@ -25,6 +30,8 @@ public struct ResultsTable {
         for name in r.learnedAttributeMeans.keys.sorted() {
             rows.append(("mean \(name)", number(r.priorAttributeMeans[name]), number(r.learnedAttributeMeans[name]),
                          number(r.targetAttributeMeans?[name])))
+            rows.append(("  5 / 50 / 95 %", spread(r.priorAttributeQuantiles[name]), spread(r.learnedAttributeQuantiles[name]),
+                         spread(r.targetAttributeQuantiles?[name])))
         }
         let widths = [0, 1, 2, 3].map { c in rows.map { [$0.0, $0.1, $0.2, $0.3][c].count }.max()! }
         func pad(_ s: String, _ w: Int, left: Bool) -> String {
@@ -41,6 +48,11 @@ public struct ResultsTable {
         } else {
             lines.append(String(format: "wall time %.0f s (%.1f min); no labelled target test set, so no task network was trained (attribute means over %d generated images)",
                                 r.wallSeconds, r.wallSeconds / 60, r.trainImages))
+        }
+        if let source = r.oracleSource {
+            lines.append("oracle: the same task network trained on " + (source == "target_grammar"
+                ? "\(r.oracleTrainImages) fresh images of the target grammar"
+                : "the \(r.oracleTrainImages) labelled target validation images (no target grammar), as many steps"))
         }
         text = lines.joined(separator: "\n")
     }

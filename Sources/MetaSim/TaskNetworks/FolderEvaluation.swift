@@ -17,10 +17,10 @@ public struct FolderEvaluation: Sendable {
 /// scores it on another. Test images are converted and resized to the training images' shape;
 /// classes are matched by name. Throws `InputError` for missing or empty folders, unreadable
 /// or mixed-size images, a training folder of one class, test classes absent from training,
-/// a learning rate that is not finite or above 1, batch sizes or epochs past
-/// `ExperimentLimits`, and a training that diverges (non-finite loss).
+/// a learning rate that is not finite or above 1, batch sizes, epochs or a `width` (nil: the
+/// classifier's default) past `ExperimentLimits`, and a training that diverges (non-finite loss).
 public func evaluateClassifier(trainFolder: String, testFolder: String, epochs: Int, batchSize: Int,
-                               learningRate: Float, seed: UInt64, quiet: Bool) throws -> FolderEvaluation {
+                               learningRate: Float, seed: UInt64, width: Int? = nil, quiet: Bool) throws -> FolderEvaluation {
     guard learningRate.isFinite, learningRate > 0, Double(learningRate) <= ExperimentLimits.learningRate else {
         throw InputError(file: "--learning-rate", message: "must be a finite number in (0, \(ExperimentLimits.learningRate)] (Adam), got \(learningRate)")
     }
@@ -29,6 +29,9 @@ public func evaluateClassifier(trainFolder: String, testFolder: String, epochs: 
     }
     guard epochs >= 1, epochs <= ExperimentLimits.steps else {
         throw InputError(file: "--epochs", message: "must be 1 to \(ExperimentLimits.steps), got \(epochs)")
+    }
+    if let width, !(1...ExperimentLimits.taskNetworkWidth).contains(width) {
+        throw InputError(file: "--width", message: "must be 1 to \(ExperimentLimits.taskNetworkWidth), got \(width)")
     }
     let trainReader = try LabelledImageFolderReader(folder: trainFolder, field: "--train")
     try LabelledFolderChecks.requireSeveralClasses(trainReader.classes, folder: trainFolder, field: "--train")
@@ -40,7 +43,7 @@ public func evaluateClassifier(trainFolder: String, testFolder: String, epochs: 
     let trainSet = TaskSet(kind: .classification, images: tensor(train.images), labels: train.labels, classes: trainReader.classes)
     let testSet = TaskSet(kind: .classification, images: tensor(test.images), labels: test.labels, classes: testReader.classes)
     let classifier = TaskNetwork(kind: .classification, canvas: Canvas(width: shape.width, height: shape.height, channels: shape.channels),
-                                 classes: trainReader.classes, seed: seed)
+                                 classes: trainReader.classes, seed: seed, width: width)
     let progress = ProgressBar("task network", total: epochs * batchCount(trainSet.count, batchSize: batchSize), quiet: quiet)
     var diverged: Float?
     classifier.train(on: trainSet, epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed) {

@@ -5,22 +5,24 @@ import Tensor
 /// connections (a two-level U-Net). `[N, C, H, W]` → logits `[N, classes, H, W]`; H and W must be
 /// multiples of 4.
 ///
-/// Encoder: two 3×3 convs (16) at full size, max-pool, two 3×3 convs (32) at half size,
-/// max-pool, a 3×3 conv (64) at quarter size. Decoder: bilinear upsampling ×2, concatenation
-/// with the encoder's features of that size, a 3×3 conv (32, then 16); a 1×1 conv to the classes.
+/// With width `w` (16 by default): two 3×3 convs (w) at full size, max-pool, two 3×3 convs (2w)
+/// at half size, max-pool, a 3×3 conv (4w) at quarter size. Decoder: bilinear upsampling ×2,
+/// concatenation with the encoder's features of that size, a 3×3 conv (2w, then w); a 1×1 conv
+/// to the classes.
 public final class SegmentationNetwork: Layer {
     let enc1a, enc1b, enc2a, enc2b, bottom, dec2, dec1, head: Conv2d
     /// Required by `Layer`; this network behaves the same either way (no dropout or batch norm).
     public var isTraining = true
 
-    /// A network for `channels`-channel images and `classes` output classes, weights seeded from `seed`.
-    public init(channels: Int, classes: Int, seed: UInt64) {
+    /// A network for `channels`-channel images and `classes` output classes, `width` channels at
+    /// full size, weights seeded from `seed`.
+    public init(channels: Int, classes: Int, seed: UInt64, width w: Int = 16) {
         func conv(_ i: Int, _ o: Int, _ k: Int, _ s: UInt64) -> Conv2d { Conv2d(i, o, kernel: k, padding: .same, seed: seed &+ s) }
-        enc1a = conv(channels, 16, 3, 0); enc1b = conv(16, 16, 3, 1)
-        enc2a = conv(16, 32, 3, 2); enc2b = conv(32, 32, 3, 3)
-        bottom = conv(32, 64, 3, 4)
-        dec2 = conv(64 + 32, 32, 3, 5)
-        dec1 = conv(32 + 16, 16, 3, 6)
+        enc1a = conv(channels, w, 3, 0); enc1b = conv(w, w, 3, 1)
+        enc2a = conv(w, 2 * w, 3, 2); enc2b = conv(2 * w, 2 * w, 3, 3)
+        bottom = conv(2 * w, 4 * w, 3, 4)
+        dec2 = conv(4 * w + 2 * w, 2 * w, 3, 5)
+        dec1 = conv(2 * w + w, w, 3, 6)
         head = conv(16, classes, 1, 7)
     }
 

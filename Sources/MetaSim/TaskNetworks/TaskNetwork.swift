@@ -15,18 +15,27 @@ public final class TaskNetwork {
     /// `[N, K + 4, H/4, W/4]` (detection: `CenterNetDetector`'s layout).
     public let network: any Layer
 
-    /// The network for `kind` on `canvas`.
-    /// - Precondition: canvas sides are positive multiples of 4 (16 for detection); at least one class.
-    public init(kind: TaskKind, canvas: Canvas, classes: [String], seed: UInt64) {
+    /// The network for `kind` on `canvas`; `width` is the channel count of its first
+    /// convolution (deeper levels have up to 4× as many), nil for the kind's default
+    /// (`defaultWidth`). Cost grows with about `width²`.
+    /// - Precondition: canvas sides are positive multiples of 4 (16 for detection); at least one
+    ///   class; `width` ≥ 1.
+    public init(kind: TaskKind, canvas: Canvas, classes: [String], seed: UInt64, width: Int? = nil) {
         precondition(!classes.isEmpty, "TaskNetwork: no class")
+        let width = width ?? Self.defaultWidth(kind)
+        precondition(width >= 1, "TaskNetwork: width \(width) < 1")
         self.kind = kind
         self.classes = classes
         switch kind {
-        case .classification: network = digitClassifier(canvas: canvas, classes: classes.count, seed: seed)
-        case .segmentation: network = SegmentationNetwork(channels: canvas.channels, classes: classes.count, seed: seed)
-        case .detection: network = CenterNetDetector(channels: canvas.channels, classes: classes.count, seed: seed)
+        case .classification: network = digitClassifier(canvas: canvas, classes: classes.count, seed: seed, width: width)
+        case .segmentation: network = SegmentationNetwork(channels: canvas.channels, classes: classes.count, seed: seed, width: width)
+        case .detection: network = CenterNetDetector(channels: canvas.channels, classes: classes.count, seed: seed, width: width)
         }
     }
+
+    /// The first convolution's channel count when none is given: 32 (classification), 16
+    /// (segmentation, detection).
+    public static func defaultWidth(_ kind: TaskKind) -> Int { kind == .classification ? 32 : 16 }
 
     /// The metric stage 3 maximises: `target_accuracy`, `mean_iou` or `ap_moderate`.
     public var primaryMetric: String {
@@ -125,24 +134,24 @@ public final class TaskNetwork {
 /// 64, ReLU, max-pool 2 → (more conv 3×3 → 64, ReLU, max-pool 2 stages while the map is wider
 /// than 8, so large canvases keep a small, translation-tolerant map) → linear → 128, ReLU →
 /// linear → classes.
-func digitClassifier(canvas: Canvas, classes: Int, seed: UInt64) -> Sequential {
+func digitClassifier(canvas: Canvas, classes: Int, seed: UInt64, width: Int) -> Sequential {
     precondition(canvas.height % 4 == 0 && canvas.width % 4 == 0 && canvas.height > 0 && canvas.width > 0,
                  "TaskNetwork: canvas \(canvas.height)×\(canvas.width) must be a positive multiple of 4")
     var layers: [any Layer] = [
-        Conv2d(canvas.channels, 32, kernel: 3, padding: .same, seed: seed),
+        Conv2d(canvas.channels, width, kernel: 3, padding: .same, seed: seed),
         Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) },
-        Conv2d(32, 64, kernel: 3, padding: .same, seed: seed &+ 1),
+        Conv2d(width, 2 * width, kernel: 3, padding: .same, seed: seed &+ 1),
         Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) },
     ]
     var (h, w) = (canvas.height / 4, canvas.width / 4)
     while max(h, w) > 8 && h % 2 == 0 && w % 2 == 0 {
-        layers += [Conv2d(64, 64, kernel: 3, padding: .same, seed: seed &+ UInt64(layers.count)),
+        layers += [Conv2d(2 * width, 2 * width, kernel: 3, padding: .same, seed: seed &+ UInt64(layers.count)),
                    Function.relu, Function { $0.maxPool2d(kernel: (2, 2)) }]
         (h, w) = (h / 2, w / 2)
     }
     layers += [
         Function.flatten,
-        Linear(64 * h * w, 128, seed: seed &+ 2),
+        Linear(2 * width * h * w, 128, seed: seed &+ 2),
         Function.relu,
         Linear(128, classes, seed: seed &+ 3),
     ]

@@ -102,6 +102,33 @@ public struct TaskSet: Sendable {
 }
 
 extension TaskSet {
+    /// The same images with labels re-indexed into `newClasses` by class name. Classification:
+    /// images whose class `newClasses` lacks are dropped; segmentation: such pixels get
+    /// `newClasses[0]` (the background class); detection: boxes of such classes are dropped.
+    /// Nil when no image is left.
+    func relabelled(to newClasses: [String]) -> TaskSet? {
+        if newClasses == classes { return self }
+        let map = classes.map { newClasses.firstIndex(of: $0) }
+        switch kind {
+        case .classification:
+            let kept = labels.indices.filter { map[labels[$0]] != nil }
+            guard !kept.isEmpty else { return nil }
+            return TaskSet(kind: kind, images: images.gather(axis: 0, indices: kept), labels: kept.map { map[labels[$0]]! },
+                           classes: newClasses)
+        case .segmentation:
+            return TaskSet(kind: kind, images: images, labels: labels.map { map[$0] ?? 0 }, classes: newClasses)
+        case .detection:
+            let kept = objects.map { boxes in boxes.compactMap { box -> LabelledBox? in
+                guard let k = box.classIndex else { return box }
+                guard let mapped = map[k] else { return nil }
+                var moved = box
+                moved.classIndex = mapped
+                return moved
+            } }
+            return TaskSet(kind: kind, images: images, labels: [], classes: newClasses, objects: kept)
+        }
+    }
+
     /// The labelled boxes of one rendered image: every object whose class is in `classes`
     /// (name → index) and that has a visible pixel, with KITTI's box, truncation and occlusion
     /// level (`KITTIObjectLabel.imageBox`, `occlusionLevel(fraction:)`; 0 without a fraction).

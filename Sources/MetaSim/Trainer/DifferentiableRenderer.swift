@@ -36,13 +36,29 @@ public struct DifferentiableRenderer: Sendable {
     /// Renders `features` (laid out like `encoder.encode(graphs)`) applied to `graphs`.
     /// Returns the images and the decoded graphs they show.
     public func callAsFunction(_ features: Tensor, graphs: [SceneGraph]) throws -> (images: Tensor, graphs: [SceneGraph]) {
+        let result = try render(features, graphs: graphs, groundTruth: false)
+        return (result.images, result.graphs)
+    }
+
+    /// As `callAsFunction`, and with `groundTruth` also each image's ground truth (object boxes,
+    /// masks; nil otherwise).
+    public func render(_ features: Tensor, graphs: [SceneGraph], groundTruth: Bool)
+        throws -> (images: Tensor, graphs: [SceneGraph], groundTruth: [GroundTruth]?) {
         var decoded = graphs
         encoder.decode(features.data, into: &decoded)
-        let pixels = try renderer.renderPixels(decoded)
+        var truth: [GroundTruth]?
+        let pixels: [Float]
+        if groundTruth {
+            let rendered = try renderer.render(decoded)
+            truth = rendered.map(\.groundTruth)
+            pixels = rendered.flatMap(\.image.pixels)
+        } else {
+            pixels = try renderer.renderPixels(decoded)
+        }
         let canvas = renderer.canvas
         let output = Tensor(shape: [graphs.count, canvas.channels, canvas.height, canvas.width],
                             data: channelsFirst(pixels, count: graphs.count, canvas: canvas))
-        guard features.requiresGrad else { return (output, decoded) }
+        guard features.requiresGrad else { return (output, decoded, truth) }
         let (renderer, schema, failure) = (self.renderer, encoder.schema, self.failure)
         let shape = features.shape
         let images = Tensor.custom(inputs: [features], output: output) { g in
@@ -69,7 +85,7 @@ public struct DifferentiableRenderer: Sendable {
             }
             return [Tensor(shape: shape, data: grad)]
         }
-        return (images, decoded)
+        return (images, decoded, truth)
     }
 }
 

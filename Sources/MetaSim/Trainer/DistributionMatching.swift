@@ -1,9 +1,10 @@
 import NN
+import Render
 import Scene
 import Tensor
 
 /// One distribution-matching step's computation (stage 2), apart from the optimiser:
-/// prior graphs → G_θ → decode + render (differentiable) → φ → MMD² against the target bank,
+/// prior graphs → G_θ → decode + render (differentiable) → φ (and object crops) → MMD² against the target banks,
 /// and the gradient of MMD² for the transformer's parameters along
 /// MMD → φ (autodiff to pixels) → renderer VJP → G_θ (autodiff).
 public struct DistributionMatching {
@@ -11,17 +12,13 @@ public struct DistributionMatching {
     public let transformer: DistributionTransformer
     /// Decodes and renders G_θ's output, with gradients back to it.
     public let renderer: DifferentiableRenderer
-    /// φ: images `[N, C, H, W]` → features `[N, D]`, differentiable.
-    public let features: any FeatureNetwork
-    /// MMD² against the cached target feature bank.
-    public let mmd: MMD
+    /// MMD² against the cached target feature banks, one per term of its features (φ, crops).
+    public let mmd: FeatureMMD
 
-    /// Bundles the pieces of one step; unchecked (φ's output width must equal `mmd.dimension`).
-    public init(transformer: DistributionTransformer, renderer: DifferentiableRenderer,
-                features: any FeatureNetwork, mmd: MMD) {
+    /// Bundles the pieces of one step; unchecked.
+    public init(transformer: DistributionTransformer, renderer: DifferentiableRenderer, mmd: FeatureMMD) {
         self.transformer = transformer
         self.renderer = renderer
-        self.features = features
         self.mmd = mmd
     }
 
@@ -40,10 +37,10 @@ public struct DistributionMatching {
         let batch = renderer.encoder.encode(graphs)
         let (x, mask, operators) = batch.tensors
         let output = transformer(x, mask: mask, graph: operators)
-        let (images, decoded) = try renderer(output, graphs: graphs)
-        let phi = features(images)
-        let (value, gradient) = mmd.evaluate(phi.data, count: graphs.count)
-        let grads = Gradients(parameters, gradients(of: phi, seed: Tensor(shape: phi.shape, data: gradient), wrt: parameters.map(\.value)))
+        let (images, decoded, truth) = try renderer.render(output, graphs: graphs, groundTruth: mmd.features.needsGroundTruth)
+        let motion = try truth.map { try renderer.windowMotion(output: output, mutableMask: batch.mutableMask, graphs: graphs, truth: $0) }
+        let (value, surrogate) = mmd.loss(of: images, groundTruth: truth, motion: motion)
+        let grads = Gradients(parameters, gradients(of: surrogate, wrt: parameters.map(\.value)))
         try renderer.checkBackward()
         return Step(mmd: value, gradients: grads, graphs: decoded)
     }

@@ -3,14 +3,15 @@ import Foundation
 import Render
 import Scene
 
-/// The end of a run: task networks trained on prior-grammar data and on learned data, scored
-/// on the held-out labelled target test set, and what the generator learned.
+/// The end of a run: task networks trained on prior-grammar data, on learned data and (the
+/// ceiling) on target data, scored on the held-out labelled target test set, and what the
+/// generator learned.
 ///
-/// Encodes flat: `prior_<metric>` and `metasim_<metric>` for each task metric
+/// Encodes flat: `prior_<metric>`, `metasim_<metric>` and `oracle_<metric>` for each task metric
 /// (`prior_target_accuracy`, `metasim_target_accuracy` for classification; `prior_mean_iou`,
 /// `prior_car_iou`, … for segmentation; `prior_ap_moderate`, … for detection; fractions 0–1),
-/// `oracle_<metric>` when the task network was also trained on target-grammar data, the
-/// attribute means, counts and `wall_seconds`.
+/// `oracle_source`, the attribute means and quantiles (`attribute_quantile_levels`), counts and
+/// `wall_seconds`.
 public struct RunResults: Encodable, Sendable {
     /// The experiment's name.
     public var experiment: String
@@ -18,8 +19,16 @@ public struct RunResults: Encodable, Sendable {
     public var priorScores: [String: Double] = [:]
     /// The same with data from the learned generator.
     public var metasimScores: [String: Double] = [:]
-    /// The same with target-grammar data (`task_network.oracle`); empty otherwise.
+    /// The same with target data (the oracle: what perfect matching would give); empty without
+    /// a test set, with `task_network.oracle: false`, or when there is no target data to train
+    /// on (a folder target without a labelled validation set).
     public var oracleScores: [String: Double] = [:]
+    /// What the oracle was trained on: `target_grammar` (`oracleTrainImages` fresh samples of
+    /// the target grammar) or `target_validation` (the labelled target validation images, for
+    /// as many optimiser steps as the generated-data networks); nil without an oracle.
+    public var oracleSource: String?
+    /// Images the oracle was trained on (0 without an oracle).
+    public var oracleTrainImages: Int = 0
     /// Mean of each mutable attribute (attribute units; circular for angles) in prior data, in
     /// learned data, and in the target when it was rendered from a grammar.
     public var priorAttributeMeans: [String: Double] = [:]
@@ -27,6 +36,13 @@ public struct RunResults: Encodable, Sendable {
     public var learnedAttributeMeans: [String: Double] = [:]
     /// The same means in the target; nil unless the target was rendered from a grammar.
     public var targetAttributeMeans: [String: Double]?
+    /// Quantiles at `attributeQuantileLevels` of each mutable attribute (`attributeQuantiles`)
+    /// in prior data, learned data and (when rendered from a grammar) the target.
+    public var priorAttributeQuantiles: [String: [Double]] = [:]
+    /// The same quantiles in learned data.
+    public var learnedAttributeQuantiles: [String: [Double]] = [:]
+    /// The same quantiles in the target; nil unless the target was rendered from a grammar.
+    public var targetAttributeQuantiles: [String: [Double]]?
     /// Generated images each final task network was trained on.
     public var trainImages: Int
     /// Labelled target test images the scores are measured on (0 without a test set).
@@ -55,9 +71,15 @@ public struct RunResults: Encodable, Sendable {
         for (name, value) in priorScores { try c.encode(value, forKey: Key("prior_\(name)")) }
         for (name, value) in metasimScores { try c.encode(value, forKey: Key("metasim_\(name)")) }
         for (name, value) in oracleScores { try c.encode(value, forKey: Key("oracle_\(name)")) }
+        try c.encodeIfPresent(oracleSource, forKey: Key("oracle_source"))
+        if oracleSource != nil { try c.encode(oracleTrainImages, forKey: Key("oracle_train_images")) }
         try c.encode(priorAttributeMeans, forKey: Key("prior_attribute_means"))
         try c.encode(learnedAttributeMeans, forKey: Key("learned_attribute_means"))
         try c.encodeIfPresent(targetAttributeMeans, forKey: Key("target_attribute_means"))
+        try c.encode(attributeQuantileLevels, forKey: Key("attribute_quantile_levels"))
+        try c.encode(priorAttributeQuantiles, forKey: Key("prior_attribute_quantiles"))
+        try c.encode(learnedAttributeQuantiles, forKey: Key("learned_attribute_quantiles"))
+        try c.encodeIfPresent(targetAttributeQuantiles, forKey: Key("target_attribute_quantiles"))
         try c.encode(trainImages, forKey: Key("train_images"))
         try c.encode(testImages, forKey: Key("test_images"))
         try c.encode(wallSeconds, forKey: Key("wall_seconds"))
@@ -89,19 +111,28 @@ extension MetaSimTrainer {
     }
 
     /// Trains the task network on `taskNetwork.trainImages` prior samples and on the same
-    /// samples through the learned transformer (from a seed training never used), and (with
-    /// `target.oracle`) on target-grammar samples, and scores each on the target test set.
+    /// samples through the learned transformer (from a seed training never used), and — unless
+    /// `task_network.oracle` is false — on target data (`oracleData`), and scores each on the
+    /// target test set.
     public func evaluate() throws -> RunResults {
         let settings = experiment.taskNetwork
         let generator = self.generator
         let seed = experiment.seed &+ 0x5EED
-        var results = RunResults(experiment: experiment.name,
-                                 targetAttributeMeans: target.graphs.isEmpty ? nil : attributeMeans(of: target.graphs, onlyMutableNodes: false),
-                                 trainImages: settings.trainImages, testImages: target.test?.count ?? 0)
+        var results = RunResults(experiment: experiment.name, trainImages: settings.trainImages, testImages: target.test?.count ?? 0)
+        if !target.graphs.isEmpty {
+            results.targetAttributeMeans = attributeMeans(of: target.graphs, onlyMutableNodes: false)
+            results.targetAttributeQuantiles = attributeQuantiles(of: target.graphs, onlyMutableNodes: false)
+        }
         for learned in [false, true] {
             let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
-            let means = attributeMeans(of: samples.map(\.graph))
-            if learned { results.learnedAttributeMeans = means } else { results.priorAttributeMeans = means }
+            let graphs = samples.map(\.graph)
+            if learned {
+                results.learnedAttributeMeans = attributeMeans(of: graphs)
+                results.learnedAttributeQuantiles = attributeQuantiles(of: graphs)
+            } else {
+                results.priorAttributeMeans = attributeMeans(of: graphs)
+                results.priorAttributeQuantiles = attributeQuantiles(of: graphs)
+            }
             try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
             if let kid = kid(samples.map(\.rendered.image)) {
                 results.kidImages = kid.images
@@ -110,24 +141,49 @@ extension MetaSimTrainer {
             guard let test = target.test else { continue }
             let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
                                    rendererClasses: renderer.classes, source: grammar.file)
-            let scores = trainTaskNetwork(on: data, name: learned ? "learned" : "prior", test: test, seed: seed)
+            let scores = trainAndScore(data, epochs: settings.epochs, test: test, name: learned ? "learned" : "prior", seed: seed)
             if learned { results.metasimScores = scores } else { results.priorScores = scores }
         }
-        if let oracle = target.oracle, let test = target.test {
-            results.oracleScores = trainTaskNetwork(on: oracle, name: "target-grammar", test: test, seed: seed)
+        if settings.oracle, let test = target.test, let oracle = try oracleData(test: test) {
+            results.oracleScores = trainAndScore(oracle.data, epochs: oracle.epochs, test: test, name: "oracle", seed: seed)
+            results.oracleSource = oracle.source
+            results.oracleTrainImages = oracle.data.count
         }
         results.wallSeconds = seconds
         return results
     }
 
-    /// A task network trained from `seed` on `data` with the experiment's settings, scored on `test`.
-    func trainTaskNetwork(on data: TaskSet, name: String, test: TaskSet, seed: UInt64) -> [String: Double] {
+    /// The oracle's training data: `taskNetwork.trainImages` fresh samples of the target
+    /// grammar (indices after those the target set used) for `taskNetwork.epochs`, or — for a
+    /// target without a grammar — the labelled target validation set (relabelled to the test
+    /// set's classes), for as many epochs as give the same number of optimiser steps as the
+    /// generated-data networks take. Nil when neither exists. Throws rendering errors.
+    func oracleData(test: TaskSet) throws -> (data: TaskSet, epochs: Int, source: String)? {
         let settings = experiment.taskNetwork
-        let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed)
-        let batches = settings.epochs * batchCount(data.count, batchSize: settings.batchSize)
-        let progress = self.progress.start("task network on \(name) data", total: batches)
-        network.train(on: data, epochs: settings.epochs, batchSize: settings.batchSize,
-                      learningRate: Float(settings.learningRate), seed: seed) { loss in
+        if let source = target.grammar {
+            let assets = source.grammar.assetRegistry()
+            let renderer = try source.grammar.makeRenderer(assets: assets)
+            let samples = try Generator(grammar: source.grammar, assets: assets, transformer: nil, renderer: renderer)
+                .generate(count: settings.trainImages, seed: source.seed, start: source.used, learned: false)
+            let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
+                                   rendererClasses: renderer.classes, source: source.grammar.file)
+            return (data, settings.epochs, "target_grammar")
+        }
+        guard let validation = target.validation?.relabelled(to: test.classes) else { return nil }
+        let steps = settings.epochs * batchCount(settings.trainImages, batchSize: settings.batchSize)
+        let epochs = max(1, (steps + batchCount(validation.count, batchSize: settings.batchSize) - 1)
+                         / batchCount(validation.count, batchSize: settings.batchSize))
+        return (validation, min(epochs, ExperimentLimits.steps), "target_validation")
+    }
+
+    /// A task network (seed `seed`) trained on `data` for `epochs` with the experiment's task
+    /// network settings, scored on `test`, with a progress bar naming the data.
+    func trainAndScore(_ data: TaskSet, epochs: Int, test: TaskSet, name: String, seed: UInt64) -> [String: Double] {
+        let settings = experiment.taskNetwork
+        let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed,
+                                  width: settings.width)
+        let progress = self.progress.start("task network on \(name) data", total: epochs * batchCount(data.count, batchSize: settings.batchSize))
+        network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed) { loss in
             progress.advance(status: String(format: "loss %.3f", loss))
         }
         let scores = network.scores(on: test)

@@ -2,46 +2,71 @@ import NN
 import Tensor
 
 /// φ: the frozen EfficientNet-Lite0 stages that images are compared in. Each selected stage's
-/// output is flattened per image — or, for a `…_mean` stage, averaged over positions (one value
-/// per channel: what the image holds, wherever it is) — and the stages are concatenated, giving
-/// `[N, dimension]`. Gradients flow back to the images (the network's weights are constants).
+/// output is pooled (`Pooling`) and the results form φ's MMD terms (`terms`): the flattened and
+/// position-averaged selections concatenated into one `[N, D]` term (or one term each with
+/// `separateBandwidths`), and each `_patches` selection a term of its own whose samples are the
+/// stage map's local feature vectors, `[N·h·w, C]`. Gradients flow back to the images (the
+/// network's weights are constants).
 public struct FeatureExtractor: FeatureNetwork, Sendable {
-    /// One selected output: a network stage, flattened or averaged over positions.
+    /// How a stage's `[N, C, h, w]` map becomes samples for MMD.
+    public enum Pooling: String, Hashable, Sendable, CaseIterable {
+        /// One vector per image, the whole map flattened, `[N, C·h·w]`: compares images position by position.
+        case flatten
+        /// One vector per image, the map averaged over positions, `[N, C]` (name suffix `_mean`):
+        /// which local patterns an image holds, wherever they are.
+        case mean
+        /// One sample per position, `[N·h·w, C]` (name suffix `_patches`): MMD between the
+        /// distributions of local feature vectors, each seeing a window of the image (its
+        /// receptive field) — a small object's shape and its surroundings, wherever it lies.
+        case patches
+    }
+
+    /// One selected output: a network stage and how it is pooled.
     public struct Selection: Hashable, Sendable {
         /// The network stage whose output is used.
         public var stage: EfficientNetLite0.Stage
-        /// Average over positions (one value per channel) instead of flattening.
-        public var spatialMean: Bool
+        /// How its map becomes samples.
+        public var pooling: Pooling
 
-        /// Selects `stage`, flattened unless `spatialMean`.
-        public init(_ stage: EfficientNetLite0.Stage, spatialMean: Bool = false) {
+        /// Selects `stage`, pooled by `pooling` (flattened by default).
+        public init(_ stage: EfficientNetLite0.Stage, pooling: Pooling = .flatten) {
             self.stage = stage
-            self.spatialMean = spatialMean
+            self.pooling = pooling
         }
 
-        /// `group3` or `group3_mean`; nil for other names.
+        /// `group3`, `group3_mean` or `group3_patches`; nil for other names.
         public init?(name: String) {
-            let mean = name.hasSuffix("_mean")
-            guard let stage = EfficientNetLite0.Stage(rawValue: mean ? String(name.dropLast(5)) : name) else { return nil }
-            self.init(stage, spatialMean: mean)
+            for pooling in [Pooling.mean, .patches] where name.hasSuffix("_" + pooling.rawValue) {
+                guard let stage = EfficientNetLite0.Stage(rawValue: String(name.dropLast(pooling.rawValue.count + 1))) else { return nil }
+                self.init(stage, pooling: pooling)
+                return
+            }
+            guard let stage = EfficientNetLite0.Stage(rawValue: name) else { return nil }
+            self.init(stage)
         }
 
         /// Every name `init(name:)` accepts.
         public static var names: [String] {
-            EfficientNetLite0.Stage.allCases.map(\.rawValue) + EfficientNetLite0.Stage.allCases.map { $0.rawValue + "_mean" }
+            EfficientNetLite0.Stage.allCases.flatMap { stage in
+                [stage.rawValue, stage.rawValue + "_mean", stage.rawValue + "_patches"]
+            }
         }
     }
 
     /// The frozen network; its weights are constants.
     public let network: EfficientNetLite0
-    /// The outputs concatenated into φ, in this order (never empty).
+    /// The outputs that form φ, in this order (never empty).
     public let selections: [Selection]
+    /// Whether each flattened or averaged selection is an MMD term of its own (its own kernel
+    /// bandwidths from its own median distance) instead of one term of them all concatenated.
+    public let separateBandwidths: Bool
 
     /// - Precondition: `selections` is not empty.
-    public init(network: EfficientNetLite0, selections: [Selection]) {
+    public init(network: EfficientNetLite0, selections: [Selection], separateBandwidths: Bool = false) {
         precondition(!selections.isEmpty, "FeatureExtractor: no stage selected")
         self.network = network
         self.selections = selections
+        self.separateBandwidths = separateBandwidths
     }
 
     /// Whole stage outputs, flattened.
@@ -49,14 +74,39 @@ public struct FeatureExtractor: FeatureNetwork, Sendable {
         self.init(network: network, selections: stages.map { Selection($0) })
     }
 
-    /// Features of `images` (`[N, C, H, W]`, values in [0, 1], C = 1 or 3) as `[N, dimension]`.
+    /// One vector per image, `[N, dimension]`, for KID and other per-image uses: the selections
+    /// concatenated, a `_patches` selection averaged over positions like `_mean`.
     public func callAsFunction(_ images: Tensor) -> Tensor {
-        let n = images.shape[0]
-        let outputs = network.features(pixels: images * 255, stages: Set(selections.map(\.stage)))
-        let flat = selections.map { s -> Tensor in
-            let out = outputs[s.stage]!
-            return s.spatialMean && out.rank == 4 ? out.mean(axes: [2, 3]) : out.reshaped([n, -1])
-        }
+        let outputs = maps(images)
+        let flat = selections.map { s in perImage(outputs[s.stage]!, pooling: s.pooling == .flatten ? .flatten : .mean) }
         return flat.count == 1 ? flat[0] : Tensor.concat(flat, axis: 1)
+    }
+
+    /// φ's MMD terms (see the type's description): per-image terms first (one, or one per
+    /// selection with `separateBandwidths`), then one `[N·h·w, C]` term per `_patches` selection,
+    /// rows image-major then row-major over positions.
+    public func terms(_ images: Tensor) -> [Tensor] {
+        let outputs = maps(images)
+        let perImageSelections = selections.filter { $0.pooling != .patches }
+        var result = perImageSelections.map { perImage(outputs[$0.stage]!, pooling: $0.pooling) }
+        if !separateBandwidths && result.count > 1 { result = [Tensor.concat(result, axis: 1)] }
+        for s in selections where s.pooling == .patches {
+            let map = outputs[s.stage]!
+            if map.rank == 4 {
+                let (n, c, h, w) = (map.shape[0], map.shape[1], map.shape[2], map.shape[3])
+                result.append(map.permuted([0, 2, 3, 1]).reshaped([n * h * w, c]))
+            } else {
+                result.append(map)  // pooled, logits: already one vector per image
+            }
+        }
+        return result
+    }
+
+    func maps(_ images: Tensor) -> [EfficientNetLite0.Stage: Tensor] {
+        network.features(pixels: images * 255, stages: Set(selections.map(\.stage)))
+    }
+
+    func perImage(_ map: Tensor, pooling: Pooling) -> Tensor {
+        pooling == .mean && map.rank == 4 ? map.mean(axes: [2, 3]) : map.reshaped([map.shape[0], -1])
     }
 }

@@ -34,13 +34,31 @@ public struct Generator {
         encoder = SceneEncoder(grammar.schema)
     }
 
+    /// The same generator (grammar, transformer, input files) drawing with `renderer`, which
+    /// must have this grammar's canvas and classes (an external engine instead of the built-in).
+    public func rendering(with renderer: any Renderer) -> Generator {
+        var copy = Generator(grammar: grammar, assets: assets, transformer: transformer, renderer: renderer)
+        copy.inputFiles = inputFiles
+        return copy
+    }
+
     /// Hands `body` consecutive batches of at most `batchSize` generated samples, in order.
     /// `learned` false skips the transformer (the prior grammar's data). Throws rendering
     /// errors, and `InputError` when the transformer's output is not finite (its scenes would
     /// silently stay the prior's).
+    ///
+    /// `only` (offsets into `0..<count`) limits what is rendered and handed over to those
+    /// samples; the batches that hold some are still sampled and transformed whole, so that
+    /// each sample comes from the same batch, hence the same bits, as in a run over all
+    /// `count` (resuming a dataset, or re-rendering its first images).
     public func forEachBatch(count: Int, seed: UInt64, start: Int = 0, learned: Bool = true, batchSize: Int = 256,
+                             only: Range<Int>? = nil,
                              _ body: ([(graph: SceneGraph, rendered: RenderedImage)]) throws -> Void) throws {
+        let wanted = (only ?? 0..<count).clamped(to: 0..<count)
         for first in stride(from: start, to: start + count, by: batchSize) {
+            let offsets = (first - start)..<min(count, first - start + batchSize)
+            let kept = offsets.clamped(to: wanted)
+            guard !kept.isEmpty else { continue }
             var graphs = try grammar.sample(seed: seed, range: first..<min(start + count, first + batchSize), assets: assets)
             if learned, let transformer {
                 let batch = encoder.encode(graphs)
@@ -50,6 +68,7 @@ public struct Generator {
                 }
                 encoder.decode(output.data, into: &graphs)
             }
+            if kept != offsets { graphs = Array(graphs[(kept.lowerBound - offsets.lowerBound)..<(kept.upperBound - offsets.lowerBound)]) }
             let rendered = try grammar.render(graphs, with: renderer)
             try body(Array(zip(graphs, rendered).map { (graph: $0, rendered: $1) }))
         }

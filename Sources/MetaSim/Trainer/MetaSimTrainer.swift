@@ -33,6 +33,7 @@ public final class MetaSimTrainer {
     let encoder: SceneEncoder
     let differentiable: DifferentiableRenderer
     let features: any FeatureNetwork
+    let crops: (windows: ObjectCrops, features: any FeatureNetwork)?
     let target: TargetSet
     let progress: any ProgressReporter
     let start = Date()
@@ -84,6 +85,18 @@ public final class MetaSimTrainer {
         encoder = SceneEncoder(grammar.schema)
         differentiable = DifferentiableRenderer(renderer: renderer, encoder: encoder)
         features = parts.features
+        crops = parts.crops
+        if let crops = parts.crops {
+            let source = experiment.file.isEmpty ? "experiment" : experiment.file
+            guard let truth = parts.target.groundTruth, truth.count == shape[0] else {
+                throw InputError(file: source, path: "features.crops", message: "object crops need the target images' object boxes (a target rendered from a grammar)")
+            }
+            let count = min(experiment.mmd.bankSize, shape[0])
+            if crops.windows.windows(Array(truth[0..<count]), width: canvas.width, height: canvas.height).count < 2 {
+                throw InputError(file: source, path: "features.crops.classes",
+                                 message: "the target's first \(count) images show fewer than 2 objects of \(crops.windows.classes.joined(separator: ", ")) to crop")
+            }
+        }
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed)
         target = parts.target
@@ -109,6 +122,12 @@ public final class MetaSimTrainer {
     func attributeMeans(of graphs: [SceneGraph], onlyMutableNodes: Bool = true) -> [String: Double] {
         MetaSim.attributeMeans(graphs, schema: grammar.schema, names: Set(grammar.mutableAttributeNames),
                                onlyMutableNodes: onlyMutableNodes)
+    }
+
+    /// Quantiles of the grammar's mutable attributes over `graphs` (see `attributeQuantiles`).
+    func attributeQuantiles(of graphs: [SceneGraph], onlyMutableNodes: Bool = true) -> [String: [Double]] {
+        MetaSim.attributeQuantiles(graphs, schema: grammar.schema, names: Set(grammar.mutableAttributeNames),
+                                   onlyMutableNodes: onlyMutableNodes)
     }
 
     /// The next `count` prior samples.
@@ -203,13 +222,15 @@ public final class MetaSimTrainer {
         return last
     }
 
-    /// MMD² against the target feature bank (φ of the first `mmd.bank_size` target images),
-    /// computed once.
-    lazy var mmd: MMD = {
+    /// MMD² against the target feature banks (φ's terms of the first `mmd.bank_size` target
+    /// images), computed once.
+    lazy var mmd: FeatureMMD = {
         let count = min(experiment.mmd.bankSize, target.images.shape[0])
-        let bank = features.features(of: target.images.slice(axis: 0, 0..<count))
-        return MMD(target: bank.data, count: count, dimension: bank.shape[1],
-                   scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased)
+        return FeatureMMD(features: MatchingFeatures(features: features, crops: crops),
+                          targetImages: target.images.slice(axis: 0, 0..<count),
+                          targetGroundTruth: target.groundTruth.map { Array($0[0..<count]) },
+                          scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased,
+                          maxSamples: experiment.mmd.maxSamples)
     }()
 
     // MARK: Phase search
@@ -237,8 +258,8 @@ public final class MetaSimTrainer {
             for k in 0..<count {
                 var decoded = graphs
                 encoder.decode(batch.features(shiftedBy: [column: Float(k) / Float(count)]), into: &decoded)
-                let images = tensor(try renderer.render(decoded).map(\.image))
-                values.append(mmd.evaluate(features.features(of: images).data, count: graphs.count).value)
+                let rendered = try renderer.render(decoded)
+                values.append(mmd.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth)))
             }
             let best = values.indices.min { values[$0] < values[$1] }!
             try record(["stage": "phase_search", "attribute": attribute.name, "mmd": values, "best_offset": best, "offsets": count])
@@ -265,8 +286,7 @@ public final class MetaSimTrainer {
             try optimizer.restore(resumedOptimizer, source: "checkpoint")
             self.resumedOptimizer = nil
         }
-        let matching = DistributionMatching(transformer: transformer, renderer: differentiable,
-                                            features: features, mmd: mmd)
+        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd)
         try writeGrid(name: "target", images: target.images)
         for epoch in stride(from: completedEpochs + 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))

@@ -19,8 +19,10 @@ extension MetaSimTrainer {
         return (kernelInceptionDistance(generated.data, countX: count, reference.data, countY: count, dimension: d), count)
     }
 
-    /// Records the histograms of the mutable attributes after matching epoch `epoch`
-    /// (`"stage": "histograms"`, `"histograms": {"prior"|"learned"|"target": {NAME: histogram}}`):
+    /// Records the histograms and quantiles of the mutable attributes after matching epoch
+    /// `epoch` (`"stage": "histograms"`, `"histograms": {"prior"|"learned"|"target": {NAME:
+    /// histogram}}`, `"quantiles": {"prior"|"learned"|"target": {NAME: [q05, q25, q50, q75, q95]}}`
+    /// at `quantile_levels`):
     /// `learned` (the epoch's sample graphs), the same prior samples before the transformer
     /// (`seed`, indices from 0), and the target's graphs when it was rendered from a grammar.
     func recordHistograms(epoch: Int, learned: [SceneGraph], seed: UInt64) throws {
@@ -30,10 +32,13 @@ extension MetaSimTrainer {
             "prior": attributeHistograms(prior, schema: grammar.schema, names: names).mapValues(\.record),
             "learned": attributeHistograms(learned, schema: grammar.schema, names: names).mapValues(\.record),
         ]
+        var quantiles: [String: Any] = ["prior": attributeQuantiles(of: prior), "learned": attributeQuantiles(of: learned)]
         if !target.graphs.isEmpty {
             sets["target"] = attributeHistograms(target.graphs, schema: grammar.schema, names: names,
                                                  onlyMutableNodes: false).mapValues(\.record)
+            quantiles["target"] = attributeQuantiles(of: target.graphs, onlyMutableNodes: false)
         }
-        try record(["stage": "histograms", "epoch": epoch, "histograms": sets, "seconds": seconds])
+        try record(["stage": "histograms", "epoch": epoch, "histograms": sets, "quantiles": quantiles,
+                    "quantile_levels": attributeQuantileLevels, "seconds": seconds])
     }
 }

@@ -22,35 +22,60 @@ public struct TargetSet: Sendable {
     /// The scene graphs behind `images` when they were rendered from a target grammar (to
     /// report the target's attribute values); empty otherwise.
     public var graphs: [SceneGraph]
-    /// Labelled target-grammar images to train the oracle task network on; nil when none.
-    public var oracle: TaskSet?
+    /// The target grammar when `images` were rendered from one: the final evaluation trains its
+    /// oracle task network on fresh samples of it. Nil for folder targets.
+    public var grammar: TargetGrammar?
+    /// Ground truth of `images` (object boxes for `ObjectCrops`) when known: rendered targets;
+    /// nil otherwise.
+    public var groundTruth: [GroundTruth]?
 
     /// - Parameter images: `[N, C, H, W]`, values in [0, 1], at the generator's canvas.
-    public init(images: Tensor, validation: TaskSet? = nil, test: TaskSet? = nil, graphs: [SceneGraph] = [], oracle: TaskSet? = nil) {
+    public init(images: Tensor, validation: TaskSet? = nil, test: TaskSet? = nil, graphs: [SceneGraph] = [],
+                grammar: TargetGrammar? = nil, groundTruth: [GroundTruth]? = nil) {
         self.images = images
         self.validation = validation
         self.test = test
         self.graphs = graphs
-        self.oracle = oracle
+        self.grammar = grammar
+        self.groundTruth = groundTruth
     }
 
-    /// Reads a folder of unlabelled PNG/JPEG images and optional labelled (ImageFolder layout)
-    /// classification folders, resized to `canvas`. Throws `InputError`s naming the folder and
-    /// `fields` (the field path used in messages) for missing or empty folders, unreadable or
-    /// mixed-size images.
+    /// Reads a folder of unlabelled PNG/JPEG images and optional labelled validation and test
+    /// folders, resized to `canvas` (larger images are downsampled while decoding,
+    /// `ImageLoadingOptions.decodeAtLeast`, so even ones past `DecodingLimits.maximumPixels` load
+    /// in bounded memory). Labelled folders: classification, the ImageFolder layout
+    /// (`DIR/<class>/*.png`); segmentation, `DIR/images/NAME.png` + `DIR/masks/NAME.png`
+    /// (`SegmentationFolderReader`: 8-bit class-index masks over `classes`, which segmentation
+    /// needs, background first; nearest-neighbour resizing). Throws `InputError`s naming the
+    /// folder or file and `fields` (the field path used in messages) for missing or empty
+    /// folders, unreadable or mixed-size images, masks that do not fit their image or hold a
+    /// value that is not a class index.
     public static func load(images: String, validation: String? = nil, test: String? = nil, canvas: Canvas,
+                            kind: TaskKind = .classification, classes: [String]? = nil,
                             fields: (images: String, validation: String, test: String) = ("target.images", "target.validation", "target.test"))
         throws -> TargetSet {
         func labelled(_ folder: String?, _ field: String) throws -> TaskSet? {
             guard let folder else { return nil }
-            let reader = try LabelledImageFolderReader(folder: folder, field: field)
-            try LabelledFolderChecks.requireSeveralClasses(reader.classes, folder: folder, field: field)
-            let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
-            return TaskSet(kind: .classification, images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
-                           labels: raw.labels, classes: reader.classes)
+            switch kind {
+            case .classification:
+                let reader = try LabelledImageFolderReader(folder: folder, field: field)
+                try LabelledFolderChecks.requireSeveralClasses(reader.classes, folder: folder, field: field)
+                let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels, decodeAtLeast: PixelSize(width: canvas.width, height: canvas.height)))  // same size or error
+                return TaskSet(kind: .classification, images: tensor(raw.images.map { $0.resized(width: canvas.width, height: canvas.height) }),
+                               labels: raw.labels, classes: reader.classes)
+            case .segmentation:
+                guard let classes, classes.count >= 2 else {
+                    throw InputError(file: folder, path: field, message: "a segmentation set needs the task's class list (task_network.classes, background first, at least two)")
+                }
+                let raw = try SegmentationFolderReader(folder: folder, field: field)
+                    .loadAll(width: canvas.width, height: canvas.height, channels: canvas.channels, classCount: classes.count)
+                return TaskSet(kind: .segmentation, images: tensor(raw.images), labels: raw.labels.flatMap { $0 }, classes: classes)
+            case .detection:
+                throw InputError(file: folder, path: field, message: "labelled box folders are not supported: detection targets must be rendered from a target grammar (a `render` section)")
+            }
         }
         let reader = try ImageFolderReader(folder: images, field: fields.images)
-        let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels))  // same size or error
+        let raw = try reader.loadAll(options: ImageLoadingOptions(channels: canvas.channels, decodeAtLeast: PixelSize(width: canvas.width, height: canvas.height)))  // same size or error
         return TargetSet(images: tensor(raw.map { $0.resized(width: canvas.width, height: canvas.height) }),
                          validation: try labelled(validation, fields.validation),
                          test: try labelled(test, fields.test), graphs: [])
@@ -87,8 +112,27 @@ public struct TargetSet: Sendable {
         }
         return TargetSet(images: tensor(rendered[0..<images].map(\.image)),
                          validation: try labelled(images..<(images + validation)),
-                         test: try labelled((images + validation)..<(images + validation + test)),
+                         test: try labelled((images + validation)..<total),
                          graphs: Array(graphs[0..<images]),
-                         oracle: try labelled((images + validation + test)..<total))
+                         grammar: TargetGrammar(grammar: grammar, seed: seed, used: total),
+                         groundTruth: rendered[0..<images].map(\.groundTruth))
+    }
+}
+
+/// The grammar a target set was rendered from, and how much of its sample stream the set used:
+/// samples `used...` of `seed` are fresh target-grammar data (the oracle's training set).
+public struct TargetGrammar: Sendable {
+    /// The target grammar.
+    public var grammar: Grammar
+    /// The seed the target set was sampled with.
+    public var seed: UInt64
+    /// Sample indices `0..<used` of `seed` went into the target set (unlabelled, validation, test).
+    public var used: Int
+
+    /// Memberwise initialiser.
+    public init(grammar: Grammar, seed: UInt64, used: Int) {
+        self.grammar = grammar
+        self.seed = seed
+        self.used = used
     }
 }

@@ -45,7 +45,8 @@ public struct TaskObjective {
         encoder.decode(sample, into: &decoded)
         let data = try TaskSet(rendered: try renderer.render(decoded), kind: validation.kind, classes: validation.classes,
                                rendererClasses: renderer.classes, source: "task objective")
-        let network = TaskNetwork(kind: validation.kind, canvas: renderer.canvas, classes: validation.classes, seed: generator.next())
+        let network = TaskNetwork(kind: validation.kind, canvas: renderer.canvas, classes: validation.classes, seed: generator.next(),
+                                  width: settings.width)
         network.train(on: data, epochs: 1, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: generator.next())
         let reward = network.scores(on: validation)[network.primaryMetric] ?? 0
         let ascent = estimator.gradient(reward: Float(reward), sample: sample, mean: mean.data, mask: batch.mutableMask)

@@ -6,8 +6,10 @@ import Tensor
 /// encoded features of a batch of scene graphs to new features of the same shape.
 ///
 /// Layer widths run `width → hidden… → width` with ReLU between layers. Per node the output's
-/// class part (the first `classCount` columns) is a softmax and the continuous part a sigmoid,
-/// so outputs live where encoded features do ([0, 1]). Only entries whose mutability mask is 1
+/// class part (the first `classCount` columns) is a softmax and the continuous part a sigmoid
+/// whose gradient near 0 and 1 passes only inward (`unitIntervalOutput`), so outputs live where
+/// encoded features do ([0, 1]) and an attribute whose prior sits on a bound can still move
+/// inward. Only entries whose mutability mask is 1
 /// take the network's output; every other entry passes the input through unchanged, so a
 /// transformer can never change what the grammar marks immutable.
 public final class DistributionTransformer: ParameterContainer {
@@ -37,7 +39,7 @@ public final class DistributionTransformer: ParameterContainer {
     }
 
     /// The network's raw last-layer output `[G, N, width]` (logits for the class part,
-    /// pre-sigmoid for the rest).
+    /// pre-activation of `unitIntervalOutput` for the rest).
     public func raw(_ features: Tensor, _ graph: GraphOperators) -> Tensor {
         var h = features
         for (i, layer) in layers.enumerated() {
@@ -47,12 +49,12 @@ public final class DistributionTransformer: ParameterContainer {
         return h
     }
 
-    /// Activated output: softmax over the class part, sigmoid on the rest.
+    /// Activated output: softmax over the class part, `unitIntervalOutput` on the rest.
     func activated(_ raw: Tensor) -> Tensor {
-        if classCount == 0 { return raw.sigmoid() }
+        if classCount == 0 { return raw.unitIntervalOutput() }
         let classes = raw.slice(axis: 2, 0..<classCount).softmax(axis: 2)
         if classCount == width { return classes }
-        return Tensor.concat([classes, raw.slice(axis: 2, classCount..<width).sigmoid()], axis: 2)
+        return Tensor.concat([classes, raw.slice(axis: 2, classCount..<width).unitIntervalOutput()], axis: 2)
     }
 
     /// New features: the network's output where `mask` is 1, the input elsewhere.
@@ -87,7 +89,7 @@ public final class DistributionTransformer: ParameterContainer {
         if c < width {
             let target = Tensor(shape: batch.featureShape, data: batch.features(shiftedBy: shifts))
             let mask = m.slice(axis: 2, c..<width)
-            let diff = raw.slice(axis: 2, c..<width).sigmoid() - target.slice(axis: 2, c..<width)
+            let diff = raw.slice(axis: 2, c..<width).unitIntervalOutput() - target.slice(axis: 2, c..<width)
             attributes = (diff.squared() * mask).sum() / Swift.max(1, mask.data.reduce(0, +))
         }
         if c > 1 {

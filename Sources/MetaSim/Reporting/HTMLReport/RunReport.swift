@@ -68,9 +68,11 @@ public struct RunReport {
         var rows: [[String]] = []
         let metrics = Set(r.keys.filter { $0.hasPrefix("prior_") || $0.hasPrefix("metasim_") }
             .map { $0.replacingOccurrences(of: "prior_", with: "").replacingOccurrences(of: "metasim_", with: "") })
-            .subtracting(["attribute_means", "kid"])
+            .subtracting(["attribute_means", "attribute_quantiles", "kid"])
+        let oracle = r["oracle_source"] as? String
         for m in metrics.sorted() {
-            rows.append([m.replacingOccurrences(of: "_", with: " "), percent(number("prior_" + m)), percent(number("metasim_" + m)), ""])
+            rows.append([m.replacingOccurrences(of: "_", with: " "), percent(number("prior_" + m)), percent(number("metasim_" + m)),
+                         oracle == nil ? "" : percent(number("oracle_" + m))])
         }
         if number("prior_kid") != nil || number("metasim_kid") != nil {
             rows.append(["KID to target (\(Int(number("kid_images") ?? 0)) images)", plain(number("prior_kid"), "%.4f"),
@@ -80,10 +82,22 @@ public struct RunReport {
         let learned = r["learned_attribute_means"] as? [String: Any] ?? [:]
         let target = r["target_attribute_means"] as? [String: Any] ?? [:]
         func mean(_ d: [String: Any], _ k: String) -> String { plain((d[k] as? NSNumber)?.doubleValue, "%.2f") }
+        func spread(_ set: String, _ k: String) -> String {
+            let q = ((r[set + "_attribute_quantiles"] as? [String: Any])?[k] as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue }
+            guard let q, q.count == attributeQuantileLevels.count else { return "–" }
+            return [q[0], q[2], q[4]].map { String(format: "%.2f", $0) }.joined(separator: " / ")
+        }
         for name in learned.keys.sorted() {
             rows.append(["mean \(name)", mean(prior, name), mean(learned, name), mean(target, name)])
+            rows.append(["\(name) 5 / 50 / 95 %", spread("prior", name), spread("learned", name), spread("target", name)])
         }
-        var out = HTML.table(header: ["", "prior grammar", "Meta-Sim", "target"], rows: rows)
+        var out = HTML.table(header: ["", "prior grammar", "Meta-Sim", oracle == nil ? "target" : "target / oracle"], rows: rows)
+        if let oracle {
+            out += "<p class=\"note\">" + HTML.escape("oracle: the same task network trained on " + (oracle == "target_grammar"
+                ? "\(Int(number("oracle_train_images") ?? 0)) fresh images of the target grammar"
+                : "the \(Int(number("oracle_train_images") ?? 0)) labelled target validation images (no target grammar)")
+                + ": what perfect matching would give") + "</p>"
+        }
         if number("prior_kid") != nil {
             out += "<p class=\"note\">KID: unbiased MMD² with the kernel (xᵀy/d + 1)³ in the run's feature space (φ); lower is closer to the target. Its scale follows φ's (flattened EfficientNet stages give large values): compare prior and Meta-Sim within a run.</p>"
         }

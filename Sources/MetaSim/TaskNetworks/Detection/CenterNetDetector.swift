@@ -7,10 +7,10 @@ import Tensor
 /// sub-cell offset (x, y; cells), `K+2, K+3` the log of the box width and height in cells.
 /// H and W must be multiples of 16.
 ///
-/// Backbone: a 3×3 stride-2 conv (16), max-pool → stride 4: 3×3 convs (32, 48); max-pool →
-/// stride 8: conv (64); max-pool → stride 16: conv (64); then up (bilinear ×2) and concatenated
-/// with the stride-8 features, conv (64); up and concatenated with the stride-4 features, conv
-/// (48); head: 3×3 conv (32), 1×1 conv to K + 4. ReLU after every conv but the last. The
+/// Backbone, with width `w` (16 by default): a 3×3 stride-2 conv (w), max-pool → stride 4: 3×3
+/// convs (2w, 3w); max-pool → stride 8: conv (4w); max-pool → stride 16: conv (4w); then up
+/// (bilinear ×2) and concatenated with the stride-8 features, conv (4w); up and concatenated with
+/// the stride-4 features, conv (3w); head: 3×3 conv (2w), 1×1 conv to K + 4. ReLU after every conv but the last. The
 /// heatmap biases start at −2.19 (sigmoid 0.1, CenterNet's initialisation).
 public final class CenterNetDetector: Layer {
     /// Output map stride, px.
@@ -21,20 +21,21 @@ public final class CenterNetDetector: Layer {
     /// Required by `Layer`; no batch norm or dropout here.
     public var isTraining = true
 
-    /// A detector for `channels`-channel images and `classes` classes, weights seeded from `seed`.
-    public init(channels: Int, classes: Int, seed: UInt64) {
+    /// A detector for `channels`-channel images and `classes` classes, `width` channels after the
+    /// stem, weights seeded from `seed`.
+    public init(channels: Int, classes: Int, seed: UInt64, width w: Int = 16) {
         func conv(_ i: Int, _ o: Int, _ k: Int, _ s: UInt64, stride: Int = 1) -> Conv2d {
             Conv2d(i, o, kernel: k, stride: stride, padding: .same, seed: seed &+ s)
         }
         self.classes = classes
-        stem = conv(channels, 16, 3, 0, stride: 2)
-        conv4a = conv(16, 32, 3, 1); conv4b = conv(32, 48, 3, 2)
-        conv8 = conv(48, 64, 3, 3)
-        conv16 = conv(64, 64, 3, 4)
-        up8 = conv(64 + 64, 64, 3, 5)
-        up4 = conv(64 + 48, 48, 3, 6)
-        head1 = conv(48, 32, 3, 7)
-        head2 = conv(32, classes + 4, 1, 8)
+        stem = conv(channels, w, 3, 0, stride: 2)
+        conv4a = conv(w, 2 * w, 3, 1); conv4b = conv(2 * w, 3 * w, 3, 2)
+        conv8 = conv(3 * w, 4 * w, 3, 3)
+        conv16 = conv(4 * w, 4 * w, 3, 4)
+        up8 = conv(8 * w, 4 * w, 3, 5)
+        up4 = conv(4 * w + 3 * w, 3 * w, 3, 6)
+        head1 = conv(3 * w, 2 * w, 3, 7)
+        head2 = conv(2 * w, classes + 4, 1, 8)
         if let bias = head2.bias {
             var b = bias.value.data
             for k in 0..<classes { b[k] = -2.19 }

@@ -1,0 +1,69 @@
+import Render
+import Tensor
+import XCTest
+@testable import MetaSim
+
+final class ObjectCropsTests: XCTestCase {
+    /// Ground truth of a 16×12 image whose objects cover the given pixel rectangles (x, y, w, h).
+    func truth(_ objects: [(String, [Int])]) -> GroundTruth {
+        var mask = [UInt16](repeating: 0, count: 16 * 12)
+        for (k, o) in objects.enumerated() where !o.1.isEmpty {
+            for y in o.1[1]..<(o.1[1] + o.1[3]) { for x in o.1[0]..<(o.1[0] + o.1[2]) { mask[y * 16 + x] = UInt16(k + 1) } }
+        }
+        return GroundTruth(width: 16, height: 12, objects: objects.enumerated().map { k, o in
+            ObjectAnnotation(node: k, className: o.0, instanceId: k + 1, bbox: nil, visiblePixels: 1, visibleFraction: 1, outsideCanvas: false)
+        }, instanceMask: mask, semanticMask: [])
+    }
+
+    /// Windows centre on each visible object's centroid and shift inside the canvas.
+    func testWindowsCentreOnObjectsAndStayInside() {
+        let crops = ObjectCrops(classes: ["car"], size: 6)
+        let windows = crops.windows([
+            truth([("car", [5, 4, 3, 2]), ("tree", [0, 0, 2, 2])]),
+            truth([("car", []), ("car", [0, 0, 2, 2]), ("car", [13, 9, 3, 3])]),
+        ], width: 16, height: 12)
+        // Centroid (6.5, 5) in pixel-centre units → top-left 6.5 − 3 = 3.5, 5 − 3 = 2.
+        XCTAssertEqual(windows, [.init(image: 0, x: 3.5, y: 2, node: 0), .init(image: 1, x: 0, y: 0, node: 1, follows: (false, false)),
+                                 .init(image: 1, x: 10, y: 6, node: 2, follows: (false, false))])
+    }
+
+    /// The window term: d(crop)/d(window place), routed to `Motion.output` through the centroid
+    /// derivatives, matches central differences of the bilinear crop.
+    func testWindowMoveGradientMatchesFiniteDifferences() {
+        var rng = SplitMix64(seed: 4)
+        let images = Tensor.uniform([1, 2, 12, 16], rng: &rng)
+        let crops = ObjectCrops(classes: ["car"], size: 5)
+        let weights = Tensor.uniform([1, 2, 5, 5], rng: &rng)
+        func loss(_ x: Float, _ y: Float) -> Double {
+            let out = crops.crops(of: images, at: [.init(image: 0, x: x, y: y, node: 0)])
+            return zip(out.data, weights.data).reduce(0) { $0 + Double($1.0 * $1.1) }
+        }
+        let output = Tensor(shape: [1, 1, 2], data: [0, 0]).requiringGrad()
+        let motion = ObjectCrops.Motion(output: output, centreDerivatives: [[0: [(column: 0, dx: 1, dy: 0), (column: 1, dx: 0.5, dy: 2)]]])
+        let out = crops.crops(of: images, at: [.init(image: 0, x: 4.3, y: 3.6, node: 0)], motion: motion)
+        let g = gradients(of: (out * weights).sum(), wrt: [output])[0]
+        let h: Float = 0.05
+        let dx = (loss(4.3 + h, 3.6) - loss(4.3 - h, 3.6)) / Double(2 * h)
+        let dy = (loss(4.3, 3.6 + h) - loss(4.3, 3.6 - h)) / Double(2 * h)
+        XCTAssertEqual(Double(g.data[0]), dx, accuracy: 1e-3 + 1e-3 * abs(dx))
+        XCTAssertEqual(Double(g.data[1]), 0.5 * dx + 2 * dy, accuracy: 1e-3 + 1e-3 * abs(dy))
+        XCTAssertGreaterThan(abs(dx), 1e-2)
+    }
+
+    /// Crops copy their windows; the backward pass adds each crop's gradient into its window
+    /// (checked against finite differences, overlapping windows included).
+    func testCropsAndTheirGradient() {
+        var rng = SplitMix64(seed: 3)
+        let images = Tensor.uniform([2, 2, 12, 16], rng: &rng)
+        let crops = ObjectCrops(classes: ["car"], size: 6)
+        let windows: [ObjectCrops.Window] = [.init(image: 0, x: 4, y: 2), .init(image: 1, x: 0, y: 0), .init(image: 1, x: 3, y: 1)]
+        let out = crops.crops(of: images, at: windows)
+        XCTAssertEqual(out.shape, [3, 2, 6, 6])
+        // Crop 2, channel 1, row 4, column 5 is image 1, channel 1, row 5, column 8.
+        let cropIndex: Int = ((2 * 2 + 1) * 6 + 4) * 6 + 5
+        let imageIndex: Int = ((1 * 2 + 1) * 12 + 5) * 16 + 8
+        XCTAssertEqual(out.data[cropIndex], images.data[imageIndex])
+        let check = checkGradients([images], maxElements: 384) { crops.crops(of: $0[0], at: windows) * 1.5 }
+        XCTAssertTrue(check.passed, check.description)
+    }
+}
