@@ -38,6 +38,29 @@ public enum SceneGraphJSONWriter {
         out.removeLast(bound - written)
     }
 
+    /// `graphs` as JSON Lines (each graph's JSON and a newline), in one allocation sized by
+    /// `maximumLength` and written without zero-filling. Throws `EncodingError.invalidValue`
+    /// for a non-finite number.
+    public static func jsonLines(_ graphs: [SceneGraph]) throws -> [UInt8] {
+        let bound = graphs.reduce(0) { $0 + maximumLength(of: $1) + 1 }
+        var failure: Error?
+        let lines = [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            var cursor = Cursor(buffer.baseAddress!)
+            do {
+                for graph in graphs {
+                    try cursor.write(graph)
+                    cursor.byte(0x0A)
+                }
+            } catch {
+                failure = error
+            }
+            count = failure == nil ? cursor.next - buffer.baseAddress! : 0
+            precondition(count <= bound, "SceneGraphJSONWriter: bound \(bound) < \(count) bytes written")
+        }
+        if let failure { throw failure }
+        return lines
+    }
+
     /// An upper bound on the bytes `append` writes for `graph`: fixed text per node, 6 bytes per
     /// string byte (`\u00XX`) plus quotes, 32 per number (the longest `description` has 24),
     /// 20 per integer.

@@ -60,13 +60,8 @@ struct SampleCommand: ParsableCommand {
     static func lines(of grammar: Grammar, seed: UInt64, range: Range<Int>, assets: AssetRegistry) throws -> [[UInt8]] {
         let parts = min(16, range.count)
         return try parallelMap(parts) { part in
-            var out: [UInt8] = []
-            out.reserveCapacity(range.count / max(1, parts) * 4096)
-            for index in (range.lowerBound + range.count * part / parts)..<(range.lowerBound + range.count * (part + 1) / parts) {
-                try SceneGraphJSONWriter.append(try grammar.sample(seed: seed, index: index, assets: assets), to: &out)
-                out.append(0x0A)
-            }
-            return out
+            let indices = (range.lowerBound + range.count * part / parts)..<(range.lowerBound + range.count * (part + 1) / parts)
+            return try SceneGraphJSONWriter.jsonLines(indices.map { try grammar.sample(seed: seed, index: $0, assets: assets) })
         }
     }
 }

@@ -29,6 +29,9 @@ final class SceneGraphJSONWriterTests: XCTestCase {
             }
         }
         XCTAssertEqual(compared, 4 * 3 * 40)
+        let graphs = try Grammar.load(path: Repository.path("examples/grammars/city.yaml")).sample(seed: 3, range: 0..<25)
+        XCTAssertEqual(try SceneGraphJSONWriter.jsonLines(graphs),
+                       Array(try graphs.map { try encoder.encode($0) + Data([0x0A]) }.joined()), "JSON Lines of 25 graphs")
     }
 
     /// SplitMix64: the random graphs below depend only on the seed.
