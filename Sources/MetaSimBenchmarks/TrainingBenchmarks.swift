@@ -30,9 +30,8 @@ let trainingBenchmarks: [Benchmark] = [
             .render(try targetGrammar.sample(seed: 3, range: 0..<200, assets: targetAssets))
         let phi = FeatureExtractor(network: try bundledFeatureNetwork(), stages: [.group3])
         let targetImages = Tensor(shape: [200, 1, 32, 32], data: targets.flatMap(\.image.pixels))
-        let bank = phi.features(of: targetImages)
-        let mmd = MMD(target: bank.data, count: 200, dimension: bank.shape[1])
         let featureMMD = FeatureMMD(features: phi, targetImages: targetImages, scales: [0.25, 1, 4], unbiased: false, maxSamples: 4096)
+        let mmd = featureMMD.terms[0]  // φ's one term: the bank of the 200 target images
         let encoder = SceneEncoder(grammar.schema)
         let transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                                   hidden: [30, 18, 30], seed: 1)
