@@ -34,16 +34,11 @@ final class SceneGraphJSONWriterTests: XCTestCase {
                        Array(try graphs.map { try encoder.encode($0) + Data([0x0A]) }.joined()), "JSON Lines of 25 graphs")
     }
 
-    /// SplitMix64: the random graphs below depend only on the seed.
+    /// The random graphs below depend only on the seed (the grammar's own generator).
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var source: RandomSource
+        init(state: UInt64) { source = RandomSource(seed: state) }
+        mutating func next() -> UInt64 { source.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 
