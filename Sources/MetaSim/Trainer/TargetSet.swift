@@ -82,16 +82,16 @@ public struct TargetSet: Sendable {
     }
 
     /// Renders a target grammar with the built-in compositor: disjoint index ranges of
-    /// `seed` give `images` unlabelled images, then `validation`, `test` and `oracle` labelled ones of
+    /// `seed` give `images` unlabelled images, then `validation` and `test` labelled ones of
     /// `kind` over `classes` (default: the classes the labelled images show; segmentation needs
     /// them given, background first). Throws rendering errors, or `InputError` when labels do
     /// not fit the classes.
-    public static func render(grammar: Grammar, seed: UInt64, images: Int, validation: Int = 0, test: Int = 0, oracle: Int = 0,
+    public static func render(grammar: Grammar, seed: UInt64, images: Int, validation: Int = 0, test: Int = 0,
                               kind: TaskKind = .classification, classes: [String]? = nil,
                               progress: any ProgressReporter = SilentProgress()) throws -> TargetSet {
         let registry = grammar.assetRegistry()
         let renderer = try grammar.makeRenderer(assets: registry)
-        let total = images + validation + test + oracle
+        let total = images + validation + test
         let bar = progress.start("rendering targets", total: total)
         var graphs: [SceneGraph] = [], rendered: [RenderedImage] = []
         try Generator(grammar: grammar, assets: registry, transformer: nil, renderer: renderer)
