@@ -5,18 +5,9 @@ import XCTest
 /// A whole toy run into a run folder (`FolderSink`), then what a person looks at: the HTML
 /// report, the TensorBoard events, the histograms and the KIDs.
 final class RunReportTests: XCTestCase {
-    /// The toy problem of `TrainerIntegrationTests` (square at x = 4 px → 11 px, φ the centroid).
+    /// The toy problem of `toyTrainer` (square at x = 4 px → 11 px, φ the centroid) into `folder`.
     func runToy(into folder: String) throws -> RunResults {
-        let prior = try squareGrammar(locX: 4, mutable: true)
-        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 32)
-        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
-        experiment.transformer.hidden = [16, 8, 16]
-        experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
-        experiment.matching = MatchingSettings(phaseSearch: 0, epochs: 2, stepsPerEpoch: 30, batchSize: 8, learningRate: 0.02)
-        experiment.taskNetwork.trainImages = 16
-        let trainer = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target),
-                                         sink: try FolderSink(creating: folder))
-        return try trainer.run()
+        try toyTrainer(sink: try FolderSink(creating: folder)).run()
     }
 
     func testToyRunReportTensorBoardHistogramsAndKID() throws {

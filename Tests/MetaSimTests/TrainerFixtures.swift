@@ -45,6 +45,21 @@ func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double =
 /// φ for toy tests: each image's intensity centroid (x, y) in pixels, `[N, C, H, W]` → `[N, 2]`.
 let centroid = CentroidFeatures(includeBrightness: false)
 
+/// A toy run whose answer is known: the prior puts the square at x = 4 px, the 32 target images
+/// at x = 11 px; φ is the intensity centroid; stage 1, then 2 matching epochs of 30 steps; the
+/// final task network sees 16 images (there is no labelled test set). Its reports go to `sink`.
+func toyTrainer(sink: any RunSink) throws -> MetaSimTrainer {
+    let prior = try squareGrammar(locX: 4, mutable: true)
+    let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 32)
+    var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
+    experiment.transformer.hidden = [16, 8, 16]
+    experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
+    experiment.matching = MatchingSettings(phaseSearch: 0, epochs: 2, stepsPerEpoch: 30, batchSize: 8, learningRate: 0.02)
+    experiment.taskNetwork.trainImages = 16
+    return try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target),
+                              sink: sink)
+}
+
 /// The loc_x values of the mutable squares in `graphs`.
 func squareXs(_ graphs: [SceneGraph]) -> [Double] {
     graphs.flatMap { $0.nodes.compactMap { $0.mutable.contains("loc_x") ? $0.number("loc_x") : nil } }

@@ -7,22 +7,12 @@ import XCTest
 /// Whole (tiny) training runs, each built in code: settings, grammar, target, renderer and
 /// features as values, results kept by a `MemorySink`.
 final class TrainerIntegrationTests: XCTestCase {
-    /// A toy problem whose answer is known: the prior puts the square at x = 4 px, the target at
-    /// x = 11 px; φ is the intensity centroid (no network weights). Stage 1 then MMD matching
-    /// must move the learned x to about 11, and the run reports every epoch to the sink.
+    /// The toy problem of `toyTrainer` (square at x = 4 px, target at 11 px, φ the intensity
+    /// centroid, no network weights): stage 1 then MMD matching must move the learned x to about
+    /// 11, and the run reports every epoch to the sink.
     func testInMemoryRunMovesTheSquareToTheTarget() throws {
-        let prior = try squareGrammar(locX: 4, mutable: true)
-        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 32)
-        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
-        experiment.transformer.hidden = [16, 8, 16]
-        experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
-        experiment.matching = MatchingSettings(phaseSearch: 0, epochs: 2, stepsPerEpoch: 30, batchSize: 8, learningRate: 0.02)
-        experiment.taskNetwork.trainImages = 16
         let sink = MemorySink()
-        let trainer = try MetaSimTrainer(experiment: experiment,
-                                         parts: try TrainerParts(grammar: prior, features: centroid, target: target),
-                                         sink: sink)
-        let results = try trainer.run()
+        let results = try toyTrainer(sink: sink).run()
 
         XCTAssertEqual(results.priorAttributeMeans["loc_x"] ?? 0, 4, accuracy: 1e-6)
         XCTAssertEqual(results.learnedAttributeMeans["loc_x"] ?? 0, 11, accuracy: 1.5, "\(results.learnedAttributeMeans)")
