@@ -71,6 +71,9 @@ public struct Experiment: Sendable, Equatable {
             default: break
             }
         }
+        if let metric = task?.metric, !taskNetwork.scoreNames.contains(metric) {
+            problems.append(("task.metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
+        }
         if features.crops != nil, case .folders = target {
             problems.append(("features.crops", "object crops need the target images' object boxes: a target rendered from a grammar (a `render` section)"))
         }

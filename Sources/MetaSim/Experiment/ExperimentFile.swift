@@ -159,6 +159,7 @@ extension MatchingSettings {
         batchSize = m.int("batch_size", default: batchSize, min: 2)
         learningRate = m.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         learningRateDecay = m.double("learning_rate_decay", default: learningRateDecay, min: 0, max: 1, exclusiveMin: true)
+        mmdWeight = m.double("mmd_weight", default: mmdWeight, min: 0)
         m.finish()
     }
 }
@@ -170,6 +171,11 @@ extension TaskSettings {
         weight = t.double("weight", default: weight, min: 0)
         images = t.int("images", default: images, min: 1)
         every = t.int("every", default: every, min: 1)
+        let name = t.string("estimator", default: estimator.rawValue, oneOf: TaskEstimator.allCases.map(\.rawValue))
+        estimator = TaskEstimator(rawValue: name) ?? estimator
+        pairs = t.int("pairs", default: pairs, min: 1)
+        fineTune = t.bool("fine_tune", default: fineTune)
+        if t.has("metric") { metric = t.string("metric") }
         t.finish()
     }
 }

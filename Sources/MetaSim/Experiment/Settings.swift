@@ -118,6 +118,9 @@ public struct MatchingSettings: Sendable, Equatable {
     public var learningRate: Double = 1e-3
     /// The learning rate is multiplied by this after each epoch (in (0, 1]; 1: constant).
     public var learningRateDecay: Double = 1
+    /// Weight of MMD²'s gradient (≥ 0; 0 with a `task` section: the task objective alone,
+    /// MMD² still measured and recorded).
+    public var mmdWeight: Double = 1
 
     /// Settings from explicit values, unchecked.
     public init(phaseSearch: Int = 8, epochs: Int = 5, stepsPerEpoch: Int = 50, batchSize: Int = 50,
@@ -131,23 +134,51 @@ public struct MatchingSettings: Sendable, Equatable {
     }
 }
 
-/// Stage 3: the task objective (REINFORCE).
+/// How stage 3 turns task rewards into a gradient.
+public enum TaskEstimator: String, Sendable, Equatable, CaseIterable {
+    /// Score-function gradient of one reward for every sampled entry (`ReinforceEstimator`).
+    case reinforce
+    /// Antithetic pairs of shift/spread moves per attribute, same scenes and task-network start
+    /// on both sides (`AttributeMoves`).
+    case attributeMoves = "attribute_moves"
+}
+
+/// Stage 3: the task objective.
 public struct TaskSettings: Sendable, Equatable {
-    /// Standard deviation of the sampling distribution around G_θ's output (normalised units, > 0).
+    /// The gradient estimator.
+    public var estimator: TaskEstimator = .reinforce
+    /// `reinforce`: standard deviation of the sampling distribution around G_θ's output;
+    /// `attribute_moves`: of each move coordinate (shift in normalised units, spread as a
+    /// log-scale). > 0.
     public var sigma: Double = 0.05
-    /// Weight of the REINFORCE term relative to MMD (≥ 0).
+    /// Weight of the task term relative to MMD (≥ 0).
     public var weight: Double = 1
     /// Images generated to train the task network for one reward.
     public var images: Int = 1000
     /// Matching steps between two task rewards.
     public var every: Int = 25
+    /// `attribute_moves`: antithetic pairs averaged per gradient (≥ 1); each trains the task
+    /// network twice.
+    public var pairs: Int = 1
+    /// `attribute_moves`: keep one task network through the run and fine-tune it for each
+    /// reward (both sides of a pair from the same weights; the better side's weights kept),
+    /// instead of training a new one from scratch per reward.
+    public var fineTune: Bool = false
+    /// The validation score used as the reward; nil: the task network's primary metric
+    /// (`TaskNetwork.primaryMetric`). Segmentation also has `<class>_iou`.
+    public var metric: String? = nil
 
     /// Settings from explicit values, unchecked.
-    public init(sigma: Double = 0.05, weight: Double = 1, images: Int = 1000, every: Int = 25) {
+    public init(sigma: Double = 0.05, weight: Double = 1, images: Int = 1000, every: Int = 25,
+                estimator: TaskEstimator = .reinforce, pairs: Int = 1, fineTune: Bool = false, metric: String? = nil) {
         self.sigma = sigma
         self.weight = weight
         self.images = images
         self.every = every
+        self.estimator = estimator
+        self.pairs = pairs
+        self.fineTune = fineTune
+        self.metric = metric
     }
 }
 
@@ -173,6 +204,16 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
     /// ceiling each Meta-Sim figure reads against.
     public var oracle: Bool = true
+
+    /// The scores `TaskNetwork.scores(on:)` reports for this kind and these classes:
+    /// `target_accuracy`; `mean_iou` and `<class>_iou`; `ap_{easy,moderate,hard}` and `ap50_*`.
+    public var scoreNames: [String] {
+        switch kind {
+        case .classification: ["target_accuracy"]
+        case .segmentation: ["mean_iou"] + (classes ?? []).map { "\($0)_iou" }
+        case .detection: ["easy", "moderate", "hard"].flatMap { ["ap_\($0)", "ap50_\($0)"] }
+        }
+    }
 
     /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,

@@ -294,7 +294,7 @@ public final class MetaSimTrainer {
             var lastMMD = 0.0, lastReward: Double?
             for _ in 0..<settings.stepsPerEpoch {
                 let result = try matching.step(try nextGraphs(settings.batchSize), parameters: parameters)
-                var grads = result.gradients
+                var grads = settings.mmdWeight == 1 ? result.gradients : result.gradients.scaled(by: Float(settings.mmdWeight))
                 let value = result.mmd
                 guard value.isFinite else { throw diverged(setting: "matching.learning_rate", what: "MMD \(value)") }
                 var record: [String: Any] = ["stage": "matching", "epoch": epoch, "step": step, "mmd": value, "seconds": seconds,
