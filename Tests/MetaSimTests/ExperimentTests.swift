@@ -111,6 +111,27 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(found.map(\.path), ["task"])
     }
 
+    func testTaskEstimatorSettingsAndUnknownMetric() throws {
+        let path = try write("""
+            grammar: prior.yaml
+            target: {render: {grammar: prior.yaml, validation: 10}}
+            matching: {mmd_weight: 0}
+            task: {estimator: attribute_moves, pairs: 2, fine_tune: true, metric: car_iou}
+            task_network: {kind: segmentation, classes: [ground, car]}
+            """)
+        let e = try Experiment.load(path: path)
+        XCTAssertEqual(e.task, TaskSettings(estimator: .attributeMoves, pairs: 2, fineTune: true, metric: "car_iou"))
+        XCTAssertEqual(e.matching.mmdWeight, 0)
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {render: {grammar: prior.yaml, validation: 10}}
+            task: {estimator: spsa, metric: tree_iou, pairs: 0}
+            task_network: {kind: segmentation, classes: [ground, car]}
+            """)
+        XCTAssertEqual(Set(found.map(\.path)), ["task.estimator", "task.metric", "task.pairs"], "\(found)")
+        XCTAssertTrue(found.contains { $0.message.contains("car_iou") }, "\(found)")
+    }
+
     func testDetectionNeedsClassesAndARenderedTarget() throws {
         let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {kind: detection}\n")
         XCTAssertEqual(Set(found.map(\.path)), ["task_network.classes", "target"], "\(found)")

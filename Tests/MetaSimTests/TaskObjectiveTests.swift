@@ -1,5 +1,7 @@
+import Grammar
 import NN
 import Scene
+import Tensor
 import XCTest
 @testable import MetaSim
 
@@ -22,5 +24,50 @@ final class TaskObjectiveTests: XCTestCase {
         XCTAssertEqual(gradients.count, 2)
         for p in asked { XCTAssertEqual(gradients[p]?.shape, p.shape) }
         XCTAssertNil(gradients[transformer.trainableParameters.last!], "no gradient for a parameter not asked for")
+    }
+
+    /// `attribute_moves` with fine-tuning: one antithetic pair per reward, the kept network's
+    /// weights carried to the next reward, a gradient for the parameters asked for.
+    func testAttributeMovesKeepTheFineTunedNetwork() throws {
+        func grammar(locX: Double, mutable: Bool) throws -> Grammar {
+            try Grammar.parse(text: """
+                canvas: {width: 16, height: 16, channels: 1}
+                root: Canvas
+                rules:
+                  Canvas:
+                    children: [Background, Square]
+                  Background:
+                    attributes: {background: constant, texture: 0}
+                  Square:
+                    class: square
+                    attributes:
+                      shape: rectangle
+                      texture: 1
+                      size: 4
+                      loc_x: {constant: \(locX), range: [0, 16], mutable: \(mutable)}
+                      loc_y: 8
+                """, file: "square")
+        }
+        let prior = try grammar(locX: 4, mutable: true)
+        let validation = try XCTUnwrap(try TargetSet.render(grammar: try grammar(locX: 11, mutable: false), seed: 2, images: 1,
+                                                            validation: 6, kind: .segmentation, classes: ["ground", "square"]).validation)
+        let transformer = DistributionTransformer(width: prior.schema.width, classCount: prior.schema.classes.count,
+                                                  hidden: [8], seed: 3)
+        let parameters = transformer.trainableParameters
+        var objective = TaskObjective(settings: TaskSettings(sigma: 0.2, images: 6, estimator: .attributeMoves, fineTune: true), seed: 1)
+        XCTAssertNil(objective.network)
+        var kept: [[String: Tensor]] = []
+        for round in 0..<2 {
+            let (reward, gradients) = try objective.rewardGradients(
+                graphs: try prior.sample(seed: UInt64(round), range: 0..<6), encoder: SceneEncoder(prior.schema),
+                transformer: transformer, renderer: try renderer(for: prior), validation: validation,
+                network: TaskNetworkSettings(kind: .segmentation, classes: ["ground", "square"], batchSize: 3, width: 4),
+                parameters: parameters)
+            XCTAssertTrue((0...1).contains(reward), "\(reward)")
+            XCTAssertEqual(gradients.count, parameters.count)
+            kept.append(try XCTUnwrap(objective.network))
+        }
+        XCTAssertEqual(Set(kept[0].keys), Set(kept[1].keys))
+        XCTAssertTrue(kept[0].contains { name, value in value.data != kept[1][name]!.data }, "the network was fine-tuned again")
     }
 }

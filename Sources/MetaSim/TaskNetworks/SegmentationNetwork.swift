@@ -23,7 +23,7 @@ public final class SegmentationNetwork: Layer {
         bottom = conv(2 * w, 4 * w, 3, 4)
         dec2 = conv(4 * w + 2 * w, 2 * w, 3, 5)
         dec1 = conv(2 * w + w, w, 3, 6)
-        head = conv(16, classes, 1, 7)
+        head = conv(w, classes, 1, 7)
     }
 
     /// `x`: `[N, channels, H, W]` → logits `[N, classes, H, W]`. Precondition: H and W multiples of 4.
