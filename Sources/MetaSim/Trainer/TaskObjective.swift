@@ -18,7 +18,8 @@ import Tensor
 /// - `attribute_moves`: `settings.pairs` antithetic pairs of shift/spread moves per attribute
 ///   (`AttributeMoves`), both sides of a pair on the same scenes from the same network weights
 ///   and minibatch order; the network is new per pair, or, with `settings.fineTune`, one network
-///   kept through the run and fine-tuned for one epoch per side (the better side's weights kept).
+///   kept through the run — first trained for the task network's `epochs` on G_θ's unperturbed
+///   output — and fine-tuned for one epoch per side (the better side's weights kept).
 public struct TaskObjective {
     /// Stage 3's settings (estimator, σ, weight, images per reward, cadence).
     public let settings: TaskSettings
@@ -45,7 +46,8 @@ public struct TaskObjective {
     ///     task network's input size.
     ///   - validation: the labelled target validation set the reward is scored on (its kind and
     ///     classes fix the task).
-    ///   - network: epochs are ignored (one epoch per reward); batch size, learning rate and width used.
+    ///   - network: one epoch per reward (`epochs`: only for the kept network's first training);
+    ///     batch size, learning rate and width used.
     /// - Returns: the reward (`settings.metric`, or the task network's primary metric; 0–1) and the gradients.
     /// - Throws: rendering errors, or `InputError` when rendered labels do not fit the classes.
     public mutating func rewardGradients(graphs: [SceneGraph], encoder: SceneEncoder, transformer: DistributionTransformer,
@@ -55,38 +57,45 @@ public struct TaskObjective {
         let (x, mask, operators) = batch.tensors
         let mean = transformer(x, mask: mask, graph: operators)
         let metric = self.settings.metric
-        func reward(_ values: [Float], _ start: [String: Tensor]?, _ trainingSeed: UInt64) throws -> (Double, TaskNetwork) {
+        /// A network (from `start`, else new) trained for `epochs` on scenes with attributes `values`.
+        func trained(_ values: [Float], from start: [String: Tensor]?, epochs: Int, seed: UInt64) throws -> TaskNetwork {
             var decoded = graphs
             encoder.decode(values, into: &decoded)
             let data = try TaskSet(rendered: try renderer.render(decoded), kind: validation.kind, classes: validation.classes,
                                    rendererClasses: renderer.classes, source: "task objective")
-            let network = TaskNetwork(kind: validation.kind, canvas: renderer.canvas, classes: validation.classes,
-                                      seed: trainingSeed, width: settings.width)
+            let network = TaskNetwork(kind: validation.kind, canvas: renderer.canvas, classes: validation.classes, seed: seed,
+                                      width: settings.width)
             if let start { try network.network.load(start) }
-            network.train(on: data, epochs: 1, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: trainingSeed)
-            return (network.scores(on: validation)[metric ?? network.primaryMetric] ?? 0, network)
+            network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed)
+            return network
         }
+        func reward(_ network: TaskNetwork) -> Double { network.scores(on: validation)[metric ?? network.primaryMetric] ?? 0 }
         var ascent: [Float]
         var meanReward = 0.0
         switch self.settings.estimator {
         case .reinforce:
             let sample = estimator.sample(mean: mean.data, mask: batch.mutableMask, using: &generator)
-            meanReward = try reward(sample, nil, generator.next()).0
+            meanReward = reward(try trained(sample, from: nil, epochs: 1, seed: generator.next()))
             ascent = estimator.gradient(reward: Float(meanReward), sample: sample, mean: mean.data, mask: batch.mutableMask)
         case .attributeMoves:
             let moves = AttributeMoves(mask: batch.mutableMask, width: batch.width, sigma: Float(self.settings.sigma))
+            if self.settings.fineTune, network == nil {
+                // The kept network starts trained for `settings.epochs` on G_θ's unperturbed output.
+                network = try trained(mean.data, from: nil, epochs: settings.epochs, seed: generator.next()).network.state
+            }
             var g = [Float](repeating: 0, count: moves.dimension)
             for _ in 0..<self.settings.pairs {
                 let epsilon = moves.direction(using: &generator)
-                let trainingSeed = generator.next()
+                let seed = generator.next()
                 let start = self.settings.fineTune ? network : nil
-                let plus = try reward(moves.apply(epsilon.map { moves.sigma * $0 }, to: mean.data), start, trainingSeed)
-                let minus = try reward(moves.apply(epsilon.map { -moves.sigma * $0 }, to: mean.data), start, trainingSeed)
-                for (k, v) in moves.gradient(direction: epsilon, rewardPlus: plus.0, rewardMinus: minus.0).enumerated() {
+                let plus = try trained(moves.apply(epsilon.map { moves.sigma * $0 }, to: mean.data), from: start, epochs: 1, seed: seed)
+                let minus = try trained(moves.apply(epsilon.map { -moves.sigma * $0 }, to: mean.data), from: start, epochs: 1, seed: seed)
+                let (rewardPlus, rewardMinus) = (reward(plus), reward(minus))
+                for (k, v) in moves.gradient(direction: epsilon, rewardPlus: rewardPlus, rewardMinus: rewardMinus).enumerated() {
                     g[k] += v / Float(self.settings.pairs)
                 }
-                meanReward += (plus.0 + minus.0) / Double(2 * self.settings.pairs)
-                if self.settings.fineTune { network = (plus.0 >= minus.0 ? plus.1 : minus.1).network.state }
+                meanReward += (rewardPlus + rewardMinus) / Double(2 * self.settings.pairs)
+                if self.settings.fineTune { network = (rewardPlus >= rewardMinus ? plus : minus).network.state }
             }
             ascent = moves.entryGradient(g, mean: mean.data)
         }
