@@ -64,4 +64,18 @@ final class TaskNetworkTests: XCTestCase {
         let expected = Double(zip(predicted, ["a", "b"]).filter { $0 == $1 }.count) / 2
         XCTAssertEqual(network.scores(on: data)["target_accuracy"], expected)
     }
+
+    /// Two pixels, classes a, b: p = (0.8, 0.2) on an `a` pixel, (0.4, 0.6) on a `b` pixel.
+    /// a: 0.8 / (1.2 + 1 − 0.8) = 4/7; b: 0.6 / (0.8 + 1 − 0.6) = 1/2. A pixel of no class adds
+    /// only to the predicted mass (a: 0.8 / (1.3 + 1 − 0.8)). Hard IoU would give a: 1, b: 1 (both argmaxes right).
+    func testSoftIntersectionOverUnionByHand() {
+        let soft = softIntersectionOverUnion(probabilities: [0.8, 0.2, 0.4, 0.6], truth: [0, 1], classes: ["a", "b"])
+        XCTAssertEqual(soft["a_soft_iou"]!, 4.0 / 7, accuracy: 1e-6)
+        XCTAssertEqual(soft["b_soft_iou"]!, 0.5, accuracy: 1e-6)
+        XCTAssertEqual(soft["mean_soft_iou"]!, (4.0 / 7 + 0.5) / 2, accuracy: 1e-6)
+        let withNone = softIntersectionOverUnion(probabilities: [0.8, 0.2, 0.5, 0.5], truth: [0, -1], classes: ["a", "b"])
+        XCTAssertEqual(withNone["a_soft_iou"]!, 0.8 / 1.5, accuracy: 1e-6)
+        XCTAssertEqual(withNone["b_soft_iou"]!, 0, accuracy: 1e-6)
+        XCTAssertEqual(withNone["mean_soft_iou"]!, 0.8 / 1.5, accuracy: 1e-6, "b is absent from the truth")
+    }
 }

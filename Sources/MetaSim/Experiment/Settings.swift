@@ -165,7 +165,8 @@ public struct TaskSettings: Sendable, Equatable {
     /// instead of training a new one from scratch per reward.
     public var fineTune: Bool = false
     /// The validation score used as the reward; nil: the task network's primary metric
-    /// (`TaskNetwork.primaryMetric`). Segmentation also has `<class>_iou`.
+    /// (`TaskNetwork.primaryMetric`). Segmentation also has `<class>_iou` and the soft IoUs
+    /// (`TaskNetwork.softScores`): `mean_soft_iou`, `<class>_soft_iou`.
     public var metric: String? = nil
 
     /// Settings from explicit values, unchecked.
@@ -205,12 +206,13 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// ceiling each Meta-Sim figure reads against.
     public var oracle: Bool = true
 
-    /// The scores `TaskNetwork.scores(on:)` reports for this kind and these classes:
-    /// `target_accuracy`; `mean_iou` and `<class>_iou`; `ap_{easy,moderate,hard}` and `ap50_*`.
+    /// The scores `TaskNetwork.scores(on:)` (and, for segmentation, `softScores(on:)`) reports for
+    /// this kind and these classes: `target_accuracy`; `mean_iou`, `<class>_iou`, `mean_soft_iou`,
+    /// `<class>_soft_iou`; `ap_{easy,moderate,hard}` and `ap50_*`.
     public var scoreNames: [String] {
         switch kind {
         case .classification: ["target_accuracy"]
-        case .segmentation: ["mean_iou"] + (classes ?? []).map { "\($0)_iou" }
+        case .segmentation: ["mean_iou", "mean_soft_iou"] + (classes ?? []).flatMap { ["\($0)_iou", "\($0)_soft_iou"] }
         case .detection: ["easy", "moderate", "hard"].flatMap { ["ap_\($0)", "ap50_\($0)"] }
         }
     }

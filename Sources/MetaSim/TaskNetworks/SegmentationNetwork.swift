@@ -67,3 +67,33 @@ public func intersectionOverUnion(predicted: [String], truth: [String], classes:
     let mean = perClass.isEmpty ? 0 : perClass.values.reduce(0, +) / Double(perClass.count)
     return (perClass, mean)
 }
+
+/// Soft (probabilistic) IoU per class: `<class>_soft_iou` = Σ pₖ·[y = k] / Σ (pₖ + [y = k] −
+/// pₖ·[y = k]) over pixels, pₖ the predicted probability of class k (Rahman & Wang 2016,
+/// "Optimizing intersection-over-union in deep neural networks for image segmentation"), and
+/// `mean_soft_iou` over the classes present in `truth`. Unlike the IoU of argmax labels it moves
+/// with the probabilities before any pixel changes label (a class a briefly trained network does
+/// not predict yet still scores above 0), so it can serve as a reward. Values in [0, 1].
+/// - Parameters:
+///   - probabilities: `[pixels, classes.count]` row-major, rows summing to 1.
+///   - truth: per pixel, the class index, or −1 for a pixel of none of `classes`.
+/// - Precondition: `probabilities.count == truth.count · classes.count`.
+public func softIntersectionOverUnion(probabilities: [Float], truth: [Int], classes: [String]) -> [String: Double] {
+    let k = classes.count
+    precondition(probabilities.count == truth.count * k,
+                 "softIntersectionOverUnion: \(probabilities.count) probabilities for \(truth.count) pixels × \(k) classes")
+    var intersection = [Double](repeating: 0, count: k), predicted = intersection, actual = intersection
+    for (pixel, t) in truth.enumerated() {
+        for j in 0..<k { predicted[j] += Double(probabilities[pixel * k + j]) }
+        if t >= 0 { actual[t] += 1; intersection[t] += Double(probabilities[pixel * k + t]) }
+    }
+    var result: [String: Double] = [:], present: [Double] = []
+    for j in 0..<k {
+        let union = predicted[j] + actual[j] - intersection[j]
+        guard union > 0 else { continue }
+        result["\(classes[j])_soft_iou"] = intersection[j] / union
+        if actual[j] > 0 { present.append(intersection[j] / union) }
+    }
+    result["mean_soft_iou"] = present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
+    return result
+}

@@ -107,6 +107,20 @@ public final class TaskNetwork {
         }
     }
 
+    /// Soft IoU of a segmenter on labelled data (`softIntersectionOverUnion`), classes matched
+    /// by name (a data class the network does not know counts as no class's pixel).
+    /// - Precondition: a segmenter.
+    public func softScores(on data: TaskSet, batchSize: Int = 64) -> [String: Double] {
+        precondition(kind == .segmentation, "TaskNetwork.softScores: not a segmenter")
+        let probabilities = withoutGradients {
+            stride(from: 0, to: data.count, by: batchSize).flatMap { start in
+                rowLogits(data.images.slice(axis: 0, start..<min(data.count, start + batchSize))).softmax(axis: 1).data
+            }
+        }
+        let truthIndex = data.classes.map { classes.firstIndex(of: $0) ?? -1 }
+        return softIntersectionOverUnion(probabilities: probabilities, truth: data.labels.map { truthIndex[$0] }, classes: classes)
+    }
+
     /// Scores on labelled data, classes matched by name (a data class the network does not know
     /// always counts as wrong). Classification: `target_accuracy`. Segmentation: `mean_iou`
     /// and `<class>_iou` for each class (see `intersectionOverUnion`). Detection:

@@ -69,7 +69,11 @@ public struct TaskObjective {
             network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed)
             return network
         }
-        func reward(_ network: TaskNetwork) -> Double { network.scores(on: validation)[metric ?? network.primaryMetric] ?? 0 }
+        func reward(_ network: TaskNetwork) -> Double {
+            let name = metric ?? network.primaryMetric
+            let scores = name.hasSuffix("soft_iou") ? network.softScores(on: validation) : network.scores(on: validation)
+            return scores[name] ?? 0
+        }
         var ascent: [Float]
         var meanReward = 0.0
         switch self.settings.estimator {
