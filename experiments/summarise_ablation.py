@@ -3,7 +3,7 @@
 
 Usage: python3 experiments/summarise_ablation.py OUT
 
-For each arm (mmd, task, task4, both) and seed (from each run's results.json): car and mean IoU of the final task network trained on learned data
+For each arm (mmd, task, both) and seed (from each run's results.json): car and mean IoU of the final task network trained on learned data
 (prior and oracle beside them; the oracle, the same for every arm of a seed, is trained in the
 mmd run), the learned car heading's quartiles and its spread measure
 `heading_mid`: the largest |quantile| of the 25 / 50 / 75 % heading quantiles, in degrees (the
@@ -26,7 +26,7 @@ def oracle(out, name, metric):
 
 def main(out):
     rows = {}
-    for arm in ("mmd", "task", "task4", "both"):
+    for arm in ("mmd", "task", "both"):
         for name in sorted(os.listdir(out)):
             if not name.startswith(arm + "-s") or not os.path.isfile(os.path.join(out, name, "results.json")):
                 continue
