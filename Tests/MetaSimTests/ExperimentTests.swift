@@ -130,12 +130,21 @@ final class ExperimentTests: XCTestCase {
             """)
         XCTAssertEqual(Set(found.map(\.path)), ["task.estimator", "task.metric", "task.pairs"], "\(found)")
         XCTAssertTrue(found.contains { $0.message.contains("car_iou") }, "\(found)")
+        let alone = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {mmd_weight: 0}\n")
+        XCTAssertEqual(alone.map(\.path), ["matching.mmd_weight"], "\(alone)")
     }
 
     func testDetectionNeedsClassesAndARenderedTarget() throws {
         let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {kind: detection}\n")
         XCTAssertEqual(Set(found.map(\.path)), ["task_network.classes", "target"], "\(found)")
         XCTAssertTrue(found.contains { $0.message.contains("detection targets must be rendered") }, "\(found)")
+    }
+
+    func testAerialTaskExperimentLoads() throws {
+        let e = try Experiment.load(path: Repository.path("experiments/aerial-task.yaml"))
+        XCTAssertEqual(e.task?.estimator, .attributeMoves)
+        XCTAssertEqual(e.task?.metric, "car_soft_iou")
+        XCTAssertEqual(e.task?.fineTune, true)
     }
 
     func testDrivingExperimentLoads() throws {

@@ -59,7 +59,8 @@ public struct Experiment: Sendable, Equatable {
     }
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
-    /// objective needs labelled validation images, segmentation its class list, detection a rendered target.
+    /// objective needs labelled validation images (and a known `task.metric`), matching with
+    /// `mmd_weight: 0` a task objective, segmentation its class list, detection a rendered target.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
     public var crossCheckProblems: [(path: String, message: String)] {
@@ -70,6 +71,9 @@ public struct Experiment: Sendable, Equatable {
                 problems.append(("task", "the task objective needs labelled target validation images (target.validation)"))
             default: break
             }
+        }
+        if matching.mmdWeight == 0, task == nil, matching.epochs > 0 {
+            problems.append(("matching.mmd_weight", "0 without a task objective: matching would learn nothing (add a `task` section, or set epochs: 0)"))
         }
         if let metric = task?.metric, !taskNetwork.scoreNames.contains(metric) {
             problems.append(("task.metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
