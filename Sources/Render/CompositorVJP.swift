@@ -13,6 +13,7 @@ extension CompositorRenderer {
     /// gradient counts or lengths and `InputError` for graphs that do not compile.
     public func vjp(_ graphs: [SceneGraph], imageGradients: [[Float]]) throws -> [AttributeGradients] {
         try validateVJPInputs(graphs, imageGradients)
+        _ = MemoryTuning.applied
         return try parallelMap(graphs.count) { i in
             let (layers, ids) = try compile(graphs[i], index: i)
             let parameterGradients = layerParameterGradients(layers, classIds: ids, imageGradient: imageGradients[i])

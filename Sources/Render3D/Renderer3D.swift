@@ -41,7 +41,8 @@ public struct Renderer3D: Renderer {
     }
 
     public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
-        try parallelMap(graphs.count, state: { FrameBuffers(width: canvas.width, height: canvas.height) }) { frame, i in
+        _ = MemoryTuning.applied
+        return try parallelMap(graphs.count, state: { FrameBuffers(width: canvas.width, height: canvas.height) }) { frame, i in
             let scene = try draw(graphs[i], index: i, withTruth: true, into: &frame)
             var image = frame.rgb
             if canvas.channels == 3 {
@@ -55,6 +56,7 @@ public struct Renderer3D: Renderer {
     }
 
     public func renderPixels(_ graphs: [SceneGraph]) throws -> [Float] {
+        _ = MemoryTuning.applied
         let size = canvas.width * canvas.height * canvas.channels
         // Every image writes its whole slice: no need to clear.
         return try [Float](unsafeUninitializedCapacity: graphs.count * size) { buffer, count in
