@@ -34,7 +34,15 @@ struct Compositor {
     /// - Returns: per layer statistics (empty when `masks` is nil).
     func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
               tape: UnsafeMutablePointer<[Float]>?) -> [LayerStats] {
-        out.initialize(repeating: 0, count: width * height * channels)
+        // The canvas starts black. A first layer that is a visible background reads that black
+        // as the constant 0 instead (the same values) and overwrites every pixel, so the canvas
+        // need not be cleared first, unless the tape must record it.
+        var blackUnder = false
+        if tape == nil, case .background? = layers.first?.content, layers[0][.opacity] > 0 {
+            blackUnder = true
+        } else {
+            out.initialize(repeating: 0, count: width * height * channels)
+        }
         if let masks {
             masks.instance.initialize(repeating: 0, count: width * height)
             masks.semantic.initialize(repeating: 0, count: width * height)
@@ -51,7 +59,7 @@ struct Compositor {
             if !box.isEmpty {
                 withKernel(layer) { kernel in
                     if case .background(let fill) = layer.content {
-                        drawBackground(layer, fill, into: out, masks: masks, stats: &s)
+                        drawBackground(layer, fill, into: out, blackUnder: blackUnder && k == 0, masks: masks, stats: &s)
                     } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
@@ -104,9 +112,10 @@ struct Compositor {
         }
     }
 
-    /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`.
-    private func drawBackground(_ layer: Layer, _ fill: BackgroundFill, into out: UnsafeMutablePointer<Float>, masks: Masks?,
-                                stats: inout LayerStats) {
+    /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`. With
+    /// `blackUnder`, `out` is not read (it may be uninitialised): what is under is black.
+    private func drawBackground(_ layer: Layer, _ fill: BackgroundFill, into out: UnsafeMutablePointer<Float>, blackUnder: Bool,
+                                masks: Masks?, stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let n = width * height
         let over = layer.blend == .over
@@ -117,6 +126,14 @@ struct Compositor {
             let channels = self.channels
             /// `out = blend(opacity · source(p, c), alpha: opacity)` pixel by pixel, channels innermost: one pass over memory.
             @inline(__always) func paint(_ source: (Int, Int) -> Float) {
+                if blackUnder {
+                    for p in 0..<n {
+                        for c in 0..<channels {
+                            (out + (p &* channels &+ c)).initialize(to: blend(opacity * source(p, c), alpha: opacity, under: 0, over: over))
+                        }
+                    }
+                    return
+                }
                 for p in 0..<n {
                     for c in 0..<channels {
                         let i = p &* channels &+ c
