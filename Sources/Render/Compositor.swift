@@ -31,9 +31,11 @@ struct Compositor {
     ///   - masks: when non-nil, filled (overwritten) with the 1-based object number among object
     ///     layers and `classIds[k]` of the front-most visible object (0: none).
     ///   - tape: when non-nil, receives each layer's clipped support box contents before it is drawn.
+    ///   - backgrounds: when non-nil, the background layers' kernels by layer index, already built
+    ///     (the VJP builds them once for its forward and reverse passes); else built here.
     /// - Returns: per layer statistics (empty when `masks` is nil).
     func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
-              tape: UnsafeMutablePointer<[Float]>?) -> [LayerStats] {
+              tape: UnsafeMutablePointer<[Float]>?, backgrounds: [BackgroundKernel?]? = nil) -> [LayerStats] {
         // The canvas starts black. A first layer that is a visible background reads that black
         // as the constant 0 instead (the same values) and overwrites every pixel, so the canvas
         // need not be cleared first, unless the tape must record it.
@@ -59,7 +61,8 @@ struct Compositor {
             if !box.isEmpty {
                 withKernel(layer) { kernel in
                     if case .background(let fill) = layer.content {
-                        drawBackground(layer, fill, into: out, blackUnder: blackUnder && k == 0, masks: masks, stats: &s)
+                        drawBackground(layer, backgrounds?[k] ?? BackgroundKernel(fill: fill, width: width, height: height, channels: channels),
+                                       into: out, blackUnder: blackUnder && k == 0, masks: masks, stats: &s)
                     } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
@@ -114,13 +117,13 @@ struct Compositor {
 
     /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`. With
     /// `blackUnder`, `out` is not read (it may be uninitialised): what is under is black.
-    private func drawBackground(_ layer: Layer, _ fill: BackgroundFill, into out: UnsafeMutablePointer<Float>, blackUnder: Bool,
-                                masks: Masks?, stats: inout LayerStats) {
+    private func drawBackground(_ layer: Layer, _ kernel: @autoclosure () -> BackgroundKernel, into out: UnsafeMutablePointer<Float>,
+                                blackUnder: Bool, masks: Masks?, stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let n = width * height
         let over = layer.blend == .over
         if opacity > 0 {
-            let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
+            let kernel = kernel()
             let tint = layer.tint, amplitude = layer[.noiseAmplitude]
             let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
             let channels = self.channels

@@ -4,15 +4,15 @@
 extension CompositorRenderer {
     /// A background (any fill) over the whole canvas: `A = 1`, `a = opacity`, `s_c = opacity · fill_c(p)`
     /// with `fill = tint · w_t + end · w_e + amplitude · w_a` (`BackgroundKernel`). Sums run per row
-    /// in `Float`, then in `Double`. Nothing flows at opacity 0, where the forward pass skips the layer.
-    func backwardBackground(_ layer: Layer, _ fill: BackgroundFill, under: UnsafePointer<Float>,
+    /// in `Float`, then in `Double`. Nothing flows at opacity 0, where the forward pass skips the
+    /// layer (`kernel` may then be nil; else it is the layer's, as the forward pass used it).
+    func backwardBackground(_ layer: Layer, _ kernel: BackgroundKernel?, under: UnsafePointer<Float>,
                             grad: UnsafeMutablePointer<Float>) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         let opacity = layer[.opacity]
-        if opacity == 0 { return out }
+        guard opacity != 0, let kernel else { return out }
         let (channels, width, height) = (canvas.channels, canvas.width, canvas.height)
         let over = layer.blend == .over
-        let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
         let amplitude = layer[.noiseAmplitude]
         var dOpacity = 0.0
         /// The reverse pass with the fill's weights at pixel `p`, channel `c` given by `weights`.

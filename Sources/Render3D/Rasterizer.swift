@@ -61,8 +61,8 @@ struct Rasterizer {
 
     /// Draws the polygon given by `begin` and `add`: its vertices are camera coordinates (x right,
     /// y down, z forward) of a convex planar polygon, `soft[i]` says whether edge
-    /// `points[i] → points[i + 1]` is a silhouette; `across[i]`, for a hard edge, is the colour of the face on its other side: pixels inside
-    /// within ½ px of such a crease mix toward it, `(½ + d)·colour + (½ − d)·across`, so that a
+    /// `points[i] → points[i + 1]` is a silhouette; `across[i]`, for a hard edge, is the colour of
+    /// the face on its other side: pixels inside within ½ px of such a crease mix toward it, `(½ + d)·colour + (½ − d)·across`, so that a
     /// crease moving over a pixel centre changes its colour continuously (the neighbour does the
     /// same from its side).
     /// `depthTest`: solids test and write depth; ground decals (false) draw over whatever is

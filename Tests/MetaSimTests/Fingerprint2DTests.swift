@@ -57,19 +57,18 @@ final class Fingerprint2DTests: XCTestCase {
         }
     }
 
-    /// FNV-1a (64 bit) over the bit patterns of every pixel, mask entry, the JSON of the object
+    /// `Fingerprint` of the bit patterns of every pixel, mask entry, the JSON of the object
     /// annotations, and the VJP of a fixed upstream gradient (attributes in name order).
     static func fingerprint(_ renderer: any Renderer, _ graphs: [SceneGraph]) throws -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01b3 }
+        var h = Fingerprint()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let images = try renderer.render(graphs)
         for image in images {
-            for p in image.image.pixels { mix(UInt64(p.bitPattern)) }
-            for m in image.groundTruth.instanceMask { mix(UInt64(m)) }
-            for m in image.groundTruth.semanticMask { mix(UInt64(m)) }
-            for byte in try encoder.encode(image.groundTruth.objects) { mix(UInt64(byte)) }
+            h.mix(image.image.pixels)
+            h.mix(image.groundTruth.instanceMask)
+            h.mix(image.groundTruth.semanticMask)
+            h.mix(bytes: try encoder.encode(image.groundTruth.objects))
         }
         XCTAssertEqual(try renderer.renderPixels(graphs), images.flatMap(\.image.pixels))
         let upstream = images.enumerated().map { i, image in
@@ -78,11 +77,11 @@ final class Fingerprint2DTests: XCTestCase {
         for gradients in try renderer.vjp(graphs, imageGradients: upstream) {
             for node in gradients.nodes {
                 for (name, value) in node.sorted(by: { $0.key < $1.key }) {
-                    for byte in name.utf8 { mix(UInt64(byte)) }
-                    mix(value.bitPattern)
+                    h.mix(bytes: name.utf8)
+                    h.mix(value.bitPattern)
                 }
             }
         }
-        return h
+        return h.value
     }
 }

@@ -23,20 +23,19 @@ final class Fingerprint3DTests: XCTestCase {
         XCTAssertEqual(try renderer.renderPixels(graphs), images.flatMap(\.image.pixels))
     }
 
-    /// FNV-1a (64 bit) over the bit patterns of every pixel, mask entry and depth, and the JSON of
+    /// `Fingerprint` of the bit patterns of every pixel, mask entry and depth, and the JSON of
     /// the object annotations.
     static func fingerprint(_ images: [RenderedImage]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01b3 }
+        var h = Fingerprint()
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         for image in images {
-            for p in image.image.pixels { mix(UInt64(p.bitPattern)) }
-            for m in image.groundTruth.instanceMask { mix(UInt64(m)) }
-            for m in image.groundTruth.semanticMask { mix(UInt64(m)) }
-            for d in image.groundTruth.depth ?? [] { mix(UInt64(d.bitPattern)) }
-            for byte in (try? encoder.encode(image.groundTruth.objects)) ?? Data() { mix(UInt64(byte)) }
+            h.mix(image.image.pixels)
+            h.mix(image.groundTruth.instanceMask)
+            h.mix(image.groundTruth.semanticMask)
+            h.mix(image.groundTruth.depth ?? [])
+            h.mix(bytes: (try? encoder.encode(image.groundTruth.objects)) ?? Data())
         }
-        return h
+        return h.value
     }
 }
