@@ -40,15 +40,26 @@ public func parallelFor(_ count: Int, work: Int = .max, _ body: (Int) -> Void) {
 /// calls throw, the error of the lowest index is rethrown, so which error a caller sees does
 /// not depend on thread timing.
 public func parallelMap<R>(_ count: Int, grain: Int = 1, _ body: (Int) throws -> R) throws -> [R] {
+    try parallelMap(count, grain: grain, state: {}) { _, i in try body(i) }
+}
+
+/// `parallelMap` with working state: each range gets one `makeState()`, which `body` gets for
+/// every index of the range in turn (scratch buffers reused from one index to the next). A
+/// result must not depend on what earlier indices left in the state: which indices share a
+/// state depends on the number of cores.
+public func parallelMap<S, R>(_ count: Int, grain: Int = 1, state makeState: () -> S,
+                              _ body: (inout S, Int) throws -> R) throws -> [R] {
     guard count > 0 else { return [] }
     let results = UnsafeMutablePointer<Result<R, Error>?>.allocate(capacity: count)
     results.initialize(repeating: nil, count: count)
     defer { results.deinitialize(count: count); results.deallocate() }
+    withoutActuallyEscaping(makeState) { makeState in
     withoutActuallyEscaping(body) { body in
         parallelChunks(count, grain: grain) { range in
-            for i in range { results[i] = Result { try body(i) } }
+            var state = makeState()
+            for i in range { results[i] = Result { try body(&state, i) } }
         }
-    }
+    }}
     var out: [R] = []
     out.reserveCapacity(count)
     for i in 0..<count { out.append(try results[i]!.get()) }

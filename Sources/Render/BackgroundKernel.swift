@@ -29,7 +29,7 @@ struct BackgroundKernel {
             }
         case .noise(let cell, let seed):
             kind = .noise
-            basis = valueNoisePlane(width: width, height: height, cell: cell, seed: seed).map { $0 - 0.5 }
+            basis = valueNoisePlane(width: width, height: height, cell: cell, seed: seed, minus: 0.5)
         case .image(let sprite):
             kind = .image
             basisStride = channels
@@ -88,16 +88,17 @@ let minimumNoiseCell: Float = 1.0 / 1024
 
 /// `valueNoise` at every pixel centre of a `width × height` canvas, sampled at
 /// `(x + 0.5) / cell, (y + 0.5) / cell` (`cell` in pixels, at least `minimumNoiseCell`): the
-/// same values, with each lattice value hashed once. Work and memory are O(width × height)
-/// whatever the cell: a lattice larger than the canvas (sub-pixel cells) is not materialised.
-func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: UInt64) -> [Float] {
+/// same values, with each lattice value hashed once, each less `offset` (subtracted as it is
+/// written). Work and memory are O(width × height) whatever the cell: a lattice larger than the
+/// canvas (sub-pixel cells) is not materialised.
+func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: UInt64, minus offset: Float = 0) -> [Float] {
     let cell = requestedCell.isNaN ? minimumNoiseCell : max(requestedCell, minimumNoiseCell)
     let colsEstimate = (Float(width) / cell).rounded(.down) + 2, rowsEstimate = (Float(height) / cell).rounded(.down) + 2
     guard colsEstimate * rowsEstimate <= Float(4 * (width + 2) * (height + 2)) else {
         var out = [Float](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {
-                out[y * width + x] = valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: seed)
+                out[y * width + x] = valueNoise((Float(x) + 0.5) / cell, (Float(y) + 0.5) / cell, seed: seed) - offset
             }
         }
         return out
@@ -118,7 +119,7 @@ func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: U
                     // In range: cells are below cols − 1 and rows − 1 by the estimates above.
                     let k = row &+ columnCells[x]
                     out[y &* width &+ x] = bilinear(lattice[k], lattice[k &+ 1], lattice[k &+ cols], lattice[k &+ cols &+ 1],
-                                                    columns[x].weight, sy)
+                                                    columns[x].weight, sy) - offset
                 }
             }
         }

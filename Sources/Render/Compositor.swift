@@ -31,10 +31,20 @@ struct Compositor {
     ///   - masks: when non-nil, filled (overwritten) with the 1-based object number among object
     ///     layers and `classIds[k]` of the front-most visible object (0: none).
     ///   - tape: when non-nil, receives each layer's clipped support box contents before it is drawn.
+    ///   - backgrounds: when non-nil, the background layers' kernels by layer index, already built
+    ///     (the VJP builds them once for its forward and reverse passes); else built here.
     /// - Returns: per layer statistics (empty when `masks` is nil).
     func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
-              tape: UnsafeMutablePointer<[Float]>?) -> [LayerStats] {
-        out.initialize(repeating: 0, count: width * height * channels)
+              tape: UnsafeMutablePointer<[Float]>?, backgrounds: [BackgroundKernel?]? = nil) -> [LayerStats] {
+        // The canvas starts black. A first layer that is a visible background reads that black
+        // as the constant 0 instead (the same values) and overwrites every pixel, so the canvas
+        // need not be cleared first, unless the tape must record it.
+        var blackUnder = false
+        if tape == nil, case .background? = layers.first?.content, layers[0][.opacity] > 0 {
+            blackUnder = true
+        } else {
+            out.initialize(repeating: 0, count: width * height * channels)
+        }
         if let masks {
             masks.instance.initialize(repeating: 0, count: width * height)
             masks.semantic.initialize(repeating: 0, count: width * height)
@@ -51,7 +61,8 @@ struct Compositor {
             if !box.isEmpty {
                 withKernel(layer) { kernel in
                     if case .background(let fill) = layer.content {
-                        drawBackground(layer, fill, into: out, masks: masks, stats: &s)
+                        drawBackground(layer, backgrounds?[k] ?? BackgroundKernel(fill: fill, width: width, height: height, channels: channels),
+                                       into: out, blackUnder: blackUnder && k == 0, masks: masks, stats: &s)
                     } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
@@ -104,22 +115,52 @@ struct Compositor {
         }
     }
 
-    /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`.
-    private func drawBackground(_ layer: Layer, _ fill: BackgroundFill, into out: UnsafeMutablePointer<Float>, masks: Masks?,
-                                stats: inout LayerStats) {
+    /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`. With
+    /// `blackUnder`, `out` is not read (it may be uninitialised): what is under is black.
+    private func drawBackground(_ layer: Layer, _ kernel: @autoclosure () -> BackgroundKernel, into out: UnsafeMutablePointer<Float>,
+                                blackUnder: Bool, masks: Masks?, stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let n = width * height
         let over = layer.blend == .over
         if opacity > 0 {
-            let kernel = BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
+            let kernel = kernel()
             let tint = layer.tint, amplitude = layer[.noiseAmplitude]
             let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
-            // Pixel by pixel, channels innermost: one pass over memory.
-            for p in 0..<n {
-                for c in 0..<channels {
-                    let i = p &* channels &+ c
-                    let w = kernel.weights(kernel.factor(p, c))
-                    out[i] = blend(opacity * (tint[c] * w.x + end[c] * w.y + amplitude * w.z), alpha: opacity, under: out[i], over: over)
+            let channels = self.channels
+            /// `out = blend(opacity · source(p, c), alpha: opacity)` pixel by pixel, channels innermost: one pass over memory.
+            @inline(__always) func paint(_ source: (Int, Int) -> Float) {
+                if blackUnder {
+                    for p in 0..<n {
+                        for c in 0..<channels {
+                            (out + (p &* channels &+ c)).initialize(to: blend(opacity * source(p, c), alpha: opacity, under: 0, over: over))
+                        }
+                    }
+                    return
+                }
+                for p in 0..<n {
+                    for c in 0..<channels {
+                        let i = p &* channels &+ c
+                        out[i] = blend(opacity * source(p, c), alpha: opacity, under: out[i], over: over)
+                    }
+                }
+            }
+            // `tint_c·w_t + end_c·w_e + amplitude·w_a` with the weights of `BackgroundKernel.weights`
+            // written out per fill (the same operations in the same order, so the same values), the
+            // fill's kind decided once instead of per value.
+            switch kernel.kind {
+            case .constant:
+                let source = (0..<channels).map { c in tint[c] * 1 + end[c] * 0 + amplitude * 0 }
+                paint { _, c in source[c] }
+            case .gradient, .noise, .image:
+                kernel.basis!.withUnsafeBufferPointer { basis in
+                    let basis = basis.baseAddress!
+                    switch kernel.kind {
+                    case .gradient: paint { p, c in tint[c] * (1 - basis[p]) + end[c] * basis[p] + amplitude * 0 }
+                    case .noise:
+                        let base = (0..<channels).map { c in tint[c] * 1 + end[c] * 0 }
+                        paint { p, c in base[c] + amplitude * basis[p] }
+                    default: paint { p, c in tint[c] * basis[p &* channels &+ c] + end[c] * 0 + amplitude * 0 }
+                    }
                 }
             }
         }

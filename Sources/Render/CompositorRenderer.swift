@@ -77,6 +77,7 @@ public struct CompositorRenderer: Renderer {
     /// Composites each graph in parallel. Throws `InputError` (file `graph N`) for unknown shapes,
     /// frames or assets, malformed attributes, or an object class missing from `classes`.
     public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
+        _ = MemoryTuning.applied
         let n = canvas.width * canvas.height
         return try parallelMap(graphs.count) { i in
             let (layers, ids) = try compile(graphs[i], index: i)
@@ -101,6 +102,7 @@ public struct CompositorRenderer: Renderer {
 
     /// The images alone (no ground truth), concatenated in batch order: the fast path for training.
     public func renderPixels(_ graphs: [SceneGraph]) throws -> [Float] {
+        _ = MemoryTuning.applied
         let size = canvas.width * canvas.height * canvas.channels
         var out = [Float](unsafeUninitializedCapacity: graphs.count * size) { $1 = graphs.count * size }
         try out.withUnsafeMutableBufferPointer { buffer in

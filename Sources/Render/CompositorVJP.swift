@@ -13,6 +13,7 @@ extension CompositorRenderer {
     /// gradient counts or lengths and `InputError` for graphs that do not compile.
     public func vjp(_ graphs: [SceneGraph], imageGradients: [[Float]]) throws -> [AttributeGradients] {
         try validateVJPInputs(graphs, imageGradients)
+        _ = MemoryTuning.applied
         return try parallelMap(graphs.count) { i in
             let (layers, ids) = try compile(graphs[i], index: i)
             let parameterGradients = layerParameterGradients(layers, classIds: ids, imageGradient: imageGradients[i])
@@ -23,10 +24,17 @@ extension CompositorRenderer {
     /// dL/d(parameter) per layer, indexed by `LayerParameter`.
     func layerParameterGradients(_ layers: [Layer], classIds: [UInt16], imageGradient: [Float]) -> [[Double]] {
         let comp = compositor
+        // Background kernels (a noise plane each) once, for the forward and the reverse pass.
+        let backgrounds = layers.map { layer -> BackgroundKernel? in
+            guard case .background(let fill) = layer.content, layer[.opacity] != 0 else { return nil }
+            return BackgroundKernel(fill: fill, width: canvas.width, height: canvas.height, channels: canvas.channels)
+        }
         var tape: [Float] = []
         var pixels = [Float](repeating: 0, count: imageGradient.count)
         pixels.withUnsafeMutableBufferPointer { px in
-            _ = withUnsafeMutablePointer(to: &tape) { comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0) }
+            _ = withUnsafeMutablePointer(to: &tape) {
+                comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds)
+            }
         }
         var grad = imageGradient
         var offset = tape.count
@@ -37,8 +45,8 @@ extension CompositorRenderer {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
                     offset -= box.area * canvas.channels
                     let under = tapeBuffer.baseAddress! + offset
-                    if case .background(let fill) = layers[k].content {
-                        result[k] = backwardBackground(layers[k], fill, under: under, grad: g.baseAddress!)
+                    if case .background = layers[k].content {
+                        result[k] = backwardBackground(layers[k], backgrounds[k], under: under, grad: g.baseAddress!)
                     } else if case .sprite(let s) = layers[k].content, s.colour == nil {
                         result[k] = backwardMaskSprite(layers[k], box: box, under: under, grad: g.baseAddress!)
                     } else {

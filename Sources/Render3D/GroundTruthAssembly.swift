@@ -3,7 +3,9 @@ import Render
 
 /// Ground truth of one drawn image (definitions in README.md).
 enum GroundTruthAssembly {
-    static func make(_ scene: Scene3D, _ frame: consuming FrameBuffers, classes: [String]) -> GroundTruth {
+    /// Ground truth of `frame` just drawn from `scene`; takes its `instance` and `inverseDepth`
+    /// buffers (the masks and depth handed out), leaving them empty.
+    static func make(_ scene: Scene3D, _ frame: inout FrameBuffers, classes: [String]) -> GroundTruth {
         let w = frame.width, h = frame.height, slots = scene.annotated.count
         // Per slot: min x, min y, max x, max y, visible pixels (one flat buffer, no per-access checks).
         var stats = [Int](repeating: 0, count: 5 * slots)
@@ -15,16 +17,24 @@ enum GroundTruthAssembly {
             classOfSlot.withUnsafeBufferPointer { classOf in
                 for y in 0..<h {
                     let row = y * w
-                    for x in 0..<w {
-                        let id = Int(instance[row + x])
-                        guard id > 0 else { out[row + x] = 0; continue }
-                        let b = 5 * (id - 1)
-                        st[b + 4] += 1
-                        if x < st[b] { st[b] = x }
-                        if y < st[b + 1] { st[b + 1] = y }
-                        if x > st[b + 2] { st[b + 2] = x }
-                        st[b + 3] = y
-                        out[row + x] = classOf[id - 1]
+                    // One run of equal instance ids at a time.
+                    var x = 0
+                    while x < w {
+                        let id = instance[row + x]
+                        var end = x + 1
+                        while end < w && instance[row + end] == id { end += 1 }
+                        if id == 0 {
+                            (out.baseAddress! + row + x).update(repeating: 0, count: end - x)
+                        } else {
+                            let b = 5 * (Int(id) - 1)
+                            st[b + 4] += end - x
+                            if x < st[b] { st[b] = x }
+                            if y < st[b + 1] { st[b + 1] = y }
+                            if end - 1 > st[b + 2] { st[b + 2] = end - 1 }
+                            st[b + 3] = y
+                            (out.baseAddress! + row + x).update(repeating: classOf[Int(id) - 1], count: end - x)
+                        }
+                        x = end
                     }
                 }
             }}}
@@ -54,7 +64,9 @@ enum GroundTruthAssembly {
                 for p in (y * w)..<(y * w + w) { d[p] = d[p] > 0 ? 1 / d[p] : ground }
             }
         }
-        return GroundTruth(width: w, height: h, objects: objects, instanceMask: frame.instance, semanticMask: semantic, depth: depth)
+        let instance = frame.instance
+        frame.instance = []
+        return GroundTruth(width: w, height: h, objects: objects, instanceMask: instance, semanticMask: semantic, depth: depth)
     }
 
     /// The pixel box of a continuous extent and the share of that extent outside the canvas.

@@ -19,7 +19,12 @@ struct Rasterizer {
     static let partialDepthMargin: Float = 1e-3
     let camera: Camera3D
 
-    // Scratch, reused between polygons (no allocation per polygon once warm).
+    /// The polygon `draw` draws, filled by `begin` and `add` (reused: no allocation per polygon once warm).
+    private var points: [SIMD3<Float>] = []
+    private var soft: [Bool] = []
+    private var across: [SIMD3<Float>?] = []
+    // Scratch, reused between polygons.
+    private var projected: [SIMD2<Float>] = []
     private var clipped: [SIMD3<Float>] = []
     private var clippedSoft: [Bool] = []
     private var clippedAcross: [SIMD3<Float>?] = []
@@ -28,6 +33,10 @@ struct Rasterizer {
 
     init(camera: Camera3D) {
         self.camera = camera
+        points.reserveCapacity(16)
+        soft.reserveCapacity(16)
+        across.reserveCapacity(16)
+        projected.reserveCapacity(16)
         clipped.reserveCapacity(16)
         clippedSoft.reserveCapacity(16)
         clippedAcross.reserveCapacity(16)
@@ -35,23 +44,36 @@ struct Rasterizer {
         edges.reserveCapacity(16)
     }
 
-    /// Draws one polygon. `points` are camera coordinates (x right, y down, z forward) of a convex
-    /// planar polygon, `soft[i]` says whether edge `points[i] → points[i + 1]` is a silhouette;
-    /// `across[i]`, for a hard edge, is the colour of the face on its other side: pixels inside
-    /// within ½ px of such a crease mix toward it, `(½ + d)·colour + (½ − d)·across`, so that a
+    /// Starts a new polygon for `draw` (forgets the last one's vertices).
+    mutating func begin() {
+        points.removeAll(keepingCapacity: true)
+        soft.removeAll(keepingCapacity: true)
+        across.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds the polygon's next vertex `point` (camera coordinates); `soft` and `across` describe
+    /// the edge from it to the next vertex (see `draw`).
+    mutating func add(_ point: SIMD3<Float>, soft edgeSoft: Bool, across edgeAcross: SIMD3<Float>? = nil) {
+        points.append(point)
+        soft.append(edgeSoft)
+        across.append(edgeAcross)
+    }
+
+    /// Draws the polygon given by `begin` and `add`: its vertices are camera coordinates (x right,
+    /// y down, z forward) of a convex planar polygon, `soft[i]` says whether edge
+    /// `points[i] → points[i + 1]` is a silhouette; `across[i]`, for a hard edge, is the colour of
+    /// the face on its other side: pixels inside within ½ px of such a crease mix toward it, `(½ + d)·colour + (½ − d)·across`, so that a
     /// crease moving over a pixel centre changes its colour continuously (the neighbour does the
     /// same from its side).
     /// `depthTest`: solids test and write depth; ground decals (false) draw over whatever is
     /// there and leave depth alone.
-    mutating func draw(_ points: [SIMD3<Float>], soft: [Bool], across: [SIMD3<Float>?]? = nil, color: SIMD3<Float>, slot: Int,
-                       depthTest: Bool, into frame: inout FrameBuffers) {
-        clip(points, soft, across)
+    mutating func draw(color: SIMD3<Float>, slot: Int, depthTest: Bool, into frame: inout FrameBuffers) {
+        clip()
         let n = clipped.count
         guard n >= 3 else { return }
         // Plane of the polygon in camera space (Newell), for 1/z as an affine function of pixels.
         var normal = SIMD3<Float>(repeating: 0)
-        var projected: [SIMD2<Float>] = []
-        projected.reserveCapacity(n)
+        projected.removeAll(keepingCapacity: true)
         var lo = SIMD2<Float>(repeating: .infinity), hi = SIMD2<Float>(repeating: -.infinity)
         for i in 0..<n {
             let a = clipped[i], b = clipped[(i + 1) % n]
@@ -106,7 +128,7 @@ struct Rasterizer {
         guard y0 <= y1, xLo <= xHi else { return }
         let width = frame.width, withTruth = frame.withTruth
         let partialFactor = 1 / (1 - Rasterizer.partialDepthMargin)
-        let instanceValue = UInt16(truncatingIfNeeded: slot + 1), stampValue = Int32(slot)
+        let instanceValue = UInt16(truncatingIfNeeded: slot + 1), slotValue = Int32(slot), stampValue = frame.stampBase + slotValue
         var alone = 0, touched = false
         var partials = frame.partials
         frame.partials = []
@@ -170,13 +192,13 @@ struct Rasterizer {
                             if kept >= 0 && partials[kept].inverseDepth <= inverse * partialFactor { partialAt[p] = -1 }
                         } else if kept < 0 {
                             partialAt[p] = Int32(partials.count)
-                            partials.append(PartialFragment(pixel: Int32(p), slot: stampValue, inverseDepth: inverse, coverage: coverage, color: color))
+                            partials.append(PartialFragment(pixel: Int32(p), slot: slotValue, inverseDepth: inverse, coverage: coverage, color: color))
                             return
-                        } else if partials[kept].slot == stampValue {
+                        } else if partials[kept].slot == slotValue {
                             // Two ramps of one object (faces meeting at a corner): their union.
                             let old = partials[kept]
                             let mixed = (old.color * old.coverage + color * coverage) / (old.coverage + coverage)
-                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, inverseDepth: max(inverse, old.inverseDepth),
+                            partials[kept] = PartialFragment(pixel: Int32(p), slot: slotValue, inverseDepth: max(inverse, old.inverseDepth),
                                                              coverage: max(coverage, old.coverage), color: mixed)
                             return
                         } else if inverse > partials[kept].inverseDepth {
@@ -186,7 +208,7 @@ struct Rasterizer {
                             rgb[3 * p] = old.coverage * old.color.x + keep * rgb[3 * p]
                             rgb[3 * p + 1] = old.coverage * old.color.y + keep * rgb[3 * p + 1]
                             rgb[3 * p + 2] = old.coverage * old.color.z + keep * rgb[3 * p + 2]
-                            partials[kept] = PartialFragment(pixel: Int32(p), slot: stampValue, inverseDepth: inverse, coverage: coverage, color: color)
+                            partials[kept] = PartialFragment(pixel: Int32(p), slot: slotValue, inverseDepth: inverse, coverage: coverage, color: color)
                             return
                         }
                     }
@@ -240,7 +262,7 @@ struct Rasterizer {
     }
 
     /// Sutherland–Hodgman against z ≥ near, carrying each edge's soft flag (new clip edges are soft).
-    private mutating func clip(_ points: [SIMD3<Float>], _ soft: [Bool], _ across: [SIMD3<Float>?]?) {
+    private mutating func clip() {
         clipped.removeAll(keepingCapacity: true)
         clippedSoft.removeAll(keepingCapacity: true)
         clippedAcross.removeAll(keepingCapacity: true)
@@ -249,12 +271,12 @@ struct Rasterizer {
             let a = points[i], b = points[(i + 1) % n]
             let aIn = a.z >= near, bIn = b.z >= near
             if aIn {
-                clipped.append(a); clippedSoft.append(soft[i]); clippedAcross.append(across?[i])
+                clipped.append(a); clippedSoft.append(soft[i]); clippedAcross.append(across[i])
                 if !bIn {
                     clipped.append(a + (b - a) * ((near - a.z) / (b.z - a.z))); clippedSoft.append(true); clippedAcross.append(nil)
                 }
             } else if bIn {
-                clipped.append(a + (b - a) * ((near - a.z) / (b.z - a.z))); clippedSoft.append(soft[i]); clippedAcross.append(across?[i])
+                clipped.append(a + (b - a) * ((near - a.z) / (b.z - a.z))); clippedSoft.append(soft[i]); clippedAcross.append(across[i])
             }
         }
     }

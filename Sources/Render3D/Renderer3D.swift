@@ -41,24 +41,32 @@ public struct Renderer3D: Renderer {
     }
 
     public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {
-        try parallelMap(graphs.count) { i in
-            let (scene, frame) = try draw(graphs[i], index: i, withTruth: true)
-            return RenderedImage(image: Image(width: canvas.width, height: canvas.height, channels: canvas.channels, pixels: pixels(frame)),
-                                 groundTruth: GroundTruthAssembly.make(scene, frame, classes: classes))
+        _ = MemoryTuning.applied
+        return try parallelMap(graphs.count, state: { FrameBuffers(width: canvas.width, height: canvas.height) }) { frame, i in
+            let scene = try draw(graphs[i], index: i, withTruth: true, into: &frame)
+            var image = frame.rgb
+            if canvas.channels == 3 {
+                frame.rgb = []   // handed out: the next image allocates its own
+            } else {
+                image = pixels(frame)
+            }
+            return RenderedImage(image: Image(width: canvas.width, height: canvas.height, channels: canvas.channels, pixels: image),
+                                 groundTruth: GroundTruthAssembly.make(scene, &frame, classes: classes))
         }
     }
 
     public func renderPixels(_ graphs: [SceneGraph]) throws -> [Float] {
+        _ = MemoryTuning.applied
         let size = canvas.width * canvas.height * canvas.channels
-        var out = [Float](repeating: 0, count: graphs.count * size)
-        try out.withUnsafeMutableBufferPointer { buffer in
+        // Every image writes its whole slice: no need to clear.
+        return try [Float](unsafeUninitializedCapacity: graphs.count * size) { buffer, count in
             let base = buffer.baseAddress!   // each image writes only its own slice
-            _ = try parallelMap(graphs.count) { i in
-                let frame = try draw(graphs[i], index: i, withTruth: false).1
+            _ = try parallelMap(graphs.count, state: { FrameBuffers(width: canvas.width, height: canvas.height) }) { frame, i in
+                _ = try draw(graphs[i], index: i, withTruth: false, into: &frame)
                 write(frame, to: base + i * size)
             }
+            count = graphs.count * size
         }
-        return out
     }
 
     /// dL/d(attribute) by central finite differences (`finiteDifferences`); see `Renderer.vjp`.
@@ -66,16 +74,17 @@ public struct Renderer3D: Renderer {
         try finiteDifferences.vjp(self, graphs, imageGradients: imageGradients)
     }
 
-    private func draw(_ graph: SceneGraph, index: Int, withTruth: Bool) throws -> (Scene3D, FrameBuffers) {
+    /// Reads graph `index` and draws it into `frame` (reused between images, see `FrameBuffers`).
+    private func draw(_ graph: SceneGraph, index: Int, withTruth: Bool, into frame: inout FrameBuffers) throws -> Scene3D {
         let scene = try SceneReader.read(graph, graphIndex: index, canvas: canvas, classIndex: classIndex)
-        var frame = FrameBuffers(width: canvas.width, height: canvas.height, slots: scene.annotated.count, withTruth: withTruth)
+        frame.begin(slots: scene.annotated.count, withTruth: withTruth)
         SceneDrawing.draw(scene, into: &frame)
-        return (scene, frame)
+        return scene
     }
 
+    /// The frame's pixels in a 1- or 4-channel layout.
     private func pixels(_ frame: FrameBuffers) -> [Float] {
-        if canvas.channels == 3 { return frame.rgb }
-        return [Float](unsafeUninitializedCapacity: frame.width * frame.height * canvas.channels) { buffer, count in
+        [Float](unsafeUninitializedCapacity: frame.width * frame.height * canvas.channels) { buffer, count in
             write(frame, to: buffer.baseAddress!)
             count = buffer.count
         }

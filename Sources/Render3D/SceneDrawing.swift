@@ -8,16 +8,17 @@ enum SceneDrawing {
         for decal in scene.decals {
             let light = scene.environment.shade(up)
             for polygon in decal.polygons {
-                let cam = polygon.points.map(scene.camera.toCamera)
-                raster.draw(cam, soft: [Bool](repeating: true, count: cam.count), color: polygon.albedo * light,
-                            slot: decal.slot, depthTest: false, into: &frame)
+                raster.begin()
+                for point in polygon.points { raster.add(scene.camera.toCamera(point), soft: true) }
+                raster.draw(color: polygon.albedo * light, slot: decal.slot, depthTest: false, into: &frame)
             }
         }
         let order = scene.solids.indices.map { i -> (Float, Int) in
             let s = scene.solids[i]
             return (scene.camera.toCamera(s.position + SIMD3(0, s.height / 2, 0)).z, i)
         }.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
-        for (_, i) in order { drawSolid(scene.solids[i], scene, &raster, into: &frame) }
+        var scratch = PartScratch()
+        for (_, i) in order { drawSolid(scene.solids[i], scene, &raster, &scratch, into: &frame) }
         frame.resolvePartials()
     }
 
@@ -52,38 +53,54 @@ enum SceneDrawing {
                 }
                 color = g * groundCover + sky * (1 - groundCover)
             }
-            for x in 0..<frame.width {
-                let p = 3 * (y * frame.width + x)
-                frame.rgb[p] = color.x; frame.rgb[p + 1] = color.y; frame.rgb[p + 2] = color.z
+            let width = frame.width
+            frame.rgb.withUnsafeMutableBufferPointer { rgb in
+                let row = rgb.baseAddress! + 3 * y * width
+                for x in 0..<width { row[3 * x] = color.x; row[3 * x + 1] = color.y; row[3 * x + 2] = color.z }
             }
         }
     }
 
+    /// Per-part arrays `drawSolid` fills, kept between parts and solids (no allocation per part once warm).
+    struct PartScratch {
+        var world: [SIMD3<Float>] = []
+        var facing: [Bool] = []
+        var colors: [SIMD3<Float>] = []
+    }
+
     /// Every front-facing face of every part; an edge is soft when the face across it faces away,
     /// else a crease that mixes the two faces' colours over ½ px on each side.
-    static func drawSolid(_ solid: SolidObject, _ scene: Scene3D, _ raster: inout Rasterizer, into frame: inout FrameBuffers) {
+    static func drawSolid(_ solid: SolidObject, _ scene: Scene3D, _ raster: inout Rasterizer, _ scratch: inout PartScratch,
+                          into frame: inout FrameBuffers) {
         let eye = scene.camera.position
         for part in solid.parts {
             let t = part.template
-            let world = t.vertices.map { solid.toWorld(part.offset + part.scale * $0) }
-            var facing = [Bool](repeating: false, count: t.faces.count)
-            var colors = [SIMD3<Float>](repeating: .zero, count: t.faces.count)
+            scratch.world.removeAll(keepingCapacity: true)
+            for v in t.vertices { scratch.world.append(solid.toWorld(part.offset + part.scale * v)) }
+            scratch.facing.removeAll(keepingCapacity: true)
+            scratch.facing.append(contentsOf: repeatElement(false, count: t.faces.count))
+            scratch.colors.removeAll(keepingCapacity: true)
+            scratch.colors.append(contentsOf: repeatElement(.zero, count: t.faces.count))
+            let world = scratch.world
             for (f, face) in t.faces.enumerated() {
                 let a = world[face[0]], b = world[face[1]], c = world[face[2]]
                 let n = cross3(b - a, c - a)
                 let albedo = t.materials[f] == 1 ? (part.secondary ?? part.albedo) : part.albedo
-                colors[f] = albedo * scene.environment.shade(n / max(1e-12, (n * n).sum().squareRoot()))
+                scratch.colors[f] = albedo * scene.environment.shade(n / max(1e-12, (n * n).sum().squareRoot()))
                 // Front-facing by a margin (sine of the grazing angle > 1e-3): an edge-on face
                 // has no reliable orientation on screen, so it counts as back-facing until its
                 // sliver is wide enough to orient (it then takes over its neighbours' ramps).
                 let toEye = eye - a
-                facing[f] = (n * toEye).sum() > 1e-3 * (n * n).sum().squareRoot() * (toEye * toEye).sum().squareRoot()
+                scratch.facing[f] = (n * toEye).sum() > 1e-3 * (n * n).sum().squareRoot() * (toEye * toEye).sum().squareRoot()
             }
-            for (f, face) in t.faces.enumerated() where facing[f] {
-                let cam = face.map { scene.camera.toCamera(world[$0]) }
-                let soft = t.neighbours[f].map { $0 < 0 || !facing[$0] }
-                let across = t.neighbours[f].map { $0 >= 0 && facing[$0] ? colors[$0] : nil }
-                raster.draw(cam, soft: soft, across: across, color: colors[f], slot: solid.slot, depthTest: true, into: &frame)
+            for (f, face) in t.faces.enumerated() where scratch.facing[f] {
+                raster.begin()
+                for (i, v) in face.enumerated() {
+                    let across = t.neighbours[f][i]
+                    let soft = across < 0 || !scratch.facing[across]
+                    raster.add(scene.camera.toCamera(world[v]), soft: soft, across: soft ? nil : scratch.colors[across])
+                }
+                raster.draw(color: scratch.colors[f], slot: solid.slot, depthTest: true, into: &frame)
             }
         }
     }

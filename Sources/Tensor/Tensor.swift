@@ -1,3 +1,5 @@
+import Parallel
+
 /// An n-dimensional, contiguous, row-major array of `Float` with value semantics.
 ///
 /// Storage is a Swift `[Float]`, so copies share memory until one of them is written

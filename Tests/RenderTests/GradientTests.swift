@@ -142,7 +142,8 @@ final class FastPathVJPTests: XCTestCase {
                 let bg = backdrop(["texture": .number(0.3), "opacity": .number(0.6), "blend": .string(blend)].merging(fill) { $1 })
                 let (layers, _) = try r.compile(scene([digit], background: bg), index: 0)
                 guard case .background(let f) = layers[0].content else { return XCTFail("no background layer") }
-                compare(layers[0], renderer: r) { r, layer, _, under, grad in r.backwardBackground(layer, f, under: under, grad: grad) }
+                let kernel = BackgroundKernel(fill: f, width: 24, height: 20, channels: channels)
+                compare(layers[0], renderer: r) { r, layer, _, under, grad in r.backwardBackground(layer, kernel, under: under, grad: grad) }
             }
         }
     }
