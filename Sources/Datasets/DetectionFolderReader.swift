@@ -138,13 +138,6 @@ public struct DetectionFolderReader: Sendable {
     }
 
     struct COCOFile: Decodable {
-        struct Entry: Decodable {
-            var id: Int
-            var fileName: String
-            var width: Int
-            var height: Int
-            enum CodingKeys: String, CodingKey { case id, fileName = "file_name", width, height }
-        }
         struct Category: Decodable { var id: Int; var name: String }
         struct Annotation: Decodable {
             var imageID: Int
@@ -153,7 +146,7 @@ public struct DetectionFolderReader: Sendable {
             var iscrowd: Int?
             enum CodingKeys: String, CodingKey { case imageID = "image_id", categoryID = "category_id", bbox, iscrowd }
         }
-        var images: [Entry]
+        var images: [COCOImage]
         var categories: [Category]
         var annotations: [Annotation]
     }
