@@ -60,7 +60,7 @@ public struct Experiment: Sendable, Equatable {
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
     /// objective needs labelled validation images (and a known `task.metric`), matching with
-    /// `mmd_weight: 0` a task objective, segmentation its class list, detection a rendered target.
+    /// `mmd_weight: 0` a task objective, and segmentation its class list.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
     public var crossCheckProblems: [(path: String, message: String)] {
@@ -84,9 +84,6 @@ public struct Experiment: Sendable, Equatable {
         if taskNetwork.kind == .segmentation, (taskNetwork.classes?.count ?? 0) < 2 {
             problems.append(("task_network.classes", "segmentation needs its class list (at least two, background first): mask values index it"))
         }
-        if taskNetwork.kind == .detection, case .folders = target {
-            problems.append(("target", "detection targets must be rendered from a target grammar (a `render` section): labelled box folders are not supported"))
-        }
         return problems
     }
 }
@@ -95,7 +92,8 @@ public struct Experiment: Sendable, Equatable {
 public enum TargetData: Sendable, Equatable {
     /// Folders given by the user: unlabelled images for matching; optional labelled validation
     /// and test folders (classification: ImageFolder layout; segmentation: `images/` + `masks/`,
-    /// see `SegmentationFolderReader`).
+    /// see `SegmentationFolderReader`; detection: KITTI's `image_2/` + `label_2/` or COCO's
+    /// `annotations.json`, see `DetectionFolderReader`).
     case folders(images: String, validation: String? = nil, test: String? = nil)
     /// Rendered from a target grammar (the bundled experiments): `images` unlabelled images for
     /// matching, `validation` and `test` labelled ones, from seeds distinct from the generator's.

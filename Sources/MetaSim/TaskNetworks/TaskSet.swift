@@ -129,6 +129,23 @@ extension TaskSet {
         }
     }
 
+    /// A box read from a labelled folder as a box of `classes`: its class name matched ignoring
+    /// case (`Car` → `car`); a region to ignore (KITTI `DontCare`, COCO crowd) stays one; KITTI's
+    /// neighbouring types, which its devkit neither counts nor penalises for a class (`Van` for
+    /// `car`, `Person_sitting` for `pedestrian`), become regions to ignore; any other class is
+    /// dropped (nil).
+    public static func labelledBox(_ object: FolderObjectBox, classes: [String]) -> LabelledBox? {
+        let box = PixelBox(x0: object.box[0], y0: object.box[1], x1: object.box[2], y1: object.box[3])
+        func make(_ index: Int?) -> LabelledBox {
+            LabelledBox(classIndex: index, box: box, truncation: object.truncation, occlusionLevel: object.occlusionLevel)
+        }
+        guard let name = object.className?.lowercased() else { return make(nil) }
+        if let k = classes.firstIndex(where: { $0.lowercased() == name }) { return make(k) }
+        let neighbours = ["van": "car", "person_sitting": "pedestrian"]
+        if let neighbour = neighbours[name], classes.contains(where: { $0.lowercased() == neighbour }) { return make(nil) }
+        return nil
+    }
+
     /// The labelled boxes of one rendered image: every object whose class is in `classes`
     /// (name → index) and that has a visible pixel, with KITTI's box, truncation and occlusion
     /// level (`KITTIObjectLabel.imageBox`, `occlusionLevel(fraction:)`; 0 without a fraction).

@@ -46,7 +46,10 @@ public struct TargetSet: Sendable {
     /// in bounded memory). Labelled folders: classification, the ImageFolder layout
     /// (`DIR/<class>/*.png`); segmentation, `DIR/images/NAME.png` + `DIR/masks/NAME.png`
     /// (`SegmentationFolderReader`: 8-bit class-index masks over `classes`, which segmentation
-    /// needs, background first; nearest-neighbour resizing). Throws `InputError`s naming the
+    /// needs, background first; nearest-neighbour resizing); detection, KITTI's
+    /// `DIR/image_2/` + `DIR/label_2/` or COCO's `DIR/annotations.json` + `DIR/images/`
+    /// (`DetectionFolderReader`; boxes scaled with their image; `TaskSet.labelledBox` maps
+    /// their class names onto `classes`). Throws `InputError`s naming the
     /// folder or file and `fields` (the field path used in messages) for missing or empty
     /// folders, unreadable or mixed-size images, masks that do not fit their image or hold a
     /// value that is not a class index.
@@ -71,7 +74,13 @@ public struct TargetSet: Sendable {
                     .loadAll(width: canvas.width, height: canvas.height, channels: canvas.channels, classCount: classes.count)
                 return TaskSet(kind: .segmentation, images: tensor(raw.images), labels: raw.labels.flatMap { $0 }, classes: classes)
             case .detection:
-                throw InputError(file: folder, path: field, message: "labelled box folders are not supported: detection targets must be rendered from a target grammar (a `render` section)")
+                guard let classes, !classes.isEmpty else {
+                    throw InputError(file: folder, path: field, message: "a detection set needs the task's class list (task_network.classes, for example [car])")
+                }
+                let raw = try DetectionFolderReader(folder: folder, field: field)
+                    .loadAll(width: canvas.width, height: canvas.height, channels: canvas.channels)
+                return TaskSet(kind: .detection, images: tensor(raw.images), labels: [], classes: classes,
+                               objects: raw.boxes.map { $0.compactMap { TaskSet.labelledBox($0, classes: classes) } })
             }
         }
         let reader = try ImageFolderReader(folder: images, field: fields.images)
