@@ -73,17 +73,33 @@ public final class JSONLinesWriter: DatasetWriter {
     /// Writes the PNG and one `SampleRecord` line (`label` may be nil: written as `null`).
     /// Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
-        guard let lines else { throw InputError(file: directory, message: "append after finish") }
-        let image = DatasetFiles.imageName(origin.firstIndex + count, in: "images/")
-        try PNG.write(rendered.image, to: directory + "/" + image)
+        try commit(prepare(DatasetSample(rendered: rendered, graph: graph, label: label), index: origin.firstIndex + count))
+    }
+
+    /// `append` for each sample in order, the PNGs and masks encoded in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    /// The PNG bytes and the record without its label index (no state changed).
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (png: Data, record: SampleRecord) {
+        let image = DatasetFiles.imageName(index, in: "images/")
+        let rendered = sample.rendered
         // Without a label, the one class of the visible objects (as WebDataset's `.cls`), if any.
-        let name = label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: origin.firstIndex + count, directory: directory))
-        var record = SampleRecord(image: image, label: name, rendered: rendered, graph: graph)
-        for object in rendered.groundTruth.objects {
+        let name = sample.label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
+        return (try PNG.encode(rendered.image, file: directory + "/" + image),
+                SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph))
+    }
+
+    private func commit(_ sample: (png: Data, record: SampleRecord)) throws {
+        guard let lines else { throw InputError(file: directory, message: "append after finish") }
+        var record = sample.record
+        try AtomicFile.write(sample.png, to: directory + "/" + record.image!)
+        for object in record.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)
         }
-        record.labelIndex = name.map(classMap.index(of:))
+        record.labelIndex = record.label.map(classMap.index(of:))
         try lines.write(try DatasetFiles.json(record))
         try lines.write([0x0A])
         count += 1

@@ -1,4 +1,5 @@
 import Codecs
+import Foundation
 import Diagnostics
 import Render
 import Scene
@@ -44,20 +45,44 @@ public final class KITTIWriter: DatasetWriter {
     /// (`label` is not used). Throws `InputError` after `finish()`, when the camera cannot be
     /// read from `graph`, or when a file cannot be written.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        try commit(prepare(DatasetSample(rendered: rendered, graph: graph, label: label), index: origin.firstIndex + count))
+    }
+
+    /// `append` for each sample in order, the PNGs encoded in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    /// What `commit` needs of one sample, computed without changing the writer's state.
+    private struct Prepared {
+        var index: Int
+        var png: Data
+        var labels: [KITTIObjectLabel]
+        var classes: [String]
+        var graph: SceneGraph
+    }
+
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
+        let truth = sample.rendered.groundTruth
+        let file = DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/")
+        return Prepared(index: index, png: try PNG.encode(sample.rendered.image, file: file),
+                        labels: truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) },
+                        classes: truth.objects.map(\.className), graph: sample.graph)
+    }
+
+    private func commit(_ sample: Prepared) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        let index = origin.firstIndex + count
-        let truth = rendered.groundTruth
-        let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
-        for object in truth.objects { _ = classMap.index(of: object.className) }
-        try PNG.write(rendered.image, to: DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/"))
-        try AtomicFile.write(Array(labels.map { $0.line + "\n" }.joined().utf8),
+        let index = sample.index
+        for name in sample.classes { _ = classMap.index(of: name) }
+        try AtomicFile.write(sample.png, to: DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/"))
+        try AtomicFile.write(Array(sample.labels.map { $0.line + "\n" }.joined().utf8),
                              to: directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt")
         if let cameraProjection {
-            let calibration = KITTICalibration(projection: try cameraProjection(graph))
+            let calibration = KITTICalibration(projection: try cameraProjection(sample.graph))
             try AtomicFile.write(Array(calibration.text.utf8),
                                  to: directory + "/" + KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(index) + ".txt")
         }
-        types.formUnion(labels.map(\.type))
+        types.formUnion(sample.labels.map(\.type))
         count += 1
     }
 

@@ -127,22 +127,39 @@ public final class WebDatasetWriter: DatasetWriter {
     /// Adds the sample's `.png`, `.json` and (with a label) `.cls` members, opening a new shard
     /// when needed and closing it once full. Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        try commit(prepare(DatasetSample(rendered: rendered, graph: graph, label: label), index: origin.firstIndex + count))
+    }
+
+    /// `append` for each sample in order, the PNGs and masks encoded in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    /// The sample's global index, PNG bytes and record without its label index (no state changed).
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (index: Int, png: Data, record: SampleRecord) {
+        let rendered = sample.rendered
+        let name = sample.label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
+        let record = SampleRecord(image: nil, label: name, rendered: rendered, graph: sample.graph)
+        let key = DatasetFiles.padded(index)
+        return (index, try PNG.encode(rendered.image, file: directory + "/" + key + ".png"), record)
+    }
+
+    private func commit(_ sample: (index: Int, png: Data, record: SampleRecord)) throws {
         guard !finished, !lastShardClosed else { throw InputError(file: directory, message: "append after finish") }
-        let index = origin.firstIndex + count
+        let index = sample.index
         if shard == nil {
             let shardName = name + "-" + DatasetFiles.padded(index / samplesPerShard) + ".tar"
             shard = try TarWriter(path: directory + "/" + shardName)
             shardNames.append(shardName)
         }
         let key = DatasetFiles.padded(index)
-        for object in rendered.groundTruth.objects {
+        var record = sample.record
+        for object in record.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)
         }
-        let name = label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
-        var record = SampleRecord(image: nil, label: name, rendered: rendered, graph: graph)
-        record.labelIndex = name.map(classMap.index(of:))
-        try shard!.add(name: key + ".png", contents: try PNG.encode(rendered.image, file: directory + "/" + key + ".png"))
+        record.labelIndex = record.label.map(classMap.index(of:))
+        try shard!.add(name: key + ".png", contents: sample.png)
         try shard!.add(name: key + ".json", contents: try DatasetFiles.json(record))
         if let index = record.labelIndex { try shard!.add(name: key + ".cls", contents: Array(String(index).utf8)) }
         count += 1
