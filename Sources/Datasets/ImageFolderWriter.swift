@@ -65,26 +65,29 @@ public final class ImageFolderWriter: DatasetWriter {
     /// Writes the image as a PNG into the folder of its label (`DatasetLabel.resolve`). Throws
     /// `InputError` after `finish()`, for a missing/ambiguous or unusable label, or a failed write.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
-        try commit(prepare(DatasetSample(rendered: rendered, graph: graph, label: label), index: origin.firstIndex + count))
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
     }
 
-    /// `append` for each sample in order, the PNGs encoded in parallel (see `DatasetWriter`).
+    /// `append` for each sample in order, the PNGs encoded and written in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
-    }
-
-    /// The sample's label folder name, file name and PNG bytes (no state changed).
-    private func prepare(_ sample: DatasetSample, index: Int) throws -> (label: String, file: String, png: Data) {
-        let name = try DatasetLabel.resolve(sample.label, groundTruth: sample.rendered.groundTruth, sample: index, directory: directory)
-        let file = DatasetFiles.imageName(index, in: directory + "/" + name + "/")
-        return (name, file, try PNG.encode(sample.rendered.image, file: file))
-    }
-
-    private func commit(_ sample: (label: String, file: String, png: Data)) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        if labels.insert(sample.label).inserted { try DatasetFiles.makeFolder(directory + "/" + sample.label) }
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit,
+                              discard: { OrderedAppend.remove($0.file) })
+    }
+
+    /// Resolves the label and writes the PNG into its folder (made when missing).
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (label: String, file: String) {
+        let name = try DatasetLabel.resolve(sample.label, groundTruth: sample.rendered.groundTruth, sample: index, directory: directory)
+        let folder = directory + "/" + name
+        if !labels.contains(name) { try DatasetFiles.makeFolder(folder) }
+        let file = DatasetFiles.imageName(index, in: folder + "/")
+        try PNG.write(sample.rendered.image, to: file)
+        return (name, file)
+    }
+
+    private func commit(_ sample: (label: String, file: String)) throws {
+        labels.insert(sample.label)
         _ = classMap.index(of: sample.label)
-        try AtomicFile.write(sample.png, to: sample.file)
         count += 1
     }
 

@@ -73,34 +73,34 @@ public final class JSONLinesWriter: DatasetWriter {
     /// Writes the PNG and one `SampleRecord` line (`label` may be nil: written as `null`).
     /// Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
-        try commit(prepare(DatasetSample(rendered: rendered, graph: graph, label: label), index: origin.firstIndex + count))
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
     }
 
-    /// `append` for each sample in order, the PNGs and masks encoded in parallel (see `DatasetWriter`).
+    /// `append` for each sample in order, the PNGs, masks and lines made in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+        guard lines != nil else { throw InputError(file: directory, message: "append after finish") }
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit,
+                              discard: { [directory] in OrderedAppend.remove(directory + "/" + $0.record.image!) })
     }
 
-    /// The PNG bytes and the record without its label index (no state changed).
-    private func prepare(_ sample: DatasetSample, index: Int) throws -> (png: Data, record: SampleRecord) {
+    /// Writes the PNG and makes the record; its JSON too when the label's index is already known.
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> LabelledRecord {
         let image = DatasetFiles.imageName(index, in: "images/")
         let rendered = sample.rendered
+        try PNG.write(rendered.image, to: directory + "/" + image)
         // Without a label, the one class of the visible objects (as WebDataset's `.cls`), if any.
         let name = sample.label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
-        return (try PNG.encode(rendered.image, file: directory + "/" + image),
-                SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph))
+        return try LabelledRecord(SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph), classMap: classMap)
     }
 
-    private func commit(_ sample: (png: Data, record: SampleRecord)) throws {
+    private func commit(_ sample: LabelledRecord) throws {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
-        var record = sample.record
-        try AtomicFile.write(sample.png, to: directory + "/" + record.image!)
-        for object in record.objects {
+        var sample = sample
+        for object in sample.record.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)
         }
-        record.labelIndex = record.label.map(classMap.index(of:))
-        try lines.write(try DatasetFiles.json(record))
+        try lines.write(try sample.json(classMap: classMap))
         try lines.write([0x0A])
         count += 1
     }

@@ -45,44 +45,43 @@ public final class KITTIWriter: DatasetWriter {
     /// (`label` is not used). Throws `InputError` after `finish()`, when the camera cannot be
     /// read from `graph`, or when a file cannot be written.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
-        try commit(prepare(DatasetSample(rendered: rendered, graph: graph, label: label), index: origin.firstIndex + count))
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
     }
 
-    /// `append` for each sample in order, the PNGs encoded in parallel (see `DatasetWriter`).
+    /// `append` for each sample in order, the PNGs and label files made in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+        guard !finished else { throw InputError(file: directory, message: "append after finish") }
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit,
+                              discard: { [self] in OrderedAppend.remove(imagePath($0.index), labelPath($0.index)) })
     }
 
-    /// What `commit` needs of one sample, computed without changing the writer's state.
+    private func imagePath(_ index: Int) -> String { DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/") }
+    private func labelPath(_ index: Int) -> String { directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt" }
+
+    /// What `commit` needs of one sample, once its image and label files are written.
     private struct Prepared {
         var index: Int
-        var png: Data
-        var labels: [KITTIObjectLabel]
+        var types: [String]
         var classes: [String]
         var graph: SceneGraph
     }
 
     private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
         let truth = sample.rendered.groundTruth
-        let file = DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/")
-        return Prepared(index: index, png: try PNG.encode(sample.rendered.image, file: file),
-                        labels: truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) },
-                        classes: truth.objects.map(\.className), graph: sample.graph)
+        let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
+        try PNG.write(sample.rendered.image, to: imagePath(index))
+        try AtomicFile.write(Array(labels.map { $0.line + "\n" }.joined().utf8), to: labelPath(index))
+        return Prepared(index: index, types: labels.map(\.type), classes: truth.objects.map(\.className), graph: sample.graph)
     }
 
     private func commit(_ sample: Prepared) throws {
-        guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        let index = sample.index
         for name in sample.classes { _ = classMap.index(of: name) }
-        try AtomicFile.write(sample.png, to: DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/"))
-        try AtomicFile.write(Array(sample.labels.map { $0.line + "\n" }.joined().utf8),
-                             to: directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt")
         if let cameraProjection {
             let calibration = KITTICalibration(projection: try cameraProjection(sample.graph))
             try AtomicFile.write(Array(calibration.text.utf8),
-                                 to: directory + "/" + KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(index) + ".txt")
+                                 to: directory + "/" + KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(sample.index) + ".txt")
         }
-        types.formUnion(sample.labels.map(\.type))
+        types.formUnion(sample.types)
         count += 1
     }
 

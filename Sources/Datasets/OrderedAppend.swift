@@ -1,3 +1,4 @@
+import Foundation
 import Parallel
 import Render
 import Scene
@@ -19,21 +20,37 @@ public struct DatasetSample {
     }
 }
 
-/// How every writer appends: `prepare` does the part of a sample's work that depends only on the
-/// sample and its global index (PNG encoding, RLE masks; no writer state is changed) and may run
-/// on any thread; `commit` does the rest in append order (class map, ids, the shared files). A
-/// writer's `append` is `commit(prepare(sample))`, and its `append(contentsOf:)` runs the same
-/// two functions, the prepares in parallel, so both give the same bytes.
+/// How every writer appends. `prepare` does the part of a sample's work that depends only on
+/// the sample, its global index and state no other sample of the batch changes: PNG encoding,
+/// RLE masks, JSON, and writing the sample's own files (its image, each under its own name);
+/// it may run on any thread and changes no writer state. `commit` does the rest in append
+/// order: class map, ids, and the files samples share (part file, lines file, tar). A writer's
+/// `append` and `append(contentsOf:)` both go through `run`, so both give the same bytes.
 enum OrderedAppend {
     /// Prepares `samples` in parallel (sample `i` at global index `firstIndex + i`), then commits
     /// them in order. At the first sample whose prepare or commit throws, stops and rethrows
-    /// that error: the samples before it are committed, none after it.
+    /// that error: the samples before it are committed, and `discard` removes the files the
+    /// later ones prepared, so the folder holds what appending them one by one would leave.
     static func run<Prepared>(_ samples: [DatasetSample], firstIndex: Int,
                               prepare: (DatasetSample, Int) throws -> Prepared,
-                              commit: (Prepared) throws -> Void) throws {
+                              commit: (Prepared) throws -> Void,
+                              discard: (Prepared) -> Void) throws {
         let prepared = try parallelMap(samples.count) { i in
             Result { try prepare(samples[i], firstIndex + i) }
         }
-        for result in prepared { try commit(result.get()) }
+        for (i, result) in prepared.enumerated() {
+            do {
+                try commit(result.get())
+            } catch {
+                if case .success(let value) = result { discard(value) }
+                for case .success(let later) in prepared[(i + 1)...] { discard(later) }
+                throw error
+            }
+        }
+    }
+
+    /// Removes `paths` (files a discarded sample's prepare wrote); missing ones are ignored.
+    static func remove(_ paths: String...) {
+        for path in paths { unlink(path) }
     }
 }

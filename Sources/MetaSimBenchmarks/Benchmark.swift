@@ -49,6 +49,7 @@ public let allBenchmarks: [Benchmark] =
     + renderBenchmarks
     + codecsBenchmarks
     + trainingBenchmarks
+    + taskTrainingBenchmarks
     + aerialBenchmarks
     + render3DBenchmarks
 

@@ -5,7 +5,7 @@ import XCTest
 
 /// `DatasetWriter.append(contentsOf:)` (images encoded in parallel, committed in order) writes
 /// the bytes of appending the same samples one by one, for every format, also in a shard; a
-/// failing sample leaves the samples before it appended and none after it.
+/// failing sample leaves the samples before it appended and no file of it or the later ones.
 extension ResumeWriterTests {
     func testBatchAppendMatchesOneByOneForEveryFormat() throws {
         // A shard whose first sample is global index 37: WebDataset's tars then start mid-way.
@@ -43,6 +43,8 @@ extension ResumeWriterTests {
             XCTAssertTrue("\(error)".contains("sample[4]"), "the first failing sample is named: \(error)")
         }
         XCTAssertEqual(writer.count, 4)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: folder + "/ok").sorted()
+        XCTAssertEqual(kept, (0..<4).map { String(format: "%06d.png", $0) }, "the later samples' images were removed")
         try writer.append(sample(9).0, graph: DatasetFixtures.graph(), label: "ok")
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/ok/000004.png"), "appending continues at sample 4")
     }
