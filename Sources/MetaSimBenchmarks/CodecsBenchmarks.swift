@@ -32,7 +32,8 @@ let codecsBenchmarks: [Benchmark] = [
         ["datasets.\($0.rawValue).mnist32.images_per_s", "datasets.\($0.rawValue).mnist32.over_png_encode.ratio"]
     } + ["datasets.png_encode.mnist32.images_per_s"]) {
         // 32×32 grey images with one 12×14 object, 200 per dataset, appended as one batch
-        // (`append(contentsOf:)`, as `metasim render` does) into a temporary folder. The codec's
+        // (`append(contentsOf:)`, as `metasim render` does) into a new folder in $TMPDIR,
+        // manifest (checksums) included. The codec's
         // own rate (PNG encoding of the same image on one thread) is timed alternately with
         // each writer, round by round, so that load changes hit both: the ratio is the figure
         // to judge (issue 15: ≥ 0.8).
@@ -44,13 +45,14 @@ let codecsBenchmarks: [Benchmark] = [
             var writerRounds: [Double] = [], formatEncodeRounds: [Double] = []
             for _ in 0..<(BenchTiming.singleCall ? 1 : 5) {
                 formatEncodeRounds.append(try medianSeconds(repeats: 1, minSeconds: 0.05) { _ = try PNG.encode(sample.image) })
+                var folders: [String] = []       // removed after the round, outside the timing
                 writerRounds.append(try medianSeconds(repeats: 1, minSeconds: 0.05) {
-                    let dir = NSTemporaryDirectory() + "metasim-bench-\(UUID().uuidString)"
-                    defer { try? FileManager.default.removeItem(atPath: dir) }
-                    let writer = try format.makeWriter(directory: dir, classes: ["7"], samplesPerShard: 100)
+                    folders.append(NSTemporaryDirectory() + "metasim-bench-\(UUID().uuidString)")
+                    let writer = try format.makeWriter(directory: folders.last!, classes: ["7"], samplesPerShard: 100)
                     try writer.append(contentsOf: samples)
                     try writer.finish()
                 } / 200)
+                for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
             }
             let writer = median(writerRounds), encode = median(formatEncodeRounds)
             encodeRounds += formatEncodeRounds
