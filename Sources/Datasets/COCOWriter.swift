@@ -120,14 +120,14 @@ public final class COCOWriter: DatasetWriter {
     /// `append` for each sample in order, the PNGs and masks made in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
         guard part != nil else { throw InputError(file: directory, message: "append after finish") }
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit,
-                              discard: { [directory] in OrderedAppend.remove(directory + "/" + $0.fileName) })
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
     }
 
-    /// What `commit` needs of one sample, once its PNG is written.
+    /// What `commit` needs of one sample.
     private struct Prepared {
         var imageId: Int
         var fileName: String
+        var png: Data
         var truth: GroundTruth
         var masks: [Int: COCORLE]
     }
@@ -135,14 +135,15 @@ public final class COCOWriter: DatasetWriter {
     private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
         let truth = sample.rendered.groundTruth
         let fileName = DatasetFiles.imageName(index, in: "images/")
-        try PNG.write(sample.rendered.image, to: directory + "/" + fileName)
-        return Prepared(imageId: index + 1, fileName: fileName, truth: truth,
+        return Prepared(imageId: index + 1, fileName: fileName,
+                        png: try PNG.encode(sample.rendered.image, file: directory + "/" + fileName), truth: truth,
                         masks: COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height))
     }
 
     private func commit(_ sample: Prepared) throws {
         guard let part else { throw InputError(file: directory, message: "append after finish") }
         let truth = sample.truth
+        try AtomicFile.write(sample.png, to: directory + "/" + sample.fileName)
         for object in truth.objects {
             guard let box = object.bbox, let mask = sample.masks[object.instanceId] else { continue }
             annotationCount += 1

@@ -20,9 +20,9 @@ public protocol DatasetWriter: AnyObject {
     /// (see `DatasetLabel.resolve`).
     func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws
     /// Appends `samples` in order, giving the bytes `append(_:graph:label:)` one by one gives;
-    /// their images are encoded and written in parallel (`OrderedAppend`). When a sample fails,
-    /// the ones before it are appended (`count` says how many), nothing of it or the later ones
-    /// is kept, and its error is rethrown.
+    /// their images are encoded in parallel and written in order (`OrderedAppend`). When a
+    /// sample fails, the ones before it are appended (`count` says how many), none after it,
+    /// and its error is rethrown.
     func append(contentsOf samples: [DatasetSample]) throws
     /// Writes whatever closes the dataset (annotation file, last shard, manifest). Appending
     /// after `finish()` throws.
@@ -106,7 +106,6 @@ enum DatasetFiles {
     }
 
     /// Creates `path` (and parents) if missing; throws when it exists as a file or cannot be made.
-    /// Safe to call from several threads at once.
     static func makeFolder(_ path: String) throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
@@ -116,8 +115,6 @@ enum DatasetFiles {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            // Another thread of the same writer may have made it meanwhile (`OrderedAppend`).
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return }
             throw InputError(file: path, message: "cannot create folder: \(error.localizedDescription)")
         }
     }

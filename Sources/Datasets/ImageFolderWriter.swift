@@ -68,26 +68,23 @@ public final class ImageFolderWriter: DatasetWriter {
         try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
     }
 
-    /// `append` for each sample in order, the PNGs encoded and written in parallel (see `DatasetWriter`).
+    /// `append` for each sample in order, the PNGs encoded in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit,
-                              discard: { OrderedAppend.remove($0.file) })
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
     }
 
-    /// Resolves the label and writes the PNG into its folder (made when missing).
-    private func prepare(_ sample: DatasetSample, index: Int) throws -> (label: String, file: String) {
+    /// The sample's label, image path and PNG bytes.
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (label: String, file: String, png: Data) {
         let name = try DatasetLabel.resolve(sample.label, groundTruth: sample.rendered.groundTruth, sample: index, directory: directory)
-        let folder = directory + "/" + name
-        if !labels.contains(name) { try DatasetFiles.makeFolder(folder) }
-        let file = DatasetFiles.imageName(index, in: folder + "/")
-        try PNG.write(sample.rendered.image, to: file)
-        return (name, file)
+        let file = DatasetFiles.imageName(index, in: directory + "/" + name + "/")
+        return (name, file, try PNG.encode(sample.rendered.image, file: file))
     }
 
-    private func commit(_ sample: (label: String, file: String)) throws {
-        labels.insert(sample.label)
+    private func commit(_ sample: (label: String, file: String, png: Data)) throws {
+        if labels.insert(sample.label).inserted { try DatasetFiles.makeFolder(directory + "/" + sample.label) }
         _ = classMap.index(of: sample.label)
+        try AtomicFile.write(sample.png, to: sample.file)
         count += 1
     }
 

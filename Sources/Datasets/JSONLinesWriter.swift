@@ -79,23 +79,23 @@ public final class JSONLinesWriter: DatasetWriter {
     /// `append` for each sample in order, the PNGs, masks and lines made in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
         guard lines != nil else { throw InputError(file: directory, message: "append after finish") }
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit,
-                              discard: { [directory] in OrderedAppend.remove(directory + "/" + $0.record.image!) })
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
     }
 
-    /// Writes the PNG and makes the record; its JSON too when the label's index is already known.
-    private func prepare(_ sample: DatasetSample, index: Int) throws -> LabelledRecord {
+    /// The PNG bytes and the record; its JSON too when the label's index is already known.
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (png: Data, record: LabelledRecord) {
         let image = DatasetFiles.imageName(index, in: "images/")
         let rendered = sample.rendered
-        try PNG.write(rendered.image, to: directory + "/" + image)
+        let png = try PNG.encode(rendered.image, file: directory + "/" + image)
         // Without a label, the one class of the visible objects (as WebDataset's `.cls`), if any.
         let name = sample.label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
-        return try LabelledRecord(SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph), classMap: classMap)
+        return (png, try LabelledRecord(SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph), classMap: classMap))
     }
 
-    private func commit(_ sample: LabelledRecord) throws {
+    private func commit(_ prepared: (png: Data, record: LabelledRecord)) throws {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
-        var sample = sample
+        var sample = prepared.record
+        try AtomicFile.write(prepared.png, to: directory + "/" + sample.record.image!)
         for object in sample.record.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)

@@ -48,19 +48,20 @@ public final class KITTIWriter: DatasetWriter {
         try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
     }
 
-    /// `append` for each sample in order, the PNGs and label files made in parallel (see `DatasetWriter`).
+    /// `append` for each sample in order, the PNGs and label lines made in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit,
-                              discard: { [self] in OrderedAppend.remove(imagePath($0.index), labelPath($0.index)) })
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
     }
 
     private func imagePath(_ index: Int) -> String { DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/") }
     private func labelPath(_ index: Int) -> String { directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt" }
 
-    /// What `commit` needs of one sample, once its image and label files are written.
+    /// What `commit` needs of one sample.
     private struct Prepared {
         var index: Int
+        var png: Data
+        var labelText: [UInt8]
         var types: [String]
         var classes: [String]
         var graph: SceneGraph
@@ -69,13 +70,14 @@ public final class KITTIWriter: DatasetWriter {
     private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
         let truth = sample.rendered.groundTruth
         let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
-        try PNG.write(sample.rendered.image, to: imagePath(index))
-        try AtomicFile.write(Array(labels.map { $0.line + "\n" }.joined().utf8), to: labelPath(index))
-        return Prepared(index: index, types: labels.map(\.type), classes: truth.objects.map(\.className), graph: sample.graph)
+        return Prepared(index: index, png: try PNG.encode(sample.rendered.image, file: imagePath(index)),
+                        labelText: Array(labels.map { $0.line + "\n" }.joined().utf8), types: labels.map(\.type), classes: truth.objects.map(\.className), graph: sample.graph)
     }
 
     private func commit(_ sample: Prepared) throws {
         for name in sample.classes { _ = classMap.index(of: name) }
+        try AtomicFile.write(sample.png, to: imagePath(sample.index))
+        try AtomicFile.write(sample.labelText, to: labelPath(sample.index))
         if let cameraProjection {
             let calibration = KITTICalibration(projection: try cameraProjection(sample.graph))
             try AtomicFile.write(Array(calibration.text.utf8),

@@ -1,4 +1,3 @@
-import Foundation
 import Parallel
 import Render
 import Scene
@@ -21,36 +20,23 @@ public struct DatasetSample {
 }
 
 /// How every writer appends. `prepare` does the part of a sample's work that depends only on
-/// the sample, its global index and state no other sample of the batch changes: PNG encoding,
-/// RLE masks, JSON, and writing the sample's own files (its image, each under its own name);
-/// it may run on any thread and changes no writer state. `commit` does the rest in append
-/// order: class map, ids, and the files samples share (part file, lines file, tar). A writer's
-/// `append` and `append(contentsOf:)` both go through `run`, so both give the same bytes.
+/// the sample, its global index and state no other sample of the batch changes — PNG encoding,
+/// RLE masks, the sample's JSON when its label index is already known — and may run on any
+/// thread; it changes neither the writer's state nor the disk. `commit` does the rest in append
+/// order: class map, ids, and every file write. (Files are created in order on purpose: on this
+/// project's ext4 disk, creating files from two threads at once was slower than from one —
+/// Benchmarks/README.md.) A writer's `append` and `append(contentsOf:)` both go through `run`,
+/// so both give the same bytes.
 enum OrderedAppend {
     /// Prepares `samples` in parallel (sample `i` at global index `firstIndex + i`), then commits
     /// them in order. At the first sample whose prepare or commit throws, stops and rethrows
-    /// that error: the samples before it are committed, and `discard` removes the files the
-    /// later ones prepared, so the folder holds what appending them one by one would leave.
+    /// that error: the samples before it are committed, none after it.
     static func run<Prepared>(_ samples: [DatasetSample], firstIndex: Int,
                               prepare: (DatasetSample, Int) throws -> Prepared,
-                              commit: (Prepared) throws -> Void,
-                              discard: (Prepared) -> Void) throws {
+                              commit: (Prepared) throws -> Void) throws {
         let prepared = try parallelMap(samples.count) { i in
             Result { try prepare(samples[i], firstIndex + i) }
         }
-        for (i, result) in prepared.enumerated() {
-            do {
-                try commit(result.get())
-            } catch {
-                if case .success(let value) = result { discard(value) }
-                for case .success(let later) in prepared[(i + 1)...] { discard(later) }
-                throw error
-            }
-        }
-    }
-
-    /// Removes `paths` (files a discarded sample's prepare wrote); missing ones are ignored.
-    static func remove(_ paths: String...) {
-        for path in paths { unlink(path) }
+        for result in prepared { try commit(result.get()) }
     }
 }

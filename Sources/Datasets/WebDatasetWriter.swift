@@ -133,7 +133,7 @@ public final class WebDatasetWriter: DatasetWriter {
     /// `append` for each sample in order, the PNGs, masks and JSON made in parallel (see `DatasetWriter`).
     public func append(contentsOf samples: [DatasetSample]) throws {
         guard !finished, !lastShardClosed else { throw InputError(file: directory, message: "append after finish") }
-        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit, discard: { _ in })
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
     }
 
     /// The sample's global index, PNG bytes and record (with its JSON when it can be made at once).

@@ -7,7 +7,8 @@ public struct BenchResult: Codable, Equatable, Sendable {
     public var name: String
     /// The measured figure, expressed in `unit` (usually a median over rounds, see `medianSeconds`).
     public var value: Double
-    /// Unit of `value` as printed: `s`, `us`, `images/s`, `graphs/s`, `GFLOP/s` or `ratio` (dimensionless).
+    /// Unit of `value` as printed: `s`, `us`, `images/s`, `graphs/s`, `GFLOP/s`, `steps`, `degrees` or
+    /// `ratio` (dimensionless).
     public var unit: String
 
     /// Makes a result; no validation of the name or unit is done.
