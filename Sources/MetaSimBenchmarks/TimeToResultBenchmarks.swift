@@ -10,7 +10,7 @@ import Tensor
 /// (rendering the target, loading φ), stage 1 (reconstruction), the phase search and stage 2
 /// (distribution matching) — until the batch mean of the learned yaw (circular, as in
 /// `metrics.jsonl`) is first within 5° of 90° after a matching step, and the matching steps
-/// taken by then. `…_no_phase_search` is the same with `matching.phase_search: 1` (gradient
+/// taken by then; for the experiment's seed 1 and for seeds 2 and 3 (`seedN` in the names). `…_no_phase_search` is the same with `matching.phase_search: 1` (gradient
 /// descent from the prior's 0°, as the original implementation does); `reached` is 0 when the
 /// whole matching schedule ends first (then `seconds` is the whole run's and `final_yaw` the
 /// last mean). Runs minutes, so only when named (`--filter metasim.time_to_result`). Issue 15
@@ -18,37 +18,46 @@ import Tensor
 /// machine (a figure from the issue, not measured here).
 let timeToResultBenchmarks: [Benchmark] = [
     Benchmark(names: ["yaw5", "yaw5_no_phase_search"].flatMap { run in
-        ["seconds", "matching_steps", "reached", "final_yaw"].map { "metasim.time_to_result.mnist_rotation_\(run).\($0)" }
+        (1...3).flatMap { seed in
+            ["seconds", "matching_steps", "reached", "final_yaw"].map { "metasim.time_to_result.mnist_rotation_\(run).seed\(seed).\($0)" }
+        }
     }, requiredPrefix: "metasim.time_to_result") {
         guard let path = BundledData.repositoryFile("experiments/mnist-rotation.yaml") else {
             throw InputError(file: "experiments/mnist-rotation.yaml", message: "run the benchmarks from the repository")
         }
-        var results: [BenchResult] = []
-        for (run, phaseSearch) in [("yaw5", nil), ("yaw5_no_phase_search", 1)] as [(String, Int?)] {
-            let prefix = "metasim.time_to_result.mnist_rotation_\(run)."
-            let start = DispatchTime.now().uptimeNanoseconds
-            var experiment = try Experiment.load(path: path)
-            if let phaseSearch { experiment.matching.phaseSearch = phaseSearch }
-            let watch = YawWatch(target: 90, tolerance: 5)
-            let trainer = try MetaSimTrainer(experiment: experiment, parts: try ExperimentBuilder(experiment).parts(), sink: watch)
-            var reached = false
-            do {
-                try trainer.reconstruct()
-                let shifts = try trainer.phaseSearch()
-                if !shifts.isEmpty { try trainer.reconstruct(shifts: shifts) }
-                try trainer.match()
-            } catch is YawWatch.Reached {
-                reached = true
+        return try [("yaw5", nil), ("yaw5_no_phase_search", 1)].flatMap { (run: String, phaseSearch: Int?) in
+            try (1...3).flatMap { seed in
+                try timeToYaw(experimentFile: path, seed: UInt64(seed), phaseSearch: phaseSearch,
+                              prefix: "metasim.time_to_result.mnist_rotation_\(run).seed\(seed).")
             }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            results += [BenchResult(name: prefix + "seconds", value: seconds, unit: "s"),
-                        BenchResult(name: prefix + "matching_steps", value: Double(watch.steps), unit: "steps"),
-                        BenchResult(name: prefix + "reached", value: reached ? 1 : 0, unit: "ratio"),
-                        BenchResult(name: prefix + "final_yaw", value: watch.lastYaw ?? 0, unit: "degrees")]
         }
-        return results
     }
 ]
+
+/// One run of `timeToResultBenchmarks` from loading `experimentFile` (with `seed`, and
+/// `phaseSearch` when given) to a mean yaw within 5° of 90°, or to the end of matching.
+private func timeToYaw(experimentFile path: String, seed: UInt64, phaseSearch: Int?, prefix: String) throws -> [BenchResult] {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var experiment = try Experiment.load(path: path)
+    experiment.seed = seed
+    if let phaseSearch { experiment.matching.phaseSearch = phaseSearch }
+    let watch = YawWatch(target: 90, tolerance: 5)
+    let trainer = try MetaSimTrainer(experiment: experiment, parts: try ExperimentBuilder(experiment).parts(), sink: watch)
+    var reached = false
+    do {
+        try trainer.reconstruct()
+        let shifts = try trainer.phaseSearch()
+        if !shifts.isEmpty { try trainer.reconstruct(shifts: shifts) }
+        try trainer.match()
+    } catch is YawWatch.Reached {
+        reached = true
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return [BenchResult(name: prefix + "seconds", value: seconds, unit: "s"),
+            BenchResult(name: prefix + "matching_steps", value: Double(watch.steps), unit: "steps"),
+            BenchResult(name: prefix + "reached", value: reached ? 1 : 0, unit: "ratio"),
+            BenchResult(name: prefix + "final_yaw", value: watch.lastYaw ?? 0, unit: "degrees")]
+}
 
 /// A run sink that counts matching steps and stops the run (throws `Reached`) at the first
 /// whose batch mean yaw is within `tolerance` degrees of `target` (angles compared on the circle).
