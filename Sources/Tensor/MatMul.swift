@@ -55,8 +55,8 @@ public func sgemmSerial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alph
 /// OpenBLAS's own threads (the pthread build Debian links) spin for a while after each call
 /// before they sleep; alternating with the engine's `parallelFor` phases (im2col, col2im,
 /// elementwise ops) on the same cores, and on a machine shared with other processes, they took
-/// the cores those phases needed, and `tensor.conv3x3` fell below half its single-thread speed
-/// under load (Benchmarks/README.md). With one thread pool — the `Parallel` module's — work is
+/// the cores those phases needed: at load 9 `tensor.conv3x3` ran 14.4–17.5 GFLOP/s with two
+/// OpenBLAS threads against 19.2–19.6 with one (Benchmarks/README.md). With one thread pool — the `Parallel` module's — work is
 /// never nested and no thread spins. Overrides `OPENBLAS_NUM_THREADS`.
 public enum BLASThreads {
     /// Evaluated once; sets OpenBLAS to one thread.
