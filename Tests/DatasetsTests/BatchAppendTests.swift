@@ -44,7 +44,7 @@ extension ResumeWriterTests {
         }
         XCTAssertEqual(writer.count, 4)
         let kept = try FileManager.default.contentsOfDirectory(atPath: folder + "/ok").sorted()
-        XCTAssertEqual(kept, (0..<4).map { String(format: "%06d.png", $0) }, "the later samples' images were removed")
+        XCTAssertEqual(kept, (0..<4).map { String(format: "%06d.png", $0) }, "no image of the failing or later samples")
         try writer.append(sample(9).0, graph: DatasetFixtures.graph(), label: "ok")
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/ok/000004.png"), "appending continues at sample 4")
     }
