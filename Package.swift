@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
         .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel", "CUncheckedMath"], exclude: ["README.md", "BRIDGE.md"]),
         .target(name: "Render3D", dependencies: ["Diagnostics", "Scene", "Codecs", "Render", "Parallel"], exclude: ["README.md"]),
-        .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", "CCrypto"], exclude: ["README.md"]),
+        .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", "Parallel", "CCrypto"], exclude: ["README.md"]),
         .target(
             name: "MetaSim",
             dependencies: ["Diagnostics", "Scene", "Grammar", "Assets", "Codecs", "Tensor", "NN", "Render", "Render3D", "Datasets", "CBLAS",

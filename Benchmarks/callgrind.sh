@@ -18,7 +18,8 @@ for prefix in $prefixes; do
       "$work/metasim" bench --single-call --filter "$prefix" >/dev/null 2>"$work/log" || { cat "$work/log" >&2; exit 1; }
     ir=$(grep -h '^summary:' "$work"/out.* | awk '{s += $2} END {printf "%.0f", s}')
     if [ -n "${CALLGRIND_KEEP:-}" ]; then
-      mkdir -p "$CALLGRIND_KEEP"; tag=$(echo "$binary-$prefix" | tr '/' '_')
+      # A visible name: no leading "." or "_" from a relative path such as .build/release/metasim.
+      mkdir -p "$CALLGRIND_KEEP"; tag=$(echo "$binary-$prefix" | tr '/' '_' | sed 's/^[._]*//')
       for f in "$work"/out.*; do mv "$f" "$CALLGRIND_KEEP/$tag.${f##*.}"; done
     fi
     rm -f "$work"/out.*

@@ -4,7 +4,9 @@
 Measures the same workloads as Sources/MetaSimBenchmarks/TensorBenchmarks.swift and prints the
 same JSON Lines with a `reference.torch.` prefix. Run with the machine's thread budget:
 
-    OMP_NUM_THREADS=2 /usr/bin/python3 Benchmarks/torch_reference.py
+    OMP_NUM_THREADS=2 /usr/bin/python3 Benchmarks/torch_reference.py [PREFIX ...]
+
+With PREFIX arguments, only the figures whose names start with one of them are measured.
 
 Reference only (Debian python3-torch, numpy); not a product dependency. The EfficientNet-Lite0
 weights are read from the safetensors file with numpy (no safetensors package needed).
@@ -134,7 +136,10 @@ def bench_effnet():
     emit("nn.effnet_group3_32px.images_per_s", 200 / seconds, "images/s")
 
 
+BENCHMARKS = {"tensor.sgemm1024": bench_sgemm, "tensor.conv3x3": bench_conv, "nn.effnet_group3_32px": bench_effnet}
+
 if __name__ == "__main__":
-    bench_sgemm()
-    bench_conv()
-    bench_effnet()
+    prefixes = sys.argv[1:] or [""]
+    for name, bench in BENCHMARKS.items():
+        if any(name.startswith(p) or p.startswith(name) for p in prefixes):
+            bench()

@@ -19,21 +19,23 @@ public final class AtomicFileWriter {
     /// Bytes appended so far.
     public private(set) var byteCount = 0
 
-    /// Creates the temporary file. Throws when the folder is missing or not writable.
+    /// Creates the temporary file (one `open(2)`, mode 0666 less the umask, as `FileManager`
+    /// creates files; not `FileManager.createFile`, which writes an empty file through a
+    /// temporary of its own first). Throws when the folder is missing or not writable.
     public init(path: String) throws {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         temporaryPath = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(AtomicFileWriter.nextSerial())"
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporaryPath) else {
+        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
             throw InputError(file: path, message: exists && isFolder.boolValue
                 ? "cannot create a file in folder \(folder) (permissions?)"
                 : "output folder \(folder) does not exist")
         }
-        self.handle = handle
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     deinit {

@@ -114,14 +114,38 @@ public final class COCOWriter: DatasetWriter {
     /// Writes the PNG and queues its annotation and image entries (`label` is not used by COCO).
     /// Throws `InputError` after `finish()`, or when a file cannot be written.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
+    }
+
+    /// `append` for each sample in order, the PNGs and masks made in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
+        guard part != nil else { throw InputError(file: directory, message: "append after finish") }
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    /// What `commit` needs of one sample.
+    private struct Prepared {
+        var imageId: Int
+        var fileName: String
+        var png: Data
+        var truth: GroundTruth
+        var masks: [Int: COCORLE]
+    }
+
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
+        let truth = sample.rendered.groundTruth
+        let fileName = DatasetFiles.imageName(index, in: "images/")
+        return Prepared(imageId: index + 1, fileName: fileName,
+                        png: try PNG.encode(sample.rendered.image, file: directory + "/" + fileName), truth: truth,
+                        masks: COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height))
+    }
+
+    private func commit(_ sample: Prepared) throws {
         guard let part else { throw InputError(file: directory, message: "append after finish") }
-        let truth = rendered.groundTruth
-        let imageId = origin.firstIndex + count + 1
-        let fileName = DatasetFiles.imageName(origin.firstIndex + count, in: "images/")
-        try PNG.write(rendered.image, to: directory + "/" + fileName)
-        let masks = COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height)
+        let truth = sample.truth
+        try AtomicFile.write(sample.png, to: directory + "/" + sample.fileName)
         for object in truth.objects {
-            guard let box = object.bbox, let mask = masks[object.instanceId] else { continue }
+            guard let box = object.bbox, let mask = sample.masks[object.instanceId] else { continue }
             annotationCount += 1
             let category: Int
             if let known = categoryIds[object.className] {
@@ -131,13 +155,13 @@ public final class COCOWriter: DatasetWriter {
                 try COCOWriter.writeEntry("C", try DatasetFiles.json(object.className), to: part)
             }
             let record = COCOAnnotation(
-                id: annotationCount, imageId: imageId, categoryId: category,
+                id: annotationCount, imageId: sample.imageId, categoryId: category,
                 bbox: [box.x, box.y, box.width, box.height], area: mask.area, iscrowd: 0,
                 segmentation: segmentation == .compressedRLE ? .compressed(mask) : .uncompressed(mask.uncompressedJSON))
             try COCOWriter.writeEntry("A", try DatasetFiles.json(record), to: part)
         }
         try COCOWriter.writeEntry("I", try DatasetFiles.json(
-            COCOImage(id: imageId, fileName: fileName, width: truth.width, height: truth.height)), to: part)
+            COCOImage(id: sample.imageId, fileName: sample.fileName, width: truth.width, height: truth.height)), to: part)
         count += 1
     }
 

@@ -25,6 +25,9 @@ public final class ClassMap {
         return names.count - 1
     }
 
+    /// The integer label of `name` when it is already in the map (the map is not changed).
+    public func existingIndex(of name: String) -> Int? { indices[name] }
+
     /// Writes `DIR/classes.json` (atomically).
     public func write(to directory: String) throws {
         let data = try JSONSerialization.data(withJSONObject: ["classes": names], options: [.sortedKeys])

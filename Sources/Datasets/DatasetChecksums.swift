@@ -1,6 +1,7 @@
 import CCrypto
 import Diagnostics
 import Foundation
+import Parallel
 
 /// SHA-256 checksums of the files of a dataset folder, as the manifest lists them.
 public enum DatasetChecksums {
@@ -29,7 +30,19 @@ public enum DatasetChecksums {
         guard EVP_DigestFinal_ex(context, &digest, &length) == 1, length == 32 else {
             throw InputError(file: path, message: "cannot finish the SHA-256 digest (libcrypto)")
         }
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return hex(digest)
+    }
+
+    /// `bytes` as lower-case hex digits, two per byte.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
+            for (i, byte) in bytes.enumerated() {
+                out[2 * i] = digits[Int(byte >> 4)]
+                out[2 * i + 1] = digits[Int(byte & 15)]
+            }
+            return 2 * bytes.count
+        }
     }
 
     /// Every entry below `folder` that is not a folder, as paths relative to `folder` (`/`
@@ -64,16 +77,16 @@ public enum DatasetChecksums {
         return found.sorted()
     }
 
-    /// `files(in:)` with each file's SHA-256, for a manifest. Throws when the folder holds
-    /// anything that is not a folder or a regular file.
+    /// `files(in:)` with each file's SHA-256 (files read in parallel), for a manifest. Throws
+    /// when the folder holds anything that is not a folder or a regular file, or the error of
+    /// the first file (in sorted order) that cannot be read.
     public static func checksums(of folder: String, excluding: Set<String>) throws -> [String: String] {
         var nonRegular: [String] = []
         let relative = try files(in: folder, excluding: excluding, nonRegular: &nonRegular)
         if let first = nonRegular.first {
             throw InputError(file: folder + "/" + first, message: "not a regular file (link, FIFO or device) inside a dataset")
         }
-        var sums: [String: String] = [:]
-        for path in relative { sums[path] = try sha256(ofFile: folder + "/" + path) }
-        return sums
+        let sums = try parallelMap(relative.count) { try sha256(ofFile: folder + "/" + relative[$0]) }
+        return Dictionary(uniqueKeysWithValues: zip(relative, sums))
     }
 }

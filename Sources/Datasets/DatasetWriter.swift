@@ -19,6 +19,11 @@ public protocol DatasetWriter: AnyObject {
     /// class (ImageFolder's folder, WebDataset's `.cls`); nil means "derive it where needed"
     /// (see `DatasetLabel.resolve`).
     func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws
+    /// Appends `samples` in order, giving the bytes `append(_:graph:label:)` one by one gives;
+    /// their images are encoded in parallel and written in order (`OrderedAppend`). When a
+    /// sample fails, the ones before it are appended (`count` says how many), none after it,
+    /// and its error is rethrown.
+    func append(contentsOf samples: [DatasetSample]) throws
     /// Writes whatever closes the dataset (annotation file, last shard, manifest). Appending
     /// after `finish()` throws.
     func finish() throws

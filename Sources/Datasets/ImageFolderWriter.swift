@@ -65,12 +65,26 @@ public final class ImageFolderWriter: DatasetWriter {
     /// Writes the image as a PNG into the folder of its label (`DatasetLabel.resolve`). Throws
     /// `InputError` after `finish()`, for a missing/ambiguous or unusable label, or a failed write.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
+    }
+
+    /// `append` for each sample in order, the PNGs encoded in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        let name = try DatasetLabel.resolve(label, groundTruth: rendered.groundTruth, sample: origin.firstIndex + count, directory: directory)
-        let folder = directory + "/" + name
-        if labels.insert(name).inserted { try DatasetFiles.makeFolder(folder) }
-        _ = classMap.index(of: name)
-        try PNG.write(rendered.image, to: DatasetFiles.imageName(origin.firstIndex + count, in: folder + "/"))
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    /// The sample's label, image path and PNG bytes.
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (label: String, file: String, png: Data) {
+        let name = try DatasetLabel.resolve(sample.label, groundTruth: sample.rendered.groundTruth, sample: index, directory: directory)
+        let file = DatasetFiles.imageName(index, in: directory + "/" + name + "/")
+        return (name, file, try PNG.encode(sample.rendered.image, file: file))
+    }
+
+    private func commit(_ sample: (label: String, file: String, png: Data)) throws {
+        if labels.insert(sample.label).inserted { try DatasetFiles.makeFolder(directory + "/" + sample.label) }
+        _ = classMap.index(of: sample.label)
+        try AtomicFile.write(sample.png, to: sample.file)
         count += 1
     }
 

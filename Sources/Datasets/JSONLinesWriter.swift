@@ -73,18 +73,34 @@ public final class JSONLinesWriter: DatasetWriter {
     /// Writes the PNG and one `SampleRecord` line (`label` may be nil: written as `null`).
     /// Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
-        guard let lines else { throw InputError(file: directory, message: "append after finish") }
-        let image = DatasetFiles.imageName(origin.firstIndex + count, in: "images/")
-        try PNG.write(rendered.image, to: directory + "/" + image)
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
+    }
+
+    /// `append` for each sample in order, the PNGs, masks and lines made in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
+        guard lines != nil else { throw InputError(file: directory, message: "append after finish") }
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    /// The PNG bytes and the record; its JSON too when the label's index is already known.
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (png: Data, record: LabelledRecord) {
+        let image = DatasetFiles.imageName(index, in: "images/")
+        let rendered = sample.rendered
+        let png = try PNG.encode(rendered.image, file: directory + "/" + image)
         // Without a label, the one class of the visible objects (as WebDataset's `.cls`), if any.
-        let name = label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: origin.firstIndex + count, directory: directory))
-        var record = SampleRecord(image: image, label: name, rendered: rendered, graph: graph)
-        for object in rendered.groundTruth.objects {
+        let name = sample.label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
+        return (png, try LabelledRecord(SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph), classMap: classMap))
+    }
+
+    private func commit(_ prepared: (png: Data, record: LabelledRecord)) throws {
+        guard let lines else { throw InputError(file: directory, message: "append after finish") }
+        var sample = prepared.record
+        try AtomicFile.write(prepared.png, to: directory + "/" + sample.record.image!)
+        for object in sample.record.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)
         }
-        record.labelIndex = name.map(classMap.index(of:))
-        try lines.write(try DatasetFiles.json(record))
+        try lines.write(try sample.json(classMap: classMap))
         try lines.write([0x0A])
         count += 1
     }

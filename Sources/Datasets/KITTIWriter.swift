@@ -1,4 +1,5 @@
 import Codecs
+import Foundation
 import Diagnostics
 import Render
 import Scene
@@ -44,20 +45,45 @@ public final class KITTIWriter: DatasetWriter {
     /// (`label` is not used). Throws `InputError` after `finish()`, when the camera cannot be
     /// read from `graph`, or when a file cannot be written.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
+    }
+
+    /// `append` for each sample in order, the PNGs and label lines made in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
         guard !finished else { throw InputError(file: directory, message: "append after finish") }
-        let index = origin.firstIndex + count
-        let truth = rendered.groundTruth
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    private func imagePath(_ index: Int) -> String { DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/") }
+    private func labelPath(_ index: Int) -> String { directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt" }
+
+    /// What `commit` needs of one sample.
+    private struct Prepared {
+        var index: Int
+        var png: Data
+        var labelText: [UInt8]
+        var types: [String]
+        var classes: [String]
+        var graph: SceneGraph
+    }
+
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
+        let truth = sample.rendered.groundTruth
         let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
-        for object in truth.objects { _ = classMap.index(of: object.className) }
-        try PNG.write(rendered.image, to: DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/"))
-        try AtomicFile.write(Array(labels.map { $0.line + "\n" }.joined().utf8),
-                             to: directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt")
+        return Prepared(index: index, png: try PNG.encode(sample.rendered.image, file: imagePath(index)),
+                        labelText: Array(labels.map { $0.line + "\n" }.joined().utf8), types: labels.map(\.type), classes: truth.objects.map(\.className), graph: sample.graph)
+    }
+
+    private func commit(_ sample: Prepared) throws {
+        for name in sample.classes { _ = classMap.index(of: name) }
+        try AtomicFile.write(sample.png, to: imagePath(sample.index))
+        try AtomicFile.write(sample.labelText, to: labelPath(sample.index))
         if let cameraProjection {
-            let calibration = KITTICalibration(projection: try cameraProjection(graph))
+            let calibration = KITTICalibration(projection: try cameraProjection(sample.graph))
             try AtomicFile.write(Array(calibration.text.utf8),
-                                 to: directory + "/" + KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(index) + ".txt")
+                                 to: directory + "/" + KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(sample.index) + ".txt")
         }
-        types.formUnion(labels.map(\.type))
+        types.formUnion(sample.types)
         count += 1
     }
 

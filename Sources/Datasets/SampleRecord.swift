@@ -1,3 +1,4 @@
+import Foundation
 import Render
 import Scene
 
@@ -89,5 +90,35 @@ public struct ObjectRecord: Codable, Equatable, Sendable {
         try c.encode(visibleFraction, forKey: .visibleFraction)
         try c.encode(outsideCanvas, forKey: .outsideCanvas)
         try c.encode(mask, forKey: .mask)
+    }
+}
+
+/// A `SampleRecord` on its way into a dataset, whose `labelIndex` comes from the writer's class
+/// map. When the label is already in the map (or there is none), its index cannot change, so
+/// the index and the JSON are fixed at once — off the writer's ordered path (`OrderedAppend`);
+/// otherwise both wait for `json(classMap:)`, called in append order.
+struct LabelledRecord {
+    /// The record; `labelIndex` set when `encoded` is.
+    private(set) var record: SampleRecord
+    /// The record's JSON (`DatasetFiles.json`), when it could be made at once.
+    private var encoded: Data?
+
+    /// Reads `classMap` only.
+    init(_ record: SampleRecord, classMap: ClassMap) throws {
+        self.record = record
+        if let label = record.label {
+            guard let index = classMap.existingIndex(of: label) else { return }
+            self.record.labelIndex = index
+        }
+        encoded = try DatasetFiles.json(self.record)
+    }
+
+    /// The record's JSON, its label index taken from `classMap` (added when new).
+    mutating func json(classMap: ClassMap) throws -> Data {
+        if let encoded { return encoded }
+        record.labelIndex = record.label.map(classMap.index(of:))
+        let json = try DatasetFiles.json(record)
+        encoded = json
+        return json
     }
 }

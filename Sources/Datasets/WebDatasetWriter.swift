@@ -127,24 +127,41 @@ public final class WebDatasetWriter: DatasetWriter {
     /// Adds the sample's `.png`, `.json` and (with a label) `.cls` members, opening a new shard
     /// when needed and closing it once full. Throws `InputError` after `finish()` or when a write fails.
     public func append(_ rendered: RenderedImage, graph: SceneGraph, label: String?) throws {
+        try append(contentsOf: [DatasetSample(rendered: rendered, graph: graph, label: label)])
+    }
+
+    /// `append` for each sample in order, the PNGs, masks and JSON made in parallel (see `DatasetWriter`).
+    public func append(contentsOf samples: [DatasetSample]) throws {
         guard !finished, !lastShardClosed else { throw InputError(file: directory, message: "append after finish") }
-        let index = origin.firstIndex + count
+        try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
+    }
+
+    /// The sample's global index, PNG bytes and record (with its JSON when it can be made at once).
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (index: Int, png: Data, record: LabelledRecord) {
+        let rendered = sample.rendered
+        let name = sample.label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
+        let record = try LabelledRecord(SampleRecord(image: nil, label: name, rendered: rendered, graph: sample.graph), classMap: classMap)
+        let key = DatasetFiles.padded(index)
+        return (index, try PNG.encode(rendered.image, file: directory + "/" + key + ".png"), record)
+    }
+
+    private func commit(_ sample: (index: Int, png: Data, record: LabelledRecord)) throws {
+        let index = sample.index
         if shard == nil {
             let shardName = name + "-" + DatasetFiles.padded(index / samplesPerShard) + ".tar"
             shard = try TarWriter(path: directory + "/" + shardName)
             shardNames.append(shardName)
         }
         let key = DatasetFiles.padded(index)
-        for object in rendered.groundTruth.objects {
+        var record = sample.record
+        for object in record.record.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)
         }
-        let name = label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
-        var record = SampleRecord(image: nil, label: name, rendered: rendered, graph: graph)
-        record.labelIndex = name.map(classMap.index(of:))
-        try shard!.add(name: key + ".png", contents: try PNG.encode(rendered.image, file: directory + "/" + key + ".png"))
-        try shard!.add(name: key + ".json", contents: try DatasetFiles.json(record))
-        if let index = record.labelIndex { try shard!.add(name: key + ".cls", contents: Array(String(index).utf8)) }
+        let json = try record.json(classMap: classMap)
+        try shard!.add(name: key + ".png", contents: sample.png)
+        try shard!.add(name: key + ".json", contents: json)
+        if let labelIndex = record.record.labelIndex { try shard!.add(name: key + ".cls", contents: Array(String(labelIndex).utf8)) }
         count += 1
         if (index + 1) % samplesPerShard == 0 { try closeShard() }
     }

@@ -7,7 +7,8 @@ public struct BenchResult: Codable, Equatable, Sendable {
     public var name: String
     /// The measured figure, expressed in `unit` (usually a median over rounds, see `medianSeconds`).
     public var value: Double
-    /// Unit of `value` as printed: `s`, `us`, `images/s`, `graphs/s`, `GFLOP/s` or `ratio` (dimensionless).
+    /// Unit of `value` as printed: `s`, `us`, `images/s`, `graphs/s`, `GFLOP/s`, `steps`, `degrees` or
+    /// `ratio` (dimensionless).
     public var unit: String
 
     /// Makes a result; no validation of the name or unit is done.
@@ -29,15 +30,23 @@ public struct Benchmark: Sendable {
     /// throws, e.g. `InputError` when run outside the repository and its data files are missing.
     public var run: @Sendable () throws -> [BenchResult]
 
+    /// For a benchmark too long for every run (minutes): the start every `--filter` that
+    /// selects it must have (so neither "" nor a wider prefix such as `metasim.` runs it); nil
+    /// for the others.
+    public var requiredPrefix: String?
+
     /// Makes a benchmark; `names` should list every figure `run` may report, so filtering is exact.
-    public init(names: [String], run: @escaping @Sendable () throws -> [BenchResult]) {
+    public init(names: [String], requiredPrefix: String? = nil, run: @escaping @Sendable () throws -> [BenchResult]) {
         self.names = names
+        self.requiredPrefix = requiredPrefix
         self.run = run
     }
 
-    /// True when any of the figures' names starts with `prefix` (always true for "").
+    /// True when any of the figures' names starts with `prefix` (always true for "") and
+    /// `prefix` starts with `requiredPrefix`, if any.
     public func matches(_ prefix: String) -> Bool {
-        prefix.isEmpty || names.contains { $0.hasPrefix(prefix) }
+        if let requiredPrefix, !prefix.hasPrefix(requiredPrefix) { return false }
+        return prefix.isEmpty || names.contains { $0.hasPrefix(prefix) }
     }
 }
 
@@ -49,8 +58,10 @@ public let allBenchmarks: [Benchmark] =
     + renderBenchmarks
     + codecsBenchmarks
     + trainingBenchmarks
+    + taskTrainingBenchmarks
     + aerialBenchmarks
     + render3DBenchmarks
+    + timeToResultBenchmarks
 
 /// How `medianSeconds` repeats its body.
 public enum BenchTiming {

@@ -5,7 +5,9 @@ import NN
 import Tensor
 
 /// Tensor-engine and feature-network figures (release builds only give meaningful numbers).
-/// Benchmarks/torch_reference.py measures the same with PyTorch CPU.
+/// Benchmarks/torch_reference.py measures the same with PyTorch CPU. `blas_gflops` is one bare
+/// `cblas_sgemm` call, on one thread once the engine has set OpenBLAS so (`BLASThreads`); the
+/// engine's `matmul` splits the product over the `Parallel` pool.
 let tensorBenchmarks: [Benchmark] = [
     Benchmark(names: ["tensor.sgemm1024.engine_gflops", "tensor.sgemm1024.blas_gflops"]) {
         let n = 1024

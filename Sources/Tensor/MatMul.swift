@@ -1,11 +1,47 @@
 import CBLAS
+import Parallel
 
 /// C[m×n] = alpha · op(A) · op(B) + beta · C with row-major storage, through OpenBLAS.
-/// `transA`/`transB` read A/B transposed via the BLAS flags (no copies).
-@inline(__always)
+/// `transA`/`transB` read A/B transposed via the BLAS flags (no copies). OpenBLAS runs on one
+/// thread (`BLASThreads`); a product of at least `sgemmParallelMinimum` multiply-adds is cut
+/// into blocks of `sgemmBlockRows` rows of C, multiplied on the `Parallel` module's threads.
+/// OpenBLAS's sums depend on the shape it is given (its blocking and tail kernels), so the
+/// result is that of these fixed blocks: the same for any number of threads (and equal to one
+/// call up to rounding, SGEMMSplitTests).
 public func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                   _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
                   beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    forEachRowBlock(m, n: n, k: k) { rows in
+        // Row r of op(A) is row r of A, or column r of A when A is read transposed.
+        sgemmSerial(transA: transA, transB: transB, m: rows.count, n: n, k: k, alpha: alpha,
+                    a + (transA ? rows.lowerBound : rows.lowerBound * lda), lda: lda, b, ldb: ldb,
+                    beta: beta, c + rows.lowerBound * ldc, ldc: ldc)
+    }
+}
+
+/// Multiply-adds (m·n·k) from which `sgemm` splits a product over threads: about 0.1 ms of
+/// work, well above the cost of dispatching it.
+let sgemmParallelMinimum = 1 << 21
+/// Rows of C per block when `sgemm` splits (the last block may hold fewer).
+let sgemmBlockRows = 64
+
+/// Calls `body` with `0..<m` (a product under `sgemmParallelMinimum`), or with consecutive
+/// blocks of `sgemmBlockRows` rows in parallel: the cut depends only on the shape.
+func forEachRowBlock(_ m: Int, n: Int, k: Int, _ body: (Range<Int>) -> Void) {
+    guard m > sgemmBlockRows, m * n * k >= sgemmParallelMinimum else { return body(0..<m) }
+    let blocks = (m + sgemmBlockRows - 1) / sgemmBlockRows
+    parallelChunks(blocks, maxChunks: blocks) { range in
+        for block in range { body(block * sgemmBlockRows..<Swift.min(m, (block + 1) * sgemmBlockRows)) }
+    }
+}
+
+/// `sgemm` on the calling thread only (one OpenBLAS call): for callers that are themselves
+/// split over threads, such as convolution image by image.
+@inline(__always)
+public func sgemmSerial(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                        beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    _ = BLASThreads.single
     if m == 0 || n == 0 { return }
     if k == 0 {
         for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
@@ -13,6 +49,21 @@ public func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Flo
     }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+/// Keeps OpenBLAS on the calling thread, process-wide, from the engine's first GEMM on.
+/// OpenBLAS's own threads (the pthread build Debian links) spin for a while after each call
+/// before they sleep; alternating with the engine's `parallelFor` phases (im2col, col2im,
+/// elementwise ops) on the same cores, and on a machine shared with other processes, they took
+/// the cores those phases needed: at load 9 `tensor.conv3x3` ran 14.4–17.5 GFLOP/s with two
+/// OpenBLAS threads against 19.2–19.6 with one (Benchmarks/README.md). With one thread pool — the `Parallel` module's — work is
+/// never nested and no thread spins. Overrides `OPENBLAS_NUM_THREADS`.
+public enum BLASThreads {
+    /// Evaluated once; sets OpenBLAS to one thread.
+    public static let single: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
 }
 
 extension Tensor {

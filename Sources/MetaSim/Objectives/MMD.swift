@@ -1,5 +1,5 @@
-import CBLAS
 import Foundation
+import Tensor
 
 /// Squared maximum mean discrepancy (MMD²) between a batch of generated feature vectors and a
 /// fixed bank of target feature vectors, with a sum of Gaussian kernels
@@ -123,22 +123,31 @@ func rowSquaredNorms(_ x: [Float], rows: Int, columns: Int) -> [Float] {
 /// rounding.
 func squaredDistances(_ x: [Float], _ xNorms: [Float], _ n: Int, _ y: [Float], _ yNorms: [Float], _ m: Int, _ d: Int) -> [Float] {
     var out = [Float](repeating: 0, count: n * m)
-    x.withUnsafeBufferPointer { xp in
+    if n > 0, m > 0, d > 0 { x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(m), Int32(d),
-                        -2, xp.baseAddress, Int32(d), yp.baseAddress, Int32(d), 0, &out, Int32(m))
+            out.withUnsafeMutableBufferPointer { op in
+                sgemm(transA: false, transB: true, m: n, n: m, k: d, alpha: -2, xp.baseAddress!, lda: d, yp.baseAddress!, ldb: d,
+                      op.baseAddress!, ldc: m)
+            }
         }
-    }
+    } }
     for i in 0..<n { for j in 0..<m { out[i * m + j] = max(0, out[i * m + j] + xNorms[i] + yNorms[j]) } }
     return out
 }
 
 /// `c = alpha · a(rows × inner) · b(inner × columns) + beta · c`, row-major.
 func gemm(_ a: [Float], _ rows: Int, _ inner: Int, _ b: [Float], _ columns: Int, into c: inout [Float], alpha: Float, beta: Float) {
+    guard rows > 0, columns > 0 else { return }
+    guard inner > 0 else {
+        for i in c.indices { c[i] = beta == 0 ? 0 : beta * c[i] }
+        return
+    }
     a.withUnsafeBufferPointer { ap in
         b.withUnsafeBufferPointer { bp in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner),
-                        alpha, ap.baseAddress, Int32(inner), bp.baseAddress, Int32(columns), beta, &c, Int32(columns))
+            c.withUnsafeMutableBufferPointer { cp in
+                sgemm(transA: false, transB: false, m: rows, n: columns, k: inner, alpha: alpha, ap.baseAddress!, lda: inner,
+                      bp.baseAddress!, ldb: columns, beta: beta, cp.baseAddress!, ldc: columns)
+            }
         }
     }
 }

@@ -64,9 +64,9 @@ extension Generator {
             }
             try forEachBatch(count: count, seed: seed, start: start, learned: learned, batchSize: batchSize,
                              only: kept..<count) { batch in
-                for sample in batch {
-                    try writer.append(sample.rendered, graph: sample.graph, label: nil)
-                    if grid != nil, firstImages.count < ContactSheet.maximumImages {
+                try writer.append(contentsOf: batch.map { DatasetSample(rendered: $0.rendered, graph: $0.graph, label: nil) })
+                if grid != nil {
+                    for sample in batch.prefix(max(0, ContactSheet.maximumImages - firstImages.count)) {
                         firstImages.append(ContactSheet.thumbnail(sample.rendered.image))
                     }
                 }
