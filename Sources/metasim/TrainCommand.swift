@@ -31,13 +31,17 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run in --out from its newest checkpoint (same experiment).") var resume = false
     @Flag(help: "Replace the run in --out (only deleted once the new run completes).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
+    @Option(help: "Replaces the experiment's `seed` (generator samples, network initialisation; the target's own seed is kept): for runs over several seeds from one file. Give it again with --resume.")
+    var seed: UInt64?
 
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
     }
 
     func run() throws {
-        let (trainer, folder) = try ExperimentBuilder(try Experiment.load(path: config))
+        var experiment = try Experiment.load(path: config)
+        if let seed { experiment.seed = seed }
+        let (trainer, folder) = try ExperimentBuilder(experiment)
             .prepareRun(runDirectory: out, mode: resume ? .resume : overwrite ? .overwrite : .new, quiet: quiet)
         RunFolderNotes.announce(folder, out: out, resuming: resume)
         let results = try trainer.run()

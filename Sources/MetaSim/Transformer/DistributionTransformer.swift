@@ -78,10 +78,10 @@ public final class DistributionTransformer: ParameterContainer {
     /// (0 without at least 2 classes). Stage 1 minimises `attributes + w · classes` and stops on
     /// `attributes`, the part that reaches the output.
     ///
-    /// `shifts` (column → shift in normalised units) makes the target of those mutable columns
-    /// the input moved by the shift, wrapped into [0, 1): stage 1 then starts the transformer at
-    /// the prior with a wrapping attribute rotated (see `MetaSimTrainer.phaseSearch`).
-    public func reconstructionLosses(_ batch: EncodedBatch, shifts: [Int: Float] = [:]) -> (attributes: Tensor, classes: Tensor) {
+    /// `shifts` (column → `AttributeShift`) makes the target of those mutable columns the input
+    /// moved by the shift (wrapped or clamped): stage 1 then starts the transformer at the prior
+    /// with those attributes moved (see `MetaSimTrainer.startSearch`).
+    public func reconstructionLosses(_ batch: EncodedBatch, shifts: [Int: AttributeShift] = [:]) -> (attributes: Tensor, classes: Tensor) {
         let (x, m, graph) = batch.tensors
         let raw = raw(x, graph)
         let c = classCount
