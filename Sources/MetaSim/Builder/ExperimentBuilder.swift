@@ -100,6 +100,7 @@ public struct ExperimentBuilder {
         try validate()
         let grammar = try grammar()
         try MetaSimTrainer.checkLearnable(grammar)
+        _ = try MetaSimTrainer.ignoredClassColumns(experiment, grammar: grammar)
         if let search = experiment.matching.startSearch, let problem = MetaSimTrainer.startSearchProblem(search, grammar: grammar) {
             throw InputError(file: source, path: problem.path, message: problem.message)
         }

@@ -136,6 +136,7 @@ extension TransformerSettings {
         } else {
             hidden = widths.map { Int($0) }
         }
+        ignoreClasses = t.strings("ignore_classes", default: ignoreClasses)
         t.finish()
     }
 }

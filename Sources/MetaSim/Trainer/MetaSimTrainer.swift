@@ -98,9 +98,24 @@ public final class MetaSimTrainer {
             }
         }
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
-                                              hidden: experiment.transformer.hidden, seed: experiment.seed)
+                                              hidden: experiment.transformer.hidden, seed: experiment.seed,
+                                              ignoredClassColumns: try Self.ignoredClassColumns(experiment, grammar: grammar))
         target = parts.target
         task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
+    }
+
+    /// The columns of `transformer.ignore_classes` in `grammar`'s encoding. Throws `InputError`
+    /// at `transformer.ignore_classes[i]` for a class the grammar does not have.
+    static func ignoredClassColumns(_ experiment: Experiment, grammar: Grammar) throws -> Set<Int> {
+        var columns = Set<Int>()
+        for (i, name) in experiment.transformer.ignoreClasses.enumerated() {
+            guard let column = grammar.schema.classes.firstIndex(of: name) else {
+                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "transformer.ignore_classes[\(i)]",
+                                 message: "'\(name)' is not a class of the grammar (classes: \(grammar.schema.classes.joined(separator: ", ")))")
+            }
+            columns.insert(column)
+        }
+        return columns
     }
 
     /// Throws `InputError` naming the grammar's file when it has no mutable attribute.
@@ -139,6 +154,7 @@ public final class MetaSimTrainer {
     func state(stage: String, epoch: Int) -> CheckpointState {
         var state = CheckpointState(grammar: grammar.file, schema: grammar.schema, hidden: experiment.transformer.hidden,
                                     seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
+        if !transformer.ignoredClassColumns.isEmpty { state.ignoredClassColumns = transformer.ignoredClassColumns.sorted() }
         state.complete = false  // `run()` sets it in the last state it saves
         state.metricsRecords = recordCount
         state.seconds = seconds
