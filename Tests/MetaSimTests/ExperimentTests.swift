@@ -93,6 +93,19 @@ final class ExperimentTests: XCTestCase {
         }
     }
 
+    func testReadsIgnoredClassesAndTheTaskSchedule() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            transformer: {ignore_classes: ["0", "1"]}
+            task_network: {learning_rate_schedule: cosine}
+            """))
+        XCTAssertEqual(e.transformer.ignoreClasses, ["0", "1"])
+        XCTAssertTrue(e.taskNetwork.cosineSchedule)
+        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {learning_rate_schedule: step}")
+        XCTAssertTrue(found.contains { $0.path == "task_network.learning_rate_schedule" }, "\(found)")
+    }
+
     func testObjectCropsNeedClassesKnownStagesAndARenderedTarget() throws {
         let found = try errors("""
             grammar: prior.yaml
