@@ -93,17 +93,15 @@ final class ExperimentTests: XCTestCase {
         }
     }
 
-    func testReadsIgnoredClassesAndTheTaskSchedule() throws {
+    func testReadsIgnoredClasses() throws {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
             transformer: {ignore_classes: ["0", "1"]}
-            task_network: {learning_rate_schedule: cosine}
             """))
         XCTAssertEqual(e.transformer.ignoreClasses, ["0", "1"])
-        XCTAssertTrue(e.taskNetwork.cosineSchedule)
-        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {learning_rate_schedule: step}")
-        XCTAssertTrue(found.contains { $0.path == "task_network.learning_rate_schedule" }, "\(found)")
+        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntransformer: {ignore_classes: 3}")
+        XCTAssertTrue(found.contains { $0.path == "transformer.ignore_classes" }, "\(found)")
     }
 
     func testObjectCropsNeedClassesKnownStagesAndARenderedTarget() throws {
@@ -185,6 +183,7 @@ final class ExperimentTests: XCTestCase {
                                                     seed: 1_000_003, images: 200, validation: 200, test: 2000),
                                   name: "mnist-rotation", seed: 1, file: path)
         expected.features.stages = ["group2", "group3", "group5"]
+        expected.transformer.ignoreClasses = (0..<10).map(String.init)
         expected.reconstruction.threshold = 0.0005
         expected.matching.epochs = 12
         expected.matching.stepsPerEpoch = 40

@@ -218,8 +218,6 @@ extension TaskNetworkSettings {
         learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         if n.has("width") { width = n.int("width", default: 0, min: 1) }
         oracle = n.bool("oracle", default: oracle)
-        cosineSchedule = n.string("learning_rate_schedule", default: cosineSchedule ? "cosine" : "constant",
-                                  oneOf: ["constant", "cosine"]) == "cosine"
         n.finish()
     }
 }

@@ -207,9 +207,6 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
     /// ceiling each Meta-Sim figure reads against.
     public var oracle: Bool = true
-    /// Anneal the learning rate to 0 over each training's steps (cosine, `TaskNetwork.train`)
-    /// instead of keeping it constant; the same for the prior, Meta-Sim and oracle networks.
-    public var cosineSchedule: Bool = false
 
     /// Settings from explicit values, unchecked.
     public init(kind: TaskKind = .classification, classes: [String]? = nil, trainImages: Int = 10_000, epochs: Int = 3,

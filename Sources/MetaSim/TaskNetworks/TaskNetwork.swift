@@ -1,4 +1,3 @@
-import Foundation
 import NN
 import Scene
 import Tensor
@@ -56,21 +55,15 @@ public final class TaskNetwork {
     }
 
     /// Trains on `data` with Adam for `epochs` passes in shuffled minibatches (seeded: same data
-    /// and seed, same network). With `cosine`, step t of T takes the learning rate
-    /// `learningRate · (1 + cos(π t / T)) / 2` (cosine annealing to 0 without restarts,
-    /// Loshchilov & Hutter 2017), else `learningRate` throughout. `progress` gets each batch's loss.
-    public func train(on data: TaskSet, epochs: Int, batchSize: Int, learningRate: Float, cosine: Bool = false, seed: UInt64,
+    /// and seed, same network). `progress` gets each batch's loss.
+    public func train(on data: TaskSet, epochs: Int, batchSize: Int, learningRate: Float, seed: UInt64,
                       progress: ((Float) -> Void)? = nil) {
         let optimizer = Adam(network.trainableParameters, learningRate: learningRate)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<data.count)
-        let total = epochs * ((data.count + batchSize - 1) / batchSize)
-        var step = 0
         for _ in 0..<epochs {
             order.shuffle(using: &rng)
             for start in stride(from: 0, to: order.count, by: batchSize) {
-                if cosine { optimizer.learningRate = learningRate * (1 + cos(Float.pi * Float(step) / Float(max(1, total)))) / 2 }
-                step += 1
                 let (x, y, boxes) = data.batch(Array(order[start..<min(order.count, start + batchSize)]))
                 let loss = kind == .detection
                     ? centerNetLoss(network(x), objects: boxes, classes: classes.count, stride: CenterNetDetector.stride)

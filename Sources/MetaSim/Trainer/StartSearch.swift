@@ -60,7 +60,7 @@ extension MetaSimTrainer {
         progress.finish(status: String(format: "mmd %.4f at ", values[best])
             + zip(settings.attributes, chosen).map { "\($0) #\($1)" }.joined(separator: ", "))
         try record(["stage": "start_search", "attributes": settings.attributes, "points": settings.points,
-                    "mmd": values, "best": chosen, "best_mmd": values[best], "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: [:])])
+                    "mmd": values, "best": chosen, "best_mmd": values[best], "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: [:]), "seconds": seconds])
         return shifts(at: best)
     }
 
