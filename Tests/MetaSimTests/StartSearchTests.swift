@@ -24,7 +24,7 @@ final class StartSearchTests: XCTestCase {
     /// lie at x ≡ 26 (mod 16), i.e. 10 (the near one, worse) and 26 (the target).
     func run(startSearch: StartSearchSettings?) throws -> (x: Double, sink: MemorySink) {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
-        let target = try TargetSet.render(grammar: try Self.targetGrammar(), seed: 3, images: 32)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
         var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
         experiment.transformer.hidden = [16, 8, 16]
         experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
@@ -36,28 +36,6 @@ final class StartSearchTests: XCTestCase {
                                          parts: try TrainerParts(grammar: prior, features: Self.periodic, target: target), sink: sink)
         let results = try trainer.run()
         return (try XCTUnwrap(results.learnedAttributeMeans["loc_x"]), sink)
-    }
-
-    static func targetGrammar() throws -> Grammar {
-        try Grammar.parse(text: """
-            canvas: {width: 32, height: 32, channels: 1}
-            root: Canvas
-            rules:
-              Canvas:
-                class: Image
-                children: [Background, Square]
-              Background:
-                attributes:
-                  background: constant
-                  texture: 0
-              Square:
-                attributes:
-                  shape: rectangle
-                  texture: 1
-                  size: {constant: 4, range: [0, 32]}
-                  loc_x: {uniform: [24, 28], range: [0, 32]}
-                  loc_y: {constant: 16, range: [0, 32]}
-            """, file: "square-target")
     }
 
     /// Without a search, matching descends into the basin nearest the prior (x ≈ 10).
