@@ -9,7 +9,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a Meta-Sim generator from an experiment file.",
         discussion: """
         Stage 1 teaches the distribution transformer to reproduce the prior grammar (re-centred \
-        on the best of a few offsets of each wrapping attribute, such as an angle); stage 2 \
+        on the best point of the experiment's `matching.start_search` grid and on the best of a \
+        few offsets of each other wrapping attribute, such as an angle); stage 2 \
         matches the target images (MMD on EfficientNet-Lite0 features, gradients through the \
         renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
         section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
