@@ -9,7 +9,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a Meta-Sim generator from an experiment file.",
         discussion: """
         Stage 1 teaches the distribution transformer to reproduce the prior grammar (re-centred \
-        on the best of a few offsets of each wrapping attribute, such as an angle); stage 2 \
+        on the best point of the experiment's `matching.start_search` grid and on the best of a \
+        few offsets of each other wrapping attribute, such as an angle); stage 2 \
         matches the target images (MMD on EfficientNet-Lite0 features, gradients through the \
         renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
         section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
@@ -31,13 +32,17 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run in --out from its newest checkpoint (same experiment).") var resume = false
     @Flag(help: "Replace the run in --out (only deleted once the new run completes).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
+    @Option(help: "Replaces the experiment's `seed` (generator samples, network initialisation; the target's own seed is kept): for runs over several seeds from one file. Give it again with --resume.")
+    var seed: UInt64?
 
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume and --overwrite exclude each other") }
     }
 
     func run() throws {
-        let (trainer, folder) = try ExperimentBuilder(try Experiment.load(path: config))
+        var experiment = try Experiment.load(path: config)
+        if let seed { experiment.seed = seed }
+        let (trainer, folder) = try ExperimentBuilder(experiment)
             .prepareRun(runDirectory: out, mode: resume ? .resume : overwrite ? .overwrite : .new, quiet: quiet)
         RunFolderNotes.announce(folder, out: out, resuming: resume)
         let results = try trainer.run()

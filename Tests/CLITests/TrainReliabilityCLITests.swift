@@ -78,6 +78,17 @@ extension CLITests {
         return (train, test)
     }
 
+    /// `--seed` replaces the experiment's seed (the run's settings say so); a bad one is refused.
+    func testTrainSeedOverridesTheExperimentsSeed() throws {
+        let experiment = try tinyExperiment(epochs: 1)
+        let run = scratch.appendingPathComponent("seeded").path
+        let result = try metasim("train", "--config", experiment, "--out", run, "--seed", "7", "--quiet")
+        XCTAssertEqual(result.status, 0, result.err)
+        let settings = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/settings.json"))) as? [String: Any]
+        XCTAssertEqual(settings?["seed"] as? String, "7", "\(String(describing: settings))")
+        XCTAssertEqual(try metasim("train", "--config", experiment, "--out", run + "2", "--seed", "-1").status, 2)
+    }
+
     func testEvaluateRefusesSettingsThatCannotGiveAMeaningfulAccuracy() throws {
         let (train, test) = try labelledFolders()
         for (flag, value) in [("--learning-rate", "inf"), ("--learning-rate", "1e30"), ("--learning-rate", "nan"),

@@ -53,6 +53,48 @@ final class DistributionTransformerTests: XCTestCase {
         XCTAssertTrue(zip(out.data, batch.features).enumerated().contains { batch.mutableMask[$0.offset] == 1 && $0.element.0 != $0.element.1 })
     }
 
+    /// With a digit's class ignored, two graphs that differ only in the digit get the same
+    /// change; with it seen, they do not (the test can fail).
+    func testIgnoredClassesGetTheSameChange() throws {
+        let grammar = try exampleGrammar("mnist.yaml")
+        let graphs = try grammar.sample(seed: 3, range: 0..<40, assets: grammar.assetRegistry())
+        let digits = graphs.map { $0.nodes.last!.className }
+        let (i, j) = try XCTUnwrap((1..<graphs.count).lazy.map { (0, $0) }.first { digits[$0.0] != digits[$0.1] })
+        var pair = [graphs[i], graphs[j]]
+        // Same attributes, different digit.
+        pair[1].nodes = pair[0].nodes
+        pair[1].nodes[pair[1].nodes.count - 1].className = digits[j]
+        let batch = SceneEncoder(grammar.schema).encode(pair)
+        let rowWidth = batch.maxNodes * batch.width
+        func outputs(ignoring names: [String]) -> (Tensor, Int) {
+            let columns = Set(names.compactMap { grammar.schema.classes.firstIndex(of: $0) })
+            let g = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
+                                            hidden: [8, 4, 8], seed: 1, ignoredClassColumns: columns)
+            return (g(batch), columns.count)
+        }
+        let digitClasses = (0..<10).map(String.init)
+        let (blind, count) = outputs(ignoring: digitClasses)
+        XCTAssertEqual(count, 10)
+        let (seeing, _) = outputs(ignoring: [])
+        var differs = false
+        for k in 0..<rowWidth where batch.mutableMask[k] == 1 {
+            XCTAssertEqual(blind.data[k], blind.data[rowWidth + k], accuracy: 1e-6, "entry \(k)")
+            if abs(seeing.data[k] - seeing.data[rowWidth + k]) > 1e-5 { differs = true }
+        }
+        XCTAssertTrue(differs, "a transformer that sees the class changes the two digits differently")
+    }
+
+    func testAnUnknownIgnoredClassIsRefused() throws {
+        let grammar = try exampleGrammar("mnist.yaml")
+        var experiment = Experiment(grammar: grammar.file, target: .folders(images: "unused"))
+        experiment.transformer.ignoreClasses = ["0", "ten"]
+        XCTAssertThrowsError(try MetaSimTrainer.ignoredClassColumns(experiment, grammar: grammar)) {
+            XCTAssertTrue("\($0)".contains("transformer.ignore_classes[1]") && "\($0)".contains("'ten' is not a class"), "\($0)")
+        }
+        experiment.transformer.ignoreClasses = ["0", "9"]
+        XCTAssertEqual(try MetaSimTrainer.ignoredClassColumns(experiment, grammar: grammar).count, 2)
+    }
+
     /// Stage 1 on a toy grammar whose mutable attributes vary from sample to sample (several
     /// shapes per scene, different classes): the transformer learns to give back its input.
     func testReconstructionConverges() throws {

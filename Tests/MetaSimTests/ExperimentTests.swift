@@ -71,6 +71,39 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(paths.isSuperset(of: ["features.stages[0]", "features.separate_bandwidths", "mmd.max_samples"]), "\(found)")
     }
 
+    func testReadsTheStartSearchAndReportsItsProblems() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6]}}
+            """))
+        XCTAssertEqual(e.matching.startSearch, StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6]))
+        XCTAssertNil(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.startSearch)
+        for (section, path, message) in [
+            ("{attributes: [yaw, loc_x], points: [8]}", "matching.start_search.points", "one count per attribute"),
+            ("{attributes: [yaw], points: [1]}", "matching.start_search.points", "integer ≥ 2"),
+            ("{attributes: [yaw], points: [2.5]}", "matching.start_search.points", "integer ≥ 2"),
+            ("{attributes: [a, b, c], points: [64, 64, 2]}", "matching.start_search.points", "at most 4096"),
+            ("{attributes: [yaw, yaw], points: [2, 2]}", "matching.start_search.attributes", "more than once"),
+            ("{points: [2]}", "matching.start_search.attributes", "missing"),
+            ("{attributes: [yaw], points: [2], grid: 3}", "matching.start_search.grid", "unknown"),
+        ] {
+            let found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {start_search: \(section)}")
+            XCTAssertTrue(found.contains { $0.path == path && "\($0)".contains(message) }, "\(section): \(found)")
+        }
+    }
+
+    func testReadsIgnoredClasses() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            transformer: {ignore_classes: ["0", "1"]}
+            """))
+        XCTAssertEqual(e.transformer.ignoreClasses, ["0", "1"])
+        let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntransformer: {ignore_classes: 3}")
+        XCTAssertTrue(found.contains { $0.path == "transformer.ignore_classes" }, "\(found)")
+    }
+
     func testObjectCropsNeedClassesKnownStagesAndARenderedTarget() throws {
         let found = try errors("""
             grammar: prior.yaml
@@ -180,6 +213,7 @@ final class ExperimentTests: XCTestCase {
                                                     seed: 1_000_003, images: 200, validation: 200, test: 2000),
                                   name: "mnist-rotation", seed: 1, file: path)
         expected.features.stages = ["group2", "group3", "group5"]
+        expected.transformer.ignoreClasses = (0..<10).map(String.init)
         expected.reconstruction.threshold = 0.0005
         expected.matching.epochs = 12
         expected.matching.stepsPerEpoch = 40

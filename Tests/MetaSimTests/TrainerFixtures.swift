@@ -19,9 +19,11 @@ func renderer(for grammar: Grammar) throws -> CompositorRenderer {
 }
 
 /// A toy grammar built from text in code: one white `size`-px square on black on a `canvas`-px
-/// square canvas, at x = `locX` (mutable, range [0, canvas], when `mutable`), y centred.
-func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double = 4) throws -> Grammar {
-    try Grammar.parse(text: """
+/// square canvas, at x = `locX` (uniform in `locX` ± `spread` when `spread` > 0; mutable, range
+/// [0, canvas], when `mutable`), y centred.
+func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double = 4, spread: Double = 0) throws -> Grammar {
+    let x = spread > 0 ? "uniform: [\(locX - spread), \(locX + spread)]" : "constant: \(locX)"
+    return try Grammar.parse(text: """
         canvas: {width: \(canvas), height: \(canvas), channels: 1}
         root: Canvas
         rules:
@@ -37,7 +39,7 @@ func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double =
               shape: rectangle
               texture: 1
               size: {constant: \(size), range: [0, \(canvas)]}
-              loc_x: {constant: \(locX), range: [0, \(canvas)], mutable: \(mutable)}
+              loc_x: {\(x), range: [0, \(canvas)], mutable: \(mutable)}
               loc_y: {constant: \(Double(canvas) / 2), range: [0, \(canvas)]}
         """, file: mutable ? "square-prior" : "square-target")
 }

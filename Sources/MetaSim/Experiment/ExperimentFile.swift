@@ -136,6 +136,7 @@ extension TransformerSettings {
         } else {
             hidden = widths.map { Int($0) }
         }
+        ignoreClasses = t.strings("ignore_classes", default: ignoreClasses)
         t.finish()
     }
 }
@@ -155,12 +156,36 @@ extension MatchingSettings {
     mutating func override(from m: ConfigReader) {
         epochs = m.int("epochs", default: epochs, min: 0)
         phaseSearch = m.int("phase_search", default: phaseSearch, min: 0, max: 360)
+        if let r = m.object("start_search") { startSearch = StartSearchSettings(from: r) }
         stepsPerEpoch = m.int("steps_per_epoch", default: stepsPerEpoch, min: 1)
         batchSize = m.int("batch_size", default: batchSize, min: 2)
         learningRate = m.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         learningRateDecay = m.double("learning_rate_decay", default: learningRateDecay, min: 0, max: 1, exclusiveMin: true)
         mmdWeight = m.double("mmd_weight", default: mmdWeight, min: 0)
         m.finish()
+    }
+}
+
+extension StartSearchSettings {
+    /// `matching.start_search`: `attributes` (names, each once) and `points` (one count ≥ 2 per
+    /// attribute, at most `maxCandidates` combinations). Names are checked against the grammar
+    /// when the trainer is built.
+    init(from r: ConfigReader) {
+        attributes = r.strings("attributes", default: [])
+        let counts = r.doubles("points", default: [])
+        points = counts.map { $0.isFinite && $0.rounded() == $0 && abs($0) < 1e9 ? Int($0) : 0 }
+        if !r.has("attributes") { r.fail("attributes", "missing: the attributes to search over") }
+        if attributes.isEmpty && r.has("attributes") { r.fail("attributes", "must name at least one attribute") }
+        if Set(attributes).count != attributes.count { r.fail("attributes", "names an attribute more than once") }
+        if !r.has("points") { r.fail("points", "missing: grid points per attribute") }
+        else if points.count != attributes.count {
+            r.fail("points", "must give one count per attribute (\(attributes.count)), got \(points.count)")
+        } else if let bad = points.first(where: { $0 < 2 }) {
+            r.fail("points", "each count must be an integer ≥ 2, got \(bad == 0 ? "a non-integer or 0" : String(bad))")
+        } else if points.reduce(1.0, { $0 * Double($1) }) > Double(Self.maxCandidates) {
+            r.fail("points", "\(points.map(String.init).joined(separator: " × ")) combinations: at most \(Self.maxCandidates)")
+        }
+        r.finish()
     }
 }
 

@@ -72,10 +72,17 @@ public struct MMDSettings: Sendable, Equatable {
 public struct TransformerSettings: Sendable, Equatable {
     /// Widths of the hidden graph-convolution layers (encoder … decoder), each ≥ 1.
     public var hidden: [Int] = [30, 18, 30]
+    /// Classes (grammar class names) whose one-hot the transformer does not see, so a node of
+    /// one of them gets the same change whatever its class (empty: it sees every class). For
+    /// classes that are labels the target shares, such as MNIST digits: MMD compares unlabelled
+    /// images, and a transformer that sees the digit may turn each digit differently while the
+    /// images still match (measured on mnist-external: per-digit yaw 130–148°, target 135°).
+    public var ignoreClasses: [String] = []
 
     /// Settings from explicit values, unchecked.
-    public init(hidden: [Int] = [30, 18, 30]) {
+    public init(hidden: [Int] = [30, 18, 30], ignoreClasses: [String] = []) {
         self.hidden = hidden
+        self.ignoreClasses = ignoreClasses
     }
 }
 
@@ -105,9 +112,13 @@ public struct ReconstructionSettings: Sendable, Equatable {
 
 /// Stage 2: distribution matching.
 public struct MatchingSettings: Sendable, Equatable {
-    /// Offsets tried for each wrapping mutable attribute before matching (0 or 1: off; ≤ 360);
-    /// see `MetaSimTrainer.phaseSearch`.
+    /// Offsets tried for each wrapping mutable attribute before matching, one attribute at a
+    /// time (0 or 1: off; ≤ 360); attributes the start search covers are left to it. See
+    /// `MetaSimTrainer.phaseSearch`.
     public var phaseSearch: Int = 8
+    /// A joint grid over several mutable attributes before matching (nil: none); see
+    /// `MetaSimTrainer.startSearch`.
+    public var startSearch: StartSearchSettings?
     /// Epochs (≥ 0): a checkpoint, a sample grid and a metrics summary each.
     public var epochs: Int = 5
     /// Optimiser steps per epoch (≥ 1).
@@ -123,14 +134,37 @@ public struct MatchingSettings: Sendable, Equatable {
     public var mmdWeight: Double = 1
 
     /// Settings from explicit values, unchecked.
-    public init(phaseSearch: Int = 8, epochs: Int = 5, stepsPerEpoch: Int = 50, batchSize: Int = 50,
-                learningRate: Double = 1e-3, learningRateDecay: Double = 1) {
+    public init(phaseSearch: Int = 8, startSearch: StartSearchSettings? = nil, epochs: Int = 5, stepsPerEpoch: Int = 50,
+                batchSize: Int = 50, learningRate: Double = 1e-3, learningRateDecay: Double = 1) {
         self.phaseSearch = phaseSearch
+        self.startSearch = startSearch
         self.epochs = epochs
         self.stepsPerEpoch = stepsPerEpoch
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.learningRateDecay = learningRateDecay
+    }
+}
+
+/// The start search's grid (`matching.start_search`): every combination of `points[i]` values
+/// of `attributes[i]` is rendered on one batch of prior samples and scored by MMD² against the
+/// target bank; the best becomes stage 2's start. A wrapping attribute's values are the prior
+/// turned by k/points of its period (k = 0 …); a bounded attribute's, the prior moved so that
+/// its batch mean lands on the centre of each of `points` equal cells of its range.
+/// Cost: ∏ points renders of `matching.batch_size` images and φ passes (no gradients).
+public struct StartSearchSettings: Sendable, Equatable {
+    /// Mutable attribute names (grammar attribute names), each at most once.
+    public var attributes: [String]
+    /// Grid points per attribute (each ≥ 2; same count as `attributes`; product ≤
+    /// `StartSearchSettings.maxCandidates`).
+    public var points: [Int]
+
+    /// Most grid combinations one search may render.
+    public static let maxCandidates = 4096
+
+    public init(attributes: [String], points: [Int]) {
+        self.attributes = attributes
+        self.points = points
     }
 }
 

@@ -103,7 +103,7 @@ extension MetaSimTrainer {
         try sink.writeSettings(experiment.settingsSummary)
         if completedStage == nil { try reconstruct() }
         if completedStage == "reconstruction" {
-            let shifts = try phaseSearch()
+            let shifts = try startShifts()
             if !shifts.isEmpty { try reconstruct(shifts: shifts) }
         }
         try match()

@@ -98,9 +98,24 @@ public final class MetaSimTrainer {
             }
         }
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
-                                              hidden: experiment.transformer.hidden, seed: experiment.seed)
+                                              hidden: experiment.transformer.hidden, seed: experiment.seed,
+                                              ignoredClassColumns: try Self.ignoredClassColumns(experiment, grammar: grammar))
         target = parts.target
         task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
+    }
+
+    /// The columns of `transformer.ignore_classes` in `grammar`'s encoding. Throws `InputError`
+    /// at `transformer.ignore_classes[i]` for a class the grammar does not have.
+    static func ignoredClassColumns(_ experiment: Experiment, grammar: Grammar) throws -> Set<Int> {
+        var columns = Set<Int>()
+        for (i, name) in experiment.transformer.ignoreClasses.enumerated() {
+            guard let column = grammar.schema.classes.firstIndex(of: name) else {
+                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "transformer.ignore_classes[\(i)]",
+                                 message: "'\(name)' is not a class of the grammar (classes: \(grammar.schema.classes.joined(separator: ", ")))")
+            }
+            columns.insert(column)
+        }
+        return columns
     }
 
     /// Throws `InputError` naming the grammar's file when it has no mutable attribute.
@@ -139,6 +154,7 @@ public final class MetaSimTrainer {
     func state(stage: String, epoch: Int) -> CheckpointState {
         var state = CheckpointState(grammar: grammar.file, schema: grammar.schema, hidden: experiment.transformer.hidden,
                                     seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
+        if !transformer.ignoredClassColumns.isEmpty { state.ignoredClassColumns = transformer.ignoredClassColumns.sorted() }
         state.complete = false  // `run()` sets it in the last state it saves
         state.metricsRecords = recordCount
         state.seconds = seconds
@@ -184,10 +200,10 @@ public final class MetaSimTrainer {
 
     /// Trains the transformer to reproduce its input until the attribute reconstruction error
     /// falls below the threshold (or the step budget ends). With `shifts` (column → normalised
-    /// shift), it reproduces the input with those wrapping attributes moved. Returns the last
+    /// shift), it reproduces the input with those attributes moved. Returns the last
     /// error.
     @discardableResult
-    public func reconstruct(shifts: [Int: Float] = [:]) throws -> Double {
+    public func reconstruct(shifts: [Int: AttributeShift] = [:]) throws -> Double {
         let settings = experiment.reconstruction
         let optimizer = Adam(transformer.trainableParameters, learningRate: Float(settings.learningRate))
         let progress = self.progress.start(shifts.isEmpty ? "stage 1: reconstruction" : "stage 1: reconstruction, shifted",
@@ -232,41 +248,6 @@ public final class MetaSimTrainer {
                           scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased,
                           maxSamples: experiment.mmd.maxSamples)
     }()
-
-    // MARK: Phase search
-
-    /// A coarse global search over each wrapping mutable attribute (angles) before matching.
-    ///
-    /// Gradient descent on a periodic attribute finds the basin nearest to its start: MMD against
-    /// digits rotated by 90° also has a (worse) minimum at −90°, and a prior at 0° sits on the
-    /// ridge between them, so the direction taken is left to noise. So for each such attribute,
-    /// one batch of prior samples is rendered with the attribute moved by each of
-    /// `matching.phase_search` evenly spaced offsets (0 included), and the offset of lowest MMD²
-    /// is returned (column → normalised shift; empty when 0 wins everywhere or the search is
-    /// off). Stage 1 then re-centres the transformer on the shifted prior and matching refines
-    /// from there.
-    public func phaseSearch() throws -> [Int: Float] {
-        let count = experiment.matching.phaseSearch
-        guard count > 1 else { return [:] }
-        let graphs = try nextGraphs(experiment.matching.batchSize)
-        let batch = encoder.encode(graphs)
-        var shifts: [Int: Float] = [:]
-        let mutable = Set(grammar.mutableAttributeNames)
-        for (a, attribute) in grammar.schema.attributes.enumerated() where attribute.range.wrap && mutable.contains(attribute.name) {
-            let column = grammar.schema.classes.count + a
-            var values: [Double] = []
-            for k in 0..<count {
-                var decoded = graphs
-                encoder.decode(batch.features(shiftedBy: [column: Float(k) / Float(count)]), into: &decoded)
-                let rendered = try renderer.render(decoded)
-                values.append(mmd.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth)))
-            }
-            let best = values.indices.min { values[$0] < values[$1] }!
-            try record(["stage": "phase_search", "attribute": attribute.name, "mmd": values, "best_offset": best, "offsets": count])
-            if best != 0 { shifts[column] = Float(best) / Float(count) }
-        }
-        return shifts
-    }
 
     // MARK: Stage 2 (+3)
 

@@ -111,7 +111,8 @@ public struct TrainingCheckpoint {
             throw InputError(file: source, message: "the checkpoint's network (width \(state.schema.width), hidden \(state.hidden)) is out of bounds")
         }
         let transformer = DistributionTransformer(width: state.schema.width, classCount: state.schema.classes.count,
-                                                  hidden: state.hidden, seed: 0)
+                                                  hidden: state.hidden, seed: 0,
+                                                  ignoredClassColumns: Set(state.ignoredClassColumns ?? []))
         try transformer.load(weights, source: source)
         return transformer
     }

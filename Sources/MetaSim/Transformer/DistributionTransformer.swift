@@ -19,13 +19,20 @@ public final class DistributionTransformer: ParameterContainer {
     public let classCount: Int
     /// The graph convolutions, input to output (`hidden.count + 1` of them).
     public let layers: [GraphConvolution]
+    /// Class columns the network does not see (`TransformerSettings.ignoreClasses`): zeroed in
+    /// its input, so a node of one of those classes gets the same change whatever its class.
+    /// The pass-through of immutable entries (the class itself) is unaffected.
+    public let ignoredClassColumns: Set<Int>
 
-    /// - Precondition: `width ≥ 1`, `0 ≤ classCount ≤ width`, hidden widths ≥ 1.
-    public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64) {
-        precondition(width >= 1 && classCount >= 0 && classCount <= width && hidden.allSatisfy { $0 >= 1 },
-                     "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden)")
+    /// - Precondition: `width ≥ 1`, `0 ≤ classCount ≤ width`, hidden widths ≥ 1, ignored
+    ///   columns in `0..<classCount`.
+    public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64, ignoredClassColumns: Set<Int> = []) {
+        precondition(width >= 1 && classCount >= 0 && classCount <= width && hidden.allSatisfy { $0 >= 1 }
+                     && ignoredClassColumns.allSatisfy { $0 >= 0 && $0 < classCount },
+                     "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden), ignored \(ignoredClassColumns)")
         self.width = width
         self.classCount = classCount
+        self.ignoredClassColumns = ignoredClassColumns
         let sizes = [width] + hidden + [width]
         layers = (0..<(sizes.count - 1)).map { GraphConvolution(sizes[$0], sizes[$0 + 1], seed: seed &+ UInt64($0) &* 0x9E37_79B9) }
     }
@@ -42,6 +49,9 @@ public final class DistributionTransformer: ParameterContainer {
     /// pre-activation of `unitIntervalOutput` for the rest).
     public func raw(_ features: Tensor, _ graph: GraphOperators) -> Tensor {
         var h = features
+        if !ignoredClassColumns.isEmpty {
+            h = h * Tensor(shape: [1, 1, width], data: (0..<width).map { ignoredClassColumns.contains($0) ? 0 : 1 })
+        }
         for (i, layer) in layers.enumerated() {
             h = layer(h, graph)
             if i < layers.count - 1 { h = h.relu() }
@@ -78,10 +88,10 @@ public final class DistributionTransformer: ParameterContainer {
     /// (0 without at least 2 classes). Stage 1 minimises `attributes + w · classes` and stops on
     /// `attributes`, the part that reaches the output.
     ///
-    /// `shifts` (column → shift in normalised units) makes the target of those mutable columns
-    /// the input moved by the shift, wrapped into [0, 1): stage 1 then starts the transformer at
-    /// the prior with a wrapping attribute rotated (see `MetaSimTrainer.phaseSearch`).
-    public func reconstructionLosses(_ batch: EncodedBatch, shifts: [Int: Float] = [:]) -> (attributes: Tensor, classes: Tensor) {
+    /// `shifts` (column → `AttributeShift`) makes the target of those mutable columns the input
+    /// moved by the shift (wrapped or clamped): stage 1 then starts the transformer at the prior
+    /// with those attributes moved (see `MetaSimTrainer.startSearch`).
+    public func reconstructionLosses(_ batch: EncodedBatch, shifts: [Int: AttributeShift] = [:]) -> (attributes: Tensor, classes: Tensor) {
         let (x, m, graph) = batch.tensors
         let raw = raw(x, graph)
         let c = classCount

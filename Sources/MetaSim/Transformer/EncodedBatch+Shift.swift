@@ -1,17 +1,52 @@
 import Scene
 
+/// A move of one encoded attribute column, in normalised units, applied to its mutable entries
+/// (the start searches, `MetaSimTrainer.startSearch` / `phaseSearch`, pick them; stage 1 then
+/// re-centres the transformer on the moved prior).
+public struct AttributeShift: Sendable, Equatable {
+    /// The move in normalised units (a yaw range of 360° spans 1: 0.25 turns by 90°).
+    public var amount: Float
+    /// True for a wrapping attribute (angles): moved values wrap back into [0, 1). Otherwise they
+    /// are clamped to [`AttributeShift.margin`, 1 − margin], inside the transformer's sigmoid head.
+    public var wraps: Bool
+
+    /// How far inside [0, 1] a moved bounded value stays (normalised units): a sigmoid output
+    /// reaches neither bound, so stage 1 could not reproduce a value on one.
+    public static let margin: Float = 0.01
+
+    public init(amount: Float, wraps: Bool) {
+        self.amount = amount
+        self.wraps = wraps
+    }
+
+    /// `value` (normalised) moved by `amount`, wrapped or clamped.
+    public func apply(_ value: Float) -> Float {
+        let moved = value + amount
+        if wraps { return moved - moved.rounded(.down) }
+        return Swift.min(Swift.max(moved, Self.margin), 1 - Self.margin)
+    }
+}
+
 extension EncodedBatch {
-    /// The features with the MUTABLE entries of some columns moved by a shift in normalised
-    /// units and wrapped back into [0, 1) (for wrapping attributes such as angles: a shift of
-    /// 0.25 on a yaw range of 360° turns every digit by 90°). Other entries are unchanged.
-    func features(shiftedBy shifts: [Int: Float]) -> [Float] {
+    /// The features with the MUTABLE entries of some columns moved (column → shift); other
+    /// entries unchanged.
+    func features(shiftedBy shifts: [Int: AttributeShift]) -> [Float] {
         var out = features
         for (column, shift) in shifts {
             for row in 0..<(graphCount * maxNodes) where mutableMask[row * width + column] != 0 {
-                let moved = out[row * width + column] + shift
-                out[row * width + column] = moved - moved.rounded(.down)
+                out[row * width + column] = shift.apply(out[row * width + column])
             }
         }
         return out
+    }
+
+    /// Mean of the mutable entries of `column` (normalised units; nil when there are none).
+    func mutableMean(column: Int) -> Float? {
+        var sum: Float = 0, count = 0
+        for row in 0..<(graphCount * maxNodes) where mutableMask[row * width + column] != 0 {
+            let v = features[row * width + column]
+            if v.isFinite { sum += v; count += 1 }
+        }
+        return count == 0 ? nil : sum / Float(count)
     }
 }

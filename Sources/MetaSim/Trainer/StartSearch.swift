@@ -1,0 +1,137 @@
+import Diagnostics
+import Foundation
+import Grammar
+import Scene
+
+// Global searches for stage 2's start. Gradient descent on MMD² finds the basin nearest to
+// its start; these searches pick the start among coarse alternatives, scored by MMD² of one
+// rendered batch of prior samples against the target bank (the same samples for every
+// alternative, so their differences are not sampling noise).
+
+extension MetaSimTrainer {
+    /// The shifts stage 1 re-centres the transformer on before matching (empty: none): the
+    /// joint start search over `matching.start_search`'s attributes, then the phase search over
+    /// each wrapping mutable attribute the start search does not cover.
+    public func startShifts() throws -> [Int: AttributeShift] {
+        var shifts = try startSearch()
+        for (column, shift) in try phaseSearch(skipping: Set(try startSearchColumns().map(\.column))) {
+            shifts[column] = shift
+        }
+        return shifts
+    }
+
+    /// The start search (`matching.start_search`; empty when absent): every combination of the
+    /// grid (`StartSearchSettings`) is rendered on one batch of `matching.batch_size` prior
+    /// samples and scored by MMD²; returns the best combination's shifts (only the attributes
+    /// it moves). A wrapping attribute's k-th value turns the prior by k/points of its period;
+    /// a bounded one's moves the batch mean to the centre of the k-th of `points` equal cells
+    /// of its range (values clamped inside it, `AttributeShift.margin`). Several attributes
+    /// jointly, so an attribute whose best value depends on another's (a rotation judged at the
+    /// wrong position) is not misjudged. Records a `"stage": "start_search"` metrics line (every
+    /// combination's MMD², the best). Throws `InputError` for an attribute the grammar does not
+    /// have as mutable.
+    public func startSearch() throws -> [Int: AttributeShift] {
+        guard let settings = experiment.matching.startSearch else { return [:] }
+        let dimensions = try startSearchColumns()
+        let graphs = try nextGraphs(experiment.matching.batchSize)
+        let batch = encoder.encode(graphs)
+        // Per dimension, the shift of each grid point.
+        let options: [[AttributeShift]] = dimensions.map { dimension in
+            (0..<dimension.points).map { k in
+                if dimension.wraps { return AttributeShift(amount: Float(k) / Float(dimension.points), wraps: true) }
+                let centre = (Float(k) + 0.5) / Float(dimension.points)
+                return AttributeShift(amount: centre - (batch.mutableMean(column: dimension.column) ?? centre), wraps: false)
+            }
+        }
+        func shifts(at index: Int) -> [Int: AttributeShift] {
+            var out: [Int: AttributeShift] = [:]
+            for (i, k) in gridPoint(index, points: dimensions.map(\.points)).enumerated() { out[dimensions[i].column] = options[i][k] }
+            return out
+        }
+        let total = dimensions.reduce(1) { $0 * $1.points }
+        let progress = self.progress.start("start search: \(settings.attributes.joined(separator: " × "))", total: total)
+        var values: [Double] = [], best = 0
+        for index in 0..<total {
+            values.append(try mmd(of: graphs, batch: batch, shifts: shifts(at: index)))
+            if values[index] < values[best] { best = index }
+            progress.advance(status: String(format: "best mmd %.4f", values[best]))
+        }
+        let chosen = gridPoint(best, points: dimensions.map(\.points))
+        progress.finish(status: String(format: "mmd %.4f at ", values[best])
+            + zip(settings.attributes, chosen).map { "\($0) #\($1)" }.joined(separator: ", "))
+        try record(["stage": "start_search", "attributes": settings.attributes, "points": settings.points,
+                    "mmd": values, "best": chosen, "best_mmd": values[best], "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: [:]), "seconds": seconds])
+        return shifts(at: best)
+    }
+
+    /// A coarse search over each wrapping mutable attribute on its own (angles), not in
+    /// `skipping` (columns): the prior turned by each of `matching.phase_search` evenly spaced
+    /// offsets (0 included), scored on one batch; the offset of lowest MMD² is kept (column →
+    /// shift; empty when 0 wins everywhere or the search is off). MMD against digits rotated by
+    /// 90° also has a (worse) minimum at −90°, and a prior at 0° sits on the ridge between them.
+    /// Records a `"stage": "phase_search"` metrics line per attribute.
+    public func phaseSearch(skipping: Set<Int> = []) throws -> [Int: AttributeShift] {
+        let count = experiment.matching.phaseSearch
+        guard count > 1 else { return [:] }
+        let mutable = Set(grammar.mutableAttributeNames)
+        let columns = grammar.schema.attributes.enumerated().filter { $0.element.range.wrap && mutable.contains($0.element.name) }
+            .map { (name: $0.element.name, column: grammar.schema.classes.count + $0.offset) }
+            .filter { !skipping.contains($0.column) }
+        let graphs = try nextGraphs(experiment.matching.batchSize)
+        let batch = encoder.encode(graphs)
+        var shifts: [Int: AttributeShift] = [:]
+        for (name, column) in columns {
+            let values = try (0..<count).map { k in
+                try mmd(of: graphs, batch: batch, shifts: [column: AttributeShift(amount: Float(k) / Float(count), wraps: true)])
+            }
+            let best = values.indices.min { values[$0] < values[$1] }!
+            try record(["stage": "phase_search", "attribute": name, "mmd": values, "best_offset": best, "offsets": count])
+            if best != 0 { shifts[column] = AttributeShift(amount: Float(best) / Float(count), wraps: true) }
+        }
+        return shifts
+    }
+
+    /// The start search's attributes as encoded columns, in the settings' order. Throws
+    /// `InputError` at `matching.start_search.attributes` for a name that is not a mutable
+    /// attribute of the grammar.
+    func startSearchColumns() throws -> [(column: Int, points: Int, wraps: Bool)] {
+        guard let settings = experiment.matching.startSearch else { return [] }
+        if let problem = Self.startSearchProblem(settings, grammar: grammar) {
+            throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: problem.path, message: problem.message)
+        }
+        return zip(settings.attributes, settings.points).map { name, points in
+            let a = grammar.schema.attributes.firstIndex { $0.name == name }!
+            return (grammar.schema.classes.count + a, points, grammar.schema.attributes[a].range.wrap)
+        }
+    }
+
+    /// The first start-search attribute that is not a mutable attribute of `grammar`, as a
+    /// field path and message (nil: all are).
+    public static func startSearchProblem(_ settings: StartSearchSettings, grammar: Grammar) -> (path: String, message: String)? {
+        let mutable = grammar.mutableAttributeNames
+        for (i, name) in settings.attributes.enumerated() where !mutable.contains(name) {
+            return ("matching.start_search.attributes[\(i)]",
+                    "'\(name)' is not a mutable attribute of the grammar (mutable: \(mutable.joined(separator: ", ")))")
+        }
+        return nil
+    }
+
+    /// MMD² of `graphs` (encoded as `batch`) rendered with `shifts` applied, against the bank.
+    private func mmd(of graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift]) throws -> Double {
+        var decoded = graphs
+        encoder.decode(batch.features(shiftedBy: shifts), into: &decoded)
+        let rendered = try renderer.render(decoded)
+        return mmd.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
+    }
+}
+
+/// The grid coordinates of combination `index` (mixed radix, the last attribute fastest).
+func gridPoint(_ index: Int, points: [Int]) -> [Int] {
+    var rest = index
+    var out = Array(repeating: 0, count: points.count)
+    for i in points.indices.reversed() {
+        out[i] = rest % points[i]
+        rest /= points[i]
+    }
+    return out
+}

@@ -1,0 +1,73 @@
+import Grammar
+import Scene
+import Tensor
+import XCTest
+@testable import MetaSim
+
+/// The start search on a toy problem with a known answer whose MMD landscape has two basins in
+/// a bounded attribute: matching alone ends in the near, wrong one; the search finds the other.
+final class StartSearchTests: XCTestCase {
+    /// φ with several basins in x: the intensity-weighted mean of cos and sin of 2πx/16 (a
+    /// square at x and at x ± 16 px look alike) plus 1.5 × the centroid x / 32 (which makes the
+    /// target's own basin the deepest). `[N, 1, H, W]` → `[N, 3]`.
+    static let periodic = FeatureFunction { images in
+        let (n, w) = (images.shape[0], images.shape[3])
+        let phase = (0..<w).map { 2 * Float.pi * (Float($0) + 0.5) / 16 }
+        let cosine = Tensor(shape: [1, 1, 1, w], data: phase.map { cos($0) })
+        let sine = Tensor(shape: [1, 1, 1, w], data: phase.map { sin($0) })
+        let xs = Tensor(shape: [1, 1, 1, w], data: (0..<w).map { 1.5 * (Float($0) + 0.5) / 32 })
+        let mass = images.sum(axes: [1, 2, 3]) + 1e-3
+        return Tensor.concat([cosine, sine, xs].map { ((images * $0).sum(axes: [1, 2, 3]) / mass).reshaped([n, 1]) }, axis: 1)
+    }
+
+    /// The prior's square at x = 6 px on a 32 px canvas; the target's at x ~ U(24, 28): φ's basins
+    /// lie at x ≡ 26 (mod 16), i.e. 10 (the near one, worse) and 26 (the target).
+    func run(startSearch: StartSearchSettings?) throws -> (x: Double, sink: MemorySink) {
+        let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
+        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
+        experiment.transformer.hidden = [16, 8, 16]
+        experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
+        experiment.matching = MatchingSettings(phaseSearch: 0, startSearch: startSearch, epochs: 2, stepsPerEpoch: 30,
+                                               batchSize: 8, learningRate: 0.02)
+        experiment.taskNetwork.trainImages = 16
+        let sink = MemorySink()
+        let trainer = try MetaSimTrainer(experiment: experiment,
+                                         parts: try TrainerParts(grammar: prior, features: Self.periodic, target: target), sink: sink)
+        let results = try trainer.run()
+        return (try XCTUnwrap(results.learnedAttributeMeans["loc_x"]), sink)
+    }
+
+    /// Without a search, matching descends into the basin nearest the prior (x ≈ 10).
+    func testMatchingAloneEndsInTheNearBasin() throws {
+        let x = try run(startSearch: nil).x
+        XCTAssertEqual(x, 10, accuracy: 3, "the landscape's near basin")
+    }
+
+    /// With a 4-point grid over loc_x (cell centres 4, 12, 20, 28 px) the search starts matching
+    /// at 28, in the target's basin, and matching ends at the target's mean 26.
+    func testStartSearchFindsTheTargetBasin() throws {
+        let (x, sink) = try run(startSearch: StartSearchSettings(attributes: ["loc_x"], points: [4]))
+        let record = try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+        XCTAssertEqual(record["best"] as? [Int], [3], "cell 3 of 4 (centre 28 px): \(record)")
+        XCTAssertEqual((record["mmd"] as? [Double])?.count, 4)
+        XCTAssertEqual(x, 26, accuracy: 1.5)
+    }
+
+    func testGridPointsAndShifts() throws {
+        XCTAssertEqual((0..<6).map { gridPoint($0, points: [2, 3]) }, [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]])
+        XCTAssertEqual(AttributeShift(amount: 0.75, wraps: true).apply(0.5), 0.25, accuracy: 1e-6)
+        XCTAssertEqual(AttributeShift(amount: 0.75, wraps: false).apply(0.5), 1 - AttributeShift.margin)
+        XCTAssertEqual(AttributeShift(amount: -0.75, wraps: false).apply(0.5), AttributeShift.margin)
+        XCTAssertEqual(AttributeShift(amount: 0.25, wraps: false).apply(0.5), 0.75, accuracy: 1e-6)
+    }
+
+    /// A name that is not a mutable attribute is an error naming the field, before any work.
+    func testUnknownAttributeIsRefused() throws {
+        let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
+        let problem = MetaSimTrainer.startSearchProblem(StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4]), grammar: prior)
+        XCTAssertEqual(problem?.path, "matching.start_search.attributes[1]")
+        XCTAssertTrue(problem?.message.contains("'loc_y' is not a mutable attribute") ?? false, "\(String(describing: problem))")
+        XCTAssertNil(MetaSimTrainer.startSearchProblem(StartSearchSettings(attributes: ["loc_x"], points: [4]), grammar: prior))
+    }
+}
