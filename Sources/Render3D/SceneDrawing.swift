@@ -23,36 +23,42 @@ enum SceneDrawing {
     }
 
     /// Sky (horizon → zenith blend by the ray's elevation) and ground, one colour per row (the
-    /// camera has no roll), with a 1-px ramp across the horizon; ground rows get their analytic
-    /// depth (`FrameBuffers.groundDepth`). Ground farther than `horizonFade` metres fades into the horizon colour.
+    /// camera has no roll): the mean over `backgroundSamples` evenly spaced heights within the
+    /// row, so a row the horizon crosses mixes sky and ground by area, and the steep parts of the
+    /// shading right at the horizon (the ground's fade ∝ 1/distance², the sky's √elevation) are
+    /// averaged over the row instead of sampled at its centre — sampled at the centre they made
+    /// the image a sawtooth of the camera pitch with a period of one pixel row. Ground rows
+    /// (centre below the horizon) get their analytic depth (`FrameBuffers.groundDepth`). Ground
+    /// farther than `horizonFade` metres fades into the horizon colour (continuous at the horizon:
+    /// both sides tend to the horizon colour).
     static let horizonFade: Float = 400
+    /// Heights per row averaged by `background`.
+    static let backgroundSamples = 16
 
     static func background(_ scene: Scene3D, into frame: inout FrameBuffers) {
         let cam = scene.camera, env = scene.environment
         let ground = env.ground * env.shade(SIMD3(0, 1, 0))
         let horizon = cam.horizonRow
+        /// Background colour of the ray through continuous pixel row `v`.
+        func color(_ v: Float) -> SIMD3<Float> {
+            if let z = cam.groundDepth(row: v) {
+                let fade = min(1, z / horizonFade)
+                return ground + (env.skyHorizon - ground) * (fade * fade)
+            }
+            // Elevation of the ray (sine), for the sky gradient.
+            let dir = cam.down * ((v - cam.cy) / cam.focal) + cam.forward
+            let rise = max(0, dir.y / (dir * dir).sum().squareRoot())
+            return env.skyHorizon + (env.skyZenith - env.skyHorizon) * rise.squareRoot()
+        }
+        let samples = backgroundSamples
         for y in 0..<frame.height {
             let v = Float(y) + 0.5
-            // Elevation of the row's ray (sine), for the sky gradient.
-            let yn = (v - cam.cy) / cam.focal
-            let dir = cam.down * yn + cam.forward
-            let rise = max(0, dir.y / (dir * dir).sum().squareRoot())
-            let sky = env.skyHorizon + (env.skyZenith - env.skyHorizon) * rise.squareRoot()
-            let groundCover = min(1, max(0, v - horizon + 0.5))
-            var color = sky
-            if groundCover > 0 {
-                var g = ground
-                if let z = cam.groundDepth(row: v) {
-                    let fade = min(1, z / horizonFade)
-                    g = ground + (env.skyHorizon - ground) * (fade * fade)
-                    // Ground truth only: the ground hides nothing (nothing is below it), so it
-                    // stays out of the depth test and solids' ramps blend over it at contact.
-                    if groundCover >= 0.5 { frame.groundDepth[y] = z }
-                } else {
-                    g = env.skyHorizon
-                }
-                color = g * groundCover + sky * (1 - groundCover)
-            }
+            // Ground truth only: the ground hides nothing (nothing is below it), so it stays out
+            // of the depth test and solids' ramps blend over it at contact.
+            if v - horizon >= 0, let z = cam.groundDepth(row: v) { frame.groundDepth[y] = z }
+            var sum = SIMD3<Float>(repeating: 0)
+            for k in 0..<samples { sum += color(Float(y) + (Float(k) + 0.5) / Float(samples)) }
+            let color = sum / Float(samples)
             let width = frame.width
             frame.rgb.withUnsafeMutableBufferPointer { rgb in
                 let row = rgb.baseAddress! + 3 * y * width

@@ -55,15 +55,15 @@ struct SensitivityCommand: ParsableCommand {
         if gradientCheck {
             let phi = try builder.featureNetwork()
             let features = MatchingFeatures(features: phi, crops: try builder.crops(phi: phi, canvas: prior.canvas))
-            print("| seed | attribute | shift: backward pass | shift: finite differences | contraction: backward pass | contraction: finite differences |")
-            print("| --- | --- | --- | --- | --- | --- |")
+            print("| seed | attribute | shift: backward pass | shift: finite differences | shift: linearised | contraction: backward pass | contraction: finite differences | contraction: linearised |")
+            print("| --- | --- | --- | --- | --- | --- | --- | --- |")
             for (k, set) in sets.enumerated() {
                 let mmd = FeatureMMD(features: features, targetImages: set.bank.images, targetGroundTruth: set.bank.groundTruth,
                                      scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased, maxSamples: experiment.mmd.maxSamples)
                 let graphs = try prior.sample(seed: seed &+ UInt64(k) &* 7919 &+ 1, range: 0..<images, assets: prior.assetRegistry())
                 for row in try DirectionalDerivatives.measure(mmd: mmd, grammar: prior, renderer: sensitivity.priorRenderer, graphs: graphs) {
-                    print(String(format: "| %d | %@ | %.4g | %.4g | %.4g | %.4g |", k, row.attribute, row.analytic, row.numeric,
-                                 row.contraction.analytic, row.contraction.numeric))
+                    print(String(format: "| %d | %@ | %.4g | %.4g | %.4g | %.4g | %.4g | %.4g |", k, row.attribute, row.analytic, row.numeric,
+                                 row.linearised.shift, row.contraction.analytic, row.contraction.numeric, row.linearised.contraction))
                 }
                 try StandardOutput.flush()
             }

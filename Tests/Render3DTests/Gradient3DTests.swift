@@ -66,6 +66,35 @@ final class Gradient3DTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(grads[building, "color_r"]), colour, accuracy: 1e-3 * abs(colour))
     }
 
+    /// The camera's height and pitch move the whole image (every edge, the horizon, the ground's
+    /// fade): on a scene with a car, a building and a two-lane road, vjp · direction equals the
+    /// directional derivative of L at two other steps (a quarter and twice the VJP's: 12.5 mm and
+    /// 100 mm, 0.125° and 1°), within 20 % of the larger (cars' single-pixel ramp switches, see
+    /// `testCarVJPScale`; a 1° pitch moves this 128×64 image by 1.3 px, past its 1-px ramps).
+    /// With the sky and ground sampled at row centres it failed: pitch 0.69 by the VJP against
+    /// 37.6 at 0.125° and 7.8 at 1° (a sawtooth with one period per pixel row).
+    func testCameraVJPMatchesDirectionalDerivatives() throws {
+        let r = try SceneBuilder.renderer()
+        var b = SceneBuilder()
+        b.lanes = 2
+        b.cars = [["along": 12, "offset": 0.2, "heading": 5, "color_r": 0.8, "color_g": 0.2, "color_b": 0.2]]
+        b.buildings = [["along": 25, "setback": 2, "side": 1, "length": 10, "width": 6, "height": 8,
+                        "color_r": 0.7, "color_g": 0.5, "color_b": 0.4]]
+        b.camera = ["height": 1.65, "pitch": 3, "fov": 80]
+        b.mutableCameraAttributes = ["height", "pitch"]
+        let graph = b.graph()
+        let g = smoothUpstream(r.canvas, seed: 0.7)
+        let grads = try r.vjp([graph], imageGradients: [g])[0]
+        for (name, steps) in [("height", [0.0125, 0.1]), ("pitch", [0.125, 1.0])] {
+            let vjp = try XCTUnwrap(grads[2, name])
+            for step in steps {
+                let d = try directional(r, graph, g, node: 2, name: name, step: step)
+                XCTAssertGreaterThan(abs(d), 1e-2, "\(name): the probe should move the image")
+                XCTAssertEqual(vjp, d, accuracy: 0.2 * max(abs(vjp), abs(d)), "\(name) at step \(step)")
+            }
+        }
+    }
+
     /// The same for a car, within 20 %: its wheels' silhouettes over the body still switch a few
     /// single pixels at once (README.md, "Gradients"), which differences over 40 mm and 100 mm
     /// average differently.
