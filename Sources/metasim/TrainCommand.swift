@@ -12,7 +12,7 @@ struct TrainCommand: ParsableCommand {
         on the best point of the experiment's `matching.start_search` grid and on the best of a \
         few offsets of each other wrapping attribute, such as an angle); stage 2 \
         matches the target images (MMD on EfficientNet-Lite0 features, gradients through the \
-        renderer), with the task objective (REINFORCE) mixed in when the experiment has a `task` \
+        renderer), with the task objective (REINFORCE or antithetic attribute moves, `task.estimator`) mixed in when the experiment has a `task` \
         section. RUN receives transformer.{safetensors,json} (latest), checkpoints/epoch-NNN.*, \
         metrics.jsonl, grids/*.png, settings.json, tensorboard/ (events: `tensorboard --logdir RUN`), \
         report.html (`metasim report`) and, when the target has a labelled test set, results.json \
