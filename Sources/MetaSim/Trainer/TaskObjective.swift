@@ -3,11 +3,6 @@ import Render
 import Scene
 import Tensor
 
-/// Stage 3: the task objective. Attributes are sampled from `N(G_θ(X), σ²)` on the mutable
-/// entries (no gradient path through the sample), a dataset is rendered from them, a task
-/// network is trained on it from scratch and scored on the labelled target validation set;
-/// the score is the reward, and REINFORCE turns it into a gradient for θ (see
-/// `ReinforceEstimator`), weighted against MMD by `settings.weight`.
 /// Stage 3: the task objective. Attributes are perturbed around G_θ(X) on the mutable entries
 /// (no gradient path through the perturbation), a dataset is rendered from them, a task network
 /// is trained on it and scored on the labelled target validation set; the score is the reward,
