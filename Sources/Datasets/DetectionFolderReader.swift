@@ -109,18 +109,11 @@ public struct DetectionFolderReader: Sendable {
         }
         let images = try ImageFolderReader.imageFiles(in: imageFolder, field: field)
         guard !images.isEmpty else { throw InputError(file: imageFolder, path: field, message: "no PNG or JPEG images in folder") }
-        func stem(_ name: String) -> String { (name as NSString).deletingPathExtension }
-        let labels = Set(try FileManager.default.contentsOfDirectory(atPath: labelFolder).filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") })
-        let stems = Set(images.map(stem))
-        if let orphan = labels.sorted().first(where: { !stems.contains(stem($0)) }) {
-            throw InputError(file: labelFolder + "/" + orphan, path: field, message: "a label file without an image in \(imageFolder)")
-        }
+        let labels = Set(try ImageFolderReader.folderEntries(labelFolder, field: field).filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") })
+        let labelPaths = try ImageFolderReader.pairedFiles(images: images, in: imageFolder, partners: labels, in: labelFolder,
+                                                           partnerExtension: "txt", noun: "label file", field: field)
         var boxes: [[FolderObjectBox]] = []
-        for image in images {
-            let labelPath = labelFolder + "/" + stem(image) + ".txt"
-            guard labels.contains(stem(image) + ".txt") else {
-                throw InputError(file: labelPath, path: field, message: "missing: the label file of \(imageFolder)/\(image)")
-            }
+        for labelPath in labelPaths {
             boxes.append(try KITTIObjectLabel.read(labelPath).enumerated().map { i, label in
                 try checkedBox(label.bbox, file: labelPath, path: "object \(i + 1) bbox")
                 return FolderObjectBox(className: label.type == "DontCare" ? nil : label.type, box: label.bbox,

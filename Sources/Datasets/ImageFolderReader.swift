@@ -32,6 +32,28 @@ public struct ImageFolderReader: Sendable {
             .filter { !$0.hasPrefix(".") && ImageFile.hasImageExtension($0) && !isFolder(folder + "/" + $0) }
     }
 
+    /// Pairs image files with same-named files of another folder (segmentation masks, KITTI
+    /// labels): for each of `images` (names in `imageFolder`), the path
+    /// `partnerFolder/STEM.partnerExtension`, where `partners` are the names found in
+    /// `partnerFolder`. InputError naming the file when an image has no partner
+    /// ("missing: the NOUN of IMAGE") or a partner has no image ("a NOUN without an image in …").
+    static func pairedFiles(images: [String], in imageFolder: String, partners: Set<String>, in partnerFolder: String,
+                            partnerExtension: String, noun: String, field: String) throws -> [String] {
+        func stem(_ name: String) -> String { (name as NSString).deletingPathExtension }
+        let paired = try images.map { image in
+            let partner = stem(image) + "." + partnerExtension
+            guard partners.contains(partner) else {
+                throw InputError(file: partnerFolder + "/" + partner, path: field, message: "missing: the \(noun) of \(imageFolder)/\(image)")
+            }
+            return partnerFolder + "/" + partner
+        }
+        let stems = Set(images.map(stem))
+        if let orphan = partners.sorted().first(where: { !stems.contains(stem($0)) }) {
+            throw InputError(file: partnerFolder + "/" + orphan, path: field, message: "a \(noun) without an image in \(imageFolder)")
+        }
+        return paired
+    }
+
     /// Sorted entry names of `folder`; InputError when it is missing or not a folder.
     static func folderEntries(_ folder: String, field: String) throws -> [String] {
         var isDirectory: ObjCBool = false

@@ -32,19 +32,8 @@ public struct SegmentationFolderReader: Sendable {
         let images = try ImageFolderReader.imageFiles(in: imagesFolder, field: field)
         guard !images.isEmpty else { throw InputError(file: imagesFolder, path: field, message: "no PNG or JPEG images in folder") }
         let masks = Set(try ImageFolderReader.imageFiles(in: masksFolder, field: field).filter { $0.lowercased().hasSuffix(".png") })
-        func stem(_ name: String) -> String { (name as NSString).deletingPathExtension }
-        var maskFiles: [String] = []
-        for image in images {
-            let mask = stem(image) + ".png"
-            guard masks.contains(mask) else {
-                throw InputError(file: masksFolder + "/" + mask, path: field, message: "missing: the mask of \(imagesFolder)/\(image)")
-            }
-            maskFiles.append(masksFolder + "/" + mask)
-        }
-        let stems = Set(images.map(stem))
-        if let orphan = masks.sorted().first(where: { !stems.contains(stem($0)) }) {
-            throw InputError(file: masksFolder + "/" + orphan, path: field, message: "a mask without an image in \(imagesFolder)")
-        }
+        let maskFiles = try ImageFolderReader.pairedFiles(images: images, in: imagesFolder, partners: masks, in: masksFolder,
+                                                          partnerExtension: "png", noun: "mask", field: field)
         imageFiles = images.map { imagesFolder + "/" + $0 }
         self.maskFiles = maskFiles
     }
