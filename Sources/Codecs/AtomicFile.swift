@@ -13,7 +13,8 @@ public final class AtomicFileWriter {
     public let path: String
     /// Where bytes go until `commit()`.
     public let temporaryPath: String
-    private var handle: FileHandle?
+    /// The temporary file's descriptor; -1 after `commit()` or `abort()`.
+    private var descriptor: Int32
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 16
     /// Bytes appended so far.
@@ -22,12 +23,13 @@ public final class AtomicFileWriter {
     /// Creates the temporary file (one `open(2)`, mode 0666 less the umask, as `FileManager`
     /// creates files; not `FileManager.createFile`, which writes an empty file through a
     /// temporary of its own first). Throws when the folder is missing or not writable.
+    /// Writes go straight to the descriptor (`write(2)`), without `FileHandle` (issue 15: a
+    /// dataset writes one small file per image).
     public init(path: String) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        temporaryPath = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(AtomicFileWriter.nextSerial())"
-        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        let (folder, name) = AtomicFileWriter.split(path)
+        temporaryPath = folder + "/." + name + ".tmp-\(AtomicFileWriter.processID)-\(AtomicFileWriter.nextSerial())"
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             var isFolder: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder)
@@ -35,16 +37,35 @@ public final class AtomicFileWriter {
                 ? "cannot create a file in folder \(folder) (permissions?)"
                 : "output folder \(folder) does not exist")
         }
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     deinit {
-        if handle != nil { abort() }
+        if descriptor >= 0 { abort() }
     }
 
-    /// Appends bytes (buffered).
+    /// `path`'s folder and last component: split at the last `/` when that leaves a plain
+    /// name and a non-empty folder (what every writer passes), else as `URL` reads the path
+    /// (relative names, trailing `/`, `.`/`..`), whose folder is absolute.
+    static func split(_ path: String) -> (folder: String, name: String) {
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            let name = path[path.index(after: slash)...]
+            if !name.isEmpty, name != ".", name != ".." { return (String(path[..<slash]), String(name)) }
+        }
+        let url = URL(fileURLWithPath: path)
+        return (url.deletingLastPathComponent().path, url.lastPathComponent)
+    }
+
+    /// Appends bytes (buffered; a contiguous chunk that would fill the buffer goes to the
+    /// file directly, after what the buffer holds).
     public func write<Bytes: Sequence>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
-        guard handle != nil else { throw InputError(file: path, message: "write after commit or abort") }
+        guard descriptor >= 0 else { throw InputError(file: path, message: "write after commit or abort") }
+        let wroteDirectly = try bytes.withContiguousStorageIfAvailable { chunk -> Bool in
+            guard buffer.count + chunk.count >= bufferLimit else { return false }
+            try flush()
+            try writeAll(UnsafeRawBufferPointer(chunk))
+            return true
+        }
+        if wroteDirectly == true { return }
         buffer.append(contentsOf: bytes)
         if buffer.count >= bufferLimit { try flush() }
     }
@@ -55,44 +76,58 @@ public final class AtomicFileWriter {
     }
 
     private func flush() throws {
-        guard let handle, !buffer.isEmpty else { return }
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
-        }
-        byteCount += buffer.count
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// `write(2)` until all of `bytes` is in the file (short writes and `EINTR` retried).
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw InputError(file: path, message: "cannot write: " + String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+        byteCount += bytes.count
     }
 
     /// Flushes, optionally fsyncs, closes and renames the temporary file to `path` (replacing
     /// any file there). On failure the temporary file is removed and the error rethrown.
     public func commit(sync: Bool = false) throws {
-        guard let handle else { throw InputError(file: path, message: "commit after commit or abort") }
+        guard descriptor >= 0 else { throw InputError(file: path, message: "commit after commit or abort") }
         do {
             try flush()
-            if sync { try handle.synchronize() }
-            try handle.close()
-            self.handle = nil
+            if sync, fsync(descriptor) != 0 {
+                throw InputError(file: path, message: "cannot write: fsync: " + String(cString: strerror(errno)))
+            }
+            let closed = close(descriptor)
+            descriptor = -1
+            guard closed == 0 else {
+                throw InputError(file: path, message: "cannot write: close: " + String(cString: strerror(errno)))
+            }
             guard rename(temporaryPath, path) == 0 else {
                 throw InputError(file: path, message: "cannot rename \(temporaryPath) into place: "
                                  + String(cString: strerror(errno)))
             }
         } catch {
             abort()
-            if error is InputError { throw error }
-            throw InputError(file: path, message: "cannot write: \(error.localizedDescription)")
+            throw error
         }
     }
 
     /// Closes and removes the temporary file; the final path is left as it was. Idempotent.
     public func abort() {
-        try? handle?.close()
-        handle = nil
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
         buffer.removeAll()
         unlink(temporaryPath)
     }
 
+    private static let processID = getpid()
     private static let serialLock = NSLock()
     nonisolated(unsafe) private static var serial = 0
     private static func nextSerial() -> Int {

@@ -100,8 +100,8 @@ public struct ObjectRecord: Codable, Equatable, Sendable {
 struct LabelledRecord {
     /// The record; `labelIndex` set when `encoded` is.
     private(set) var record: SampleRecord
-    /// The record's JSON (`DatasetFiles.json`), when it could be made at once.
-    private var encoded: Data?
+    /// The record's JSON (`SampleRecord.jsonBytes`), when it could be made at once.
+    private var encoded: [UInt8]?
 
     /// Reads `classMap` only.
     init(_ record: SampleRecord, classMap: ClassMap) throws {
@@ -110,14 +110,14 @@ struct LabelledRecord {
             guard let index = classMap.existingIndex(of: label) else { return }
             self.record.labelIndex = index
         }
-        encoded = try DatasetFiles.json(self.record)
+        encoded = try self.record.jsonBytes()
     }
 
     /// The record's JSON, its label index taken from `classMap` (added when new).
-    mutating func json(classMap: ClassMap) throws -> Data {
+    mutating func json(classMap: ClassMap) throws -> [UInt8] {
         if let encoded { return encoded }
         record.labelIndex = record.label.map(classMap.index(of:))
-        let json = try DatasetFiles.json(record)
+        let json = try record.jsonBytes()
         encoded = json
         return json
     }

@@ -21,21 +21,7 @@ public enum SceneGraphJSONWriter {
     /// Appends the JSON of `graph` (no newline) to `out`. Throws `EncodingError.invalidValue`
     /// for a non-finite number (`out` is then left as it was).
     public static func append(_ graph: SceneGraph, to out: inout [UInt8]) throws {
-        let start = out.count, bound = maximumLength(of: graph)
-        out.append(contentsOf: repeatElement(0, count: bound))
-        var written = 0
-        do {
-            try out.withUnsafeMutableBufferPointer { buffer in
-                var cursor = Cursor(buffer.baseAddress! + start)
-                try cursor.write(graph)
-                written = cursor.next - (buffer.baseAddress! + start)
-            }
-        } catch {
-            out.removeLast(bound)
-            throw error
-        }
-        precondition(written <= bound, "SceneGraphJSONWriter: bound \(bound) < \(written) bytes written")
-        out.removeLast(bound - written)
+        try reserving(maximumLength(of: graph), in: &out) { try $0.write(graph) }
     }
 
     /// `graphs` as JSON Lines (each graph's JSON and a newline), in one allocation sized by
@@ -227,5 +213,46 @@ public enum SceneGraphJSONWriter {
                 next -= 2
             }
         }
+    }
+}
+
+extension SceneGraphJSONWriter {
+    /// Appends `value` as a JSON string, escaped as `append` escapes a graph's strings (RFC 8259
+    /// §7; the bytes `JSONEncoder` with `.withoutEscapingSlashes` gives), to `out`: for writers of
+    /// records that hold a graph (Datasets' `SampleRecord`).
+    public static func appendString(_ value: String, to out: inout [UInt8]) {
+        reserving(6 * value.utf8.count + 2, in: &out) { $0.string(value) }
+    }
+
+    /// Appends `value` as `append` writes a graph's numbers (shortest round-trip decimal,
+    /// trailing `.0` dropped, as `JSONEncoder` writes a `Double`) to `out`. Throws
+    /// `EncodingError.invalidValue` for NaN and ±infinity (`out` is then left as it was).
+    public static func appendNumber(_ value: Double, to out: inout [UInt8]) throws {
+        try reserving(32, in: &out) { try $0.number(value) }
+    }
+
+    /// Appends `value` in decimal to `out`.
+    public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        reserving(20, in: &out) { $0.integer(value) }
+    }
+
+    /// Reserves `bound` bytes at the end of `out`, lets `body` write at most that many through
+    /// a `Cursor`, and cuts off the rest (all of it when `body` throws).
+    private static func reserving(_ bound: Int, in out: inout [UInt8], _ body: (inout Cursor) throws -> Void) rethrows {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bound))
+        var written = 0
+        do {
+            try out.withUnsafeMutableBufferPointer { buffer in
+                var cursor = Cursor(buffer.baseAddress! + start)
+                try body(&cursor)
+                written = cursor.next - (buffer.baseAddress! + start)
+            }
+        } catch {
+            out.removeLast(bound)
+            throw error
+        }
+        precondition(written <= bound, "SceneGraphJSONWriter: bound \(bound) < \(written) bytes written")
+        out.removeLast(bound - written)
     }
 }
