@@ -40,7 +40,7 @@ enum COCOMerge {
                 local[category.id] = categoryIds[category.name]
             }
             for image in file.images {
-                try COCOWriter.writeEntry("I", try DatasetFiles.json(image), to: part)
+                try COCOWriter.writeEntry("I", image.jsonBytes(), to: part)
             }
             for (offset, var annotation) in file.annotations.enumerated() {
                 guard annotation.id == offset + 1, let category = local[annotation.categoryId] else {
@@ -50,7 +50,7 @@ enum COCOMerge {
                 annotationCount += 1
                 annotation.id = annotationCount
                 annotation.categoryId = category
-                try COCOWriter.writeEntry("A", try DatasetFiles.json(annotation), to: part)
+                try COCOWriter.writeEntry("A", annotation.jsonBytes(), to: part)
             }
         }
         try part.commit()

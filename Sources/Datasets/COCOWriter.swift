@@ -158,10 +158,10 @@ public final class COCOWriter: DatasetWriter {
                 id: annotationCount, imageId: sample.imageId, categoryId: category,
                 bbox: [box.x, box.y, box.width, box.height], area: mask.area, iscrowd: 0,
                 segmentation: segmentation == .compressedRLE ? .compressed(mask) : .uncompressed(mask.uncompressedJSON))
-            try COCOWriter.writeEntry("A", try DatasetFiles.json(record), to: part)
+            try COCOWriter.writeEntry("A", record.jsonBytes(), to: part)
         }
-        try COCOWriter.writeEntry("I", try DatasetFiles.json(
-            COCOImage(id: sample.imageId, fileName: sample.fileName, width: truth.width, height: truth.height)), to: part)
+        try COCOWriter.writeEntry("I", COCOImage(id: sample.imageId, fileName: sample.fileName, width: truth.width,
+                                                 height: truth.height).jsonBytes(), to: part)
         count += 1
     }
 
@@ -181,7 +181,8 @@ public final class COCOWriter: DatasetWriter {
     }
 
     /// Appends one part-file line: `tag` (`I`, `A` or `C`), the entry's JSON, a newline.
-    static func writeEntry(_ tag: Character, _ json: Data, to part: AtomicFileWriter) throws {
+    static func writeEntry<JSON: Collection>(_ tag: Character, _ json: JSON, to part: AtomicFileWriter) throws
+    where JSON.Element == UInt8 {
         try part.write(String(tag))
         try part.write(json)
         try part.write([0x0A])

@@ -48,7 +48,7 @@ extension ObjectRecord {
     func appendJSON(to out: inout [UInt8]) throws {
         out.append(contentsOf: #"{"bbox":"#.utf8)
         if let bbox {
-            appendIntegers(bbox, to: &out)
+            appendJSONIntegers(bbox, to: &out)
         } else {
             out.append(contentsOf: "null".utf8)
         }
@@ -81,13 +81,13 @@ extension COCORLE {
         out.append(contentsOf: #"{"counts":"#.utf8)
         SceneGraphJSONWriter.appendString(compressedCounts, to: &out)
         out.append(contentsOf: #","size":"#.utf8)
-        appendIntegers([height, width], to: &out)
+        appendJSONIntegers([height, width], to: &out)
         out.append(UInt8(ascii: "}"))
     }
 }
 
-/// Appends `values` as a JSON array of integers to `out`.
-private func appendIntegers(_ values: [Int], to out: inout [UInt8]) {
+/// Appends `values` as a JSON array of integers (`[1,2]`, as `JSONEncoder` writes it) to `out`.
+func appendJSONIntegers(_ values: [Int], to out: inout [UInt8]) {
     out.append(UInt8(ascii: "["))
     for (i, value) in values.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
