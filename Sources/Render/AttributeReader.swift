@@ -36,6 +36,12 @@ public struct AttributeReader {
     /// NaN / infinite.
     public func number(_ name: String) throws -> Double? {
         guard let v = value(name) else { return nil }
+        return try number(name, v)
+    }
+
+    /// `v`, the value of attribute `name` already looked up, as a finite number; throws as
+    /// `number(_:)` does.
+    func number(_ name: String, _ v: AttributeValue) throws -> Double {
         guard case .number(let d) = v else { throw error(name, "must be a number") }
         guard d.isFinite else { throw error(name, "must be finite, got \(d)") }
         return d
@@ -52,9 +58,16 @@ public struct AttributeReader {
     /// reach it), else `defaultValue` (already in the parameter's units).
     func linked(_ name: String, _ parameter: LayerParameter, _ weight: Float, default defaultValue: Float,
                 into links: inout [ParameterLink]) throws -> Float {
-        guard let v = try number(name) else { return defaultValue }
+        guard let v = value(name) else { return defaultValue }
+        return try linked(name, v, parameter, weight, into: &links)
+    }
+
+    /// `linked` for `v`, the value of attribute `name` already looked up.
+    func linked(_ name: String, _ v: AttributeValue, _ parameter: LayerParameter, _ weight: Float,
+                into links: inout [ParameterLink]) throws -> Float {
+        let d = try number(name, v)
         links.append(ParameterLink(parameter: parameter, attribute: name, weight: weight))
-        return Float(v) * weight
+        return Float(d) * weight
     }
 
     /// Vertices written `"x,y x,y ..."` (separators: whitespace or `;`), at least `minimum`.

@@ -36,8 +36,10 @@ struct LayerCompiler: Sendable {
             zOrders.append(try reader.number("z_order") ?? 0)
             avoids.append(try ObjectAvoidance.classes(reader))
         }
+        let oneZOrder = zOrders.allSatisfy { $0 == zOrders[0] }
+        if oneZOrder && avoids.allSatisfy(\.isEmpty) { return out }     // the common case: every layer, in graph order
         var keep = ObjectAvoidance.survivors(out, avoid: avoids)
-        if !zOrders.allSatisfy({ $0 == zOrders[0] }) {
+        if !oneZOrder {
             keep.sort { zOrders[$0] < zOrders[$1] || (zOrders[$0] == zOrders[$1] && $0 < $1) }
         }
         return keep.count == out.count && keep == Array(out.indices) ? out : keep.map { out[$0] }
@@ -80,8 +82,10 @@ struct LayerCompiler: Sendable {
         } else {
             return nil
         }
+        var links: [ParameterLink] = []
+        links.reserveCapacity(8)        // a sprite or shape links ~6 parameters: one allocation
         var layer = Layer(content: content, node: k, className: node.className,
-                          parameters: .zero, blend: .over, links: [])
+                          parameters: .zero, blend: .over, links: links)
         if isBackground {
             layer[.scaleX] = 1; layer[.scaleY] = 1; layer[.opacity] = try opacity(&layer, &reader)
         } else {
@@ -125,9 +129,9 @@ struct LayerCompiler: Sendable {
     /// Scale along one axis: `size_x` (px) > `size` (px, longer side) > `scale_x` > `scale` > 1.
     private func scale(_ layer: inout Layer, _ r: inout AttributeReader, size: String, scale: String, _ p: LayerParameter,
                        natural: Float, longest: Float) throws -> Float {
-        if r.value(size) != nil { return try r.linked(size, p, 1 / natural, default: 0, into: &layer.links) }
-        if r.value("size") != nil { return try r.linked("size", p, 1 / longest, default: 0, into: &layer.links) }
-        if r.value(scale) != nil { return try r.linked(scale, p, 1, default: 1, into: &layer.links) }
+        if let v = r.value(size) { return try r.linked(size, v, p, 1 / natural, into: &layer.links) }
+        if let v = r.value("size") { return try r.linked("size", v, p, 1 / longest, into: &layer.links) }
+        if let v = r.value(scale) { return try r.linked(scale, v, p, 1, into: &layer.links) }
         return try r.linked("scale", p, 1, default: 1, into: &layer.links)
     }
 
@@ -140,8 +144,12 @@ struct LayerCompiler: Sendable {
     private func readColour(into layer: inout Layer, _ r: inout AttributeReader, isBackground: Bool) throws {
         // Grey level: `intensity`, else a numeric `texture` (Meta-Sim's name), else the default.
         var greyName: String? = nil
-        if case .number? = r.value("intensity") { greyName = "intensity" } else if case .number? = r.value("texture") { greyName = "texture" }
-        let grey = try greyName.map { Float(try r.number($0)!) } ?? (isBackground ? 0 : 1)
+        var grey: Float = isBackground ? 0 : 1
+        if case .number(let v)? = r.value("intensity") {
+            greyName = "intensity"; grey = Float(try r.number("intensity", v))
+        } else if case .number(let v)? = r.value("texture") {
+            greyName = "texture"; grey = Float(try r.number("texture", v))
+        }
         var rgb = SIMD3<Float>(repeating: grey)
         // The attribute each channel comes from (nil: a constant).
         var sources: [String?] = [greyName, greyName, greyName]
@@ -150,10 +158,10 @@ struct LayerCompiler: Sendable {
             rgb = parsed
             sources = [nil, nil, nil]
         }
-        for (c, name) in ["color_r", "color_g", "color_b"].enumerated() {
+        for (c, name) in LayerCompiler.colourNames.enumerated() {
             if let v = try r.number(name) { rgb[c] = Float(v); sources[c] = name }
         }
-        let tints: [LayerParameter] = [.tintR, .tintG, .tintB]
+        let tints = LayerCompiler.tints
         if canvas.channels == 1 {
             // A grey canvas draws luminance; a grey level alone keeps exactly its value.
             let weights = SIMD3<Float>(0.299, 0.587, 0.114)
@@ -175,6 +183,12 @@ struct LayerCompiler: Sendable {
         if isBackground { try readBackgroundExtras(into: &layer, &r) }
     }
 
+    // Built once, not per node.
+    private static let colourNames = ["color_r", "color_g", "color_b"]
+    private static let endColourNames = ["end_color_r", "end_color_g", "end_color_b"]
+    private static let tints: [LayerParameter] = [.tintR, .tintG, .tintB]
+    private static let ends: [LayerParameter] = [.endR, .endG, .endB]
+
     private func setTint(_ layer: inout Layer, _ rgb: SIMD3<Float>) {
         layer[.tintR] = rgb.x; layer[.tintG] = rgb.y; layer[.tintB] = rgb.z
     }
@@ -182,8 +196,7 @@ struct LayerCompiler: Sendable {
     private func readBackgroundExtras(into layer: inout Layer, _ r: inout AttributeReader) throws {
         let tint = layer.tint
         let endGrey = try r.number("end_intensity").map(Float.init)
-        let ends: [LayerParameter] = [.endR, .endG, .endB]
-        let names = ["end_color_r", "end_color_g", "end_color_b"]
+        let ends = LayerCompiler.ends, names = LayerCompiler.endColourNames
         for c in 0..<3 {
             let def = endGrey ?? tint[c]
             if canvas.channels == 3, r.value(names[c]) != nil {

@@ -152,6 +152,11 @@ final class DatasetVerifierTests: XCTestCase {
         try Data("abc".utf8).write(to: URL(fileURLWithPath: dir + "/abc"))
         XCTAssertEqual(try DatasetChecksums.sha256(ofFile: dir + "/abc"),
                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")  // FIPS 180-2, appendix B.1
+        // Several read chunks (64 KiB each): Python's hashlib.sha256(bytes(i % 251 for i in range(200000))).
+        try Data((0..<200_000).map { UInt8($0 % 251) }).write(to: URL(fileURLWithPath: dir + "/long"))
+        XCTAssertEqual(try DatasetChecksums.sha256(ofFile: dir + "/long"),
+                       "e24bc62381f1224fbbb74688663f8f9743b9680b193edd666835e97b06e730eb")
+        XCTAssertThrowsError(try DatasetChecksums.sha256(ofFile: dir + "/missing"))
     }
 
     func testChangedMissingExtraFilesAndWrongCountsAreReported() throws {
