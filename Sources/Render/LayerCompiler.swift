@@ -146,9 +146,9 @@ struct LayerCompiler: Sendable {
         var greyName: String? = nil
         var grey: Float = isBackground ? 0 : 1
         if case .number(let v)? = r.value("intensity") {
-            greyName = "intensity"; grey = Float(try r.number("intensity", v))
+            greyName = "intensity"; grey = Float(try r.number("intensity", .number(v)))
         } else if case .number(let v)? = r.value("texture") {
-            greyName = "texture"; grey = Float(try r.number("texture", v))
+            greyName = "texture"; grey = Float(try r.number("texture", .number(v)))
         }
         var rgb = SIMD3<Float>(repeating: grey)
         // The attribute each channel comes from (nil: a constant).
