@@ -38,30 +38,41 @@ public struct COCORLE: Equatable, Sendable {
     }
 
     /// One RLE per instance id of a row-major `instanceMask` (0 = background), in one
-    /// column-major pass. Ids that never occur are absent from the result.
+    /// column-major pass. Ids that never occur are absent from the result. Per-id state lives in
+    /// arrays indexed by id (ids are 16-bit; no hashing per pixel).
     public static func instances(of instanceMask: [UInt16], width: Int, height: Int) -> [Int: COCORLE] {
         precondition(instanceMask.count == width * height, "COCORLE: mask size")
-        var counts: [Int: [Int]] = [:]
-        var runEnd: [Int: Int] = [:]  // column-major index just after each id's last pixel
-        var i = 0
-        for x in 0..<width {
-            for y in 0..<height {
-                let id = Int(instanceMask[y * width + x])
-                if id != 0 {
-                    if let end = runEnd[id] {
-                        if end == i { counts[id]![counts[id]!.count - 1] += 1 } else { counts[id]!.append(contentsOf: [i - end, 1]) }
-                    } else {
-                        counts[id] = [i, 1]
+        guard let maxId = instanceMask.max(), maxId > 0 else { return [:] }
+        var counts = [[Int]](repeating: [], count: Int(maxId) + 1)
+        var runEnd = [Int](repeating: -1, count: Int(maxId) + 1)  // column-major index just after each id's last pixel
+        instanceMask.withUnsafeBufferPointer { mask in
+            var i = 0
+            for x in 0..<width {
+                var p = x
+                for _ in 0..<height {
+                    let id = Int(mask[p])
+                    if id != 0 {
+                        let end = runEnd[id]
+                        if end == i {
+                            counts[id][counts[id].count - 1] += 1
+                        } else if end < 0 {
+                            counts[id] = [i, 1]
+                        } else {
+                            counts[id].append(i - end)
+                            counts[id].append(1)
+                        }
+                        runEnd[id] = i + 1
                     }
-                    runEnd[id] = i + 1
+                    i += 1
+                    p += width
                 }
-                i += 1
             }
         }
         let total = width * height
         var result: [Int: COCORLE] = [:]
-        for (id, var c) in counts {
-            if runEnd[id]! < total { c.append(total - runEnd[id]!) }
+        for id in 1..<counts.count where runEnd[id] >= 0 {
+            var c = counts[id]
+            if runEnd[id] < total { c.append(total - runEnd[id]) }
             result[id] = COCORLE(height: height, width: width, counts: c)
         }
         return result

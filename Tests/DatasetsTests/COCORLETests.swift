@@ -56,6 +56,15 @@ final class COCORLETests: XCTestCase {
             XCTAssertEqual(all[id], expected, "instance \(id)")
         }
         XCTAssertNil(COCORLE.instances(of: [0, 0], width: 2, height: 1)[1])
+        // Sparse ids (some never occurring), a one-column and an all-foreground mask.
+        for (w, h, palette) in [(13, 11, [0, 2, 9, 65535] as [UInt16]), (1, 19, [0, 5]), (6, 4, [3])] {
+            let sparse = (0..<w * h).map { _ in palette.randomElement(using: &generator)! }
+            let found = COCORLE.instances(of: sparse, width: w, height: h)
+            XCTAssertEqual(Set(found.keys), Set(sparse.filter { $0 != 0 }.map(Int.init)))
+            for id in found.keys {
+                XCTAssertEqual(found[id], COCORLE(rowMajorMask: sparse.map { Int($0) == id }, width: w, height: h), "id \(id)")
+            }
+        }
     }
 
     func testCodableAcceptsCompressedAndUncompressed() throws {
