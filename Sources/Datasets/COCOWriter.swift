@@ -42,6 +42,7 @@ public final class COCOWriter: DatasetWriter {
     private let segmentation: Segmentation
     private var annotationCount = 0
     private var part: AtomicFileWriter?
+    private var written = WrittenFiles()
     private let origin: DatasetOrigin
 
     /// Creates `directory/images` (and parents), removes an old manifest there and opens the
@@ -128,6 +129,7 @@ public final class COCOWriter: DatasetWriter {
         var imageId: Int
         var fileName: String
         var png: Data
+        var pngSHA256: String
         var truth: GroundTruth
         var masks: [Int: COCORLE]
     }
@@ -135,8 +137,8 @@ public final class COCOWriter: DatasetWriter {
     private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
         let truth = sample.rendered.groundTruth
         let fileName = DatasetFiles.imageName(index, in: "images/")
-        return Prepared(imageId: index + 1, fileName: fileName,
-                        png: try PNG.encode(sample.rendered.image, file: directory + "/" + fileName), truth: truth,
+        let png = try PNG.encode(sample.rendered.image, file: directory + "/" + fileName)
+        return Prepared(imageId: index + 1, fileName: fileName, png: png, pngSHA256: DatasetChecksums.sha256(of: png), truth: truth,
                         masks: COCORLE.instances(of: truth.instanceMask, width: truth.width, height: truth.height))
     }
 
@@ -144,6 +146,7 @@ public final class COCOWriter: DatasetWriter {
         guard let part else { throw InputError(file: directory, message: "append after finish") }
         let truth = sample.truth
         try AtomicFile.write(sample.png, to: directory + "/" + sample.fileName)
+        written.record(sample.fileName, digest: sample.pngSHA256)
         for object in truth.objects {
             guard let box = object.bbox, let mask = sample.masks[object.instanceId] else { continue }
             annotationCount += 1
@@ -177,7 +180,7 @@ public final class COCOWriter: DatasetWriter {
         // The part file goes before the manifest checksums the folder.
         unlink(part.path)
         try DatasetManifest(format: .coco, count: count, classes: categories,
-                            files: [COCOWriter.annotationFileName], origin: origin).write(to: directory)
+                            files: [COCOWriter.annotationFileName], origin: origin).write(to: directory, written: written)
     }
 
     /// Appends one part-file line: `tag` (`I`, `A` or `C`), the entry's JSON, a newline.

@@ -38,6 +38,16 @@ public enum DatasetChecksums {
         return hex(digest)
     }
 
+    /// The SHA-256 of `bytes` in memory, as 64 lower-case hex digits (what `sha256(ofFile:)`
+    /// gives for a file holding them).
+    public static func sha256(of bytes: Data) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        let ok = bytes.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, &digest, &length, EVP_sha256(), nil) }
+        precondition(ok == 1 && length == 32, "libcrypto SHA-256 failed")
+        return hex(digest)
+    }
+
     /// `bytes` as lower-case hex digits, two per byte.
     static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
@@ -82,16 +92,18 @@ public enum DatasetChecksums {
         return found.sorted()
     }
 
-    /// `files(in:)` with each file's SHA-256 (files read in parallel), for a manifest. Throws
-    /// when the folder holds anything that is not a folder or a regular file, or the error of
-    /// the first file (in sorted order) that cannot be read.
-    public static func checksums(of folder: String, excluding: Set<String>) throws -> [String: String] {
+    /// `files(in:)` with each file's SHA-256 (files read in parallel), for a manifest. `known`
+    /// gives the digests of files the caller wrote itself, computed from the bytes it wrote
+    /// (relative path → digest): those files are listed but not read back. Throws when the
+    /// folder holds anything that is not a folder or a regular file, or the error of the first
+    /// file (in sorted order) that cannot be read.
+    public static func checksums(of folder: String, excluding: Set<String>, known: [String: String] = [:]) throws -> [String: String] {
         var nonRegular: [String] = []
         let relative = try files(in: folder, excluding: excluding, nonRegular: &nonRegular)
         if let first = nonRegular.first {
             throw InputError(file: folder + "/" + first, message: "not a regular file (link, FIFO or device) inside a dataset")
         }
-        let sums = try parallelMap(relative.count) { try sha256(ofFile: folder + "/" + relative[$0]) }
+        let sums = try parallelMap(relative.count) { try known[relative[$0]] ?? sha256(ofFile: folder + "/" + relative[$0]) }
         return Dictionary(uniqueKeysWithValues: zip(relative, sums))
     }
 }

@@ -143,6 +143,17 @@ enum DatasetFiles {
     }
 }
 
+/// The SHA-256 of each per-sample file a writer wrote in this run (relative path → digest),
+/// computed from the bytes while they are prepared (in parallel), so that the manifest need
+/// not read those files back (issue 15: one small file per image). Files not recorded here —
+/// streamed files, shards, the class map, files kept from an interrupted run — are read back.
+struct WrittenFiles {
+    private(set) var digests: [String: String] = [:]
+
+    /// Notes that `relative` (below the dataset folder, `/`-separated) now holds bytes with `digest`.
+    mutating func record(_ relative: String, digest: String) { digests[relative] = digest }
+}
+
 /// The summary every writer leaves as its last file, `DIR/metasim-dataset.json`: its presence
 /// marks a complete dataset, and `metasim verify DIR` checks the folder against it.
 public struct DatasetManifest: Codable, Equatable, Sendable {
@@ -201,9 +212,11 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
 
     /// Checksums every file now in `directory` (the manifest's last act, after every other
     /// file is complete) and writes the manifest through a temporary name and a rename.
-    func write(to directory: String) throws {
+    /// `written`: digests of the files the writer wrote in this run, from their bytes
+    /// (`WrittenFiles`); every other file is read back.
+    func write(to directory: String, written: WrittenFiles = WrittenFiles()) throws {
         var complete = self
-        complete.sha256 = try DatasetChecksums.checksums(of: directory, excluding: [DatasetManifest.fileName])
+        complete.sha256 = try DatasetChecksums.checksums(of: directory, excluding: [DatasetManifest.fileName], known: written.digests)
         try AtomicFile.write(try DatasetFiles.json(complete), to: directory + "/" + DatasetManifest.fileName)
     }
 }

@@ -16,6 +16,7 @@ public final class ImageFolderWriter: DatasetWriter {
     public private(set) var count = 0
     private var labels: Set<String> = []
     private var finished = false
+    private var written = WrittenFiles()
     private let origin: DatasetOrigin
     /// The dataset's class map (`classes.json`, beside the label folders).
     public let classMap: ClassMap
@@ -74,17 +75,19 @@ public final class ImageFolderWriter: DatasetWriter {
         try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
     }
 
-    /// The sample's label, image path and PNG bytes.
-    private func prepare(_ sample: DatasetSample, index: Int) throws -> (label: String, file: String, png: Data) {
+    /// The sample's label, image path (relative to the dataset folder), PNG bytes and their SHA-256.
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (label: String, file: String, png: Data, sha256: String) {
         let name = try DatasetLabel.resolve(sample.label, groundTruth: sample.rendered.groundTruth, sample: index, directory: directory)
-        let file = DatasetFiles.imageName(index, in: directory + "/" + name + "/")
-        return (name, file, try PNG.encode(sample.rendered.image, file: file))
+        let file = DatasetFiles.imageName(index, in: name + "/")
+        let png = try PNG.encode(sample.rendered.image, file: directory + "/" + file)
+        return (name, file, png, DatasetChecksums.sha256(of: png))
     }
 
-    private func commit(_ sample: (label: String, file: String, png: Data)) throws {
+    private func commit(_ sample: (label: String, file: String, png: Data, sha256: String)) throws {
         if labels.insert(sample.label).inserted { try DatasetFiles.makeFolder(directory + "/" + sample.label) }
         _ = classMap.index(of: sample.label)
-        try AtomicFile.write(sample.png, to: sample.file)
+        try AtomicFile.write(sample.png, to: directory + "/" + sample.file)
+        written.record(sample.file, digest: sample.sha256)
         count += 1
     }
 
@@ -93,6 +96,7 @@ public final class ImageFolderWriter: DatasetWriter {
         guard !finished else { return }
         finished = true
         try classMap.write(to: directory)
-        try DatasetManifest(format: .imagefolder, count: count, classes: labels.sorted(), files: [], origin: origin).write(to: directory)
+        try DatasetManifest(format: .imagefolder, count: count, classes: labels.sorted(), files: [], origin: origin)
+            .write(to: directory, written: written)
     }
 }

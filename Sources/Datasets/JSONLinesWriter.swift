@@ -16,6 +16,7 @@ public final class JSONLinesWriter: DatasetWriter {
     public private(set) var count = 0
     private var lines: AtomicFileWriter?
     private var classes: Set<String> = []
+    private var written = WrittenFiles()
     private let origin: DatasetOrigin
     /// The dataset's class map (`classes.json`).
     public let classMap: ClassMap
@@ -83,19 +84,21 @@ public final class JSONLinesWriter: DatasetWriter {
     }
 
     /// The PNG bytes and the record; its JSON too when the label's index is already known.
-    private func prepare(_ sample: DatasetSample, index: Int) throws -> (png: Data, record: LabelledRecord) {
+    private func prepare(_ sample: DatasetSample, index: Int) throws -> (png: Data, sha256: String, record: LabelledRecord) {
         let image = DatasetFiles.imageName(index, in: "images/")
         let rendered = sample.rendered
         let png = try PNG.encode(rendered.image, file: directory + "/" + image)
         // Without a label, the one class of the visible objects (as WebDataset's `.cls`), if any.
         let name = sample.label ?? (try? DatasetLabel.resolve(nil, groundTruth: rendered.groundTruth, sample: index, directory: directory))
-        return (png, try LabelledRecord(SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph), classMap: classMap))
+        return (png, DatasetChecksums.sha256(of: png),
+                try LabelledRecord(SampleRecord(image: image, label: name, rendered: rendered, graph: sample.graph), classMap: classMap))
     }
 
-    private func commit(_ prepared: (png: Data, record: LabelledRecord)) throws {
+    private func commit(_ prepared: (png: Data, sha256: String, record: LabelledRecord)) throws {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
         var sample = prepared.record
         try AtomicFile.write(prepared.png, to: directory + "/" + sample.record.image!)
+        written.record(sample.record.image!, digest: prepared.sha256)
         for object in sample.record.objects {
             classes.insert(object.className)
             _ = classMap.index(of: object.className)
@@ -112,6 +115,6 @@ public final class JSONLinesWriter: DatasetWriter {
         try lines.commit()
         try classMap.write(to: directory)
         try DatasetManifest(format: .jsonl, count: count, classes: classes.sorted(),
-                            files: [JSONLinesWriter.linesFileName], origin: origin).write(to: directory)
+                            files: [JSONLinesWriter.linesFileName], origin: origin).write(to: directory, written: written)
     }
 }

@@ -23,6 +23,7 @@ public final class KITTIWriter: DatasetWriter {
     public private(set) var count = 0
     private var types: Set<String> = []
     private var finished = false
+    private var written = WrittenFiles()
     private let origin: DatasetOrigin
     private let cameraProjection: ((SceneGraph) throws -> [[Double]])?
     /// The dataset's class map (`classes.json`).
@@ -54,14 +55,17 @@ public final class KITTIWriter: DatasetWriter {
         try OrderedAppend.run(samples, firstIndex: origin.firstIndex + count, prepare: prepare, commit: commit)
     }
 
-    private func imagePath(_ index: Int) -> String { DatasetFiles.imageName(index, in: directory + "/" + KITTIWriter.imageFolder + "/") }
-    private func labelPath(_ index: Int) -> String { directory + "/" + KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt" }
+    /// A sample's files, relative to the dataset folder.
+    private func imagePath(_ index: Int) -> String { DatasetFiles.imageName(index, in: KITTIWriter.imageFolder + "/") }
+    private func labelPath(_ index: Int) -> String { KITTIWriter.labelFolder + "/" + DatasetFiles.padded(index) + ".txt" }
+    private func calibrationPath(_ index: Int) -> String { KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(index) + ".txt" }
 
     /// What `commit` needs of one sample.
     private struct Prepared {
         var index: Int
         var png: Data
-        var labelText: [UInt8]
+        var pngSHA256: String
+        var labelText: Data
         var types: [String]
         var classes: [String]
         var graph: SceneGraph
@@ -70,18 +74,25 @@ public final class KITTIWriter: DatasetWriter {
     private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
         let truth = sample.rendered.groundTruth
         let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
-        return Prepared(index: index, png: try PNG.encode(sample.rendered.image, file: imagePath(index)),
-                        labelText: Array(labels.map { $0.line + "\n" }.joined().utf8), types: labels.map(\.type), classes: truth.objects.map(\.className), graph: sample.graph)
+        let png = try PNG.encode(sample.rendered.image, file: directory + "/" + imagePath(index))
+        return Prepared(index: index, png: png, pngSHA256: DatasetChecksums.sha256(of: png),
+                        labelText: Data(labels.map { $0.line + "\n" }.joined().utf8), types: labels.map(\.type),
+                        classes: truth.objects.map(\.className), graph: sample.graph)
+    }
+
+    /// Writes `bytes` to the dataset's file `relative` and records their digest.
+    private func write(_ bytes: Data, to relative: String, sha256: String? = nil) throws {
+        try AtomicFile.write(bytes, to: directory + "/" + relative)
+        written.record(relative, digest: sha256 ?? DatasetChecksums.sha256(of: bytes))
     }
 
     private func commit(_ sample: Prepared) throws {
         for name in sample.classes { _ = classMap.index(of: name) }
-        try AtomicFile.write(sample.png, to: imagePath(sample.index))
-        try AtomicFile.write(sample.labelText, to: labelPath(sample.index))
+        try write(sample.png, to: imagePath(sample.index), sha256: sample.pngSHA256)
+        try write(sample.labelText, to: labelPath(sample.index))
         if let cameraProjection {
             let calibration = KITTICalibration(projection: try cameraProjection(sample.graph))
-            try AtomicFile.write(Array(calibration.text.utf8),
-                                 to: directory + "/" + KITTIWriter.calibrationFolder + "/" + DatasetFiles.padded(sample.index) + ".txt")
+            try write(Data(calibration.text.utf8), to: calibrationPath(sample.index))
         }
         types.formUnion(sample.types)
         count += 1
@@ -92,6 +103,7 @@ public final class KITTIWriter: DatasetWriter {
         guard !finished else { return }
         finished = true
         try classMap.write(to: directory)
-        try DatasetManifest(format: .kitti, count: count, classes: types.sorted(), files: [], origin: origin).write(to: directory)
+        try DatasetManifest(format: .kitti, count: count, classes: types.sorted(), files: [], origin: origin)
+            .write(to: directory, written: written)
     }
 }
