@@ -37,7 +37,7 @@ struct LayerCompiler: Sendable {
             avoids.append(try ObjectAvoidance.classes(reader))
         }
         let oneZOrder = zOrders.allSatisfy { $0 == zOrders[0] }
-        if oneZOrder && avoids.allSatisfy(\.isEmpty) { return out }     // the common case: every layer, in graph order
+        if oneZOrder && avoids.allSatisfy({ $0.isEmpty }) { return out }     // the common case: every layer, in graph order
         var keep = ObjectAvoidance.survivors(out, avoid: avoids)
         if !oneZOrder {
             keep.sort { zOrders[$0] < zOrders[$1] || (zOrders[$0] == zOrders[$1] && $0 < $1) }
@@ -152,11 +152,11 @@ struct LayerCompiler: Sendable {
         }
         var rgb = SIMD3<Float>(repeating: grey)
         // The attribute each channel comes from (nil: a constant).
-        var sources: [String?] = [greyName, greyName, greyName]
+        var sources = ChannelSources(r: greyName, g: greyName, b: greyName)
         if let hex = try r.string("color") {
             guard let parsed = parseHexColour(hex) else { throw r.error("color", "expected #rrggbb, got '\(hex)'") }
             rgb = parsed
-            sources = [nil, nil, nil]
+            sources = ChannelSources(r: nil, g: nil, b: nil)
         }
         for (c, name) in LayerCompiler.colourNames.enumerated() {
             if let v = try r.number(name) { rgb[c] = Float(v); sources[c] = name }
@@ -224,6 +224,23 @@ struct LayerCompiler: Sendable {
             return .image(try sprite(ref))
         default:
             throw r.error("background", "unknown background '\(kind)'; expected constant, gradient, noise or image")
+        }
+    }
+}
+
+/// The attribute each colour channel comes from (nil: a constant): three names, not an array
+/// (no allocation per node).
+private struct ChannelSources {
+    var r: String?, g: String?, b: String?
+
+    subscript(channel: Int) -> String? {
+        get { channel == 0 ? r : channel == 1 ? g : b }
+        set {
+            switch channel {
+            case 0: r = newValue
+            case 1: g = newValue
+            default: b = newValue
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ enum ObjectAvoidance {
     /// Indices of the layers that are drawn, in order. `avoid[i]` lists the classes layer `i`
     /// must not overlap (empty: always kept).
     static func survivors(_ layers: [Layer], avoid: [[String]]) -> [Int] {
-        if avoid.allSatisfy(\.isEmpty) { return Array(layers.indices) }
+        if avoid.allSatisfy({ $0.isEmpty }) { return Array(layers.indices) }
         var footprints = [Footprint?](repeating: nil, count: layers.count)
         func footprint(_ i: Int) -> Footprint {
             if let f = footprints[i] { return f }
