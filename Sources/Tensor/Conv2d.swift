@@ -43,6 +43,9 @@ extension Tensor {
         let isPointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1
             && g.padTop + g.padBottom + g.padLeft + g.padRight == 0
         if ohw >= Tensor.perImageMinimumPixels {
+            if let tile = Tensor.convTileWidth(outChannels: o, rows: rows) {
+                return conv2dTiled(weight: weight, bias: bias, geometry: g, isPointwise: isPointwise, tile: tile)
+            }
             return conv2dPerImage(weight: weight, bias: bias, geometry: g, isPointwise: isPointwise)
         }
         let x = self
