@@ -26,17 +26,19 @@ func im2colTile(_ image: UnsafePointer<Float>, _ g: ConvGeometry, pixels: Range<
         let xr = g.columns(tap: j), yr = g.rows(tap: i)
         let plane = image + ch * g.h * g.w, row = tile + r * width
         forEachTileRow(pixels, ow: g.ow) { oy, ox0, ox1, q0 in
+            // Runs are short (one output row at most, often 1 padded pixel): plain loops, not
+            // memset/memmove calls.
             let out = row + q0 - ox0           // out[ox] is pixel (oy, ox)
-            guard yr.contains(oy) else { (out + ox0).update(repeating: 0, count: ox1 - ox0); return }
+            guard yr.contains(oy) else { for ox in ox0..<ox1 { out[ox] = 0 }; return }
             let lo = Swift.min(Swift.max(ox0, xr.lowerBound), ox1), hi = Swift.max(Swift.min(ox1, xr.upperBound), lo)
             let src = plane + (oy * g.sh - g.padTop + i) * g.w - g.padLeft + j   // src[ox · sw] is pixel (oy, ox)
-            if lo > ox0 { (out + ox0).update(repeating: 0, count: lo - ox0) }
+            for ox in ox0..<lo { out[ox] = 0 }
             if g.sw == 1 {
-                if hi > lo { (out + lo).update(from: src + lo, count: hi - lo) }
+                for ox in lo..<hi { out[ox] = src[ox] }
             } else {
                 for ox in lo..<hi { out[ox] = src[ox &* g.sw] }
             }
-            if ox1 > hi { (out + hi).update(repeating: 0, count: ox1 - hi) }
+            for ox in hi..<ox1 { out[ox] = 0 }
         }
     }
 }

@@ -43,6 +43,10 @@ extension Tensor {
         let isPointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1
             && g.padTop + g.padBottom + g.padLeft + g.padRight == 0
         if ohw >= Tensor.perImageMinimumPixels {
+            if g.sh == 1 && g.sw == 1 && !isPointwise && g.c >= Tensor.tapwiseMinimumChannels,
+               let tile = Tensor.tapwiseTileWidth(outChannels: o, inChannels: g.c) {
+                return conv2dTapwise(weight: weight, bias: bias, geometry: g, tile: tile)
+            }
             if let tile = Tensor.convTileWidth(outChannels: o, rows: rows) {
                 return conv2dTiled(weight: weight, bias: bias, geometry: g, isPointwise: isPointwise, tile: tile)
             }

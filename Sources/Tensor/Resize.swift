@@ -21,7 +21,7 @@ extension Tensor {
         let ty = taps(outH, h), tx = taps(outW, w)
         let planes = n * c, hw = h * w, ohw = outH * outW
         let out = makeBuffer(planes * ohw) { op in
-            data.withUnsafeBufferPointer { xp in
+            data.withUnsafeBufferPointer { xp in ty.withUnsafeBufferPointer { ty in tx.withUnsafeBufferPointer { tx in
                 parallelFor(planes, work: planes * ohw * 4) { p in
                     let src = xp.baseAddress! + p * hw
                     for oy in 0..<outH {
@@ -34,12 +34,12 @@ extension Tensor {
                         }
                     }
                 }
-            }
+            } } }
         }
         let inShape = shape
         return Tensor.record([n, c, outH, outW], out, inputs: [self]) { grad, _ in
             let dx = makeZeroedBuffer(planes * hw) { dp in
-                grad.data.withUnsafeBufferPointer { gp in
+                grad.data.withUnsafeBufferPointer { gp in ty.withUnsafeBufferPointer { ty in tx.withUnsafeBufferPointer { tx in
                     parallelFor(planes, work: planes * ohw * 4) { p in
                         let dst = dp.baseAddress! + p * hw
                         for oy in 0..<outH {
@@ -53,7 +53,7 @@ extension Tensor {
                             }
                         }
                     }
-                }
+                } } }
             }
             return [Tensor(uncheckedShape: inShape, data: dx)]
         }

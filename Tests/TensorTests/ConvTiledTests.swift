@@ -1,8 +1,8 @@
 import XCTest
 import Tensor
 
-/// The tiled convolution (`ConvTiled`: images with ≥ 256 output pixels whose per-tile GEMMs are
-/// small) and the image-by-image path it leaves to wide layers, against the definition:
+/// The convolutions for images with ≥ 256 output pixels — tap-wise GEMMs (`ConvTapwise`), tiles
+/// of im2col (`ConvTiled`) and the image-by-image path left to wide layers — against the definition:
 /// forward values and the exact input, weight and bias gradients computed by direct loops, on
 /// odd sizes, strides, paddings and channel counts (tiles that cross output rows, a last
 /// partial tile, batches that are not a multiple of the weight-gradient block of 4 images).
@@ -28,8 +28,20 @@ final class ConvTiledTests: XCTestCase {
         Case(n: 5, c: 16, h: 17, w: 16, o: 4, kh: 1, kw: 1, stride: (1, 1), padding: .valid, pads: (0, 0, 0, 0)),
         // 1×1 with stride 2 (not pointwise: gathered)
         Case(n: 2, c: 5, h: 40, w: 34, o: 3, kh: 1, kw: 1, stride: (2, 2), padding: .valid, pads: (0, 0, 0, 0)),
-        // wide layer: 128 · 32 · 288 > 10⁶ multiply-adds per 32-pixel tile → image-by-image path
+        // Tap-wise GEMMs (stride 1, ≥ 8 input channels):
+        // 16 → 16 like the segmenter's second layer, 6 images (blocks of 4 and 2), 17×19
+        Case(n: 6, c: 16, h: 17, w: 19, o: 16, kh: 3, kw: 3, stride: (1, 1), padding: .same, pads: (1, 1, 1, 1)),
+        // 48 → 16 like its last 3×3 layer, odd size 16×23
+        Case(n: 2, c: 48, h: 16, w: 23, o: 16, kh: 3, kw: 3, stride: (1, 1), padding: .symmetric(1), pads: (1, 1, 1, 1)),
+        // 9 channels, 5×3 kernel, asymmetric explicit padding, 5 output channels
+        Case(n: 5, c: 9, h: 20, w: 18, o: 5, kh: 5, kw: 3, stride: (1, 1),
+             padding: .explicit(top: 1, bottom: 3, left: 0, right: 2), pads: (1, 3, 0, 2)),
+        // no padding (the grid's dropped columns are real pixels' neighbours), 8 channels
+        Case(n: 3, c: 8, h: 21, w: 22, o: 7, kh: 3, kw: 3, stride: (1, 1), padding: .valid, pads: (0, 0, 0, 0)),
+        // 32 → 128 at 16×16: tap-wise (128 · 256 · 32 ≤ 10⁶)
         Case(n: 2, c: 32, h: 16, w: 16, o: 128, kh: 3, kw: 3, stride: (1, 1), padding: .same, pads: (1, 1, 1, 1)),
+        // wide strided layer: 128 · 32 · 288 > 10⁶ multiply-adds per 32-pixel tile → image-by-image path
+        Case(n: 2, c: 32, h: 32, w: 32, o: 128, kh: 3, kw: 3, stride: (2, 2), padding: .same, pads: (0, 1, 0, 1)),
     ]
 
     func testValuesAndGradientsMatchTheDefinition() {
@@ -54,7 +66,7 @@ final class ConvTiledTests: XCTestCase {
     }
 
     func testFiniteDifferences() {
-        for (index, t) in cases.prefix(6).enumerated() {
+        for (index, t) in cases.prefix(10).enumerated() {
             let x = random([t.n, t.c, t.h, t.w], seed: 500 + UInt64(index))
             let w = random([t.o, t.c, t.kh, t.kw], seed: 600 + UInt64(index))
             let b = random([t.o], seed: 700 + UInt64(index))
@@ -116,5 +128,32 @@ struct ReferenceConv {
             dw[weight] += Double(g[out]) * Double(x[input])
         }
         return (Tensor(shape: [n, c, h, wd], data: dx.map(Float.init)), Tensor(shape: [o, c, kh, kw], data: dw.map(Float.init)))
+    }
+}
+
+/// 2×2 max pooling (its own kernel) against the definition: odd sizes (the last row and column
+/// dropped), ties (the first maximal tap wins, in values and in where the gradient goes).
+final class MaxPool2x2Tests: XCTestCase {
+    func testMatchesDefinitionWithTies() {
+        let (n, c, h, w) = (2, 3, 7, 9)
+        var rng = SplitMix64(seed: 9)
+        let values = (0..<(n * c * h * w)).map { _ in Float(Int(rng.next() % 4)) }   // many ties
+        let x = Tensor(shape: [n, c, h, w], data: values).requiringGrad()
+        let y = x.maxPool2d(kernel: (2, 2))
+        XCTAssertEqual(y.shape, [n, c, 3, 4])
+        let seed = random(y.shape, seed: 10)
+        let dx = gradients(of: y, seed: seed, wrt: [x])[0]
+        var expected = [Float](), expectedDx = [Float](repeating: 0, count: values.count)
+        for p in 0..<(n * c) { for oy in 0..<3 { for ox in 0..<4 {
+            var best = -Float.infinity, at = -1
+            for i in 0..<2 { for j in 0..<2 {
+                let k = p * h * w + (2 * oy + i) * w + 2 * ox + j
+                if at < 0 || values[k] > best { best = values[k]; at = k }
+            } }
+            expectedDx[at] += seed.data[expected.count]
+            expected.append(best)
+        } } }
+        XCTAssertEqual(y.data, expected)
+        XCTAssertEqual(dx.data, expectedDx)
     }
 }
