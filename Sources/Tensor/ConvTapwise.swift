@@ -18,7 +18,7 @@ import Parallel
 ///
 /// No im2col or col2im (9× the image per pass for 3×3); the padded copy is 1 image. Every GEMM
 /// has at most `smallGEMMLimit` multiply-adds, so OpenBLAS multiplies it without packing
-/// (`ConvTiled`). Measured on this machine, one thread (Benchmarks/README.md): 96–110 GFLOP/s of
+/// (`ConvTiled`). Measured on this machine, one thread (Benchmarks/README.md): 84–110 GFLOP/s of
 /// useful work for C ≥ 16 in all three passes; for C = 3 the products are too thin (44–70), so
 /// layers with few input channels use `ConvTiled`.
 ///
