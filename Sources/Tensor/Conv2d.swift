@@ -1,7 +1,11 @@
 /// 2-d convolution (cross-correlation, as in PyTorch) on [N, C, H, W] with weights
 /// [O, C/groups, kh, kw] and an optional bias [O].
 ///
-/// groups == 1: batch im2col + one GEMM (OpenBLAS). Depthwise (groups == C == O): a direct
+/// groups == 1: images with ≥ `perImageMinimumPixels` output pixels run image by image —
+/// stride 1 with ≥ 8 input channels as one GEMM per kernel tap (`ConvTapwise.swift`), other
+/// layers as im2col tiles (`ConvTiled.swift`), both with GEMMs small enough for OpenBLAS's
+/// unpacked kernels, and layers too wide for those as one GEMM per image (`ConvPerImage.swift`);
+/// smaller images as batch im2col + one GEMM (OpenBLAS). Depthwise (groups == C == O): a direct
 /// kernel (`DepthwiseConv.swift`). Other group counts: one groups == 1 convolution per group.
 extension Tensor {
     /// Convolves this [N, C, H, W] tensor with `weight` [O, C/groups, kh, kw] and adds `bias` [O]
@@ -43,6 +47,13 @@ extension Tensor {
         let isPointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1
             && g.padTop + g.padBottom + g.padLeft + g.padRight == 0
         if ohw >= Tensor.perImageMinimumPixels {
+            if g.sh == 1 && g.sw == 1 && !isPointwise && g.c >= Tensor.tapwiseMinimumChannels,
+               let tile = Tensor.tapwiseTileWidth(outChannels: o, inChannels: g.c) {
+                return conv2dTapwise(weight: weight, bias: bias, geometry: g, tile: tile)
+            }
+            if let tile = Tensor.convTileWidth(outChannels: o, rows: rows) {
+                return conv2dTiled(weight: weight, bias: bias, geometry: g, isPointwise: isPointwise, tile: tile)
+            }
             return conv2dPerImage(weight: weight, bias: bias, geometry: g, isPointwise: isPointwise)
         }
         let x = self

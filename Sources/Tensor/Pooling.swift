@@ -31,10 +31,16 @@ extension Tensor {
         let planes = g.n * g.c, ohw = g.oh * g.ow, hw = g.h * g.w
         let scale = 1 / Float(g.kh * g.kw)
         var argmax = isMax ? [Int32](repeating: -1, count: planes * ohw) : []
+        let isMax2x2 = isMax && g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2
+            && g.padTop + g.padBottom + g.padLeft + g.padRight == 0
         let out = makeBuffer(planes * ohw) { op in
             data.withUnsafeBufferPointer { xp in argmax.withUnsafeMutableBufferPointer { ap in
                 parallelFor(planes, work: planes * ohw * g.kh * g.kw) { p in
                     let src = xp.baseAddress! + p * hw
+                    if isMax2x2 {
+                        maxPool2x2Plane(src, h: g.h, w: g.w, oh: g.oh, ow: g.ow, op.baseAddress! + p * ohw, ap.baseAddress! + p * ohw)
+                        return
+                    }
                     for oy in 0..<g.oh { for ox in 0..<g.ow {
                         var best = -Float.infinity, bestAt: Int32 = -1, acc: Float = 0
                         for i in 0..<g.kh {
@@ -80,6 +86,27 @@ extension Tensor {
                 }
             }
             return [Tensor(uncheckedShape: inShape, data: dx)]
+        }
+    }
+}
+
+/// 2×2 max pooling, stride 2, no padding, of one [h, w] plane into [oh, ow] values and the
+/// flat input index of each window's maximum: the same result as the general loop (taps in
+/// row-major order, a later tap wins only when strictly greater, so ties and a leading NaN
+/// keep the first tap), without its per-tap bounds tests.
+func maxPool2x2Plane(_ src: UnsafePointer<Float>, h: Int, w: Int, oh: Int, ow: Int,
+                     _ out: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>) {
+    for oy in 0..<oh {
+        let top = (2 * oy) * w, bottom = top + w
+        for ox in 0..<ow {
+            let i0 = top + 2 * ox
+            var best = src[i0], bestAt = i0
+            if src[i0 + 1] > best { best = src[i0 + 1]; bestAt = i0 + 1 }
+            let i2 = bottom + 2 * ox
+            if src[i2] > best { best = src[i2]; bestAt = i2 }
+            if src[i2 + 1] > best { best = src[i2 + 1]; bestAt = i2 + 1 }
+            out[oy * ow + ox] = best
+            at[oy * ow + ox] = Int32(truncatingIfNeeded: bestAt)
         }
     }
 }

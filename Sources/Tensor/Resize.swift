@@ -1,7 +1,9 @@
 import Parallel
 /// Bilinear resize of [N, C, H, W] to [N, C, outH, outW] with half-pixel centres
 /// (PyTorch `align_corners=False`, no antialiasing): source coordinate
-/// (dst + 0.5)·in/out − 0.5, clamped to the image. Parallel over planes.
+/// (dst + 0.5)·in/out − 0.5, clamped to the image. Separable: each output row blends two
+/// source rows, then interpolates along the blend (the backward pass in reverse), about half
+/// the multiply-adds of four taps per pixel. Parallel over planes.
 extension Tensor {
     /// Resamples this [N, C, H, W] tensor to [N, C, outH, outW] (sizes in pixels) as described
     /// above; differentiable with respect to the input. Works for up- and downscaling.
@@ -21,39 +23,45 @@ extension Tensor {
         let ty = taps(outH, h), tx = taps(outW, w)
         let planes = n * c, hw = h * w, ohw = outH * outW
         let out = makeBuffer(planes * ohw) { op in
-            data.withUnsafeBufferPointer { xp in
+            data.withUnsafeBufferPointer { xp in ty.withUnsafeBufferPointer { ty in tx.withUnsafeBufferPointer { tx in
                 parallelFor(planes, work: planes * ohw * 4) { p in
-                    let src = xp.baseAddress! + p * hw
-                    for oy in 0..<outH {
-                        let a = ty[oy]
-                        for ox in 0..<outW {
-                            let b = tx[ox]
-                            let top = src[a.i0 * w + b.i0] * (1 - b.f) + src[a.i0 * w + b.i1] * b.f
-                            let bottom = src[a.i1 * w + b.i0] * (1 - b.f) + src[a.i1 * w + b.i1] * b.f
-                            op[p * ohw + oy * outW + ox] = top * (1 - a.f) + bottom * a.f
-                        }
-                    }
-                }
-            }
-        }
-        let inShape = shape
-        return Tensor.record([n, c, outH, outW], out, inputs: [self]) { grad, _ in
-            let dx = makeZeroedBuffer(planes * hw) { dp in
-                grad.data.withUnsafeBufferPointer { gp in
-                    parallelFor(planes, work: planes * ohw * 4) { p in
-                        let dst = dp.baseAddress! + p * hw
+                    let src = xp.baseAddress! + p * hw, dst = op.baseAddress! + p * ohw
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: w) { row in
                         for oy in 0..<outH {
-                            let a = ty[oy]
+                            // Blend the two source rows, then interpolate along the blended row.
+                            let a = ty[oy], top = src + a.i0 * w, bottom = src + a.i1 * w
+                            for x in 0..<w { row[x] = top[x] * (1 - a.f) + bottom[x] * a.f }
                             for ox in 0..<outW {
-                                let b = tx[ox], v = gp[p * ohw + oy * outW + ox]
-                                dst[a.i0 * w + b.i0] += v * (1 - a.f) * (1 - b.f)
-                                dst[a.i0 * w + b.i1] += v * (1 - a.f) * b.f
-                                dst[a.i1 * w + b.i0] += v * a.f * (1 - b.f)
-                                dst[a.i1 * w + b.i1] += v * a.f * b.f
+                                let b = tx[ox]
+                                dst[oy * outW + ox] = row[b.i0] * (1 - b.f) + row[b.i1] * b.f
                             }
                         }
                     }
                 }
+            } } }
+        }
+        let inShape = shape
+        return Tensor.record([n, c, outH, outW], out, inputs: [self]) { grad, _ in
+            let dx = makeZeroedBuffer(planes * hw) { dp in
+                grad.data.withUnsafeBufferPointer { gp in ty.withUnsafeBufferPointer { ty in tx.withUnsafeBufferPointer { tx in
+                    parallelFor(planes, work: planes * ohw * 4) { p in
+                        let dst = dp.baseAddress! + p * hw, g = gp.baseAddress! + p * ohw
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: w) { row in
+                            for oy in 0..<outH {
+                                // Spread the output row over a source-width row, then over the two source rows.
+                                row.initialize(repeating: 0)
+                                for ox in 0..<outW {
+                                    let b = tx[ox], v = g[oy * outW + ox]
+                                    row[b.i0] += v * (1 - b.f)
+                                    row[b.i1] += v * b.f
+                                }
+                                let a = ty[oy], top = dst + a.i0 * w, bottom = dst + a.i1 * w
+                                for x in 0..<w { top[x] += row[x] * (1 - a.f) }
+                                for x in 0..<w { bottom[x] += row[x] * a.f }
+                            }
+                        }
+                    }
+                } } }
             }
             return [Tensor(uncheckedShape: inShape, data: dx)]
         }
