@@ -91,13 +91,13 @@ struct Compositor {
         let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
         let g = layer.floatGeometry
-        let rows = PolylineRows(layer)
+        let rows = ShapeRows(layer, width: width, height: height)
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
-            let (xs, kernel) = rows.row(y, box: box, kernel: kernel)
+            let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
             for x in xs {
                 let X = Float(x) + 0.5
-                let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
+                let A: Float = full.contains(x) ? 1 : layerAlpha(kernel, g, X: X, Y: Y)
                 if A == 0 { continue }
                 let a = opacity * A
                 let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
@@ -240,15 +240,15 @@ struct Compositor {
                 }
                 return
             }
-            let rows = PolylineRows(layer)
+            let rows = ShapeRows(layer, width: width, height: height)
             for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
-                let (xs, kernel) = rows.row(y, box: support, kernel: kernel)
+                let (xs, full, kernel) = rows.row(y, box: support, kernel: kernel)
                 // The first x of the stride's phase (support.x0 + j·k) inside the row's span.
                 let first = support.x0 &+ (xs.lowerBound &- support.x0 &+ k &- 1) / k &* k
                 for x in Swift.stride(from: first, to: xs.upperBound, by: k) {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
-                    let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
+                    let A: Float = full.contains(x) ? 1 : layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
                     if opacity * A >= visibilityThreshold { count += 1 }
                 }
             }

@@ -77,16 +77,16 @@ extension CompositorRenderer {
             return nil
         }()
         let boxWidth = box.x1 - box.x0
-        let rows = PolylineRows(layer)
+        let rows = ShapeRows(layer, width: width, height: canvas.height)
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
                 var geometry = SIMD8<Float>.zero
                 var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
-                let (xs, kernel) = rows.row(y, box: box, kernel: kernel)
+                let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
                 for x in xs {
                     let X = Float(x) + 0.5
-                    let A = layerAlphaDual(kernel, g, plain: plain, X: X, Y: Y)
+                    let A = full.contains(x) ? GeometryDual(1) : layerAlphaDual(kernel, g, plain: plain, X: X, Y: Y)
                     if A.value == 0 { continue }
                     let a = opacity * A.value
                     var dA: Float = 0, da: Float = 0
