@@ -126,43 +126,11 @@ struct Compositor {
             let kernel = kernel()
             let tint = layer.tint, amplitude = layer[.noiseAmplitude]
             let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
-            let channels = self.channels
-            /// `out = blend(opacity · source(p, c), alpha: opacity)` pixel by pixel, channels innermost: one pass over memory.
-            @inline(__always) func paint(_ source: (Int, Int) -> Float) {
-                if blackUnder {
-                    for p in 0..<n {
-                        for c in 0..<channels {
-                            (out + (p &* channels &+ c)).initialize(to: blend(opacity * source(p, c), alpha: opacity, under: 0, over: over))
-                        }
-                    }
-                    return
-                }
-                for p in 0..<n {
-                    for c in 0..<channels {
-                        let i = p &* channels &+ c
-                        out[i] = blend(opacity * source(p, c), alpha: opacity, under: out[i], over: over)
-                    }
-                }
-            }
             // `tint_c·w_t + end_c·w_e + amplitude·w_a` with the weights of `BackgroundKernel.weights`
             // written out per fill (the same operations in the same order, so the same values), the
             // fill's kind decided once instead of per value.
-            switch kernel.kind {
-            case .constant:
-                let source = (0..<channels).map { c in tint[c] * 1 + end[c] * 0 + amplitude * 0 }
-                paint { _, c in source[c] }
-            case .gradient, .noise, .image:
-                kernel.basis!.withUnsafeBufferPointer { basis in
-                    let basis = basis.baseAddress!
-                    switch kernel.kind {
-                    case .gradient: paint { p, c in tint[c] * (1 - basis[p]) + end[c] * basis[p] + amplitude * 0 }
-                    case .noise:
-                        let base = (0..<channels).map { c in tint[c] * 1 + end[c] * 0 }
-                        paint { p, c in base[c] + amplitude * basis[p] }
-                    default: paint { p, c in tint[c] * basis[p &* channels &+ c] + end[c] * 0 + amplitude * 0 }
-                    }
-                }
-            }
+            withFillValues(kernel, channels: channels, tint: tint, end: end, amplitude: amplitude,
+                           BackgroundPaint(out: out, pixels: n, channels: channels, opacity: opacity, over: over, blackUnder: blackUnder))
         }
         guard let masks, opacity > 0 else { return }
         stats.touchedPixels = n
