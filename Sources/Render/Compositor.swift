@@ -92,26 +92,78 @@ struct Compositor {
         let threshold = visibilityThreshold
         let g = layer.floatGeometry
         let rows = ShapeRows(layer, width: width, height: height)
+        // Where coverage is exactly 1: `a = opacity · 1`, `s_c = opacity · (tint_c · 1)`.
+        let fullAlpha = opacity * Float(1)
+        let fullSource = opacity * (SIMD4(tint, 0) * 1)
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
             let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
-            for x in xs {
-                let X = Float(x) + 0.5
-                let A: Float = full.contains(x) ? 1 : layerAlpha(kernel, g, X: X, Y: Y)
-                if A == 0 { continue }
-                let a = opacity * A
-                let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
-                for c in 0..<channels {
-                    let P: Float
-                    if kernel.colour != nil {
-                        P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
-                    } else {
-                        P = tint[c] * A
+            @inline(__always) func exact(_ range: Range<Int>) {
+                for x in range {
+                    let X = Float(x) + 0.5
+                    let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
+                    if A == 0 { continue }
+                    let a = opacity * A
+                    let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
+                    for c in 0..<channels {
+                        let P: Float
+                        if kernel.colour != nil {
+                            P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
+                        } else {
+                            P = tint[c] * A
+                        }
+                        out[p &* channels &+ c] = blend(opacity * P, alpha: a, under: out[p &* channels &+ c], over: over)
                     }
-                    out[p &* channels &+ c] = blend(opacity * P, alpha: a, under: out[p &* channels &+ c], over: over)
+                    if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
                 }
-                if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
             }
+            exact(xs.lowerBound..<full.lowerBound)
+            if !full.isEmpty {
+                let p = y &* width &+ full.lowerBound
+                blendRun(fullSource, alpha: fullAlpha, into: out + p &* channels, pixels: full.count, over: over)
+                if let masks {
+                    stats.touchedPixels &+= full.count
+                    if fullAlpha >= threshold {
+                        stats.coveredPixels &+= full.count
+                        (masks.instance + p).update(repeating: id, count: full.count)
+                        (masks.semantic + p).update(repeating: cls, count: full.count)
+                    }
+                }
+            }
+            exact(full.upperBound..<xs.upperBound)
+        }
+    }
+
+    /// `out = blend(source_c, alpha: a, under: out)` over `pixels` consecutive pixels (`source`
+    /// lane c for channel c): per value the operations of `blend`, four values per step for `over`.
+    @inline(__always) private func blendRun(_ source: SIMD4<Float>, alpha a: Float, into out: UnsafeMutablePointer<Float>,
+                                            pixels: Int, over: Bool) {
+        var p = 0
+        if over {
+            let keep = 1 - a
+            if channels == 3 {
+                let (s0, s1, s2) = Interleave.channels(source)
+                while p &+ 4 <= pixels {
+                    let o = out + 3 &* p
+                    store4(s0 + keep * load4(o), o)
+                    store4(s1 + keep * load4(o + 4), o + 4)
+                    store4(s2 + keep * load4(o + 8), o + 8)
+                    p &+= 4
+                }
+            } else {
+                let s = SIMD4(repeating: source[0])
+                while p &+ 4 <= pixels {
+                    store4(s + keep * load4(out + p), out + p)
+                    p &+= 4
+                }
+            }
+        }
+        while p < pixels {
+            for c in 0..<channels {
+                let i = p &* channels &+ c
+                out[i] = blend(source[c], alpha: a, under: out[i], over: over)
+            }
+            p &+= 1
         }
     }
 

@@ -84,10 +84,10 @@ extension CompositorRenderer {
                 var geometry = SIMD8<Float>.zero
                 var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
                 let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
-                for x in xs {
+                /// The pixel `x` of the row with alpha `A` (before opacity).
+                @inline(__always) func pixel(_ x: Int, _ A: GeometryDual) {
                     let X = Float(x) + 0.5
-                    let A = full.contains(x) ? GeometryDual(1) : layerAlphaDual(kernel, g, plain: plain, X: X, Y: Y)
-                    if A.value == 0 { continue }
+                    if A.value == 0 { return }
                     let a = opacity * A.value
                     var dA: Float = 0, da: Float = 0
                     let p = y &* width &+ x  // wrapping: inside the clipped box
@@ -131,6 +131,10 @@ extension CompositorRenderer {
                     dA += da * opacity
                     geometry += dA * A.partials
                 }
+                for x in xs.lowerBound..<full.lowerBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                // Coverage exactly 1, zero partials (ShapeRows).
+                for x in full { pixel(x, GeometryDual(1)) }
+                for x in full.upperBound..<xs.upperBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
                 for s in 0..<6 { out[s] += Double(geometry[s]) }
                 out[LayerParameter.opacity.rawValue] += Double(dOpacity)
                 for c in 0..<3 {
