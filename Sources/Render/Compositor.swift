@@ -260,15 +260,25 @@ struct Compositor {
                 }
                 return
             }
-            let rows = ShapeRows(layer, width: width, height: height)
+            // Shapes: visible where opacity · A ≥ threshold, i.e. (A = clamp(0.5 − sd, 0, 1)) where
+            // sd ≤ 0.5 − threshold / opacity: rows cut to that level and runs surely below it
+            // counted without evaluation (ShapeRows). A threshold ≤ 0 counts coverage 0 too: no cut.
+            var levels: (inner: Double, outer: Double)? = nil
+            if visibilityThreshold > 0 {
+                if opacity * 1 < visibilityThreshold { return }  // A ≤ 1: nothing visible
+                let level = 0.5 - Double(visibilityThreshold) / Double(opacity)
+                levels = (level, level)
+            }
+            let rows = ShapeRows(layer, width: width, height: height, levels: levels)
             for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
-                let (xs, full, kernel) = rows.row(y, box: support, kernel: kernel)
+                let (xs, visible, kernel) = rows.row(y, box: support, kernel: kernel)
                 // The first x of the stride's phase (support.x0 + j·k) inside the row's span.
                 let first = support.x0 &+ (xs.lowerBound &- support.x0 &+ k &- 1) / k &* k
                 for x in Swift.stride(from: first, to: xs.upperBound, by: k) {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
-                    let A: Float = full.contains(x) ? 1 : layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
+                    if visible.contains(x) { count += 1; continue }
+                    let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
                     if opacity * A >= visibilityThreshold { count += 1 }
                 }
             }

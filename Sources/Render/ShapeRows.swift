@@ -1,37 +1,38 @@
 import Foundation
 
-/// Row-by-row spans of a shape layer's pixel loops: the pixels `xs` of a row that may get
-/// coverage (`PolylineRows` for roads, the shape's outline widened by half a pixel for the other
-/// shapes), and inside them a run `full` of pixels whose coverage is exactly 1, which the loops
-/// fill without evaluating the signed distance (sprites and backgrounds: `full` is empty).
+/// Row-by-row spans of a shape layer's pixel loops, at two levels of the kernels' signed distance
+/// `sd` (px, negative inside): the pixels `xs` of a row outside which `sd ≥ outer` (drawing:
+/// 0.5, coverage 0; inside `PolylineRows`' span for roads), and inside them a run `full` where
+/// `sd < inner` (drawing: −0.5, coverage exactly 1 with zero derivatives, filled without
+/// evaluating the distance; counting visible pixels: the visibility level). Sprites and
+/// backgrounds: `xs` is the box row, `full` empty.
 ///
-/// Coverage is `clamp(0.5 − sd, 0, 1)` (`edgeCoverage`), so it is exactly 1 with zero derivatives
-/// wherever the computed signed distance `sd` is below −0.5. A pixel is put in `full` only when
-/// its centre lies at distance ≥ `0.5 + margin` inside the outline in exact arithmetic (the spans
-/// are computed in `Double` from the same `Float` geometry as the pixel kernels); `margin`
-/// (≥ 0.01 px, growing with the coordinates' magnitude) exceeds the rounding of the kernels'
-/// `Float` distance, so their `sd` is below −0.5 there too. Likewise `xs` leaves out only pixels
-/// at distance ≥ `0.5 + margin` outside. Per shape (local frame: the pixel centre relative to
-/// the centre, rotated back, scale not removed):
-/// - rectangles and convex polygons: the intersection of the edges' half-planes moved inwards
-///   (`full`) or outwards (`xs`) by `0.5 + margin` (inside a convex outline the distance to the
-///   boundary is the smallest distance to an edge's line; outside, the largest signed one bounds it);
-/// - ellipses: the first-order distance satisfies `(f − 1)·a_min ≤ |sd|` sign-wise, with
-///   `f = |(lx/a_x, ly/a_y)|`, so `f ≤ 1 − (0.5 + margin)/a_min` gives `full` and
-///   `f < 1 + (0.5 + margin)/a_min` bounds `xs` (a quadratic in the pixel's x per row);
-/// - polylines: the union of each segment's strip (projection inside the segment, distance
-///   ≤ `w − 0.5 − margin` for half width `w`) and of the discs of that radius around the
-///   vertices (the longest merged run is `full`); `xs` as `PolylineRows`;
-/// - other polygons (concave, self-intersecting): no `full`, `xs` the whole box row.
-/// Tested pixel by pixel against the kernels (ShapeRowsTests): coverage 1 with zero partials
-/// in `full`, 0 outside `xs`.
+/// The spans are computed in `Double` from the same `Float` geometry as the kernels, with both
+/// levels moved by a margin (≥ 0.01 px, growing with the coordinates' magnitude) that exceeds the
+/// rounding of the kernels' `Float` distance: a pixel is put in `full` only when its centre's
+/// exact `sd` is ≤ `inner − margin`, and left out of `xs` only when it is ≥ `outer + margin`.
+/// Per shape (local frame: the pixel centre relative to the centre, rotated back, scale not
+/// removed; along a row it moves on a line):
+/// - rectangles and strictly convex polygons that wind once: inside, sd is minus the least
+///   distance to an edge's line; outside, sd is at least the largest signed distance. So the
+///   half-planes of the edges moved by the level give `full` (the outline itself for a level
+///   ≥ 0) and `xs`;
+/// - ellipses: the first-order distance is `sd = (f − 1)·f/|∇f|` with `f = |(lx/a_x, ly/a_y)|`
+///   and `f/|∇f|` in `[a_min, a_max]`, which bounds sd by `f` (a chord of a scaled ellipse);
+/// - polylines: sd = d − w (d the distance to the nearest segment, w the half width); the points
+///   within `r` of a segment are its strip (projection inside the segment, distance ≤ r) and the
+///   discs of radius r at its ends: with r = w + level, the longest merged run of those pieces
+///   gives `full`, their hull `xs`;
+/// - other polygons (concave, self-intersecting): nothing cut, `full` empty.
+/// Tested pixel by pixel against the kernels (ShapeRowsTests).
 struct ShapeRows {
     private let polyline: PolylineRows
     private let form: Form
     /// Rotation (the kernels' `Float` cosine and sine) and centre, in `Double`.
     private let c: Double, s: Double, cx: Double, cy: Double
-    /// `0.5 + margin`, px.
-    private let reach: Double
+    /// Signed distances: `full` holds pixels with `sd ≤ inner` exactly, `xs` every pixel with
+    /// `sd < outer` exactly (the levels moved by the margin), px.
+    private let inner: Double, outer: Double
 
     private enum Form {
         /// Nothing skipped: `xs` is the box row (or the polyline's), `full` empty.
@@ -40,18 +41,23 @@ struct ShapeRows {
         case halfPlanes([SIMD3<Double>])
         /// Semi-axes `a_x`, `a_y`; `full` where `f ≤ inner`, `xs` where `f < outer`.
         case ellipse(ax: Double, ay: Double, inner: Double, outer: Double)
-        /// Scaled vertices (local px) and the radius `w − 0.5 − margin` of the interior pieces.
-        case polyline([SIMD2<Double>], radius: Double)
+        /// Scaled vertices (local px), the radius `w + inner` of the pieces of `full` and
+        /// `w + outer` of those of `xs` (nil: `xs` as `PolylineRows`).
+        case polyline([SIMD2<Double>], inner: Double, outer: Double?)
     }
 
-    init(_ layer: Layer, width: Int, height: Int) {
+    /// Spans of `layer` on a `width × height` canvas: `full` where the kernels' signed distance
+    /// is below `levels.inner`, `xs` holding every pixel where it is below `levels.outer`
+    /// (drawing: −0.5 and 0.5, coverage exactly 1 and above 0). Nil levels: nothing skipped
+    /// beyond `PolylineRows`.
+    init(_ layer: Layer, width: Int, height: Int, levels: (inner: Double, outer: Double)? = (-0.5, 0.5)) {
         polyline = PolylineRows(layer)
         let g = layer.floatGeometry
         c = Double(g.cosine); s = Double(g.sine); cx = Double(g.cx); cy = Double(g.cy)
-        guard case .shape(let outline) = layer.content,
+        guard let levels, case .shape(let outline) = layer.content,
               [g.cx, g.cy, g.cosine, g.sine, g.sx, g.sy, g.halfWidth].allSatisfy(\.isFinite) else {
             form = .none
-            reach = 0
+            (inner, outer) = (0, 0)
             return
         }
         let sx = Double(g.sx), sy = Double(g.sy)
@@ -67,17 +73,22 @@ struct ShapeRows {
         // The kernels' Float rounding is a few ulps of the coordinates' magnitude: 1e-4 of it is
         // ample, and 0.01 px covers small coordinates.
         let magnitude = abs(cx) + abs(cy) + Double(width + height) + extent
-        reach = 0.5 + 0.01 + 1e-4 * magnitude
+        let margin = 0.01 + 1e-4 * magnitude
+        (inner, outer) = (levels.inner - margin, levels.outer + margin)
         switch outline {
         case .rectangle:
             form = .halfPlanes([SIMD3(1, 0, sx / 2), SIMD3(-1, 0, sx / 2), SIMD3(0, 1, sy / 2), SIMD3(0, -1, sy / 2)])
         case .ellipse:
-            let ax = sx / 2, ay = sy / 2, minor = min(ax, ay)
-            form = minor > 0 ? .ellipse(ax: ax, ay: ay, inner: 1 - reach / minor, outer: 1 + reach / minor) : .none
+            // With f = |(lx/a_x, ly/a_y)| and f/|∇f| in [a_min, a_max]: sd = (f − 1)·f/|∇f|.
+            let ax = sx / 2, ay = sy / 2, minor = min(ax, ay), major = max(ax, ay)
+            form = minor > 0 ? .ellipse(ax: ax, ay: ay, inner: 1 + inner / (inner < 0 ? minor : major),
+                                        outer: 1 + outer / (outer > 0 ? minor : major)) : .none
         case .polygon:
             form = Self.convexHalfPlanes(vertices).map { .halfPlanes($0) } ?? .none
         case .polyline:
-            form = .polyline(vertices, radius: Double(g.halfWidth) - reach)
+            // `xs` from the pieces only while they stay within `PolylineRows`' reach (w + 1.5).
+            let w = Double(g.halfWidth)
+            form = .polyline(vertices, inner: w + inner, outer: outer <= 1.5 ? w + outer : nil)
         }
     }
 
@@ -115,26 +126,33 @@ struct ShapeRows {
         // The row's pixel centres X in the local frame: p(X) = p0 + X · d.
         let dy = Double(y) + 0.5 - cy
         let d = SIMD2(c, s), p0 = SIMD2(-c * cx - s * dy, -s * cx + c * dy)
-        var outer = (lo: -Double.infinity, hi: Double.infinity), inner = outer
+        var outerSpan = (lo: -Double.infinity, hi: Double.infinity), innerSpan = outerSpan
         switch form {
         case .none: break
         case .halfPlanes(let planes):
+            // Inside a convex outline sd = −(least distance to an edge's line); outside, sd is at
+            // least the largest signed one. So sd ≤ inner where every line is ≥ −inner away
+            // inside (inner ≥ 0: the outline itself), and sd < outer only where all are < outer.
             for plane in planes {
                 let n = SIMD2(plane.x, plane.y)
                 let alpha = (n * p0).sum(), beta = (n * d).sum()
-                outer = Self.clip(outer, alpha, beta, plane.z + reach)
-                inner = Self.clip(inner, alpha, beta, plane.z - reach)
+                outerSpan = Self.clip(outerSpan, alpha, beta, plane.z + outer)
+                innerSpan = Self.clip(innerSpan, alpha, beta, plane.z + min(inner, 0))
             }
         case .ellipse(let ax, let ay, let innerF, let outerF):
             let axes = SIMD2(ax, ay)
-            outer = Self.ellipseChord(p0 / axes, d / axes, outerF)
-            inner = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
-        case .polyline(let vertices, let radius):
-            inner = radius > 0 ? Self.strokeRun(vertices, radius: radius, p0: p0, d: d, segments: narrowed.vertices, all: kernel.vertices) : (1, 0)
+            outerSpan = outerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, outerF) : (1, 0)
+            innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
+        case .polyline(let vertices, let innerRadius, let outerRadius):
+            innerSpan = innerRadius > 0
+                ? Self.strokeRun(vertices, radius: innerRadius, p0: p0, d: d, segments: narrowed.vertices, all: kernel.vertices).longest : (1, 0)
+            if let outerRadius {
+                outerSpan = outerRadius > 0
+                    ? Self.strokeRun(vertices, radius: outerRadius, p0: p0, d: d, segments: narrowed.vertices, all: kernel.vertices).hull : (1, 0)
+            }
         }
-        var touched = xs
-        if case .polyline = form {} else { touched = Self.pixels(outer, within: xs) }
-        let full = Self.pixels(inner, within: touched)
+        let touched = Self.pixels(outerSpan, within: xs)
+        let full = Self.pixels(innerSpan, within: touched)
         return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, narrowed)
     }
 
@@ -169,11 +187,13 @@ struct ShapeRows {
 
     /// The longest run of the row covered by the union of the strips and vertex discs of
     /// `segments` (a slice of `all`, both over the unscaled vertices; the scaled ones are
-    /// `vertices`, same indices), radius `radius`.
+    /// `vertices`, same indices), radius `radius` (the points within `radius` of a segment), and
+    /// the hull of that union.
     @inline(__always) private static func strokeRun(_ vertices: [SIMD2<Double>], radius: Double, p0: SIMD2<Double>, d: SIMD2<Double>,
                                                     segments: UnsafeBufferPointer<SIMD2<Float>>,
-                                                    all: UnsafeBufferPointer<SIMD2<Float>>) -> (lo: Double, hi: Double) {
-        guard let base = all.baseAddress, let start = segments.baseAddress, segments.count >= 2 else { return (1, 0) }
+                                                    all: UnsafeBufferPointer<SIMD2<Float>>)
+        -> (longest: (lo: Double, hi: Double), hull: (lo: Double, hi: Double)) {
+        guard let base = all.baseAddress, let start = segments.baseAddress, segments.count >= 2 else { return ((1, 0), (1, 0)) }
         let first = start - base, last = first + segments.count - 1
         let capacity = 2 * segments.count
         return withUnsafeTemporaryAllocation(of: (lo: Double, hi: Double).self, capacity: capacity) { pieces in
@@ -197,7 +217,7 @@ struct ShapeRows {
                 strip = clip(strip, -w0, -dw, radius)  // w ≥ −radius
                 if strip.lo <= strip.hi { pieces[count] = strip; count += 1 }
             }
-            guard count > 0 else { return (1, 0) }
+            guard count > 0 else { return ((1, 0), (1, 0)) }
             // Insertion sort by start (few pieces), then merge and keep the longest run.
             for i in 1..<max(count, 1) {
                 let piece = pieces[i]
@@ -205,12 +225,13 @@ struct ShapeRows {
                 while j > 0 && pieces[j - 1].lo > piece.lo { pieces[j] = pieces[j - 1]; j -= 1 }
                 pieces[j] = piece
             }
-            var best = pieces[0], run = pieces[0]
+            var best = pieces[0], run = pieces[0], end = pieces[0].hi
             for i in 1..<max(count, 1) {
                 if pieces[i].lo <= run.hi { run.hi = max(run.hi, pieces[i].hi) } else { run = pieces[i] }
                 if run.hi - run.lo > best.hi - best.lo { best = run }
+                end = max(end, pieces[i].hi)
             }
-            return best
+            return (best, (pieces[0].lo, end))
         }
     }
 }

@@ -3,12 +3,13 @@ import XCTest
 
 /// `ShapeRows` may only skip work: every pixel of a row's `full` run has coverage exactly 1 with
 /// zero derivatives (as the kernels compute it, bit for bit), every pixel outside `xs` has
-/// coverage 0, on random rectangles, ellipses, convex and concave polygons and polylines.
+/// coverage 0; at a visibility level, `full` pixels are visible and those outside `xs` are not;
+/// on random rectangles, ellipses, convex and concave polygons and polylines.
 final class ShapeRowsTests: XCTestCase {
     func testFullRunsAreCoveredAndSkippedPixelsAreNot() {
         var rng = SystemRandomNumberGenerator()
         let (width, height) = (96, 80)
-        var full = 0, edge = 0, skipped = 0
+        var full = 0, edge = 0, skipped = 0, visibleRun = 0
         var fullByKind: [String: Int] = [:]
         for trial in 0..<60 {
             let outline: ShapeOutline
@@ -46,7 +47,24 @@ final class ShapeRowsTests: XCTestCase {
             let box = layer.supportBox(width: width, height: height)
             let rows = ShapeRows(layer, width: width, height: height)
             let (g, dual) = (layer.floatGeometry, layer.dualGeometry)
+            // Visibility counting: opacity · A ≥ threshold inside `full`, below it outside `xs` (the
+            // compositor counts nothing when even A = 1 is not visible).
+            let threshold = Float.random(in: 0.05...0.95, using: &rng), opacity = Float.random(in: threshold...1, using: &rng)
+            let level = 0.5 - Double(threshold) / Double(opacity)
+            let visibility = ShapeRows(layer, width: width, height: height, levels: (level, level))
             withKernel(layer) { kernel in
+                for y in box.y0..<box.y1 {
+                    let (candidates, surely, _) = visibility.row(y, box: box, kernel: kernel)
+                    for x in box.x0..<box.x1 {
+                        let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
+                        if surely.contains(x) {
+                            XCTAssertGreaterThanOrEqual(opacity * A, threshold, "trial \(trial): (\(x), \(y)) counted")
+                            visibleRun += 1
+                        } else if !candidates.contains(x) {
+                            XCTAssertLessThan(opacity * A, threshold, "trial \(trial): (\(x), \(y)) not counted")
+                        }
+                    }
+                }
                 for y in box.y0..<box.y1 {
                     let (xs, run, narrowed) = rows.row(y, box: box, kernel: kernel)
                     XCTAssertTrue(run.isEmpty || (run.lowerBound >= xs.lowerBound && run.upperBound <= xs.upperBound))
@@ -75,6 +93,7 @@ final class ShapeRowsTests: XCTestCase {
         XCTAssertGreaterThan(full, 10_000)
         XCTAssertGreaterThan(edge, 1000)
         XCTAssertGreaterThan(skipped, 1000)
+        XCTAssertGreaterThan(visibleRun, 10_000)
         for kind in ["0", "1", "2", "4", "5"] { XCTAssertGreaterThan(fullByKind[kind, default: 0], 500, "kind \(kind)") }
     }
 
