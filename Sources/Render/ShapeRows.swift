@@ -144,12 +144,10 @@ struct ShapeRows {
             outerSpan = outerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, outerF) : (1, 0)
             innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
         case .polyline(let vertices, let innerRadius, let outerRadius):
-            innerSpan = innerRadius > 0
-                ? Self.strokeRun(vertices, radius: innerRadius, p0: p0, d: d, segments: narrowed.vertices, all: kernel.vertices).longest : (1, 0)
-            if let outerRadius {
-                outerSpan = outerRadius > 0
-                    ? Self.strokeRun(vertices, radius: outerRadius, p0: p0, d: d, segments: narrowed.vertices, all: kernel.vertices).hull : (1, 0)
-            }
+            let runs = Self.strokeRuns(vertices, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
+                                       segments: narrowed.vertices, all: kernel.vertices)
+            innerSpan = runs.longest
+            if outerRadius != nil { outerSpan = runs.hull }
         }
         let touched = Self.pixels(outerSpan, within: xs)
         let full = Self.pixels(innerSpan, within: touched)
@@ -185,39 +183,59 @@ struct ShapeRows {
         return (t - half, t + half)
     }
 
-    /// The longest run of the row covered by the union of the strips and vertex discs of
-    /// `segments` (a slice of `all`, both over the unscaled vertices; the scaled ones are
-    /// `vertices`, same indices), radius `radius` (the points within `radius` of a segment), and
-    /// the hull of that union.
-    @inline(__always) private static func strokeRun(_ vertices: [SIMD2<Double>], radius: Double, p0: SIMD2<Double>, d: SIMD2<Double>,
-                                                    segments: UnsafeBufferPointer<SIMD2<Float>>,
-                                                    all: UnsafeBufferPointer<SIMD2<Float>>)
+    /// Within `inner` and `outer` of a polyline's `segments` (a slice of `all`, both over the
+    /// unscaled vertices; the scaled ones are `vertices`, same indices) lie the strips (projection
+    /// inside a segment, distance ≤ r) and the discs of radius r at the vertices. Returns the
+    /// longest run of the union of the pieces of radius `inner` and the hull of those of radius
+    /// `outer` (nil: not wanted), on the row line `p0 + X·d`.
+    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], inner: Double, outer: Double?,
+                                                     p0: SIMD2<Double>, d: SIMD2<Double>,
+                                                     segments: UnsafeBufferPointer<SIMD2<Float>>, all: UnsafeBufferPointer<SIMD2<Float>>)
         -> (longest: (lo: Double, hi: Double), hull: (lo: Double, hi: Double)) {
-        guard let base = all.baseAddress, let start = segments.baseAddress, segments.count >= 2 else { return ((1, 0), (1, 0)) }
+        let empty = (lo: 1.0, hi: 0.0)
+        guard let base = all.baseAddress, let start = segments.baseAddress, segments.count >= 2 else { return (empty, empty) }
         let first = start - base, last = first + segments.count - 1
-        let capacity = 2 * segments.count
-        return withUnsafeTemporaryAllocation(of: (lo: Double, hi: Double).self, capacity: capacity) { pieces in
+        let dd = (d * d).sum()
+        guard dd > 0 else { return (empty, empty) }
+        var hull = empty
+        @inline(__always) func widen(_ piece: (lo: Double, hi: Double)) {
+            if piece.lo <= piece.hi { hull = hull.lo <= hull.hi ? (min(hull.lo, piece.lo), max(hull.hi, piece.hi)) : piece }
+        }
+        return withUnsafeTemporaryAllocation(of: (lo: Double, hi: Double).self, capacity: 2 * segments.count) { pieces in
             var count = 0
             for i in first...last {
-                let v = vertices[i]
-                let disc = ellipseChord(p0 - v, d, radius)
-                if disc.lo <= disc.hi { pieces[count] = disc; count += 1 }
+                // The disc at vertex i: the chord around the line's nearest point to it.
+                let q = p0 - vertices[i]
+                let t = -(q * d).sum() / dd
+                let nearest = q + t * d, distance2 = (nearest * nearest).sum()
+                if inner > 0, inner * inner >= distance2 {
+                    let half = ((inner * inner - distance2) / dd).squareRoot()
+                    pieces[count] = (t - half, t + half); count += 1
+                }
+                if let outer, outer > 0, outer * outer >= distance2 {
+                    let half = ((outer * outer - distance2) / dd).squareRoot()
+                    widen((t - half, t + half))
+                }
                 guard i > first else { continue }
-                let a = vertices[i - 1], e = v - a
+                // The strip of segment i − 1 → i: 0 ≤ u ≤ length, |w| ≤ r in the segment's frame.
+                let a = vertices[i - 1], e = vertices[i] - a
                 let length = (e * e).sum().squareRoot()
                 guard length > 1e-9 else { continue }
                 let along = e / length, normal = SIMD2(-along.y, along.x)
-                let q = p0 - a
-                var strip = (lo: -Double.infinity, hi: Double.infinity)
-                let u0 = (q * along).sum(), du = (d * along).sum()
-                let w0 = (q * normal).sum(), dw = (d * normal).sum()
-                strip = clip(strip, -u0, -du, 0)  // u ≥ 0
-                strip = clip(strip, u0, du, length)  // u ≤ length
-                strip = clip(strip, w0, dw, radius)  // w ≤ radius
-                strip = clip(strip, -w0, -dw, radius)  // w ≥ −radius
-                if strip.lo <= strip.hi { pieces[count] = strip; count += 1 }
+                let qa = p0 - a
+                let u0 = (qa * along).sum(), du = (d * along).sum()
+                let w0 = (qa * normal).sum(), dw = (d * normal).sum()
+                var span = (lo: -Double.infinity, hi: Double.infinity)
+                span = clip(span, -u0, -du, 0)  // u ≥ 0
+                span = clip(span, u0, du, length)  // u ≤ length
+                guard span.lo <= span.hi else { continue }
+                if inner > 0 {
+                    let strip = clip(clip(span, w0, dw, inner), -w0, -dw, inner)
+                    if strip.lo <= strip.hi { pieces[count] = strip; count += 1 }
+                }
+                if let outer, outer > 0 { widen(clip(clip(span, w0, dw, outer), -w0, -dw, outer)) }
             }
-            guard count > 0 else { return ((1, 0), (1, 0)) }
+            guard count > 0 else { return (empty, hull) }
             // Insertion sort by start (few pieces), then merge and keep the longest run.
             for i in 1..<max(count, 1) {
                 let piece = pieces[i]
@@ -225,13 +243,12 @@ struct ShapeRows {
                 while j > 0 && pieces[j - 1].lo > piece.lo { pieces[j] = pieces[j - 1]; j -= 1 }
                 pieces[j] = piece
             }
-            var best = pieces[0], run = pieces[0], end = pieces[0].hi
+            var best = pieces[0], run = pieces[0]
             for i in 1..<max(count, 1) {
                 if pieces[i].lo <= run.hi { run.hi = max(run.hi, pieces[i].hi) } else { run = pieces[i] }
                 if run.hi - run.lo > best.hi - best.lo { best = run }
-                end = max(end, pieces[i].hi)
             }
-            return (best, (pieces[0].lo, end))
+            return (best, hull)
         }
     }
 }
