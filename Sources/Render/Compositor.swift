@@ -45,9 +45,16 @@ struct Compositor {
         } else {
             out.initialize(repeating: 0, count: width * height * channels)
         }
-        if let masks {
+        // Masks start empty; a first background visible at every pixel empties them itself.
+        if let masks, !(blackUnder && layers[0][.opacity] >= visibilityThreshold) {
             masks.instance.initialize(repeating: 0, count: width * height)
             masks.semantic.initialize(repeating: 0, count: width * height)
+        }
+        // The tape's size is known: no regrowing (and copying) while recording.
+        if let tape {
+            tape.pointee.reserveCapacity(tape.pointee.count + layers.reduce(0) { total, layer in
+                total + layer.supportBox(width: width, height: height).clipped(width: width, height: height).area * channels
+            })
         }
         var stats: [LayerStats] = masks == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
         var objectNumber: UInt16 = 0
@@ -188,8 +195,9 @@ struct Compositor {
         stats.touchedPixels = n
         if opacity >= visibilityThreshold {
             // A background is not an object: it hides whatever was visible under it.
-            masks.instance.update(repeating: 0, count: n)
-            masks.semantic.update(repeating: 0, count: n)
+            // (Initialises them when the draw left them uninitialised for this first background.)
+            masks.instance.initialize(repeating: 0, count: n)
+            masks.semantic.initialize(repeating: 0, count: n)
             stats.coveredPixels = n
         }
     }
