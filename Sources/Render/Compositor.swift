@@ -11,6 +11,9 @@ struct Compositor {
     let channels: Int
     /// A layer is visible at a pixel (masks, boxes, counts) when `a ≥ visibilityThreshold`.
     let visibilityThreshold: Float
+    /// Whether shapes use `ShapeRows`' spans (false: every pixel of the box evaluated, the
+    /// reference the spans are tested against; the same values either way).
+    var spans = true
 
     /// Per-layer facts gathered while drawing, for ground truth.
     struct LayerStats {
@@ -98,7 +101,7 @@ struct Compositor {
         let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
         let g = layer.floatGeometry
-        let rows = ShapeRows(layer, width: width, height: height)
+        let rows = ShapeRows(layer, width: width, height: height, levels: spans ? (-0.5, 0.5) : nil)
         // Where coverage is exactly 1: `a = opacity · 1`, `s_c = opacity · (tint_c · 1)`.
         let fullAlpha = opacity * Float(1)
         let fullSource = opacity * (SIMD4(tint, 0) * 1)
@@ -272,7 +275,7 @@ struct Compositor {
             // sd ≤ 0.5 − threshold / opacity: rows cut to that level and runs surely below it
             // counted without evaluation (ShapeRows). A threshold ≤ 0 counts coverage 0 too: no cut.
             var levels: (inner: Double, outer: Double)? = nil
-            if visibilityThreshold > 0 {
+            if visibilityThreshold > 0 && spans {
                 if opacity * 1 < visibilityThreshold { return }  // A ≤ 1: nothing visible
                 let level = 0.5 - Double(visibilityThreshold) / Double(opacity)
                 levels = (level, level)
