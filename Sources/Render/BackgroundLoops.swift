@@ -21,15 +21,7 @@ protocol BackgroundFillValues {
     func rgb4(_ p: Int) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
     /// The weights of pixel `p`, lane `c` for channel `c` (lanes past the channels: anything finite).
     func weights(_ p: Int) -> (t: SIMD4<Float>, e: SIMD4<Float>, a: SIMD4<Float>)
-    /// The weights at output indices `3p..<3p+12` of an RGB canvas, as `rgb4` lays them out.
-    func weightsRGB4(_ p: Int) -> (t: RGBBlock, e: RGBBlock, a: RGBBlock)
 }
-
-/// Twelve interleaved RGB values: four pixels' channels in three vectors.
-typealias RGBBlock = (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
-
-private let ones: RGBBlock = (SIMD4(repeating: 1), SIMD4(repeating: 1), SIMD4(repeating: 1))
-private let zeros: RGBBlock = (.zero, .zero, .zero)
 
 /// Interleaving helpers: lanes of RGB values at output indices `3p + k`, `k` in `0..<12`.
 enum Interleave {
@@ -70,7 +62,6 @@ struct ConstantFillValues: BackgroundFillValues {
     @inline(__always) func weights(_ p: Int) -> (t: SIMD4<Float>, e: SIMD4<Float>, a: SIMD4<Float>) {
         (SIMD4(repeating: 1), .zero, .zero)
     }
-    @inline(__always) func weightsRGB4(_ p: Int) -> (t: RGBBlock, e: RGBBlock, a: RGBBlock) { (ones, zeros, zeros) }
 }
 
 /// `gradient`: `tint·(1 − t) + end·t + amplitude·0`, `t` per pixel.
@@ -101,10 +92,6 @@ struct GradientFillValues: BackgroundFillValues {
     @inline(__always) func weights(_ p: Int) -> (t: SIMD4<Float>, e: SIMD4<Float>, a: SIMD4<Float>) {
         (SIMD4(repeating: 1 - t[p]), SIMD4(repeating: t[p]), .zero)
     }
-    @inline(__always) func weightsRGB4(_ p: Int) -> (t: RGBBlock, e: RGBBlock, a: RGBBlock) {
-        let v = load4(t + p)
-        return (Interleave.pixels(1 - v), Interleave.pixels(v), zeros)
-    }
 }
 
 /// `noise`: `(tint·1 + end·0) + amplitude·(n − 0.5)`, `n − 0.5` per pixel.
@@ -128,9 +115,6 @@ struct NoiseFillValues: BackgroundFillValues {
     }
     @inline(__always) func weights(_ p: Int) -> (t: SIMD4<Float>, e: SIMD4<Float>, a: SIMD4<Float>) {
         (SIMD4(repeating: 1), .zero, SIMD4(repeating: n[p]))
-    }
-    @inline(__always) func weightsRGB4(_ p: Int) -> (t: RGBBlock, e: RGBBlock, a: RGBBlock) {
-        (ones, zeros, Interleave.pixels(load4(n + p)))
     }
 }
 
@@ -162,10 +146,6 @@ struct ImageFillValues: BackgroundFillValues {
     @inline(__always) func weights(_ p: Int) -> (t: SIMD4<Float>, e: SIMD4<Float>, a: SIMD4<Float>) {
         let i = p &* channels
         return channels == 3 ? (SIMD4(image[i], image[i &+ 1], image[i &+ 2], 0), .zero, .zero) : (SIMD4(repeating: image[i]), .zero, .zero)
-    }
-    @inline(__always) func weightsRGB4(_ p: Int) -> (t: RGBBlock, e: RGBBlock, a: RGBBlock) {
-        let i = image + 3 &* p
-        return ((load4(i), load4(i + 4), load4(i + 8)), zeros, zeros)
     }
 }
 
@@ -236,43 +216,12 @@ protocol BackgroundFillVisitor {
                                                                  over: Bool) -> (opacity: Double, weights: [SIMD3<Double>]) {
     let tint4 = SIMD4(tint, 0), end4 = SIMD4(end, 0)
     let keep = 1 - opacity
-    let (tintRGB, endRGB) = (Interleave.channels(tint4), Interleave.channels(end4))
     // Per row: the opacity sum and the three weight sums, lane c for channel c.
     var rows = [SIMD4<Float>](repeating: .zero, count: 4 * height)
     rows.withUnsafeMutableBufferPointer { rows in
         for y in 0..<height {
             var rOpacity = SIMD4<Float>.zero, rT = SIMD4<Float>.zero, rE = SIMD4<Float>.zero, rA = SIMD4<Float>.zero
-            var p = y &* width
-            let rowEnd = p &+ width
-            if channels == 3 && over {
-                // Four pixels (twelve values) at a time for the per-value work; the sums then take
-                // the pixels' channel triples one pixel after the other, as the lane loop below.
-                @inline(__always) func triples(_ v: RGBBlock) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
-                    (SIMD4(v.0[0], v.0[1], v.0[2], 0), SIMD4(v.0[3], v.1[0], v.1[1], 0),
-                     SIMD4(v.1[2], v.1[3], v.2[0], 0), SIMD4(v.2[1], v.2[2], v.2[3], 0))
-                }
-                while p &+ 4 <= rowEnd {
-                    let i = 3 &* p
-                    let g: RGBBlock = (load4(grad + i), load4(grad + (i &+ 4)), load4(grad + (i &+ 8)))
-                    let u: RGBBlock = (load4(under + i), load4(under + (i &+ 4)), load4(under + (i &+ 8)))
-                    let w = fill.weightsRGB4(p)
-                    let base: RGBBlock = (tintRGB.0 * w.t.0 + endRGB.0 * w.e.0 + amplitude * w.a.0,
-                                          tintRGB.1 * w.t.1 + endRGB.1 * w.e.1 + amplitude * w.a.1,
-                                          tintRGB.2 * w.t.2 + endRGB.2 * w.e.2 + amplitude * w.a.2)
-                    // blendBackward over: dSrc = g, dAlpha = −(g·u), dUnder = g·(1 − a).
-                    store4(g.0 * keep, grad + i); store4(g.1 * keep, grad + (i &+ 4)); store4(g.2 * keep, grad + (i &+ 8))
-                    let o = triples((g.0 * base.0 + -(g.0 * u.0), g.1 * base.1 + -(g.1 * u.1), g.2 * base.2 + -(g.2 * u.2)))
-                    let t = triples((g.0 * w.t.0, g.1 * w.t.1, g.2 * w.t.2))
-                    let e = triples((g.0 * w.e.0, g.1 * w.e.1, g.2 * w.e.2))
-                    let a = triples((g.0 * w.a.0, g.1 * w.a.1, g.2 * w.a.2))
-                    rOpacity += o.0; rT += t.0; rE += e.0; rA += a.0
-                    rOpacity += o.1; rT += t.1; rE += e.1; rA += a.1
-                    rOpacity += o.2; rT += t.2; rE += e.2; rA += a.2
-                    rOpacity += o.3; rT += t.3; rE += e.3; rA += a.3
-                    p &+= 4
-                }
-            }
-            while p < rowEnd {
+            for p in (y &* width)..<(y &* width &+ width) {
                 let i = p &* channels
                 var g = SIMD4<Float>.zero, u = SIMD4<Float>.zero
                 if channels == 3 {
@@ -298,7 +247,6 @@ protocol BackgroundFillVisitor {
                 rT += dSrc * w.t
                 rE += dSrc * w.e
                 rA += dSrc * w.a
-                p &+= 1
             }
             rows[4 &* y] = rOpacity; rows[4 &* y &+ 1] = rT; rows[4 &* y &+ 2] = rE; rows[4 &* y &+ 3] = rA
         }
