@@ -30,7 +30,8 @@ extension CompositorRenderer {
             return BackgroundKernel(fill: fill, width: canvas.width, height: canvas.height, channels: canvas.channels)
         }
         var tape: [Float] = []
-        var pixels = [Float](repeating: 0, count: imageGradient.count)
+        // Uninitialised: `draw` initialises every value.
+        var pixels = [Float](unsafeUninitializedCapacity: imageGradient.count) { $1 = imageGradient.count }
         pixels.withUnsafeMutableBufferPointer { px in
             _ = withUnsafeMutablePointer(to: &tape) {
                 comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds)
