@@ -164,7 +164,7 @@ extension CompositorRenderer {
                     dTint += SIMD3(toTint[0], toTint[1], toTint[2])
                     dOpacity += da
                     dA += da * opacity
-                    geometry += dA * SIMD8<Float>.zero
+                    geometry += dA * SIMD8<Float>.zero  // zero partials; kept so that a non-finite dA still reaches the sums
                 }
                 for x in full.upperBound..<xs.upperBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
                 for s in 0..<6 { out[s] += Double(geometry[s]) }
