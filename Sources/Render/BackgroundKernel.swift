@@ -106,23 +106,39 @@ func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: U
     let cols = Int(colsEstimate), rows = Int(rowsEstimate)
     var lattice = [Float](repeating: 0, count: cols * rows)
     for j in 0..<rows { for i in 0..<cols { lattice[j * cols + i] = latticeValue(Int64(i), Int64(j), seed) } }
-    // Every row samples the same columns: their lattice cells and weights once.
+    // Every row samples the same columns: their lattice cells and weights once. The bilinear blend
+    // `top + (bottom − top)·sy` with `top`, `bottom` the lattice rows blended along x: those two
+    // rows depend only on the lattice row, so they are blended once per lattice row (the same
+    // operations per value as `bilinear`), and each pixel row is one vector loop.
     let columns = (0..<width).map { x in latticeCoordinate((Float(x) + 0.5) / cell) }
-    let columnCells = columns.map { Int($0.cell) }
-    var out = [Float](repeating: 0, count: width * height)
-    lattice.withUnsafeBufferPointer { lattice in
-        out.withUnsafeMutableBufferPointer { out in
-            for y in 0..<height {
-                let (jy, sy) = latticeCoordinate((Float(y) + 0.5) / cell)
-                let row = Int(jy) * cols
-                for x in 0..<width {
-                    // In range: cells are below cols − 1 and rows − 1 by the estimates above.
-                    let k = row &+ columnCells[x]
-                    out[y &* width &+ x] = bilinear(lattice[k], lattice[k &+ 1], lattice[k &+ cols], lattice[k &+ cols &+ 1],
-                                                    columns[x].weight, sy) - offset
+    var lines = [Float](repeating: 0, count: 2 * width)  // the lattice rows j and j + 1 blended along x
+    var lineRow = -2
+    let out = [Float](unsafeUninitializedCapacity: width * height) { out, count in
+        lattice.withUnsafeBufferPointer { lattice in
+            lines.withUnsafeMutableBufferPointer { lines in
+                let (top, bottom) = (lines.baseAddress!, lines.baseAddress! + width)
+                @inline(__always) func blendRow(_ j: Int, into line: UnsafeMutablePointer<Float>) {
+                    let row = j &* cols
+                    for x in 0..<width {
+                        // In range: cells are below cols − 1 and rows − 1 by the estimates above.
+                        let k = row &+ Int(columns[x].cell)
+                        line[x] = lattice[k] + (lattice[k &+ 1] - lattice[k]) * columns[x].weight
+                    }
+                }
+                for y in 0..<height {
+                    let (jy, sy) = latticeCoordinate((Float(y) + 0.5) / cell)
+                    let j = Int(jy)
+                    if j != lineRow {
+                        if j == lineRow + 1 { top.update(from: bottom, count: width) } else { blendRow(j, into: top) }
+                        blendRow(j + 1, into: bottom)
+                        lineRow = j
+                    }
+                    let o = out.baseAddress! + y * width
+                    for x in 0..<width { o[x] = top[x] + (bottom[x] - top[x]) * sy - offset }
                 }
             }
         }
+        count = width * height
     }
     return out
 }

@@ -11,6 +11,9 @@ struct Compositor {
     let channels: Int
     /// A layer is visible at a pixel (masks, boxes, counts) when `a ≥ visibilityThreshold`.
     let visibilityThreshold: Float
+    /// Whether shapes use `ShapeRows`' spans (false: every pixel of the box evaluated, the
+    /// reference the spans are tested against; the same values either way).
+    var spans = true
 
     /// Per-layer facts gathered while drawing, for ground truth.
     struct LayerStats {
@@ -45,9 +48,16 @@ struct Compositor {
         } else {
             out.initialize(repeating: 0, count: width * height * channels)
         }
-        if let masks {
+        // Masks start empty; a first background visible at every pixel empties them itself.
+        if let masks, !(blackUnder && layers[0][.opacity] >= visibilityThreshold) {
             masks.instance.initialize(repeating: 0, count: width * height)
             masks.semantic.initialize(repeating: 0, count: width * height)
+        }
+        // The tape's size is known: no regrowing (and copying) while recording.
+        if let tape {
+            tape.pointee.reserveCapacity(tape.pointee.count + layers.reduce(0) { total, layer in
+                total + layer.supportBox(width: width, height: height).clipped(width: width, height: height).area * channels
+            })
         }
         var stats: [LayerStats] = masks == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
         var objectNumber: UInt16 = 0
@@ -91,27 +101,79 @@ struct Compositor {
         let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
         let g = layer.floatGeometry
-        let rows = PolylineRows(layer)
+        let rows = ShapeRows(layer, width: width, height: height, levels: spans ? (-0.5, 0.5) : nil)
+        // Where coverage is exactly 1: `a = opacity · 1`, `s_c = opacity · (tint_c · 1)`.
+        let fullAlpha = opacity * Float(1)
+        let fullSource = opacity * (SIMD4(tint, 0) * 1)
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
-            let (xs, kernel) = rows.row(y, box: box, kernel: kernel)
-            for x in xs {
-                let X = Float(x) + 0.5
-                let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
-                if A == 0 { continue }
-                let a = opacity * A
-                let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
-                for c in 0..<channels {
-                    let P: Float
-                    if kernel.colour != nil {
-                        P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
-                    } else {
-                        P = tint[c] * A
+            let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
+            @inline(__always) func exact(_ range: Range<Int>) {
+                for x in range {
+                    let X = Float(x) + 0.5
+                    let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
+                    if A == 0 { continue }
+                    let a = opacity * A
+                    let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
+                    for c in 0..<channels {
+                        let P: Float
+                        if kernel.colour != nil {
+                            P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
+                        } else {
+                            P = tint[c] * A
+                        }
+                        out[p &* channels &+ c] = blend(opacity * P, alpha: a, under: out[p &* channels &+ c], over: over)
                     }
-                    out[p &* channels &+ c] = blend(opacity * P, alpha: a, under: out[p &* channels &+ c], over: over)
+                    if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
                 }
-                if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
             }
+            exact(xs.lowerBound..<full.lowerBound)
+            if !full.isEmpty {
+                let p = y &* width &+ full.lowerBound
+                blendRun(fullSource, alpha: fullAlpha, into: out + p &* channels, pixels: full.count, over: over)
+                if let masks {
+                    stats.touchedPixels &+= full.count
+                    if fullAlpha >= threshold {
+                        stats.coveredPixels &+= full.count
+                        (masks.instance + p).update(repeating: id, count: full.count)
+                        (masks.semantic + p).update(repeating: cls, count: full.count)
+                    }
+                }
+            }
+            exact(full.upperBound..<xs.upperBound)
+        }
+    }
+
+    /// `out = blend(source_c, alpha: a, under: out)` over `pixels` consecutive pixels (`source`
+    /// lane c for channel c): per value the operations of `blend`, four values per step for `over`.
+    @inline(__always) private func blendRun(_ source: SIMD4<Float>, alpha a: Float, into out: UnsafeMutablePointer<Float>,
+                                            pixels: Int, over: Bool) {
+        var p = 0
+        if over {
+            let keep = 1 - a
+            if channels == 3 {
+                let (s0, s1, s2) = Interleave.channels(source)
+                while p &+ 4 <= pixels {
+                    let o = out + 3 &* p
+                    store4(s0 + keep * load4(o), o)
+                    store4(s1 + keep * load4(o + 4), o + 4)
+                    store4(s2 + keep * load4(o + 8), o + 8)
+                    p &+= 4
+                }
+            } else {
+                let s = SIMD4(repeating: source[0])
+                while p &+ 4 <= pixels {
+                    store4(s + keep * load4(out + p), out + p)
+                    p &+= 4
+                }
+            }
+        }
+        while p < pixels {
+            for c in 0..<channels {
+                let i = p &* channels &+ c
+                out[i] = blend(source[c], alpha: a, under: out[i], over: over)
+            }
+            p &+= 1
         }
     }
 
@@ -126,50 +188,19 @@ struct Compositor {
             let kernel = kernel()
             let tint = layer.tint, amplitude = layer[.noiseAmplitude]
             let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
-            let channels = self.channels
-            /// `out = blend(opacity · source(p, c), alpha: opacity)` pixel by pixel, channels innermost: one pass over memory.
-            @inline(__always) func paint(_ source: (Int, Int) -> Float) {
-                if blackUnder {
-                    for p in 0..<n {
-                        for c in 0..<channels {
-                            (out + (p &* channels &+ c)).initialize(to: blend(opacity * source(p, c), alpha: opacity, under: 0, over: over))
-                        }
-                    }
-                    return
-                }
-                for p in 0..<n {
-                    for c in 0..<channels {
-                        let i = p &* channels &+ c
-                        out[i] = blend(opacity * source(p, c), alpha: opacity, under: out[i], over: over)
-                    }
-                }
-            }
             // `tint_c·w_t + end_c·w_e + amplitude·w_a` with the weights of `BackgroundKernel.weights`
             // written out per fill (the same operations in the same order, so the same values), the
             // fill's kind decided once instead of per value.
-            switch kernel.kind {
-            case .constant:
-                let source = (0..<channels).map { c in tint[c] * 1 + end[c] * 0 + amplitude * 0 }
-                paint { _, c in source[c] }
-            case .gradient, .noise, .image:
-                kernel.basis!.withUnsafeBufferPointer { basis in
-                    let basis = basis.baseAddress!
-                    switch kernel.kind {
-                    case .gradient: paint { p, c in tint[c] * (1 - basis[p]) + end[c] * basis[p] + amplitude * 0 }
-                    case .noise:
-                        let base = (0..<channels).map { c in tint[c] * 1 + end[c] * 0 }
-                        paint { p, c in base[c] + amplitude * basis[p] }
-                    default: paint { p, c in tint[c] * basis[p &* channels &+ c] + end[c] * 0 + amplitude * 0 }
-                    }
-                }
-            }
+            withFillValues(kernel, channels: channels, tint: tint, end: end, amplitude: amplitude,
+                           BackgroundPaint(out: out, pixels: n, channels: channels, opacity: opacity, over: over, blackUnder: blackUnder))
         }
         guard let masks, opacity > 0 else { return }
         stats.touchedPixels = n
         if opacity >= visibilityThreshold {
             // A background is not an object: it hides whatever was visible under it.
-            masks.instance.update(repeating: 0, count: n)
-            masks.semantic.update(repeating: 0, count: n)
+            // (Initialises them when the draw left them uninitialised for this first background.)
+            masks.instance.initialize(repeating: 0, count: n)
+            masks.semantic.initialize(repeating: 0, count: n)
             stats.coveredPixels = n
         }
     }
@@ -240,14 +271,24 @@ struct Compositor {
                 }
                 return
             }
-            let rows = PolylineRows(layer)
+            // Shapes: visible where opacity · A ≥ threshold, i.e. (A = clamp(0.5 − sd, 0, 1)) where
+            // sd ≤ 0.5 − threshold / opacity: rows cut to that level and runs surely below it
+            // counted without evaluation (ShapeRows). A threshold ≤ 0 counts coverage 0 too: no cut.
+            var levels: (inner: Double, outer: Double)? = nil
+            if visibilityThreshold > 0 && spans {
+                if opacity * 1 < visibilityThreshold { return }  // A ≤ 1: nothing visible
+                let level = 0.5 - Double(visibilityThreshold) / Double(opacity)
+                levels = (level, level)
+            }
+            let rows = ShapeRows(layer, width: width, height: height, levels: levels)
             for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
-                let (xs, kernel) = rows.row(y, box: support, kernel: kernel)
+                let (xs, visible, kernel) = rows.row(y, box: support, kernel: kernel)
                 // The first x of the stride's phase (support.x0 + j·k) inside the row's span.
                 let first = support.x0 &+ (xs.lowerBound &- support.x0 &+ k &- 1) / k &* k
                 for x in Swift.stride(from: first, to: xs.upperBound, by: k) {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
+                    if visible.contains(x) { count += 1; continue }
                     let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
                     if opacity * A >= visibilityThreshold { count += 1 }
                 }

@@ -30,7 +30,8 @@ extension CompositorRenderer {
             return BackgroundKernel(fill: fill, width: canvas.width, height: canvas.height, channels: canvas.channels)
         }
         var tape: [Float] = []
-        var pixels = [Float](repeating: 0, count: imageGradient.count)
+        // Uninitialised: `draw` initialises every value.
+        var pixels = [Float](unsafeUninitializedCapacity: imageGradient.count) { $1 = imageGradient.count }
         pixels.withUnsafeMutableBufferPointer { px in
             _ = withUnsafeMutablePointer(to: &tape) {
                 comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds)
@@ -60,7 +61,9 @@ extension CompositorRenderer {
 
     /// Back-propagates through one layer: turns `grad` (dL/d after-layer) into dL/d before-layer in
     /// place over `box`, and returns dL/d(parameters). `under` holds the before-layer values of `box`.
-    func genericBackward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>) -> [Double] {
+    /// `spans: false` evaluates every pixel of the box (the reference of the spans' tests).
+    func genericBackward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
+                         spans: Bool = true) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         // Keep this early return even though empty boxes loop zero times: without it the pixel
         // loops compile worse (measured: the aerial VJP benchmark ran about twice as slow).
@@ -77,17 +80,17 @@ extension CompositorRenderer {
             return nil
         }()
         let boxWidth = box.x1 - box.x0
-        let rows = PolylineRows(layer)
+        let rows = ShapeRows(layer, width: width, height: canvas.height, levels: spans ? (-0.5, 0.5) : nil)
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
                 var geometry = SIMD8<Float>.zero
                 var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
-                let (xs, kernel) = rows.row(y, box: box, kernel: kernel)
-                for x in xs {
+                let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
+                /// The pixel `x` of the row with alpha `A` (before opacity).
+                @inline(__always) func pixel(_ x: Int, _ A: GeometryDual) {
                     let X = Float(x) + 0.5
-                    let A = layerAlphaDual(kernel, g, plain: plain, X: X, Y: Y)
-                    if A.value == 0 { continue }
+                    if A.value == 0 { return }
                     let a = opacity * A.value
                     var dA: Float = 0, da: Float = 0
                     let p = y &* width &+ x  // wrapping: inside the clipped box
@@ -131,6 +134,39 @@ extension CompositorRenderer {
                     dA += da * opacity
                     geometry += dA * A.partials
                 }
+                for x in xs.lowerBound..<full.lowerBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                // Coverage exactly 1, zero partials (ShapeRows; shapes only): `pixel(x, GeometryDual(1))`
+                // written out with the channels in lanes and every sum in its order. Products with
+                // A = 1 are left out (exact), and so are the sums of a zero dL/d src, which add ±0
+                // to sums that cannot be −0.
+                let fullSource = opacity * SIMD4(tint, 0), fullAlpha = opacity * Float(1), keep = 1 - fullAlpha
+                let tint4 = SIMD4(tint, 0)
+                for x in full {
+                    let p = y &* width &+ x
+                    let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
+                    var gv = SIMD4<Float>.zero, uv = SIMD4<Float>.zero
+                    for c in 0..<channels { gv[c] = grad[p &* channels &+ c]; uv[c] = under[t &+ c] }
+                    let dSrc: SIMD4<Float>, dAlpha: SIMD4<Float>, dUnder: SIMD4<Float>
+                    if over {
+                        (dSrc, dAlpha, dUnder) = (gv, -(gv * uv), gv * keep)
+                    } else {
+                        let larger = fullSource .> uv
+                        (dSrc, dAlpha, dUnder) = (SIMD4.zero.replacing(with: gv, where: larger), .zero, gv.replacing(with: 0, where: larger))
+                    }
+                    for c in 0..<channels { grad[p &* channels &+ c] = dUnder[c] }
+                    let toOpacity = dSrc * tint4, toTint = dSrc * opacity, toA = toTint * tint4
+                    var da: Float = 0, dA: Float = 0
+                    for c in 0..<channels {
+                        da += dAlpha[c]
+                        dOpacity += toOpacity[c]
+                        dA += toA[c]
+                    }
+                    dTint += SIMD3(toTint[0], toTint[1], toTint[2])
+                    dOpacity += da
+                    dA += da * opacity
+                    geometry += dA * SIMD8<Float>.zero  // zero partials; kept so that a non-finite dA still reaches the sums
+                }
+                for x in full.upperBound..<xs.upperBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
                 for s in 0..<6 { out[s] += Double(geometry[s]) }
                 out[LayerParameter.opacity.rawValue] += Double(dOpacity)
                 for c in 0..<3 {

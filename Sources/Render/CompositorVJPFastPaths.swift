@@ -11,46 +11,15 @@ extension CompositorRenderer {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         let opacity = layer[.opacity]
         guard opacity != 0, let kernel else { return out }
-        let (channels, width, height) = (canvas.channels, canvas.width, canvas.height)
-        let over = layer.blend == .over
-        let amplitude = layer[.noiseAmplitude]
-        var dOpacity = 0.0
-        /// The reverse pass with the fill's weights at pixel `p`, channel `c` given by `weights`.
-        @inline(__always) func reverse(_ weights: (Int, Int) -> SIMD3<Float>) {
-            for c in 0..<channels {
-                let tint = layer.tint[c], end = layer.parameters[LayerParameter.endR.rawValue + c]
-                var dWeights = SIMD3<Double>.zero
-                for y in 0..<height {
-                    var rowWeights = SIMD3<Float>.zero, rowOpacity: Float = 0
-                    for p in (y &* width)..<(y &* width &+ width) {
-                        let i = p &* channels &+ c
-                        let w = weights(p, c)
-                        let base = tint * w.x + end * w.y + amplitude * w.z
-                        let back = blendBackward(grad[i], src: opacity * base, alpha: opacity, under: under[i], over: over)
-                        grad[i] = back.dUnder
-                        rowOpacity += back.dSrc * base + back.dAlpha
-                        rowWeights += back.dSrc * w
-                    }
-                    dOpacity += Double(rowOpacity)
-                    dWeights += SIMD3<Double>(rowWeights)
-                }
-                out[LayerParameter.tintR.rawValue + c] = dWeights.x * Double(opacity)
-                out[LayerParameter.endR.rawValue + c] = dWeights.y * Double(opacity)
-                out[LayerParameter.noiseAmplitude.rawValue] += dWeights.z * Double(opacity)
-            }
-        }
-        // `BackgroundKernel.weights(factor(p, c))` written out per fill: the kind decided once, not per value.
-        if kernel.kind == .constant {
-            reverse { _, _ in SIMD3(1, 0, 0) }
-        } else {
-            kernel.basis!.withUnsafeBufferPointer { basis in
-                let b = basis.baseAddress!
-                switch kernel.kind {
-                case .gradient: reverse { p, _ in SIMD3(1 - b[p], b[p], 0) }
-                case .noise: reverse { p, _ in SIMD3(1, 0, b[p]) }
-                default: reverse { p, c in SIMD3(b[p &* channels &+ c], 0, 0) }
-                }
-            }
+        let end = SIMD3(layer[.endR], layer[.endG], layer[.endB]), amplitude = layer[.noiseAmplitude]
+        let (dOpacity, weights) = withFillValues(
+            kernel, channels: canvas.channels, tint: layer.tint, end: end, amplitude: amplitude,
+            BackgroundReverse(tint: layer.tint, end: end, amplitude: amplitude, under: under, grad: grad, width: canvas.width,
+                              height: canvas.height, channels: canvas.channels, opacity: opacity, over: layer.blend == .over))
+        for (c, dWeights) in weights.enumerated() {
+            out[LayerParameter.tintR.rawValue + c] = dWeights.x * Double(opacity)
+            out[LayerParameter.endR.rawValue + c] = dWeights.y * Double(opacity)
+            out[LayerParameter.noiseAmplitude.rawValue] += dWeights.z * Double(opacity)
         }
         out[LayerParameter.opacity.rawValue] = dOpacity
         return out

@@ -10,14 +10,21 @@ enum GroundTruthBuilder {
         // layers 1…n), and x, y stay inside the mask.
         instance.withUnsafeBufferPointer { mask in visible.withUnsafeMutableBufferPointer { visible in
             box.withUnsafeMutableBufferPointer { box in
+                // Run by run: a run of one id adds its length and its two ends.
                 for y in 0..<height {
-                    let row = y &* width
-                    for x in 0..<width {
-                        let id = Int(mask[row &+ x])
+                    let row = mask.baseAddress! + y &* width
+                    var x = 0
+                    while x < width {
+                        let id = row[x]
+                        let start = x
+                        x &+= 1
+                        while x < width && row[x] == id { x &+= 1 }
                         if id == 0 { continue }
-                        visible[id] &+= 1
-                        let p = SIMD2<Int32>(Int32(truncatingIfNeeded: x), Int32(truncatingIfNeeded: y))
-                        box[id] = SIMD4(lowHalf: pointwiseMin(box[id].lowHalf, p), highHalf: pointwiseMax(box[id].highHalf, p))
+                        let k = Int(id)
+                        visible[k] &+= x &- start
+                        let first = SIMD2<Int32>(Int32(truncatingIfNeeded: start), Int32(truncatingIfNeeded: y))
+                        let last = SIMD2<Int32>(Int32(truncatingIfNeeded: x &- 1), Int32(truncatingIfNeeded: y))
+                        box[k] = SIMD4(lowHalf: pointwiseMin(box[k].lowHalf, first), highHalf: pointwiseMax(box[k].highHalf, last))
                     }
                 }
             }

@@ -150,7 +150,9 @@ struct LayerKernel {
 /// its edge ramp's input `0.5 − sd` (computed in `Float` from `plain`, the same geometry as
 /// `g`'s values, so bit for bit the dual's value) is below 0 (coverage 0) or above 1 (coverage
 /// 1), where `edgeCoverage` returns a constant. Only the 1-pixel ramp, and every sprite pixel,
-/// carry derivatives. Same value and partials as `layerAlpha(k, g, X:, Y:)`.
+/// carry derivatives; there the nearest segment of a polygon or polyline, found in `Float` for
+/// the value, is reused (the dual's search would run on the same values). Same value and
+/// partials as `layerAlpha(k, g, X:, Y:)`.
 @inline(__always) func layerAlphaDual(_ k: LayerKernel, _ g: LayerGeometry<GeometryDual>, plain: LayerGeometry<Float>,
                                       X: Float, Y: Float) -> GeometryDual {
     switch k.kind {
@@ -158,10 +160,29 @@ struct LayerKernel {
         let dx = X - plain.cx, dy = Y - plain.cy
         let lx = plain.cosine * dx - plain.sine * dy
         let ly = plain.sine * dx + plain.cosine * dy
-        let ramp = 0.5 - shapeDistance(k, plain, lx: lx, ly: ly)
+        var nearest = (index: -1, inside: false)
+        let sd: Float
+        switch k.kind {
+        case .polygon:
+            nearest = nearestSegment(lx, ly, plain.sx, plain.sy, k.vertices, closed: true)
+            sd = polygonDistance(lx, ly, plain.sx, plain.sy, k.vertices, nearest: nearest)
+        case .polyline:
+            nearest = nearestSegment(lx, ly, plain.sx, plain.sy, k.vertices, closed: false)
+            sd = polylineDistance(lx, ly, plain.sx, plain.sy, plain.halfWidth, k.vertices, nearest: nearest.index)
+        default: sd = shapeDistance(k, plain, lx: lx, ly: ly)
+        }
+        let ramp = 0.5 - sd
         if ramp < 0 { return GeometryDual(0) }
         if ramp > 1 { return GeometryDual(1) }
-        return layerAlpha(k, g, X: X, Y: Y)
+        // As `layerAlpha` in GeometryDual.
+        let dxD = GeometryDual(X) - g.cx, dyD = GeometryDual(Y) - g.cy
+        let lxD = g.cosine * dxD - g.sine * dyD
+        let lyD = g.sine * dxD + g.cosine * dyD
+        switch k.kind {
+        case .polygon: return edgeCoverage(polygonDistance(lxD, lyD, g.sx, g.sy, k.vertices, nearest: nearest))
+        case .polyline: return edgeCoverage(polylineDistance(lxD, lyD, g.sx, g.sy, g.halfWidth, k.vertices, nearest: nearest.index))
+        default: return edgeCoverage(shapeDistance(k, g, lx: lxD, ly: lyD))
+        }
     case .background, .sprite:
         return layerAlpha(k, g, X: X, Y: Y)
     }

@@ -80,12 +80,26 @@ struct Footprint {
             for b in other.pieces {
                 if a.radius == 0, b.radius == 0, a.points.count >= 3, b.points.count >= 3 {
                     if Self.interiorsIntersect(a.points, b.points) { return true }
+                } else if Self.boxGap(a.points, b.points) > (a.radius + b.radius) * (1 + 1e-9) + 1e-9 {
+                    // Farther apart than the radii: the distance is at least the boxes' gap
+                    // (only skips the exact test, whose answer would be the same).
+                    continue
                 } else if Self.distance(a.points, b.points) < a.radius + b.radius {
                     return true
                 }
             }
         }
         return false
+    }
+
+    /// The gap between the bounding boxes of two point sets: the larger of the x and y gaps
+    /// (≤ 0 when the boxes meet). Their distance is at least this.
+    static func boxGap(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
+        var loA = a[0], hiA = a[0], loB = b[0], hiB = b[0]
+        for p in a { loA = pointwiseMin(loA, p); hiA = pointwiseMax(hiA, p) }
+        for p in b { loB = pointwiseMin(loB, p); hiB = pointwiseMax(hiB, p) }
+        let gap = pointwiseMax(loA - hiB, loB - hiA)
+        return max(gap.x, gap.y)
     }
 
     /// Separating-axis test for two convex polygons: true when their interiors share area

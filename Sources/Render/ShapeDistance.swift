@@ -70,7 +70,7 @@ public enum ShapeOutline: Equatable, Sendable {
 /// the winner once in its own number type: the same value (the `Float` operations are those of
 /// `segmentDistance`, in the same order) at a fraction of the cost for `GeometryDual` (measured:
 /// the per-segment dual arithmetic was most of the aerial VJP).
-@inline(__always) private func nearestSegment(_ px: Float, _ py: Float, _ sx: Float, _ sy: Float,
+@inline(__always) func nearestSegment(_ px: Float, _ py: Float, _ sx: Float, _ sy: Float,
                                               _ vertices: UnsafeBufferPointer<SIMD2<Float>>,
                                               closed: Bool) -> (index: Int, inside: Bool) {
     let n = vertices.count
@@ -98,16 +98,19 @@ public enum ShapeOutline: Equatable, Sendable {
     return segmentDistance(lx, ly, sx * T(vertices[j].x), sy * T(vertices[j].y), sx * T(vertices[i].x), sy * T(vertices[i].y))
 }
 
+/// `nearest`: `nearestSegment` of the same point, when the caller has it already.
 @inline(__always) func polygonDistance<T: RenderScalar>(_ lx: T, _ ly: T, _ sx: T, _ sy: T,
-                                                      _ vertices: UnsafeBufferPointer<SIMD2<Float>>) -> T {
-    let (i, inside) = nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: true)
+                                                      _ vertices: UnsafeBufferPointer<SIMD2<Float>>,
+                                                      nearest: (index: Int, inside: Bool)? = nil) -> T {
+    let (i, inside) = nearest ?? nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: true)
     let best = i < 0 ? T(Float.greatestFiniteMagnitude) : distance(lx, ly, sx, sy, toSegment: i, vertices)
     return inside ? -best : best
 }
 
 @inline(__always) func polylineDistance<T: RenderScalar>(_ lx: T, _ ly: T, _ sx: T, _ sy: T, _ halfWidth: T,
-                                                       _ vertices: UnsafeBufferPointer<SIMD2<Float>>) -> T {
-    let i = nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: false).index
+                                                       _ vertices: UnsafeBufferPointer<SIMD2<Float>>,
+                                                       nearest: Int? = nil) -> T {
+    let i = nearest ?? nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: false).index
     let best = i < 0 ? T(Float.greatestFiniteMagnitude) : distance(lx, ly, sx, sy, toSegment: i, vertices)
     return best - halfWidth
 }

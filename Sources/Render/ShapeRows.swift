@@ -1,0 +1,254 @@
+import Foundation
+
+/// Row-by-row spans of a shape layer's pixel loops, at two levels of the kernels' signed distance
+/// `sd` (px, negative inside): the pixels `xs` of a row outside which `sd ≥ outer` (drawing:
+/// 0.5, coverage 0; inside `PolylineRows`' span for roads), and inside them a run `full` where
+/// `sd < inner` (drawing: −0.5, coverage exactly 1 with zero derivatives, filled without
+/// evaluating the distance; counting visible pixels: the visibility level). Sprites and
+/// backgrounds: `xs` is the box row, `full` empty.
+///
+/// The spans are computed in `Double` from the same `Float` geometry as the kernels, with both
+/// levels moved by a margin (≥ 0.01 px, growing with the coordinates' magnitude) that exceeds the
+/// rounding of the kernels' `Float` distance: a pixel is put in `full` only when its centre's
+/// exact `sd` is ≤ `inner − margin`, and left out of `xs` only when it is ≥ `outer + margin`.
+/// Per shape (local frame: the pixel centre relative to the centre, rotated back, scale not
+/// removed; along a row it moves on a line):
+/// - rectangles and strictly convex polygons that wind once: inside, sd is minus the least
+///   distance to an edge's line; outside, sd is at least the largest signed distance. So the
+///   half-planes of the edges moved by the level give `full` (the outline itself for a level
+///   ≥ 0) and `xs`;
+/// - ellipses: the first-order distance is `sd = (f − 1)·f/|∇f|` with `f = |(lx/a_x, ly/a_y)|`
+///   and `f/|∇f|` in `[a_min, a_max]`, which bounds sd by `f` (a chord of a scaled ellipse);
+/// - polylines: sd = d − w (d the distance to the nearest segment, w the half width); the points
+///   within `r` of a segment are its strip (projection inside the segment, distance ≤ r) and the
+///   discs of radius r at its ends: with r = w + level, the longest merged run of those pieces
+///   gives `full`, their hull `xs`;
+/// - other polygons (concave, self-intersecting): nothing cut, `full` empty.
+/// Tested pixel by pixel against the kernels (ShapeRowsTests).
+struct ShapeRows {
+    private let polyline: PolylineRows
+    private let form: Form
+    /// Rotation (the kernels' `Float` cosine and sine) and centre, in `Double`.
+    private let c: Double, s: Double, cx: Double, cy: Double
+    /// Signed distances: `full` holds pixels with `sd ≤ inner` exactly, `xs` every pixel with
+    /// `sd < outer` exactly (the levels moved by the margin), px.
+    private let inner: Double, outer: Double
+
+    private enum Form {
+        /// Nothing skipped: `xs` is the box row (or the polyline's), `full` empty.
+        case none
+        /// Inside: `n · p ≤ o` for each `(n.x, n.y, o)`, unit normals `n`.
+        case halfPlanes([SIMD3<Double>])
+        /// Semi-axes `a_x`, `a_y`; `full` where `f ≤ inner`, `xs` where `f < outer`.
+        case ellipse(ax: Double, ay: Double, inner: Double, outer: Double)
+        /// Scaled vertices (local px), the radius `w + inner` of the pieces of `full` and
+        /// `w + outer` of those of `xs` (nil: `xs` as `PolylineRows`).
+        case polyline([SIMD2<Double>], inner: Double, outer: Double?)
+    }
+
+    /// Spans of `layer` on a `width × height` canvas: `full` where the kernels' signed distance
+    /// is below `levels.inner`, `xs` holding every pixel where it is below `levels.outer`
+    /// (drawing: −0.5 and 0.5, coverage exactly 1 and above 0). Nil levels: nothing skipped
+    /// beyond `PolylineRows`.
+    init(_ layer: Layer, width: Int, height: Int, levels: (inner: Double, outer: Double)? = (-0.5, 0.5)) {
+        polyline = PolylineRows(layer)
+        let g = layer.floatGeometry
+        c = Double(g.cosine); s = Double(g.sine); cx = Double(g.cx); cy = Double(g.cy)
+        guard let levels, case .shape(let outline) = layer.content,
+              [g.cx, g.cy, g.cosine, g.sine, g.sx, g.sy, g.halfWidth].allSatisfy(\.isFinite) else {
+            form = .none
+            (inner, outer) = (0, 0)
+            return
+        }
+        let sx = Double(g.sx), sy = Double(g.sy)
+        var vertices: [SIMD2<Double>] = []
+        var extent = max(abs(sx), abs(sy))
+        switch outline {
+        case .polygon(let v), .polyline(let v):
+            // Scaled as the kernels scale them (in Float), then widened.
+            vertices = v.map { SIMD2(Double(g.sx * $0.x), Double(g.sy * $0.y)) }
+            extent = vertices.reduce(0) { max($0, abs($1.x), abs($1.y)) } + Double(max(g.halfWidth, 0))
+        default: break
+        }
+        // The kernels' Float rounding is a few ulps of the coordinates' magnitude: 1e-4 of it is
+        // ample, and 0.01 px covers small coordinates.
+        let magnitude = abs(cx) + abs(cy) + Double(width + height) + extent
+        let margin = 0.01 + 1e-4 * magnitude
+        (inner, outer) = (levels.inner - margin, levels.outer + margin)
+        switch outline {
+        case .rectangle:
+            form = .halfPlanes([SIMD3(1, 0, sx / 2), SIMD3(-1, 0, sx / 2), SIMD3(0, 1, sy / 2), SIMD3(0, -1, sy / 2)])
+        case .ellipse:
+            // With f = |(lx/a_x, ly/a_y)| and f/|∇f| in [a_min, a_max]: sd = (f − 1)·f/|∇f|.
+            let ax = sx / 2, ay = sy / 2, minor = min(ax, ay), major = max(ax, ay)
+            form = minor > 0 ? .ellipse(ax: ax, ay: ay, inner: 1 + inner / (inner < 0 ? minor : major),
+                                        outer: 1 + outer / (outer > 0 ? minor : major)) : .none
+        case .polygon:
+            form = Self.convexHalfPlanes(vertices).map { .halfPlanes($0) } ?? .none
+        case .polyline:
+            // `xs` from the pieces only while they stay within `PolylineRows`' reach (w + 1.5).
+            let w = Double(g.halfWidth)
+            form = .polyline(vertices, inner: w + inner, outer: outer <= 1.5 ? w + outer : nil)
+        }
+    }
+
+    /// The half-planes `n · p ≤ o` whose intersection is the polygon, when it is strictly convex
+    /// and winds once (else nil: even–odd insides of other polygons are not convex).
+    private static func convexHalfPlanes(_ v: [SIMD2<Double>]) -> [SIMD3<Double>]? {
+        let n = v.count
+        guard n >= 3 else { return nil }
+        var sign = 0.0, turning = 0.0
+        for i in 0..<n {
+            let e0 = v[i] - v[(i + n - 1) % n], e1 = v[(i + 1) % n] - v[i]
+            let cross = e0.x * e1.y - e0.y * e1.x
+            guard abs(cross) > 1e-9 * max(1, (e0 * e0).sum() * (e1 * e1).sum()).squareRoot(), sign == 0 || (cross > 0) == (sign > 0) else {
+                return nil
+            }
+            sign = cross
+            turning += atan2(cross, (e0 * e1).sum())
+        }
+        guard abs(abs(turning) - 2 * Double.pi) < 0.1 else { return nil }
+        return (0..<n).map { i in
+            let a = v[(i + n - 1) % n], b = v[i], e = b - a
+            let length = (e * e).sum().squareRoot()
+            // Outward normal: right of the edge for counter-clockwise order in (x, y), left otherwise.
+            let normal = (sign > 0 ? SIMD2(e.y, -e.x) : SIMD2(-e.y, e.x)) / length
+            return SIMD3(normal.x, normal.y, (normal * a).sum())
+        }
+    }
+
+    /// The pixels `xs` of row `y` (inside `box`) that may be covered, the run `full` inside `xs`
+    /// whose coverage is exactly 1 (possibly empty), and `kernel` with a polyline's vertices
+    /// narrowed as `PolylineRows.row` narrows them.
+    @inline(__always) func row(_ y: Int, box: PixelBox, kernel: LayerKernel) -> (xs: Range<Int>, full: Range<Int>, kernel: LayerKernel) {
+        let (xs, narrowed) = polyline.row(y, box: box, kernel: kernel)
+        if case .none = form { return (xs, xs.lowerBound..<xs.lowerBound, narrowed) }
+        // The row's pixel centres X in the local frame: p(X) = p0 + X · d.
+        let dy = Double(y) + 0.5 - cy
+        let d = SIMD2(c, s), p0 = SIMD2(-c * cx - s * dy, -s * cx + c * dy)
+        var outerSpan = (lo: -Double.infinity, hi: Double.infinity), innerSpan = outerSpan
+        switch form {
+        case .none: break
+        case .halfPlanes(let planes):
+            // Inside a convex outline sd = −(least distance to an edge's line); outside, sd is at
+            // least the largest signed one. So sd ≤ inner where every line is ≥ −inner away
+            // inside (inner ≥ 0: the outline itself), and sd < outer only where all are < outer.
+            for plane in planes {
+                let n = SIMD2(plane.x, plane.y)
+                let alpha = (n * p0).sum(), beta = (n * d).sum()
+                outerSpan = Self.clip(outerSpan, alpha, beta, plane.z + outer)
+                innerSpan = Self.clip(innerSpan, alpha, beta, plane.z + min(inner, 0))
+            }
+        case .ellipse(let ax, let ay, let innerF, let outerF):
+            let axes = SIMD2(ax, ay)
+            outerSpan = outerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, outerF) : (1, 0)
+            innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
+        case .polyline(let vertices, let innerRadius, let outerRadius):
+            let runs = Self.strokeRuns(vertices, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
+                                       segments: narrowed.vertices, all: kernel.vertices)
+            innerSpan = runs.longest
+            if outerRadius != nil { outerSpan = runs.hull }
+        }
+        let touched = Self.pixels(outerSpan, within: xs)
+        let full = Self.pixels(innerSpan, within: touched)
+        return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, narrowed)
+    }
+
+    /// Pixels whose centres `x + 0.5` lie in the closed interval, clamped to `range`.
+    @inline(__always) private static func pixels(_ interval: (lo: Double, hi: Double), within range: Range<Int>) -> Range<Int> {
+        guard interval.lo <= interval.hi else { return range.lowerBound..<range.lowerBound }
+        let lo = min(max((interval.lo - 0.5).rounded(.up), Double(range.lowerBound)), Double(range.upperBound))
+        let hi = min(max((interval.hi - 0.5).rounded(.down) + 1, lo), Double(range.upperBound))
+        return Int(lo)..<Int(hi)
+    }
+
+    /// `interval` ∩ {X : alpha + beta·X ≤ t}.
+    @inline(__always) private static func clip(_ interval: (lo: Double, hi: Double), _ alpha: Double, _ beta: Double,
+                                               _ t: Double) -> (lo: Double, hi: Double) {
+        if abs(beta) < 1e-12 { return alpha <= t ? interval : (1, 0) }
+        let x = (t - alpha) / beta
+        return beta > 0 ? (interval.lo, min(interval.hi, x)) : (max(interval.lo, x), interval.hi)
+    }
+
+    /// {X : |q0 + X·e| ≤ radius}: the chord of the disc on the line (empty: lo > hi). Solved
+    /// around the line's nearest point, so that no large terms cancel.
+    @inline(__always) private static func ellipseChord(_ q0: SIMD2<Double>, _ e: SIMD2<Double>, _ radius: Double) -> (lo: Double, hi: Double) {
+        let a = (e * e).sum()
+        guard a > 0 else { return (1, 0) }
+        let t = -(q0 * e).sum() / a
+        let nearest = q0 + t * e
+        let rest = radius * radius - (nearest * nearest).sum()
+        guard rest >= 0 else { return (1, 0) }
+        let half = (rest / a).squareRoot()
+        return (t - half, t + half)
+    }
+
+    /// Within `inner` and `outer` of a polyline's `segments` (a slice of `all`, both over the
+    /// unscaled vertices; the scaled ones are `vertices`, same indices) lie the strips (projection
+    /// inside a segment, distance ≤ r) and the discs of radius r at the vertices. Returns the
+    /// longest run of the union of the pieces of radius `inner` and the hull of those of radius
+    /// `outer` (nil: not wanted), on the row line `p0 + X·d`.
+    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], inner: Double, outer: Double?,
+                                                     p0: SIMD2<Double>, d: SIMD2<Double>,
+                                                     segments: UnsafeBufferPointer<SIMD2<Float>>, all: UnsafeBufferPointer<SIMD2<Float>>)
+        -> (longest: (lo: Double, hi: Double), hull: (lo: Double, hi: Double)) {
+        let empty = (lo: 1.0, hi: 0.0)
+        guard let base = all.baseAddress, let start = segments.baseAddress, segments.count >= 2 else { return (empty, empty) }
+        let first = start - base, last = first + segments.count - 1
+        let dd = (d * d).sum()
+        guard dd > 0 else { return (empty, empty) }
+        var hull = empty
+        @inline(__always) func widen(_ piece: (lo: Double, hi: Double)) {
+            if piece.lo <= piece.hi { hull = hull.lo <= hull.hi ? (min(hull.lo, piece.lo), max(hull.hi, piece.hi)) : piece }
+        }
+        return withUnsafeTemporaryAllocation(of: (lo: Double, hi: Double).self, capacity: 2 * segments.count) { pieces in
+            var count = 0
+            for i in first...last {
+                // The disc at vertex i: the chord around the line's nearest point to it.
+                let q = p0 - vertices[i]
+                let t = -(q * d).sum() / dd
+                let nearest = q + t * d, distance2 = (nearest * nearest).sum()
+                if inner > 0, inner * inner >= distance2 {
+                    let half = ((inner * inner - distance2) / dd).squareRoot()
+                    pieces[count] = (t - half, t + half); count += 1
+                }
+                if let outer, outer > 0, outer * outer >= distance2 {
+                    let half = ((outer * outer - distance2) / dd).squareRoot()
+                    widen((t - half, t + half))
+                }
+                guard i > first else { continue }
+                // The strip of segment i − 1 → i: 0 ≤ u ≤ length, |w| ≤ r in the segment's frame.
+                let a = vertices[i - 1], e = vertices[i] - a
+                let length = (e * e).sum().squareRoot()
+                guard length > 1e-9 else { continue }
+                let along = e / length, normal = SIMD2(-along.y, along.x)
+                let qa = p0 - a
+                let u0 = (qa * along).sum(), du = (d * along).sum()
+                let w0 = (qa * normal).sum(), dw = (d * normal).sum()
+                var span = (lo: -Double.infinity, hi: Double.infinity)
+                span = clip(span, -u0, -du, 0)  // u ≥ 0
+                span = clip(span, u0, du, length)  // u ≤ length
+                guard span.lo <= span.hi else { continue }
+                if inner > 0 {
+                    let strip = clip(clip(span, w0, dw, inner), -w0, -dw, inner)
+                    if strip.lo <= strip.hi { pieces[count] = strip; count += 1 }
+                }
+                if let outer, outer > 0 { widen(clip(clip(span, w0, dw, outer), -w0, -dw, outer)) }
+            }
+            guard count > 0 else { return (empty, hull) }
+            // Insertion sort by start (few pieces), then merge and keep the longest run.
+            for i in 1..<max(count, 1) {
+                let piece = pieces[i]
+                var j = i
+                while j > 0 && pieces[j - 1].lo > piece.lo { pieces[j] = pieces[j - 1]; j -= 1 }
+                pieces[j] = piece
+            }
+            var best = pieces[0], run = pieces[0]
+            for i in 1..<max(count, 1) {
+                if pieces[i].lo <= run.hi { run.hi = max(run.hi, pieces[i].hi) } else { run = pieces[i] }
+                if run.hi - run.lo > best.hi - best.lo { best = run }
+            }
+            return (best, hull)
+        }
+    }
+}
