@@ -66,8 +66,8 @@ extension MetaSimTrainer {
         var line: [String: Any] = ["stage": "start_search", "attributes": settings.attributes, "points": settings.points,
                                    "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
                                    "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: [:])]
-        let basins = Array(gridBasins(values, points: points, wraps: dimensions.map(\.wraps)).prefix(settings.refine))
-        if settings.refine > 1 && basins.count > 1 {
+        let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: dimensions.map(\.wraps)).prefix(settings.refine)) : []
+        if basins.count > 1 {
             let scores = try refineStarts(basins.map(shifts(at:)), steps: settings.refineSteps, names: basins.map(name))
             best = basins[scores.indices.min { scores[$0] < scores[$1] }!]
             line["refined"] = zip(basins, scores).map { ["point": gridPoint($0, points: points), "grid_mmd": values[$0], "refined_mmd": $1] as [String: Any] }
@@ -185,7 +185,7 @@ extension MetaSimTrainer {
 /// points no neighbour (±1 in any set of dimensions, diagonals included; across the ends of a
 /// dimension that `wraps`) undercuts; of equal neighbours the lower index counts as lower. One
 /// point per basin of the sampled landscape, so refining the first K explores K basins rather
-/// than K neighbours of one.
+/// than K neighbours of one. Cost: 3^d neighbour checks per point (d = `points.count`).
 func gridBasins(_ values: [Double], points: [Int], wraps: [Bool]) -> [Int] {
     let cube = points.map { _ in 3 }
     let offsets = (0..<cube.reduce(1, *)).map { gridPoint($0, points: cube).map { $0 - 1 } }.filter { $0.contains { $0 != 0 } }
