@@ -75,9 +75,9 @@ final class ExperimentTests: XCTestCase {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
-            matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6]}}
+            matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6], refine: 3, refine_steps: 25}}
             """))
-        XCTAssertEqual(e.matching.startSearch, StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6]))
+        XCTAssertEqual(e.matching.startSearch, StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6], refine: 3, refineSteps: 25))
         XCTAssertNil(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.startSearch)
         for (section, path, message) in [
             ("{attributes: [yaw, loc_x], points: [8]}", "matching.start_search.points", "one count per attribute"),
@@ -87,6 +87,8 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw, yaw], points: [2, 2]}", "matching.start_search.attributes", "more than once"),
             ("{points: [2]}", "matching.start_search.attributes", "missing"),
             ("{attributes: [yaw], points: [2], grid: 3}", "matching.start_search.grid", "unknown"),
+            ("{attributes: [yaw], points: [2], refine: 0}", "matching.start_search.refine", "1"),
+            ("{attributes: [yaw], points: [2], refine_steps: 0}", "matching.start_search.refine_steps", "1"),
         ] {
             let found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {start_search: \(section)}")
             XCTAssertTrue(found.contains { $0.path == path && "\($0)".contains(message) }, "\(section): \(found)")

@@ -8,21 +8,21 @@ import XCTest
 /// a bounded attribute: matching alone ends in the near, wrong one; the search finds the other.
 final class StartSearchTests: XCTestCase {
     /// φ with several basins in x: the intensity-weighted mean of cos and sin of 2πx/16 (a
-    /// square at x and at x ± 16 px look alike) plus 1.5 × the centroid x / 32 (which makes the
-    /// target's own basin the deepest). `[N, 1, H, W]` → `[N, 3]`.
-    static let periodic = FeatureFunction { images in
+    /// square at x and at x ± 16 px look alike) plus `slope` × the centroid x / 32 (which makes
+    /// the target's own basin the deepest). `[N, 1, H, W]` → `[N, 3]`.
+    static func periodic(slope: Float = 1.5) -> FeatureFunction { FeatureFunction { images in
         let (n, w) = (images.shape[0], images.shape[3])
         let phase = (0..<w).map { 2 * Float.pi * (Float($0) + 0.5) / 16 }
         let cosine = Tensor(shape: [1, 1, 1, w], data: phase.map { cos($0) })
         let sine = Tensor(shape: [1, 1, 1, w], data: phase.map { sin($0) })
-        let xs = Tensor(shape: [1, 1, 1, w], data: (0..<w).map { 1.5 * (Float($0) + 0.5) / 32 })
+        let xs = Tensor(shape: [1, 1, 1, w], data: (0..<w).map { slope * (Float($0) + 0.5) / 32 })
         let mass = images.sum(axes: [1, 2, 3]) + 1e-3
         return Tensor.concat([cosine, sine, xs].map { ((images * $0).sum(axes: [1, 2, 3]) / mass).reshaped([n, 1]) }, axis: 1)
-    }
+    } }
 
     /// The prior's square at x = 6 px on a 32 px canvas; the target's at x ~ U(24, 28): φ's basins
     /// lie at x ≡ 26 (mod 16), i.e. 10 (the near one, worse) and 26 (the target).
-    func run(startSearch: StartSearchSettings?) throws -> (x: Double, sink: MemorySink) {
+    func run(startSearch: StartSearchSettings?, slope: Float = 1.5) throws -> (x: Double, sink: MemorySink) {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
         let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
         var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
@@ -33,7 +33,7 @@ final class StartSearchTests: XCTestCase {
         experiment.taskNetwork.trainImages = 16
         let sink = MemorySink()
         let trainer = try MetaSimTrainer(experiment: experiment,
-                                         parts: try TrainerParts(grammar: prior, features: Self.periodic, target: target), sink: sink)
+                                         parts: try TrainerParts(grammar: prior, features: Self.periodic(slope: slope), target: target), sink: sink)
         let results = try trainer.run()
         return (try XCTUnwrap(results.learnedAttributeMeans["loc_x"]), sink)
     }
@@ -52,6 +52,43 @@ final class StartSearchTests: XCTestCase {
         XCTAssertEqual(record["best"] as? [Int], [3], "cell 3 of 4 (centre 28 px): \(record)")
         XCTAssertEqual((record["mmd"] as? [Double])?.count, 4)
         XCTAssertEqual(x, 26, accuracy: 1.5)
+    }
+
+    /// With a weaker slope (0.5: the near basin's bottom lies 0.25 above the target's in φ's
+    /// linear coordinate), a 5-point grid over loc_x (cell centres 3.2, 9.6, 16, 22.4, 28.8 px)
+    /// lands 0.4 px from the near basin's bottom (10) but 2.8 px (a sixth of a period) from the
+    /// target's (26): one batch's MMD² prefers the near basin, and matching ends there.
+    func testOneBatchScoringPicksTheNearBasinOnACoarseGrid() throws {
+        let (x, sink) = try run(startSearch: StartSearchSettings(attributes: ["loc_x"], points: [5]), slope: 0.5)
+        let record = try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+        XCTAssertEqual(record["best"] as? [Int], [1], "cell 1 of 5 (centre 9.6 px): \(record)")
+        XCTAssertNil(record["refined"])
+        XCTAssertEqual(x, 10, accuracy: 3)
+    }
+
+    /// The same grid with its 2 best basins (cells 1 and 4) refined by 15 matching steps each:
+    /// the run from 28.8 px descends to the target's basin and ends lower than the one from
+    /// 9.6 px, so matching starts there and ends at the target's mean 26.
+    func testRefinementPicksTheBasinThatMatchingEndsLowerIn() throws {
+        let (x, sink) = try run(startSearch: StartSearchSettings(attributes: ["loc_x"], points: [5], refine: 2, refineSteps: 15),
+                                slope: 0.5)
+        let record = try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+        XCTAssertEqual(record["grid_best"] as? [Int], [1], "\(record)")
+        let refined = try XCTUnwrap(record["refined"] as? [[String: Any]])
+        XCTAssertEqual(refined.map { $0["point"] as? [Int] }, [[1], [4]], "the two basins, grid order: \(refined)")
+        XCTAssertEqual(record["best"] as? [Int], [4], "\(record)")
+        XCTAssertEqual(sink.metrics.filter { $0["stage"] as? String == "start_refine" }.count, 30)
+        XCTAssertEqual(x, 26, accuracy: 1.5)
+    }
+
+    func testGridBasinsAreLocalMinimaLowestFirst() {
+        // 1-D bounded: minima at 1 and 4 (an end counts when its one neighbour is higher).
+        XCTAssertEqual(gridBasins([3, 1, 2, 5, 0.5], points: [5], wraps: [false]), [4, 1])
+        // 1-D wrapping: index 0 has neighbour 4 (0.5), so only 4 and 2 are minima.
+        XCTAssertEqual(gridBasins([0.9, 1, 0.8, 1, 0.5], points: [5], wraps: [true]), [4, 2])
+        // 2-D with diagonals: [[1, 5, 5], [5, 5, 0]] → minima at (0,0) and (1,2); equal values: lower index.
+        XCTAssertEqual(gridBasins([1, 5, 5, 5, 5, 0], points: [2, 3], wraps: [false, false]), [5, 0])
+        XCTAssertEqual(gridBasins([2, 2, 3], points: [3], wraps: [false]), [0])
     }
 
     func testGridPointsAndShifts() throws {

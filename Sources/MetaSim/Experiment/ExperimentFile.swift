@@ -167,8 +167,9 @@ extension MatchingSettings {
 }
 
 extension StartSearchSettings {
-    /// `matching.start_search`: `attributes` (names, each once) and `points` (one count ≥ 2 per
-    /// attribute, at most `maxCandidates` combinations). Names are checked against the grammar
+    /// `matching.start_search`: `attributes` (names, each once), `points` (one count ≥ 2 per
+    /// attribute, at most `maxCandidates` combinations), `refine` (1…`maxRefined`) and
+    /// `refine_steps` (1…`ExperimentLimits.steps`). Names are checked against the grammar
     /// when the trainer is built.
     init(from r: ConfigReader) {
         attributes = r.strings("attributes", default: [])
@@ -185,6 +186,8 @@ extension StartSearchSettings {
         } else if points.reduce(1.0, { $0 * Double($1) }) > Double(Self.maxCandidates) {
             r.fail("points", "\(points.map(String.init).joined(separator: " × ")) combinations: at most \(Self.maxCandidates)")
         }
+        refine = r.int("refine", default: refine, min: 1, max: Self.maxRefined)
+        refineSteps = r.int("refine_steps", default: refineSteps, min: 1, max: ExperimentLimits.steps)
         r.finish()
     }
 }

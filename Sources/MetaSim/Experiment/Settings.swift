@@ -150,8 +150,10 @@ public struct MatchingSettings: Sendable, Equatable {
 /// of `attributes[i]` is rendered on one batch of prior samples and scored by MMD² against the
 /// target bank; the best becomes stage 2's start. A wrapping attribute's values are the prior
 /// turned by k/points of its period (k = 0 …); a bounded attribute's, the prior moved so that
-/// its batch mean lands on the centre of each of `points` equal cells of its range.
-/// Cost: ∏ points renders of `matching.batch_size` images and φ passes (no gradients).
+/// its batch mean lands on the centre of each of `points` equal cells of its range. With
+/// `refine` ≥ 2, the best few basins of the grid are told apart by short matching runs.
+/// Cost: ∏ points renders of `matching.batch_size` images and φ passes (no gradients), plus
+/// `refine` × (a shifted stage 1 + `refineSteps` matching steps).
 public struct StartSearchSettings: Sendable, Equatable {
     /// Mutable attribute names (grammar attribute names), each at most once.
     public var attributes: [String]
@@ -159,12 +161,24 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// `StartSearchSettings.maxCandidates`).
     public var points: [Int]
 
+    /// Grid basins refined by short matching runs (≥ 1; 1: none, the grid's best point wins).
+    /// The `refine` lowest local minima of the grid's MMD² each start `refineSteps` matching
+    /// steps; the start whose run ends lowest wins (`MetaSimTrainer.refineStarts`).
+    public var refine: Int = 1
+    /// Matching steps of each refinement run (≥ 1); its score is the mean MMD² of the last
+    /// third of them.
+    public var refineSteps: Int = 40
+
     /// Most grid combinations one search may render.
     public static let maxCandidates = 4096
+    /// Most grid basins one search may refine.
+    public static let maxRefined = 64
 
-    public init(attributes: [String], points: [Int]) {
+    public init(attributes: [String], points: [Int], refine: Int = 1, refineSteps: Int = 40) {
         self.attributes = attributes
         self.points = points
+        self.refine = refine
+        self.refineSteps = refineSteps
     }
 }
 

@@ -200,10 +200,10 @@ public final class MetaSimTrainer {
 
     /// Trains the transformer to reproduce its input until the attribute reconstruction error
     /// falls below the threshold (or the step budget ends). With `shifts` (column → normalised
-    /// shift), it reproduces the input with those attributes moved. Returns the last
-    /// error.
+    /// shift), it reproduces the input with those attributes moved. Saves a checkpoint at the
+    /// end unless `checkpoint` is false (a start refinement's trial). Returns the last error.
     @discardableResult
-    public func reconstruct(shifts: [Int: AttributeShift] = [:]) throws -> Double {
+    public func reconstruct(shifts: [Int: AttributeShift] = [:], checkpoint: Bool = true) throws -> Double {
         let settings = experiment.reconstruction
         let optimizer = Adam(transformer.trainableParameters, learningRate: Float(settings.learningRate))
         let progress = self.progress.start(shifts.isEmpty ? "stage 1: reconstruction" : "stage 1: reconstruction, shifted",
@@ -233,8 +233,10 @@ public final class MetaSimTrainer {
             self.progress.warn(warning)
             try record(["stage": "reconstruction", "warning": warning, "seconds": seconds])
         }
-        try saveCheckpoint(stage: shifts.isEmpty ? "reconstruction" : "reconstruction_shifted", epoch: 0, optimizer: nil,
-                           setting: "reconstruction.learning_rate")
+        if checkpoint {
+            try saveCheckpoint(stage: shifts.isEmpty ? "reconstruction" : "reconstruction_shifted", epoch: 0, optimizer: nil,
+                               setting: "reconstruction.learning_rate")
+        }
         return last
     }
 
@@ -257,11 +259,7 @@ public final class MetaSimTrainer {
     /// `matching.learning_rate` when training diverges (a non-finite MMD or weight).
     public func match() throws {
         let settings = experiment.matching
-        var parameters = transformer.trainableParameters
-        if experiment.reconstruction.freezeEncoder {
-            let frozen = Set(transformer.encoderLayers.flatMap(\.namedParameters).map { ObjectIdentifier($0.parameter) })
-            parameters = parameters.filter { !frozen.contains(ObjectIdentifier($0)) }
-        }
+        let parameters = matchingParameters
         let optimizer = Adam(parameters, learningRate: Float(settings.learningRate))
         if let resumedOptimizer {
             try optimizer.restore(resumedOptimizer, source: "checkpoint")
@@ -305,6 +303,15 @@ public final class MetaSimTrainer {
                 + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
             try saveCheckpoint(stage: "matching", epoch: epoch, optimizer: optimizer, setting: "matching.learning_rate")
         }
+    }
+
+    /// The parameters stage 2 trains: all of the transformer's, less its encoder's with
+    /// `reconstruction.freeze_encoder`.
+    var matchingParameters: [Parameter] {
+        let parameters = transformer.trainableParameters
+        guard experiment.reconstruction.freezeEncoder else { return parameters }
+        let frozen = Set(transformer.encoderLayers.flatMap(\.namedParameters).map { ObjectIdentifier($0.parameter) })
+        return parameters.filter { !frozen.contains(ObjectIdentifier($0)) }
     }
 
     /// `count` prior samples from `seed` (indices `start…`) passed through the transformer

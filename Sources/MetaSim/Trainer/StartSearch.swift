@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Grammar
+import NN
 import Scene
 
 // Global searches for stage 2's start. Gradient descent on MMD² finds the basin nearest to
@@ -22,14 +23,17 @@ extension MetaSimTrainer {
 
     /// The start search (`matching.start_search`; empty when absent): every combination of the
     /// grid (`StartSearchSettings`) is rendered on one batch of `matching.batch_size` prior
-    /// samples and scored by MMD²; returns the best combination's shifts (only the attributes
+    /// samples and scored by MMD²; returns the chosen combination's shifts (only the attributes
     /// it moves). A wrapping attribute's k-th value turns the prior by k/points of its period;
     /// a bounded one's moves the batch mean to the centre of the k-th of `points` equal cells
     /// of its range (values clamped inside it, `AttributeShift.margin`). Several attributes
     /// jointly, so an attribute whose best value depends on another's (a rotation judged at the
-    /// wrong position) is not misjudged. Records a `"stage": "start_search"` metrics line (every
-    /// combination's MMD², the best). Throws `InputError` for an attribute the grammar does not
-    /// have as mutable.
+    /// wrong position) is not misjudged. Without refinement the grid's best point is chosen;
+    /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
+    /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
+    /// `"stage": "start_search"` metrics line (every combination's MMD², the chosen point, the
+    /// grid's best, and each refined point with its grid and refined MMD²). Throws
+    /// `InputError` for an attribute the grammar does not have as mutable.
     public func startSearch() throws -> [Int: AttributeShift] {
         guard let settings = experiment.matching.startSearch else { return [:] }
         let dimensions = try startSearchColumns()
@@ -43,9 +47,10 @@ extension MetaSimTrainer {
                 return AttributeShift(amount: centre - (batch.mutableMean(column: dimension.column) ?? centre), wraps: false)
             }
         }
+        let points = dimensions.map(\.points)
         func shifts(at index: Int) -> [Int: AttributeShift] {
             var out: [Int: AttributeShift] = [:]
-            for (i, k) in gridPoint(index, points: dimensions.map(\.points)).enumerated() { out[dimensions[i].column] = options[i][k] }
+            for (i, k) in gridPoint(index, points: points).enumerated() { out[dimensions[i].column] = options[i][k] }
             return out
         }
         let total = dimensions.reduce(1) { $0 * $1.points }
@@ -56,12 +61,63 @@ extension MetaSimTrainer {
             if values[index] < values[best] { best = index }
             progress.advance(status: String(format: "best mmd %.4f", values[best]))
         }
-        let chosen = gridPoint(best, points: dimensions.map(\.points))
-        progress.finish(status: String(format: "mmd %.4f at ", values[best])
-            + zip(settings.attributes, chosen).map { "\($0) #\($1)" }.joined(separator: ", "))
-        try record(["stage": "start_search", "attributes": settings.attributes, "points": settings.points,
-                    "mmd": values, "best": chosen, "best_mmd": values[best], "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: [:]), "seconds": seconds])
+        let name = { (index: Int) in zip(settings.attributes, gridPoint(index, points: points)).map { "\($0) #\($1)" }.joined(separator: ", ") }
+        progress.finish(status: String(format: "mmd %.4f at ", values[best]) + name(best))
+        var line: [String: Any] = ["stage": "start_search", "attributes": settings.attributes, "points": settings.points,
+                                   "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
+                                   "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: [:])]
+        let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: dimensions.map(\.wraps)).prefix(settings.refine)) : []
+        if basins.count > 1 {
+            let scores = try refineStarts(basins.map(shifts(at:)), steps: settings.refineSteps, names: basins.map(name))
+            best = basins[scores.indices.min { scores[$0] < scores[$1] }!]
+            line["refined"] = zip(basins, scores).map { ["point": gridPoint($0, points: points), "grid_mmd": values[$0], "refined_mmd": $1] as [String: Any] }
+        }
+        line["best"] = gridPoint(best, points: points)
+        line["seconds"] = seconds
+        try record(line)
         return shifts(at: best)
+    }
+
+    /// Scores each start in `starts` (shifts, as from the start search) by a short matching
+    /// run: from the transformer's current (stage 1) weights, stage 1 re-centred on the start
+    /// (no checkpoint), then `steps` MMD matching steps with the experiment's matching settings
+    /// (first epoch's learning rate; MMD alone, no task objective). Every start sees the same
+    /// prior samples, so the scores differ by where each start leads, not by sampling noise.
+    /// Returns each start's mean MMD² over the last third of its steps (at least one); the
+    /// transformer's weights are restored afterwards and the sample cursor moves past the
+    /// samples used. A `"stage": "start_refine"` metrics line per step (`names[i]` as `start`).
+    /// Multi-start local search: the basins a one-batch grid cannot rank (a start that still
+    /// has other attributes far off scores by those) are ranked by where descent takes them.
+    func refineStarts(_ starts: [[Int: AttributeShift]], steps: Int, names: [String]) throws -> [Double] {
+        let base = transformer.state, cursor = sampleCursor
+        var end = cursor, scores: [Double] = []
+        for (i, shifts) in starts.enumerated() {
+            try transformer.load(base)
+            sampleCursor = cursor
+            try reconstruct(shifts: shifts, checkpoint: false)
+            let parameters = matchingParameters
+            let optimizer = Adam(parameters, learningRate: Float(experiment.matching.learningRate))
+            let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd)
+            let progress = self.progress.start("start refinement \(i + 1)/\(starts.count): \(names[i])", total: steps)
+            var values: [Double] = []
+            for s in 0..<steps {
+                let result = try matching.step(try nextGraphs(experiment.matching.batchSize), parameters: parameters)
+                guard result.mmd.isFinite else { throw diverged(setting: "matching.learning_rate", what: "MMD \(result.mmd) in a start refinement") }
+                try requireFinite(result.gradients.ordered(for: parameters), setting: "matching.learning_rate", what: "a start refinement gradient")
+                optimizer.step(result.gradients)
+                values.append(result.mmd)
+                try record(["stage": "start_refine", "start": names[i], "step": s, "mmd": result.mmd,
+                            "attributes": attributeMeans(of: result.graphs), "seconds": seconds])
+                progress.advance(status: String(format: "mmd %.4f", result.mmd))
+            }
+            let tail = values.suffix(max(1, steps / 3))
+            scores.append(tail.reduce(0, +) / Double(tail.count))
+            progress.finish(status: String(format: "mean mmd of the last %d steps %.4f", tail.count, scores[i]))
+            end = max(end, sampleCursor)
+        }
+        try transformer.load(base)
+        sampleCursor = end
+        return scores
     }
 
     /// A coarse search over each wrapping mutable attribute on its own (angles), not in
@@ -123,6 +179,30 @@ extension MetaSimTrainer {
         let rendered = try renderer.render(decoded)
         return mmd.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
     }
+}
+
+/// The local minima of a grid of `values` (mixed radix as `gridPoint`), lowest first: the
+/// points no neighbour (±1 in any set of dimensions, diagonals included; across the ends of a
+/// dimension that `wraps`) undercuts; of equal neighbours the lower index counts as lower. One
+/// point per basin of the sampled landscape, so refining the first K explores K basins rather
+/// than K neighbours of one. Cost: 3^d neighbour checks per point (d = `points.count`).
+func gridBasins(_ values: [Double], points: [Int], wraps: [Bool]) -> [Int] {
+    let cube = points.map { _ in 3 }
+    let offsets = (0..<cube.reduce(1, *)).map { gridPoint($0, points: cube).map { $0 - 1 } }.filter { $0.contains { $0 != 0 } }
+    func lower(_ a: Int, _ b: Int) -> Bool { values[a] < values[b] || (values[a] == values[b] && a < b) }
+    let minima = values.indices.filter { index in
+        let point = gridPoint(index, points: points)
+        return offsets.allSatisfy { offset in
+            var neighbour = 0
+            for d in points.indices {
+                var k = point[d] + offset[d]
+                if wraps[d] { k = (k + points[d]) % points[d] } else if k < 0 || k >= points[d] { return true }
+                neighbour = neighbour * points[d] + k
+            }
+            return neighbour == index || lower(index, neighbour)
+        }
+    }
+    return minima.sorted(by: lower)
 }
 
 /// The grid coordinates of combination `index` (mixed radix, the last attribute fastest).
