@@ -139,4 +139,68 @@ final class DistributionMatchingTests: XCTestCase {
         let meanX = xs.reduce(0, +) / Double(xs.count)
         XCTAssertEqual(meanX, 22, accuracy: 1, "square x after matching crops: \(meanX)")
     }
+
+    /// Toy for `anchor: .frame` crops: a car on a road of random direction, its heading relative
+    /// to the road mutable (prior 50°, target 0°). φ of a crop is its row profile (mean over
+    /// columns): in a window turned with the road, the road always fills the same rows and an
+    /// aligned car a narrow band of them, so the profile sees the car's turn relative to the road
+    /// whatever the road's direction. The window does not move with heading, so the renderer's
+    /// VJP alone gives the gradient; matching brings the heading to the target's.
+    func testFrameCropsLearnHeadingRelativeToTheRoad() throws {
+        func grammar(_ heading: Double, mutable: Bool) throws -> Grammar {
+            try Grammar.parse(text: """
+                canvas: {width: 48, height: 48, channels: 1}
+                root: Canvas
+                rules:
+                  Canvas:
+                    children: [Background, Road]
+                  Background:
+                    attributes: {background: constant, intensity: 0}
+                  Road:
+                    class: road
+                    children: [Car]
+                    attributes: {shape: road, length: 100, width: 10, loc_x: 24, loc_y: 24, yaw: {uniform: [0, 180]}, intensity: 0.4}
+                  Car:
+                    class: car
+                    attributes:
+                      shape: rectangle
+                      frame: parent
+                      along: {uniform: [-4, 4]}
+                      size_x: 12
+                      size_y: 4
+                      intensity: 1
+                      heading: {constant: \(heading), range: [-90, 90], mutable: \(mutable)}
+                """, file: "road")
+        }
+        let prior = try grammar(50, mutable: true), target = try grammar(0, mutable: false)
+        let compositor = try renderer(for: prior)
+        let encoder = SceneEncoder(prior.schema)
+        let targets = try compositor.render(try target.sample(seed: 1, range: 0..<16))
+        XCTAssertNotNil(targets[0].groundTruth.objects.first { $0.className == "car" }?.frameAnchor)
+        let rows = FeatureFunction { $0.mean(axes: [1, 3]) * 4 }
+        let crops = MatchingFeatures(features: nil, crops: (ObjectCrops(classes: ["car"], size: 24, anchor: .frame), rows))
+        let mmd = FeatureMMD(features: crops, targetImages: tensor(targets.map { (r: RenderedImage) in r.image }),
+                             targetGroundTruth: targets.map { (r: RenderedImage) in r.groundTruth },
+                             scales: [0.25, 1, 4], unbiased: false, maxSamples: 4096)
+        let transformer = DistributionTransformer(width: prior.schema.width, classCount: prior.schema.classes.count,
+                                                  hidden: [16, 8, 16], seed: 4)
+        let stage1 = Adam(transformer.trainableParameters, learningRate: 0.02)
+        for step in 0..<200 {
+            let batch = encoder.encode(try prior.sample(seed: 1, range: (step * 8)..<(step * 8 + 8)))
+            let (a, c) = transformer.reconstructionLosses(batch)
+            if a.scalar < 1e-4 { break }
+            stage1.step(transformer.gradients(of: a + 0.1 * c))
+        }
+        let matching = DistributionMatching(transformer: transformer, renderer: DifferentiableRenderer(renderer: compositor, encoder: encoder), mmd: mmd)
+        let parameters = transformer.trainableParameters
+        let optimizer = Adam(parameters, learningRate: 0.01)
+        var headings: [Double] = []
+        for step in 0..<80 {
+            let result = try matching.step(try prior.sample(seed: 2, range: (step * 8)..<(step * 8 + 8)), parameters: parameters)
+            headings = result.graphs.flatMap { $0.nodes.compactMap { $0.mutable.contains("heading") ? $0.number("heading") : nil } }
+            optimizer.step(result.gradients)
+        }
+        let worst = headings.map(abs).max() ?? .infinity
+        XCTAssertLessThan(worst, 5, "car headings after matching frame crops: \(headings)")
+    }
 }

@@ -38,12 +38,16 @@ public struct CropSettings: Sendable, Equatable {
     public var size: Int = 32
     /// φ stages of a crop, as in `FeatureSettings.stages`.
     public var stages: [String] = ["pooled"]
+    /// Where a window is centred and how it is turned (`ObjectCrops.Anchor`: `centroid`, or
+    /// `frame`: on the object's place on its parent road, turned with the road).
+    public var anchor: ObjectCrops.Anchor = .centroid
 
     /// Settings from explicit values, unchecked.
-    public init(classes: [String], size: Int = 32, stages: [String] = ["pooled"]) {
+    public init(classes: [String], size: Int = 32, stages: [String] = ["pooled"], anchor: ObjectCrops.Anchor = .centroid) {
         self.classes = classes
         self.size = size
         self.stages = stages
+        self.anchor = anchor
     }
 }
 
