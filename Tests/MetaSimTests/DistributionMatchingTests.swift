@@ -141,13 +141,15 @@ final class DistributionMatchingTests: XCTestCase {
     }
 
     /// Toy for `anchor: .frame` crops: a car on a road of random direction, its heading relative
-    /// to the road mutable (prior 50°, target 0°). φ of a crop is its row profile (mean over
-    /// columns): in a window turned with the road, the road always fills the same rows and an
-    /// aligned car a narrow band of them, so the profile sees the car's turn relative to the road
-    /// whatever the road's direction. The window does not move with heading, so the renderer's
-    /// VJP alone gives the gradient; matching brings the heading to the target's.
+    /// to the road mutable (prior 50°, target 0° ± 4°), its grey level random (so that the target
+    /// crops differ and the kernels' median bandwidth is not ~0). φ of a crop is its orientation tensor
+    /// (Σ I·(x² − y²), Σ I·2xy about the window's centre: cos 2θ and sin 2θ of a bar at θ, plus
+    /// the road's constant share): in a window turned with the road, the road always lies along
+    /// x, so φ sees the car's turn relative to the road whatever the road's direction. The window
+    /// does not move with heading, so the renderer's VJP alone gives the gradient; matching
+    /// brings every car's heading to the target's.
     func testFrameCropsLearnHeadingRelativeToTheRoad() throws {
-        func grammar(_ heading: Double, mutable: Bool) throws -> Grammar {
+        func grammar(_ heading: String) throws -> Grammar {
             try Grammar.parse(text: """
                 canvas: {width: 48, height: 48, channels: 1}
                 root: Canvas
@@ -168,17 +170,22 @@ final class DistributionMatchingTests: XCTestCase {
                       along: {uniform: [-4, 4]}
                       size_x: 12
                       size_y: 4
-                      intensity: 1
-                      heading: {constant: \(heading), range: [-90, 90], mutable: \(mutable)}
+                      intensity: {uniform: [0.5, 1]}
+                      heading: \(heading)
                 """, file: "road")
         }
-        let prior = try grammar(50, mutable: true), target = try grammar(0, mutable: false)
+        let prior = try grammar("{constant: 50, range: [-90, 90], mutable: true}"), target = try grammar("{gaussian: {mean: 0, std: 4}}")
         let compositor = try renderer(for: prior)
         let encoder = SceneEncoder(prior.schema)
         let targets = try compositor.render(try target.sample(seed: 1, range: 0..<16))
         XCTAssertNotNil(targets[0].groundTruth.objects.first { $0.className == "car" }?.frameAnchor)
-        let rows = FeatureFunction { $0.mean(axes: [1, 3]) * 4 }
-        let crops = MatchingFeatures(features: nil, crops: (ObjectCrops(classes: ["car"], size: 24, anchor: .frame), rows))
+        let offsets = (0..<24).map { Float($0) - 11.5 }
+        let xx = Tensor(shape: [1, 1, 24, 24], data: offsets.flatMap { y in offsets.map { x in (x * x - y * y) / 576 } })
+        let xy = Tensor(shape: [1, 1, 24, 24], data: offsets.flatMap { y in offsets.map { x in 2 * x * y / 576 } })
+        let orientation = FeatureFunction { crops in
+            Tensor.concat([(crops * xx).sum(axes: [1, 2, 3]), (crops * xy).sum(axes: [1, 2, 3])].map { $0.reshaped([crops.shape[0], 1]) }, axis: 1)
+        }
+        let crops = MatchingFeatures(features: nil, crops: (ObjectCrops(classes: ["car"], size: 24, anchor: .frame), orientation))
         let mmd = FeatureMMD(features: crops, targetImages: tensor(targets.map { (r: RenderedImage) in r.image }),
                              targetGroundTruth: targets.map { (r: RenderedImage) in r.groundTruth },
                              scales: [0.25, 1, 4], unbiased: false, maxSamples: 4096)

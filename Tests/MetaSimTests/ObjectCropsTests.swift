@@ -73,7 +73,7 @@ final class ObjectCropsTests: XCTestCase {
         var t = truth([("car", [5, 4, 3, 2]), ("car", [10, 2, 2, 2])])
         t.objects[0].frameAnchor = FrameAnchor(x: 8, y: 6.5, rotation: 0.3)
         let windows = ObjectCrops(classes: ["car"], size: 6, anchor: .frame).windows([t], width: 16, height: 12)
-        XCTAssertEqual(windows, [.init(image: 0, x: 5, y: 3.5, angle: 0.3, node: 0), .init(image: 0, x: 8, y: 0, node: 1, follows: (true, false))])
+        XCTAssertEqual(windows, [.init(image: 0, x: 5, y: 3.5, angle: 0.3, node: 0), .init(image: 0, x: 8, y: 0, node: 1)])
     }
 
     /// A window turned by 90° counter-clockwise on screen reads the image's columns bottom-up:
