@@ -139,6 +139,7 @@ extension TransformerSettings {
             hidden = widths.map { Int($0) }
         }
         ignoreClasses = t.strings("ignore_classes", default: ignoreClasses)
+        ignoreAttributes = t.strings("ignore_attributes", default: ignoreAttributes)
         t.finish()
     }
 }
