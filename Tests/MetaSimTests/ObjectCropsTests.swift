@@ -70,10 +70,12 @@ final class ObjectCropsTests: XCTestCase {
     /// `anchor: .frame` centres a window on the object's frame anchor and turns it with the
     /// anchor's direction; objects without one fall back to their centroid.
     func testFrameWindowsCentreOnTheAnchorAndTurnWithIt() {
-        var t = truth([("car", [5, 4, 3, 2]), ("car", [10, 2, 2, 2])])
+        var t = truth([("car", [5, 4, 3, 2]), ("car", [10, 2, 2, 2]), ("car", [0, 5, 2, 2])])
         t.objects[0].frameAnchor = FrameAnchor(x: 8, y: 6.5, rotation: 0.3)
+        t.objects[2].frameAnchor = FrameAnchor(x: 1, y: 6, rotation: 0)  // a road along x: turned by 0, not clamped
         let windows = ObjectCrops(classes: ["car"], size: 6, anchor: .frame).windows([t], width: 16, height: 12)
-        XCTAssertEqual(windows, [.init(image: 0, x: 5, y: 3.5, angle: 0.3, node: 0), .init(image: 0, x: 8, y: 0, node: 1)])
+        XCTAssertEqual(windows, [.init(image: 0, x: 5, y: 3.5, angle: 0.3, node: 0), .init(image: 0, x: 8, y: 0, node: 1),
+                                 .init(image: 0, x: -2, y: 3, angle: 0, node: 2)])
     }
 
     /// A window turned by 90° counter-clockwise on screen reads the image's columns bottom-up:

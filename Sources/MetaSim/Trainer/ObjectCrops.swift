@@ -59,8 +59,9 @@ public struct ObjectCrops: Sendable, Equatable {
         /// Top-left corner of the unturned window, pixel-index units (pixel k's value sits at k).
         public var x: Float, y: Float
         /// Turn of the window about its centre, radians counter-clockwise on screen: crop pixel
-        /// (row, col) samples the image at centre + R(angle)·(col − (size − 1)/2, row − (size − 1)/2).
-        public var angle: Float = 0
+        /// (row, col) samples the image at centre + R(angle)·(col − (size − 1)/2, row − (size − 1)/2),
+        /// past the canvas at the nearest edge pixel. Nil: an unturned window inside the canvas.
+        public var angle: Float? = nil
         /// The scene-graph node that drew the object (`ObjectAnnotation.node`).
         public var node: Int = 0
         /// Whether the window follows its object along x and y (false where the canvas edge
@@ -102,19 +103,19 @@ public struct ObjectCrops: Sendable, Equatable {
         return out
     }
 
-    /// The window centre (x, y, px, pixel centres at +0.5) and turn (radians) of each visible
-    /// object of `classes` by node, as `anchor` places it; objects without visible pixels are
-    /// left out.
-    public func centres(_ truth: GroundTruth) -> [Int: (x: Float, y: Float, angle: Float)] {
+    /// The window centre (x, y, px, pixel centres at +0.5) and turn (radians; nil: unturned) of
+    /// each visible object of `classes` by node, as `anchor` places it; objects without visible
+    /// pixels are left out.
+    public func centres(_ truth: GroundTruth) -> [Int: (x: Float, y: Float, angle: Float?)] {
         let wanted = Set(classes)
-        var out: [Int: (x: Float, y: Float, angle: Float)] = [:]
+        var out: [Int: (x: Float, y: Float, angle: Float?)] = [:]
         let centroids = Self.centroids(truth)
         for object in truth.objects where wanted.contains(object.className) {
             guard let c = centroids[object.node] else { continue }
             if anchor == .frame, let a = object.frameAnchor {
                 out[object.node] = (Float(a.x), Float(a.y), Float(a.rotation))
             } else {
-                out[object.node] = (c.x, c.y, 0)
+                out[object.node] = (c.x, c.y, nil)
             }
         }
         return out
@@ -130,8 +131,8 @@ public struct ObjectCrops: Sendable, Equatable {
             for object in truth.objects {
                 guard let c = centres[object.node] else { continue }
                 let half = Float(size) / 2
-                if c.angle != 0 {
-                    out.append(Window(image: i, x: c.x - half, y: c.y - half, angle: c.angle, node: object.node))
+                if let angle = c.angle {
+                    out.append(Window(image: i, x: c.x - half, y: c.y - half, angle: angle, node: object.node))
                     continue
                 }
                 let x = min(max(0, c.x - half), Float(width - size)), y = min(max(0, c.y - half), Float(height - size))
@@ -154,8 +155,8 @@ public struct ObjectCrops: Sendable, Equatable {
         // Bilinear taps of crop pixel (row, col) of window k: the four neighbours and weights.
         func taps(_ win: Window, _ row: Int, _ col: Int) -> (i00: Int, i01: Int, i10: Int, i11: Int, fx: Float, fy: Float) {
             var u = win.x + Float(col), v = win.y + Float(row)
-            if win.angle != 0 {
-                let (a, b) = (Float(col) - middle, Float(row) - middle), (cs, sn) = (cos(win.angle), sin(win.angle))
+            if let angle = win.angle {
+                let (a, b) = (Float(col) - middle, Float(row) - middle), (cs, sn) = (cos(angle), sin(angle))
                 // Counter-clockwise on screen (y down): R = [[cos, sin], [−sin, cos]].
                 u = min(Float(w - 1), max(0, win.x + middle + cs * a + sn * b))
                 v = min(Float(h - 1), max(0, win.y + middle - sn * a + cs * b))
@@ -166,7 +167,7 @@ public struct ObjectCrops: Sendable, Equatable {
         }
         var data = [Float](repeating: 0, count: windows.count * c * crop)
         for (k, win) in windows.enumerated() {
-            precondition(win.image < images.shape[0] && (win.angle != 0 || win.x >= 0 && win.y >= 0 && win.x + Float(s) <= Float(w) && win.y + Float(s) <= Float(h)),
+            precondition(win.image < images.shape[0] && (win.angle != nil || win.x >= 0 && win.y >= 0 && win.x + Float(s) <= Float(w) && win.y + Float(s) <= Float(h)),
                          "ObjectCrops: window \(win) outside images of shape \(images.shape)")
             for row in 0..<s { for col in 0..<s {
                 let t = taps(win, row, col)
