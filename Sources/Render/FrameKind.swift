@@ -49,6 +49,21 @@ public struct ParentGeometry: Sendable {
     }
 }
 
+/// A node's place on its parent (`FramePlacement.anchor`, `ObjectAnnotation.frameAnchor`).
+public struct FrameAnchor: Codable, Equatable, Sendable {
+    /// The point on the parent, canvas px (pixel centres at +0.5).
+    public var x: Double, y: Double
+    /// The parent's direction there, radians counter-clockwise on screen.
+    public var rotation: Double
+
+    /// Bundles the fields, unchecked.
+    public init(x: Double, y: Double, rotation: Double) {
+        self.x = x
+        self.y = y
+        self.rotation = rotation
+    }
+}
+
 /// Where a frame put a node, with the partial derivatives of `(centre.x, centre.y, rotation)`
 /// (px, px, radians) with respect to everything they depend on.
 public struct FramePlacement: Sendable {
@@ -68,6 +83,11 @@ public struct FramePlacement: Sendable {
     public var dParentHalfWidth: SIMD3<Double>
     /// Per px of the node's `depth`.
     public var dDepth: SIMD3<Double>
+    /// Where the node is attached to its parent, when the frame has such a place: the point
+    /// on the parent (canvas px) the node sits beside and the parent's direction there (radians
+    /// counter-clockwise on screen) — for a road, the centreline point at `along` and the
+    /// direction of travel, whatever the node's `offset`, `setback` and `heading`. Nil: none.
+    public var anchor: FrameAnchor?
 
     /// A placement; the defaults describe a node that moves rigidly with its parent's centre and
     /// depends on nothing else.

@@ -69,6 +69,9 @@ public struct ObjectAnnotation: Codable, Equatable, Sendable {
     /// 3D renderers only: the object's 3D box in camera coordinates (KITTI conventions), nil
     /// for flat things (roads).
     public var box3D: Box3D?
+    /// 2D compositor, nodes placed by a frame (`frame: parent`): the node's place on its parent
+    /// (a road's centreline point at `along` and its direction of travel), nil otherwise.
+    public var frameAnchor: FrameAnchor?
 
     /// Makes an annotation from its fields, unchecked.
     public init(node: Int, className: String, instanceId: Int, bbox: BoundingBox?, visiblePixels: Int,

@@ -40,8 +40,10 @@ enum GroundTruthBuilder {
             let covered = stats[k].coveredPixels
             let fraction = covered > 0 ? min(1, Double(visible[id]) / Double(covered)) : 0
             let outside = !layer.supportBox(width: width, height: height).isEmpty && stats[k].touchedPixels == 0
-            objects.append(ObjectAnnotation(node: layer.node, className: layer.className, instanceId: id, bbox: bbox,
-                                            visiblePixels: visible[id], visibleFraction: fraction, outsideCanvas: outside))
+            var object = ObjectAnnotation(node: layer.node, className: layer.className, instanceId: id, bbox: bbox,
+                                          visiblePixels: visible[id], visibleFraction: fraction, outsideCanvas: outside)
+            object.frameAnchor = layer.anchor
+            objects.append(object)
         }
         return GroundTruth(width: width, height: height, objects: objects, instanceMask: instance, semanticMask: semantic)
     }

@@ -16,6 +16,8 @@ struct Layer: Sendable {
     var blend: BlendMode
     /// How attributes drive parameters: parameter = Σ weight × attribute (plus constants).
     var links: [ParameterLink]
+    /// Its place on its parent, from its frame (`FramePlacement.anchor`); nil: none.
+    var anchor: FrameAnchor? = nil
 
     /// True for objects (everything but backgrounds): they get an annotation and mask ids.
     var isObject: Bool {

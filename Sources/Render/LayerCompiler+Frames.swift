@@ -13,6 +13,7 @@ extension LayerCompiler {
         layer[.centreX] = Float(placement.centre.x)
         layer[.centreY] = Float(placement.centre.y)
         layer[.rotation] = Float(placement.rotation)
+        layer.anchor = placement.anchor
 
         var links: [ParameterLink] = []
         func add(_ attribute: String, _ d: SIMD3<Double>, node: Int?) {

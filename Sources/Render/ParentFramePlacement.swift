@@ -45,6 +45,8 @@ public struct ParentRoadFrame: FrameKind {
             ("heading", SIMD3(0, 0, degrees)),
         ]
         var placement = FramePlacement(centre: world, rotation: theta + curve.heading(at: along) + heading * degrees)
+        let foot = parent.centre + rotateOnScreen(curve.point(along: along, offset: 0).point, theta)
+        placement.anchor = FrameAnchor(x: foot.x, y: foot.y, rotation: theta + curve.heading(at: along))
         // ∂(centre, rotation) / ∂ parent rotation: the local point turns with the road.
         placement.dParentRotation = SIMD3(rotateOnScreenDerivative(local.point, theta), 1)
         if setback != nil {

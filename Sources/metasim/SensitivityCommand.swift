@@ -16,8 +16,8 @@ struct SensitivityCommand: ParsableCommand {
         images). Near 1: φ does not see the attribute; well above 1: it does. The experiment's \
         mmd settings apply. An option is a comma-separated stage list as in `features.stages` \
         (e.g. pooled,group3_mean or group5_patches); prefix `separate:` for one bandwidth per \
-        stage (`features.separate_bandwidths`); `crop:CLASS:SIZE:STAGES` measures φ of object \
-        crops alone (`features.crops`). Without --features, the experiment's own.
+        stage (`features.separate_bandwidths`); `crop:CLASS:SIZE:STAGES[:ANCHOR]` measures φ of \
+        object crops alone (`features.crops`; ANCHOR centroid, the default, or frame). Without --features, the experiment's own.
 
         Example: metasim sensitivity --config experiments/aerial.yaml --images 48 --seeds 3 \
         --features pooled --features group5_patches
@@ -81,18 +81,19 @@ struct SensitivityCommand: ParsableCommand {
         }
     }
 
-    /// Parses `[separate:]stage,stage,…` or `crop:CLASS[+CLASS…]:SIZE:stage,stage,…` (φ of
-    /// object crops only); throws `ValidationError` for an unknown stage or a malformed crop.
+    /// Parses `[separate:]stage,stage,…` or `crop:CLASS[+CLASS…]:SIZE:stage,stage,…[:ANCHOR]`
+    /// (φ of object crops only; ANCHOR `centroid` or `frame`, `features.crops.anchor`); throws `ValidationError` for an unknown stage or a malformed crop.
     static func option(_ text: String) throws -> (String, [FeatureExtractor.Selection], Bool, ObjectCrops?) {
         let isSeparate = text.hasPrefix("separate:")
         var list = isSeparate ? String(text.dropFirst("separate:".count)) : text
         var crops: ObjectCrops?
         if text.hasPrefix("crop:") {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 4, let size = Int(parts[2]), size >= 8, !parts[1].isEmpty else {
-                throw ValidationError("--features: expected crop:CLASS:SIZE:STAGES (SIZE ≥ 8), got '\(text)'")
+            let anchor = parts.count == 5 ? ObjectCrops.Anchor(rawValue: String(parts[4])) : .centroid
+            guard parts.count == 4 || parts.count == 5, let anchor, let size = Int(parts[2]), size >= 8, !parts[1].isEmpty else {
+                throw ValidationError("--features: expected crop:CLASS:SIZE:STAGES[:centroid|frame] (SIZE ≥ 8), got '\(text)'")
             }
-            crops = ObjectCrops(classes: parts[1].split(separator: "+").map(String.init), size: size)
+            crops = ObjectCrops(classes: parts[1].split(separator: "+").map(String.init), size: size, anchor: anchor)
             list = String(parts[3])
         }
         let selections = try list.split(separator: ",").map { name in

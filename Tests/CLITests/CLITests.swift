@@ -104,4 +104,11 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.err.contains("transformer.json"), result.err)
     }
+
+    /// A crop option's anchor is `centroid` or `frame`; anything else is refused with the form.
+    func testSensitivityCropAnchorIsChecked() throws {
+        let bad = try metasim("sensitivity", "--config", "\(Self.root)/experiments/aerial.yaml", "--features", "crop:car:32:group2:sideways")
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("crop:CLASS:SIZE:STAGES[:centroid|frame]"), bad.err)
+    }
 }

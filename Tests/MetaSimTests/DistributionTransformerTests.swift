@@ -84,6 +84,37 @@ final class DistributionTransformerTests: XCTestCase {
         XCTAssertTrue(differs, "a transformer that sees the class changes the two digits differently")
     }
 
+    /// With `yaw` ignored, two graphs that differ only in the digit's yaw get the same output
+    /// (every mutable entry); with it seen, they do not (the test can fail).
+    func testIgnoredAttributesDoNotReachTheOutput() throws {
+        let grammar = try exampleGrammar("mnist.yaml")
+        var pair = try grammar.sample(seed: 3, range: 0..<1, assets: grammar.assetRegistry())
+        pair.append(pair[0])
+        let digit = pair[1].nodes.count - 1
+        pair[1].nodes[digit].attributes["yaw"] = .number(70)
+        let batch = SceneEncoder(grammar.schema).encode(pair)
+        let rowWidth = batch.maxNodes * batch.width
+        var experiment = Experiment(grammar: grammar.file, target: .folders(images: "unused"))
+        experiment.transformer.ignoreAttributes = ["yaw"]
+        let columns = try MetaSimTrainer.ignoredClassColumns(experiment, grammar: grammar)
+        XCTAssertEqual(columns, [try XCTUnwrap(grammar.schema.column(ofAttribute: "yaw"))])
+        func outputs(_ columns: Set<Int>) -> Tensor {
+            DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
+                                    hidden: [8, 4, 8], seed: 1, ignoredClassColumns: columns)(batch)
+        }
+        let blind = outputs(columns), seeing = outputs([])
+        var differs = false
+        for k in 0..<rowWidth where batch.mutableMask[k] == 1 {
+            XCTAssertEqual(blind.data[k], blind.data[rowWidth + k], accuracy: 1e-6, "entry \(k)")
+            if abs(seeing.data[k] - seeing.data[rowWidth + k]) > 1e-5 { differs = true }
+        }
+        XCTAssertTrue(differs, "a transformer that sees the yaw changes the two digits differently")
+        experiment.transformer.ignoreAttributes = ["yaw", "size"]
+        XCTAssertThrowsError(try MetaSimTrainer.ignoredClassColumns(experiment, grammar: grammar)) {
+            XCTAssertTrue("\($0)".contains("transformer.ignore_attributes[1]") && "\($0)".contains("'size' is not a mutable attribute"), "\($0)")
+        }
+    }
+
     func testAnUnknownIgnoredClassIsRefused() throws {
         let grammar = try exampleGrammar("mnist.yaml")
         var experiment = Experiment(grammar: grammar.file, target: .folders(images: "unused"))

@@ -99,9 +99,10 @@ final class ExperimentTests: XCTestCase {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
-            transformer: {ignore_classes: ["0", "1"]}
+            transformer: {ignore_classes: ["0", "1"], ignore_attributes: [yaw]}
             """))
         XCTAssertEqual(e.transformer.ignoreClasses, ["0", "1"])
+        XCTAssertEqual(e.transformer.ignoreAttributes, ["yaw"])
         let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntransformer: {ignore_classes: 3}")
         XCTAssertTrue(found.contains { $0.path == "transformer.ignore_classes" }, "\(found)")
     }

@@ -66,4 +66,36 @@ final class ObjectCropsTests: XCTestCase {
         let check = checkGradients([images], maxElements: 384) { crops.crops(of: $0[0], at: windows) * 1.5 }
         XCTAssertTrue(check.passed, check.description)
     }
+
+    /// `anchor: .frame` centres a window on the object's frame anchor and turns it with the
+    /// anchor's direction; objects without one fall back to their centroid.
+    func testFrameWindowsCentreOnTheAnchorAndTurnWithIt() {
+        var t = truth([("car", [5, 4, 3, 2]), ("car", [10, 2, 2, 2]), ("car", [0, 5, 2, 2])])
+        t.objects[0].frameAnchor = FrameAnchor(x: 8, y: 6.5, rotation: 0.3)
+        t.objects[2].frameAnchor = FrameAnchor(x: 1, y: 6, rotation: 0)  // a road along x: turned by 0, not clamped
+        let windows = ObjectCrops(classes: ["car"], size: 6, anchor: .frame).windows([t], width: 16, height: 12)
+        XCTAssertEqual(windows, [.init(image: 0, x: 5, y: 3.5, angle: 0.3, node: 0), .init(image: 0, x: 8, y: 0, node: 1),
+                                 .init(image: 0, x: -2, y: 3, angle: 0, node: 2)])
+    }
+
+    /// A window turned by 90° counter-clockwise on screen reads the image's columns bottom-up:
+    /// crop pixel (row, col) is image pixel (centre + col offset · (0, −1) + row offset · (1, 0)).
+    /// Samples past the canvas take the edge pixel; the backward pass is the crop's transpose.
+    func testTurnedCropsSampleTheTurnedWindowAndTheirGradient() {
+        var rng = SplitMix64(seed: 5)
+        let images = Tensor.uniform([1, 1, 12, 16], rng: &rng)
+        let crops = ObjectCrops(classes: ["car"], size: 5)
+        // Centre at index (7, 5): top-left 7 − 2, 5 − 2.
+        let out = crops.crops(of: images, at: [.init(image: 0, x: 5, y: 3, angle: .pi / 2)])
+        for row in 0..<5 { for col in 0..<5 {
+            let (a, b) = (col - 2, row - 2)
+            let (x, y) = (7 + b, 5 - a)
+            XCTAssertEqual(out.data[row * 5 + col], images.data[y * 16 + x], accuracy: 1e-5, "(\(row), \(col))")
+        } }
+        let edge = crops.crops(of: images, at: [.init(image: 0, x: -6, y: 8, angle: .pi)])
+        XCTAssertEqual(edge.data[0], images.data[11 * 16 + 0], accuracy: 1e-5)  // (−2, 12) ↦ clamped to (0, 11)
+        let windows: [ObjectCrops.Window] = [.init(image: 0, x: 4.2, y: 3.7, angle: 0.4), .init(image: 0, x: 6, y: 5, angle: -2)]
+        let check = checkGradients([images], maxElements: 192) { crops.crops(of: $0[0], at: windows) * 1.5 }
+        XCTAssertTrue(check.passed, check.description)
+    }
 }

@@ -115,6 +115,39 @@ final class RoadPlacementTests: XCTestCase {
         }
     }
 
+    /// A child's frame anchor (ground truth) is where the child would sit at offset 0, heading 0:
+    /// the centreline point at its `along` and the road's direction there, whatever its offset
+    /// and heading.
+    func testFrameAnchorIsTheChildsPlaceOnTheCentreline() throws {
+        let r = try CompositorRenderer(canvas: Canvas(width: 64, height: 64, channels: 3), classes: classes)
+        for curvature in [0.0, 0.02] {
+            func scene(offset: Double, heading: Double) -> SceneGraph {
+                var g = SceneGraph()
+                let root = g.add(SceneNode(rule: "Scene", className: "scene"), parent: nil)
+                var road = numbers(["length": 120, "curvature": curvature, "width": 16, "yaw": 35, "loc_x": 30, "loc_y": 34])
+                road["shape"] = .string("road")
+                let roadIndex = g.add(node("road", road), parent: root)
+                for along in [-20.0, 0, 15] {
+                    var car = numbers(["along": along, "offset": offset, "heading": heading, "size_x": 8, "size_y": 4])
+                    car["shape"] = .string("rectangle"); car["frame"] = .string("parent")
+                    g.add(node("car", car), parent: roadIndex)
+                }
+                return g
+            }
+            let feet = try r.placedObjects(scene(offset: 0, heading: 0)).filter { $0.className == "car" }
+            let truth = try r.render([scene(offset: 6, heading: 50)])[0].groundTruth
+            let cars = truth.objects.filter { $0.className == "car" }
+            XCTAssertEqual(cars.count, 3)
+            XCTAssertNil(truth.objects.first { $0.className == "road" }?.frameAnchor)
+            for (car, foot) in zip(cars, feet) {
+                let anchor = try XCTUnwrap(car.frameAnchor)
+                XCTAssertEqual(anchor.x, foot.centre.x, accuracy: 1e-4, "κ \(curvature)")
+                XCTAssertEqual(anchor.y, foot.centre.y, accuracy: 1e-4, "κ \(curvature)")
+                XCTAssertEqual(anchor.rotation * 180 / .pi, foot.rotationDegrees, accuracy: 1e-3, "κ \(curvature)")
+            }
+        }
+    }
+
     func testAvoidDropsObjectsThatOverlapListedClasses() throws {
         let r = try CompositorRenderer(canvas: Canvas(width: 64, height: 64, channels: 3), classes: classes)
         var g = SceneGraph()

@@ -47,7 +47,9 @@ public enum DirectionalDerivatives {
         let needsTruth = mmd.features.needsGroundTruth
         let x = Tensor(shape: batch.featureShape, data: batch.features).requiringGrad()
         let (images, _, truth) = try differentiable.render(x, graphs: graphs, groundTruth: needsTruth)
-        let motion = try truth.map { try differentiable.windowMotion(output: x, mutableMask: batch.mutableMask, graphs: graphs, truth: $0) }
+        let motion = try mmd.features.crops.flatMap { crops in
+            try truth.map { try differentiable.windowMotion(output: x, mutableMask: batch.mutableMask, graphs: graphs, truth: $0, crops: crops.windows) }
+        }
         let gradient = gradients(of: mmd.loss(of: images, groundTruth: truth, motion: motion).surrogate, wrt: [x])[0]
         try differentiable.checkBackward()
         let width = batch.width

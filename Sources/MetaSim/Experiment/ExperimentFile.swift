@@ -110,7 +110,9 @@ extension FeatureSettings {
                 c.fail("stages[\(i)]", "unknown stage '\(s)'; expected one of \(Self.knownStages.joined(separator: ", "))")
             }
             if cropStages.isEmpty { c.fail("stages", "must name at least one stage") }
-            crops = CropSettings(classes: classes, size: c.int("size", default: 32, min: 8, max: 4096), stages: cropStages)
+            let anchor = c.string("anchor", default: ObjectCrops.Anchor.centroid.rawValue, oneOf: ObjectCrops.Anchor.allCases.map(\.rawValue))
+            crops = CropSettings(classes: classes, size: c.int("size", default: 32, min: 8, max: 4096), stages: cropStages,
+                                 anchor: ObjectCrops.Anchor(rawValue: anchor) ?? .centroid)
             c.finish()
         }
         f.finish()
@@ -137,6 +139,7 @@ extension TransformerSettings {
             hidden = widths.map { Int($0) }
         }
         ignoreClasses = t.strings("ignore_classes", default: ignoreClasses)
+        ignoreAttributes = t.strings("ignore_attributes", default: ignoreAttributes)
         t.finish()
     }
 }

@@ -38,12 +38,16 @@ public struct CropSettings: Sendable, Equatable {
     public var size: Int = 32
     /// φ stages of a crop, as in `FeatureSettings.stages`.
     public var stages: [String] = ["pooled"]
+    /// Where a window is centred and how it is turned (`ObjectCrops.Anchor`: `centroid`, or
+    /// `frame`: on the object's place on its parent road, turned with the road).
+    public var anchor: ObjectCrops.Anchor = .centroid
 
     /// Settings from explicit values, unchecked.
-    public init(classes: [String], size: Int = 32, stages: [String] = ["pooled"]) {
+    public init(classes: [String], size: Int = 32, stages: [String] = ["pooled"], anchor: ObjectCrops.Anchor = .centroid) {
         self.classes = classes
         self.size = size
         self.stages = stages
+        self.anchor = anchor
     }
 }
 
@@ -78,11 +82,19 @@ public struct TransformerSettings: Sendable, Equatable {
     /// images, and a transformer that sees the digit may turn each digit differently while the
     /// images still match (measured on mnist-external: per-digit yaw 130–148°, target 135°).
     public var ignoreClasses: [String] = []
+    /// Mutable attributes whose prior value the transformer does not see (empty: it sees every
+    /// one): it sets them from the node's context (its class, its other attributes, the graph),
+    /// so stage 1 starts them at the prior's mean given that context, and matching moves that.
+    /// For attributes the target sets by context rather than by the prior's draw, such as a
+    /// car's heading relative to its road (aerial: a transformer that sees it maps each car's
+    /// drawn heading on its own, and turns the crosswise ones further across, `experiments/README.md`).
+    public var ignoreAttributes: [String] = []
 
     /// Settings from explicit values, unchecked.
-    public init(hidden: [Int] = [30, 18, 30], ignoreClasses: [String] = []) {
+    public init(hidden: [Int] = [30, 18, 30], ignoreClasses: [String] = [], ignoreAttributes: [String] = []) {
         self.hidden = hidden
         self.ignoreClasses = ignoreClasses
+        self.ignoreAttributes = ignoreAttributes
     }
 }
 

@@ -20,8 +20,9 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     public var schema: EncodingSchema
     /// The transformer's hidden layer widths (`TransformerSettings.hidden`).
     public var hidden: [Int]
-    /// Class columns the transformer does not see (`DistributionTransformer.ignoredClassColumns`,
-    /// sorted); nil (none) in states written before the field existed.
+    /// Input columns (class or attribute) the transformer does not see
+    /// (`DistributionTransformer.ignoredClassColumns`, sorted); nil (none) in states written
+    /// before the field existed.
     public var ignoredClassColumns: [Int]?
     /// The experiment's seed.
     public var seed: UInt64
@@ -79,8 +80,8 @@ public struct CheckpointState: Codable, Equatable, Sendable {
         if hidden.isEmpty || hidden.count > ExperimentLimits.hiddenLayers {
             out.append(("hidden", "must list 1 to \(ExperimentLimits.hiddenLayers) layer widths, got \(hidden.count)"))
         }
-        for (i, c) in (ignoredClassColumns ?? []).enumerated() where c < 0 || c >= schema.classes.count {
-            out.append(("ignoredClassColumns[\(i)]", "must be a class column, 0 to \(schema.classes.count - 1), got \(c)"))
+        for (i, c) in (ignoredClassColumns ?? []).enumerated() where c < 0 || c >= schema.width {
+            out.append(("ignoredClassColumns[\(i)]", "must be a column, 0 to \(schema.width - 1), got \(c)"))
         }
         for (i, w) in hidden.enumerated() where w < 1 || w > ExperimentLimits.hiddenWidth {
             out.append(("hidden[\(i)]", "must be 1 to \(ExperimentLimits.hiddenWidth), got \(w)"))

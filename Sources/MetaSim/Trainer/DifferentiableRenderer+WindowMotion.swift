@@ -6,12 +6,14 @@ extension DifferentiableRenderer {
     /// Normalised step of the finite differences of object centres (`windowMotion`).
     public static let centreStep: Float = 0.05
 
-    /// How each object's centroid moves per normalised unit of each mutable attribute of its
-    /// own node (forward differences of step `centreStep`: one extra render per mutable column),
-    /// for the crop windows to follow their objects (`ObjectCrops.Motion`).
-    public func windowMotion(output: Tensor, mutableMask: [Float], graphs: [SceneGraph], truth: [GroundTruth]) throws -> ObjectCrops.Motion {
+    /// How the centre of each object's window (`crops.centres`: its centroid, or its frame
+    /// anchor) moves per normalised unit of each mutable attribute of its own node (forward
+    /// differences of step `centreStep`: one extra render per mutable column), for the crop
+    /// windows to follow their objects (`ObjectCrops.Motion`). A window's turn is held fixed.
+    public func windowMotion(output: Tensor, mutableMask: [Float], graphs: [SceneGraph], truth: [GroundTruth],
+                             crops: ObjectCrops) throws -> ObjectCrops.Motion {
         let (maxNodes, width) = (output.shape[1], output.shape[2])
-        let base = truth.map(ObjectCrops.centroids)
+        let base = truth.map(crops.centres)
         var derivatives = [[Int: [(column: Int, dx: Float, dy: Float)]]](repeating: [:], count: graphs.count)
         let columns = Set(mutableMask.indices.filter { mutableMask[$0] != 0 }.map { $0 % width }).sorted()
         for column in columns {
@@ -22,7 +24,7 @@ extension DifferentiableRenderer {
             } }
             var decoded = graphs
             encoder.decode(moved, into: &decoded)
-            let after = try renderer.render(decoded).map { ObjectCrops.centroids($0.groundTruth) }
+            let after = try renderer.render(decoded).map { crops.centres($0.groundTruth) }
             for g in graphs.indices {
                 for (node, c0) in base[g] {
                     let i = (g * maxNodes + node) * width + column

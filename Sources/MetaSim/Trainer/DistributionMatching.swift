@@ -38,7 +38,9 @@ public struct DistributionMatching {
         let (x, mask, operators) = batch.tensors
         let output = transformer(x, mask: mask, graph: operators)
         let (images, decoded, truth) = try renderer.render(output, graphs: graphs, groundTruth: mmd.features.needsGroundTruth)
-        let motion = try truth.map { try renderer.windowMotion(output: output, mutableMask: batch.mutableMask, graphs: graphs, truth: $0) }
+        let motion = try mmd.features.crops.flatMap { crops in
+            try truth.map { try renderer.windowMotion(output: output, mutableMask: batch.mutableMask, graphs: graphs, truth: $0, crops: crops.windows) }
+        }
         let (value, surrogate) = mmd.loss(of: images, groundTruth: truth, motion: motion)
         let grads = Gradients(parameters, gradients(of: surrogate, wrt: parameters.map(\.value)))
         try renderer.checkBackward()

@@ -104,10 +104,19 @@ public final class MetaSimTrainer {
         task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
     }
 
-    /// The columns of `transformer.ignore_classes` in `grammar`'s encoding. Throws `InputError`
-    /// at `transformer.ignore_classes[i]` for a class the grammar does not have.
+    /// The columns of `transformer.ignore_classes` and `transformer.ignore_attributes` in
+    /// `grammar`'s encoding. Throws `InputError` at `transformer.ignore_classes[i]` for a class
+    /// the grammar does not have, at `transformer.ignore_attributes[i]` for a name that is not a
+    /// mutable attribute of it.
     static func ignoredClassColumns(_ experiment: Experiment, grammar: Grammar) throws -> Set<Int> {
         var columns = Set<Int>()
+        for (i, name) in experiment.transformer.ignoreAttributes.enumerated() {
+            guard grammar.mutableAttributeNames.contains(name), let column = grammar.schema.column(ofAttribute: name) else {
+                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "transformer.ignore_attributes[\(i)]",
+                                 message: "'\(name)' is not a mutable attribute of the grammar (mutable: \(grammar.mutableAttributeNames.joined(separator: ", ")))")
+            }
+            columns.insert(column)
+        }
         for (i, name) in experiment.transformer.ignoreClasses.enumerated() {
             guard let column = grammar.schema.classes.firstIndex(of: name) else {
                 throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "transformer.ignore_classes[\(i)]",

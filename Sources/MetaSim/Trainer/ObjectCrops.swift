@@ -1,3 +1,4 @@
+import Foundation
 import Render
 import Tensor
 
@@ -11,6 +12,14 @@ import Tensor
 /// target's own for target images (rendered targets, or labelled ones), so both sides crop the
 /// same way.
 ///
+/// `anchor: .frame` centres a window instead on the object's place on its parent
+/// (`ObjectAnnotation.frameAnchor`: for a car on a road, the centreline point beside it) and
+/// turns it with the parent's direction there, so every crop shows its road running left to
+/// right through its middle and the object where the parent frame put it: its `offset` and
+/// `heading` relative to the road become a position and a turn inside a window that does not
+/// move with them (the backward pass is the renderer's VJP alone). Objects without an anchor
+/// are cropped at their centroid, unturned.
+///
 /// A window follows its object. Autodiff through the pixels alone would differentiate a crop
 /// as if the window stayed put while the object moved in it — for a translation the wrong sign
 /// (moving a car off its road "uncovers" road inside the old window). With `Motion`, the
@@ -22,11 +31,24 @@ public struct ObjectCrops: Sendable, Equatable {
     public var classes: [String]
     /// Side of a crop in pixels (≥ 1, at most the canvas's smaller side).
     public var size: Int
+    /// Where a window is centred and how it is turned.
+    public var anchor: Anchor
+
+    /// Where a window is centred and how it is turned.
+    public enum Anchor: String, Sendable, Equatable, CaseIterable {
+        /// On the centroid of the object's visible pixels, axis-aligned, kept inside the canvas.
+        case centroid
+        /// On the object's place on its parent (`ObjectAnnotation.frameAnchor`), turned with the
+        /// parent's direction there; samples beyond the canvas take the nearest edge pixel.
+        /// Objects without a frame anchor: as `centroid`.
+        case frame
+    }
 
     /// Unchecked; see the properties.
-    public init(classes: [String], size: Int) {
+    public init(classes: [String], size: Int, anchor: Anchor = .centroid) {
         self.classes = classes
         self.size = size
+        self.anchor = anchor
     }
 
     /// A crop's place: the image it comes from, its top-left corner in pixel-index units
@@ -34,17 +56,21 @@ public struct ObjectCrops: Sendable, Equatable {
     public struct Window: Equatable, Sendable {
         /// Index of the image in the batch.
         public var image: Int
-        /// Top-left corner, pixel-index units (pixel k's value sits at k).
+        /// Top-left corner of the unturned window, pixel-index units (pixel k's value sits at k).
         public var x: Float, y: Float
+        /// Turn of the window about its centre, radians counter-clockwise on screen: crop pixel
+        /// (row, col) samples the image at centre + R(angle)·(col − (size − 1)/2, row − (size − 1)/2),
+        /// past the canvas at the nearest edge pixel. Nil: an unturned window inside the canvas.
+        public var angle: Float? = nil
         /// The scene-graph node that drew the object (`ObjectAnnotation.node`).
         public var node: Int = 0
         /// Whether the window follows its object along x and y (false where the canvas edge
         /// holds it: there it stays put when the object moves).
         public var follows: (x: Bool, y: Bool) = (true, true)
 
-        /// Same image, place, node and following.
+        /// Same image, place, turn, node and following.
         public static func == (a: Window, b: Window) -> Bool {
-            a.image == b.image && a.x == b.x && a.y == b.y && a.node == b.node && a.follows == b.follows
+            a.image == b.image && a.x == b.x && a.y == b.y && a.angle == b.angle && a.node == b.node && a.follows == b.follows
         }
     }
 
@@ -77,17 +103,38 @@ public struct ObjectCrops: Sendable, Equatable {
         return out
     }
 
-    /// The windows of every visible object of `classes` in `groundTruth` (one per image, in image
-    /// order, then object order), for a `width × height` canvas: centred on the object's visible
-    /// centroid, clamped inside the canvas.
-    public func windows(_ groundTruth: [GroundTruth], width: Int, height: Int) -> [Window] {
+    /// The window centre (x, y, px, pixel centres at +0.5) and turn (radians; nil: unturned) of
+    /// each visible object of `classes` by node, as `anchor` places it; objects without visible
+    /// pixels are left out.
+    public func centres(_ truth: GroundTruth) -> [Int: (x: Float, y: Float, angle: Float?)] {
         let wanted = Set(classes)
+        var out: [Int: (x: Float, y: Float, angle: Float?)] = [:]
+        let centroids = Self.centroids(truth)
+        for object in truth.objects where wanted.contains(object.className) {
+            guard let c = centroids[object.node] else { continue }
+            if anchor == .frame, let a = object.frameAnchor {
+                out[object.node] = (Float(a.x), Float(a.y), Float(a.rotation))
+            } else {
+                out[object.node] = (c.x, c.y, nil)
+            }
+        }
+        return out
+    }
+
+    /// The windows of every visible object of `classes` in `groundTruth` (one per image, in image
+    /// order, then object order), for a `width × height` canvas: centred where `anchor` says;
+    /// unturned windows are clamped inside the canvas.
+    public func windows(_ groundTruth: [GroundTruth], width: Int, height: Int) -> [Window] {
         var out: [Window] = []
         for (i, truth) in groundTruth.enumerated() {
-            let centres = Self.centroids(truth)
-            for object in truth.objects where wanted.contains(object.className) {
+            let centres = centres(truth)
+            for object in truth.objects {
                 guard let c = centres[object.node] else { continue }
                 let half = Float(size) / 2
+                if let angle = c.angle {
+                    out.append(Window(image: i, x: c.x - half, y: c.y - half, angle: angle, node: object.node))
+                    continue
+                }
                 let x = min(max(0, c.x - half), Float(width - size)), y = min(max(0, c.y - half), Float(height - size))
                 out.append(Window(image: i, x: x, y: y, node: object.node, follows: (x == c.x - half, y == c.y - half)))
             }
@@ -98,21 +145,29 @@ public struct ObjectCrops: Sendable, Equatable {
     /// The crops of `images` (`[N, C, H, W]`) at `windows`, `[K, C, size, size]`, differentiable
     /// in `images` (the backward pass adds each crop's gradient back into its window) and, with
     /// `motion`, in `motion.output` (the window's move; see the type's description).
-    /// - Precondition: every window lies inside the images.
+    /// Turned windows sample beyond the canvas at the nearest edge pixel.
+    /// - Precondition: every unturned window lies inside the images.
     public func crops(of images: Tensor, at windows: [Window], motion: Motion? = nil) -> Tensor {
         let (c, h, w, s) = (images.shape[1], images.shape[2], images.shape[3], size)
         let plane = h * w, crop = s * s
         let source = images.data
+        let middle = Float(s - 1) / 2
         // Bilinear taps of crop pixel (row, col) of window k: the four neighbours and weights.
         func taps(_ win: Window, _ row: Int, _ col: Int) -> (i00: Int, i01: Int, i10: Int, i11: Int, fx: Float, fy: Float) {
-            let u = win.x + Float(col), v = win.y + Float(row)
+            var u = win.x + Float(col), v = win.y + Float(row)
+            if let angle = win.angle {
+                let (a, b) = (Float(col) - middle, Float(row) - middle), (cs, sn) = (cos(angle), sin(angle))
+                // Counter-clockwise on screen (y down): R = [[cos, sin], [−sin, cos]].
+                u = min(Float(w - 1), max(0, win.x + middle + cs * a + sn * b))
+                v = min(Float(h - 1), max(0, win.y + middle - sn * a + cs * b))
+            }
             let x0 = min(w - 1, Int(u)), y0 = min(h - 1, Int(v))
             let x1 = min(w - 1, x0 + 1), y1 = min(h - 1, y0 + 1)
             return (y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1, u - Float(x0), v - Float(y0))
         }
         var data = [Float](repeating: 0, count: windows.count * c * crop)
         for (k, win) in windows.enumerated() {
-            precondition(win.image < images.shape[0] && win.x >= 0 && win.y >= 0 && win.x + Float(s) <= Float(w) && win.y + Float(s) <= Float(h),
+            precondition(win.image < images.shape[0] && (win.angle != nil || win.x >= 0 && win.y >= 0 && win.x + Float(s) <= Float(w) && win.y + Float(s) <= Float(h)),
                          "ObjectCrops: window \(win) outside images of shape \(images.shape)")
             for row in 0..<s { for col in 0..<s {
                 let t = taps(win, row, col)

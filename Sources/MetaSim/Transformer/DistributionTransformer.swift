@@ -19,16 +19,18 @@ public final class DistributionTransformer: ParameterContainer {
     public let classCount: Int
     /// The graph convolutions, input to output (`hidden.count + 1` of them).
     public let layers: [GraphConvolution]
-    /// Class columns the network does not see (`TransformerSettings.ignoreClasses`): zeroed in
-    /// its input, so a node of one of those classes gets the same change whatever its class.
-    /// The pass-through of immutable entries (the class itself) is unaffected.
+    /// Input columns the network does not see, zeroed in its input: class columns
+    /// (`TransformerSettings.ignoreClasses`), so a node of one of those classes gets the same
+    /// change whatever its class, and attribute columns (`TransformerSettings.ignoreAttributes`),
+    /// so the attribute's output depends on the node's context, not on its prior value. The
+    /// pass-through of immutable entries (the class itself) is unaffected.
     public let ignoredClassColumns: Set<Int>
 
     /// - Precondition: `width ≥ 1`, `0 ≤ classCount ≤ width`, hidden widths ≥ 1, ignored
-    ///   columns in `0..<classCount`.
+    ///   columns in `0..<width`.
     public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64, ignoredClassColumns: Set<Int> = []) {
         precondition(width >= 1 && classCount >= 0 && classCount <= width && hidden.allSatisfy { $0 >= 1 }
-                     && ignoredClassColumns.allSatisfy { $0 >= 0 && $0 < classCount },
+                     && ignoredClassColumns.allSatisfy { $0 >= 0 && $0 < width },
                      "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden), ignored \(ignoredClassColumns)")
         self.width = width
         self.classCount = classCount
