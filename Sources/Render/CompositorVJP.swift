@@ -81,6 +81,8 @@ extension CompositorRenderer {
         }()
         let boxWidth = box.x1 - box.x0
         let rows = ShapeRows(layer, width: width, height: canvas.height, levels: spans ? (-0.5, 0.5) : nil)
+        // `rows` owns the buffer the row kernels' `segmentReach` points into.
+        withExtendedLifetime(rows) {
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
@@ -175,6 +177,7 @@ extension CompositorRenderer {
                 }
                 out[LayerParameter.noiseAmplitude.rawValue] += Double(dAmplitude)
             }
+        }
         }
         return out
     }
