@@ -36,6 +36,8 @@ struct ShapeRows {
     /// Polylines with an outer level: per segment its outer capsule's interval on the last row
     /// asked for (`LayerKernel.segmentReach`); nil otherwise.
     private let reach: SegmentReach?
+    /// `reach`'s buffer, read without retaining the owner per row.
+    private let reachPointer: UnsafeMutablePointer<SIMD2<Double>>?
 
     private enum Form {
         /// Nothing skipped: `xs` is the box row (or the polyline's), `full` empty.
@@ -62,6 +64,7 @@ struct ShapeRows {
             form = .none
             (inner, outer) = (0, 0)
             reach = nil
+            reachPointer = nil
             return
         }
         let sx = Double(g.sx), sy = Double(g.sy)
@@ -95,6 +98,7 @@ struct ShapeRows {
             form = .polyline(vertices, inner: w + inner, outer: outer <= 1.5 ? w + outer : nil)
         }
         if case .polyline(let v, _, .some) = form { reach = SegmentReach(count: v.count) } else { reach = nil }
+        reachPointer = reach?.pointer
     }
 
     /// One row's per-segment intervals (see `reach`), owned by the `ShapeRows`.
@@ -160,12 +164,12 @@ struct ShapeRows {
             innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
         case .polyline(let vertices, let innerRadius, let outerRadius):
             let runs = Self.strokeRuns(vertices, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
-                                       segments: narrowed.vertices, all: kernel.vertices, reach: reach?.pointer)
+                                       segments: narrowed.vertices, all: kernel.vertices, reach: reachPointer)
             innerSpan = runs.longest
             if outerRadius != nil { outerSpan = runs.hull }
-            if let reach, let base = kernel.vertices.baseAddress, let start = narrowed.vertices.baseAddress {
+            if let reachPointer, let base = kernel.vertices.baseAddress, let start = narrowed.vertices.baseAddress {
                 var withReach = narrowed
-                withReach.segmentReach = UnsafePointer(reach.pointer + (start - base))
+                withReach.segmentReach = UnsafePointer(reachPointer + (start - base))
                 let touched = Self.pixels(outerSpan, within: xs)
                 let full = Self.pixels(innerSpan, within: touched)
                 return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, withReach)
