@@ -292,6 +292,11 @@ struct Compositor {
             withExtendedLifetime(rows) {
             for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
+                if k == 1 && rowInside {
+                    // A canvas row whose coverable pixels all lie on the canvas adds nothing.
+                    let coarse = rows.coarse(y, box: support, kernel: kernel)
+                    if coarse.isEmpty || (coarse.lowerBound >= inside.x0 && coarse.upperBound <= inside.x1) { continue }
+                }
                 let (xs, visible, kernel) = rows.row(y, box: support, kernel: kernel)
                 if k == 1 {
                     // The row's pixels beyond the canvas: `xs` left and right of the canvas's

@@ -51,6 +51,11 @@ struct ShapeRows {
         case polyline([SIMD2<Double>], inner: Double, outer: Double?)
     }
 
+    /// Polylines: per segment `i` (vertices `i − 1` → `i`) its unit direction and length
+    /// `(along.x, along.y, length)`, computed once instead of per row (the same `Double`
+    /// operations, so the same values); entry 0 unused.
+    private let segmentFrames: [SIMD3<Double>]
+
     /// Spans of `layer` on a `width × height` canvas: `full` where the kernels' signed distance
     /// is below `levels.inner`, `xs` holding every pixel where it is below `levels.outer`
     /// (drawing: −0.5 and 0.5, coverage exactly 1 and above 0). Nil levels: nothing skipped
@@ -65,6 +70,7 @@ struct ShapeRows {
             (inner, outer) = (0, 0)
             reach = nil
             reachPointer = nil
+            segmentFrames = []
             return
         }
         let sx = Double(g.sx), sy = Double(g.sy)
@@ -99,6 +105,17 @@ struct ShapeRows {
         }
         if case .polyline(let v, _, .some) = form { reach = SegmentReach(count: v.count) } else { reach = nil }
         reachPointer = reach?.pointer
+        if case .polyline(let v, _, _) = form {
+            segmentFrames = v.indices.map { i in
+                guard i > 0 else { return .zero }
+                let e = v[i] - v[i - 1]
+                let length = (e * e).sum().squareRoot()
+                let along = e / length
+                return SIMD3(along.x, along.y, length)
+            }
+        } else {
+            segmentFrames = []
+        }
     }
 
     /// One row's per-segment intervals (see `reach`), owned by the `ShapeRows`.
@@ -136,6 +153,12 @@ struct ShapeRows {
         }
     }
 
+    /// A superset of row `y`'s `xs` (inside `box`) found without the spans: `PolylineRows`' span
+    /// for polylines, the box row otherwise. Cheap next to `row`.
+    @inline(__always) func coarse(_ y: Int, box: PixelBox, kernel: LayerKernel) -> Range<Int> {
+        polyline.row(y, box: box, kernel: kernel).xs
+    }
+
     /// The pixels `xs` of row `y` (inside `box`) that may be covered, the run `full` inside `xs`
     /// whose coverage is exactly 1 (possibly empty), and `kernel` with a polyline's vertices
     /// narrowed as `PolylineRows.row` narrows them.
@@ -163,7 +186,7 @@ struct ShapeRows {
             outerSpan = outerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, outerF) : (1, 0)
             innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
         case .polyline(let vertices, let innerRadius, let outerRadius):
-            let runs = Self.strokeRuns(vertices, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
+            let runs = Self.strokeRuns(vertices, frames: segmentFrames, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
                                        segments: narrowed.vertices, all: kernel.vertices, reach: reachPointer)
             innerSpan = runs.longest
             if outerRadius != nil { outerSpan = runs.hull }
@@ -219,7 +242,7 @@ struct ShapeRows {
     /// inside a segment, distance ≤ r) and the discs of radius r at the vertices. Returns the
     /// longest run of the union of the pieces of radius `inner` and the hull of those of radius
     /// `outer` (nil: not wanted), on the row line `p0 + X·d`.
-    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], inner: Double, outer: Double?,
+    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], frames: [SIMD3<Double>], inner: Double, outer: Double?,
                                                      p0: SIMD2<Double>, d: SIMD2<Double>,
                                                      segments: UnsafeBufferPointer<SIMD2<Float>>, all: UnsafeBufferPointer<SIMD2<Float>>,
                                                      reach: UnsafeMutablePointer<SIMD2<Double>>?)
@@ -264,10 +287,10 @@ struct ShapeRows {
                 }
                 guard i > first else { continue }
                 // The strip of segment i − 1 → i: 0 ≤ u ≤ length, |w| ≤ r in the segment's frame.
-                let a = vertices[i - 1], e = vertices[i] - a
-                let length = (e * e).sum().squareRoot()
+                let a = vertices[i - 1], frame = frames[i]
+                let length = frame.z
                 guard length > 1e-9 else { continue }
-                let along = e / length, normal = SIMD2(-along.y, along.x)
+                let along = SIMD2(frame.x, frame.y), normal = SIMD2(-along.y, along.x)
                 let qa = p0 - a
                 let u0 = (qa * along).sum(), du = (d * along).sum()
                 let w0 = (qa * normal).sum(), dw = (d * normal).sum()
