@@ -188,8 +188,11 @@ extension CompositorRenderer {
         for (k, layer) in layers.enumerated() {
             for link in layer.links {
                 let node = link.node ?? layer.node
-                guard result.nodes[node][link.attribute] != nil else { continue }
-                result.nodes[node][link.attribute]! += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
+                // One hashed lookup per link, none for nodes without mutable numbers (roads,
+                // backgrounds): most links lead to attributes that are not mutable.
+                if result.nodes[node].isEmpty { continue }
+                guard let i = result.nodes[node].index(forKey: link.attribute) else { continue }
+                result.nodes[node].values[i] += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
             }
         }
         return result
