@@ -105,6 +105,8 @@ struct Compositor {
         // Where coverage is exactly 1: `a = opacity · 1`, `s_c = opacity · (tint_c · 1)`.
         let fullAlpha = opacity * Float(1)
         let fullSource = opacity * (SIMD4(tint, 0) * 1)
+        // `rows` owns the buffer the row kernels' `segmentReach` points into.
+        withExtendedLifetime(rows) {
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
             let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
@@ -141,6 +143,7 @@ struct Compositor {
                 }
             }
             exact(full.upperBound..<xs.upperBound)
+        }
         }
     }
 
@@ -281,17 +284,48 @@ struct Compositor {
                 levels = (level, level)
             }
             let rows = ShapeRows(layer, width: width, height: height, levels: levels)
+            @inline(__always) func isVisible(_ kernel: LayerKernel, _ x: Int, _ y: Int) -> Bool {
+                let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
+                return opacity * A >= visibilityThreshold
+            }
+            // `rows` owns the buffer the row kernels' `segmentReach` points into.
+            withExtendedLifetime(rows) {
             for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
+                if k == 1 && rowInside {
+                    // A canvas row whose coverable pixels all lie on the canvas adds nothing.
+                    let coarse = rows.coarse(y, box: support, kernel: kernel)
+                    if coarse.isEmpty || (coarse.lowerBound >= inside.x0 && coarse.upperBound <= inside.x1) { continue }
+                }
                 let (xs, visible, kernel) = rows.row(y, box: support, kernel: kernel)
+                if k == 1 {
+                    // The row's pixels beyond the canvas: `xs` left and right of the canvas's
+                    // columns on a canvas row, all of it elsewhere. In each part the `visible` run
+                    // is counted without a loop, the rest evaluated.
+                    @inline(__always) func part(_ range: Range<Int>) {
+                        guard !range.isEmpty else { return }
+                        let lo = max(range.lowerBound, visible.lowerBound), hi = min(range.upperBound, visible.upperBound)
+                        if lo < hi { count &+= hi &- lo }
+                        let runStart = lo < hi ? lo : range.upperBound, runEnd = lo < hi ? hi : range.upperBound
+                        for x in range.lowerBound..<runStart where isVisible(kernel, x, y) { count &+= 1 }
+                        for x in runEnd..<range.upperBound where isVisible(kernel, x, y) { count &+= 1 }
+                    }
+                    if rowInside {
+                        part(xs.lowerBound..<max(xs.lowerBound, min(xs.upperBound, inside.x0)))
+                        part(min(xs.upperBound, max(xs.lowerBound, inside.x1))..<xs.upperBound)
+                    } else {
+                        part(xs)
+                    }
+                    continue
+                }
                 // The first x of the stride's phase (support.x0 + j·k) inside the row's span.
                 let first = support.x0 &+ (xs.lowerBound &- support.x0 &+ k &- 1) / k &* k
                 for x in Swift.stride(from: first, to: xs.upperBound, by: k) {
                     if rowInside && x >= inside.x0 && x < inside.x1 { continue }
                     if visible.contains(x) { count += 1; continue }
-                    let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Float(y) + 0.5)
-                    if opacity * A >= visibilityThreshold { count += 1 }
+                    if isVisible(kernel, x, y) { count += 1 }
                 }
+            }
             }
         }
         return count

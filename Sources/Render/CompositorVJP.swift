@@ -81,6 +81,8 @@ extension CompositorRenderer {
         }()
         let boxWidth = box.x1 - box.x0
         let rows = ShapeRows(layer, width: width, height: canvas.height, levels: spans ? (-0.5, 0.5) : nil)
+        // `rows` owns the buffer the row kernels' `segmentReach` points into.
+        withExtendedLifetime(rows) {
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
@@ -176,6 +178,7 @@ extension CompositorRenderer {
                 out[LayerParameter.noiseAmplitude.rawValue] += Double(dAmplitude)
             }
         }
+        }
         return out
     }
 
@@ -185,8 +188,11 @@ extension CompositorRenderer {
         for (k, layer) in layers.enumerated() {
             for link in layer.links {
                 let node = link.node ?? layer.node
-                guard result.nodes[node][link.attribute] != nil else { continue }
-                result.nodes[node][link.attribute]! += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
+                // One hashed lookup per link, none for nodes without mutable numbers (roads,
+                // backgrounds): most links lead to attributes that are not mutable.
+                if result.nodes[node].isEmpty { continue }
+                guard let i = result.nodes[node].index(forKey: link.attribute) else { continue }
+                result.nodes[node].values[i] += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
             }
         }
         return result

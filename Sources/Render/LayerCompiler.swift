@@ -25,6 +25,7 @@ struct LayerCompiler: Sendable {
         var curves: [Int: any PlacementCurve] = [:]
         var zOrders: [Double] = []
         var avoids: [[String]] = []
+        var lastAvoid: (text: String, classes: [String])? = nil
         for (k, node) in graph.nodes.enumerated() {
             var parentLayer: Layer? = nil, parentCurve: (any PlacementCurve)? = nil
             if let p = node.parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
@@ -34,7 +35,7 @@ struct LayerCompiler: Sendable {
             if let curve = compiled.childFrame { curves[k] = curve }
             out.append(compiled.layer)
             zOrders.append(try reader.number("z_order") ?? 0)
-            avoids.append(try ObjectAvoidance.classes(reader))
+            avoids.append(try ObjectAvoidance.classes(reader, last: &lastAvoid))
         }
         let oneZOrder = zOrders.allSatisfy { $0 == zOrders[0] }
         if oneZOrder && avoids.allSatisfy({ $0.isEmpty }) { return out }     // the common case: every layer, in graph order

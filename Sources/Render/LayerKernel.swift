@@ -96,6 +96,10 @@ struct LayerKernel {
     /// Colour sprites only: premultiplied colour planes.
     var colour: UnsafePointer<Float>? = nil
     var vertices = UnsafeBufferPointer<SIMD2<Float>>(start: nil, count: 0)
+    /// Polylines on a row of `ShapeRows` (nil: every segment searched): per segment `i` of
+    /// `vertices` the closed interval of pixel-centre x beyond which it is farther than the
+    /// row's outer level (`nearestSegment`'s `reach`).
+    var segmentReach: UnsafePointer<SIMD2<Double>>? = nil
 }
 
 /// Calls `body` with the layer's kernel (its buffers pinned for the call).
@@ -130,7 +134,15 @@ struct LayerKernel {
     case .sprite:
         let tu = lx / g.sx + T(Float(k.spriteWidth) / 2 - 0.5), tv = ly / g.sy + T(Float(k.spriteHeight) / 2 - 0.5)
         return sampleBordered(k.alpha!, paddedWidth: k.spriteWidth + 2, width: k.spriteWidth, height: k.spriteHeight, stride: 1, offset: 0, tu, tv)
-    case .rectangle, .ellipse, .polygon, .polyline: return edgeCoverage(shapeDistance(k, g, lx: lx, ly: ly))
+    case .polyline:
+        let nearest = nearestSegment(lx.value, ly.value, g.sx.value, g.sy.value, k.vertices, closed: false, reach: k.segmentReach, X: X)
+        if T.self == Float.self {
+            // The search's own Float distance of the winner: the value `polylineDistance` recomputes.
+            let best = nearest.index < 0 ? Float.greatestFiniteMagnitude : nearest.distance
+            return T(edgeCoverage(best - g.halfWidth.value))
+        }
+        return edgeCoverage(polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices, nearest: nearest.index))
+    case .rectangle, .ellipse, .polygon: return edgeCoverage(shapeDistance(k, g, lx: lx, ly: ly))
     }
 }
 
@@ -164,11 +176,14 @@ struct LayerKernel {
         let sd: Float
         switch k.kind {
         case .polygon:
-            nearest = nearestSegment(lx, ly, plain.sx, plain.sy, k.vertices, closed: true)
+            let n = nearestSegment(lx, ly, plain.sx, plain.sy, k.vertices, closed: true)
+            nearest = (n.index, n.inside)
             sd = polygonDistance(lx, ly, plain.sx, plain.sy, k.vertices, nearest: nearest)
         case .polyline:
-            nearest = nearestSegment(lx, ly, plain.sx, plain.sy, k.vertices, closed: false)
-            sd = polylineDistance(lx, ly, plain.sx, plain.sy, plain.halfWidth, k.vertices, nearest: nearest.index)
+            let n = nearestSegment(lx, ly, plain.sx, plain.sy, k.vertices, closed: false, reach: k.segmentReach, X: X)
+            nearest = (n.index, false)
+            // `polylineDistance` in Float recomputes the winner's distance: the search's value.
+            sd = (n.index < 0 ? Float.greatestFiniteMagnitude : n.distance) - plain.halfWidth
         default: sd = shapeDistance(k, plain, lx: lx, ly: ly)
         }
         let ramp = 0.5 - sd

@@ -13,6 +13,16 @@ enum ObjectAvoidance {
         return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
     }
 
+    /// `classes(r)`, reusing `last` (the text and names of the previous node's `avoid`) when the
+    /// text is the same: a grammar's objects of one rule repeat it.
+    static func classes(_ r: AttributeReader, last: inout (text: String, classes: [String])?) throws -> [String] {
+        guard let text = try r.string("avoid") else { return [] }
+        if let last, last.text == text { return last.classes }
+        let names = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        last = (text, names)
+        return names
+    }
+
     /// Indices of the layers that are drawn, in order. `avoid[i]` lists the classes layer `i`
     /// must not overlap (empty: always kept).
     static func survivors(_ layers: [Layer], avoid: [[String]]) -> [Int] {
@@ -26,7 +36,8 @@ enum ObjectAvoidance {
         }
         var dropped = [Bool](repeating: false, count: layers.count)
         for i in layers.indices where !avoid[i].isEmpty && layers[i].isObject {
-            let classes = Set(avoid[i])
+            // A handful of names: comparing beats hashing each object's class into a set.
+            let classes = avoid[i]
             for j in layers.indices where j != i && !dropped[j] && layers[j].isObject && classes.contains(layers[j].className) {
                 if footprint(i).overlaps(footprint(j)) { dropped[i] = true; break }
             }
@@ -45,9 +56,19 @@ struct Footprint {
         var radius: Double
     }
     var pieces: [Piece]
+    /// Bounding box of every piece's points (radii not added) and the largest radius: a whole
+    /// footprint's pieces are at least this box's gap apart from another's.
+    private(set) var lo = SIMD2<Double>(repeating: .infinity), hi = SIMD2<Double>(repeating: -.infinity)
+    private(set) var maxRadius = 0.0
 
     init(_ layer: Layer) {
         pieces = []
+        defer {
+            for piece in pieces {
+                for p in piece.points { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
+                maxRadius = max(maxRadius, piece.radius)
+            }
+        }
         if !layer.isObject || layer.isDegenerate { return }
         let sx = Double(layer[.scaleX]), sy = Double(layer[.scaleY])
         let centre = SIMD2(Double(layer[.centreX]), Double(layer[.centreY]))
@@ -76,6 +97,19 @@ struct Footprint {
     /// True when some piece of one comes closer to some piece of the other than their radii sum
     /// (touching exactly does not count).
     func overlaps(_ other: Footprint) -> Bool {
+        if pieces.isEmpty || other.pieces.isEmpty { return false }
+        // Every piece pair of the two is at least the whole boxes' gap apart: when that exceeds
+        // the largest radii, each pair the gap test below decides is skipped there anyway, and
+        // only pairs of two polygons (separating axes) remain to be tested.
+        let gap = pointwiseMax(lo - other.hi, other.lo - hi)
+        if max(gap.x, gap.y) > (maxRadius + other.maxRadius) * (1 + 1e-9) + 1e-9 {
+            for a in pieces where a.radius == 0 && a.points.count >= 3 {
+                for b in other.pieces where b.radius == 0 && b.points.count >= 3 {
+                    if Self.interiorsIntersect(a.points, b.points) { return true }
+                }
+            }
+            return false
+        }
         for a in pieces {
             for b in other.pieces {
                 if a.radius == 0, b.radius == 0, a.points.count >= 3, b.points.count >= 3 {

@@ -70,14 +70,27 @@ public enum ShapeOutline: Equatable, Sendable {
 /// the winner once in its own number type: the same value (the `Float` operations are those of
 /// `segmentDistance`, in the same order) at a fraction of the cost for `GeometryDual` (measured:
 /// the per-segment dual arithmetic was most of the aerial VJP).
+///
+/// `reach` (polylines, from `ShapeRows`): per segment `i` the closed interval of pixel-centre x
+/// on the current row outside which the segment is surely farther than the row's outer level;
+/// with `X` outside it the segment is skipped. A skipped segment cannot be the nearest where
+/// coverage (or visibility) is non-zero, and ties at the minimum are all kept in order, so the
+/// first minimum — index and value — is the full search's wherever it matters; elsewhere both
+/// give coverage 0. `distance` is that segment's `Float` distance (`segmentDistance`).
 @inline(__always) func nearestSegment(_ px: Float, _ py: Float, _ sx: Float, _ sy: Float,
                                               _ vertices: UnsafeBufferPointer<SIMD2<Float>>,
-                                              closed: Bool) -> (index: Int, inside: Bool) {
+                                              closed: Bool, reach: UnsafePointer<SIMD2<Double>>? = nil,
+                                              X: Float = 0) -> (index: Int, inside: Bool, distance: Float) {
     let n = vertices.count
     var best = Float.greatestFiniteMagnitude, bestIndex = -1
     var inside = false
     var j = closed ? n &- 1 : 0
+    let x = Double(X)
     for i in (closed ? 0 : 1)..<n {
+        if let reach, !closed {
+            let r = reach[i]
+            if !(x >= r.x && x <= r.y) { j = i; continue }
+        }
         let ax = sx * vertices[j].x, ay = sy * vertices[j].y
         let bx = sx * vertices[i].x, by = sy * vertices[i].y
         let d: Float = segmentDistance(px, py, ax, ay, bx, by)
@@ -88,7 +101,7 @@ public enum ShapeOutline: Equatable, Sendable {
         }
         j = i
     }
-    return (bestIndex, inside)
+    return (bestIndex, inside, best)
 }
 
 /// `segmentDistance` to segment `i` of `nearestSegment`, in `T`.
@@ -102,7 +115,7 @@ public enum ShapeOutline: Equatable, Sendable {
 @inline(__always) func polygonDistance<T: RenderScalar>(_ lx: T, _ ly: T, _ sx: T, _ sy: T,
                                                       _ vertices: UnsafeBufferPointer<SIMD2<Float>>,
                                                       nearest: (index: Int, inside: Bool)? = nil) -> T {
-    let (i, inside) = nearest ?? nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: true)
+    let (i, inside) = nearest ?? { let n = nearestSegment(lx.value, ly.value, sx.value, sy.value, vertices, closed: true); return (n.index, n.inside) }()
     let best = i < 0 ? T(Float.greatestFiniteMagnitude) : distance(lx, ly, sx, sy, toSegment: i, vertices)
     return inside ? -best : best
 }

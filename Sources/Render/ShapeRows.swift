@@ -33,6 +33,11 @@ struct ShapeRows {
     /// Signed distances: `full` holds pixels with `sd ≤ inner` exactly, `xs` every pixel with
     /// `sd < outer` exactly (the levels moved by the margin), px.
     private let inner: Double, outer: Double
+    /// Polylines with an outer level: per segment its outer capsule's interval on the last row
+    /// asked for (`LayerKernel.segmentReach`); nil otherwise.
+    private let reach: SegmentReach?
+    /// `reach`'s buffer, read without retaining the owner per row.
+    private let reachPointer: UnsafeMutablePointer<SIMD2<Double>>?
 
     private enum Form {
         /// Nothing skipped: `xs` is the box row (or the polyline's), `full` empty.
@@ -46,6 +51,11 @@ struct ShapeRows {
         case polyline([SIMD2<Double>], inner: Double, outer: Double?)
     }
 
+    /// Polylines: per segment `i` (vertices `i − 1` → `i`) its unit direction and length
+    /// `(along.x, along.y, length)`, computed once instead of per row (the same `Double`
+    /// operations, so the same values); entry 0 unused.
+    private let segmentFrames: [SIMD3<Double>]
+
     /// Spans of `layer` on a `width × height` canvas: `full` where the kernels' signed distance
     /// is below `levels.inner`, `xs` holding every pixel where it is below `levels.outer`
     /// (drawing: −0.5 and 0.5, coverage exactly 1 and above 0). Nil levels: nothing skipped
@@ -58,6 +68,9 @@ struct ShapeRows {
               [g.cx, g.cy, g.cosine, g.sine, g.sx, g.sy, g.halfWidth].allSatisfy(\.isFinite) else {
             form = .none
             (inner, outer) = (0, 0)
+            reach = nil
+            reachPointer = nil
+            segmentFrames = []
             return
         }
         let sx = Double(g.sx), sy = Double(g.sy)
@@ -90,6 +103,29 @@ struct ShapeRows {
             let w = Double(g.halfWidth)
             form = .polyline(vertices, inner: w + inner, outer: outer <= 1.5 ? w + outer : nil)
         }
+        if case .polyline(let v, _, .some) = form { reach = SegmentReach(count: v.count) } else { reach = nil }
+        reachPointer = reach?.pointer
+        if case .polyline(let v, _, _) = form {
+            segmentFrames = v.indices.map { i in
+                guard i > 0 else { return .zero }
+                let e = v[i] - v[i - 1]
+                let length = (e * e).sum().squareRoot()
+                let along = e / length
+                return SIMD3(along.x, along.y, length)
+            }
+        } else {
+            segmentFrames = []
+        }
+    }
+
+    /// One row's per-segment intervals (see `reach`), owned by the `ShapeRows`.
+    final class SegmentReach {
+        let pointer: UnsafeMutablePointer<SIMD2<Double>>
+        init(count: Int) {
+            pointer = .allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: SIMD2(-.infinity, .infinity), count: max(count, 1))
+        }
+        deinit { pointer.deallocate() }
     }
 
     /// The half-planes `n · p ≤ o` whose intersection is the polygon, when it is strictly convex
@@ -115,6 +151,12 @@ struct ShapeRows {
             let normal = (sign > 0 ? SIMD2(e.y, -e.x) : SIMD2(-e.y, e.x)) / length
             return SIMD3(normal.x, normal.y, (normal * a).sum())
         }
+    }
+
+    /// A superset of row `y`'s `xs` (inside `box`) found without the spans: `PolylineRows`' span
+    /// for polylines, the box row otherwise. Cheap next to `row`.
+    @inline(__always) func coarse(_ y: Int, box: PixelBox, kernel: LayerKernel) -> Range<Int> {
+        polyline.row(y, box: box, kernel: kernel).xs
     }
 
     /// The pixels `xs` of row `y` (inside `box`) that may be covered, the run `full` inside `xs`
@@ -144,10 +186,17 @@ struct ShapeRows {
             outerSpan = outerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, outerF) : (1, 0)
             innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
         case .polyline(let vertices, let innerRadius, let outerRadius):
-            let runs = Self.strokeRuns(vertices, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
-                                       segments: narrowed.vertices, all: kernel.vertices)
+            let runs = Self.strokeRuns(vertices, frames: segmentFrames, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
+                                       segments: narrowed.vertices, all: kernel.vertices, reach: reachPointer)
             innerSpan = runs.longest
             if outerRadius != nil { outerSpan = runs.hull }
+            if let reachPointer, let base = kernel.vertices.baseAddress, let start = narrowed.vertices.baseAddress {
+                var withReach = narrowed
+                withReach.segmentReach = UnsafePointer(reachPointer + (start - base))
+                let touched = Self.pixels(outerSpan, within: xs)
+                let full = Self.pixels(innerSpan, within: touched)
+                return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, withReach)
+            }
         }
         let touched = Self.pixels(outerSpan, within: xs)
         let full = Self.pixels(innerSpan, within: touched)
@@ -183,26 +232,37 @@ struct ShapeRows {
         return (t - half, t + half)
     }
 
+    /// `hull` grown to hold `piece` (an empty piece, lo > hi, leaves it).
+    @inline(__always) private static func widen(_ hull: inout (lo: Double, hi: Double), _ piece: (lo: Double, hi: Double)) {
+        if piece.lo <= piece.hi { hull = hull.lo <= hull.hi ? (min(hull.lo, piece.lo), max(hull.hi, piece.hi)) : piece }
+    }
+
     /// Within `inner` and `outer` of a polyline's `segments` (a slice of `all`, both over the
     /// unscaled vertices; the scaled ones are `vertices`, same indices) lie the strips (projection
     /// inside a segment, distance ≤ r) and the discs of radius r at the vertices. Returns the
     /// longest run of the union of the pieces of radius `inner` and the hull of those of radius
     /// `outer` (nil: not wanted), on the row line `p0 + X·d`.
-    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], inner: Double, outer: Double?,
+    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], frames: [SIMD3<Double>], inner: Double, outer: Double?,
                                                      p0: SIMD2<Double>, d: SIMD2<Double>,
-                                                     segments: UnsafeBufferPointer<SIMD2<Float>>, all: UnsafeBufferPointer<SIMD2<Float>>)
+                                                     segments: UnsafeBufferPointer<SIMD2<Float>>, all: UnsafeBufferPointer<SIMD2<Float>>,
+                                                     reach: UnsafeMutablePointer<SIMD2<Double>>?)
         -> (longest: (lo: Double, hi: Double), hull: (lo: Double, hi: Double)) {
         let empty = (lo: 1.0, hi: 0.0)
         guard let base = all.baseAddress, let start = segments.baseAddress, segments.count >= 2 else { return (empty, empty) }
         let first = start - base, last = first + segments.count - 1
+        // Until written below: every segment searched.
+        if let reach { for i in first...last { reach[i] = SIMD2(-.infinity, .infinity) } }
         let dd = (d * d).sum()
         guard dd > 0 else { return (empty, empty) }
-        var hull = empty
-        @inline(__always) func widen(_ piece: (lo: Double, hi: Double)) {
-            if piece.lo <= piece.hi { hull = hull.lo <= hull.hi ? (min(hull.lo, piece.lo), max(hull.hi, piece.hi)) : piece }
-        }
+        // `hull` lives inside the closure and is widened through a static function: a variable
+        // captured from outside was boxed on the heap per call (an allocation per row).
         return withUnsafeTemporaryAllocation(of: (lo: Double, hi: Double).self, capacity: 2 * segments.count) { pieces in
+            var hull = empty
             var count = 0
+            // The outer disc chord at the previous vertex, and the outer capsule of the current
+            // segment (its strip and both discs: convex, so one interval on the row): `reach`.
+            var previousDisc = empty, capsule = empty
+            defer { if let reach, last > first { reach[last] = SIMD2(capsule.lo, capsule.hi) } }
             for i in first...last {
                 // The disc at vertex i: the chord around the line's nearest point to it.
                 let q = p0 - vertices[i]
@@ -212,16 +272,25 @@ struct ShapeRows {
                     let half = ((inner * inner - distance2) / dd).squareRoot()
                     pieces[count] = (t - half, t + half); count += 1
                 }
+                var disc = empty
                 if let outer, outer > 0, outer * outer >= distance2 {
                     let half = ((outer * outer - distance2) / dd).squareRoot()
-                    widen((t - half, t + half))
+                    disc = (t - half, t + half)
+                    widen(&hull, disc)
+                }
+                if reach != nil {
+                    // The finished capsule of segment i − 1 (all its pieces seen), then segment i's.
+                    if i > first &+ 1 { reach![i &- 1] = SIMD2(capsule.lo, capsule.hi) }
+                    capsule = previousDisc
+                    widen(&capsule, disc)
+                    previousDisc = disc
                 }
                 guard i > first else { continue }
                 // The strip of segment i − 1 → i: 0 ≤ u ≤ length, |w| ≤ r in the segment's frame.
-                let a = vertices[i - 1], e = vertices[i] - a
-                let length = (e * e).sum().squareRoot()
+                let a = vertices[i - 1], frame = frames[i]
+                let length = frame.z
                 guard length > 1e-9 else { continue }
-                let along = e / length, normal = SIMD2(-along.y, along.x)
+                let along = SIMD2(frame.x, frame.y), normal = SIMD2(-along.y, along.x)
                 let qa = p0 - a
                 let u0 = (qa * along).sum(), du = (d * along).sum()
                 let w0 = (qa * normal).sum(), dw = (d * normal).sum()
@@ -233,7 +302,11 @@ struct ShapeRows {
                     let strip = clip(clip(span, w0, dw, inner), -w0, -dw, inner)
                     if strip.lo <= strip.hi { pieces[count] = strip; count += 1 }
                 }
-                if let outer, outer > 0 { widen(clip(clip(span, w0, dw, outer), -w0, -dw, outer)) }
+                if let outer, outer > 0 {
+                    let strip = clip(clip(span, w0, dw, outer), -w0, -dw, outer)
+                    widen(&hull, strip)
+                    if reach != nil { widen(&capsule, strip) }
+                }
             }
             guard count > 0 else { return (empty, hull) }
             // Insertion sort by start (few pieces), then merge and keep the longest run.

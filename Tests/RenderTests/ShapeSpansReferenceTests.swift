@@ -39,8 +39,59 @@ final class ShapeSpansReferenceTests: XCTestCase {
                 layers.append(Layer(content: .shape(outline), node: k + 1, className: "x", parameters: p,
                                     blend: Bool.random(using: &rng) ? .over : .max, links: []))
             }
-            let ids = [UInt16](repeating: 1, count: layers.count)
             let threshold = Float.random(in: 0.2...0.8, using: &rng)
+            try Self.compareSpansWithReference(layers, width: width, height: height, channels: channels, threshold: threshold,
+                                              trial: trial, rng: &rng)
+        }
+    }
+
+    /// Roads alone, where the per-pixel segment search is cut to the segments whose capsule on
+    /// the row holds the pixel (`LayerKernel.segmentReach`) and the pixels beyond the canvas are
+    /// counted by runs: long arcs mostly off the canvas, and zig-zag polylines with short
+    /// segments and sharp turns (several segments near one pixel, ties at joints), against the
+    /// loops that search every segment and evaluate every pixel.
+    func testRoadSegmentReachChangesNoImageMaskStatisticOrGradient() throws {
+        var rng = SystemRandomNumberGenerator()
+        let (width, height) = (40, 36)
+        for trial in 0..<40 {
+            let channels = trial % 2 == 0 ? 3 : 1
+            var layers: [Layer] = []
+            for k in 0..<3 {
+                let vertices: [SIMD2<Float>]
+                if (trial + k) % 2 == 0 {
+                    vertices = RoadArc(length: Double.random(in: 60...300, using: &rng),
+                                       curvature: Double.random(in: -0.04...0.04, using: &rng)).vertices
+                } else {
+                    var p = SIMD2<Float>(0, 0)
+                    vertices = (0..<Int.random(in: 2...12, using: &rng)).map { _ in
+                        p += SIMD2(Float.random(in: -14...14, using: &rng), Float.random(in: -14...14, using: &rng))
+                            * (Bool.random(using: &rng) ? 1 : 0.1)
+                        return p
+                    }
+                }
+                var p = SIMD16<Float>.zero
+                p[LayerParameter.centreX.rawValue] = Float.random(in: -10...Float(width + 10), using: &rng)
+                p[LayerParameter.centreY.rawValue] = Float.random(in: -10...Float(height + 10), using: &rng)
+                p[LayerParameter.rotation.rawValue] = Float.random(in: -3.2...3.2, using: &rng)
+                p[LayerParameter.scaleX.rawValue] = Float.random(in: 0.7...1.3, using: &rng)
+                p[LayerParameter.scaleY.rawValue] = Float.random(in: 0.7...1.3, using: &rng)
+                p[LayerParameter.halfWidth.rawValue] = Float.random(in: 0.3...12, using: &rng)
+                p[LayerParameter.opacity.rawValue] = Float.random(in: 0.3...1, using: &rng)
+                for c in 0..<3 { p[LayerParameter.tintR.rawValue + c] = Float.random(in: 0...1, using: &rng) }
+                layers.append(Layer(content: .shape(.polyline(vertices)), node: k, className: "x", parameters: p,
+                                    blend: Bool.random(using: &rng) ? .over : .max, links: []))
+            }
+            let threshold = Float.random(in: 0.1...0.9, using: &rng)
+            try Self.compareSpansWithReference(layers, width: width, height: height, channels: channels, threshold: threshold,
+                                              trial: trial, rng: &rng)
+        }
+    }
+
+    /// Draws `layers` with spans and without (every pixel of the box), and runs the reverse pass
+    /// of each non-background layer both ways over a random canvas: all bit for bit.
+    static func compareSpansWithReference(_ layers: [Layer], width: Int, height: Int, channels: Int, threshold: Float,
+                                          trial: Int, rng: inout SystemRandomNumberGenerator) throws {
+            let ids = [UInt16](repeating: 1, count: layers.count)
             func draw(spans: Bool) -> ([Float], [UInt16], [UInt16], [Int]) {
                 let compositor = Compositor(width: width, height: height, channels: channels, visibilityThreshold: threshold, spans: spans)
                 var out = [Float](repeating: 0, count: width * height * channels)
@@ -65,7 +116,8 @@ final class ShapeSpansReferenceTests: XCTestCase {
             let n = width * height * channels
             let under = (0..<n).map { _ in Float.random(in: 0...1, using: &rng) }
             let upstream = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
-            for layer in layers.dropFirst() {
+            for layer in layers {
+                if case .background = layer.content { continue }
                 let box = layer.supportBox(width: width, height: height).clipped(width: width, height: height)
                 if box.isEmpty { continue }
                 var tape: [Float] = []
@@ -80,6 +132,5 @@ final class ShapeSpansReferenceTests: XCTestCase {
                 XCTAssertEqual(fast.map { $0.bitPattern }, reference.map { $0.bitPattern }, "trial \(trial): \(layer.content) gradients")
                 XCTAssertEqual(g1.map(\.bitPattern), g2.map(\.bitPattern), "trial \(trial): dL/d under")
             }
-        }
     }
 }
