@@ -1,4 +1,5 @@
 import Diagnostics
+import Scene
 import TestSupport
 import XCTest
 @testable import MetaSim
@@ -168,6 +169,43 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(found.contains { $0.message.contains("car_iou") }, "\(found)")
         let alone = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {mmd_weight: 0}\n")
         XCTAssertEqual(alone.map(\.path), ["matching.mmd_weight"], "\(alone)")
+    }
+
+    /// `learning_rate_schedule`, `crop` and `class_weights` are read into `training`; each is
+    /// checked against the kind and the class list, the crop against the canvas.
+    func testTaskTrainingOptionsAndTheirProblems() throws {
+        let path = try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            task_network: {kind: segmentation, classes: [ground, car], learning_rate_schedule: cosine, crop: 64,
+                           class_weights: [1, 2.5]}
+            """)
+        let e = try Experiment.load(path: path)
+        XCTAssertEqual(e.taskNetwork.training, TaskTrainingOptions(schedule: .cosine, crop: 64, classWeights: [1, 2.5]))
+        XCTAssertEqual(e.canvasProblems(canvas: Canvas(width: 128, height: 64)).map(\.path), [])
+        XCTAssertEqual(e.canvasProblems(canvas: Canvas(width: 128, height: 60)).map(\.path), ["task_network.crop"])
+        XCTAssertEqual(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}\n")).taskNetwork.training,
+                       TaskTrainingOptions(), "defaults: constant rate, whole images, no weights")
+        let found = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            task_network: {kind: segmentation, classes: [ground, car], learning_rate_schedule: step, crop: 30,
+                           class_weights: [1, 2, 3]}
+            """)
+        XCTAssertEqual(Set(found.map(\.path)), ["task_network.learning_rate_schedule", "task_network.crop",
+                                                "task_network.class_weights"], "\(found)")
+        let classifier = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            task_network: {crop: 16, class_weights: [1, 2]}
+            """)
+        XCTAssertEqual(classifier.map(\.path).sorted(), ["task_network.class_weights", "task_network.crop"], "\(classifier)")
+        let weights = try errors("""
+            grammar: prior.yaml
+            target: {images: target}
+            task_network: {kind: segmentation, classes: [ground, car], class_weights: [0, 0]}
+            """)
+        XCTAssertEqual(weights.map(\.path), ["task_network.class_weights"], "\(weights)")
     }
 
     /// Detection needs its classes; a folder target is fine (KITTI or COCO folders).

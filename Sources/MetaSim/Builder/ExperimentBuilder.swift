@@ -104,7 +104,7 @@ public struct ExperimentBuilder {
         if let search = experiment.matching.startSearch, let problem = MetaSimTrainer.startSearchProblem(search, grammar: grammar) {
             throw InputError(file: source, path: problem.path, message: problem.message)
         }
-        let memory = experiment.memoryProblems(canvas: grammar.canvas)
+        let memory = experiment.memoryProblems(canvas: grammar.canvas) + experiment.canvasProblems(canvas: grammar.canvas)
         if !memory.isEmpty { throw InputErrors(memory.map { InputError(file: source, path: $0.path, message: $0.message) }) }
         if experiment.taskNetwork.kind == .detection, grammar.canvas.width % 16 != 0 || grammar.canvas.height % 16 != 0 {
             throw InputError(file: source, path: "task_network.kind",

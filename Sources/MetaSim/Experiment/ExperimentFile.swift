@@ -230,6 +230,31 @@ extension TaskNetworkSettings {
         learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         if n.has("width") { width = n.int("width", default: 0, min: 1) }
         oracle = n.bool("oracle", default: oracle)
+        let schedule = n.string("learning_rate_schedule", default: training.schedule.rawValue,
+                                oneOf: LearningRateSchedule.allCases.map(\.rawValue))
+        training.schedule = LearningRateSchedule(rawValue: schedule) ?? training.schedule
+        if n.has("crop") {
+            let crop = n.int("crop", default: 0, min: 4)
+            if kind != .segmentation {
+                n.fail("crop", "random crops are for a segmentation network, not \(kind.rawValue)")
+            } else if crop % 4 != 0 {
+                n.fail("crop", "must be a multiple of 4 (the segmenter pools twice), got \(crop)")
+            }
+            training.crop = crop
+        }
+        if n.has("class_weights") {
+            let weights = n.doubles("class_weights", default: [])
+            if kind == .detection {
+                n.fail("class_weights", "class weights are for classification or segmentation, not detection")
+            } else if classes == nil {
+                n.fail("class_weights", "needs `classes` (one weight per class, in that order)")
+            } else if let classes, weights.count != classes.count {
+                n.fail("class_weights", "\(weights.count) weights for \(classes.count) classes (\(classes.joined(separator: ", ")))")
+            } else if !weights.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1000 }) || !weights.contains(where: { $0 > 0 }) {
+                n.fail("class_weights", "must be numbers in [0, 1000], at least one above 0")
+            }
+            training.classWeights = weights.map(Float.init)
+        }
         n.finish()
     }
 }

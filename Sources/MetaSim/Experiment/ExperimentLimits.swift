@@ -75,6 +75,13 @@ extension Experiment {
         return problems
     }
 
+    /// Task-network settings that do not fit `canvas`, as (field path, message): a
+    /// `task_network.crop` larger than the canvas's shorter side.
+    public func canvasProblems(canvas: Canvas) -> [(path: String, message: String)] {
+        guard let crop = taskNetwork.training.crop, crop > min(canvas.width, canvas.height) else { return [] }
+        return [("task_network.crop", "\(crop) px is larger than the \(canvas.width)x\(canvas.height) canvas")]
+    }
+
     /// Image sets too large for memory at `canvas` (32-bit floats per pixel and channel), as
     /// (field path, message): each set must fit `ExperimentLimits.imageBytes`.
     public func memoryProblems(canvas: Canvas) -> [(path: String, message: String)] {

@@ -265,6 +265,9 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
     /// ceiling each Meta-Sim figure reads against.
     public var oracle: Bool = true
+    /// Learning-rate schedule, random crops (segmentation) and class weights of every task
+    /// network this experiment trains (YAML `learning_rate_schedule`, `crop`, `class_weights`).
+    public var training = TaskTrainingOptions()
 
     /// The scores `TaskNetwork.scores(on:)` (and, for segmentation, `softScores(on:)`) reports for
     /// this kind and these classes: `target_accuracy`; `mean_iou`, `<class>_iou`, `mean_soft_iou`,

@@ -54,20 +54,49 @@ public final class TaskNetwork {
         return logits.permuted([0, 2, 3, 1]).reshaped([n * h * w, k])
     }
 
-    /// Trains on `data` with Adam for `epochs` passes in shuffled minibatches (seeded: same data
-    /// and seed, same network). `progress` gets each batch's loss.
+    /// Trains on `data` with Adam for `epochs` passes in shuffled minibatches (seeded: same data,
+    /// seed and options, same network), the learning rate following `options.schedule` from
+    /// `learningRate` over all `epochs · ⌈count / batchSize⌉` steps; a segmenter with
+    /// `options.crop` sees one random window of each image per pass (corners drawn from the same
+    /// seeded generator). `progress` gets each batch's loss.
+    /// - Precondition: `options.crop`, when set, is for a segmenter, a positive multiple of 4 and
+    ///   at most the images' shorter side; `options.classWeights`, when set, has one weight per
+    ///   class (not for a detector).
     public func train(on data: TaskSet, epochs: Int, batchSize: Int, learningRate: Float, seed: UInt64,
-                      progress: ((Float) -> Void)? = nil) {
+                      options: TaskTrainingOptions = TaskTrainingOptions(), progress: ((Float) -> Void)? = nil) {
+        if let crop = options.crop {
+            precondition(kind == .segmentation, "TaskNetwork.train: crops are for a segmenter")
+            precondition(crop > 0 && crop % 4 == 0 && crop <= min(data.images.shape[2], data.images.shape[3]),
+                         "TaskNetwork.train: crop \(crop) is not a positive multiple of 4 within the images")
+        }
+        if let weights = options.classWeights {
+            precondition(kind != .detection && weights.count == classes.count,
+                         "TaskNetwork.train: \(weights.count) class weights for \(classes.count) classes")
+        }
         let optimizer = Adam(network.trainableParameters, learningRate: learningRate)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<data.count)
+        let total = epochs * batchCount(data.count, batchSize: batchSize)
+        var step = 0
         for _ in 0..<epochs {
             order.shuffle(using: &rng)
             for start in stride(from: 0, to: order.count, by: batchSize) {
-                let (x, y, boxes) = data.batch(Array(order[start..<min(order.count, start + batchSize)]))
-                let loss = kind == .detection
-                    ? centerNetLoss(network(x), objects: boxes, classes: classes.count, stride: CenterNetDetector.stride)
-                    : Tensor.crossEntropyLoss(rowLogits(x), labels: y)
+                let indices = Array(order[start..<min(order.count, start + batchSize)])
+                optimizer.learningRate = options.schedule.rate(base: learningRate, step: step, total: total)
+                step += 1
+                let loss: Tensor
+                if kind == .detection {
+                    let (x, _, boxes) = data.batch(indices)
+                    loss = centerNetLoss(network(x), objects: boxes, classes: classes.count, stride: CenterNetDetector.stride)
+                } else if let crop = options.crop {
+                    let (h, w) = (data.images.shape[2], data.images.shape[3])
+                    let origins = indices.map { _ in (y: Int(rng.next() % UInt64(h - crop + 1)), x: Int(rng.next() % UInt64(w - crop + 1))) }
+                    let (x, y) = data.croppedBatch(indices, size: crop, origins: origins)
+                    loss = Tensor.crossEntropyLoss(rowLogits(x), labels: y, classWeights: options.classWeights)
+                } else {
+                    let (x, y, _) = data.batch(indices)
+                    loss = Tensor.crossEntropyLoss(rowLogits(x), labels: y, classWeights: options.classWeights)
+                }
                 optimizer.step(network.gradients(of: loss))
                 progress?(loss.scalar)
             }

@@ -189,7 +189,8 @@ extension MetaSimTrainer {
         let network = TaskNetwork(kind: test.kind, canvas: grammar.canvas, classes: test.classes, seed: seed,
                                   width: settings.width)
         let progress = self.progress.start("task network on \(name) data", total: epochs * batchCount(data.count, batchSize: settings.batchSize))
-        network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed) { loss in
+        network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed,
+                      options: settings.training) { loss in
             progress.advance(status: String(format: "loss %.3f", loss))
         }
         let scores = network.scores(on: test)

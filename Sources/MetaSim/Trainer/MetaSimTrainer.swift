@@ -63,6 +63,7 @@ public final class MetaSimTrainer {
     public init(experiment: Experiment, parts: TrainerParts, sink: any RunSink = MemorySink(),
                 progress: any ProgressReporter = SilentProgress()) throws {
         let limits = experiment.limitProblems + experiment.memoryProblems(canvas: parts.grammar.canvas)
+            + experiment.canvasProblems(canvas: parts.grammar.canvas)
         if !limits.isEmpty {
             let source = experiment.file.isEmpty ? "experiment" : experiment.file
             throw InputErrors(limits.map { InputError(file: source, path: $0.path, message: $0.message) })

@@ -61,7 +61,8 @@ public struct TaskObjective {
             let network = TaskNetwork(kind: validation.kind, canvas: renderer.canvas, classes: validation.classes, seed: seed,
                                       width: settings.width)
             if let start { try network.network.load(start) }
-            network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed)
+            network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed,
+                          options: settings.training)
             return network
         }
         func reward(_ network: TaskNetwork) -> Double {
