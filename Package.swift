@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "MetaSimBenchmarks", dependencies: ["MetaSim", "Grammar", "Scene", "Tensor", "NN", "Render", "Render3D", "CBLAS"], exclude: ["README.md"]),
         .executableTarget(
             name: "metasim",
-            dependencies: ["MetaSim", "MetaSimBenchmarks", "Diagnostics", "Parallel", "Assets", "Grammar", "Scene", "Render", "Datasets",
+            dependencies: ["MetaSim", "MetaSimBenchmarks", "Diagnostics", "Parallel", "Assets", "Grammar", "Scene", "Render", "Datasets", "Tensor",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Examples (swift run RenderFromCode / TrainOnFolder; scripts/check_examples.sh runs both).

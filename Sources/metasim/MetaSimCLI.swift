@@ -34,6 +34,7 @@ struct MetaSimCLI: ParsableCommand {
         ])
 
     static func main() {
+        BLASKernelRestart.restartIfNeeded()
         do {
             var command = try parseAsRoot()
             try command.run()
