@@ -16,8 +16,7 @@ public enum BLASCore {
     public static var name: String { String(cString: openblas_get_corename()) }
 
     /// Kernel families without AVX2: what `DYNAMIC_ARCH` falls back to on a CPU it does not know.
-    static let legacyCores: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "sandybridge",
-                                           "katmai", "coppermine", "northwood", "banias"]
+    static let legacyCores: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "sandybridge"]
 
     /// The `OPENBLAS_CORETYPE` to run with, or nil to keep OpenBLAS's own choice.
     ///
