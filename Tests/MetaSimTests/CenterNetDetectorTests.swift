@@ -94,18 +94,6 @@ final class CenterNetDetectorTests: XCTestCase {
     /// One bright box per 32×32 image, random place and size: after training the detector finds
     /// them on held-out images (AP at IoU 0.5 and 0.7, no height or occlusion filter).
     func testLearnsOneBoxPerImage() {
-        func toy(_ n: Int, seed: UInt64) -> TaskSet {
-            var rng = SplitMix64(seed: seed)
-            var pixels = [Float](repeating: 0, count: n * 32 * 32), boxes: [[LabelledBox]] = []
-            for i in 0..<n {
-                let w = 8 + Int(rng.next() % 13), h = 8 + Int(rng.next() % 13)
-                let x0 = Int(rng.next() % UInt64(33 - w)), y0 = Int(rng.next() % UInt64(33 - h))
-                for y in y0..<(y0 + h) { for x in x0..<(x0 + w) { pixels[(i * 32 + y) * 32 + x] = 0.9 } }
-                boxes.append([LabelledBox(classIndex: 0, box: PixelBox(x0: Double(x0), y0: Double(y0), x1: Double(x0 + w), y1: Double(y0 + h)))])
-            }
-            for k in pixels.indices { pixels[k] += 0.1 * rng.nextUniform() }
-            return TaskSet(kind: .detection, images: Tensor(shape: [n, 1, 32, 32], data: pixels), labels: [], classes: ["box"], objects: boxes)
-        }
         let train = toy(96, seed: 1), test = toy(32, seed: 2)
         let network = TaskNetwork(kind: .detection, canvas: Canvas(width: 32, height: 32, channels: 1), classes: ["box"], seed: 4)
         var losses: [Float] = []
@@ -118,5 +106,46 @@ final class CenterNetDetectorTests: XCTestCase {
         XCTAssertLessThan(losses.suffix(6).reduce(0, +), losses.prefix(6).reduce(0, +) / 4, "loss falls")
         XCTAssertGreaterThan(ap(0.5), 0.9, "AP@0.5 \(ap(0.5))")
         XCTAssertGreaterThan(ap(0.7), 0.85, "AP@0.7 \(ap(0.7))")
+    }
+
+    /// `centernet_fit` is exp(−L) for L the CenterNet loss per object over the set: each
+    /// batch's loss (divided by its object count) weighted back by that count; it rises as the
+    /// detector learns.
+    func testCenterNetFitIsExpOfLossPerObject() {
+        let data = toy(10, seed: 3)
+        let network = TaskNetwork(kind: .detection, canvas: Canvas(width: 32, height: 32, channels: 1), classes: ["box"], seed: 4)
+        func byHand() -> Double {
+            var (total, count) = (0.0, 0.0)
+            for range in [0..<4, 4..<8, 8..<10] {
+                let (x, _, boxes) = data.batch(Array(range))
+                total += Double(centerNetLoss(network.network(x), objects: boxes, classes: 1, stride: CenterNetDetector.stride).scalar) * Double(range.count)
+                count += Double(range.count)
+            }
+            return exp(-total / count)
+        }
+        let before = network.softScores(on: data, batchSize: 4)["centernet_fit"]!
+        XCTAssertEqual(before, byHand(), accuracy: 1e-6)
+        XCTAssertEqual(network.softScores(on: data, batchSize: 64)["centernet_fit"]!, before, accuracy: 1e-4, "one batch or three")
+        network.train(on: toy(64, seed: 1), epochs: 10, batchSize: 16, learningRate: 0.003, seed: 5)
+        let after = network.softScores(on: data, batchSize: 4)["centernet_fit"]!
+        XCTAssertEqual(after, byHand(), accuracy: 1e-6)
+        XCTAssertGreaterThan(after, before * 2, "fit \(before) → \(after)")
+        XCTAssertEqual(TaskNetwork.softScoreNames(kind: .detection, classes: ["box"]), ["centernet_fit"])
+    }
+}
+
+extension CenterNetDetectorTests {
+    /// `n` 32×32 images of one bright box each (random place and size, 8–20 px) on faint noise.
+    private func toy(_ n: Int, seed: UInt64) -> TaskSet {
+        var rng = SplitMix64(seed: seed)
+        var pixels = [Float](repeating: 0, count: n * 32 * 32), boxes: [[LabelledBox]] = []
+        for i in 0..<n {
+            let w = 8 + Int(rng.next() % 13), h = 8 + Int(rng.next() % 13)
+            let x0 = Int(rng.next() % UInt64(33 - w)), y0 = Int(rng.next() % UInt64(33 - h))
+            for y in y0..<(y0 + h) { for x in x0..<(x0 + w) { pixels[(i * 32 + y) * 32 + x] = 0.9 } }
+            boxes.append([LabelledBox(classIndex: 0, box: PixelBox(x0: Double(x0), y0: Double(y0), x1: Double(x0 + w), y1: Double(y0 + h)))])
+        }
+        for k in pixels.indices { pixels[k] += 0.1 * rng.nextUniform() }
+        return TaskSet(kind: .detection, images: Tensor(shape: [n, 1, 32, 32], data: pixels), labels: [], classes: ["box"], objects: boxes)
     }
 }

@@ -269,14 +269,15 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// network this experiment trains (YAML `learning_rate_schedule`, `crop`, `class_weights`).
     public var training = TaskTrainingOptions()
 
-    /// The scores `TaskNetwork.scores(on:)` (and, for segmentation, `softScores(on:)`) reports for
-    /// this kind and these classes: `target_accuracy`; `mean_iou`, `<class>_iou`, `mean_soft_iou`,
-    /// `<class>_soft_iou`; `ap_{easy,moderate,hard}` and `ap50_*`.
+    /// The scores `TaskNetwork.scores(on:)` and `softScores(on:)` report for this kind and these
+    /// classes: `target_accuracy`; `mean_iou`, `<class>_iou`, `mean_soft_iou`, `<class>_soft_iou`;
+    /// `ap_{easy,moderate,hard}`, `ap50_*` and `centernet_fit`.
     public var scoreNames: [String] {
+        let soft = TaskNetwork.softScoreNames(kind: kind, classes: classes ?? [])
         switch kind {
-        case .classification: ["target_accuracy"]
-        case .segmentation: ["mean_iou", "mean_soft_iou"] + (classes ?? []).flatMap { ["\($0)_iou", "\($0)_soft_iou"] }
-        case .detection: ["easy", "moderate", "hard"].flatMap { ["ap_\($0)", "ap50_\($0)"] }
+        case .classification: return ["target_accuracy"]
+        case .segmentation: return ["mean_iou"] + (classes ?? []).map { "\($0)_iou" } + soft
+        case .detection: return ["easy", "moderate", "hard"].flatMap { ["ap_\($0)", "ap50_\($0)"] } + soft
         }
     }
 

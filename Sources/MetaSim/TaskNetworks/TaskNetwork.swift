@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Scene
 import Tensor
@@ -136,11 +137,16 @@ public final class TaskNetwork {
         }
     }
 
-    /// Soft IoU of a segmenter on labelled data (`softIntersectionOverUnion`), classes matched
-    /// by name (a data class the network does not know counts as no class's pixel).
-    /// - Precondition: a segmenter.
+    /// Scores that move with the network's outputs before any prediction changes, for rewards
+    /// (`task.metric`). Segmentation: soft IoU per class (`softIntersectionOverUnion`), classes
+    /// matched by name (a data class the network does not know counts as no class's pixel).
+    /// Detection: `centernet_fit` = exp(−L), L the CenterNet training loss (`centerNetLoss`:
+    /// heatmap focal + offset + size terms per object) over `data`, in (0, 1], 1 for a perfect
+    /// fit; a data class the network does not know is left out like DontCare.
+    /// - Precondition: a segmenter or a detector.
     public func softScores(on data: TaskSet, batchSize: Int = 64) -> [String: Double] {
-        precondition(kind == .segmentation, "TaskNetwork.softScores: not a segmenter")
+        precondition(kind != .classification, "TaskNetwork.softScores: not a segmenter or detector")
+        if kind == .detection { return ["centernet_fit": exp(-detectionLoss(on: data, batchSize: batchSize))] }
         let probabilities = withoutGradients {
             stride(from: 0, to: data.count, by: batchSize).flatMap { start in
                 rowLogits(data.images.slice(axis: 0, start..<min(data.count, start + batchSize))).softmax(axis: 1).data
@@ -148,6 +154,37 @@ public final class TaskNetwork {
         }
         let truthIndex = data.classes.map { classes.firstIndex(of: $0) ?? -1 }
         return softIntersectionOverUnion(probabilities: probabilities, truth: data.labels.map { truthIndex[$0] }, classes: classes)
+    }
+
+    /// The names `softScores` reports for this network's kind and classes.
+    public static func softScoreNames(kind: TaskKind, classes: [String]) -> [String] {
+        switch kind {
+        case .classification: []
+        case .segmentation: ["mean_soft_iou"] + classes.map { "\($0)_soft_iou" }
+        case .detection: ["centernet_fit"]
+        }
+    }
+
+    /// The CenterNet loss per object over `data` (each batch's loss, which `centerNetLoss` divides
+    /// by the batch's object count, weighted back by that count; 0 for no data).
+    func detectionLoss(on data: TaskSet, batchSize: Int) -> Double {
+        let known = data.classes.map { classes.firstIndex(of: $0) }
+        var (total, weight) = (0.0, 0.0)
+        withoutGradients {
+            for start in stride(from: 0, to: data.count, by: batchSize) {
+                let indices = Array(start..<min(data.count, start + batchSize))
+                let (x, _, boxes) = data.batch(indices)
+                let objects = boxes.map { $0.map { box in
+                    var box = box
+                    box.classIndex = box.classIndex.flatMap { known[$0] }
+                    return box
+                } }
+                let count = Double(max(1, objects.joined().filter { $0.classIndex != nil }.count))
+                total += Double(centerNetLoss(network(x), objects: objects, classes: classes.count, stride: CenterNetDetector.stride).scalar) * count
+                weight += count
+            }
+        }
+        return weight == 0 ? 0 : total / weight
     }
 
     /// Scores on labelled data, classes matched by name (a data class the network does not know

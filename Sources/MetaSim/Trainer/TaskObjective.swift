@@ -67,7 +67,8 @@ public struct TaskObjective {
         }
         func reward(_ network: TaskNetwork) -> Double {
             let name = metric ?? network.primaryMetric
-            let scores = name.hasSuffix("soft_iou") ? network.softScores(on: validation) : network.scores(on: validation)
+            let soft = TaskNetwork.softScoreNames(kind: network.kind, classes: network.classes).contains(name)
+            let scores = soft ? network.softScores(on: validation) : network.scores(on: validation)
             return scores[name] ?? 0
         }
         var ascent: [Float]
