@@ -108,6 +108,22 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(found.contains { $0.path == "transformer.ignore_classes" }, "\(found)")
     }
 
+    func testReadsObjectiveAttributes() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target, validation: target}
+            matching: {mmd_attributes: [yaw, loc_x]}
+            task: {attributes: [scale]}
+            """))
+        XCTAssertEqual(e.matching.mmdAttributes, ["yaw", "loc_x"])
+        XCTAssertEqual(e.task?.attributes, ["scale"])
+        XCTAssertNil(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.mmdAttributes)
+        var found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {mmd_attributes: []}")
+        XCTAssertTrue(found.contains { $0.path == "matching.mmd_attributes" && "\($0)".contains("at least one") }, "\(found)")
+        found = try errors("grammar: prior.yaml\ntarget: {images: target, validation: target}\ntask: {attributes: [yaw, yaw]}")
+        XCTAssertTrue(found.contains { $0.path == "task.attributes" && "\($0)".contains("more than once") }, "\(found)")
+    }
+
     func testObjectCropsNeedClassesKnownStagesAndARenderedTarget() throws {
         let found = try errors("""
             grammar: prior.yaml

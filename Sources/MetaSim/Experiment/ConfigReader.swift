@@ -111,6 +111,15 @@ final class ConfigReader {
         return items.enumerated().compactMap { i, item in diagnostics.string(item, "\(fieldPath(key))[\(i)]") }
     }
 
+    /// A non-empty list of distinct names (attributes an objective acts on); reports an empty
+    /// list or a repeated name.
+    func attributeNames(_ key: String) -> [String] {
+        let names = strings(key, default: [])
+        if names.isEmpty { fail(key, "must name at least one attribute") }
+        else if Set(names).count != names.count { fail(key, "names an attribute more than once") }
+        return names
+    }
+
     /// Reports every key of this mapping that no accessor asked for.
     func finish() {
         diagnostics.checkKeys(pairs, path, allowed: seen)

@@ -165,6 +165,7 @@ extension MatchingSettings {
         learningRate = m.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         learningRateDecay = m.double("learning_rate_decay", default: learningRateDecay, min: 0, max: 1, exclusiveMin: true)
         mmdWeight = m.double("mmd_weight", default: mmdWeight, min: 0)
+        if m.has("mmd_attributes") { mmdAttributes = m.attributeNames("mmd_attributes") }
         m.finish()
     }
 }
@@ -207,6 +208,7 @@ extension TaskSettings {
         pairs = t.int("pairs", default: pairs, min: 1)
         fineTune = t.bool("fine_tune", default: fineTune)
         if t.has("metric") { metric = t.string("metric") }
+        if t.has("attributes") { attributes = t.attributeNames("attributes") }
         t.finish()
     }
 }

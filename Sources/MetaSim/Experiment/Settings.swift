@@ -144,6 +144,11 @@ public struct MatchingSettings: Sendable, Equatable {
     /// Weight of MMD²'s gradient (≥ 0; 0 with a `task` section: the task objective alone,
     /// MMD² still measured and recorded).
     public var mmdWeight: Double = 1
+    /// The mutable attributes MMD²'s gradient moves (YAML `mmd_attributes`); nil: all of them.
+    /// The others keep G_θ's output as far as MMD is concerned (MMD² still sees them drawn), for
+    /// attributes φ does not see or pulls the wrong way, left to the task objective
+    /// (`TaskSettings.attributes`). Names are checked against the grammar when the trainer is built.
+    public var mmdAttributes: [String]? = nil
 
     /// Settings from explicit values, unchecked.
     public init(phaseSearch: Int = 8, startSearch: StartSearchSettings? = nil, epochs: Int = 5, stepsPerEpoch: Int = 50,
@@ -228,6 +233,9 @@ public struct TaskSettings: Sendable, Equatable {
     /// (`TaskNetwork.primaryMetric`). Segmentation also has `<class>_iou` and the soft IoUs
     /// (`TaskNetwork.softScores`): `mean_soft_iou`, `<class>_soft_iou`.
     public var metric: String? = nil
+    /// The mutable attributes the task objective perturbs and moves (YAML `attributes`); nil: all
+    /// of them. Names are checked against the grammar when the trainer is built.
+    public var attributes: [String]? = nil
 
     /// Settings from explicit values, unchecked.
     public init(sigma: Double = 0.05, weight: Double = 1, images: Int = 1000, every: Int = 25,

@@ -14,12 +14,16 @@ public struct DistributionMatching {
     public let renderer: DifferentiableRenderer
     /// MMD² against the cached target feature banks, one per term of its features (φ, crops).
     public let mmd: FeatureMMD
+    /// The encoding columns MMD²'s gradient may move (`matching.mmd_attributes`); nil: all.
+    let columns: AttributeColumnMask?
 
-    /// Bundles the pieces of one step; unchecked.
-    public init(transformer: DistributionTransformer, renderer: DifferentiableRenderer, mmd: FeatureMMD) {
+    /// Bundles the pieces of one step; unchecked. `mmdColumns`: the encoding columns MMD²'s
+    /// gradient reaches (nil: every column).
+    public init(transformer: DistributionTransformer, renderer: DifferentiableRenderer, mmd: FeatureMMD, mmdColumns: Set<Int>? = nil) {
         self.transformer = transformer
         self.renderer = renderer
         self.mmd = mmd
+        columns = mmdColumns.map(AttributeColumnMask.init)
     }
 
     /// What one step produced.
@@ -36,7 +40,8 @@ public struct DistributionMatching {
     public func step(_ graphs: [SceneGraph], parameters: [Parameter]) throws -> Step {
         let batch = renderer.encoder.encode(graphs)
         let (x, mask, operators) = batch.tensors
-        let output = transformer(x, mask: mask, graph: operators)
+        let full = transformer(x, mask: mask, graph: operators)
+        let output = columns.map { $0.passingGradient(full, width: batch.width) } ?? full
         let (images, decoded, truth) = try renderer.render(output, graphs: graphs, groundTruth: mmd.features.needsGroundTruth)
         let motion = try mmd.features.crops.flatMap { crops in
             try truth.map { try renderer.windowMotion(output: output, mutableMask: batch.mutableMask, graphs: graphs, truth: $0, crops: crops.windows) }

@@ -51,6 +51,8 @@ public final class MetaSimTrainer {
     var completedEpochs = 0
     /// Stage 3's objective (its random generator and baseline carry across steps).
     var task: TaskObjective?
+    /// The encoding columns MMD²'s gradient moves (`matching.mmd_attributes`); nil: all.
+    let mmdColumns: Set<Int>?
     /// The matching optimiser's state to continue from (set by `resume(from:)`).
     var resumedOptimizer: AdamState?
     /// The optimiser state of the last checkpoint saved (kept in the final, complete one too).
@@ -102,7 +104,14 @@ public final class MetaSimTrainer {
                                               hidden: experiment.transformer.hidden, seed: experiment.seed,
                                               ignoredClassColumns: try Self.ignoredClassColumns(experiment, grammar: grammar))
         target = parts.target
-        task = experiment.task.map { TaskObjective(settings: $0, seed: experiment.seed) }
+        let (settings, prior) = (self.experiment, self.grammar)
+        let taskColumns = try settings.task?.attributes.map {
+            try MetaSimTrainer.mutableColumns($0, path: "task.attributes", experiment: settings, grammar: prior)
+        }
+        task = settings.task.map { TaskObjective(settings: $0, seed: settings.seed, columns: taskColumns) }
+        mmdColumns = try settings.matching.mmdAttributes.map {
+            try MetaSimTrainer.mutableColumns($0, path: "matching.mmd_attributes", experiment: settings, grammar: prior)
+        }
     }
 
     /// The columns of `transformer.ignore_classes` and `transformer.ignore_attributes` in
@@ -110,18 +119,26 @@ public final class MetaSimTrainer {
     /// the grammar does not have, at `transformer.ignore_attributes[i]` for a name that is not a
     /// mutable attribute of it.
     static func ignoredClassColumns(_ experiment: Experiment, grammar: Grammar) throws -> Set<Int> {
-        var columns = Set<Int>()
-        for (i, name) in experiment.transformer.ignoreAttributes.enumerated() {
-            guard grammar.mutableAttributeNames.contains(name), let column = grammar.schema.column(ofAttribute: name) else {
-                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "transformer.ignore_attributes[\(i)]",
-                                 message: "'\(name)' is not a mutable attribute of the grammar (mutable: \(grammar.mutableAttributeNames.joined(separator: ", ")))")
-            }
-            columns.insert(column)
-        }
+        var columns = try mutableColumns(experiment.transformer.ignoreAttributes, path: "transformer.ignore_attributes",
+                                         experiment: experiment, grammar: grammar)
         for (i, name) in experiment.transformer.ignoreClasses.enumerated() {
             guard let column = grammar.schema.classes.firstIndex(of: name) else {
                 throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "transformer.ignore_classes[\(i)]",
                                  message: "'\(name)' is not a class of the grammar (classes: \(grammar.schema.classes.joined(separator: ", ")))")
+            }
+            columns.insert(column)
+        }
+        return columns
+    }
+
+    /// The encoding columns of mutable attributes `names`, listed at `path` of the experiment.
+    /// Throws `InputError` at `path[i]` for a name that is not a mutable attribute of `grammar`.
+    static func mutableColumns(_ names: [String], path: String, experiment: Experiment, grammar: Grammar) throws -> Set<Int> {
+        var columns = Set<Int>()
+        for (i, name) in names.enumerated() {
+            guard grammar.mutableAttributeNames.contains(name), let column = grammar.schema.column(ofAttribute: name) else {
+                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "\(path)[\(i)]",
+                                 message: "'\(name)' is not a mutable attribute of the grammar (mutable: \(grammar.mutableAttributeNames.joined(separator: ", ")))")
             }
             columns.insert(column)
         }
@@ -275,7 +292,7 @@ public final class MetaSimTrainer {
             try optimizer.restore(resumedOptimizer, source: "checkpoint")
             self.resumedOptimizer = nil
         }
-        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd)
+        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd, mmdColumns: mmdColumns)
         try writeGrid(name: "target", images: target.images)
         for epoch in stride(from: completedEpochs + 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))

@@ -22,11 +22,15 @@ public struct TaskObjective {
     var generator: SplitMix64
     /// The fine-tuned task network's weights between rewards (`settings.fineTune`); nil before the first.
     var network: [String: Tensor]?
+    /// The encoding columns it perturbs and moves (`settings.attributes`); nil: all mutable ones.
+    let columns: AttributeColumnMask?
 
     /// A fresh objective (no baseline, no network yet) with σ from `settings` and a random
-    /// generator derived from `seed`. Precondition: `settings.sigma > 0`.
-    public init(settings: TaskSettings, seed: UInt64) {
+    /// generator derived from `seed`, acting on the encoding columns `columns` (nil: every
+    /// mutable one). Precondition: `settings.sigma > 0`.
+    public init(settings: TaskSettings, seed: UInt64, columns: Set<Int>? = nil) {
         self.settings = settings
+        self.columns = columns.map(AttributeColumnMask.init)
         estimator = ReinforceEstimator(sigma: Float(settings.sigma))
         generator = SplitMix64(seed: seed ^ 0x7A5C_0B1E_C7_1FE)
     }
@@ -51,6 +55,7 @@ public struct TaskObjective {
         let batch = encoder.encode(graphs)
         let (x, mask, operators) = batch.tensors
         let mean = transformer(x, mask: mask, graph: operators)
+        let mutableMask = columns.map { $0.restricting(batch.mutableMask, width: batch.width) } ?? batch.mutableMask
         let metric = self.settings.metric
         /// A network (from `start`, else new) trained for `epochs` on scenes with attributes `values`.
         func trained(_ values: [Float], from start: [String: Tensor]?, epochs: Int, seed: UInt64) throws -> TaskNetwork {
@@ -75,11 +80,11 @@ public struct TaskObjective {
         var meanReward = 0.0
         switch self.settings.estimator {
         case .reinforce:
-            let sample = estimator.sample(mean: mean.data, mask: batch.mutableMask, using: &generator)
+            let sample = estimator.sample(mean: mean.data, mask: mutableMask, using: &generator)
             meanReward = reward(try trained(sample, from: nil, epochs: 1, seed: generator.next()))
-            ascent = estimator.gradient(reward: Float(meanReward), sample: sample, mean: mean.data, mask: batch.mutableMask)
+            ascent = estimator.gradient(reward: Float(meanReward), sample: sample, mean: mean.data, mask: mutableMask)
         case .attributeMoves:
-            let moves = AttributeMoves(mask: batch.mutableMask, width: batch.width, sigma: Float(self.settings.sigma))
+            let moves = AttributeMoves(mask: mutableMask, width: batch.width, sigma: Float(self.settings.sigma))
             if self.settings.fineTune, network == nil {
                 // The kept network starts trained for `settings.epochs` on G_θ's unperturbed output.
                 network = try trained(mean.data, from: nil, epochs: settings.epochs, seed: generator.next()).network.state
