@@ -115,7 +115,12 @@ final class ShapeSpansReferenceTests: XCTestCase {
             let r = try CompositorRenderer(canvas: Canvas(width: width, height: height, channels: channels), classes: ["x"])
             let n = width * height * channels
             let under = (0..<n).map { _ in Float.random(in: 0...1, using: &rng) }
-            let upstream = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+            var upstream = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+            // Every third trial with a few infinite gradients: the reverse pass's non-finite
+            // sums (NaN, ±inf) must be the reference's too.
+            if trial % 3 == 2 {
+                for _ in 0..<4 { upstream[Int.random(in: 0..<n, using: &rng)] = Bool.random(using: &rng) ? .infinity : -.infinity }
+            }
             for layer in layers {
                 if case .background = layer.content { continue }
                 let box = layer.supportBox(width: width, height: height).clipped(width: width, height: height)
