@@ -36,9 +36,11 @@ struct Compositor {
     ///   - tape: when non-nil, receives each layer's clipped support box contents before it is drawn.
     ///   - backgrounds: when non-nil, the background layers' kernels by layer index, already built
     ///     (the VJP builds them once for its forward and reverse passes); else built here.
+    ///   - rowLogs: when non-nil, by layer index: a log for each shape layer whose rows are to be
+    ///     recorded (the VJP replays them in its reverse pass).
     /// - Returns: per layer statistics (empty when `masks` is nil).
     func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
-              tape: UnsafeMutablePointer<[Float]>?, backgrounds: [BackgroundKernel?]? = nil) -> [LayerStats] {
+              tape: UnsafeMutablePointer<[Float]>?, backgrounds: [BackgroundKernel?]? = nil, rowLogs: [RowLog?]? = nil) -> [LayerStats] {
         // The canvas starts black. A first layer that is a visible background reads that black
         // as the constant 0 instead (the same values) and overwrites every pixel, so the canvas
         // need not be cleared first, unless the tape must record it.
@@ -76,7 +78,7 @@ struct Compositor {
                     } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
-                        drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
+                        drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s, rowLog: rowLogs?[k])
                     }
                 }
             }
@@ -97,7 +99,8 @@ struct Compositor {
 
     /// Shapes and colour sprites.
     private func drawGeneric(_ layer: Layer, _ kernel: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
-                             id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
+                             id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats, rowLog: RowLog? = nil) {
+        let layerKernel = kernel
         let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
         let g = layer.floatGeometry
@@ -110,6 +113,7 @@ struct Compositor {
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
             let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
+            rowLog?.record(xs: xs, full: full, rowKernel: kernel, kernel: layerKernel)
             @inline(__always) func exact(_ range: Range<Int>) {
                 for x in range {
                     let X = Float(x) + 0.5

@@ -29,12 +29,22 @@ extension CompositorRenderer {
             guard case .background(let fill) = layer.content, layer[.opacity] != 0 else { return nil }
             return BackgroundKernel(fill: fill, width: canvas.width, height: canvas.height, channels: canvas.channels)
         }
+        // The forward pass records the rows of shapes drawn with spans for the reverse pass.
+        let rowLogs = layers.map { layer -> RowLog? in
+            guard case .shape = layer.content, comp.spans else { return nil }
+            let box = layer.supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
+            guard !box.isEmpty else { return nil }
+            var segments = 0
+            if case .shape(.polyline(let v)) = layer.content { segments = v.count }
+            return RowLog(rows: box.y1 - box.y0, segments: segments)
+        }
         var tape: [Float] = []
         // Uninitialised: `draw` initialises every value.
         var pixels = [Float](unsafeUninitializedCapacity: imageGradient.count) { $1 = imageGradient.count }
         pixels.withUnsafeMutableBufferPointer { px in
             _ = withUnsafeMutablePointer(to: &tape) {
-                comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds)
+                comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds,
+                          rowLogs: rowLogs)
             }
         }
         // A copy to turn into dL/d under in place, by one memcpy (a copy-on-write of the array
@@ -58,7 +68,7 @@ extension CompositorRenderer {
                     } else if case .sprite(let s) = layers[k].content, s.colour == nil {
                         result[k] = backwardMaskSprite(layers[k], box: box, under: under, grad: g.baseAddress!)
                     } else {
-                        result[k] = genericBackward(layers[k], box: box, under: under, grad: g.baseAddress!)
+                        result[k] = genericBackward(layers[k], box: box, under: under, grad: g.baseAddress!, rowLog: rowLogs[k])
                     }
                 }
             }
@@ -69,8 +79,10 @@ extension CompositorRenderer {
     /// Back-propagates through one layer: turns `grad` (dL/d after-layer) into dL/d before-layer in
     /// place over `box`, and returns dL/d(parameters). `under` holds the before-layer values of `box`.
     /// `spans: false` evaluates every pixel of the box (the reference of the spans' tests).
+    /// `rowLog`: the rows of the forward pass (`RowLog`, complete for `box`), used instead of
+    /// computing them again.
     func genericBackward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
-                         spans: Bool = true) -> [Double] {
+                         spans: Bool = true, rowLog: RowLog? = nil) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         // Keep this early return even though empty boxes loop zero times: without it the pixel
         // loops compile worse (measured: the aerial VJP benchmark ran about twice as slow).
@@ -94,15 +106,16 @@ extension CompositorRenderer {
             return true
         }()
         let edgeTint = SIMD4(tint, 0)
-        let rows = ShapeRows(layer, width: width, height: canvas.height, levels: spans ? (-0.5, 0.5) : nil)
-        // `rows` owns the buffer the row kernels' `segmentReach` points into.
-        withExtendedLifetime(rows) {
+        let log = spans && rowLog?.count == box.y1 - box.y0 ? rowLog : nil
+        let rows: ShapeRows? = log == nil ? ShapeRows(layer, width: width, height: canvas.height, levels: spans ? (-0.5, 0.5) : nil) : nil
+        // `rows` or `log` owns the buffer the row kernels' `segmentReach` points into.
+        withExtendedLifetime((rows, log)) {
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
                 var geometry = SIMD8<Float>.zero
                 var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
-                let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
+                let (xs, full, kernel) = log?.row(y &- box.y0, kernel: kernel) ?? rows!.row(y, box: box, kernel: kernel)
                 /// The pixel `x` of the row with alpha `A` (before opacity).
                 @inline(__always) func pixel(_ x: Int, _ A: GeometryDual) {
                     let X = Float(x) + 0.5
