@@ -220,12 +220,13 @@ protocol BackgroundFillVisitor {
 
 /// The reverse of `paintBackground` over a `width × height` canvas: turns `grad` (dL/d out) into
 /// dL/d under in place and returns `(dL/d opacity, dL/d(w_t, w_e, w_a) per channel)`, the weight
-/// sums not yet multiplied by the opacity. Per row and channel the sums run in `Float` in pixel
+/// sums not yet multiplied by the opacity. RGB `over` only: `under` nil is a black canvas (+0),
+/// and `writesUnder: false` leaves `grad` as it is. Per row and channel the sums run in `Float` in pixel
 /// order, then in `Double` over rows, channel after channel (the order of the scalar loops).
 @inline(__always) func reverseBackground<F: BackgroundFillValues>(_ fill: F, tint: SIMD3<Float>, end: SIMD3<Float>, amplitude: Float,
-                                                                 under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
+                                                                 under: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>,
                                                                  width: Int, height: Int, channels: Int, opacity: Float,
-                                                                 over: Bool) -> (opacity: Double, weights: [SIMD3<Double>]) {
+                                                                 over: Bool, writesUnder: Bool = true) -> (opacity: Double, weights: [SIMD3<Double>]) {
     let tint4 = SIMD4(tint, 0), end4 = SIMD4(end, 0)
     let keep = 1 - opacity
     // Per row: the opacity sum and the three weight sums, lane c for channel c.
@@ -234,9 +235,10 @@ protocol BackgroundFillVisitor {
         if over && channels == 3 {
             // The same sums with less work per pixel (BackgroundReverseRGB.swift).
             reverseBackgroundRGBOver(fill, tint: tint, end: end, amplitude: amplitude, under: under, grad: grad, width: width,
-                                     height: height, opacity: opacity, rows: rows.baseAddress!)
+                                     height: height, opacity: opacity, rows: rows.baseAddress!, writesUnder: writesUnder)
             return
         }
+        let under = under!
         for y in 0..<height {
             var rOpacity = SIMD4<Float>.zero, rT = SIMD4<Float>.zero, rE = SIMD4<Float>.zero, rA = SIMD4<Float>.zero
             for p in (y &* width)..<(y &* width &+ width) {
@@ -297,12 +299,15 @@ struct BackgroundPaint: BackgroundFillVisitor {
 /// `reverseBackground` as a visitor.
 struct BackgroundReverse: BackgroundFillVisitor {
     let tint: SIMD3<Float>, end: SIMD3<Float>, amplitude: Float
-    let under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>
+    /// Nil: black (every value +0; RGB `over` only).
+    let under: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>
     let width: Int, height: Int, channels: Int
     let opacity: Float, over: Bool
+    /// False: dL/d under is not written (RGB `over` only; nothing reads it).
+    var writesUnder = true
 
     func visit<F: BackgroundFillValues>(_ fill: F) -> (opacity: Double, weights: [SIMD3<Double>]) {
         reverseBackground(fill, tint: tint, end: end, amplitude: amplitude, under: under, grad: grad, width: width, height: height,
-                          channels: channels, opacity: opacity, over: over)
+                          channels: channels, opacity: opacity, over: over, writesUnder: writesUnder)
     }
 }

@@ -11,11 +11,15 @@
 ///   finite (a sum that starts at +0 never becomes −0), so it is summed only for a row whose
 ///   tint-weight sum is not finite. That sum is `g · w_t` with `w_t` 1 for such fills, and a sum
 ///   of `g` that ends finite had only finite terms (an infinite or NaN term makes every later
-///   partial sum infinite or NaN). Fills with a non-zero `w_e` and `w_a` at once do not exist.
+///   partial sum infinite or NaN). Fills with a non-zero `w_e` and `w_a` at once do not exist;
+/// - `under` nil stands for a black canvas (+0 in every value: the VJP's first background, whose
+///   tape would hold the cleared canvas), and `writesUnder: false` skips dL/d under (the VJP's
+///   bottom layer: nothing reads it).
 @inline(__always) func reverseBackgroundRGBOver<F: BackgroundFillValues>(_ fill: F, tint: SIMD3<Float>, end: SIMD3<Float>,
-                                                                        amplitude: Float, under: UnsafePointer<Float>,
+                                                                        amplitude: Float, under: UnsafePointer<Float>?,
                                                                         grad: UnsafeMutablePointer<Float>, width: Int, height: Int,
-                                                                        opacity: Float, rows: UnsafeMutablePointer<SIMD4<Float>>) {
+                                                                        opacity: Float, rows: UnsafeMutablePointer<SIMD4<Float>>,
+                                                                        writesUnder: Bool = true) {
     let tint4 = SIMD4(tint, 0), end4 = SIMD4(end, 0)
     let keep = 1 - opacity
     let n = width &* height
@@ -33,13 +37,22 @@
             if !zeroAmplitude { rA += g * w.a }
         }
         let vectorEnd = last == n ? last &- 1 : last
-        for p in first..<vectorEnd {
-            let i = p &* 3
-            pixel(p, load4(grad + i), load4(under + i))
-        }
-        for p in vectorEnd..<last {
-            let i = p &* 3
-            pixel(p, SIMD4(grad[i], grad[i &+ 1], grad[i &+ 2], 0), SIMD4(under[i], under[i &+ 1], under[i &+ 2], 0))
+        if let under {
+            for p in first..<vectorEnd {
+                let i = p &* 3
+                pixel(p, load4(grad + i), load4(under + i))
+            }
+            for p in vectorEnd..<last {
+                let i = p &* 3
+                pixel(p, SIMD4(grad[i], grad[i &+ 1], grad[i &+ 2], 0), SIMD4(under[i], under[i &+ 1], under[i &+ 2], 0))
+            }
+        } else {
+            // A black canvas under (the tape's cleared canvas: +0 everywhere).
+            for p in first..<vectorEnd { pixel(p, load4(grad + p &* 3), .zero) }
+            for p in vectorEnd..<last {
+                let i = p &* 3
+                pixel(p, SIMD4(grad[i], grad[i &+ 1], grad[i &+ 2], 0), .zero)
+            }
         }
         if (zeroEnd || zeroAmplitude) && !(rT[0].isFinite && rT[1].isFinite && rT[2].isFinite) {
             // A non-finite gradient in the row: the zero weights' sums in full, in order.
@@ -51,6 +64,8 @@
                 if zeroAmplitude { rA += g * w.a }
             }
         }
+        rows[4 &* y] = rOpacity; rows[4 &* y &+ 1] = rT; rows[4 &* y &+ 2] = rE; rows[4 &* y &+ 3] = rA
+        guard writesUnder else { continue }
         // dL/d under = g · (1 − a), a = opacity.
         var i = first &* 3
         let rowEnd = last &* 3
@@ -62,6 +77,5 @@
             grad[i] = grad[i] * keep
             i &+= 1
         }
-        rows[4 &* y] = rOpacity; rows[4 &* y &+ 1] = rT; rows[4 &* y &+ 2] = rE; rows[4 &* y &+ 3] = rA
     }
 }

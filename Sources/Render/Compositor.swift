@@ -45,7 +45,7 @@ struct Compositor {
         // as the constant 0 instead (the same values) and overwrites every pixel, so the canvas
         // need not be cleared first, unless the tape must record it.
         var blackUnder = false
-        if tape == nil, case .background? = layers.first?.content, layers[0][.opacity] > 0 {
+        if case .background? = layers.first?.content, layers[0][.opacity] > 0, tape == nil || !tapesFirstLayer(layers) {
             blackUnder = true
         } else {
             out.initialize(repeating: 0, count: width * height * channels)
@@ -57,8 +57,9 @@ struct Compositor {
         }
         // The tape's size is known: no regrowing (and copying) while recording.
         if let tape {
-            tape.pointee.reserveCapacity(tape.pointee.count + layers.reduce(0) { total, layer in
-                total + layer.supportBox(width: width, height: height).clipped(width: width, height: height).area * channels
+            tape.pointee.reserveCapacity(tape.pointee.count + layers.enumerated().reduce(0) { total, item in
+                if item.offset == 0 && blackUnder { return total }
+                return total + item.element.supportBox(width: width, height: height).clipped(width: width, height: height).area * channels
             })
         }
         var stats: [LayerStats] = masks == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
@@ -66,7 +67,7 @@ struct Compositor {
         for (k, layer) in layers.enumerated() {
             let support = layer.supportBox(width: width, height: height)
             let box = support.clipped(width: width, height: height)
-            if let tape, !box.isEmpty { record(box, from: out, into: tape) }
+            if let tape, !box.isEmpty, !(k == 0 && blackUnder) { record(box, from: out, into: tape) }
             var id: UInt16 = 0, cls: UInt16 = 0
             if layer.isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
             var s = LayerStats()
@@ -88,6 +89,15 @@ struct Compositor {
             }
         }
         return stats
+    }
+
+    /// Whether a tape records the first layer's canvas (the cleared black canvas): not for a
+    /// first background that is visible and blended `over` on an RGB canvas, which paints over
+    /// black without reading it (its reverse pass takes the black as +0: `backwardBackground`
+    /// with no `under`).
+    func tapesFirstLayer(_ layers: [Layer]) -> Bool {
+        guard case .background? = layers.first?.content, layers[0][.opacity] > 0 else { return true }
+        return !(channels == 3 && layers[0].blend == .over)
     }
 
     private func record(_ box: PixelBox, from out: UnsafeMutablePointer<Float>, into tape: UnsafeMutablePointer<[Float]>) {

@@ -38,6 +38,7 @@ extension CompositorRenderer {
             if case .shape(.polyline(let v)) = layer.content { segments = v.count }
             return RowLog(rows: box.y1 - box.y0, segments: segments)
         }
+        let tapesFirst = comp.tapesFirstLayer(layers)
         var tape: [Float] = []
         // Uninitialised: `draw` initialises every value.
         var pixels = [Float](unsafeUninitializedCapacity: imageGradient.count) { $1 = imageGradient.count }
@@ -61,6 +62,12 @@ extension CompositorRenderer {
             grad.withUnsafeMutableBufferPointer { g in
                 for k in layers.indices.reversed() {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
+                    if k == 0 && !tapesFirst {
+                        // A first background over black, not taped (`Compositor.tapesFirstLayer`); the
+                        // bottom layer's dL/d under is read by nothing.
+                        result[k] = backwardBackground(layers[k], backgrounds[k], under: nil, grad: g.baseAddress!, writesUnder: false)
+                        continue
+                    }
                     offset -= box.area * canvas.channels
                     let under = tapeBuffer.baseAddress! + offset
                     if case .background = layers[k].content {

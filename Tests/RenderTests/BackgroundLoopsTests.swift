@@ -86,6 +86,25 @@ final class BackgroundLoopsTests: XCTestCase {
                             }
                             XCTAssertEqual(dOpacity.bitPattern, slowOpacity.bitPattern)
                             XCTAssertEqual(fastGrad.map(\.bitPattern), slowGrad.map(\.bitPattern))
+                            if channels == 3 && over {
+                                // A black canvas given as no `under` (the VJP's first background),
+                                // dL/d under not written: the sums of a canvas of +0.
+                                let zeros = [Float](repeating: 0, count: count)
+                                func sums(_ under: UnsafePointer<Float>?, _ g: inout [Float], writes: Bool) -> [UInt64] {
+                                    let (o, w) = g.withUnsafeMutableBufferPointer { gb in
+                                        withFillValues(kernel, channels: 3, tint: tint, end: end, amplitude: amplitude,
+                                                       BackgroundReverse(tint: tint, end: end, amplitude: amplitude, under: under,
+                                                                         grad: gb.baseAddress!, width: width, height: height, channels: 3,
+                                                                         opacity: opacity, over: true, writesUnder: writes))
+                                    }
+                                    return [o.bitPattern] + w.flatMap { [$0.x.bitPattern, $0.y.bitPattern, $0.z.bitPattern] }
+                                }
+                                var g1 = grad, g2 = grad
+                                let black = sums(nil, &g1, writes: false)
+                                let cleared = zeros.withUnsafeBufferPointer { sums($0.baseAddress!, &g2, writes: true) }
+                                XCTAssertEqual(black, cleared, "\(fill) black under")
+                                XCTAssertEqual(g1.map(\.bitPattern), grad.map(\.bitPattern), "\(fill) dL/d under not written")
+                            }
                             compared += 1
                         }
                     }
