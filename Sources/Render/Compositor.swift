@@ -223,6 +223,8 @@ struct Compositor {
     }
 
     /// Grey alpha-mask sprites (MNIST digits): the hot path, stepping texel coordinates along rows.
+    /// Not inlined into `draw`: its loop gets registers of its own (inlined, `out` was spilled).
+    @inline(never)
     private func drawMaskSprite(_ layer: Layer, _ k: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                                 id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
         let (opacity, tint, over) = layer.paint
