@@ -21,6 +21,10 @@ protocol BackgroundFillValues {
     func rgb4(_ p: Int) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
     /// The weights of pixel `p`, lane `c` for channel `c` (lanes past the channels: anything finite).
     func weights(_ p: Int) -> (t: SIMD4<Float>, e: SIMD4<Float>, a: SIMD4<Float>)
+    /// True when `weights(p).e` is zero at every pixel (the fill has no end colour).
+    static var endWeightIsZero: Bool { get }
+    /// True when `weights(p).a` is zero at every pixel (the fill has no noise).
+    static var amplitudeWeightIsZero: Bool { get }
 }
 
 /// Interleaving helpers: lanes of RGB values at output indices `3p + k`, `k` in `0..<12`.
@@ -48,6 +52,8 @@ enum Interleave {
 
 /// `constant`: `tint·1 + end·0 + amplitude·0`.
 struct ConstantFillValues: BackgroundFillValues {
+    static var endWeightIsZero: Bool { true }
+    static var amplitudeWeightIsZero: Bool { true }
     let fill: SIMD4<Float>
     let rgb: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
 
@@ -66,6 +72,8 @@ struct ConstantFillValues: BackgroundFillValues {
 
 /// `gradient`: `tint·(1 − t) + end·t + amplitude·0`, `t` per pixel.
 struct GradientFillValues: BackgroundFillValues {
+    static var endWeightIsZero: Bool { false }
+    static var amplitudeWeightIsZero: Bool { true }
     let t: UnsafePointer<Float>
     let tint: SIMD4<Float>, end: SIMD4<Float>, zero: Float
     let tintRGB: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>), endRGB: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
@@ -96,6 +104,8 @@ struct GradientFillValues: BackgroundFillValues {
 
 /// `noise`: `(tint·1 + end·0) + amplitude·(n − 0.5)`, `n − 0.5` per pixel.
 struct NoiseFillValues: BackgroundFillValues {
+    static var endWeightIsZero: Bool { true }
+    static var amplitudeWeightIsZero: Bool { false }
     let n: UnsafePointer<Float>
     let base: SIMD4<Float>, amplitude: Float
     let baseRGB: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)
@@ -120,6 +130,8 @@ struct NoiseFillValues: BackgroundFillValues {
 
 /// `image`: `tint·image(p, c) + end·0 + amplitude·0`, the image interleaved like the canvas.
 struct ImageFillValues: BackgroundFillValues {
+    static var endWeightIsZero: Bool { true }
+    static var amplitudeWeightIsZero: Bool { true }
     let image: UnsafePointer<Float>
     let channels: Int
     let tint: SIMD4<Float>, rest: SIMD4<Float>
@@ -208,17 +220,25 @@ protocol BackgroundFillVisitor {
 
 /// The reverse of `paintBackground` over a `width × height` canvas: turns `grad` (dL/d out) into
 /// dL/d under in place and returns `(dL/d opacity, dL/d(w_t, w_e, w_a) per channel)`, the weight
-/// sums not yet multiplied by the opacity. Per row and channel the sums run in `Float` in pixel
+/// sums not yet multiplied by the opacity. RGB `over` only: `under` nil is a black canvas (+0),
+/// and `writesUnder: false` leaves `grad` as it is. Per row and channel the sums run in `Float` in pixel
 /// order, then in `Double` over rows, channel after channel (the order of the scalar loops).
 @inline(__always) func reverseBackground<F: BackgroundFillValues>(_ fill: F, tint: SIMD3<Float>, end: SIMD3<Float>, amplitude: Float,
-                                                                 under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
+                                                                 under: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>,
                                                                  width: Int, height: Int, channels: Int, opacity: Float,
-                                                                 over: Bool) -> (opacity: Double, weights: [SIMD3<Double>]) {
+                                                                 over: Bool, writesUnder: Bool = true) -> (opacity: Double, weights: [SIMD3<Double>]) {
     let tint4 = SIMD4(tint, 0), end4 = SIMD4(end, 0)
     let keep = 1 - opacity
     // Per row: the opacity sum and the three weight sums, lane c for channel c.
     var rows = [SIMD4<Float>](repeating: .zero, count: 4 * height)
     rows.withUnsafeMutableBufferPointer { rows in
+        if over && channels == 3 {
+            // The same sums with less work per pixel (BackgroundReverseRGB.swift).
+            reverseBackgroundRGBOver(fill, tint: tint, end: end, amplitude: amplitude, under: under, grad: grad, width: width,
+                                     height: height, opacity: opacity, rows: rows.baseAddress!, writesUnder: writesUnder)
+            return
+        }
+        let under = under!
         for y in 0..<height {
             var rOpacity = SIMD4<Float>.zero, rT = SIMD4<Float>.zero, rE = SIMD4<Float>.zero, rA = SIMD4<Float>.zero
             for p in (y &* width)..<(y &* width &+ width) {
@@ -279,12 +299,15 @@ struct BackgroundPaint: BackgroundFillVisitor {
 /// `reverseBackground` as a visitor.
 struct BackgroundReverse: BackgroundFillVisitor {
     let tint: SIMD3<Float>, end: SIMD3<Float>, amplitude: Float
-    let under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>
+    /// Nil: black (every value +0; RGB `over` only).
+    let under: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>
     let width: Int, height: Int, channels: Int
     let opacity: Float, over: Bool
+    /// False: dL/d under is not written (RGB `over` only; nothing reads it).
+    var writesUnder = true
 
     func visit<F: BackgroundFillValues>(_ fill: F) -> (opacity: Double, weights: [SIMD3<Double>]) {
         reverseBackground(fill, tint: tint, end: end, amplitude: amplitude, under: under, grad: grad, width: width, height: height,
-                          channels: channels, opacity: opacity, over: over)
+                          channels: channels, opacity: opacity, over: over, writesUnder: writesUnder)
     }
 }

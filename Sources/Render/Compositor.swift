@@ -36,14 +36,16 @@ struct Compositor {
     ///   - tape: when non-nil, receives each layer's clipped support box contents before it is drawn.
     ///   - backgrounds: when non-nil, the background layers' kernels by layer index, already built
     ///     (the VJP builds them once for its forward and reverse passes); else built here.
+    ///   - rowLogs: when non-nil, by layer index: a log for each shape layer whose rows are to be
+    ///     recorded (the VJP replays them in its reverse pass).
     /// - Returns: per layer statistics (empty when `masks` is nil).
     func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
-              tape: UnsafeMutablePointer<[Float]>?, backgrounds: [BackgroundKernel?]? = nil) -> [LayerStats] {
+              tape: UnsafeMutablePointer<[Float]>?, backgrounds: [BackgroundKernel?]? = nil, rowLogs: [RowLog?]? = nil) -> [LayerStats] {
         // The canvas starts black. A first layer that is a visible background reads that black
         // as the constant 0 instead (the same values) and overwrites every pixel, so the canvas
         // need not be cleared first, unless the tape must record it.
         var blackUnder = false
-        if tape == nil, case .background? = layers.first?.content, layers[0][.opacity] > 0 {
+        if case .background? = layers.first?.content, layers[0][.opacity] > 0, tape == nil || !tapesFirstLayer(layers) {
             blackUnder = true
         } else {
             out.initialize(repeating: 0, count: width * height * channels)
@@ -55,8 +57,9 @@ struct Compositor {
         }
         // The tape's size is known: no regrowing (and copying) while recording.
         if let tape {
-            tape.pointee.reserveCapacity(tape.pointee.count + layers.reduce(0) { total, layer in
-                total + layer.supportBox(width: width, height: height).clipped(width: width, height: height).area * channels
+            tape.pointee.reserveCapacity(tape.pointee.count + layers.enumerated().reduce(0) { total, item in
+                if item.offset == 0 && blackUnder { return total }
+                return total + item.element.supportBox(width: width, height: height).clipped(width: width, height: height).area * channels
             })
         }
         var stats: [LayerStats] = masks == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
@@ -64,7 +67,7 @@ struct Compositor {
         for (k, layer) in layers.enumerated() {
             let support = layer.supportBox(width: width, height: height)
             let box = support.clipped(width: width, height: height)
-            if let tape, !box.isEmpty { record(box, from: out, into: tape) }
+            if let tape, !box.isEmpty, !(k == 0 && blackUnder) { record(box, from: out, into: tape) }
             var id: UInt16 = 0, cls: UInt16 = 0
             if layer.isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
             var s = LayerStats()
@@ -76,7 +79,7 @@ struct Compositor {
                     } else if kernel.kind == .sprite && kernel.colour == nil {
                         drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                     } else {
-                        drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
+                        drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s, rowLog: rowLogs?[k])
                     }
                 }
             }
@@ -88,6 +91,15 @@ struct Compositor {
         return stats
     }
 
+    /// Whether a tape records the first layer's canvas (the cleared black canvas): not for a
+    /// first background that is visible and blended `over` on an RGB canvas, which paints over
+    /// black without reading it (its reverse pass takes the black as +0: `backwardBackground`
+    /// with no `under`).
+    func tapesFirstLayer(_ layers: [Layer]) -> Bool {
+        guard case .background? = layers.first?.content, layers[0][.opacity] > 0 else { return true }
+        return !(channels == 3 && layers[0].blend == .over)
+    }
+
     private func record(_ box: PixelBox, from out: UnsafeMutablePointer<Float>, into tape: UnsafeMutablePointer<[Float]>) {
         for y in box.y0..<box.y1 {
             let start = (y * width + box.x0) * channels
@@ -97,7 +109,8 @@ struct Compositor {
 
     /// Shapes and colour sprites.
     private func drawGeneric(_ layer: Layer, _ kernel: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
-                             id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
+                             id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats, rowLog: RowLog? = nil) {
+        let layerKernel = kernel
         let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
         let g = layer.floatGeometry
@@ -110,6 +123,7 @@ struct Compositor {
         for y in box.y0..<box.y1 {
             let Y = Float(y) + 0.5
             let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
+            rowLog?.record(xs: xs, full: full, rowKernel: kernel, kernel: layerKernel)
             @inline(__always) func exact(_ range: Range<Int>) {
                 for x in range {
                     let X = Float(x) + 0.5
@@ -209,6 +223,8 @@ struct Compositor {
     }
 
     /// Grey alpha-mask sprites (MNIST digits): the hot path, stepping texel coordinates along rows.
+    /// Not inlined into `draw`: its loop gets registers of its own (inlined, `out` was spilled).
+    @inline(never)
     private func drawMaskSprite(_ layer: Layer, _ k: LayerKernel, box: PixelBox, into out: UnsafeMutablePointer<Float>,
                                 id: UInt16, cls: UInt16, masks: Masks?, stats: inout LayerStats) {
         let (opacity, tint, over) = layer.paint

@@ -29,21 +29,45 @@ extension CompositorRenderer {
             guard case .background(let fill) = layer.content, layer[.opacity] != 0 else { return nil }
             return BackgroundKernel(fill: fill, width: canvas.width, height: canvas.height, channels: canvas.channels)
         }
+        // The forward pass records the rows of shapes drawn with spans for the reverse pass.
+        let rowLogs = layers.map { layer -> RowLog? in
+            guard case .shape = layer.content, comp.spans else { return nil }
+            let box = layer.supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
+            guard !box.isEmpty else { return nil }
+            var segments = 0
+            if case .shape(.polyline(let v)) = layer.content { segments = v.count }
+            return RowLog(rows: box.y1 - box.y0, segments: segments)
+        }
+        let tapesFirst = comp.tapesFirstLayer(layers)
         var tape: [Float] = []
         // Uninitialised: `draw` initialises every value.
         var pixels = [Float](unsafeUninitializedCapacity: imageGradient.count) { $1 = imageGradient.count }
         pixels.withUnsafeMutableBufferPointer { px in
             _ = withUnsafeMutablePointer(to: &tape) {
-                comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds)
+                comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds,
+                          rowLogs: rowLogs)
             }
         }
-        var grad = imageGradient
+        // A copy to turn into dL/d under in place, by one memcpy (a copy-on-write of the array
+        // copied value by value: ~4 instructions per value).
+        var grad = [Float](unsafeUninitializedCapacity: imageGradient.count) { buffer, count in
+            imageGradient.withUnsafeBytes { source in
+                if let base = source.baseAddress { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: base, byteCount: source.count) }
+            }
+            count = imageGradient.count
+        }
         var offset = tape.count
         var result = [[Double]](repeating: [], count: layers.count)
         tape.withUnsafeBufferPointer { tapeBuffer in
             grad.withUnsafeMutableBufferPointer { g in
                 for k in layers.indices.reversed() {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
+                    if k == 0 && !tapesFirst {
+                        // A first background over black, not taped (`Compositor.tapesFirstLayer`); the
+                        // bottom layer's dL/d under is read by nothing.
+                        result[k] = backwardBackground(layers[k], backgrounds[k], under: nil, grad: g.baseAddress!, writesUnder: false)
+                        continue
+                    }
                     offset -= box.area * canvas.channels
                     let under = tapeBuffer.baseAddress! + offset
                     if case .background = layers[k].content {
@@ -51,7 +75,7 @@ extension CompositorRenderer {
                     } else if case .sprite(let s) = layers[k].content, s.colour == nil {
                         result[k] = backwardMaskSprite(layers[k], box: box, under: under, grad: g.baseAddress!)
                     } else {
-                        result[k] = genericBackward(layers[k], box: box, under: under, grad: g.baseAddress!)
+                        result[k] = genericBackward(layers[k], box: box, under: under, grad: g.baseAddress!, rowLog: rowLogs[k])
                     }
                 }
             }
@@ -62,8 +86,10 @@ extension CompositorRenderer {
     /// Back-propagates through one layer: turns `grad` (dL/d after-layer) into dL/d before-layer in
     /// place over `box`, and returns dL/d(parameters). `under` holds the before-layer values of `box`.
     /// `spans: false` evaluates every pixel of the box (the reference of the spans' tests).
+    /// `rowLog`: the rows of the forward pass (`RowLog`, complete for `box`), used instead of
+    /// computing them again.
     func genericBackward(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
-                         spans: Bool = true) -> [Double] {
+                         spans: Bool = true, rowLog: RowLog? = nil) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         // Keep this early return even though empty boxes loop zero times: without it the pixel
         // loops compile worse (measured: the aerial VJP benchmark ran about twice as slow).
@@ -80,15 +106,23 @@ extension CompositorRenderer {
             return nil
         }()
         let boxWidth = box.x1 - box.x0
-        let rows = ShapeRows(layer, width: width, height: canvas.height, levels: spans ? (-0.5, 0.5) : nil)
-        // `rows` owns the buffer the row kernels' `segmentReach` points into.
-        withExtendedLifetime(rows) {
+        // Shapes on an RGB canvas blended `over`: edge pixels by `edgePixel` (with spans only:
+        // without, every pixel goes through `pixel`, the reference of the spans' tests).
+        let fastEdges: Bool = {
+            guard spans && over && channels == 3, background == nil, case .shape = layer.content else { return false }
+            return true
+        }()
+        let edgeTint = SIMD4(tint, 0)
+        let log = spans && rowLog?.count == box.y1 - box.y0 ? rowLog : nil
+        let rows: ShapeRows? = log == nil ? ShapeRows(layer, width: width, height: canvas.height, levels: spans ? (-0.5, 0.5) : nil) : nil
+        // `rows` or `log` owns the buffer the row kernels' `segmentReach` points into.
+        withExtendedLifetime((rows, log)) {
         withKernel(layer) { kernel in
             for y in box.y0..<box.y1 {
                 let Y = Float(y) + 0.5
                 var geometry = SIMD8<Float>.zero
                 var dOpacity: Float = 0, dTint = SIMD3<Float>.zero, dEnd = SIMD3<Float>.zero, dAmplitude: Float = 0
-                let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
+                let (xs, full, kernel) = log?.row(y &- box.y0, kernel: kernel) ?? rows!.row(y, box: box, kernel: kernel)
                 /// The pixel `x` of the row with alpha `A` (before opacity).
                 @inline(__always) func pixel(_ x: Int, _ A: GeometryDual) {
                     let X = Float(x) + 0.5
@@ -136,39 +170,81 @@ extension CompositorRenderer {
                     dA += da * opacity
                     geometry += dA * A.partials
                 }
-                for x in xs.lowerBound..<full.lowerBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                /// `pixel` for a shape on an RGB canvas blended `over` (`fastEdges`), written with the
+                /// channels in lanes: per channel dL/d src = g, dL/d a = −g·u, dL/d under = g·(1 − a),
+                /// and the sums in `pixel`'s order. `pixel` adds nothing for a channel whose g is ±0;
+                /// here its terms are ±0 and added: a no-op, since a sum that starts at +0 is never −0.
+                @inline(__always) func edgePixel(_ x: Int, _ A: GeometryDual) {
+                    if A.value == 0 { return }
+                    let a = opacity * A.value
+                    let p = (y &* width &+ x) &* 3  // wrapping: inside the clipped box
+                    let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* 3
+                    let gv = SIMD4(grad[p], grad[p &+ 1], grad[p &+ 2], 0), uv = SIMD4(under[t], under[t &+ 1], under[t &+ 2], 0)
+                    let dUnder = gv * (1 - a)
+                    grad[p] = dUnder[0]; grad[p &+ 1] = dUnder[1]; grad[p &+ 2] = dUnder[2]
+                    let dAlpha = -(gv * uv)
+                    // dL/d src · tint · A, dL/d src · opacity · A, dL/d src · opacity · tint.
+                    let toOpacity = gv * edgeTint * A.value, toTint = gv * opacity * A.value, toA = gv * opacity * edgeTint
+                    var da: Float = 0, dA: Float = 0
+                    for c in 0..<3 {
+                        da += dAlpha[c]
+                        dOpacity += toOpacity[c]
+                        dA += toA[c]
+                    }
+                    dTint += SIMD3(toTint[0], toTint[1], toTint[2])
+                    dOpacity += da * A.value
+                    dA += da * opacity
+                    geometry += dA * A.partials
+                }
+                if fastEdges {
+                    for x in xs.lowerBound..<full.lowerBound { edgePixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                } else {
+                    for x in xs.lowerBound..<full.lowerBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                }
                 // Coverage exactly 1, zero partials (ShapeRows; shapes only): `pixel(x, GeometryDual(1))`
                 // written out with the channels in lanes and every sum in its order. Products with
                 // A = 1 are left out (exact), and so are the sums of a zero dL/d src, which add ±0
                 // to sums that cannot be −0.
                 let fullSource = opacity * SIMD4(tint, 0), fullAlpha = opacity * Float(1), keep = 1 - fullAlpha
                 let tint4 = SIMD4(tint, 0)
-                for x in full {
-                    let p = y &* width &+ x
-                    let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
-                    var gv = SIMD4<Float>.zero, uv = SIMD4<Float>.zero
-                    for c in 0..<channels { gv[c] = grad[p &* channels &+ c]; uv[c] = under[t &+ c] }
-                    let dSrc: SIMD4<Float>, dAlpha: SIMD4<Float>, dUnder: SIMD4<Float>
-                    if over {
-                        (dSrc, dAlpha, dUnder) = (gv, -(gv * uv), gv * keep)
-                    } else {
-                        let larger = fullSource .> uv
-                        (dSrc, dAlpha, dUnder) = (SIMD4.zero.replacing(with: gv, where: larger), .zero, gv.replacing(with: 0, where: larger))
+                if over && channels == 3 {
+                    // The same sums with less work per pixel (FullRunReverse.swift).
+                    let p = y &* width &+ full.lowerBound
+                    let t = ((y &- box.y0) &* boxWidth &+ (full.lowerBound &- box.x0)) &* channels
+                    reverseFullRunRGBOver(grad: grad + p &* 3, under: under + t, pixels: full.count, tint: tint, opacity: opacity,
+                                          dOpacity: &dOpacity, dTint: &dTint, geometry: &geometry)
+                } else {
+                    for x in full {
+                        let p = y &* width &+ x
+                        let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
+                        var gv = SIMD4<Float>.zero, uv = SIMD4<Float>.zero
+                        for c in 0..<channels { gv[c] = grad[p &* channels &+ c]; uv[c] = under[t &+ c] }
+                        let dSrc: SIMD4<Float>, dAlpha: SIMD4<Float>, dUnder: SIMD4<Float>
+                        if over {
+                            (dSrc, dAlpha, dUnder) = (gv, -(gv * uv), gv * keep)
+                        } else {
+                            let larger = fullSource .> uv
+                            (dSrc, dAlpha, dUnder) = (SIMD4.zero.replacing(with: gv, where: larger), .zero, gv.replacing(with: 0, where: larger))
+                        }
+                        for c in 0..<channels { grad[p &* channels &+ c] = dUnder[c] }
+                        let toOpacity = dSrc * tint4, toTint = dSrc * opacity, toA = toTint * tint4
+                        var da: Float = 0, dA: Float = 0
+                        for c in 0..<channels {
+                            da += dAlpha[c]
+                            dOpacity += toOpacity[c]
+                            dA += toA[c]
+                        }
+                        dTint += SIMD3(toTint[0], toTint[1], toTint[2])
+                        dOpacity += da
+                        dA += da * opacity
+                        geometry += dA * SIMD8<Float>.zero  // zero partials; kept so that a non-finite dA still reaches the sums
                     }
-                    for c in 0..<channels { grad[p &* channels &+ c] = dUnder[c] }
-                    let toOpacity = dSrc * tint4, toTint = dSrc * opacity, toA = toTint * tint4
-                    var da: Float = 0, dA: Float = 0
-                    for c in 0..<channels {
-                        da += dAlpha[c]
-                        dOpacity += toOpacity[c]
-                        dA += toA[c]
-                    }
-                    dTint += SIMD3(toTint[0], toTint[1], toTint[2])
-                    dOpacity += da
-                    dA += da * opacity
-                    geometry += dA * SIMD8<Float>.zero  // zero partials; kept so that a non-finite dA still reaches the sums
                 }
-                for x in full.upperBound..<xs.upperBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                if fastEdges {
+                    for x in full.upperBound..<xs.upperBound { edgePixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                } else {
+                    for x in full.upperBound..<xs.upperBound { pixel(x, layerAlphaDual(kernel, g, plain: plain, X: Float(x) + 0.5, Y: Y)) }
+                }
                 for s in 0..<6 { out[s] += Double(geometry[s]) }
                 out[LayerParameter.opacity.rawValue] += Double(dOpacity)
                 for c in 0..<3 {

@@ -6,8 +6,10 @@ extension CompositorRenderer {
     /// with `fill = tint · w_t + end · w_e + amplitude · w_a` (`BackgroundKernel`). Sums run per row
     /// in `Float`, then in `Double`. Nothing flows at opacity 0, where the forward pass skips the
     /// layer (`kernel` may then be nil; else it is the layer's, as the forward pass used it).
-    func backwardBackground(_ layer: Layer, _ kernel: BackgroundKernel?, under: UnsafePointer<Float>,
-                            grad: UnsafeMutablePointer<Float>) -> [Double] {
+    /// `under` nil: a black canvas (`Compositor.tapesFirstLayer` false; RGB `over` only);
+    /// `writesUnder: false`: `grad` is left as it is (RGB `over` only).
+    func backwardBackground(_ layer: Layer, _ kernel: BackgroundKernel?, under: UnsafePointer<Float>?,
+                            grad: UnsafeMutablePointer<Float>, writesUnder: Bool = true) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         let opacity = layer[.opacity]
         guard opacity != 0, let kernel else { return out }
@@ -15,7 +17,8 @@ extension CompositorRenderer {
         let (dOpacity, weights) = withFillValues(
             kernel, channels: canvas.channels, tint: layer.tint, end: end, amplitude: amplitude,
             BackgroundReverse(tint: layer.tint, end: end, amplitude: amplitude, under: under, grad: grad, width: canvas.width,
-                              height: canvas.height, channels: canvas.channels, opacity: opacity, over: layer.blend == .over))
+                              height: canvas.height, channels: canvas.channels, opacity: opacity, over: layer.blend == .over,
+                              writesUnder: writesUnder))
         for (c, dWeights) in weights.enumerated() {
             out[LayerParameter.tintR.rawValue + c] = dWeights.x * Double(opacity)
             out[LayerParameter.endR.rawValue + c] = dWeights.y * Double(opacity)

@@ -16,10 +16,12 @@ extension LayerCompiler {
         layer.anchor = placement.anchor
 
         var links: [ParameterLink] = []
+        links.reserveCapacity(3 * (placement.attributeDerivatives.count + layer.links.count + (parent?.links.count ?? 0)))
         func add(_ attribute: String, _ d: SIMD3<Double>, node: Int?) {
-            for (p, weight) in [(LayerParameter.centreX, d.x), (.centreY, d.y), (.rotation, d.z)] where weight != 0 {
-                links.append(ParameterLink(parameter: p, attribute: attribute, weight: Float(weight), node: node))
-            }
+            // centre x, centre y, rotation, each when its weight is not 0 (no array per call).
+            if d.x != 0 { links.append(ParameterLink(parameter: .centreX, attribute: attribute, weight: Float(d.x), node: node)) }
+            if d.y != 0 { links.append(ParameterLink(parameter: .centreY, attribute: attribute, weight: Float(d.y), node: node)) }
+            if d.z != 0 { links.append(ParameterLink(parameter: .rotation, attribute: attribute, weight: Float(d.z), node: node)) }
         }
         for (name, d) in placement.attributeDerivatives { add(name, d, node: nil) }
         if placement.dDepth != .zero {

@@ -54,6 +54,16 @@ struct Footprint {
     struct Piece {
         var points: [SIMD2<Double>]
         var radius: Double
+        /// The points' bounding box (as `boxGap` computes it).
+        let lo: SIMD2<Double>, hi: SIMD2<Double>
+
+        init(points: [SIMD2<Double>], radius: Double) {
+            self.points = points
+            self.radius = radius
+            var lo = points[0], hi = points[0]
+            for p in points { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
+            (self.lo, self.hi) = (lo, hi)
+        }
     }
     var pieces: [Piece]
     /// Bounding box of every piece's points (radii not added) and the largest radius: a whole
@@ -114,7 +124,7 @@ struct Footprint {
             for b in other.pieces {
                 if a.radius == 0, b.radius == 0, a.points.count >= 3, b.points.count >= 3 {
                     if Self.interiorsIntersect(a.points, b.points) { return true }
-                } else if Self.boxGap(a.points, b.points) > (a.radius + b.radius) * (1 + 1e-9) + 1e-9 {
+                } else if Self.boxGap(a, b) > (a.radius + b.radius) * (1 + 1e-9) + 1e-9 {
                     // Farther apart than the radii: the distance is at least the boxes' gap
                     // (only skips the exact test, whose answer would be the same).
                     continue
@@ -128,6 +138,12 @@ struct Footprint {
 
     /// The gap between the bounding boxes of two point sets: the larger of the x and y gaps
     /// (≤ 0 when the boxes meet). Their distance is at least this.
+    /// `boxGap` of two pieces from their boxes (`Piece.lo`, `hi`): the same value.
+    @inline(__always) static func boxGap(_ a: Piece, _ b: Piece) -> Double {
+        let gap = pointwiseMax(a.lo - b.hi, b.lo - a.hi)
+        return max(gap.x, gap.y)
+    }
+
     static func boxGap(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
         var loA = a[0], hiA = a[0], loB = b[0], hiB = b[0]
         for p in a { loA = pointwiseMin(loA, p); hiA = pointwiseMax(hiA, p) }
@@ -139,17 +155,29 @@ struct Footprint {
     /// Separating-axis test for two convex polygons: true when their interiors share area
     /// (projections overlap by more than 1e-9 px on every edge normal; touching is apart).
     static func interiorsIntersect(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Bool {
-        for polygon in [a, b] {
+        // The projections' extremes found in loops (no arrays per axis): the same values.
+        @inline(__always) func extent(_ p: [SIMD2<Double>], _ axis: SIMD2<Double>) -> (lo: Double, hi: Double) {
+            var lo = (p[0] * axis).sum(), hi = lo
+            for q in p.dropFirst() {
+                let v = (q * axis).sum()
+                // As `Array.min()` and `max()` compare.
+                if v < lo { lo = v }
+                if hi < v { hi = v }
+            }
+            return (lo, hi)
+        }
+        @inline(__always) func separates(_ polygon: [SIMD2<Double>]) -> Bool {
             for i in polygon.indices {
                 let e = polygon[(i + 1) % polygon.count] - polygon[i]
                 let axis = SIMD2(-e.y, e.x)
                 if axis.x == 0 && axis.y == 0 { continue }
-                let pa = a.map { ($0 * axis).sum() }, pb = b.map { ($0 * axis).sum() }
-                let overlap = min(pa.max()!, pb.max()!) - max(pa.min()!, pb.min()!)
-                if overlap <= 1e-9 * (axis * axis).sum().squareRoot() { return false }
+                let pa = extent(a, axis), pb = extent(b, axis)
+                let overlap = Swift.min(pa.hi, pb.hi) - Swift.max(pa.lo, pb.lo)
+                if overlap <= 1e-9 * (axis * axis).sum().squareRoot() { return true }
             }
+            return false
         }
-        return true
+        return !separates(a) && !separates(b)
     }
 
     /// Distance between two convex point sets (1 point, a segment, or a polygon): 0 when they

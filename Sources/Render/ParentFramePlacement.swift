@@ -15,11 +15,14 @@ public struct ParentRoadFrame: FrameKind {
     /// The frame kind has no settings.
     public init() {}
 
+    /// Attributes that place a node themselves: errors on a node placed by its parent.
+    private static let ownPlacement = ["loc_x", "loc_y", "yaw"]
+
     /// - Throws: `InputError` when the node also sets `loc_x`, `loc_y` or `yaw`, when the parent
     ///   offers no curve (not a drawn road given by `length`), when both `offset` and `setback`
     ///   are given, or when `side` is 0.
     public func place(_ r: AttributeReader, depth: Double, parent: ParentGeometry?) throws -> FramePlacement {
-        for name in ["loc_x", "loc_y", "yaw"] where r.value(name) != nil {
+        for name in ParentRoadFrame.ownPlacement where r.value(name) != nil {
             throw r.error(name, "has no meaning with `frame: parent`; use along, offset (or setback) and heading")
         }
         guard let parent, let curve = parent.curve else {

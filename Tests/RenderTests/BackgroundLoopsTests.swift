@@ -4,7 +4,8 @@ import XCTest
 
 /// The vectorised background loops against the per-value expressions they replace (kept here
 /// as the reference): bit for bit, for every fill, grey and RGB, `over` and `max`, over a black
-/// or a drawn canvas, on canvases whose pixel count is not a multiple of the vector width.
+/// or a drawn canvas, on canvases whose pixel count is not a multiple of the vector width; the
+/// reverse pass also with infinite gradients (sums compared by bit pattern, NaNs included).
 final class BackgroundLoopsTests: XCTestCase {
     private func fills(_ rng: inout SystemRandomNumberGenerator, channels: Int) -> [BackgroundFill] {
         let image = Sprite.testImage(width: 5, height: 3, channels: channels, rng: &rng)
@@ -44,7 +45,14 @@ final class BackgroundLoopsTests: XCTestCase {
                             }
                             XCTAssertEqual(fast.map(\.bitPattern), slow.map(\.bitPattern), "\(fill) \(channels) over \(over)")
                             // Reverse.
-                            let grad = (0..<count).map { _ in Float.random(in: -1...1, using: &rng) }
+                            var grad = (0..<count).map { _ in Float.random(in: -1...1, using: &rng) }
+                            // Half of the cases with infinite gradients (NaN sums: the zero
+                            // weights' `g · 0` among them), in the first or last pixel too.
+                            if blackUnder {
+                                for i in [0, count - 1, Int.random(in: 0..<count, using: &rng)] {
+                                    grad[i] = Bool.random(using: &rng) ? .infinity : -.infinity
+                                }
+                            }
                             var fastGrad = grad, slowGrad = grad
                             let (dOpacity, weights) = fastGrad.withUnsafeMutableBufferPointer { g in
                                 under.withUnsafeBufferPointer { u in
@@ -71,10 +79,32 @@ final class BackgroundLoopsTests: XCTestCase {
                                     slowOpacity += Double(rowOpacity)
                                     dWeights += SIMD3<Double>(rowWeights)
                                 }
-                                XCTAssertEqual(weights[c], dWeights, "\(fill) \(channels) over \(over) channel \(c)")
+                                for k in 0..<3 {
+                                    XCTAssertEqual(weights[c][k].bitPattern, dWeights[k].bitPattern,
+                                                   "\(fill) \(channels) over \(over) channel \(c) weight \(k)")
+                                }
                             }
                             XCTAssertEqual(dOpacity.bitPattern, slowOpacity.bitPattern)
                             XCTAssertEqual(fastGrad.map(\.bitPattern), slowGrad.map(\.bitPattern))
+                            if channels == 3 && over {
+                                // A black canvas given as no `under` (the VJP's first background),
+                                // dL/d under not written: the sums of a canvas of +0.
+                                let zeros = [Float](repeating: 0, count: count)
+                                func sums(_ under: UnsafePointer<Float>?, _ g: inout [Float], writes: Bool) -> [UInt64] {
+                                    let (o, w) = g.withUnsafeMutableBufferPointer { gb in
+                                        withFillValues(kernel, channels: 3, tint: tint, end: end, amplitude: amplitude,
+                                                       BackgroundReverse(tint: tint, end: end, amplitude: amplitude, under: under,
+                                                                         grad: gb.baseAddress!, width: width, height: height, channels: 3,
+                                                                         opacity: opacity, over: true, writesUnder: writes))
+                                    }
+                                    return [o.bitPattern] + w.flatMap { [$0.x.bitPattern, $0.y.bitPattern, $0.z.bitPattern] }
+                                }
+                                var g1 = grad, g2 = grad
+                                let black = sums(nil, &g1, writes: false)
+                                let cleared = zeros.withUnsafeBufferPointer { sums($0.baseAddress!, &g2, writes: true) }
+                                XCTAssertEqual(black, cleared, "\(fill) black under")
+                                XCTAssertEqual(g1.map(\.bitPattern), grad.map(\.bitPattern), "\(fill) dL/d under not written")
+                            }
                             compared += 1
                         }
                     }

@@ -88,7 +88,8 @@ final class ShapeSpansReferenceTests: XCTestCase {
     }
 
     /// Draws `layers` with spans and without (every pixel of the box), and runs the reverse pass
-    /// of each non-background layer both ways over a random canvas: all bit for bit.
+    /// of each non-background layer both ways over a random canvas, and with the rows a forward
+    /// pass recorded (`RowLog`): all bit for bit.
     static func compareSpansWithReference(_ layers: [Layer], width: Int, height: Int, channels: Int, threshold: Float,
                                           trial: Int, rng: inout SystemRandomNumberGenerator) throws {
             let ids = [UInt16](repeating: 1, count: layers.count)
@@ -115,8 +116,25 @@ final class ShapeSpansReferenceTests: XCTestCase {
             let r = try CompositorRenderer(canvas: Canvas(width: width, height: height, channels: channels), classes: ["x"])
             let n = width * height * channels
             let under = (0..<n).map { _ in Float.random(in: 0...1, using: &rng) }
-            let upstream = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
-            for layer in layers {
+            var upstream = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
+            // Every third trial with a few infinite gradients: the reverse pass's non-finite
+            // sums (NaN, ±inf) must be the reference's too.
+            if trial % 3 == 2 {
+                for _ in 0..<4 { upstream[Int.random(in: 0..<n, using: &rng)] = Bool.random(using: &rng) ? .infinity : -.infinity }
+            }
+            // The rows the VJP's forward pass records (`RowLog`), replayed below.
+            let logs = layers.map { layer -> RowLog? in
+                let box = layer.supportBox(width: width, height: height).clipped(width: width, height: height)
+                guard case .shape(let outline) = layer.content, !box.isEmpty else { return nil }
+                if case .polyline(let v) = outline { return RowLog(rows: box.y1 - box.y0, segments: v.count) }
+                return RowLog(rows: box.y1 - box.y0, segments: 0)
+            }
+            var canvas = [Float](repeating: 0, count: width * height * channels)
+            _ = canvas.withUnsafeMutableBufferPointer { o in
+                Compositor(width: width, height: height, channels: channels, visibilityThreshold: threshold)
+                    .draw(layers, classIds: ids, into: o.baseAddress!, masks: nil, tape: nil, rowLogs: logs)
+            }
+            for (k, layer) in layers.enumerated() {
                 if case .background = layer.content { continue }
                 let box = layer.supportBox(width: width, height: height).clipped(width: width, height: height)
                 if box.isEmpty { continue }
@@ -131,6 +149,15 @@ final class ShapeSpansReferenceTests: XCTestCase {
                 }
                 XCTAssertEqual(fast.map { $0.bitPattern }, reference.map { $0.bitPattern }, "trial \(trial): \(layer.content) gradients")
                 XCTAssertEqual(g1.map(\.bitPattern), g2.map(\.bitPattern), "trial \(trial): dL/d under")
+                if let log = logs[k] {
+                    XCTAssertEqual(log.count, box.y1 - box.y0, "trial \(trial): rows recorded")
+                    var g3 = upstream
+                    let replayed = tape.withUnsafeBufferPointer { t in
+                        g3.withUnsafeMutableBufferPointer { r.genericBackward(layer, box: box, under: t.baseAddress!, grad: $0.baseAddress!, rowLog: log) }
+                    }
+                    XCTAssertEqual(replayed.map { $0.bitPattern }, reference.map { $0.bitPattern }, "trial \(trial): \(layer.content) gradients, rows replayed")
+                    XCTAssertEqual(g3.map(\.bitPattern), g2.map(\.bitPattern), "trial \(trial): dL/d under, rows replayed")
+                }
             }
     }
 }
