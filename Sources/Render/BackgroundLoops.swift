@@ -50,6 +50,19 @@ enum Interleave {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
 }
 
+/// `p[i] *= factor` for every `i` in `range`, four lanes at a time (the same products as one by one).
+@inline(__always) func scale(_ p: UnsafeMutablePointer<Float>, _ range: Range<Int>, by factor: Float) {
+    var i = range.lowerBound
+    while i &+ 4 <= range.upperBound {
+        store4(load4(p + i) * factor, p + i)
+        i &+= 4
+    }
+    while i < range.upperBound {
+        p[i] = p[i] * factor
+        i &+= 1
+    }
+}
+
 /// `constant`: `tint·1 + end·0 + amplitude·0`.
 struct ConstantFillValues: BackgroundFillValues {
     static var endWeightIsZero: Bool { true }

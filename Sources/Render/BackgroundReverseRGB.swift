@@ -67,15 +67,6 @@
         rows[4 &* y] = rOpacity; rows[4 &* y &+ 1] = rT; rows[4 &* y &+ 2] = rE; rows[4 &* y &+ 3] = rA
         guard writesUnder else { continue }
         // dL/d under = g · (1 − a), a = opacity.
-        var i = first &* 3
-        let rowEnd = last &* 3
-        while i &+ 4 <= rowEnd {
-            store4(load4(grad + i) * keep, grad + i)
-            i &+= 4
-        }
-        while i < rowEnd {
-            grad[i] = grad[i] * keep
-            i &+= 1
-        }
+        scale(grad, (first &* 3)..<(last &* 3), by: keep)
     }
 }

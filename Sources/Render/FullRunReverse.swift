@@ -44,16 +44,7 @@
     pixel(SIMD4(grad[l], grad[l &+ 1], grad[l &+ 2], 0), SIMD4(under[l], under[l &+ 1], under[l &+ 2], 0))
     // dL/d under = g · (1 − a), a = opacity · 1.
     let keep = 1 - opacity * Float(1)
-    var i = 0
-    let count = 3 &* pixels
-    while i &+ 4 <= count {
-        store4(load4(grad + i) * keep, grad + i)
-        i &+= 4
-    }
-    while i < count {
-        grad[i] = grad[i] * keep
-        i &+= 1
-    }
+    scale(grad, 0..<(3 &* pixels), by: keep)
     dOpacity = opacitySum
     dTint = SIMD3(tintSum[0], tintSum[1], tintSum[2])
 }

@@ -8,25 +8,9 @@ import XCTest
 /// `matching.mmd_attributes` and `task.attributes`: each objective moves only the attributes it
 /// is given.
 final class ObjectiveAttributesTests: XCTestCase {
-    /// A 16×16 square whose x and y are both mutable.
+    /// A 16×16 square at (x, y), both mutable.
     private func squares(x: Double, y: Double) throws -> Grammar {
-        try Grammar.parse(text: """
-            canvas: {width: 16, height: 16, channels: 1}
-            root: Canvas
-            rules:
-              Canvas:
-                children: [Background, Square]
-              Background:
-                attributes: {background: constant, texture: 0}
-              Square:
-                class: square
-                attributes:
-                  shape: rectangle
-                  texture: 1
-                  size: 4
-                  loc_x: {constant: \(x), range: [0, 16], mutable: true}
-                  loc_y: {constant: \(y), range: [0, 16], mutable: true}
-            """, file: "squares")
+        try squareGrammar(locX: x, mutable: true, locY: y)
     }
 
     func testColumnMaskKeepsValuesAndZeroesOtherGradients() {

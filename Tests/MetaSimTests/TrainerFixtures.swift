@@ -20,9 +20,11 @@ func renderer(for grammar: Grammar) throws -> CompositorRenderer {
 
 /// A toy grammar built from text in code: one white `size`-px square on black on a `canvas`-px
 /// square canvas, at x = `locX` (uniform in `locX` ± `spread` when `spread` > 0; mutable, range
-/// [0, canvas], when `mutable`), y centred.
-func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double = 4, spread: Double = 0) throws -> Grammar {
+/// [0, canvas], when `mutable`), y centred, or at `locY` (mutable when `mutable`) when given.
+func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double = 4, spread: Double = 0,
+                   locY: Double? = nil) throws -> Grammar {
     let x = spread > 0 ? "uniform: [\(locX - spread), \(locX + spread)]" : "constant: \(locX)"
+    let y = locY.map { "constant: \($0), range: [0, \(canvas)], mutable: \(mutable)" } ?? "constant: \(Double(canvas) / 2), range: [0, \(canvas)]"
     return try Grammar.parse(text: """
         canvas: {width: \(canvas), height: \(canvas), channels: 1}
         root: Canvas
@@ -40,7 +42,7 @@ func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double =
               texture: 1
               size: {constant: \(size), range: [0, \(canvas)]}
               loc_x: {\(x), range: [0, \(canvas)], mutable: \(mutable)}
-              loc_y: {constant: \(Double(canvas) / 2), range: [0, \(canvas)]}
+              loc_y: {\(y)}
         """, file: mutable ? "square-prior" : "square-target")
 }
 
