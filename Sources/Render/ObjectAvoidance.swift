@@ -136,20 +136,16 @@ struct Footprint {
         return false
     }
 
-    /// The gap between the bounding boxes of two point sets: the larger of the x and y gaps
-    /// (≤ 0 when the boxes meet). Their distance is at least this.
-    /// `boxGap` of two pieces from their boxes (`Piece.lo`, `hi`): the same value.
+    /// The gap between the bounding boxes of two pieces (`Piece.lo`, `hi`): the larger of the x
+    /// and y gaps (≤ 0 when the boxes meet). Their distance is at least this.
     @inline(__always) static func boxGap(_ a: Piece, _ b: Piece) -> Double {
         let gap = pointwiseMax(a.lo - b.hi, b.lo - a.hi)
         return max(gap.x, gap.y)
     }
 
+    /// `boxGap` of two point sets (each non-empty).
     static func boxGap(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
-        var loA = a[0], hiA = a[0], loB = b[0], hiB = b[0]
-        for p in a { loA = pointwiseMin(loA, p); hiA = pointwiseMax(hiA, p) }
-        for p in b { loB = pointwiseMin(loB, p); hiB = pointwiseMax(hiB, p) }
-        let gap = pointwiseMax(loA - hiB, loB - hiA)
-        return max(gap.x, gap.y)
+        boxGap(Piece(points: a, radius: 0), Piece(points: b, radius: 0))
     }
 
     /// Separating-axis test for two convex polygons: true when their interiors share area
