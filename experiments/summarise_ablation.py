@@ -7,7 +7,7 @@ For each arm (mmd, task, both) and seed, from each run's results.json: METRIC (d
 one `metasim_<metric>` score in results.json that is not KID, e.g. target_accuracy or car_iou)
 of the task network trained on learned data, with the prior's and the oracle's beside it (the
 oracle, the same for every arm of a seed, is trained in the mmd run), and the learned median
-of every attribute whose target median is known; then, per arm, the means over seeds of the
+and 5-95 % width of every attribute whose target quantiles are known, the target's beside them; then, per arm, the means over seeds of the
 metric and of each attribute's |learned median − target median|.
 """
 import json
@@ -35,19 +35,24 @@ def main(out, metric=None):
     if metric is None:
         metric = next(k[len("metasim_"):] for k in sorted(first) if k.startswith("metasim_") and k != "metasim_kid")
     attributes = sorted(first.get("target_attribute_quantiles", {}))
-    middle = first["attribute_quantile_levels"].index(0.5)
-    print(f"| run | {metric} % (prior / oracle) | " + " | ".join(f"{a} median (target)" for a in attributes) + " | wall s |")
-    print("| --- | --- | " + " | ".join("---" for _ in attributes) + " | --- |")
+    levels = first["attribute_quantile_levels"]
+    low, middle, high = levels.index(0.05), levels.index(0.5), levels.index(0.95)
+    width = lambda q: q[high] - q[low]
+    print(f"| run | {metric} % (prior / oracle) | " + " | ".join(f"{a} median (target) | {a} 5-95 % width (target)" for a in attributes) + " | wall s |")
+    print("| --- | --- | " + " | ".join("--- | ---" for _ in attributes) + " | --- |")
     summary = {}
     for arm in ARMS:
         for name, r in runs[arm]:
             mmd_run = load(out, "mmd-" + name.split("-", 1)[1]) or {}
             oracle = r.get("oracle_" + metric, mmd_run.get("oracle_" + metric, float("nan")))
-            medians = [(r["learned_attribute_quantiles"][a][middle], r["target_attribute_quantiles"][a][middle]) for a in attributes]
+            learned, target = r["learned_attribute_quantiles"], r["target_attribute_quantiles"]
+            medians = [(learned[a][middle], target[a][middle]) for a in attributes]
+            widths = [(width(learned[a]), width(target[a])) for a in attributes]
             score = 100 * r["metasim_" + metric]
             summary.setdefault(arm, []).append((score, [abs(l - t) for l, t in medians]))
             print(f"| {name} | {score:.1f} ({100 * r['prior_' + metric]:.1f} / {100 * oracle:.1f}) | "
-                  + " | ".join(f"{l:.2f} ({t:.2f})" for l, t in medians) + f" | {r['wall_seconds']:.0f} |")
+                  + " | ".join(f"{l:.2f} ({t:.2f}) | {wl:.2f} ({wt:.2f})" for (l, t), (wl, wt) in zip(medians, widths))
+                  + f" | {r['wall_seconds']:.0f} |")
     print()
     print(f"| arm | seeds | mean {metric} % | " + " | ".join(f"{a}: mean abs(median − target)" for a in attributes) + " |")
     print("| --- | --- | --- | " + " | ".join("---" for _ in attributes) + " |")

@@ -65,6 +65,25 @@ final class TaskNetworkTests: XCTestCase {
         XCTAssertEqual(network.scores(on: data)["target_accuracy"], expected)
     }
 
+    /// `target_soft_accuracy`: the mean softmax probability of each image's labelled class, the
+    /// classes matched by name (the network lists them in another order), a class the network
+    /// does not know counting 0 — against the softmax of the network's own logits.
+    func testSoftAccuracyIsTheMeanProbabilityOfTheLabelledClass() {
+        var generator = SplitMix64(seed: 5)
+        let images = Tensor(shape: [4, 1, 8, 8], data: (0..<256).map { _ in Float.random(in: 0...1, using: &generator) })
+        let data = TaskSet(kind: .classification, images: images, labels: [0, 1, 2, 0], classes: ["a", "b", "d"])
+        let network = TaskNetwork(kind: .classification, canvas: Canvas(width: 8, height: 8), classes: ["b", "a", "c"], seed: 2)
+        let logits = withoutGradients { network.network(images) }.data
+        func probability(_ image: Int, _ column: Int) -> Double {
+            let row = (0..<3).map { Double(logits[image * 3 + $0]) }
+            return exp(row[column]) / row.map(exp).reduce(0, +)
+        }
+        let expected = (probability(0, 1) + probability(1, 0) + 0 + probability(3, 1)) / 4
+        XCTAssertEqual(network.softScores(on: data)["target_soft_accuracy"]!, expected, accuracy: 1e-6)
+        XCTAssertNotEqual(network.softScores(on: data)["target_soft_accuracy"]!, network.scores(on: data)["target_accuracy"]!)
+        XCTAssertEqual(TaskNetwork.softScoreNames(kind: .classification, classes: ["a"]), ["target_soft_accuracy"])
+    }
+
     /// Two pixels, classes a, b: p = (0.8, 0.2) on an `a` pixel, (0.4, 0.6) on a `b` pixel.
     /// a: 0.8 / (1.2 + 1 − 0.8) = 4/7; b: 0.6 / (0.8 + 1 − 0.6) = 1/2. A pixel of no class adds
     /// only to the predicted mass (a: 0.8 / (1.3 + 1 − 0.8)). Hard IoU would give a: 1, b: 1 (both argmaxes right).

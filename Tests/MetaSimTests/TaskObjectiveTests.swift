@@ -26,6 +26,26 @@ final class TaskObjectiveTests: XCTestCase {
         XCTAssertNil(gradients[transformer.trainableParameters.last!], "no gradient for a parameter not asked for")
     }
 
+    /// A classifier's reward when the scenes show no object (here: squares of size 0; in a run,
+    /// a move that carries the digit off the canvas): such images have no class and are left out
+    /// of the network's training instead of stopping the run with "no visible object".
+    func testClassificationRewardSkipsImagesWithoutAnObject() throws {
+        let prior = try squareGrammar(locX: 4, mutable: true, size: 0)
+        let validation = try XCTUnwrap(try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 2,
+                                                            images: 1, validation: 6).validation)
+        let transformer = DistributionTransformer(width: prior.schema.width, classCount: prior.schema.classes.count,
+                                                  hidden: [8], seed: 3)
+        for estimator in [TaskEstimator.reinforce, .attributeMoves] {
+            var objective = TaskObjective(settings: TaskSettings(images: 8, estimator: estimator, fineTune: true), seed: 1)
+            let (reward, gradients) = try objective.rewardGradients(
+                graphs: try prior.sample(seed: 1, range: 0..<8), encoder: SceneEncoder(prior.schema), transformer: transformer,
+                renderer: try renderer(for: prior), validation: validation,
+                network: TaskNetworkSettings(batchSize: 4), parameters: transformer.trainableParameters)
+            XCTAssertTrue((0...1).contains(reward), "\(estimator): \(reward)")
+            XCTAssertEqual(gradients.count, transformer.trainableParameters.count)
+        }
+    }
+
     /// `attribute_moves` with fine-tuning: one antithetic pair per reward, the kept network's
     /// weights carried to the next reward, a gradient for the parameters asked for.
     func testAttributeMovesKeepTheFineTunedNetwork() throws {

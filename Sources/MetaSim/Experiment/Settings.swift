@@ -278,12 +278,12 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     public var training = TaskTrainingOptions()
 
     /// The scores `TaskNetwork.scores(on:)` and `softScores(on:)` report for this kind and these
-    /// classes: `target_accuracy`; `mean_iou`, `<class>_iou`, `mean_soft_iou`, `<class>_soft_iou`;
+    /// classes: `target_accuracy`, `target_soft_accuracy`; `mean_iou`, `<class>_iou`, `mean_soft_iou`, `<class>_soft_iou`;
     /// `ap_{easy,moderate,hard}`, `ap50_*` and `centernet_fit`.
     public var scoreNames: [String] {
         let soft = TaskNetwork.softScoreNames(kind: kind, classes: classes ?? [])
         switch kind {
-        case .classification: return ["target_accuracy"]
+        case .classification: return ["target_accuracy"] + soft
         case .segmentation: return ["mean_iou"] + (classes ?? []).map { "\($0)_iou" } + soft
         case .detection: return ["easy", "moderate", "hard"].flatMap { ["ap_\($0)", "ap50_\($0)"] } + soft
         }

@@ -138,14 +138,15 @@ public final class TaskNetwork {
     }
 
     /// Scores that move with the network's outputs before any prediction changes, for rewards
-    /// (`task.metric`). Segmentation: soft IoU per class (`softIntersectionOverUnion`), classes
+    /// (`task.metric`). Classification: `target_soft_accuracy`, the mean over images of the
+    /// softmax probability of the labelled class (the accuracy of predicting by sampling from
+    /// the softmax; a data class the network does not know counts 0; 0 for no data).
+    /// Segmentation: soft IoU per class (`softIntersectionOverUnion`), classes
     /// matched by name (a data class the network does not know counts as no class's pixel).
     /// Detection: `centernet_fit` = exp(−L), L the CenterNet training loss (`centerNetLoss`:
     /// heatmap focal + offset + size terms per object) over `data`, in (0, 1], 1 for a perfect
     /// fit; a data class the network does not know is left out like DontCare.
-    /// - Precondition: a segmenter or a detector.
     public func softScores(on data: TaskSet, batchSize: Int = 64) -> [String: Double] {
-        precondition(kind != .classification, "TaskNetwork.softScores: not a segmenter or detector")
         if kind == .detection { return ["centernet_fit": exp(-detectionLoss(on: data, batchSize: batchSize))] }
         let probabilities = withoutGradients {
             stride(from: 0, to: data.count, by: batchSize).flatMap { start in
@@ -153,13 +154,21 @@ public final class TaskNetwork {
             }
         }
         let truthIndex = data.classes.map { classes.firstIndex(of: $0) ?? -1 }
+        if kind == .classification {
+            let k = classes.count
+            let total = data.labels.enumerated().reduce(0.0) { sum, entry in
+                let j = truthIndex[entry.element]
+                return j < 0 ? sum : sum + Double(probabilities[entry.offset * k + j])
+            }
+            return ["target_soft_accuracy": data.count == 0 ? 0 : total / Double(data.count)]
+        }
         return softIntersectionOverUnion(probabilities: probabilities, truth: data.labels.map { truthIndex[$0] }, classes: classes)
     }
 
     /// The names `softScores` reports for this network's kind and classes.
     public static func softScoreNames(kind: TaskKind, classes: [String]) -> [String] {
         switch kind {
-        case .classification: []
+        case .classification: ["target_soft_accuracy"]
         case .segmentation: ["mean_soft_iou"] + classes.map { "\($0)_soft_iou" }
         case .detection: ["centernet_fit"]
         }

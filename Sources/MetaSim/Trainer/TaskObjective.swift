@@ -58,14 +58,22 @@ public struct TaskObjective {
         let mutableMask = columns.map { $0.restricting(batch.mutableMask, width: batch.width) } ?? batch.mutableMask
         let metric = self.settings.metric
         /// A network (from `start`, else new) trained for `epochs` on scenes with attributes `values`.
+        /// A classifier learns only from the images that show an object: a move may carry a
+        /// scene's every object off the canvas, and such an image has no class (with none left,
+        /// the network is returned untrained).
         func trained(_ values: [Float], from start: [String: Tensor]?, epochs: Int, seed: UInt64) throws -> TaskNetwork {
             var decoded = graphs
             encoder.decode(values, into: &decoded)
-            let data = try TaskSet(rendered: try renderer.render(decoded), kind: validation.kind, classes: validation.classes,
-                                   rendererClasses: renderer.classes, source: "task objective")
+            var rendered = try renderer.render(decoded)
+            if validation.kind == .classification {
+                rendered.removeAll { !$0.groundTruth.objects.contains { $0.visiblePixels > 0 } }
+            }
             let network = TaskNetwork(kind: validation.kind, canvas: renderer.canvas, classes: validation.classes, seed: seed,
                                       width: settings.width)
             if let start { try network.network.load(start) }
+            if rendered.isEmpty { return network }
+            let data = try TaskSet(rendered: rendered, kind: validation.kind, classes: validation.classes,
+                                   rendererClasses: renderer.classes, source: "task objective")
             network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed,
                           options: settings.training)
             return network
