@@ -75,6 +75,27 @@ final class MMDTests: XCTestCase {
         XCTAssertGreaterThan(mmd.evaluate(gaussianRows(m, d, mean: 2, seed: 6), count: m).value, 0.1)
     }
 
+    /// Equal rows far from the origin are at distance exactly 0 (the norm expansion cancels to
+    /// rounding noise, whose sign and size depend on the BLAS kernels: FMA or not), so a target
+    /// bank of one repeated row falls back to its mean squared norm as the bandwidth and a
+    /// generated set elsewhere gets a non-zero gradient.
+    func testEqualRowsAreAtDistanceZero() {
+        let d = 2, m = 8
+        let row: [Float] = [10.999313, 9.999375]
+        let y = Array([[Float]](repeating: row, count: m).joined())
+        let norms = rowSquaredNorms(y, rows: m, columns: d)
+        XCTAssertEqual(squaredDistances(y, norms, m, y, norms, m, d), [Float](repeating: 0, count: m * m))
+        let wide = gaussianRows(16, 512, mean: 3, seed: 9)
+        let wideNorms = rowSquaredNorms(wide, rows: 16, columns: 512)
+        let distances = squaredDistances(wide, wideNorms, 16, wide, wideNorms, 16, 512)
+        for i in 0..<16 { XCTAssertEqual(distances[i * 16 + i], 0, "row \(i)") }
+        XCTAssertGreaterThan(distances[1], 100, "distinct rows keep their distance")
+        let mmd = MMD(target: y, count: m, dimension: d)
+        XCTAssertEqual(mmd.medianSquaredDistance, norms[0], accuracy: 1e-3)
+        let x = Array([[Float]](repeating: [7.834101, 7.609545], count: m).joined())
+        XCTAssertGreaterThan(mmd.evaluate(x, count: m).gradient.map(abs).max()!, 1e-3)
+    }
+
     /// Features far apart (squared distances ~100, as on EfficientNet features) must still give a
     /// non-zero gradient: the median heuristic scales the kernel to the data.
     func testGradientNonZeroAtLargeDistances() {

@@ -119,8 +119,12 @@ func rowSquaredNorms(_ x: [Float], rows: Int, columns: Int) -> [Float] {
     }
 }
 
-/// `‖x_i − y_j‖²` for all pairs, from the norms and one matrix product; clamped at 0 against
-/// rounding.
+/// `‖x_i − y_j‖²` for all pairs, from the norms and one matrix product. The expansion
+/// `‖x‖² + ‖y‖² − 2x·y` cancels for close rows: a result within its rounding error
+/// (`4√d·ε·(‖x‖² + ‖y‖²)`, ε the Float epsilon) cannot be told from 0 and is set to 0, so equal
+/// rows are at distance exactly 0 whichever BLAS kernels formed the product. (Before, a target
+/// bank of equal rows got a median distance of rounding noise under OpenBLAS's FMA kernels
+/// instead of 0 and its fallback: a bandwidth of ~1e-5 and an MMD gradient of exactly 0.)
 func squaredDistances(_ x: [Float], _ xNorms: [Float], _ n: Int, _ y: [Float], _ yNorms: [Float], _ m: Int, _ d: Int) -> [Float] {
     var out = [Float](repeating: 0, count: n * m)
     if n > 0, m > 0, d > 0 { x.withUnsafeBufferPointer { xp in
@@ -131,7 +135,13 @@ func squaredDistances(_ x: [Float], _ xNorms: [Float], _ n: Int, _ y: [Float], _
             }
         }
     } }
-    for i in 0..<n { for j in 0..<m { out[i * m + j] = max(0, out[i * m + j] + xNorms[i] + yNorms[j]) } }
+    let noise = 4 * Float(d).squareRoot() * Float.ulpOfOne
+    for i in 0..<n {
+        for j in 0..<m {
+            let sum = xNorms[i] + yNorms[j], value = out[i * m + j] + sum
+            out[i * m + j] = value > noise * sum ? value : 0
+        }
+    }
     return out
 }
 
