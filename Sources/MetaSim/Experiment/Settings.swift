@@ -278,8 +278,8 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     public var training = TaskTrainingOptions()
 
     /// The scores `TaskNetwork.scores(on:)` and `softScores(on:)` report for this kind and these
-    /// classes: `target_accuracy`, `target_soft_accuracy`; `mean_iou`, `<class>_iou`, `mean_soft_iou`, `<class>_soft_iou`;
-    /// `ap_{easy,moderate,hard}`, `ap50_*` and `centernet_fit`.
+    /// classes: `target_accuracy`, `target_soft_accuracy`; `mean_iou`, `<class>_iou`,
+    /// `mean_soft_iou`, `<class>_soft_iou`; `ap_{easy,moderate,hard}`, `ap50_*` and `centernet_fit`.
     public var scoreNames: [String] {
         let soft = TaskNetwork.softScoreNames(kind: kind, classes: classes ?? [])
         switch kind {
