@@ -15,7 +15,7 @@ METASIM="${METASIM:-$PWD/.build/debug/metasim}"
 [ -x "$METASIM" ] || { echo "check_blender: no metasim binary at $METASIM (run 'swift build' or set METASIM)" >&2; exit 1; }
 bash scripts/setup-blender.sh
 
-# The check scripts need numpy; Debian's Blender package brings it for the system Python.
+# The check scripts need numpy (scripts/setup-blender.sh installs python3-numpy for Blender).
 PY=python3
 "$PY" -c "import numpy" 2>/dev/null || PY=/usr/bin/python3
 "$PY" -c "import numpy" || { echo "check_blender: no python3 with numpy" >&2; exit 1; }
