@@ -19,14 +19,13 @@ for seed in $seeds; do
     config="$out/$arm-s$seed.yaml"
     sed -e "s#grammar: grammars/#grammar: $here/grammars/#" -e "s/^seed: 1$/seed: $seed/" -e "s/^name: .*$/name: $base-$arm-s$seed/" \
       "$source" > "$config"
-    case $arm in
-      mmd) sed -i 's/^  estimator: \(.*\)$/  enabled: false\n  estimator: \1/' "$config" ;;
-      task) sed -i 's/^  mmd_weight: 1$/  mmd_weight: 0/' "$config" ;;
-    esac
     [ "$arm" != mmd ] && sed -i 's/^  width: \([0-9]*\)$/  width: \1\n  oracle: false/' "$config"
-    # Each edit must have hit its line: a file without it would run the wrong arm silently.
-    expected=$([ "$arm" = mmd ] && echo "enabled: false" || echo "oracle: false")
-    [ "$arm" = task ] && expected="mmd_weight: 0"
+    # Each arm's edit, and the line it must have written: a file without it would run the wrong arm silently.
+    case $arm in
+      mmd) sed -i 's/^  estimator: \(.*\)$/  enabled: false\n  estimator: \1/' "$config"; expected="enabled: false" ;;
+      task) sed -i 's/^  mmd_weight: 1$/  mmd_weight: 0/' "$config"; expected="mmd_weight: 0" ;;
+      both) expected="oracle: false" ;;
+    esac
     grep -q "^  $expected$" "$config" || { echo "run_task_ablation: $source lacks the line the $arm arm edits ($expected)" >&2; exit 2; }
     [ -f "$out/$arm-s$seed/results.json" ] && continue
     rm -rf "${out:?}/$arm-s$seed"

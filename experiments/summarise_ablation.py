@@ -7,8 +7,9 @@ For each arm (mmd, task, both) and seed, from each run's results.json: METRIC (d
 one `metasim_<metric>` score in results.json that is not KID, e.g. target_accuracy or car_iou)
 of the task network trained on learned data, with the prior's and the oracle's beside it (the
 oracle, the same for every arm of a seed, is trained in the mmd run), and the learned median
-and 5-95 % width of every attribute whose target quantiles are known, the target's beside them; then, per arm, the means over seeds of the
-metric and of each attribute's |learned median − target median|.
+and 5-95 % width of every attribute whose target quantiles are known, the target's beside
+them; then, per arm, the means over seeds of the metric and of each attribute's
+|learned median − target median|.
 """
 import json
 import os
@@ -17,18 +18,10 @@ import sys
 ARMS = ("mmd", "task", "both")
 
 
-def load(out, name):
-    path = os.path.join(out, name, "results.json")
-    return json.load(open(path)) if os.path.isfile(path) else None
-
-
 def main(out, metric=None):
-    runs = {arm: [] for arm in ARMS}
-    for name in sorted(os.listdir(out)):
-        arm = name.split("-s")[0]
-        r = load(out, name)
-        if arm in runs and r is not None:
-            runs[arm].append((name, r))
+    results = {name: json.load(open(os.path.join(out, name, "results.json"))) for name in sorted(os.listdir(out))
+               if name.split("-s")[0] in ARMS and os.path.isfile(os.path.join(out, name, "results.json"))}
+    runs = {arm: [(name, r) for name, r in results.items() if name.split("-s")[0] == arm] for arm in ARMS}
     first = next((r for arm in ARMS for _, r in runs[arm]), None)
     if first is None:
         sys.exit(f"summarise_ablation: no results.json under {out}")
@@ -43,7 +36,7 @@ def main(out, metric=None):
     summary = {}
     for arm in ARMS:
         for name, r in runs[arm]:
-            mmd_run = load(out, "mmd-" + name.split("-", 1)[1]) or {}
+            mmd_run = results.get("mmd-" + name.split("-", 1)[1], {})
             oracle = r.get("oracle_" + metric, mmd_run.get("oracle_" + metric, float("nan")))
             learned, target = r["learned_attribute_quantiles"], r["target_attribute_quantiles"]
             medians = [(learned[a][middle], target[a][middle]) for a in attributes]
