@@ -124,7 +124,9 @@ public struct NodeRule: Equatable, Sendable {
     /// How the class label of each node made from this rule is chosen.
     public var className: ClassDistribution
     /// Sorted by name, so sampling order (and thus every draw) never depends on file order.
-    public var attributes: [AttributeRule]
+    public var attributes: [AttributeRule] { didSet { layout = SampledAttributes(attributes) } }
+    /// `attributes` laid out as a sampled node holds them (rebuilt when they change).
+    var layout: SampledAttributes
     /// Which asset the node draws; nil when it draws none.
     public var asset: AssetRule?
     /// Child entries, expanded in this order.
@@ -136,8 +138,31 @@ public struct NodeRule: Equatable, Sendable {
         self.name = name
         self.className = className
         self.attributes = attributes.sorted { $0.name < $1.name }
+        layout = SampledAttributes(self.attributes)
         self.asset = asset
         self.children = children
+    }
+}
+
+/// A node rule's attributes as every node sampled from it holds them, made once per rule so
+/// that sampling a node hashes no names: a dictionary with every attribute's name (the values
+/// are placeholders, each overwritten by the node's draw), the slot of each rule attribute in
+/// it, and the set of mutable names (shared by the rule's nodes until one changes it).
+struct SampledAttributes: Equatable, Sendable {
+    /// Every attribute name of the rule; the values are placeholders.
+    let values: [String: AttributeValue]
+    /// `slots[i]`: where `attributes[i]`'s value goes in a copy of `values`. A name given twice
+    /// has one slot, so the later attribute's value wins, as assigning by name would give.
+    let slots: [Dictionary<String, AttributeValue>.Index]
+    /// The names of the mutable attributes.
+    let mutable: Set<String>
+
+    init(_ attributes: [AttributeRule]) {
+        var values: [String: AttributeValue] = [:]
+        for attribute in attributes { values[attribute.name] = .bool(false) }
+        self.values = values
+        slots = attributes.map { values.index(forKey: $0.name)! }
+        mutable = Set(attributes.filter(\.mutable).map(\.name))
     }
 }
 

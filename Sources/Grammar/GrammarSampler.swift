@@ -57,14 +57,13 @@ extension Grammar {
         case .fixed(let c): className = c
         case .categorical(let values, let cumulative): className = values[rng.categoricalIndex(cumulative: cumulative)]
         }
-        var node = SceneNode(rule: ruleName, className: className)
-        node.attributes.reserveCapacity(rule.attributes.count)
-        for attribute in rule.attributes {
+        var values = rule.layout.values
+        for (attribute, slot) in zip(rule.attributes, rule.layout.slots) {
             var value = draw(attribute.distribution, &rng)
             if let range = attribute.range, case .number(let x) = value { value = .number(range.fit(x)) }
-            node.attributes[attribute.name] = value
-            if attribute.mutable { node.mutable.insert(attribute.name) }
+            values.values[slot] = value
         }
+        var node = SceneNode(rule: ruleName, className: className, attributes: values, mutable: rule.layout.mutable)
         if let assetRule = rule.asset {
             let store = try assets.store(named: assetRule.store)
             let assetClass = assetRule.className ?? className

@@ -16,7 +16,9 @@
 ///
 /// Speed: the graph's largest possible size is reserved at the end of the buffer first
 /// (`maximumLength`), then bytes are stored through a raw cursor (`Cursor`) with no per-byte
-/// bounds or uniqueness checks, and the unused tail is cut off.
+/// bounds or uniqueness checks, and the unused tail is cut off. Within one `jsonLines` call a
+/// rule's sorted attribute and mutable names are worked out once and reused for its later
+/// nodes while they hold the same names (`NameOrders`).
 public enum SceneGraphJSONWriter {
     /// Appends the JSON of `graph` (no newline) to `out`. Throws `EncodingError.invalidValue`
     /// for a non-finite number (`out` is then left as it was).
@@ -75,6 +77,11 @@ public enum SceneGraphJSONWriter {
     /// is made per number; `write(_:)` serves any other caller.
     struct Cursor: TextOutputStream {
         var next: UnsafeMutablePointer<UInt8>
+        /// Sorted orders of the attribute names and mutable names of nodes written so far.
+        private var attributeOrders = NameOrders()
+        private var mutableOrders = NameOrders()
+        /// The attribute dictionary's indices in iteration order (kept to reuse its storage).
+        private var slots: [Dictionary<String, AttributeValue>.Index] = []
 
         init(_ start: UnsafeMutablePointer<UInt8>) { next = start }
 
@@ -120,10 +127,13 @@ public enum SceneGraphJSONWriter {
                 literal("},")
             }
             literal(#""attributes":{"#)
-            var first = true
-            for (name, value) in node.attributes.sorted(by: { $0.key < $1.key }) {
-                if !first { byte(UInt8(ascii: ",")) }
-                first = false
+            let attributes = node.attributes
+            slots.removeAll(keepingCapacity: true)
+            slots.append(contentsOf: attributes.indices)
+            let attributeOrder = attributeOrders.sorted(attributes.keys, rule: node.rule)
+            for (n, position) in attributeOrder.order.enumerated() {
+                if n > 0 { byte(UInt8(ascii: ",")) }
+                let (name, value) = attributes[slots[position]]
                 string(name)
                 byte(UInt8(ascii: ":"))
                 switch value {
@@ -135,11 +145,10 @@ public enum SceneGraphJSONWriter {
             literal(#"},"class":"#)
             string(node.className)
             literal(#","mutable":["#)
-            first = true
-            for name in node.mutable.sorted() {
-                if !first { byte(UInt8(ascii: ",")) }
-                first = false
-                string(name)
+            let mutableOrder = mutableOrders.sorted(node.mutable, rule: node.rule)
+            for (n, position) in mutableOrder.order.enumerated() {
+                if n > 0 { byte(UInt8(ascii: ",")) }
+                string(mutableOrder.names[position])
             }
             byte(UInt8(ascii: "]"))
             if let parent = node.parent {
@@ -254,5 +263,45 @@ extension SceneGraphJSONWriter {
         }
         precondition(written <= bound, "SceneGraphJSONWriter: bound \(bound) < \(written) bytes written")
         out.removeLast(bound - written)
+    }
+}
+
+/// Sorted orders of name collections, worked out once per rule: nodes sampled from one rule hold
+/// the same names in the same iteration order (their dictionaries and sets are copies of one),
+/// so sorting them again for every node is wasted work. An order is reused only after checking
+/// that the collection holds exactly the remembered names in the remembered iteration order;
+/// anything else is sorted afresh, so the result is always the names in `String` order.
+struct NameOrders {
+    /// One rule's names in iteration order and their sorted order.
+    struct Entry {
+        var rule: String
+        /// The names in the collection's iteration order.
+        var names: [String]
+        /// `order[j]`: the position in `names` of the j-th name in `String` order.
+        var order: [Int]
+    }
+
+    /// At most this many rules are remembered; past it, the oldest entry is replaced.
+    static let capacity = 32
+    private var entries: [Entry] = []
+    private var oldest = 0
+
+    /// `names` (of a node made by `rule`) with their sorted order.
+    mutating func sorted<Names: Collection<String>>(_ names: Names, rule: String) -> Entry {
+        if let entry = entries.first(where: { $0.rule == rule }),
+           entry.names.count == names.count, entry.names.elementsEqual(names) {
+            return entry
+        }
+        let list = Array(names)
+        let entry = Entry(rule: rule, names: list, order: list.indices.sorted { list[$0] < list[$1] })
+        if let index = entries.firstIndex(where: { $0.rule == rule }) {
+            entries[index] = entry
+        } else if entries.count < NameOrders.capacity {
+            entries.append(entry)
+        } else {
+            entries[oldest] = entry
+            oldest = (oldest + 1) % NameOrders.capacity
+        }
+        return entry
     }
 }

@@ -40,6 +40,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try options.checkOutput()
+        _ = MemoryTuning.applied    // each chunk's line buffers reuse the last chunk's heap, not fresh pages
         let g = try Grammar.load(path: options.grammar)
         let assets = g.assetRegistry()
         let end = start + options.count
@@ -48,7 +49,7 @@ struct SampleCommand: ParsableCommand {
             while first < end {
                 let chunk = first..<(first + min(end - first, SampleCommand.chunkSize))
                 for part in try SampleCommand.lines(of: g, seed: options.seed, range: chunk, assets: assets) {
-                    try emit(Data(part))
+                    try emit(part)
                 }
                 first = chunk.upperBound
             }
@@ -96,13 +97,13 @@ struct SamplingOptions: ParsableArguments {
     /// Writes `data` to `--out` (temporary name, then rename; errors are `InputError`s naming
     /// the file) or to standard output (`StandardOutput.write`).
     func write(_ data: Data) throws {
-        try stream { emit in try emit(data) }
+        try stream { emit in try emit([UInt8](data)) }
     }
 
     /// Runs `body`, which emits the output in pieces: to `--out` through a temporary file that
     /// is renamed into place only when `body` returns (removed if it throws), or straight to
     /// standard output.
-    func stream(_ body: ((Data) throws -> Void) throws -> Void) throws {
+    func stream(_ body: (([UInt8]) throws -> Void) throws -> Void) throws {
         if let out {
             try AtomicFile.write(to: out) { writer in try body { try writer.write($0) } }
         } else {

@@ -10,7 +10,7 @@ struct StandardOutputError: Error, CustomStringConvertible {
 enum StandardOutput {
     /// Writes `data` to standard output, after what `print` buffered. Throws
     /// `StandardOutputError` when the bytes cannot all be written.
-    static func write(_ data: Data) throws {
+    static func write(_ data: some DataProtocol) throws {
         try flush()
         do {
             try FileHandle.standardOutput.write(contentsOf: data)

@@ -34,6 +34,29 @@ final class SamplingTests: XCTestCase {
         XCTAssertNotEqual(try jsonLines(try g.sample(seed: 43, range: 0..<100, assets: assets)), whole)
     }
 
+    /// Nodes are built from a per-rule layout of the attributes (`SampledAttributes`); a rule
+    /// whose attributes are changed after loading samples the new ones, a name given twice
+    /// keeps the later draw, and the mutable names follow the change.
+    func testChangedRuleAttributesAreSampled() throws {
+        var g = try Fixtures.example("city.yaml")
+        var car = try XCTUnwrap(g.rules["Car"])
+        car.attributes.removeAll { $0.name == "yaw" }
+        car.attributes.append(AttributeRule(name: "speed", distribution: .constant(.number(7)), range: AttributeRange(min: 0, max: 10), mutable: true))
+        car.attributes.append(AttributeRule(name: "texture", distribution: .constant(.number(0.25))))
+        g.rules["Car"] = car
+        var cars = 0
+        for graph in try g.sample(seed: 5, range: 0..<20) {
+            for node in graph.nodes where node.rule == "Car" {
+                cars += 1
+                XCTAssertEqual(Set(node.attributes.keys), ["shape", "loc_x", "loc_y", "size_x", "size_y", "texture", "speed"])
+                XCTAssertEqual(node.number("speed"), 7)
+                XCTAssertEqual(node.number("texture"), 0.25, "the later of two attributes of one name wins")
+                XCTAssertEqual(node.mutable, ["loc_x", "loc_y", "texture", "speed"])
+            }
+        }
+        XCTAssertGreaterThan(cars, 100)
+    }
+
     func testCityValuesLieInTheirRangesAndCountsInTheirSupport() throws {
         let g = try Fixtures.example("city.yaml")
         let graphs = try g.sample(seed: 1, range: 0..<200)

@@ -90,6 +90,35 @@ final class SceneGraphJSONWriterTests: XCTestCase {
         XCTAssertGreaterThan(sameBytes, 0)
     }
 
+    /// `jsonLines` sorts each rule's names once and reuses the order while a node of the rule
+    /// holds the same names in the same iteration order: nodes of one rule with other names,
+    /// the same names inserted in other orders (other iteration orders) and more rules than it
+    /// remembers must all still give `JSONEncoder`'s bytes (lower-case ASCII names, whose
+    /// sorted order both share).
+    func testJSONLinesOfNodesOfOneRuleWithDifferentNamesGiveTheBytesOfJSONEncoder() throws {
+        let names = ["a", "b", "c", "loc_x", "loc_y", "size", "yaw", "z"]
+        let rules = ["car", "tree"] + (0..<40).map { "rule\($0)" }
+        var random = Random(state: 5)
+        var graphs: [SceneGraph] = []
+        for _ in 0..<300 {
+            var graph = SceneGraph()
+            for index in 0..<(1 + random.below(8)) {
+                var node = SceneNode(rule: rules[random.below(random.below(2) == 0 ? 2 : rules.count)], className: "c")
+                var chosen = names.filter { _ in random.below(3) > 0 }
+                for i in chosen.indices.reversed() { chosen.swapAt(i, random.below(i + 1)) }
+                node.attributes.reserveCapacity(random.below(2) == 0 ? 8 : 64)    // other capacities, other orders
+                for name in chosen {
+                    node.attributes[name] = .number(Double(random.below(1000)) / 8)
+                    if random.below(2) == 0 { node.mutable.insert(name) }
+                }
+                graph.add(node, parent: index == 0 ? nil : random.below(index))
+            }
+            graphs.append(graph)
+        }
+        let encoder = SceneGraph.jsonEncoder()
+        XCTAssertEqual(try SceneGraphJSONWriter.jsonLines(graphs), Array(try graphs.map { try encoder.encode($0) + Data([0x0A]) }.joined()))
+    }
+
     /// Numbers read back to the same bits, −0 included (`==` would not tell −0 from 0).
     func testNumbersRoundTripBitForBit() throws {
         var random = Random(state: 99)
