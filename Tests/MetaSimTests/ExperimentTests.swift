@@ -169,21 +169,19 @@ final class ExperimentTests: XCTestCase {
             grammar: prior.yaml
             target: {render: {grammar: prior.yaml, validation: 10}}
             matching: {mmd_weight: 0}
-            task: {estimator: attribute_moves, pairs: 2, fine_tune: true, spread_moves: false, metric: car_iou}
+            task: {estimator: attribute_moves, pairs: 2, fine_tune: true, metric: car_iou}
             task_network: {kind: segmentation, classes: [ground, car]}
             """)
         let e = try Experiment.load(path: path)
-        var want = TaskSettings(estimator: .attributeMoves, pairs: 2, fineTune: true, metric: "car_iou")
-        want.spreadMoves = false
-        XCTAssertEqual(e.task, want)
+        XCTAssertEqual(e.task, TaskSettings(estimator: .attributeMoves, pairs: 2, fineTune: true, metric: "car_iou"))
         XCTAssertEqual(e.matching.mmdWeight, 0)
         let found = try errors("""
             grammar: prior.yaml
             target: {render: {grammar: prior.yaml, validation: 10}}
-            task: {estimator: spsa, metric: tree_iou, pairs: 0, spread_moves: 1}
+            task: {estimator: spsa, metric: tree_iou, pairs: 0}
             task_network: {kind: segmentation, classes: [ground, car]}
             """)
-        XCTAssertEqual(Set(found.map(\.path)), ["task.estimator", "task.metric", "task.pairs", "task.spread_moves"], "\(found)")
+        XCTAssertEqual(Set(found.map(\.path)), ["task.estimator", "task.metric", "task.pairs"], "\(found)")
         XCTAssertTrue(found.contains { $0.message.contains("car_iou") }, "\(found)")
         let alone = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {mmd_weight: 0}\n")
         XCTAssertEqual(alone.map(\.path), ["matching.mmd_weight"], "\(alone)")

@@ -207,7 +207,6 @@ extension TaskSettings {
         estimator = TaskEstimator(rawValue: name) ?? estimator
         pairs = t.int("pairs", default: pairs, min: 1)
         fineTune = t.bool("fine_tune", default: fineTune)
-        spreadMoves = t.bool("spread_moves", default: spreadMoves)
         if t.has("metric") { metric = t.string("metric") }
         if t.has("attributes") { attributes = t.attributeNames("attributes") }
         t.finish()

@@ -229,9 +229,6 @@ public struct TaskSettings: Sendable, Equatable {
     /// reward (both sides of a pair from the same weights; the better side's weights kept),
     /// instead of training a new one from scratch per reward.
     public var fineTune: Bool = false
-    /// `attribute_moves`: whether the moves also change each attribute's spread (YAML
-    /// `spread_moves`); false: shifts only, the spread left to MMD or as G_θ has it.
-    public var spreadMoves: Bool = true
     /// The validation score used as the reward; nil: the task network's primary metric
     /// (`TaskNetwork.primaryMetric`). Segmentation also has `<class>_iou` and the soft IoUs
     /// (`TaskNetwork.softScores`): `mean_soft_iou`, `<class>_soft_iou`.

@@ -26,42 +26,26 @@ import Foundation
 /// the least-norm per-entry gradient, whose spread part divides by Σ(μ − c)², it stays bounded
 /// as a column's spread shrinks towards a target's narrow one (the estimator's noise on ĝ_s
 /// does not shrink with it).
-///
-/// With `spread: false` the moves are shifts only (u = δ, dimension J): for a reward whose
-/// estimate favours narrower spreads than the target's (a briefly fine-tuned task network
-/// scores best when its data crowd where most validation images are), the spread is then left
-/// to MMD or kept as it is.
 public struct AttributeMoves: Sendable {
     /// The mutable columns, each a list of flat indices into the `[graphs, nodes, width]` layout.
     public let columns: [[Int]]
     /// Standard deviation σ of a move coordinate (normalised attribute units for δ, log-scale for s). > 0.
     public let sigma: Float
-    /// Whether each column also has a spread move (else shifts only).
-    public let spread: Bool
 
     /// Groups the non-zero entries of `mask` (a flat `[graphs, nodes, width]` mutable mask) by
     /// column (`index % width`), columns in order; columns without a mutable entry are left out.
     /// Preconditions: `width ≥ 1`, `mask.count` a multiple of `width`, `sigma > 0`.
-    public init(mask: [Float], width: Int, sigma: Float, spread: Bool = true) {
+    public init(mask: [Float], width: Int, sigma: Float) {
         precondition(width >= 1 && mask.count % width == 0, "AttributeMoves: mask \(mask.count) vs width \(width)")
         precondition(sigma > 0, "AttributeMoves: sigma must be > 0, got \(sigma)")
         var byColumn = [[Int]](repeating: [], count: width)
         for i in mask.indices where mask[i] != 0 { byColumn[i % width].append(i) }
         columns = byColumn.filter { !$0.isEmpty }
         self.sigma = sigma
-        self.spread = spread
     }
 
-    /// Coordinates per column: 2 (shift, spread) or, without spread moves, 1 (shift).
-    var perColumn: Int { spread ? 2 : 1 }
-
-    /// Dimension of a move: laid out `[δ₀, s₀, δ₁, s₁, …]`, or `[δ₀, δ₁, …]` without spread moves.
-    public var dimension: Int { perColumn * columns.count }
-
-    /// Column j's shift δⱼ and spread sⱼ (0 without spread moves) in a move or gradient `u`.
-    func coordinates(_ u: [Float], column j: Int) -> (shift: Float, spread: Float) {
-        (u[perColumn * j], spread ? u[perColumn * j + 1] : 0)
-    }
+    /// Dimension of a move: 2 per column (shift, spread), laid out `[δ₀, s₀, δ₁, s₁, …]`.
+    public var dimension: Int { 2 * columns.count }
 
     /// ε ~ N(0, I) of `dimension` entries.
     public func direction<G: RandomNumberGenerator>(using generator: inout G) -> [Float] {
@@ -74,16 +58,15 @@ public struct AttributeMoves: Sendable {
         return out
     }
 
-    /// `mean` with the move `u` (`dimension` entries: δⱼ and sⱼ, or δⱼ, per column) applied to the
+    /// `mean` with the move `u` (`dimension` entries: δⱼ, sⱼ per column) applied to the
     /// mutable entries; other entries unchanged.
     public func apply(_ u: [Float], to mean: [Float]) -> [Float] {
         precondition(u.count == dimension, "AttributeMoves.apply: move of \(u.count), expected \(dimension)")
         var out = mean
         for (j, column) in columns.enumerated() {
             let centre = self.centre(column, of: mean)
-            let (shift, spread) = coordinates(u, column: j)
-            let scale = Float(exp(Double(spread)))
-            for i in column { out[i] = centre + scale * (mean[i] - centre) + shift }
+            let scale = Float(exp(Double(u[2 * j + 1])))
+            for i in column { out[i] = centre + scale * (mean[i] - centre) + u[2 * j] }
         }
         return out
     }
@@ -96,14 +79,13 @@ public struct AttributeMoves: Sendable {
     }
 
     /// ĝ carried to the entries of `mean` (see the type's notes): `(ĝ_δⱼ + ĝ_sⱼ·(μᵢⱼ − cⱼ)) / nⱼ`
-    /// on column j's nⱼ entries (ĝ_sⱼ = 0 without spread moves), 0 elsewhere.
+    /// on column j's nⱼ entries, 0 elsewhere.
     public func entryGradient(_ g: [Float], mean: [Float]) -> [Float] {
         precondition(g.count == dimension, "AttributeMoves.entryGradient: gradient of \(g.count), expected \(dimension)")
         var out = [Float](repeating: 0, count: mean.count)
         for (j, column) in columns.enumerated() {
             let centre = self.centre(column, of: mean)
-            let (shift, spread) = coordinates(g, column: j)
-            for i in column { out[i] = (shift + spread * (mean[i] - centre)) / Float(column.count) }
+            for i in column { out[i] = (g[2 * j] + g[2 * j + 1] * (mean[i] - centre)) / Float(column.count) }
         }
         return out
     }

@@ -10,8 +10,8 @@ import Tensor
 /// `settings.weight`:
 /// - `reinforce`: one sample `N(G_θ(X), σ²)` per entry, a network trained from scratch per
 ///   reward, `ReinforceEstimator`.
-/// - `attribute_moves`: `settings.pairs` antithetic pairs of shift/spread moves (shift only
-///   without `settings.spreadMoves`) per attribute (`AttributeMoves`), both sides of a pair on the same scenes from the same network weights
+/// - `attribute_moves`: `settings.pairs` antithetic pairs of shift/spread moves per attribute
+///   (`AttributeMoves`), both sides of a pair on the same scenes from the same network weights
 ///   and minibatch order; the network is new per pair, or, with `settings.fineTune`, one network
 ///   kept through the run — first trained for the task network's `epochs` on G_θ's unperturbed
 ///   output — and fine-tuned for one epoch per side (the better side's weights kept).
@@ -92,8 +92,7 @@ public struct TaskObjective {
             meanReward = reward(try trained(sample, from: nil, epochs: 1, seed: generator.next()))
             ascent = estimator.gradient(reward: Float(meanReward), sample: sample, mean: mean.data, mask: mutableMask)
         case .attributeMoves:
-            let moves = AttributeMoves(mask: mutableMask, width: batch.width, sigma: Float(self.settings.sigma),
-                                       spread: self.settings.spreadMoves)
+            let moves = AttributeMoves(mask: mutableMask, width: batch.width, sigma: Float(self.settings.sigma))
             if self.settings.fineTune, network == nil {
                 // The kept network starts trained for `settings.epochs` on G_θ's unperturbed output.
                 network = try trained(mean.data, from: nil, epochs: settings.epochs, seed: generator.next()).network.state
