@@ -34,98 +34,12 @@ public struct DatasetSample {
 /// the two, not their sum.
 enum OrderedAppend {
     /// Prepares `samples` in parallel (sample `i` at global index `firstIndex + i`) and commits
-    /// them in order on the calling thread as they become ready. At the first sample whose
-    /// prepare or commit throws, stops and rethrows that error: the samples before it are
-    /// committed, none after it (preparing stops soon after; nothing prepared is written).
+    /// them in order on the calling thread as they become ready (`parallelPrepareInOrder`). At
+    /// the first sample whose prepare or commit throws, stops and rethrows that error: the
+    /// samples before it are committed, none after it.
     static func run<Prepared>(_ samples: [DatasetSample], firstIndex: Int,
                               prepare: (DatasetSample, Int) throws -> Prepared,
                               commit: (Prepared) throws -> Void) throws {
-        guard samples.count > 1 else {
-            for (i, sample) in samples.enumerated() { try commit(try prepare(sample, firstIndex + i)) }
-            return
-        }
-        let slots = PreparedSlots<Prepared>(count: samples.count)
-        try withoutActuallyEscaping(prepare) { prepare in
-            // A thread of its own (not a pool worker, which could wait behind this one if the
-            // caller is itself a worker); its `parallelChunks` runs on it and the pool.
-            let preparing = PreparingThread {
-                parallelChunks(samples.count) { range in
-                    for i in range where !slots.isStopped {
-                        slots.put(i, Result { try prepare(samples[i], firstIndex + i) })
-                    }
-                }
-            }
-            preparing.start()
-            defer {
-                slots.stop()
-                preparing.waitUntilFinished()     // `prepare` must not outlive this call
-            }
-            for i in samples.indices { try commit(try slots.take(i).get()) }
-        }
+        try parallelPrepareInOrder(samples.count, prepare: { try prepare(samples[$0], firstIndex + $0) }, commit: commit)
     }
-}
-
-/// The prepared samples of one `OrderedAppend.run`, handed from the preparing threads to the
-/// committing one: `put` stores sample `i`'s result, `take(i)` waits for it and removes it.
-private final class PreparedSlots<Prepared>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var results: [Result<Prepared, Error>?]
-    private var stopped = false
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    /// True once the committing side has stopped (finished or failed): later samples are not needed.
-    var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopped
-    }
-
-    func put(_ index: Int, _ result: Result<Prepared, Error>) {
-        condition.lock()
-        results[index] = result
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func take(_ index: Int) -> Result<Prepared, Error> {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let result = results[index] {
-                results[index] = nil
-                return result
-            }
-            condition.wait()
-        }
-    }
-
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.unlock()
-    }
-}
-
-/// Runs `body` once on a new thread; `waitUntilFinished()` blocks until it has returned and
-/// been released (so that a closure it captured from `withoutActuallyEscaping` has not escaped).
-private final class PreparingThread: @unchecked Sendable {
-    private var body: (() -> Void)?
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(_ body: @escaping () -> Void) { self.body = body }
-
-    func start() {
-        Thread { [self] in
-            runBody()
-            finished.signal()
-        }.start()
-    }
-
-    private func runBody() {
-        body?()
-        body = nil
-    }
-
-    func waitUntilFinished() { finished.wait() }
 }

@@ -15,8 +15,8 @@ struct SampleCommand: ParsableCommand {
         Writes one scene graph per line (JSON, keys sorted): nodes in pre-order with rule, class, \
         attributes, mutable names, parent index and asset. Graph i depends only on the grammar, \
         the seed and i, so any split of a run gives the same bytes. Sampling and encoding run in \
-        parallel, 4096 graphs at a time, each chunk written before the next (memory does not grow \
-        with --count). With --out the file appears complete or not at all (temporary name, then \
+        parallel, 4096 graphs at a time, and each chunk's parts are written in order as they are \
+        ready, while the rest are still being sampled (memory does not grow with --count). With --out the file appears complete or not at all (temporary name, then \
         rename); standard output receives the lines as they come.
 
         Example: metasim sample --grammar examples/grammars/mnist.yaml --count 5 --seed 1
@@ -48,22 +48,23 @@ struct SampleCommand: ParsableCommand {
             var first = start
             while first < end {
                 let chunk = first..<(first + min(end - first, SampleCommand.chunkSize))
-                for part in try SampleCommand.lines(of: g, seed: options.seed, range: chunk, assets: assets) {
-                    try emit(part)
-                }
+                try SampleCommand.lines(of: g, seed: options.seed, range: chunk, assets: assets, emit: emit)
                 first = chunk.upperBound
             }
         }
     }
 
     /// Graphs `range` of the run seeded with `seed` as JSON Lines (`SceneGraphJSONWriter`),
-    /// sampled and encoded in parallel in up to 16 contiguous parts, returned in order.
-    static func lines(of grammar: Grammar, seed: UInt64, range: Range<Int>, assets: AssetRegistry) throws -> [[UInt8]] {
+    /// sampled and encoded in parallel in up to 16 contiguous parts and given to `emit` in
+    /// order, each as soon as it and the parts before it are ready (`parallelPrepareInOrder`:
+    /// writing overlaps sampling).
+    static func lines(of grammar: Grammar, seed: UInt64, range: Range<Int>, assets: AssetRegistry,
+                      emit: ([UInt8]) throws -> Void) throws {
         let parts = min(16, range.count)
-        return try parallelMap(parts) { part in
+        try parallelPrepareInOrder(parts, prepare: { part in
             let indices = (range.lowerBound + range.count * part / parts)..<(range.lowerBound + range.count * (part + 1) / parts)
             return try SceneGraphJSONWriter.jsonLines(indices.map { try grammar.sample(seed: seed, index: $0, assets: assets) })
-        }
+        }, commit: emit)
     }
 }
 
