@@ -288,14 +288,14 @@ struct NameOrders {
 
     /// `names` (of a node made by `rule`) with their sorted order.
     mutating func sorted<Names: Collection<String>>(_ names: Names, rule: String) -> Entry {
-        if let entry = entries.first(where: { $0.rule == rule }),
-           entry.names.count == names.count, entry.names.elementsEqual(names) {
-            return entry
+        let known = entries.firstIndex { $0.rule == rule }
+        if let known, entries[known].names.count == names.count, entries[known].names.elementsEqual(names) {
+            return entries[known]
         }
         let list = Array(names)
         let entry = Entry(rule: rule, names: list, order: list.indices.sorted { list[$0] < list[$1] })
-        if let index = entries.firstIndex(where: { $0.rule == rule }) {
-            entries[index] = entry
+        if let known {
+            entries[known] = entry
         } else if entries.count < NameOrders.capacity {
             entries.append(entry)
         } else {

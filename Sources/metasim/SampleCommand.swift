@@ -16,8 +16,9 @@ struct SampleCommand: ParsableCommand {
         attributes, mutable names, parent index and asset. Graph i depends only on the grammar, \
         the seed and i, so any split of a run gives the same bytes. Sampling and encoding run in \
         parallel, 4096 graphs at a time, and each chunk's parts are written in order as they are \
-        ready, while the rest are still being sampled (memory does not grow with --count). With --out the file appears complete or not at all (temporary name, then \
-        rename); standard output receives the lines as they come.
+        ready, while the rest are still being sampled (memory does not grow with --count). With \
+        --out the file appears complete or not at all (temporary name, then rename); standard \
+        output receives the lines as they come.
 
         Example: metasim sample --grammar examples/grammars/mnist.yaml --count 5 --seed 1
         """)
