@@ -31,7 +31,7 @@ public func parallelPrepareInOrder<Prepared>(_ count: Int, prepare: (Int) throws
 }
 
 /// The prepared items of one `parallelPrepareInOrder`, handed from the preparing threads to the
-/// committing one: `put` stores sample `i`'s result, `take(i)` waits for it and removes it.
+/// committing one: `put` stores item `i`'s result, `take(i)` waits for it and removes it.
 private final class PreparedSlots<Prepared>: @unchecked Sendable {
     private let condition = NSCondition()
     private var results: [Result<Prepared, Error>?]
