@@ -39,7 +39,7 @@ private final class PreparedSlots<Prepared>: @unchecked Sendable {
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 
-    /// True once the committing side has stopped (finished or failed): later samples are not needed.
+    /// True once the committing side has stopped (finished or failed): later items are not needed.
     var isStopped: Bool {
         condition.lock()
         defer { condition.unlock() }
