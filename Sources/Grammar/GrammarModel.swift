@@ -164,6 +164,16 @@ struct SampledAttributes: Equatable, Sendable {
         slots = attributes.map { values.index(forKey: $0.name)! }
         mutable = Set(attributes.filter(\.mutable).map(\.name))
     }
+
+    /// The name at each slot, in rule order.
+    var slotNames: [String] { slots.map { values.keys[$0] } }
+
+    /// Equal when they hold the same names in the same slots order and the same mutable names.
+    /// (Indices of two dictionaries must not be compared: Swift traps on that, and two loads
+    /// of one rule build two dictionaries.)
+    static func == (lhs: SampledAttributes, rhs: SampledAttributes) -> Bool {
+        lhs.mutable == rhs.mutable && lhs.slotNames == rhs.slotNames
+    }
 }
 
 /// A probabilistic scene grammar: node rules from `root`, global canvas, asset stores, and the

@@ -57,6 +57,17 @@ final class SamplingTests: XCTestCase {
         XCTAssertGreaterThan(cars, 100)
     }
 
+    /// Rules compare by what they say, not by how their sampling layout was stored: the same
+    /// rule loaded twice (two layouts in dictionaries of their own) is equal, and a rule with
+    /// another mutable flag is not.
+    func testRulesLoadedTwiceAreEqual() throws {
+        let a = try Fixtures.example("city.yaml"), b = try Fixtures.example("city.yaml")
+        XCTAssertEqual(a.rules, b.rules)
+        var car = try XCTUnwrap(b.rules["Car"])
+        car.attributes[0].mutable.toggle()
+        XCTAssertNotEqual(a.rules["Car"], car)
+    }
+
     func testCityValuesLieInTheirRangesAndCountsInTheirSupport() throws {
         let g = try Fixtures.example("city.yaml")
         let graphs = try g.sample(seed: 1, range: 0..<200)
