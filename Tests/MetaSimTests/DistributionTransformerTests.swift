@@ -1,3 +1,4 @@
+import Foundation
 import Grammar
 import NN
 import Scene
@@ -51,6 +52,62 @@ final class DistributionTransformerTests: XCTestCase {
             XCTAssertEqual(out.data[i], batch.features[i], "entry \(i) is immutable and must pass through")
         }
         XCTAssertTrue(zip(out.data, batch.features).enumerated().contains { batch.mutableMask[$0.offset] == 1 && $0.element.0 != $0.element.1 })
+    }
+
+    /// A residual transformer whose last layer outputs 0 reproduces every mutable input value
+    /// (within the clamp of `residualInputBound`), and an ignored column gets no skip (σ(0) =
+    /// 0.5 whatever its input); a plain transformer with the same weights does not reproduce them.
+    func testResidualTransformerWithZeroOutputIsTheIdentity() throws {
+        let grammar = try exampleGrammar("city.yaml")
+        let batch = SceneEncoder(grammar.schema).encode(try grammar.sample(seed: 3, range: 0..<6))
+        let c = grammar.schema.classes.count
+        let ignored = try XCTUnwrap((c..<grammar.schema.width).first { column in
+            stride(from: column, to: batch.features.count, by: batch.width).contains { batch.mutableMask[$0] == 1 }
+        })
+        func transformer(residual: Bool) -> DistributionTransformer {
+            let g = DistributionTransformer(width: grammar.schema.width, classCount: c, hidden: [8, 4, 8], seed: 1,
+                                            ignoredClassColumns: [ignored], residual: residual)
+            for parameter in g.layers.last!.trainableParameters {
+                parameter.value = Tensor(shape: parameter.value.shape, data: [Float](repeating: 0, count: parameter.value.count))
+            }
+            return g
+        }
+        let out = transformer(residual: true)(batch), plain = transformer(residual: false)(batch)
+        var checked = 0, plainDiffers = false
+        for i in 0..<out.count where batch.mutableMask[i] == 1 && i % batch.width >= c {
+            let x = batch.features[i]
+            if i % batch.width == ignored {
+                XCTAssertEqual(out.data[i], 0.5, accuracy: 1e-6, "ignored column \(ignored): no skip")
+                continue
+            }
+            let bound = DistributionTransformer.residualInputBound
+            XCTAssertEqual(out.data[i], min(max(x, bound), 1 - bound), accuracy: 1e-5, "entry \(i)")
+            if abs(plain.data[i] - x) > 1e-3 { plainDiffers = true }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 10)
+        XCTAssertTrue(plainDiffers, "a plain head with zero output gives 0.5, not the input")
+        let (attributes, _) = transformer(residual: true).reconstructionLosses(batch)
+        XCTAssertGreaterThan(attributes.scalar, 0, "stage 1's error counts the ignored column's miss")
+    }
+
+    /// The residual flag travels with a checkpoint: the loaded transformer gives the same outputs.
+    func testResidualFlagIsSavedWithTheCheckpoint() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("residual-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let grammar = try exampleGrammar("shapes.yaml")
+        let g = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count, hidden: [5], seed: 4,
+                                        residual: true)
+        var state = CheckpointState(grammar: "shapes.yaml", schema: grammar.schema, hidden: [5], seed: 4, stage: "matching",
+                                    epoch: 1, step: 1, sampleCursor: 0)
+        state.residual = true
+        try state.save(g, to: folder + "/transformer")
+        let (loadedState, loaded) = try CheckpointState.load(from: folder + "/transformer")
+        XCTAssertEqual(loadedState.residual, true)
+        XCTAssertTrue(loaded.residual)
+        let batch = SceneEncoder(grammar.schema).encode(try grammar.sample(seed: 2, range: 0..<3))
+        XCTAssertEqual(loaded(batch).data, g(batch).data)
     }
 
     /// With a digit's class ignored, two graphs that differ only in the digit get the same

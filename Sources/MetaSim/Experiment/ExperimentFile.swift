@@ -140,6 +140,7 @@ extension TransformerSettings {
         }
         ignoreClasses = t.strings("ignore_classes", default: ignoreClasses)
         ignoreAttributes = t.strings("ignore_attributes", default: ignoreAttributes)
+        residual = t.bool("residual", default: residual)
         t.finish()
     }
 }

@@ -24,6 +24,9 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     /// (`DistributionTransformer.ignoredClassColumns`, sorted); nil (none) in states written
     /// before the field existed.
     public var ignoredClassColumns: [Int]?
+    /// Whether the transformer is residual (`DistributionTransformer.residual`); nil (false) in
+    /// states written before the field existed and for plain transformers.
+    public var residual: Bool?
     /// The experiment's seed.
     public var seed: UInt64
     /// `reconstruction` (stage 1 done, phase search next), `reconstruction_shifted` (stage 1

@@ -102,7 +102,8 @@ public final class MetaSimTrainer {
         }
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed,
-                                              ignoredClassColumns: try Self.ignoredClassColumns(experiment, grammar: grammar))
+                                              ignoredClassColumns: try Self.ignoredClassColumns(experiment, grammar: grammar),
+                                              residual: experiment.transformer.residual)
         target = parts.target
         let (settings, prior) = (self.experiment, self.grammar)
         let taskColumns = try settings.task?.attributes.map {
@@ -182,6 +183,7 @@ public final class MetaSimTrainer {
         var state = CheckpointState(grammar: grammar.file, schema: grammar.schema, hidden: experiment.transformer.hidden,
                                     seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
         if !transformer.ignoredClassColumns.isEmpty { state.ignoredClassColumns = transformer.ignoredClassColumns.sorted() }
+        if transformer.residual { state.residual = true }
         state.complete = false  // `run()` sets it in the last state it saves
         state.metricsRecords = recordCount
         state.seconds = seconds

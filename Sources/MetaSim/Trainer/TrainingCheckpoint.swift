@@ -112,7 +112,8 @@ public struct TrainingCheckpoint {
         }
         let transformer = DistributionTransformer(width: state.schema.width, classCount: state.schema.classes.count,
                                                   hidden: state.hidden, seed: 0,
-                                                  ignoredClassColumns: Set(state.ignoredClassColumns ?? []))
+                                                  ignoredClassColumns: Set(state.ignoredClassColumns ?? []),
+                                                  residual: state.residual ?? false)
         try transformer.load(weights, source: source)
         return transformer
     }

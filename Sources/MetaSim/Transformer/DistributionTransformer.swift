@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Scene
 import Tensor
@@ -25,16 +26,26 @@ public final class DistributionTransformer: ParameterContainer {
     /// so the attribute's output depends on the node's context, not on its prior value. The
     /// pass-through of immutable entries (the class itself) is unaffected.
     public let ignoredClassColumns: Set<Int>
+    /// Whether the continuous part predicts a change of each input value rather than the value
+    /// itself (`TransformerSettings.residual`): the output is `σ(logit(x) + r)` with `r` the
+    /// network's raw output and `x` the input clamped to [`residualInputBound`, 1 −
+    /// `residualInputBound`], so `r = 0` is the identity. Ignored columns get no skip
+    /// (`σ(r)`): the network stays blind to them.
+    public let residual: Bool
+    /// How close to 0 or 1 an input value is clamped before its logit (residual transformers):
+    /// logit(1e-4) ≈ −9.2, where the output head's gradient is floored (`unitIntervalOutput`).
+    public static let residualInputBound: Float = 1e-4
 
     /// - Precondition: `width ≥ 1`, `0 ≤ classCount ≤ width`, hidden widths ≥ 1, ignored
     ///   columns in `0..<width`.
-    public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64, ignoredClassColumns: Set<Int> = []) {
+    public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64, ignoredClassColumns: Set<Int> = [], residual: Bool = false) {
         precondition(width >= 1 && classCount >= 0 && classCount <= width && hidden.allSatisfy { $0 >= 1 }
                      && ignoredClassColumns.allSatisfy { $0 >= 0 && $0 < width },
                      "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden), ignored \(ignoredClassColumns)")
         self.width = width
         self.classCount = classCount
         self.ignoredClassColumns = ignoredClassColumns
+        self.residual = residual
         let sizes = [width] + hidden + [width]
         layers = (0..<(sizes.count - 1)).map { GraphConvolution(sizes[$0], sizes[$0 + 1], seed: seed &+ UInt64($0) &* 0x9E37_79B9) }
     }
@@ -61,12 +72,30 @@ public final class DistributionTransformer: ParameterContainer {
         return h
     }
 
-    /// Activated output: softmax over the class part, `unitIntervalOutput` on the rest.
-    func activated(_ raw: Tensor) -> Tensor {
-        if classCount == 0 { return raw.unitIntervalOutput() }
+    /// Activated output: softmax over the class part, `unitIntervalOutput` on the rest (of the
+    /// raw output plus, for a residual transformer, the input's logits: `continuous`).
+    func activated(_ raw: Tensor, input features: Tensor) -> Tensor {
+        if classCount == 0 { return continuous(raw, input: features) }
         let classes = raw.slice(axis: 2, 0..<classCount).softmax(axis: 2)
         if classCount == width { return classes }
-        return Tensor.concat([classes, raw.slice(axis: 2, classCount..<width).unitIntervalOutput()], axis: 2)
+        return Tensor.concat([classes, continuous(raw.slice(axis: 2, classCount..<width), input: features)], axis: 2)
+    }
+
+    /// The continuous columns' output `[G, N, width − classCount]` from their raw output:
+    /// `unitIntervalOutput(raw)`, or with `residual` `unitIntervalOutput(raw + logit(x))` (x the
+    /// clamped input; no skip on ignored columns). The skip carries no gradient.
+    func continuous(_ raw: Tensor, input features: Tensor) -> Tensor {
+        guard residual else { return raw.unitIntervalOutput() }
+        let bound = Self.residualInputBound, n = width - classCount
+        let x = features.data
+        var skip = [Float](repeating: 0, count: raw.count)
+        for i in skip.indices {
+            let column = classCount + i % n
+            if ignoredClassColumns.contains(column) { continue }
+            let v = Swift.min(Swift.max(x[(i / n) * width + column], bound), 1 - bound)
+            skip[i] = Foundation.log(v / (1 - v))
+        }
+        return (raw + Tensor(shape: raw.shape, data: skip)).unitIntervalOutput()
     }
 
     /// New features: the network's output where `mask` is 1, the input elsewhere.
@@ -74,7 +103,7 @@ public final class DistributionTransformer: ParameterContainer {
     public func callAsFunction(_ features: Tensor, mask: Tensor, graph: GraphOperators) -> Tensor {
         precondition(features.shape == mask.shape && features.rank == 3 && features.shape[2] == width,
                      "DistributionTransformer: features \(features.shape), mask \(mask.shape), width \(width)")
-        let y = activated(raw(features, graph))
+        let y = activated(raw(features, graph), input: features)
         return mask * y + (1 - mask) * features.detached
     }
 
@@ -101,7 +130,7 @@ public final class DistributionTransformer: ParameterContainer {
         if c < width {
             let target = Tensor(shape: batch.featureShape, data: batch.features(shiftedBy: shifts))
             let mask = m.slice(axis: 2, c..<width)
-            let diff = raw.slice(axis: 2, c..<width).unitIntervalOutput() - target.slice(axis: 2, c..<width)
+            let diff = continuous(raw.slice(axis: 2, c..<width), input: x) - target.slice(axis: 2, c..<width)
             attributes = (diff.squared() * mask).sum() / Swift.max(1, mask.data.reduce(0, +))
         }
         if c > 1 {
