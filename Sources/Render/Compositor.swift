@@ -279,14 +279,24 @@ struct Compositor {
         withKernel(layer) { kernel in
             if kernel.kind == .sprite && kernel.colour == nil {
                 let sampler = MaskSpriteSampler(layer, kernel)
+                let du = sampler.dudx * Float(k), dv = sampler.dvdx * Float(k)
                 for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                     let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
                     var (tu, tv) = sampler.start(x: support.x0, y: y)
-                    for x in Swift.stride(from: support.x0, to: support.x1, by: k) {
-                        defer { tu += sampler.dudx * Float(k); tv += sampler.dvdx * Float(k) }
-                        if rowInside && x >= inside.x0 && x < inside.x1 { continue }
-                        if opacity * sampler.alpha(tu, tv) >= visibilityThreshold { count += 1 }
+                    var x = support.x0
+                    // Texel coordinates step from the row's first pixel (the same additions as
+                    // the draw's), sampled only beyond the canvas: left of it, then (a canvas
+                    // row) across it without sampling, then right of it.
+                    @inline(__always) func countUpTo(_ end: Int) {
+                        while x < end {
+                            if opacity * sampler.alpha(tu, tv) >= visibilityThreshold { count &+= 1 }
+                            tu += du; tv += dv; x &+= k
+                        }
                     }
+                    guard rowInside else { countUpTo(support.x1); continue }
+                    countUpTo(min(inside.x0, support.x1))
+                    while x < min(inside.x1, support.x1) { tu += du; tv += dv; x &+= k }
+                    countUpTo(support.x1)
                 }
                 return
             }

@@ -64,6 +64,18 @@ final class GroundTruthTests: XCTestCase {
         XCTAssertEqual(away.node, 4)
     }
 
+    /// Blocks off the right edge and off the bottom-right corner: the covered pixels beyond the
+    /// canvas are counted right of it on canvas rows and across rows below it.
+    func testSpritesCutByTheRightAndBottomEdges() throws {
+        // Centre (15, 11): the block on x 13...16, y 10...11; column 16 is off the canvas.
+        // Centre (15, 12): x 13...16, y 11...12; only x 13...15 on row 11 remain (3 of 8).
+        let gt = try renderer().render([scene([sprite(15, 11)]), scene([sprite(15, 12)])]).map { $0.groundTruth.objects[0] }
+        XCTAssertEqual(gt[0].visibleFraction, 0.75, accuracy: 1e-12)
+        XCTAssertEqual(gt[0].bbox, BoundingBox(x: 13, y: 10, width: 3, height: 2))
+        XCTAssertEqual(gt[1].visibleFraction, 3.0 / 8, accuracy: 1e-12)
+        XCTAssertEqual(gt[1].bbox, BoundingBox(x: 13, y: 11, width: 3, height: 1))
+    }
+
     func testHugeObjectsGetAnEstimatedFractionQuickly() throws {
         // 3000 × 2000 px rectangle: 6,000,000 covered pixels, 16 × 12 of them on the canvas.
         let big = node("box", ["shape": .string("rect"), "loc_x": .number(8), "loc_y": .number(6), "size_x": .number(3000), "size_y": .number(2000)])
