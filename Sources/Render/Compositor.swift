@@ -230,22 +230,48 @@ struct Compositor {
         let (opacity, tint, over) = layer.paint
         let threshold = visibilityThreshold
         let sampler = MaskSpriteSampler(layer, k)
+        @inline(__always) func pixel(_ A: Float, at p: Int) {
+            let a = opacity * A
+            if channels == 1 {
+                out[p] = blend(opacity * tint.x * A, alpha: a, under: out[p], over: over)
+            } else {
+                for c in 0..<channels {
+                    out[p &* channels &+ c] = blend(opacity * tint[c] * A, alpha: a, under: out[p &* channels &+ c], over: over)
+                }
+            }
+            if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
+        }
+        let greyOver = channels == 1 && over
         for y in box.y0..<box.y1 {
             var (tu, tv) = sampler.start(x: box.x0, y: y)
-            for x in box.x0..<box.x1 {
-                let A = sampler.alpha(tu, tv)
-                tu += sampler.dudx; tv += sampler.dvdx
-                if A == 0 { continue }
-                let a = opacity * A
-                let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
-                if channels == 1 {
-                    out[p] = blend(opacity * tint.x * A, alpha: a, under: out[p], over: over)
-                } else {
-                    for c in 0..<channels {
-                        out[p &* channels &+ c] = blend(opacity * tint[c] * A, alpha: a, under: out[p &* channels &+ c], over: over)
+            var x = box.x0
+            let row = y &* width  // wrapping: inside the clipped box, so in range
+            // Four pixels at a time: their texel coordinates stepped one by one (the same chain of
+            // additions as one pixel at a time), sampled and, on a grey canvas, blended as vectors.
+            while x &+ 4 <= box.x1 {
+                var us = SIMD4<Float>(), vs = SIMD4<Float>()
+                for lane in 0..<4 { us[lane] = tu; vs[lane] = tv; tu += sampler.dudx; tv += sampler.dvdx }
+                let A = sampler.alpha4(us, vs)
+                let drawn = A .!= 0
+                if any(drawn) {
+                    let p = row &+ x
+                    if greyOver {
+                        // `blend(opacity·tint·A, alpha: opacity·A, under:)` per lane; pixels with A = 0 kept.
+                        let under = load4(out + p)
+                        let blended = opacity * tint.x * A + (1 - opacity * A) * under
+                        store4(under.replacing(with: blended, where: drawn), out + p)
+                        if let masks { note4(opacity * A, drawn: drawn, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
+                    } else {
+                        for lane in 0..<4 where drawn[lane] { pixel(A[lane], at: p &+ lane) }
                     }
                 }
-                if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
+                x &+= 4
+            }
+            while x < box.x1 {
+                let A = sampler.alpha(tu, tv)
+                tu += sampler.dudx; tv += sampler.dvdx
+                if A != 0 { pixel(A, at: row &+ x) }
+                x &+= 1
             }
         }
     }
@@ -258,6 +284,20 @@ struct Compositor {
             masks.instance[p] = id
             masks.semantic[p] = cls
         }
+    }
+
+    /// `note` for the four pixels from `p` whose lane of `drawn` is set (alphas `a`).
+    @inline(__always) private func note4(_ a: SIMD4<Float>, drawn: SIMDMask<SIMD4<Int32>>, at p: Int, id: UInt16, cls: UInt16, masks: Masks,
+                                         threshold: Float, stats: inout LayerStats) {
+        let covered = drawn .& (a .>= threshold)
+        stats.touchedPixels &+= Int(SIMD4<Int32>.zero.replacing(with: 1, where: drawn).wrappedSum())
+        guard any(covered) else { return }
+        let coveredFlags = SIMD4<Int32>.zero.replacing(with: 1, where: covered)
+        stats.coveredPixels &+= Int(coveredFlags.wrappedSum())
+        let cover16 = SIMD4<UInt16>(truncatingIfNeeded: coveredFlags) .== 1
+        let instance = UnsafeMutableRawPointer(masks.instance + p), semantic = UnsafeMutableRawPointer(masks.semantic + p)
+        instance.storeBytes(of: instance.loadUnaligned(as: SIMD4<UInt16>.self).replacing(with: id, where: cover16), as: SIMD4<UInt16>.self)
+        semantic.storeBytes(of: semantic.loadUnaligned(as: SIMD4<UInt16>.self).replacing(with: cls, where: cover16), as: SIMD4<UInt16>.self)
     }
 
     /// Pixels of `support` outside `inside` (the part beyond the canvas) where `a ≥ threshold`.
@@ -287,16 +327,13 @@ struct Compositor {
                     // Texel coordinates step from the row's first pixel (the same additions as
                     // the draw's), sampled only beyond the canvas: left of it, then (a canvas
                     // row) across it without sampling, then right of it.
-                    @inline(__always) func countUpTo(_ end: Int) {
-                        while x < end {
-                            if opacity * sampler.alpha(tu, tv) >= visibilityThreshold { count &+= 1 }
-                            tu += du; tv += dv; x &+= k
-                        }
+                    if rowInside {
+                        count &+= sampler.countVisible(x: &x, to: min(inside.x0, support.x1), step: k, tu: &tu, tv: &tv, du: du, dv: dv,
+                                                       opacity: opacity, threshold: visibilityThreshold)
+                        while x < min(inside.x1, support.x1) { tu += du; tv += dv; x &+= k }
                     }
-                    guard rowInside else { countUpTo(support.x1); continue }
-                    countUpTo(min(inside.x0, support.x1))
-                    while x < min(inside.x1, support.x1) { tu += du; tv += dv; x &+= k }
-                    countUpTo(support.x1)
+                    count &+= sampler.countVisible(x: &x, to: support.x1, step: k, tu: &tu, tv: &tv, du: du, dv: dv,
+                                                   opacity: opacity, threshold: visibilityThreshold)
                 }
                 return
             }

@@ -99,6 +99,49 @@ struct MaskSpriteSampler {
                              fx: cell.fx, fy: cell.fy)
     }
 
+    /// `alpha` at four texel coordinates at once (lane k at `(tu[k], tv[k])`): per lane the same
+    /// operations in the same order, so the same values, 0 outside `[-1, width) × [-1, height)`.
+    @inline(__always) func alpha4(_ tu: SIMD4<Float>, _ tv: SIMD4<Float>) -> SIMD4<Float> {
+        let inside = (tu .>= -1) .& (tv .>= -1) .& (tu .< width) .& (tv .< height)
+        if !any(inside) { return .zero }
+        // Lanes outside (or NaN) sample at (0, 0) and are zeroed below: their truncation stays in range.
+        let u = tu.replacing(with: 0, where: .!inside), v = tv.replacing(with: 0, where: .!inside)
+        let ix = metasim_truncate4_unchecked(u + 1) &- 1, iy = metasim_truncate4_unchecked(v + 1) &- 1  // floor for ≥ −1
+        let fx = u - metasim_float4_from_int4(ix), fy = v - metasim_float4_from_int4(iy)
+        let index = (iy &+ 1) &* Int32(truncatingIfNeeded: paddedWidth) &+ (ix &+ 1)
+        var p00 = SIMD4<Float>(), p10 = SIMD4<Float>(), p01 = SIMD4<Float>(), p11 = SIMD4<Float>()
+        for k in 0..<4 {
+            let i = Int(index[k])
+            p00[k] = plane[i]; p10[k] = plane[i &+ 1]
+            p01[k] = plane[i &+ paddedWidth]; p11[k] = plane[i &+ paddedWidth &+ 1]
+        }
+        // `bilinear`, lane by lane.
+        let top = p00 + (p10 - p00) * fx
+        let bottom = p01 + (p11 - p01) * fx
+        return (top + (bottom - top) * fy).replacing(with: 0, where: .!inside)
+    }
+
+    /// Samples at pixels `x, x + step, …` below `end`, the texel coordinates `(tu, tv)` stepped by
+    /// `(du, dv)` after each (one addition at a time, as the draw steps them; four samples at a
+    /// time through `alpha4`); returns how many have `opacity · alpha ≥ threshold`. On return `x`
+    /// is the first pixel not sampled and `(tu, tv)` its coordinates.
+    @inline(__always) func countVisible(x: inout Int, to end: Int, step: Int, tu: inout Float, tv: inout Float, du: Float, dv: Float,
+                                        opacity: Float, threshold: Float) -> Int {
+        var count = 0
+        while x &+ 3 &* step < end {
+            var us = SIMD4<Float>(), vs = SIMD4<Float>()
+            for lane in 0..<4 { us[lane] = tu; vs[lane] = tv; tu += du; tv += dv }
+            let visible = opacity * alpha4(us, vs) .>= threshold
+            count &+= Int(SIMD4<Int32>.zero.replacing(with: 1, where: visible).wrappedSum())
+            x &+= 4 &* step
+        }
+        while x < end {
+            if opacity * alpha(tu, tv) >= threshold { count &+= 1 }
+            tu += du; tv += dv; x &+= step
+        }
+        return count
+    }
+
     /// Alpha at texel coordinates; 0 outside `[-1, width) × [-1, height)`. (The same numbers as
     /// `corners(tu, tv)?.value`, without building the corners: the forward hot loop.)
     @inline(__always) func alpha(_ tu: Float, _ tv: Float) -> Float {
