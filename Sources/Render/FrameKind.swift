@@ -55,12 +55,17 @@ public struct FrameAnchor: Codable, Equatable, Sendable {
     public var x: Double, y: Double
     /// The parent's direction there, radians counter-clockwise on screen.
     public var rotation: Double
+    /// Canvas px per world unit (metre) at the point, for a perspective view (a 3D renderer's:
+    /// the focal length over the point's depth); nil on a 2D canvas, whose scale is the same
+    /// everywhere.
+    public var scale: Double?
 
     /// Bundles the fields, unchecked.
-    public init(x: Double, y: Double, rotation: Double) {
+    public init(x: Double, y: Double, rotation: Double, scale: Double? = nil) {
         self.x = x
         self.y = y
         self.rotation = rotation
+        self.scale = scale
     }
 }
 

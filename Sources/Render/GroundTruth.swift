@@ -69,8 +69,10 @@ public struct ObjectAnnotation: Codable, Equatable, Sendable {
     /// 3D renderers only: the object's 3D box in camera coordinates (KITTI conventions), nil
     /// for flat things (roads).
     public var box3D: Box3D?
-    /// 2D compositor, nodes placed by a frame (`frame: parent`): the node's place on its parent
-    /// (a road's centreline point at `along` and its direction of travel), nil otherwise.
+    /// The node's place on its parent, nil for nodes without one: 2D compositor, nodes placed by
+    /// a frame (`frame: parent`): a road's centreline point at `along` and its direction of
+    /// travel; 3D renderer, cars: their lane's centre at `along` (at half the car's height), the
+    /// lane's direction of travel on screen, and the scale there.
     public var frameAnchor: FrameAnchor?
 
     /// Makes an annotation from its fields, unchecked.

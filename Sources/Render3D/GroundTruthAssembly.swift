@@ -42,7 +42,11 @@ enum GroundTruthAssembly {
         }
         let visible = (0..<slots).map { stats[5 * $0 + 4] }
         var box3D = [Box3D?](repeating: nil, count: slots)
-        for solid in scene.solids { box3D[solid.slot] = box(of: solid, scene.camera) }
+        var anchors = [FrameAnchor?](repeating: nil, count: slots)
+        for solid in scene.solids {
+            box3D[solid.slot] = box(of: solid, scene.camera)
+            if let a = solid.anchor { anchors[solid.slot] = anchor(a.point, direction: a.direction, scene.camera) }
+        }
         let objects = scene.annotated.enumerated().map { slot, entry -> ObjectAnnotation in
             let bbox = visible[slot] > 0
                 ? BoundingBox(x: stats[5 * slot], y: stats[5 * slot + 1], width: stats[5 * slot + 2] - stats[5 * slot] + 1,
@@ -51,10 +55,12 @@ enum GroundTruthAssembly {
             let (full, truncation) = extent(frame.extent[slot], width: w, height: h)
             let alone = frame.alone[slot]
             let occlusion = alone > 0 ? max(0, 1 - Double(visible[slot]) / Double(alone)) : 0
-            return ObjectAnnotation(node: entry.node, className: classes[entry.classIndex], instanceId: slot + 1, bbox: bbox,
-                                    visiblePixels: visible[slot], visibleFraction: alone > 0 ? (1 - occlusion) * (1 - truncation) : 0,
-                                    outsideCanvas: !frame.touched[slot], fullBBox: full, truncation: truncation,
-                                    occlusion: occlusion, box3D: box3D[slot])
+            var object = ObjectAnnotation(node: entry.node, className: classes[entry.classIndex], instanceId: slot + 1, bbox: bbox,
+                                          visiblePixels: visible[slot], visibleFraction: alone > 0 ? (1 - occlusion) * (1 - truncation) : 0,
+                                          outsideCanvas: !frame.touched[slot], fullBBox: full, truncation: truncation,
+                                          occlusion: occlusion, box3D: box3D[slot])
+            object.frameAnchor = anchors[slot]
+            return object
         }
         var depth = frame.inverseDepth
         frame.inverseDepth = []
@@ -79,6 +85,18 @@ enum GroundTruthAssembly {
         let ix = max(0, min(x1, Double(width)) - max(x0, 0)), iy = max(0, min(y1, Double(height)) - max(y0, 0))
         guard area > 0 else { return (box, (x0 >= 0 && x0 <= Double(width) && y0 >= 0 && y0 <= Double(height)) ? 0 : 1) }
         return (box, max(0, min(1, 1 - ix * iy / area)))
+    }
+
+    /// A parent's place `point` (world) and direction there (unit, world) as seen on the canvas:
+    /// the point's projection (px, pixel centres at +0.5), the direction's angle on screen
+    /// (radians counter-clockwise, from the projections of the point and of 1 m along it), and
+    /// the scale (px per metre: focal length over the point's depth). Nil when the point or the
+    /// metre along lies less than 0.1 m in front of the camera.
+    static func anchor(_ point: SIMD3<Float>, direction: SIMD3<Float>, _ camera: Camera3D) -> FrameAnchor? {
+        let c0 = camera.toCamera(point), c1 = camera.toCamera(point + direction)
+        guard c0.z >= 0.1, c1.z >= 0.1 else { return nil }
+        let p0 = camera.project(c0), d = camera.project(c1) - p0
+        return FrameAnchor(x: Double(p0.x), y: Double(p0.y), rotation: Double(atan2(-d.y, d.x)), scale: Double(camera.focal / c0.z))
     }
 
     /// The solid's KITTI box in the level camera frame.

@@ -20,8 +20,13 @@ public struct Renderer3D: Renderer {
     public var finiteDifferences: FiniteDifferenceVJP
     let classIndex: [String: Int]
 
-    /// Attributes measured in degrees (their finite-difference step is 0.5°).
+    /// Attributes measured in degrees (their finite-difference step is 0.5°, `heading`'s 3°).
     public static let degreeAttributes = ["pitch", "yaw", "fov", "heading", "sun_elevation", "sun_azimuth"]
+    /// Finite-difference steps of a car's pose, chosen to move its outline by about a pixel at
+    /// 20 m on a 256-px-wide, 80° view (a 3° turn moves a corner 2.4 m from the centre by
+    /// 0.13 m, as does a 0.15 m offset): at 0.5° / 0.05 m the differences are dominated by
+    /// single-pixel switches of the car's parts (README.md, Gradients).
+    public static let carPoseSteps: [String: Double] = ["heading": 3, "offset": 0.15]
 
     /// Throws `InputError` (file `canvas`) for a zero-size canvas or a channel count other than 1, 3, 4.
     public init(canvas: Canvas, classes: [String]) throws {
@@ -37,7 +42,8 @@ public struct Renderer3D: Renderer {
         for (i, c) in classes.enumerated() where index[c] == nil { index[c] = i }
         classIndex = index
         finiteDifferences = FiniteDifferenceVJP(step: 0.05, batchSize: 256,
-                                                stepOverrides: Dictionary(uniqueKeysWithValues: Renderer3D.degreeAttributes.map { ($0, 0.5) }))
+                                                stepOverrides: Dictionary(uniqueKeysWithValues: Renderer3D.degreeAttributes.map { ($0, 0.5) })
+                                                    .merging(Renderer3D.carPoseSteps) { $1 })
     }
 
     public func render(_ graphs: [SceneGraph]) throws -> [RenderedImage] {

@@ -63,6 +63,9 @@ struct SolidObject {
     var width: Float
     var length: Float
     var parts: [MeshPart]
+    /// Where its parent put it before its own offset and turn (world point) and the parent's
+    /// direction there (unit, world): a car's lane centre at `along`; nil: no parent frame.
+    var anchor: (point: SIMD3<Float>, direction: SIMD3<Float>)? = nil
 
     /// Object frame → world.
     @inline(__always)

@@ -95,10 +95,12 @@ enum SceneReader {
                 let height = try r.number("height", 1.5, in: 0.3...10)
                 let heading = (try r.number("heading", 0) + (direction < 0 ? 180 : 0)) * .pi / 180
                 let slot = try annotate(k)
+                let along = try r.number("along", 20)
                 scene.solids.append(SolidObject(
-                    slot: slot, position: SIMD3(laneCentre + (try r.number("offset", 0)), 0, try r.number("along", 20)),
+                    slot: slot, position: SIMD3(laneCentre + (try r.number("offset", 0)), 0, along),
                     yaw: heading, height: height, width: width, length: length,
-                    parts: ProceduralMeshes.car(length: length, width: width, height: height, color: try r.color(SIMD3(0.6, 0.6, 0.6)))))
+                    parts: ProceduralMeshes.car(length: length, width: width, height: height, color: try r.color(SIMD3(0.6, 0.6, 0.6))),
+                    anchor: (SIMD3(laneCentre, height / 2, along), SIMD3(0, 0, direction))))
             case "building", "tree":
                 guard let p = node.parent, p < k, let road = roads[p] else {
                     throw InputError(file: "graph \(graphIndex)", path: "nodes[\(k)]", message: "a \(model) must be a child of a road")

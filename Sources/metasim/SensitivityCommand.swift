@@ -81,19 +81,22 @@ struct SensitivityCommand: ParsableCommand {
         }
     }
 
-    /// Parses `[separate:]stage,stage,…` or `crop:CLASS[+CLASS…]:SIZE:stage,stage,…[:ANCHOR]`
-    /// (φ of object crops only; ANCHOR `centroid` or `frame`, `features.crops.anchor`); throws `ValidationError` for an unknown stage or a malformed crop.
+    /// Parses `[separate:]stage,stage,…` or `crop:CLASS[+CLASS…]:SIZE:stage,stage,…[:ANCHOR[:EXTENT]]`
+    /// (φ of object crops only; ANCHOR `centroid` or `frame`, `features.crops.anchor`; EXTENT
+    /// metres, `features.crops.extent`, with `frame` only); throws `ValidationError` for an unknown stage or a malformed crop.
     static func option(_ text: String) throws -> (String, [FeatureExtractor.Selection], Bool, ObjectCrops?) {
         let isSeparate = text.hasPrefix("separate:")
         var list = isSeparate ? String(text.dropFirst("separate:".count)) : text
         var crops: ObjectCrops?
         if text.hasPrefix("crop:") {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-            let anchor = parts.count == 5 ? ObjectCrops.Anchor(rawValue: String(parts[4])) : .centroid
-            guard parts.count == 4 || parts.count == 5, let anchor, let size = Int(parts[2]), size >= 8, !parts[1].isEmpty else {
-                throw ValidationError("--features: expected crop:CLASS:SIZE:STAGES[:centroid|frame] (SIZE ≥ 8), got '\(text)'")
+            let anchor = parts.count >= 5 ? ObjectCrops.Anchor(rawValue: String(parts[4])) : .centroid
+            let extent = parts.count == 6 ? Float(parts[5]) : nil
+            guard (4...6).contains(parts.count), let anchor, let size = Int(parts[2]), size >= 8, !parts[1].isEmpty,
+                  parts.count < 6 || (anchor == .frame && extent.map { $0.isFinite && $0 > 0 } == true) else {
+                throw ValidationError("--features: expected crop:CLASS:SIZE:STAGES[:centroid|frame[:EXTENT]] (SIZE ≥ 8, EXTENT > 0 metres with frame), got '\(text)'")
             }
-            crops = ObjectCrops(classes: parts[1].split(separator: "+").map(String.init), size: size, anchor: anchor)
+            crops = ObjectCrops(classes: parts[1].split(separator: "+").map(String.init), size: size, anchor: anchor, extent: extent)
             list = String(parts[3])
         }
         let selections = try list.split(separator: ",").map { name in

@@ -138,6 +138,14 @@ final class ExperimentTests: XCTestCase {
             features: {crops: {classes: [car]}}
             """)
         XCTAssertTrue(folder.contains { $0.path == "features.crops" && $0.message.contains("object boxes") }, "\(folder)")
+        for (extent, anchor, problem) in [("0", "frame", "must be > 0"), ("2.5", "centroid", "anchor: frame")] {
+            let bad = try errors("""
+                grammar: prior.yaml
+                target: {images: target}
+                features: {crops: {classes: [car], anchor: \(anchor), extent: \(extent)}}
+                """)
+            XCTAssertTrue(bad.contains { $0.path == "features.crops.extent" && "\($0)".contains(problem) }, "\(bad)")
+        }
     }
 
     func testReportsEveryProblemWithItsPath() throws {

@@ -78,6 +78,32 @@ final class ObjectCropsTests: XCTestCase {
                                  .init(image: 0, x: -2, y: 3, angle: 0, node: 2)])
     }
 
+    /// With `extent`, a window on an anchor with a scale spans `extent` metres: image px per crop
+    /// px `extent · scale / size`; anchors without a scale, and crops without `extent`, keep 1.
+    /// A scale-2 window turned by 0 reads every second image pixel around its centre.
+    func testWindowsSpanTheirExtentAtTheAnchorsScale() {
+        var t = truth([("car", [5, 4, 3, 2]), ("car", [10, 2, 2, 2])])
+        t.objects[0].frameAnchor = FrameAnchor(x: 8, y: 6.5, rotation: 0, scale: 4)
+        t.objects[1].frameAnchor = FrameAnchor(x: 11, y: 3, rotation: 0.5)
+        let crops = ObjectCrops(classes: ["car"], size: 5, anchor: .frame, extent: 2.5)
+        let windows = crops.windows([t], width: 16, height: 12)
+        XCTAssertEqual(windows.map(\.scale), [2, 1])
+        XCTAssertEqual(ObjectCrops(classes: ["car"], size: 5, anchor: .frame).windows([t], width: 16, height: 12).map(\.scale), [1, 1])
+        var rng = SplitMix64(seed: 9)
+        let images = Tensor.uniform([1, 1, 12, 16], rng: &rng)
+        // Centre at pixel index (7.5, 6): crop (row, col) samples (7.5 + 2·(col − 2), 6 + 2·(row − 2)), clamped.
+        let out = crops.crops(of: images, at: [windows[0]])
+        for row in 0..<5 { for col in 0..<5 {
+            let (u, v) = (min(15, max(0, 7.5 + 2 * Float(col - 2))), min(11, max(0, 6 + 2 * Float(row - 2))))
+            let (x0, y0) = (Int(u), Int(v)), fx = u - Float(Int(u))
+            let x1 = min(15, x0 + 1)
+            let expected = images.data[y0 * 16 + x0] * (1 - fx) + images.data[y0 * 16 + x1] * fx
+            XCTAssertEqual(out.data[row * 5 + col], expected, accuracy: 1e-5, "(\(row), \(col))")
+        } }
+        let check = checkGradients([images], maxElements: 192) { crops.crops(of: $0[0], at: windows) * 1.5 }
+        XCTAssertTrue(check.passed, check.description)
+    }
+
     /// A window turned by 90° counter-clockwise on screen reads the image's columns bottom-up:
     /// crop pixel (row, col) is image pixel (centre + col offset · (0, −1) + row offset · (1, 0)).
     /// Samples past the canvas take the edge pixel; the backward pass is the crop's transpose.

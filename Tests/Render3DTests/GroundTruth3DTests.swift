@@ -117,6 +117,38 @@ final class GroundTruth3DTests: XCTestCase {
         XCTAssertNil(SceneBuilder.object(truth, node: 3)?.box3D)   // the road is flat
     }
 
+    /// A car's frame anchor is its lane's centre at `along`, half the car's height up, projected
+    /// (px), the lane's direction on screen (straight ahead: up, π/2) and the scale there (focal
+    /// length / depth, px per metre); the car's own offset and heading do not move it. A car of
+    /// the second lane of two has its anchor half a lane right of the road's centre.
+    func testCarFrameAnchorIsItsPlaceInTheLane() throws {
+        let renderer = try SceneBuilder.renderer()
+        let focal = Double(Float(SceneBuilder.canvas.width) / 2 / tan(Float(80) * .pi / 360))
+        var anchors: [FrameAnchor] = []
+        for (offset, heading) in [(0.0, 0.0), (0.9, 25.0), (-0.7, -40.0)] {
+            var b = SceneBuilder()
+            b.lanes = 2
+            b.road["lane_width"] = 3.5
+            b.cars = [["along": 20, "offset": offset, "heading": heading, "height": 1.5, "lane": 1]]
+            let truth = try renderer.render([b.graph()])[0].groundTruth
+            anchors.append(try XCTUnwrap(SceneBuilder.object(truth, node: b.carNode(0))?.frameAnchor))
+        }
+        let a = anchors[0]
+        // Camera at height 1.5, pitch 0: the point (1.75, 0.75, 20) is 1.75 m right, 0.75 m below, 20 m ahead.
+        XCTAssertEqual(a.x, 64 + focal * 1.75 / 20, accuracy: 1e-3)
+        XCTAssertEqual(a.y, 32 + focal * 0.75 / 20, accuracy: 1e-3)
+        XCTAssertEqual(try XCTUnwrap(a.scale), focal / 20, accuracy: 1e-4)
+        // One metre further the point is at (64 + f·1.75/21, 32 + f·0.75/21): up and to the left.
+        XCTAssertEqual(a.rotation, atan2(focal * 0.75 * (1.0 / 20 - 1.0 / 21), -focal * 1.75 * (1.0 / 20 - 1.0 / 21)), accuracy: 1e-4)
+        XCTAssertEqual(anchors[1], a)
+        XCTAssertEqual(anchors[2], a)
+        var behind = SceneBuilder()
+        behind.cars = [["along": -5]]
+        let truth = try renderer.render([behind.graph()])[0].groundTruth
+        XCTAssertNil(SceneBuilder.object(truth, node: behind.carNode(0))?.frameAnchor, "a lane point behind the camera has no anchor")
+        XCTAssertNil(SceneBuilder.object(truth, node: 3)?.frameAnchor, "roads have no parent frame")
+    }
+
     /// Bad graphs are `InputError`s that say where.
     func testBadGraphsAreInputErrors() throws {
         var b = SceneBuilder()

@@ -71,7 +71,7 @@ public struct ExperimentBuilder {
             throw InputError(file: source, path: "features.crops.size",
                              message: "a \(settings.size) px crop does not fit the \(canvas.width)x\(canvas.height) canvas")
         }
-        return (ObjectCrops(classes: settings.classes, size: settings.size, anchor: settings.anchor),
+        return (ObjectCrops(classes: settings.classes, size: settings.size, anchor: settings.anchor, extent: settings.extent.map(Float.init)),
                 FeatureExtractor(network: phi.network, selections: settings.stages.compactMap(FeatureExtractor.Selection.init(name:))))
     }
 

@@ -111,8 +111,12 @@ extension FeatureSettings {
             }
             if cropStages.isEmpty { c.fail("stages", "must name at least one stage") }
             let anchor = c.string("anchor", default: ObjectCrops.Anchor.centroid.rawValue, oneOf: ObjectCrops.Anchor.allCases.map(\.rawValue))
+            let extent = c.has("extent") ? c.double("extent", default: 1, min: 0, exclusiveMin: true) : nil
+            if extent != nil && anchor != ObjectCrops.Anchor.frame.rawValue {
+                c.fail("extent", "a window's extent in metres needs `anchor: frame` (anchors with a scale)")
+            }
             crops = CropSettings(classes: classes, size: c.int("size", default: 32, min: 8, max: 4096), stages: cropStages,
-                                 anchor: ObjectCrops.Anchor(rawValue: anchor) ?? .centroid)
+                                 anchor: ObjectCrops.Anchor(rawValue: anchor) ?? .centroid, extent: extent)
             c.finish()
         }
         f.finish()

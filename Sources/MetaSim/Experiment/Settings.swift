@@ -41,13 +41,18 @@ public struct CropSettings: Sendable, Equatable {
     /// Where a window is centred and how it is turned (`ObjectCrops.Anchor`: `centroid`, or
     /// `frame`: on the object's place on its parent road, turned with the road).
     public var anchor: ObjectCrops.Anchor = .centroid
+    /// With `anchor: frame` in a perspective view: the metres a window spans at its anchor's
+    /// depth (`ObjectCrops.extent`, > 0); nil: `size` px.
+    public var extent: Double?
 
     /// Settings from explicit values, unchecked.
-    public init(classes: [String], size: Int = 32, stages: [String] = ["pooled"], anchor: ObjectCrops.Anchor = .centroid) {
+    public init(classes: [String], size: Int = 32, stages: [String] = ["pooled"], anchor: ObjectCrops.Anchor = .centroid,
+                extent: Double? = nil) {
         self.classes = classes
         self.size = size
         self.stages = stages
         self.anchor = anchor
+        self.extent = extent
     }
 }
 

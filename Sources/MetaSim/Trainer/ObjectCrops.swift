@@ -18,7 +18,9 @@ import Tensor
 /// right through its middle and the object where the parent frame put it: its `offset` and
 /// `heading` relative to the road become a position and a turn inside a window that does not
 /// move with them (the backward pass is the renderer's VJP alone). Objects without an anchor
-/// are cropped at their centroid, unturned.
+/// are cropped at their centroid, unturned. In a perspective view (a 3D renderer's anchors carry
+/// a scale, px per metre) `extent` makes every window span the same `extent` metres at its
+/// anchor's depth, so a near car and a far one fill their crops alike.
 ///
 /// A window follows its object. Autodiff through the pixels alone would differentiate a crop
 /// as if the window stayed put while the object moved in it — for a translation the wrong sign
@@ -33,6 +35,9 @@ public struct ObjectCrops: Sendable, Equatable {
     public var size: Int
     /// Where a window is centred and how it is turned.
     public var anchor: Anchor
+    /// With `anchor: .frame`: the world length (metres) a window spans where its object's anchor
+    /// has a scale (`FrameAnchor.scale`); nil, or an anchor without a scale: `size` px.
+    public var extent: Float?
 
     /// Where a window is centred and how it is turned.
     public enum Anchor: String, Sendable, Equatable, CaseIterable {
@@ -45,10 +50,11 @@ public struct ObjectCrops: Sendable, Equatable {
     }
 
     /// Unchecked; see the properties.
-    public init(classes: [String], size: Int, anchor: Anchor = .centroid) {
+    public init(classes: [String], size: Int, anchor: Anchor = .centroid, extent: Float? = nil) {
         self.classes = classes
         self.size = size
         self.anchor = anchor
+        self.extent = extent
     }
 
     /// A crop's place: the image it comes from, its top-left corner in pixel-index units
@@ -62,15 +68,18 @@ public struct ObjectCrops: Sendable, Equatable {
         /// (row, col) samples the image at centre + R(angle)·(col − (size − 1)/2, row − (size − 1)/2),
         /// past the canvas at the nearest edge pixel. Nil: an unturned window inside the canvas.
         public var angle: Float? = nil
+        /// Image px per crop px along both of a turned window's axes (1: the image's own pixels).
+        public var scale: Float = 1
         /// The scene-graph node that drew the object (`ObjectAnnotation.node`).
         public var node: Int = 0
         /// Whether the window follows its object along x and y (false where the canvas edge
         /// holds it: there it stays put when the object moves).
         public var follows: (x: Bool, y: Bool) = (true, true)
 
-        /// Same image, place, turn, node and following.
+        /// Same image, place, turn, scale, node and following.
         public static func == (a: Window, b: Window) -> Bool {
-            a.image == b.image && a.x == b.x && a.y == b.y && a.angle == b.angle && a.node == b.node && a.follows == b.follows
+            a.image == b.image && a.x == b.x && a.y == b.y && a.angle == b.angle && a.scale == b.scale && a.node == b.node
+                && a.follows == b.follows
         }
     }
 
@@ -103,19 +112,22 @@ public struct ObjectCrops: Sendable, Equatable {
         return out
     }
 
-    /// The window centre (x, y, px, pixel centres at +0.5) and turn (radians; nil: unturned) of
-    /// each visible object of `classes` by node, as `anchor` places it; objects without visible
-    /// pixels are left out.
-    public func centres(_ truth: GroundTruth) -> [Int: (x: Float, y: Float, angle: Float?)] {
+    /// The window centre (x, y, px, pixel centres at +0.5), turn (radians; nil: unturned) and
+    /// scale (image px per crop px: `extent` over `size` crop px at the anchor's scale, else 1)
+    /// of each visible object of `classes` by node, as `anchor` places it; objects without
+    /// visible pixels are left out.
+    public func centres(_ truth: GroundTruth) -> [Int: (x: Float, y: Float, angle: Float?, scale: Float)] {
         let wanted = Set(classes)
-        var out: [Int: (x: Float, y: Float, angle: Float?)] = [:]
+        var out: [Int: (x: Float, y: Float, angle: Float?, scale: Float)] = [:]
         let centroids = Self.centroids(truth)
         for object in truth.objects where wanted.contains(object.className) {
             guard let c = centroids[object.node] else { continue }
             if anchor == .frame, let a = object.frameAnchor {
-                out[object.node] = (Float(a.x), Float(a.y), Float(a.rotation))
+                var scale: Float = 1
+                if let extent, let perMetre = a.scale { scale = extent * Float(perMetre) / Float(size) }
+                out[object.node] = (Float(a.x), Float(a.y), Float(a.rotation), scale)
             } else {
-                out[object.node] = (c.x, c.y, nil)
+                out[object.node] = (c.x, c.y, nil, 1)
             }
         }
         return out
@@ -132,7 +144,7 @@ public struct ObjectCrops: Sendable, Equatable {
                 guard let c = centres[object.node] else { continue }
                 let half = Float(size) / 2
                 if let angle = c.angle {
-                    out.append(Window(image: i, x: c.x - half, y: c.y - half, angle: angle, node: object.node))
+                    out.append(Window(image: i, x: c.x - half, y: c.y - half, angle: angle, scale: c.scale, node: object.node))
                     continue
                 }
                 let x = min(max(0, c.x - half), Float(width - size)), y = min(max(0, c.y - half), Float(height - size))
@@ -156,7 +168,7 @@ public struct ObjectCrops: Sendable, Equatable {
         func taps(_ win: Window, _ row: Int, _ col: Int) -> (i00: Int, i01: Int, i10: Int, i11: Int, fx: Float, fy: Float) {
             var u = win.x + Float(col), v = win.y + Float(row)
             if let angle = win.angle {
-                let (a, b) = (Float(col) - middle, Float(row) - middle), (cs, sn) = (cos(angle), sin(angle))
+                let (a, b) = (win.scale * (Float(col) - middle), win.scale * (Float(row) - middle)), (cs, sn) = (cos(angle), sin(angle))
                 // Counter-clockwise on screen (y down): R = [[cos, sin], [−sin, cos]].
                 u = min(Float(w - 1), max(0, win.x + middle + cs * a + sn * b))
                 v = min(Float(h - 1), max(0, win.y + middle - sn * a + cs * b))
