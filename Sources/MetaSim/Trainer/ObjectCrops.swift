@@ -20,7 +20,10 @@ import Tensor
 /// move with them (the backward pass is the renderer's VJP alone). Objects without an anchor
 /// are cropped at their centroid, unturned. In a perspective view (a 3D renderer's anchors carry
 /// a scale, px per metre) `extent` makes every window span the same `extent` metres at its
-/// anchor's depth, so a near car and a far one fill their crops alike.
+/// anchor's depth, so a near car and a far one fill their crops alike. Such an anchor moves
+/// when the camera does; that move of the window is not in the backward pass (the camera's
+/// gradient from a crop term is the renderer's alone: leave the camera to a start search and
+/// out of `matching.mmd_attributes`).
 ///
 /// A window follows its object. Autodiff through the pixels alone would differentiate a crop
 /// as if the window stayed put while the object moved in it — for a translation the wrong sign
