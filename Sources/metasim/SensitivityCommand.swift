@@ -16,8 +16,9 @@ struct SensitivityCommand: ParsableCommand {
         images). Near 1: φ does not see the attribute; well above 1: it does. The experiment's \
         mmd settings apply. An option is a comma-separated stage list as in `features.stages` \
         (e.g. pooled,group3_mean or group5_patches); prefix `separate:` for one bandwidth per \
-        stage (`features.separate_bandwidths`); `crop:CLASS:SIZE:STAGES[:ANCHOR]` measures φ of \
-        object crops alone (`features.crops`; ANCHOR centroid, the default, or frame). Without --features, the experiment's own.
+        stage (`features.separate_bandwidths`); `crop:CLASS:SIZE:STAGES[:ANCHOR[:EXTENT]]` measures \
+        φ of object crops alone (`features.crops`; ANCHOR centroid, the default, or frame; EXTENT, \
+        with frame, the metres a window spans in a 3D view). Without --features, the experiment's own.
 
         Example: metasim sensitivity --config experiments/aerial.yaml --images 48 --seeds 3 \
         --features pooled --features group5_patches

@@ -105,10 +105,13 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(result.err.contains("transformer.json"), result.err)
     }
 
-    /// A crop option's anchor is `centroid` or `frame`; anything else is refused with the form.
+    /// A crop option's anchor is `centroid` or `frame`, and an extent (metres) comes only after
+    /// `frame` and is positive; anything else is refused with the form.
     func testSensitivityCropAnchorIsChecked() throws {
-        let bad = try metasim("sensitivity", "--config", "\(Self.root)/experiments/aerial.yaml", "--features", "crop:car:32:group2:sideways")
-        XCTAssertEqual(bad.status, 2)
-        XCTAssertTrue(bad.err.contains("crop:CLASS:SIZE:STAGES[:centroid|frame]"), bad.err)
+        for option in ["crop:car:32:group2:sideways", "crop:car:32:group2:centroid:2.5", "crop:car:32:group2:frame:0"] {
+            let bad = try metasim("sensitivity", "--config", "\(Self.root)/experiments/aerial.yaml", "--features", option)
+            XCTAssertEqual(bad.status, 2, option)
+            XCTAssertTrue(bad.err.contains("crop:CLASS:SIZE:STAGES[:centroid|frame[:EXTENT]]"), bad.err)
+        }
     }
 }
