@@ -249,8 +249,7 @@ struct Compositor {
             // Four pixels at a time: their texel coordinates stepped one by one (the same chain of
             // additions as one pixel at a time), sampled and, on a grey canvas, blended as vectors.
             while x &+ 4 <= box.x1 {
-                var us = SIMD4<Float>(), vs = SIMD4<Float>()
-                for lane in 0..<4 { us[lane] = tu; vs[lane] = tv; tu += sampler.dudx; tv += sampler.dvdx }
+                let (us, vs) = MaskSpriteSampler.fourSteps(&tu, &tv, du: sampler.dudx, dv: sampler.dvdx)
                 let A = sampler.alpha4(us, vs)
                 let drawn = A .!= 0
                 if any(drawn) {

@@ -121,16 +121,24 @@ struct MaskSpriteSampler {
         return (top + (bottom - top) * fy).replacing(with: 0, where: .!inside)
     }
 
+    /// The texel coordinates of four consecutive samples from `(tu, tv)`, stepped by `(du, dv)`
+    /// one addition at a time — the chain the one-sample loops step, so the same values — and
+    /// `(tu, tv)` moved on to the fifth sample's.
+    @inline(__always) static func fourSteps(_ tu: inout Float, _ tv: inout Float, du: Float, dv: Float) -> (SIMD4<Float>, SIMD4<Float>) {
+        var us = SIMD4<Float>(), vs = SIMD4<Float>()
+        for lane in 0..<4 { us[lane] = tu; vs[lane] = tv; tu += du; tv += dv }
+        return (us, vs)
+    }
+
     /// Samples at pixels `x, x + step, …` below `end`, the texel coordinates `(tu, tv)` stepped by
-    /// `(du, dv)` after each (one addition at a time, as the draw steps them; four samples at a
-    /// time through `alpha4`); returns how many have `opacity · alpha ≥ threshold`. On return `x`
+    /// `(du, dv)` after each (`fourSteps`, as the draw steps them; four samples at a time through
+    /// `alpha4`); returns how many have `opacity · alpha ≥ threshold`. On return `x`
     /// is the first pixel not sampled and `(tu, tv)` its coordinates.
     @inline(__always) func countVisible(x: inout Int, to end: Int, step: Int, tu: inout Float, tv: inout Float, du: Float, dv: Float,
                                         opacity: Float, threshold: Float) -> Int {
         var count = 0
         while x &+ 3 &* step < end {
-            var us = SIMD4<Float>(), vs = SIMD4<Float>()
-            for lane in 0..<4 { us[lane] = tu; vs[lane] = tv; tu += du; tv += dv }
+            let (us, vs) = Self.fourSteps(&tu, &tv, du: du, dv: dv)
             let visible = opacity * alpha4(us, vs) .>= threshold
             count &+= Int(SIMD4<Int32>.zero.replacing(with: 1, where: visible).wrappedSum())
             x &+= 4 &* step
