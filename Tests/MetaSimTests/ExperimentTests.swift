@@ -78,8 +78,15 @@ final class ExperimentTests: XCTestCase {
             target: {images: target}
             matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6], refine: 3, refine_steps: 25}}
             """))
-        XCTAssertEqual(e.matching.startSearch, StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6], refine: 3, refineSteps: 25))
-        XCTAssertNil(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.startSearch)
+        XCTAssertEqual(e.matching.startSearches, [StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6], refine: 3, refineSteps: 25)])
+        XCTAssertEqual(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.startSearches, [])
+        let list = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            matching: {start_search: [{attributes: [yaw], points: [8]}, {attributes: [loc_x, loc_y], points: [3, 4], refine: 2}]}
+            """))
+        XCTAssertEqual(list.matching.startSearches, [StartSearchSettings(attributes: ["yaw"], points: [8]),
+                                                     StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [3, 4], refine: 2)])
         for (section, path, message) in [
             ("{attributes: [yaw, loc_x], points: [8]}", "matching.start_search.points", "one count per attribute"),
             ("{attributes: [yaw], points: [1]}", "matching.start_search.points", "integer ≥ 2"),
@@ -88,6 +95,9 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw, yaw], points: [2, 2]}", "matching.start_search.attributes", "more than once"),
             ("{points: [2]}", "matching.start_search.attributes", "missing"),
             ("{attributes: [yaw], points: [2], grid: 3}", "matching.start_search.grid", "unknown"),
+            ("[{attributes: [yaw], points: [2]}, {attributes: [x], points: [1]}]", "matching.start_search[1].points", "integer ≥ 2"),
+            ("[{attributes: [yaw], points: [2]}, 3]", "matching.start_search[1]", "a mapping"),
+            ("[]", "matching.start_search", "at least one mapping"),
             ("{attributes: [yaw], points: [2], refine: 0}", "matching.start_search.refine", "1"),
             ("{attributes: [yaw], points: [2], refine_steps: 0}", "matching.start_search.refine_steps", "1"),
         ] {

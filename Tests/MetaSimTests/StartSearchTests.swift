@@ -23,12 +23,16 @@ final class StartSearchTests: XCTestCase {
     /// The prior's square at x = 6 px on a 32 px canvas; the target's at x ~ U(24, 28): φ's basins
     /// lie at x ≡ 26 (mod 16), i.e. 10 (the near one, worse) and 26 (the target).
     func run(startSearch: StartSearchSettings?, slope: Float = 1.5) throws -> (x: Double, sink: MemorySink) {
+        try run(startSearches: startSearch.map { [$0] } ?? [], slope: slope)
+    }
+
+    func run(startSearches: [StartSearchSettings], slope: Float = 1.5) throws -> (x: Double, sink: MemorySink) {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
         let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
         var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
         experiment.transformer.hidden = [16, 8, 16]
         experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
-        experiment.matching = MatchingSettings(phaseSearch: 0, startSearch: startSearch, epochs: 2, stepsPerEpoch: 30,
+        experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: startSearches, epochs: 2, stepsPerEpoch: 30,
                                                batchSize: 8, learningRate: 0.02)
         experiment.taskNetwork.trainImages = 16
         let sink = MemorySink()
@@ -81,6 +85,55 @@ final class StartSearchTests: XCTestCase {
         XCTAssertEqual(x, 26, accuracy: 1.5)
     }
 
+    /// φ: the intensity centroid (x, y) over the canvas width (32 px), `[N, 1, H, W]` → `[N, 2]`
+    /// (in pixels MMD²'s kernels would not tell 20 px from 30 apart).
+    static let scaledCentroid = FeatureFunction { images in
+        let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
+        let xs = Tensor(shape: [1, 1, 1, w], data: (0..<w).map { (Float($0) + 0.5) / 32 })
+        let ys = Tensor(shape: [1, 1, h, 1], data: (0..<h).map { (Float($0) + 0.5) / 32 })
+        let mass = images.sum(axes: [1, 2, 3]) + 1e-3
+        return Tensor.concat([xs, ys].map { ((images * $0).sum(axes: [1, 2, 3]) / mass).reshaped([n, 1]) }, axis: 1)
+    }
+
+    /// Two searches in order, x then y (prior square at (6, 6) px, target at (26 ± 2, 26), φ the
+    /// centroid): each picks the cell whose centre (28 px) is nearest the target, and the second
+    /// renders its grid with the first's choice applied: its best (28, 28) scores far below the
+    /// first's best (28, 6); without the first's shift its points would be (6, y), as far from
+    /// the target as the first's.
+    func testLaterSearchesSeeTheEarlierChoices() throws {
+        let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32, locY: 6)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2, locY: 26),
+                                          seed: 3, images: 32)
+        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
+        experiment.transformer.hidden = [16, 8, 16]
+        experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
+        experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [StartSearchSettings(attributes: ["loc_x"], points: [4]),
+                                                                             StartSearchSettings(attributes: ["loc_y"], points: [4])],
+                                               epochs: 0, batchSize: 8, learningRate: 0.02)
+        experiment.mmd.scales = [4, 16]  // the target's spread is small against the distances searched over
+        experiment.taskNetwork.trainImages = 8
+        let sink = MemorySink()
+        let trainer = try MetaSimTrainer(experiment: experiment,
+                                         parts: try TrainerParts(grammar: prior, features: Self.scaledCentroid, target: target), sink: sink)
+        _ = try trainer.run()
+        let records = sink.metrics.filter { $0["stage"] as? String == "start_search" }
+        XCTAssertEqual(records.map { $0["search"] as? Int }, [0, 1])
+        XCTAssertEqual(records.map { $0["best"] as? [Int] }, [[3], [3]], "\(records)")
+        let best = records.compactMap { $0["best_mmd"] as? Double }
+        XCTAssertEqual(best.count, 2)
+        XCTAssertLessThan(best[1], 0.5 * best[0], "the second grid moves y with x already moved: \(best)")
+    }
+
+    /// An attribute in two searches is refused, naming the later one.
+    func testAnAttributeInTwoSearchesIsRefused() throws {
+        let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32, locY: 6)
+        let searches = [StartSearchSettings(attributes: ["loc_y"], points: [4]), StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4])]
+        let problem = MetaSimTrainer.startSearchProblem(searches, grammar: prior)
+        XCTAssertEqual(problem?.path, "matching.start_search[1].attributes[1]")
+        XCTAssertTrue(problem?.message.contains("already searched by matching.start_search[0]") ?? false, "\(String(describing: problem))")
+        XCTAssertNil(MetaSimTrainer.startSearchProblem(Array(searches.prefix(1)), grammar: prior))
+    }
+
     func testGridBasinsAreLocalMinimaLowestFirst() {
         // 1-D bounded: minima at 1 and 4 (an end counts when its one neighbour is higher).
         XCTAssertEqual(gridBasins([3, 1, 2, 5, 0.5], points: [5], wraps: [false]), [4, 1])
@@ -102,9 +155,9 @@ final class StartSearchTests: XCTestCase {
     /// A name that is not a mutable attribute is an error naming the field, before any work.
     func testUnknownAttributeIsRefused() throws {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
-        let problem = MetaSimTrainer.startSearchProblem(StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4]), grammar: prior)
+        let problem = MetaSimTrainer.startSearchProblem([StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4])], grammar: prior)
         XCTAssertEqual(problem?.path, "matching.start_search.attributes[1]")
         XCTAssertTrue(problem?.message.contains("'loc_y' is not a mutable attribute") ?? false, "\(String(describing: problem))")
-        XCTAssertNil(MetaSimTrainer.startSearchProblem(StartSearchSettings(attributes: ["loc_x"], points: [4]), grammar: prior))
+        XCTAssertNil(MetaSimTrainer.startSearchProblem([StartSearchSettings(attributes: ["loc_x"], points: [4])], grammar: prior))
     }
 }

@@ -65,6 +65,22 @@ final class ConfigReader {
         return ConfigReader(diagnostics: diagnostics, path: fieldPath(key), pairs: nested)
     }
 
+    /// One nested mapping or a non-empty list of them (nil when absent): a reader per mapping,
+    /// at `key` or `key[i]`; a value of another kind, an empty list or a non-mapping item is
+    /// reported (and skipped).
+    func objects(_ key: String) -> [ConfigReader]? {
+        guard let n = node(key) else { return nil }
+        guard case .sequence = n else { return object(key).map { [$0] } ?? [] }
+        guard let items = diagnostics.sequence(n, fieldPath(key), what: "a mapping or a list of mappings") else { return [] }
+        if items.isEmpty { fail(key, "must hold at least one mapping") }
+        return items.enumerated().compactMap { i, item in
+            let itemPath = "\(fieldPath(key))[\(i)]"
+            return diagnostics.mapping(item, itemPath, what: "a mapping of settings").map {
+                ConfigReader(diagnostics: diagnostics, path: itemPath, pairs: $0)
+            }
+        }
+    }
+
     func string(_ key: String) -> String? {
         node(key).flatMap { diagnostics.string($0, fieldPath(key)) }
     }

@@ -164,7 +164,7 @@ extension MatchingSettings {
     mutating func override(from m: ConfigReader) {
         epochs = m.int("epochs", default: epochs, min: 0)
         phaseSearch = m.int("phase_search", default: phaseSearch, min: 0, max: 360)
-        if let r = m.object("start_search") { startSearch = StartSearchSettings(from: r) }
+        if let readers = m.objects("start_search") { startSearches = readers.map(StartSearchSettings.init(from:)) }
         stepsPerEpoch = m.int("steps_per_epoch", default: stepsPerEpoch, min: 1)
         batchSize = m.int("batch_size", default: batchSize, min: 2)
         learningRate = m.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
@@ -176,7 +176,7 @@ extension MatchingSettings {
 }
 
 extension StartSearchSettings {
-    /// `matching.start_search`: `attributes` (names, each once), `points` (one count ≥ 2 per
+    /// `matching.start_search` (or one item of its list): `attributes` (names, each once), `points` (one count ≥ 2 per
     /// attribute, at most `maxCandidates` combinations), `refine` (1…`maxRefined`) and
     /// `refine_steps` (1…`ExperimentLimits.steps`). Names are checked against the grammar
     /// when the trainer is built.

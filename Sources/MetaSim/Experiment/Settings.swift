@@ -141,9 +141,10 @@ public struct MatchingSettings: Sendable, Equatable {
     /// time (0 or 1: off; ≤ 360); attributes the start search covers are left to it. See
     /// `MetaSimTrainer.phaseSearch`.
     public var phaseSearch: Int = 8
-    /// A joint grid over several mutable attributes before matching (nil: none); see
-    /// `MetaSimTrainer.startSearch`.
-    public var startSearch: StartSearchSettings?
+    /// Joint grids over mutable attributes before matching, searched in order, each with the
+    /// earlier ones' choices applied (empty: none; YAML `start_search`, one mapping or a list);
+    /// see `MetaSimTrainer.startSearch`. An attribute belongs to at most one of them.
+    public var startSearches: [StartSearchSettings] = []
     /// Epochs (≥ 0): a checkpoint, a sample grid and a metrics summary each.
     public var epochs: Int = 5
     /// Optimiser steps per epoch (≥ 1).
@@ -164,10 +165,10 @@ public struct MatchingSettings: Sendable, Equatable {
     public var mmdAttributes: [String]? = nil
 
     /// Settings from explicit values, unchecked.
-    public init(phaseSearch: Int = 8, startSearch: StartSearchSettings? = nil, epochs: Int = 5, stepsPerEpoch: Int = 50,
+    public init(phaseSearch: Int = 8, startSearches: [StartSearchSettings] = [], epochs: Int = 5, stepsPerEpoch: Int = 50,
                 batchSize: Int = 50, learningRate: Double = 1e-3, learningRateDecay: Double = 1) {
         self.phaseSearch = phaseSearch
-        self.startSearch = startSearch
+        self.startSearches = startSearches
         self.epochs = epochs
         self.stepsPerEpoch = stepsPerEpoch
         self.batchSize = batchSize

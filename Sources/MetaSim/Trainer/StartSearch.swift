@@ -11,32 +11,45 @@ import Scene
 
 extension MetaSimTrainer {
     /// The shifts stage 1 re-centres the transformer on before matching (empty: none): the
-    /// joint start search over `matching.start_search`'s attributes, then the phase search over
-    /// each wrapping mutable attribute the start search does not cover.
+    /// start searches over `matching.start_search`'s attributes, then the phase search over
+    /// each wrapping mutable attribute no start search covers.
     public func startShifts() throws -> [Int: AttributeShift] {
         var shifts = try startSearch()
-        for (column, shift) in try phaseSearch(skipping: Set(try startSearchColumns().map(\.column))) {
+        try checkStartSearches()
+        let searched = experiment.matching.startSearches.flatMap { startSearchColumns($0).map(\.column) }
+        for (column, shift) in try phaseSearch(skipping: Set(searched)) {
             shifts[column] = shift
         }
         return shifts
     }
 
-    /// The start search (`matching.start_search`; empty when absent): every combination of the
-    /// grid (`StartSearchSettings`) is rendered on one batch of `matching.batch_size` prior
-    /// samples and scored by MMD²; returns the chosen combination's shifts (only the attributes
-    /// it moves). A wrapping attribute's k-th value turns the prior by k/points of its period;
-    /// a bounded one's moves the batch mean to the centre of the k-th of `points` equal cells
-    /// of its range (values clamped inside it, `AttributeShift.margin`). Several attributes
+    /// The start searches (`matching.start_search`, in order; empty when none): the shifts they
+    /// chose, each search's grid rendered with the earlier searches' choices applied (one group
+    /// of attributes at a time, when a joint grid over all of them would be too large).
+    public func startSearch() throws -> [Int: AttributeShift] {
+        var chosen: [Int: AttributeShift] = [:]
+        for (i, settings) in experiment.matching.startSearches.enumerated() {
+            chosen = try startSearch(settings, number: i, after: chosen)
+        }
+        return chosen
+    }
+
+    /// One start search: every combination of the grid (`StartSearchSettings`) is rendered on
+    /// one batch of `matching.batch_size` prior samples, with `earlier` (shifts chosen before)
+    /// applied, and scored by MMD²; returns `earlier` with the chosen combination's shifts
+    /// added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
+    /// bounded one's moves the batch mean to the centre of the k-th of `points` equal cells of
+    /// its range (values clamped inside it, `AttributeShift.margin`). Several attributes
     /// jointly, so an attribute whose best value depends on another's (a rotation judged at the
     /// wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
-    /// `"stage": "start_search"` metrics line (every combination's MMD², the chosen point, the
-    /// grid's best, and each refined point with its grid and refined MMD²). Throws
-    /// `InputError` for an attribute the grammar does not have as mutable.
-    public func startSearch() throws -> [Int: AttributeShift] {
-        guard let settings = experiment.matching.startSearch else { return [:] }
-        let dimensions = try startSearchColumns()
+    /// `"stage": "start_search"` metrics line (`search`: `number`; every combination's MMD², the
+    /// chosen point, the grid's best, and each refined point with its grid and refined MMD²).
+    /// Throws `InputError` for an attribute the grammar does not have as mutable.
+    func startSearch(_ settings: StartSearchSettings, number: Int, after earlier: [Int: AttributeShift]) throws -> [Int: AttributeShift] {
+        try checkStartSearches()
+        let dimensions = startSearchColumns(settings)
         let graphs = try nextGraphs(experiment.matching.batchSize)
         let batch = encoder.encode(graphs)
         // Per dimension, the shift of each grid point.
@@ -49,7 +62,7 @@ extension MetaSimTrainer {
         }
         let points = dimensions.map(\.points)
         func shifts(at index: Int) -> [Int: AttributeShift] {
-            var out: [Int: AttributeShift] = [:]
+            var out = earlier
             for (i, k) in gridPoint(index, points: points).enumerated() { out[dimensions[i].column] = options[i][k] }
             return out
         }
@@ -63,9 +76,9 @@ extension MetaSimTrainer {
         }
         let name = { (index: Int) in zip(settings.attributes, gridPoint(index, points: points)).map { "\($0) #\($1)" }.joined(separator: ", ") }
         progress.finish(status: String(format: "mmd %.4f at ", values[best]) + name(best))
-        var line: [String: Any] = ["stage": "start_search", "attributes": settings.attributes, "points": settings.points,
+        var line: [String: Any] = ["stage": "start_search", "search": number, "attributes": settings.attributes, "points": settings.points,
                                    "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
-                                   "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: [:])]
+                                   "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: earlier)]
         let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: dimensions.map(\.wraps)).prefix(settings.refine)) : []
         if basins.count > 1 {
             let scores = try refineStarts(basins.map(shifts(at:)), steps: settings.refineSteps, names: basins.map(name))
@@ -147,27 +160,42 @@ extension MetaSimTrainer {
         return shifts
     }
 
-    /// The start search's attributes as encoded columns, in the settings' order. Throws
-    /// `InputError` at `matching.start_search.attributes` for a name that is not a mutable
-    /// attribute of the grammar.
-    func startSearchColumns() throws -> [(column: Int, points: Int, wraps: Bool)] {
-        guard let settings = experiment.matching.startSearch else { return [] }
-        if let problem = Self.startSearchProblem(settings, grammar: grammar) {
+    /// Throws `InputError` at `matching.start_search…attributes[j]` for a name that is not a
+    /// mutable attribute of the grammar or that an earlier search already covers.
+    func checkStartSearches() throws {
+        if let problem = Self.startSearchProblem(experiment.matching.startSearches, grammar: grammar) {
             throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: problem.path, message: problem.message)
         }
-        return zip(settings.attributes, settings.points).map { name, points in
+    }
+
+    /// A start search's attributes as encoded columns, in its order (names checked by
+    /// `checkStartSearches`).
+    func startSearchColumns(_ settings: StartSearchSettings) -> [(column: Int, points: Int, wraps: Bool)] {
+        zip(settings.attributes, settings.points).map { name, points in
             let a = grammar.schema.attributes.firstIndex { $0.name == name }!
             return (grammar.schema.classes.count + a, points, grammar.schema.attributes[a].range.wrap)
         }
     }
 
-    /// The first start-search attribute that is not a mutable attribute of `grammar`, as a
-    /// field path and message (nil: all are).
-    public static func startSearchProblem(_ settings: StartSearchSettings, grammar: Grammar) -> (path: String, message: String)? {
+    /// The first start-search attribute that is not a mutable attribute of `grammar`, or that an
+    /// earlier search of `searches` already covers, as a field path (`matching.start_search.
+    /// attributes[j]` for one search, `matching.start_search[i].attributes[j]` for a list) and
+    /// a message (nil: none).
+    public static func startSearchProblem(_ searches: [StartSearchSettings], grammar: Grammar) -> (path: String, message: String)? {
         let mutable = grammar.mutableAttributeNames
-        for (i, name) in settings.attributes.enumerated() where !mutable.contains(name) {
-            return ("matching.start_search.attributes[\(i)]",
-                    "'\(name)' is not a mutable attribute of the grammar (mutable: \(mutable.joined(separator: ", ")))")
+        var covered: [String: Int] = [:]
+        for (s, settings) in searches.enumerated() {
+            let search = searches.count == 1 ? "matching.start_search" : "matching.start_search[\(s)]"
+            for (i, name) in settings.attributes.enumerated() {
+                if !mutable.contains(name) {
+                    return ("\(search).attributes[\(i)]",
+                            "'\(name)' is not a mutable attribute of the grammar (mutable: \(mutable.joined(separator: ", ")))")
+                }
+                if let earlier = covered[name] {
+                    return ("\(search).attributes[\(i)]", "'\(name)' is already searched by matching.start_search[\(earlier)]")
+                }
+                covered[name] = s
+            }
         }
         return nil
     }
