@@ -74,6 +74,7 @@ public final class TaskNetwork {
             precondition(kind != .detection && weights.count == classes.count,
                          "TaskNetwork.train: \(weights.count) class weights for \(classes.count) classes")
         }
+        network.isTraining = true
         let optimizer = Adam(network.trainableParameters, learningRate: learningRate)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<data.count)
@@ -108,7 +109,7 @@ public final class TaskNetwork {
     /// - Precondition: not a detector (see `detect`).
     public func predict(_ images: Tensor, batchSize: Int = 128) -> [Int] {
         precondition(kind != .detection, "TaskNetwork.predict: a detector predicts boxes (detect)")
-        return withoutGradients {
+        return inference {
             var out: [Int] = []
             for start in stride(from: 0, to: images.shape[0], by: batchSize) {
                 let logits = rowLogits(images.slice(axis: 0, start..<min(images.shape[0], start + batchSize)))
@@ -129,7 +130,7 @@ public final class TaskNetwork {
     /// - Precondition: a detector.
     public func detect(_ images: Tensor, batchSize: Int = 64) -> [[Detection]] {
         precondition(kind == .detection, "TaskNetwork.detect: not a detector")
-        return withoutGradients {
+        return inference {
             stride(from: 0, to: images.shape[0], by: batchSize).flatMap { start in
                 centerNetDetections(network(images.slice(axis: 0, start..<min(images.shape[0], start + batchSize))),
                                     classes: classes.count, stride: CenterNetDetector.stride)
@@ -148,7 +149,7 @@ public final class TaskNetwork {
     /// fit; a data class the network does not know is left out like DontCare.
     public func softScores(on data: TaskSet, batchSize: Int = 64) -> [String: Double] {
         if kind == .detection { return ["centernet_fit": exp(-detectionLoss(on: data, batchSize: batchSize))] }
-        let probabilities = withoutGradients {
+        let probabilities = inference {
             stride(from: 0, to: data.count, by: batchSize).flatMap { start in
                 rowLogits(data.images.slice(axis: 0, start..<min(data.count, start + batchSize))).softmax(axis: 1).data
             }
@@ -165,6 +166,15 @@ public final class TaskNetwork {
         return softIntersectionOverUnion(probabilities: probabilities, truth: data.labels.map { truthIndex[$0] }, classes: classes)
     }
 
+    /// `body` without gradients and with the network in inference mode (batch norms on their
+    /// running statistics), its training mode restored afterwards.
+    func inference<T>(_ body: () -> T) -> T {
+        let training = network.isTraining
+        network.isTraining = false
+        defer { network.isTraining = training }
+        return withoutGradients(body)
+    }
+
     /// The names `softScores` reports for this network's kind and classes.
     public static func softScoreNames(kind: TaskKind, classes: [String]) -> [String] {
         switch kind {
@@ -179,7 +189,7 @@ public final class TaskNetwork {
     func detectionLoss(on data: TaskSet, batchSize: Int) -> Double {
         let known = data.classes.map { classes.firstIndex(of: $0) }
         var (total, weight) = (0.0, 0.0)
-        withoutGradients {
+        inference {
             for start in stride(from: 0, to: data.count, by: batchSize) {
                 let indices = Array(start..<min(data.count, start + batchSize))
                 let (x, _, boxes) = data.batch(indices)

@@ -15,7 +15,6 @@ extension MetaSimTrainer {
     /// each wrapping mutable attribute no start search covers.
     public func startShifts() throws -> [Int: AttributeShift] {
         var shifts = try startSearch()
-        try checkStartSearches()
         let searched = experiment.matching.startSearches.flatMap { startSearchColumns($0).map(\.column) }
         for (column, shift) in try phaseSearch(skipping: Set(searched)) {
             shifts[column] = shift
@@ -25,8 +24,11 @@ extension MetaSimTrainer {
 
     /// The start searches (`matching.start_search`, in order; empty when none): the shifts they
     /// chose, each search's grid rendered with the earlier searches' choices applied (one group
-    /// of attributes at a time, when a joint grid over all of them would be too large).
+    /// of attributes at a time, when a joint grid over all of them would be too large). Throws
+    /// `InputError` for an attribute the grammar does not have as mutable or that two searches
+    /// name.
     public func startSearch() throws -> [Int: AttributeShift] {
+        try checkStartSearches()
         var chosen: [Int: AttributeShift] = [:]
         for (i, settings) in experiment.matching.startSearches.enumerated() {
             chosen = try startSearch(settings, number: i, after: chosen)
@@ -46,9 +48,8 @@ extension MetaSimTrainer {
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
     /// `"stage": "start_search"` metrics line (`search`: `number`; every combination's MMD², the
     /// chosen point, the grid's best, and each refined point with its grid and refined MMD²).
-    /// Throws `InputError` for an attribute the grammar does not have as mutable.
+    /// Precondition: `settings` passed `checkStartSearches`.
     func startSearch(_ settings: StartSearchSettings, number: Int, after earlier: [Int: AttributeShift]) throws -> [Int: AttributeShift] {
-        try checkStartSearches()
         let dimensions = startSearchColumns(settings)
         let graphs = try nextGraphs(experiment.matching.batchSize)
         let batch = encoder.encode(graphs)
