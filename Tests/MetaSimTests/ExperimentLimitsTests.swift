@@ -29,6 +29,10 @@ extension ExperimentTests {
         let problems = e.memoryProblems(canvas: Canvas(width: 512, height: 512, channels: 3))
         XCTAssertEqual(problems.map(\.path), ["target.render.images"])
         XCTAssertTrue(e.memoryProblems(canvas: Canvas(width: 8, height: 8, channels: 1)).isEmpty)
+        e.matching.startSearches = [StartSearchSettings(attributes: ["a"], points: [2]),
+                                    StartSearchSettings(attributes: ["b"], points: [2], batchSize: 60_000)]
+        XCTAssertEqual(e.memoryProblems(canvas: Canvas(width: 512, height: 512, channels: 3)).map(\.path),
+                       ["matching.start_search[1].batch_size", "target.render.images"])
     }
 
     func testMissingRendererProgramIsReportedUpFront() throws {

@@ -83,10 +83,10 @@ final class ExperimentTests: XCTestCase {
         let list = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
-            matching: {start_search: [{attributes: [yaw], points: [8]}, {attributes: [loc_x, loc_y], points: [3, 4], refine: 2}]}
+            matching: {start_search: [{attributes: [yaw], points: [8]}, {attributes: [loc_x, loc_y], points: [3, 4], refine: 2, batch_size: 96}]}
             """))
         XCTAssertEqual(list.matching.startSearches, [StartSearchSettings(attributes: ["yaw"], points: [8]),
-                                                     StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [3, 4], refine: 2)])
+                                                     StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [3, 4], refine: 2, batchSize: 96)])
         for (section, path, message) in [
             ("{attributes: [yaw, loc_x], points: [8]}", "matching.start_search.points", "one count per attribute"),
             ("{attributes: [yaw], points: [1]}", "matching.start_search.points", "integer ≥ 2"),
@@ -98,6 +98,7 @@ final class ExperimentTests: XCTestCase {
             ("[{attributes: [yaw], points: [2]}, {attributes: [x], points: [1]}]", "matching.start_search[1].points", "integer ≥ 2"),
             ("[{attributes: [yaw], points: [2]}, 3]", "matching.start_search[1]", "a mapping"),
             ("[]", "matching.start_search", "at least one mapping"),
+            ("{attributes: [yaw], points: [2], batch_size: 1}", "matching.start_search.batch_size", "≥ 2"),
             ("{attributes: [yaw], points: [2], refine: 0}", "matching.start_search.refine", "1"),
             ("{attributes: [yaw], points: [2], refine_steps: 0}", "matching.start_search.refine_steps", "1"),
         ] {

@@ -108,7 +108,7 @@ final class StartSearchTests: XCTestCase {
         experiment.transformer.hidden = [16, 8, 16]
         experiment.reconstruction = ReconstructionSettings(maxSteps: 150, threshold: 1e-4, learningRate: 0.02, batchSize: 8)
         experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [StartSearchSettings(attributes: ["loc_x"], points: [4]),
-                                                                             StartSearchSettings(attributes: ["loc_y"], points: [4])],
+                                                                             StartSearchSettings(attributes: ["loc_y"], points: [4], batchSize: 12)],
                                                epochs: 0, batchSize: 8, learningRate: 0.02)
         experiment.mmd.scales = [4, 16]  // the target's spread is small against the distances searched over
         experiment.taskNetwork.trainImages = 8
@@ -118,6 +118,7 @@ final class StartSearchTests: XCTestCase {
         _ = try trainer.run()
         let records = sink.metrics.filter { $0["stage"] as? String == "start_search" }
         XCTAssertEqual(records.map { $0["search"] as? Int }, [0, 1])
+        XCTAssertEqual(records.map { $0["batch_size"] as? Int }, [8, 12], "matching.batch_size, then the second search's own")
         XCTAssertEqual(records.map { $0["best"] as? [Int] }, [[3], [3]], "\(records)")
         let best = records.compactMap { $0["best_mmd"] as? Double }
         XCTAssertEqual(best.count, 2)

@@ -177,8 +177,8 @@ extension MatchingSettings {
 
 extension StartSearchSettings {
     /// `matching.start_search` (or one item of its list): `attributes` (names, each once), `points` (one count ≥ 2 per
-    /// attribute, at most `maxCandidates` combinations), `refine` (1…`maxRefined`) and
-    /// `refine_steps` (1…`ExperimentLimits.steps`). Names are checked against the grammar
+    /// attribute, at most `maxCandidates` combinations), `refine` (1…`maxRefined`),
+    /// `refine_steps` (1…`ExperimentLimits.steps`) and `batch_size` (2…`ExperimentLimits.batchSize`). Names are checked against the grammar
     /// when the trainer is built.
     init(from r: ConfigReader) {
         attributes = r.strings("attributes", default: [])
@@ -197,6 +197,7 @@ extension StartSearchSettings {
         }
         refine = r.int("refine", default: refine, min: 1, max: Self.maxRefined)
         refineSteps = r.int("refine_steps", default: refineSteps, min: 1, max: ExperimentLimits.steps)
+        if r.has("batch_size") { batchSize = r.int("batch_size", default: 2, min: 2, max: ExperimentLimits.batchSize) }
         r.finish()
     }
 }

@@ -89,6 +89,11 @@ extension Experiment {
         let most = ExperimentLimits.imageBytes / perImage
         var sets: [(String, Int)] = [("task_network.train_images", taskNetwork.trainImages),
                                      ("matching.batch_size", matching.batchSize)]
+        for (i, search) in matching.startSearches.enumerated() {
+            if let size = search.batchSize {
+                sets.append((matching.startSearches.count == 1 ? "matching.start_search.batch_size" : "matching.start_search[\(i)].batch_size", size))
+            }
+        }
         if let task { sets.append(("task.images", task.images)) }
         if case let .rendered(_, _, images, validation, test) = target {
             sets += [("target.render.images", images), ("target.render.validation", validation), ("target.render.test", test)]

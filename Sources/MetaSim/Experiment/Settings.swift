@@ -183,7 +183,7 @@ public struct MatchingSettings: Sendable, Equatable {
 /// turned by k/points of its period (k = 0 …); a bounded attribute's, the prior moved so that
 /// its batch mean lands on the centre of each of `points` equal cells of its range. With
 /// `refine` ≥ 2, the best few basins of the grid are told apart by short matching runs.
-/// Cost: ∏ points renders of `matching.batch_size` images and φ passes (no gradients), plus
+/// Cost: ∏ points renders of `batch_size` images and φ passes (no gradients), plus
 /// `refine` × (a shifted stage 1 + `refineSteps` matching steps).
 public struct StartSearchSettings: Sendable, Equatable {
     /// Mutable attribute names (grammar attribute names), each at most once.
@@ -199,17 +199,23 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// Matching steps of each refinement run (≥ 1); its score is the mean MMD² of the last
     /// third of them.
     public var refineSteps: Int = 40
+    /// Scenes rendered for every grid point (≥ 2; nil: `matching.batch_size`). MMD² of one
+    /// batch is a noisy score: differences between grid points that are small against its
+    /// spread need more scenes than a matching step does. Refinement runs are matching steps
+    /// and use `matching.batch_size`.
+    public var batchSize: Int? = nil
 
     /// Most grid combinations one search may render.
     public static let maxCandidates = 4096
     /// Most grid basins one search may refine.
     public static let maxRefined = 64
 
-    public init(attributes: [String], points: [Int], refine: Int = 1, refineSteps: Int = 40) {
+    public init(attributes: [String], points: [Int], refine: Int = 1, refineSteps: Int = 40, batchSize: Int? = nil) {
         self.attributes = attributes
         self.points = points
         self.refine = refine
         self.refineSteps = refineSteps
+        self.batchSize = batchSize
     }
 }
 

@@ -37,7 +37,7 @@ extension MetaSimTrainer {
     }
 
     /// One start search: every combination of the grid (`StartSearchSettings`) is rendered on
-    /// one batch of `matching.batch_size` prior samples, with `earlier` (shifts chosen before)
+    /// one batch of `settings.batchSize` (default `matching.batch_size`) prior samples, with `earlier` (shifts chosen before)
     /// applied, and scored by MMD²; returns `earlier` with the chosen combination's shifts
     /// added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
     /// bounded one's moves the batch mean to the centre of the k-th of `points` equal cells of
@@ -46,12 +46,12 @@ extension MetaSimTrainer {
     /// wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
-    /// `"stage": "start_search"` metrics line (`search`: `number`; every combination's MMD², the
+    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`; every combination's MMD², the
     /// chosen point, the grid's best, and each refined point with its grid and refined MMD²).
     /// Precondition: `settings` passed `checkStartSearches`.
     func startSearch(_ settings: StartSearchSettings, number: Int, after earlier: [Int: AttributeShift]) throws -> [Int: AttributeShift] {
         let dimensions = startSearchColumns(settings)
-        let graphs = try nextGraphs(experiment.matching.batchSize)
+        let graphs = try nextGraphs(settings.batchSize ?? experiment.matching.batchSize)
         let batch = encoder.encode(graphs)
         // Per dimension, the shift of each grid point.
         let options: [[AttributeShift]] = dimensions.map { dimension in
@@ -77,7 +77,8 @@ extension MetaSimTrainer {
         }
         let name = { (index: Int) in zip(settings.attributes, gridPoint(index, points: points)).map { "\($0) #\($1)" }.joined(separator: ", ") }
         progress.finish(status: String(format: "mmd %.4f at ", values[best]) + name(best))
-        var line: [String: Any] = ["stage": "start_search", "search": number, "attributes": settings.attributes, "points": settings.points,
+        var line: [String: Any] = ["stage": "start_search", "search": number, "batch_size": graphs.count,
+                                   "attributes": settings.attributes, "points": settings.points,
                                    "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
                                    "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: earlier)]
         let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: dimensions.map(\.wraps)).prefix(settings.refine)) : []
