@@ -1,4 +1,5 @@
 import Diagnostics
+import Grammar
 import Scene
 import TestSupport
 import XCTest
@@ -261,6 +262,9 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.taskNetwork.kind, .detection)
         XCTAssertEqual(e.taskNetwork.classes, ["car"])
         XCTAssertTrue(e.taskNetwork.oracle)
+        XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation"], ["height", "pitch"], ["heading", "offset"]])
+        let grammar = try Grammar.load(path: e.grammar)
+        XCTAssertNil(MetaSimTrainer.startSearchProblem(e.matching.startSearches, grammar: grammar), "every searched attribute is mutable")
     }
 
     func testMalformedFileAndMissingSections() throws {
