@@ -176,9 +176,10 @@ extension MatchingSettings {
 }
 
 extension StartSearchSettings {
-    /// `matching.start_search` (or one item of its list): `attributes` (names, each once), `points` (one count ≥ 2 per
-    /// attribute, at most `maxCandidates` combinations), `refine` (1…`maxRefined`),
-    /// `refine_steps` (1…`ExperimentLimits.steps`) and `batch_size` (2…`ExperimentLimits.batchSize`). Names are checked against the grammar
+    /// `matching.start_search` (or one item of its list): `attributes` (names, each once),
+    /// `points` (one count ≥ 2 per attribute, at most `maxCandidates` combinations), `refine`
+    /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`) and `batch_size`
+    /// (2…`ExperimentLimits.batchSize`). Names are checked against the grammar
     /// when the trainer is built.
     init(from r: ConfigReader) {
         attributes = r.strings("attributes", default: [])

@@ -21,7 +21,7 @@ public final class CenterNetDetector: Layer {
     /// Number of classes K.
     public let classes: Int
     let stem, conv4a, conv4b, conv8, conv16, up8, up4, head1, head2: Conv2d
-    /// The batch norm after each conv but `head2`, in the order of `convolutions`.
+    /// The batch norm after each conv but `head2`: stem, conv4a, conv4b, conv8, conv16, up8, up4, head1.
     let norms: [BatchNorm2d]
     /// True: batch norm uses and updates batch statistics (training); false: the running ones.
     public var isTraining = true {
