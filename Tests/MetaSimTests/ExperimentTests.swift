@@ -264,7 +264,7 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(e.taskNetwork.oracle)
         XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation"], ["height", "pitch"], ["heading", "offset"]])
         let grammar = try Grammar.load(path: e.grammar)
-        XCTAssertNil(MetaSimTrainer.startSearchProblem(e.matching.startSearches, grammar: grammar), "every searched attribute is mutable")
+        XCTAssertNil(MetaSimTrainer.startSearchProblem(e.matching, grammar: grammar), "every searched attribute is mutable")
     }
 
     func testMalformedFileAndMissingSections() throws {

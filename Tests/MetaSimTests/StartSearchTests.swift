@@ -129,10 +129,10 @@ final class StartSearchTests: XCTestCase {
     func testAnAttributeInTwoSearchesIsRefused() throws {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32, locY: 6)
         let searches = [StartSearchSettings(attributes: ["loc_y"], points: [4]), StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4])]
-        let problem = MetaSimTrainer.startSearchProblem(searches, grammar: prior)
+        let problem = MetaSimTrainer.startSearchProblem(MatchingSettings(startSearches: searches), grammar: prior)
         XCTAssertEqual(problem?.path, "matching.start_search[1].attributes[1]")
         XCTAssertTrue(problem?.message.contains("already searched by matching.start_search[0]") ?? false, "\(String(describing: problem))")
-        XCTAssertNil(MetaSimTrainer.startSearchProblem(Array(searches.prefix(1)), grammar: prior))
+        XCTAssertNil(MetaSimTrainer.startSearchProblem(MatchingSettings(startSearches: Array(searches.prefix(1))), grammar: prior))
     }
 
     func testGridBasinsAreLocalMinimaLowestFirst() {
@@ -156,9 +156,9 @@ final class StartSearchTests: XCTestCase {
     /// A name that is not a mutable attribute is an error naming the field, before any work.
     func testUnknownAttributeIsRefused() throws {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
-        let problem = MetaSimTrainer.startSearchProblem([StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4])], grammar: prior)
+        let problem = MetaSimTrainer.startSearchProblem(MatchingSettings(startSearches: [StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4])]), grammar: prior)
         XCTAssertEqual(problem?.path, "matching.start_search.attributes[1]")
         XCTAssertTrue(problem?.message.contains("'loc_y' is not a mutable attribute") ?? false, "\(String(describing: problem))")
-        XCTAssertNil(MetaSimTrainer.startSearchProblem([StartSearchSettings(attributes: ["loc_x"], points: [4])], grammar: prior))
+        XCTAssertNil(MetaSimTrainer.startSearchProblem(MatchingSettings(startSearches: [StartSearchSettings(attributes: ["loc_x"], points: [4])]), grammar: prior))
     }
 }

@@ -101,7 +101,7 @@ public struct ExperimentBuilder {
         let grammar = try grammar()
         try MetaSimTrainer.checkLearnable(grammar)
         _ = try MetaSimTrainer.ignoredClassColumns(experiment, grammar: grammar)
-        if let problem = MetaSimTrainer.startSearchProblem(experiment.matching.startSearches, grammar: grammar) {
+        if let problem = MetaSimTrainer.startSearchProblem(experiment.matching, grammar: grammar) {
             throw InputError(file: source, path: problem.path, message: problem.message)
         }
         let memory = experiment.memoryProblems(canvas: grammar.canvas) + experiment.canvasProblems(canvas: grammar.canvas)

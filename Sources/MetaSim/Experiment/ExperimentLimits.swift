@@ -91,7 +91,7 @@ extension Experiment {
                                      ("matching.batch_size", matching.batchSize)]
         for (i, search) in matching.startSearches.enumerated() {
             if let size = search.batchSize {
-                sets.append((matching.startSearches.count == 1 ? "matching.start_search.batch_size" : "matching.start_search[\(i)].batch_size", size))
+                sets.append((matching.startSearchPath(i) + ".batch_size", size))
             }
         }
         if let task { sets.append(("task.images", task.images)) }

@@ -164,6 +164,12 @@ public struct MatchingSettings: Sendable, Equatable {
     /// (`TaskSettings.attributes`). Names are checked against the grammar when the trainer is built.
     public var mmdAttributes: [String]? = nil
 
+    /// The field path of `startSearches[index]` as the file writes it: `matching.start_search`
+    /// when there is one search (a mapping), `matching.start_search[index]` for a list.
+    public func startSearchPath(_ index: Int) -> String {
+        startSearches.count == 1 ? "matching.start_search" : "matching.start_search[\(index)]"
+    }
+
     /// Settings from explicit values, unchecked.
     public init(phaseSearch: Int = 8, startSearches: [StartSearchSettings] = [], epochs: Int = 5, stepsPerEpoch: Int = 50,
                 batchSize: Int = 50, learningRate: Double = 1e-3, learningRateDecay: Double = 1) {

@@ -37,17 +37,18 @@ extension MetaSimTrainer {
     }
 
     /// One start search: every combination of the grid (`StartSearchSettings`) is rendered on
-    /// one batch of `settings.batchSize` (default `matching.batch_size`) prior samples, with `earlier` (shifts chosen before)
-    /// applied, and scored by MMD²; returns `earlier` with the chosen combination's shifts
-    /// added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
+    /// one batch of `settings.batchSize` (default `matching.batch_size`) prior samples, with
+    /// `earlier` (shifts chosen before) applied, and scored by MMD²; returns `earlier` with the
+    /// chosen combination's shifts added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
     /// bounded one's moves the batch mean to the centre of the k-th of `points` equal cells of
     /// its range (values clamped inside it, `AttributeShift.margin`). Several attributes
     /// jointly, so an attribute whose best value depends on another's (a rotation judged at the
     /// wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
-    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`; every combination's MMD², the
-    /// chosen point, the grid's best, and each refined point with its grid and refined MMD²).
+    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`; every
+    /// combination's MMD², the chosen point, the grid's best, and each refined point with its
+    /// grid and refined MMD²).
     /// Precondition: `settings` passed `checkStartSearches`.
     func startSearch(_ settings: StartSearchSettings, number: Int, after earlier: [Int: AttributeShift]) throws -> [Int: AttributeShift] {
         let dimensions = startSearchColumns(settings)
@@ -165,7 +166,7 @@ extension MetaSimTrainer {
     /// Throws `InputError` at `matching.start_search…attributes[j]` for a name that is not a
     /// mutable attribute of the grammar or that an earlier search already covers.
     func checkStartSearches() throws {
-        if let problem = Self.startSearchProblem(experiment.matching.startSearches, grammar: grammar) {
+        if let problem = Self.startSearchProblem(experiment.matching, grammar: grammar) {
             throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: problem.path, message: problem.message)
         }
     }
@@ -179,15 +180,14 @@ extension MetaSimTrainer {
         }
     }
 
-    /// The first start-search attribute that is not a mutable attribute of `grammar`, or that an
-    /// earlier search of `searches` already covers, as a field path (`matching.start_search.
-    /// attributes[j]` for one search, `matching.start_search[i].attributes[j]` for a list) and
-    /// a message (nil: none).
-    public static func startSearchProblem(_ searches: [StartSearchSettings], grammar: Grammar) -> (path: String, message: String)? {
+    /// The first start-search attribute of `matching` that is not a mutable attribute of
+    /// `grammar`, or that an earlier search already covers, as a field path
+    /// (`MatchingSettings.startSearchPath` + `.attributes[j]`) and a message (nil: none).
+    public static func startSearchProblem(_ matching: MatchingSettings, grammar: Grammar) -> (path: String, message: String)? {
         let mutable = grammar.mutableAttributeNames
         var covered: [String: Int] = [:]
-        for (s, settings) in searches.enumerated() {
-            let search = searches.count == 1 ? "matching.start_search" : "matching.start_search[\(s)]"
+        for (s, settings) in matching.startSearches.enumerated() {
+            let search = matching.startSearchPath(s)
             for (i, name) in settings.attributes.enumerated() {
                 if !mutable.contains(name) {
                     return ("\(search).attributes[\(i)]",
