@@ -124,14 +124,17 @@ final class ExperimentTests: XCTestCase {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target, validation: target}
-            matching: {mmd_attributes: [yaw, loc_x]}
+            matching: {mmd_attributes: [yaw, loc_x], hold_weight: 2.5}
             task: {attributes: [scale]}
             """))
         XCTAssertEqual(e.matching.mmdAttributes, ["yaw", "loc_x"])
+        XCTAssertEqual(e.matching.holdWeight, 2.5)
         XCTAssertEqual(e.task?.attributes, ["scale"])
         XCTAssertNil(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.mmdAttributes)
         var found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {mmd_attributes: []}")
         XCTAssertTrue(found.contains { $0.path == "matching.mmd_attributes" && "\($0)".contains("at least one") }, "\(found)")
+        found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {hold_weight: -1}")
+        XCTAssertTrue(found.contains { $0.path == "matching.hold_weight" }, "\(found)")
         found = try errors("grammar: prior.yaml\ntarget: {images: target, validation: target}\ntask: {attributes: [yaw, yaw]}")
         XCTAssertTrue(found.contains { $0.path == "task.attributes" && "\($0)".contains("more than once") }, "\(found)")
     }

@@ -82,6 +82,37 @@ final class ResumeTests: XCTestCase {
         }
     }
 
+    /// With a start search and `matching.hold_weight`, the shifts stage 1 was re-centred on
+    /// (the hold term's target) carry over: stopped after the shifted stage 1 and after epoch 1.
+    func testResumeCarriesTheStartShiftsTheHoldAimsAt() throws {
+        let prior = try squareGrammar(locX: 4, mutable: true, locY: 5)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false, locY: 12), seed: 3, images: 16)
+        var e = experiment(prior)
+        e.matching.startSearches = [StartSearchSettings(attributes: ["loc_y"], points: [4])]
+        e.matching.mmdAttributes = ["loc_x"]
+        e.matching.holdWeight = 10
+        let whole = MemorySink()
+        let wholeTrainer = try trainer(e, prior, target, sink: whole)
+        _ = try wholeTrainer.run()
+        XCTAssertFalse(wholeTrainer.stageOneShifts.isEmpty, "the search moved y")
+        XCTAssertEqual(whole.checkpoints.first { $0.state.stage == "matching" }?.state.stageOneShifts, wholeTrainer.stageOneShifts)
+
+        // Checkpoints: stage 1, stage 1 shifted, epochs 1, 2, 3, complete.
+        for stopAfter in [2, 3] {
+            let first = MemorySink()
+            XCTAssertThrowsError(try trainer(e, prior, target, sink: StoppingSink(first, stopAfter: stopAfter)).run())
+            let checkpoint = try XCTUnwrap(first.checkpoints.last).training
+            first.truncateMetrics(to: checkpoint.state.metricsRecords ?? 0)
+            let second = try trainer(e, prior, target, sink: first)
+            try second.resume(from: checkpoint)
+            _ = try second.run()
+            for (name, value) in wholeTrainer.transformer.state {
+                XCTAssertEqual(second.transformer.state[name]?.data, value.data, "\(name) bitwise equal (stopped after checkpoint \(stopAfter))")
+            }
+            XCTAssertEqual(comparable(first.metrics), comparable(whole.metrics), "the same records, none repeated")
+        }
+    }
+
     /// With stage 3 mixed in, the task objective's random state and REINFORCE baseline carry
     /// over too: a two-class scene (the reward varies, so the baseline and the sampled
     /// attributes reach the weights), stopped after epoch 1 of 3.

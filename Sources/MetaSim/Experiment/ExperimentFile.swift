@@ -171,6 +171,7 @@ extension MatchingSettings {
         learningRateDecay = m.double("learning_rate_decay", default: learningRateDecay, min: 0, max: 1, exclusiveMin: true)
         mmdWeight = m.double("mmd_weight", default: mmdWeight, min: 0)
         if m.has("mmd_attributes") { mmdAttributes = m.attributeNames("mmd_attributes") }
+        holdWeight = m.double("hold_weight", default: holdWeight, min: 0)
         m.finish()
     }
 }

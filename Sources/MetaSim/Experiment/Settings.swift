@@ -163,6 +163,12 @@ public struct MatchingSettings: Sendable, Equatable {
     /// attributes φ does not see or pulls the wrong way, left to the task objective
     /// (`TaskSettings.attributes`). Names are checked against the grammar when the trainer is built.
     public var mmdAttributes: [String]? = nil
+    /// Weight of the hold term (YAML `hold_weight`, ≥ 0; 0: off): the stage-1 reconstruction
+    /// error of the mutable attributes that neither `mmdAttributes` nor the task objective's
+    /// `TaskSettings.attributes` name, added to the matching objective so that they stay where
+    /// stage 1 and the start searches put them instead of drifting with G_θ's shared weights
+    /// (`AttributeHold`). Needs `mmdAttributes`; the trainer refuses a weight with nothing to hold.
+    public var holdWeight: Double = 0
 
     /// The field path of `startSearches[index]` as the file writes it: `matching.start_search`
     /// when there is one search (a mapping), `matching.start_search[index]` for a list.

@@ -51,6 +51,9 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     public var taskRandomState: String?
     /// The baseline as `Float.bitPattern` (exact round trip); nil when there is none.
     public var taskBaselineBits: UInt32?
+    /// The shifts (encoding column → shift) stage 1 was re-centred on after the start
+    /// searches, the target of the hold term (`matching.hold_weight`); nil when there were none.
+    public var stageOneShifts: [Int: AttributeShift]?
     /// The experiment's training settings this run was started with (see
     /// `Experiment.trainingFingerprint`): a resume must use the same.
     public var settings: String?

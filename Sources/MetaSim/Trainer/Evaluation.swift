@@ -104,6 +104,7 @@ extension MetaSimTrainer {
         if completedStage == nil { try reconstruct() }
         if completedStage == "reconstruction" {
             let shifts = try startShifts()
+            stageOneShifts = shifts
             if !shifts.isEmpty { try reconstruct(shifts: shifts) }
         }
         try match()

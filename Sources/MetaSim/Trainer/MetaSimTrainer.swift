@@ -53,6 +53,12 @@ public final class MetaSimTrainer {
     var task: TaskObjective?
     /// The encoding columns MMD²'s gradient moves (`matching.mmd_attributes`); nil: all.
     let mmdColumns: Set<Int>?
+    /// The encoding columns the hold term keeps where stage 1 put them (`matching.hold_weight`;
+    /// empty when it is off).
+    let holdColumns: Set<Int>
+    /// The shifts stage 1 last re-centred the transformer on (`startShifts()`; empty: none),
+    /// the hold term's target. Saved in checkpoints.
+    var stageOneShifts: [Int: AttributeShift] = [:]
     /// The matching optimiser's state to continue from (set by `resume(from:)`).
     var resumedOptimizer: AdamState?
     /// The optimiser state of the last checkpoint saved (kept in the final, complete one too).
@@ -113,6 +119,23 @@ public final class MetaSimTrainer {
         mmdColumns = try settings.matching.mmdAttributes.map {
             try MetaSimTrainer.mutableColumns($0, path: "matching.mmd_attributes", experiment: settings, grammar: prior)
         }
+        holdColumns = try Self.holdColumns(settings, grammar: prior, mmdColumns: mmdColumns, taskColumns: taskColumns)
+    }
+
+    /// The columns `matching.hold_weight` holds: the mutable attributes outside
+    /// `matching.mmd_attributes` and `task.attributes` (`taskColumns`; nil: all when there is a
+    /// task objective) — empty when the weight is 0. Throws
+    /// `InputError` at `matching.hold_weight` when the weight is set but nothing is left to hold.
+    static func holdColumns(_ experiment: Experiment, grammar: Grammar, mmdColumns: Set<Int>?, taskColumns: Set<Int>?) throws -> Set<Int> {
+        guard experiment.matching.holdWeight > 0 else { return [] }
+        let all = try mutableColumns(grammar.mutableAttributeNames, path: "grammar", experiment: experiment, grammar: grammar)
+        let moved = (mmdColumns ?? all).union(taskColumns ?? (experiment.task == nil ? [] : all))
+        let held = all.subtracting(moved)
+        guard !held.isEmpty else {
+            throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "matching.hold_weight",
+                             message: "nothing to hold: every mutable attribute is moved by MMD² (matching.mmd_attributes) or the task objective (task.attributes)")
+        }
+        return held
     }
 
     /// The columns of `transformer.ignore_classes` and `transformer.ignore_attributes` in
@@ -188,6 +211,7 @@ public final class MetaSimTrainer {
         state.metricsRecords = recordCount
         state.seconds = seconds
         state.settings = experiment.trainingFingerprint
+        if !stageOneShifts.isEmpty { state.stageOneShifts = stageOneShifts }
         if let task {
             state.taskRandomState = String(task.generator.state, radix: 16)
             state.taskBaselineBits = task.estimator.baseline?.bitPattern
@@ -258,7 +282,11 @@ public final class MetaSimTrainer {
         if settings.maxSteps > 0 && !(last < settings.threshold) {
             // Not an error (matching can still work from here), but the transformer does not yet
             // reproduce the prior: say so where a person looks.
-            let warning = String(format: "stage 1 stopped after %d steps at reconstruction error %.2e, above the threshold %.0e: the generator does not start exactly at the prior (more reconstruction.max_steps, or attribute ranges closer to the values, help)", settings.maxSteps, last, settings.threshold)
+            let blind = experiment.transformer.ignoreAttributes
+            let why = blind.isEmpty
+                ? "the generator does not start exactly at the prior (more reconstruction.max_steps, or attribute ranges closer to the values, help)"
+                : "expected while the transformer is blind to \(blind.joined(separator: ", ")) (transformer.ignore_attributes): it gives each one value per context, not the prior's spread"
+            let warning = String(format: "stage 1 stopped after %d steps at reconstruction error %.2e, above the threshold %.0e: ", settings.maxSteps, last, settings.threshold) + why
             self.progress.warn(warning)
             try record(["stage": "reconstruction", "warning": warning, "seconds": seconds])
         }
@@ -294,7 +322,7 @@ public final class MetaSimTrainer {
             try optimizer.restore(resumedOptimizer, source: "checkpoint")
             self.resumedOptimizer = nil
         }
-        let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd, mmdColumns: mmdColumns)
+        let matching = distributionMatching(shifts: stageOneShifts, mmdWeight: Float(settings.mmdWeight))
         try writeGrid(name: "target", images: target.images)
         for epoch in stride(from: completedEpochs + 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))
@@ -302,11 +330,12 @@ public final class MetaSimTrainer {
             var lastMMD = 0.0, lastReward: Double?
             for _ in 0..<settings.stepsPerEpoch {
                 let result = try matching.step(try nextGraphs(settings.batchSize), parameters: parameters)
-                var grads = settings.mmdWeight == 1 ? result.gradients : result.gradients.scaled(by: Float(settings.mmdWeight))
+                var grads = result.gradients
                 let value = result.mmd
                 guard value.isFinite else { throw diverged(setting: "matching.learning_rate", what: "MMD \(value)") }
                 var record: [String: Any] = ["stage": "matching", "epoch": epoch, "step": step, "mmd": value, "seconds": seconds,
                                              "attributes": attributeMeans(of: result.graphs)]
+                if let held = result.holdMSE { record["hold_mse"] = held }
                 if var objective = task, step % objective.settings.every == 0, let validation = target.validation {
                     let (reward, taskGrads) = try objective.rewardGradients(
                         graphs: try nextGraphs(objective.settings.images), encoder: encoder, transformer: transformer,
@@ -332,6 +361,15 @@ public final class MetaSimTrainer {
                 + means.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", "))
             try saveCheckpoint(stage: "matching", epoch: epoch, optimizer: optimizer, setting: "matching.learning_rate")
         }
+    }
+
+    /// One matching step's computation on the current transformer, with the hold term (when
+    /// `matching.hold_weight` is set) aimed at stage 1 re-centred on `shifts`.
+    func distributionMatching(shifts: [Int: AttributeShift], mmdWeight: Float = 1) -> DistributionMatching {
+        let weight = experiment.matching.holdWeight
+        let hold = weight > 0 ? AttributeHold(columns: AttributeColumnMask(columns: holdColumns), weight: Float(weight), shifts: shifts) : nil
+        return DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd, mmdColumns: mmdColumns,
+                                    mmdWeight: mmdWeight, hold: hold)
     }
 
     /// The parameters stage 2 trains: all of the transformer's, less its encoder's with

@@ -34,6 +34,7 @@ extension MetaSimTrainer {
         recordCount = state.metricsRecords ?? 0
         elapsedBefore = state.seconds ?? 0
         completedStage = state.stage
+        stageOneShifts = state.stageOneShifts ?? [:]
         completedEpochs = state.stage == "matching" ? state.epoch : 0
     }
 

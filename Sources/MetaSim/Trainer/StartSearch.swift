@@ -113,7 +113,7 @@ extension MetaSimTrainer {
             try reconstruct(shifts: shifts, checkpoint: false)
             let parameters = matchingParameters
             let optimizer = Adam(parameters, learningRate: Float(experiment.matching.learningRate))
-            let matching = DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd, mmdColumns: mmdColumns)
+            let matching = distributionMatching(shifts: shifts)
             let progress = self.progress.start("start refinement \(i + 1)/\(starts.count): \(names[i])", total: steps)
             var values: [Double] = []
             for s in 0..<steps {

@@ -3,7 +3,7 @@ import Scene
 /// A move of one encoded attribute column, in normalised units, applied to its mutable entries
 /// (the start searches, `MetaSimTrainer.startSearch` / `phaseSearch`, pick them; stage 1 then
 /// re-centres the transformer on the moved prior).
-public struct AttributeShift: Sendable, Equatable {
+public struct AttributeShift: Codable, Sendable, Equatable {
     /// The move in normalised units (a yaw range of 360° spans 1: 0.25 turns by 90°).
     public var amount: Float
     /// True for a wrapping attribute (angles): moved values wrap back into [0, 1). Otherwise they
