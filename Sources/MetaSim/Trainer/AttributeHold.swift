@@ -17,8 +17,12 @@ struct AttributeHold {
     /// Weight of the term in the matching objective (> 0).
     let weight: Float
     /// Stage 1's shifts (column → shift; empty when it reproduced the prior unmoved): the
-    /// held target is the input moved by them, as in `DistributionTransformer.reconstructionLosses`.
+    /// held target is stage 1's, the input moved by them (`DistributionTransformer.reconstructionLosses`).
     let shifts: [Int: AttributeShift]
+    /// Stage 1's targets of the attributes G_θ is blind to (nil: none).
+    let blind: BlindAttributeTargets?
+    /// The encoding's class columns (the first `classCount`).
+    let classCount: Int
 
     /// Mean squared distance (normalised units²) of `output` (G_θ's output `[G, N, width]` for
     /// `batch`, with gradient) from stage 1's target, over the mutable entries of the held
@@ -27,7 +31,7 @@ struct AttributeHold {
         let mask = columns.restricting(batch.mutableMask, width: batch.width)
         let count = mask.reduce(0, +)
         guard count > 0 else { return Tensor(0) }
-        let target = Tensor(shape: batch.featureShape, data: batch.features(shiftedBy: shifts))
+        let target = Tensor(shape: batch.featureShape, data: batch.reconstructionTarget(shifts: shifts, blind: blind, classCount: classCount))
         return ((output - target).squared() * Tensor(shape: batch.featureShape, data: mask)).sum() / count
     }
 }

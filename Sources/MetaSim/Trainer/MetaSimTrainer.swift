@@ -56,6 +56,8 @@ public final class MetaSimTrainer {
     /// The encoding columns the hold term keeps where stage 1 put them (`matching.hold_weight`;
     /// empty when it is off).
     let holdColumns: Set<Int>
+    /// `referenceBatch()`, once drawn.
+    var reference: EncodedBatch?
     /// The shifts stage 1 last re-centred the transformer on (`startShifts()`; empty: none),
     /// the hold term's target. Saved in checkpoints.
     var stageOneShifts: [Int: AttributeShift] = [:]
@@ -262,9 +264,10 @@ public final class MetaSimTrainer {
         let progress = self.progress.start(shifts.isEmpty ? "stage 1: reconstruction" : "stage 1: reconstruction, shifted",
                                            total: settings.maxSteps)
         var last = Double.infinity
+        let blind = try blindTargets(shifts)
         for i in 0..<settings.maxSteps {
             let batch = encoder.encode(try nextGraphs(settings.batchSize))
-            let (attributes, classes) = transformer.reconstructionLosses(batch, shifts: shifts)
+            let (attributes, classes) = transformer.reconstructionLosses(batch, shifts: shifts, blind: blind)
             last = Double(attributes.scalar)
             guard last.isFinite, classes.scalar.isFinite else {
                 throw diverged(setting: "reconstruction.learning_rate", what: "stage 1 loss \(last) at reconstruction step \(i)")
@@ -297,6 +300,30 @@ public final class MetaSimTrainer {
         return last
     }
 
+    /// Prior samples from a stream of their own (seed `experiment.seed + 0x5EF`), encoded:
+    /// the population the start searches centre their cells on and blind attributes' targets
+    /// are averaged over (`referenceCount` graphs; drawn once, when first needed).
+    func referenceBatch() throws -> EncodedBatch {
+        if let reference { return reference }
+        let batch = encoder.encode(try grammar.sample(seed: experiment.seed &+ 0x5EF, range: 0..<Self.referenceCount, assets: assets))
+        reference = batch
+        return batch
+    }
+
+    /// Graphs in `referenceBatch`: the standard error of a mean over them is 1/√512 ≈ 4 % of
+    /// the attribute's spread.
+    static let referenceCount = 512
+
+    /// Stage 1's targets of the attributes the transformer is blind to
+    /// (`transformer.ignore_attributes`) with `shifts` applied; nil when it sees every attribute.
+    func blindTargets(_ shifts: [Int: AttributeShift]) throws -> BlindAttributeTargets? {
+        let classCount = grammar.schema.classes.count
+        let columns = transformer.ignoredClassColumns.filter { $0 >= classCount }
+        guard !columns.isEmpty else { return nil }
+        return BlindAttributeTargets(reference: try referenceBatch(), columns: columns, shifts: shifts, classCount: classCount,
+                                     wraps: { grammar.schema.attributes[$0 - classCount].range.wrap })
+    }
+
     /// MMD² against the target feature banks (φ's terms of the first `mmd.bank_size` target
     /// images), computed once.
     lazy var mmd: FeatureMMD = {
@@ -322,7 +349,7 @@ public final class MetaSimTrainer {
             try optimizer.restore(resumedOptimizer, source: "checkpoint")
             self.resumedOptimizer = nil
         }
-        let matching = distributionMatching(shifts: stageOneShifts, mmdWeight: Float(settings.mmdWeight))
+        let matching = try distributionMatching(shifts: stageOneShifts, mmdWeight: Float(settings.mmdWeight))
         try writeGrid(name: "target", images: target.images)
         for epoch in stride(from: completedEpochs + 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))
@@ -365,9 +392,10 @@ public final class MetaSimTrainer {
 
     /// One matching step's computation on the current transformer, with the hold term (when
     /// `matching.hold_weight` is set) aimed at stage 1 re-centred on `shifts`.
-    func distributionMatching(shifts: [Int: AttributeShift], mmdWeight: Float = 1) -> DistributionMatching {
+    func distributionMatching(shifts: [Int: AttributeShift], mmdWeight: Float = 1) throws -> DistributionMatching {
         let weight = experiment.matching.holdWeight
-        let hold = weight > 0 ? AttributeHold(columns: AttributeColumnMask(columns: holdColumns), weight: Float(weight), shifts: shifts) : nil
+        let hold = weight > 0 ? AttributeHold(columns: AttributeColumnMask(columns: holdColumns), weight: Float(weight), shifts: shifts,
+                                              blind: try blindTargets(shifts), classCount: grammar.schema.classes.count) : nil
         return DistributionMatching(transformer: transformer, renderer: differentiable, mmd: mmd, mmdColumns: mmdColumns,
                                     mmdWeight: mmdWeight, hold: hold)
     }

@@ -40,8 +40,8 @@ extension MetaSimTrainer {
     /// one batch of `settings.batchSize` (default `matching.batch_size`) prior samples, with
     /// `earlier` (shifts chosen before) applied, and scored by MMD²; returns `earlier` with the
     /// chosen combination's shifts added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
-    /// bounded one's moves the batch mean to the centre of the k-th of `points` equal cells of
-    /// its range (values clamped inside it, `AttributeShift.margin`). Several attributes
+    /// bounded one's moves the prior's mean (over `referenceBatch()`) to the centre of the k-th
+    /// of `points` equal cells of its range (values clamped inside it, `AttributeShift.margin`). Several attributes
     /// jointly, so an attribute whose best value depends on another's (a rotation judged at the
     /// wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
@@ -53,13 +53,13 @@ extension MetaSimTrainer {
     func startSearch(_ settings: StartSearchSettings, number: Int, after earlier: [Int: AttributeShift]) throws -> [Int: AttributeShift] {
         let dimensions = startSearchColumns(settings)
         let graphs = try nextGraphs(settings.batchSize ?? experiment.matching.batchSize)
-        let batch = encoder.encode(graphs)
+        let batch = encoder.encode(graphs), reference = try referenceBatch()
         // Per dimension, the shift of each grid point.
         let options: [[AttributeShift]] = dimensions.map { dimension in
             (0..<dimension.points).map { k in
                 if dimension.wraps { return AttributeShift(amount: Float(k) / Float(dimension.points), wraps: true) }
                 let centre = (Float(k) + 0.5) / Float(dimension.points)
-                return AttributeShift(amount: centre - (batch.mutableMean(column: dimension.column) ?? centre), wraps: false)
+                return AttributeShift(amount: centre - (reference.mutableMean(column: dimension.column) ?? centre), wraps: false)
             }
         }
         let points = dimensions.map(\.points)
@@ -113,7 +113,7 @@ extension MetaSimTrainer {
             try reconstruct(shifts: shifts, checkpoint: false)
             let parameters = matchingParameters
             let optimizer = Adam(parameters, learningRate: Float(experiment.matching.learningRate))
-            let matching = distributionMatching(shifts: shifts)
+            let matching = try distributionMatching(shifts: shifts)
             let progress = self.progress.start("start refinement \(i + 1)/\(starts.count): \(names[i])", total: steps)
             var values: [Double] = []
             for s in 0..<steps {

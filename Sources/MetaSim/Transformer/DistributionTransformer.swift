@@ -121,14 +121,17 @@ public final class DistributionTransformer: ParameterContainer {
     ///
     /// `shifts` (column → `AttributeShift`) makes the target of those mutable columns the input
     /// moved by the shift (wrapped or clamped): stage 1 then starts the transformer at the prior
-    /// with those attributes moved (see `MetaSimTrainer.startSearch`).
-    public func reconstructionLosses(_ batch: EncodedBatch, shifts: [Int: AttributeShift] = [:]) -> (attributes: Tensor, classes: Tensor) {
+    /// with those attributes moved (see `MetaSimTrainer.startSearch`). `blind` replaces the
+    /// target of the attributes the transformer does not see by one value per class
+    /// (`BlindAttributeTargets`).
+    public func reconstructionLosses(_ batch: EncodedBatch, shifts: [Int: AttributeShift] = [:],
+                                     blind: BlindAttributeTargets? = nil) -> (attributes: Tensor, classes: Tensor) {
         let (x, m, graph) = batch.tensors
         let raw = raw(x, graph)
         let c = classCount
         var attributes = Tensor(0), classes = Tensor(0)
         if c < width {
-            let target = Tensor(shape: batch.featureShape, data: batch.features(shiftedBy: shifts))
+            let target = Tensor(shape: batch.featureShape, data: batch.reconstructionTarget(shifts: shifts, blind: blind, classCount: c))
             let mask = m.slice(axis: 2, c..<width)
             let diff = continuous(raw.slice(axis: 2, c..<width), input: x) - target.slice(axis: 2, c..<width)
             attributes = (diff.squared() * mask).sum() / Swift.max(1, mask.data.reduce(0, +))
