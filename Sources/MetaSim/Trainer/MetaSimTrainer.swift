@@ -285,11 +285,7 @@ public final class MetaSimTrainer {
         if settings.maxSteps > 0 && !(last < settings.threshold) {
             // Not an error (matching can still work from here), but the transformer does not yet
             // reproduce the prior: say so where a person looks.
-            let blind = experiment.transformer.ignoreAttributes
-            let why = blind.isEmpty
-                ? "the generator does not start exactly at the prior (more reconstruction.max_steps, or attribute ranges closer to the values, help)"
-                : "expected while the transformer is blind to \(blind.joined(separator: ", ")) (transformer.ignore_attributes): it gives each one value per context, not the prior's spread"
-            let warning = String(format: "stage 1 stopped after %d steps at reconstruction error %.2e, above the threshold %.0e: ", settings.maxSteps, last, settings.threshold) + why
+            let warning = String(format: "stage 1 stopped after %d steps at reconstruction error %.2e, above the threshold %.0e: the generator does not start exactly at the prior (more reconstruction.max_steps, or attribute ranges closer to the values, help)", settings.maxSteps, last, settings.threshold)
             self.progress.warn(warning)
             try record(["stage": "reconstruction", "warning": warning, "seconds": seconds])
         }

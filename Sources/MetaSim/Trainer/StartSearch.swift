@@ -202,10 +202,13 @@ extension MetaSimTrainer {
         return nil
     }
 
-    /// MMD² of `graphs` (encoded as `batch`) rendered with `shifts` applied, against the bank.
+    /// MMD² of `graphs` (encoded as `batch`) as stage 1 re-centred on `shifts` would give them
+    /// (its target: `shifts` applied, blind attributes at their one value per class), rendered,
+    /// against the bank.
     private func mmd(of graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift]) throws -> Double {
         var decoded = graphs
-        encoder.decode(batch.features(shiftedBy: shifts), into: &decoded)
+        encoder.decode(batch.reconstructionTarget(shifts: shifts, blind: try blindTargets(shifts), classCount: grammar.schema.classes.count),
+                       into: &decoded)
         let rendered = try renderer.render(decoded)
         return mmd.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
     }
