@@ -8,9 +8,9 @@ import Tensor
 /// Why: `matching.mmd_attributes` stops MMD²'s gradient from reaching the other attributes'
 /// outputs, but they share G_θ's hidden layers with the ones it moves, so they drift as those
 /// are learned (driving: camera pitch chosen at 2.5° by the start search, 1.1° after matching).
-/// This term is 0 at the end of stage 1 — its minimum — and pulls the held outputs back to it.
-/// For an attribute G_θ is blind to (`transformer.ignore_attributes`) the minimum is the
-/// batch's mean of the stage-1 target, the value the start search chose.
+/// This term is at its minimum at the end of stage 1 (0, up to stage 1's remaining error) and
+/// pulls the held outputs back there. An attribute G_θ is blind to (`transformer.ignore_attributes`)
+/// is aimed at its one value per class (`BlindAttributeTargets`): the value the start search chose.
 struct AttributeHold {
     /// The held encoding columns.
     let columns: AttributeColumnMask

@@ -61,7 +61,7 @@ public struct DistributionMatching {
             try truth.map { try renderer.windowMotion(output: output, mutableMask: batch.mutableMask, graphs: graphs, truth: $0, crops: crops.windows) }
         }
         let (value, surrogate) = mmd.loss(of: images, groundTruth: truth, motion: motion)
-        var objective = mmdWeight == 1 ? surrogate : mmdWeight * surrogate
+        var objective = mmdWeight * surrogate
         let held = hold.map { $0.loss(full, batch: batch) }
         if let hold, let held { objective = objective + hold.weight * held }
         let grads = Gradients(parameters, gradients(of: objective, wrt: parameters.map(\.value)))

@@ -37,13 +37,6 @@ public struct Gradients {
         return sum
     }
 
-    /// Every gradient multiplied by `factor`.
-    public func scaled(by factor: Float) -> Gradients {
-        var out = self
-        out.storage = storage.mapValues { $0 * factor }
-        return out
-    }
-
     /// One tensor per parameter of `parameters`, in that order (zeros for parameters without a
     /// gradient): what an `Optimizer` over `parameters` steps with.
     public func ordered(for parameters: [Parameter]) -> [Tensor] {
