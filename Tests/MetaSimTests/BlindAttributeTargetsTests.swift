@@ -3,7 +3,7 @@ import XCTest
 @testable import MetaSim
 
 /// `BlindAttributeTargets`: one target per class and column, the mean of the (shifted) mutable
-/// reference values, set only on mutable entries.
+/// reference values — circular for a wrapping attribute — set only on mutable entries.
 final class BlindAttributeTargetsTests: XCTestCase {
     /// Two graphs of two nodes; columns: class a, class b, a bounded attribute, a wrapping one.
     /// The last node's bounded attribute is immutable (its 0.6 must not count or change).
@@ -14,17 +14,22 @@ final class BlindAttributeTargetsTests: XCTestCase {
                                            0, 0, 1, 1,  0, 0, 0, 0],
                              adjacency: [Float](repeating: 0, count: 8), nodeMask: [1, 1, 1, 1])
 
-    func testMeansPerClassOverMutableEntries() {
-        let targets = BlindAttributeTargets(reference: batch, columns: [2, 3], shifts: [:], classCount: 2)
+    func testMeansPerClassCircularForWrappingColumns() {
+        let targets = BlindAttributeTargets(reference: batch, columns: [2, 3], shifts: [:], classCount: 2, wraps: { $0 == 3 })
         XCTAssertEqual(targets.values[2]?[0] ?? -1, 0.3, accuracy: 1e-6)
         XCTAssertEqual(targets.values[2]?[1] ?? -1, 0.8, accuracy: 1e-6, "the immutable 0.6 does not count")
-        XCTAssertEqual(targets.values[3]?[0] ?? -1, 0.5, accuracy: 1e-6, "plain mean, as stage 1's squared error has it, also for angles")
+        let turn = targets.values[3]?[0] ?? -1
+        XCTAssertLessThan(min(turn, 1 - turn), 1e-5, "0.95 and 0.05 average to 0 on the circle (\(turn)), not 0.5")
         XCTAssertNil(targets.values[3]?[1], "no mutable yaw of class b")
+        // Turned by a quarter, the circular mean turns with it.
+        let turned = BlindAttributeTargets(reference: batch, columns: [3], shifts: [3: AttributeShift(amount: 0.25, wraps: true)],
+                                           classCount: 2, wraps: { _ in true })
+        XCTAssertEqual(turned.values[3]?[0] ?? -1, 0.25, accuracy: 1e-5)
     }
 
     func testShiftsApplyBeforeAveragingAndTargetsReplaceOnlyMutableEntries() {
         let shifts = [2: AttributeShift(amount: 0.5, wraps: false)]
-        let targets = BlindAttributeTargets(reference: batch, columns: [2], shifts: shifts, classCount: 2)
+        let targets = BlindAttributeTargets(reference: batch, columns: [2], shifts: shifts, classCount: 2, wraps: { _ in false })
         // 0.2 + 0.5 and 0.4 + 0.5 (0.9); 0.8 + 0.5 is clamped to 1 − margin.
         XCTAssertEqual(targets.values[2]?[0] ?? -1, 0.8, accuracy: 1e-6)
         XCTAssertEqual(targets.values[2]?[1] ?? -1, 1 - AttributeShift.margin, accuracy: 1e-6)

@@ -265,13 +265,13 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.taskNetwork.kind, .detection)
         XCTAssertEqual(e.taskNetwork.classes, ["car"])
         XCTAssertTrue(e.taskNetwork.oracle)
-        XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation"], ["height", "pitch"], ["heading", "offset"]])
+        XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation", "sun_azimuth"], ["height", "pitch"], ["heading", "offset"]])
         let grammar = try Grammar.load(path: e.grammar)
         XCTAssertNil(MetaSimTrainer.startSearchProblem(e.matching, grammar: grammar), "every searched attribute is mutable")
         let mmd = try MetaSimTrainer.mutableColumns(e.matching.mmdAttributes ?? [], path: "matching.mmd_attributes", experiment: e, grammar: grammar)
         let held = try MetaSimTrainer.holdColumns(e, grammar: grammar, mmdColumns: mmd, taskColumns: nil)
-        XCTAssertEqual(Set(held.map { grammar.schema.featureNames[$0] }), ["height", "pitch", "offset", "heading"],
-                       "the hold keeps camera and car pose where the searches put them")
+        XCTAssertEqual(Set(held.map { grammar.schema.featureNames[$0] }), ["height", "pitch", "offset", "heading", "sun_azimuth"],
+                       "the hold keeps camera, car pose and sun azimuth where the searches put them")
         XCTAssertEqual(e.taskNetwork.training.schedule, .cosine)
     }
 

@@ -316,7 +316,8 @@ public final class MetaSimTrainer {
         let classCount = grammar.schema.classes.count
         let columns = transformer.ignoredClassColumns.filter { $0 >= classCount }
         guard !columns.isEmpty else { return nil }
-        return BlindAttributeTargets(reference: try referenceBatch(), columns: columns, shifts: shifts, classCount: classCount)
+        return BlindAttributeTargets(reference: try referenceBatch(), columns: columns, shifts: shifts, classCount: classCount,
+                                     wraps: { grammar.schema.attributes[$0 - classCount].range.wrap })
     }
 
     /// MMD² against the target feature banks (φ's terms of the first `mmd.bank_size` target

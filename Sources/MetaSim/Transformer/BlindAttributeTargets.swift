@@ -1,3 +1,4 @@
+import Foundation
 import Scene
 
 /// What stage 1 (and the matching hold, `AttributeHold`) aims the attributes at that G_θ is
@@ -7,31 +8,44 @@ import Scene
 /// A blind output cannot follow its input, so the reconstruction error's minimum is that mean
 /// either way; aiming at each scene's value only adds the batch's sampling noise to the
 /// gradient. Measured on driving (batch 64, camera pitch prior U(−4°, 10°)): stage 1 ended with
-/// pitch 1.05° where the search had chosen 2.5°. The plain mean in normalised units also for
-/// wrapping attributes: it is what stage 1's squared error (not a circular one) is least at
-/// (angles spread across 0° average to 180°, as stage 1 aimed at each value also ended). An
-/// attribute whose prior depends on another's would be better aimed per context; this aims
-/// per class only.
+/// pitch 1.05° where the search had chosen 2.5°. The circular mean for a wrapping attribute: it
+/// turns with the start search's turns (the plain mean of turned values does not: a prior
+/// uniform over the circle would give 180° at every grid point). An attribute whose prior
+/// depends on another's would be better aimed per context; this aims per class only.
 public struct BlindAttributeTargets: Sendable, Equatable {
     /// Encoding column → class index (its one-hot column) → target, normalised units.
     public var values: [Int: [Int: Float]]
 
     /// The means of `reference`'s mutable entries in `columns`, moved by `shifts` (column →
-    /// shift) first, per class. A class without mutable entries of a column gets no target (its
-    /// entries are left as they are).
-    public init(reference: EncodedBatch, columns: Set<Int>, shifts: [Int: AttributeShift], classCount: Int) {
+    /// shift) first, per class; `wraps(column)`: whether the column's attribute wraps (then the
+    /// circular mean). A class without mutable entries of a column gets no target (its entries
+    /// are left as they are).
+    public init(reference: EncodedBatch, columns: Set<Int>, shifts: [Int: AttributeShift], classCount: Int,
+                wraps: (Int) -> Bool) {
         var values: [Int: [Int: Float]] = [:]
         for column in columns where column >= classCount && column < reference.width {
-            var sums: [Int: (sum: Double, count: Int)] = [:]
+            let circular = wraps(column)
+            var sums: [Int: (x: Double, y: Double, count: Int)] = [:]
             for row in 0..<(reference.graphCount * reference.maxNodes) where reference.mutableMask[row * reference.width + column] != 0 {
                 guard let c = reference.classIndex(row: row, classCount: classCount) else { continue }
                 var v = reference.features[row * reference.width + column]
                 guard v.isFinite else { continue }
                 if let shift = shifts[column] { v = shift.apply(v) }
-                let s = sums[c] ?? (0, 0)
-                sums[c] = (s.sum + Double(v), s.count + 1)
+                var s = sums[c] ?? (0, 0, 0)
+                if circular {
+                    s.x += cos(2 * Double.pi * Double(v))
+                    s.y += sin(2 * Double.pi * Double(v))
+                } else {
+                    s.x += Double(v)
+                }
+                s.count += 1
+                sums[c] = s
             }
-            values[column] = sums.mapValues { Float($0.sum / Double($0.count)) }
+            values[column] = sums.mapValues { s in
+                guard circular else { return Float(s.x / Double(s.count)) }
+                let turn = atan2(s.y, s.x) / (2 * Double.pi)
+                return Float(turn - turn.rounded(.down))
+            }
         }
         self.values = values
     }
