@@ -140,11 +140,10 @@ public final class DistributionTransformer: ParameterContainer {
             var rows: [Int] = [], labels: [Int] = []
             for g in 0..<batch.graphCount {
                 for n in 0..<batch.nodeCounts[g] {
-                    let start = batch.offset(graph: g, node: n, column: 0)
-                    let oneHot = batch.features[start..<(start + c)]
-                    guard let label = oneHot.firstIndex(of: 1) else { continue }  // class outside the schema
-                    rows.append(g * batch.maxNodes + n)
-                    labels.append(label - start)
+                    let row = g * batch.maxNodes + n
+                    guard let label = batch.classIndex(row: row, classCount: c) else { continue }  // class outside the schema
+                    rows.append(row)
+                    labels.append(label)
                 }
             }
             if !rows.isEmpty {
