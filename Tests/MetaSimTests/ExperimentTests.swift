@@ -84,10 +84,12 @@ final class ExperimentTests: XCTestCase {
         let list = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
-            matching: {start_search: [{attributes: [yaw], points: [8]}, {attributes: [loc_x, loc_y], points: [3, 4], refine: 2, batch_size: 96}]}
+            matching: {start_search: [{attributes: [yaw], points: [8]}, {attributes: [loc_x, loc_y], points: [3, 4], refine: 2, batch_size: 96},
+                                      {attributes: [yaw, loc_x], points: [4, 3], span: [0.25, 1]}]}
             """))
         XCTAssertEqual(list.matching.startSearches, [StartSearchSettings(attributes: ["yaw"], points: [8]),
-                                                     StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [3, 4], refine: 2, batchSize: 96)])
+                                                     StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [3, 4], refine: 2, batchSize: 96),
+                                                     StartSearchSettings(attributes: ["yaw", "loc_x"], points: [4, 3], span: [0.25, 1])])
         for (section, path, message) in [
             ("{attributes: [yaw, loc_x], points: [8]}", "matching.start_search.points", "one count per attribute"),
             ("{attributes: [yaw], points: [1]}", "matching.start_search.points", "integer ≥ 2"),
@@ -102,6 +104,9 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw], points: [2], batch_size: 1}", "matching.start_search.batch_size", "≥ 2"),
             ("{attributes: [yaw], points: [2], refine: 0}", "matching.start_search.refine", "1"),
             ("{attributes: [yaw], points: [2], refine_steps: 0}", "matching.start_search.refine_steps", "1"),
+            ("{attributes: [yaw, x], points: [2, 2], span: [0.5]}", "matching.start_search.span", "one fraction per attribute"),
+            ("{attributes: [yaw], points: [2], span: [0]}", "matching.start_search.span", "(0, 1]"),
+            ("{attributes: [yaw], points: [2], span: [1.5]}", "matching.start_search.span", "(0, 1]"),
         ] {
             let found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {start_search: \(section)}")
             XCTAssertTrue(found.contains { $0.path == path && "\($0)".contains(message) }, "\(section): \(found)")

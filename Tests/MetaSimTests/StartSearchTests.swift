@@ -125,14 +125,59 @@ final class StartSearchTests: XCTestCase {
         XCTAssertLessThan(best[1], 0.5 * best[0], "the second grid moves y with x already moved: \(best)")
     }
 
-    /// An attribute in two searches is refused, naming the later one.
-    func testAnAttributeInTwoSearchesIsRefused() throws {
-        let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32, locY: 6)
-        let searches = [StartSearchSettings(attributes: ["loc_y"], points: [4]), StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [4, 4])]
-        let problem = MetaSimTrainer.startSearchProblem(MatchingSettings(startSearches: searches), grammar: prior)
-        XCTAssertEqual(problem?.path, "matching.start_search[1].attributes[1]")
-        XCTAssertTrue(problem?.message.contains("already searched by matching.start_search[0]") ?? false, "\(String(describing: problem))")
-        XCTAssertNil(MetaSimTrainer.startSearchProblem(MatchingSettings(startSearches: Array(searches.prefix(1))), grammar: prior))
+    /// A window search looks again, finer, at what a coarse one chose (prior square at x = 6 px,
+    /// target at 26 ± 2, φ the centroid, loc_x's range [0, 32]). The whole-range grid of 4
+    /// chooses the cell centre 28; a window of a quarter of the range (8 px) around it slides to
+    /// [24, 32] and its 4 cells (25, 27, 29, 31) find 25 or 27 px, 1 px from the target's mean,
+    /// at a lower MMD²; a third window (16 px, 2 cells at 20 and 28 px, both further off than
+    /// the current value) keeps it.
+    func testWindowSearchRefinesAnEarlierChoiceAndKeepsItWhenNothingBeatsIt() throws {
+        let sink = MemorySink()
+        let trainer = try windowSearchTrainer(searches: [
+            StartSearchSettings(attributes: ["loc_x"], points: [4]),
+            StartSearchSettings(attributes: ["loc_x"], points: [4], span: [0.25]),
+            StartSearchSettings(attributes: ["loc_x"], points: [2], span: [0.5]),
+        ], sink: sink)
+        let shifts = try trainer.startSearch()
+        let records = sink.metrics.filter { $0["stage"] as? String == "start_search" }
+        XCTAssertEqual(records.map { $0["kept"] as? Bool }, [false, false, true], "\(records)")
+        XCTAssertEqual(records[0]["best"] as? [Int], [3], "centre 28 px: \(records[0])")
+        let best = records.compactMap { $0["best_mmd"] as? Double }
+        XCTAssertLessThan(best[1], best[0], "the window's best beats the coarse cell")
+        XCTAssertEqual(records[1]["unmoved_mmd"] as? Double, best[0], "the window search starts at the coarse choice")
+        let shift = try XCTUnwrap(shifts[trainer.grammar.schema.classes.count + trainer.grammar.schema.attributes.firstIndex { $0.name == "loc_x" }!])
+        let x = Double(shift.apply(6.0 / 32)) * 32
+        XCTAssertTrue([25.0, 27.0].contains { abs($0 - x) < 1e-3 }, "a cell centre of the window 1 px from 26: \(x)")
+    }
+
+    func testWindowShiftsCoverTheWindowAroundTheCurrentValue() throws {
+        let trainer = try windowSearchTrainer(searches: [], sink: MemorySink())
+        func centres(points: Int, span: Float, current: AttributeShift?, wraps: Bool, mean: Float) -> [Float] {
+            (0..<points).map { trainer.windowShift($0, of: points, span: span, current: current, wraps: wraps, mean: mean).apply(mean) }
+        }
+        // Bounded, centred on the mean 0.5: cells of [0.4, 0.6].
+        assertEqual(centres(points: 2, span: 0.2, current: nil, wraps: false, mean: 0.5), [0.45, 0.55])
+        // Bounded, the current value 0.95 (mean 0.5 moved by 0.45): the window slides to [0.8, 1].
+        assertEqual(centres(points: 2, span: 0.2, current: AttributeShift(amount: 0.45, wraps: false), wraps: false, mean: 0.5), [0.85, 0.95])
+        // Wrapping: turns around the current turn 0.9, across the period's end.
+        assertEqual(centres(points: 4, span: 0.4, current: AttributeShift(amount: 0.9, wraps: true), wraps: true, mean: 0),
+                     [0.75, 0.85, 0.95, 0.05])
+    }
+
+    /// Prior square at x = 6 px on a 32 px canvas, target at 26 ± 2, φ the centroid.
+    private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink) throws -> MetaSimTrainer {
+        let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
+        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
+        experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: searches, batchSize: 8)
+        experiment.mmd.scales = [4, 16]
+        return try MetaSimTrainer(experiment: experiment,
+                                  parts: try TrainerParts(grammar: prior, features: Self.scaledCentroid, target: target), sink: sink)
+    }
+
+    private func assertEqual(_ a: [Float], _ b: [Float], line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, line: line)
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-5, "\(a) against \(b)", line: line) }
     }
 
     func testGridBasinsAreLocalMinimaLowestFirst() {

@@ -178,7 +178,8 @@ extension MatchingSettings {
 
 extension StartSearchSettings {
     /// `matching.start_search` (or one item of its list): `attributes` (names, each once),
-    /// `points` (one count ≥ 2 per attribute, at most `maxCandidates` combinations), `refine`
+    /// `points` (one count ≥ 2 per attribute, at most `maxCandidates` combinations), `span`
+    /// (optional, one fraction in (0, 1] per attribute), `refine`
     /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`) and `batch_size`
     /// (2…`ExperimentLimits.batchSize`). Names are checked against the grammar
     /// when the trainer is built.
@@ -196,6 +197,16 @@ extension StartSearchSettings {
             r.fail("points", "each count must be an integer ≥ 2, got \(bad == 0 ? "a non-integer or 0" : String(bad))")
         } else if points.reduce(1.0, { $0 * Double($1) }) > Double(Self.maxCandidates) {
             r.fail("points", "\(points.map(String.init).joined(separator: " × ")) combinations: at most \(Self.maxCandidates)")
+        }
+        if r.has("span") {
+            let spans = r.doubles("span", default: [])
+            if spans.count != attributes.count {
+                r.fail("span", "must give one fraction per attribute (\(attributes.count)), got \(spans.count)")
+            } else if let bad = spans.first(where: { !($0 > 0 && $0 <= 1) }) {
+                r.fail("span", "each fraction of the range must be in (0, 1], got \(bad)")
+            } else {
+                span = spans
+            }
         }
         refine = r.int("refine", default: refine, min: 1, max: Self.maxRefined)
         refineSteps = r.int("refine_steps", default: refineSteps, min: 1, max: ExperimentLimits.steps)

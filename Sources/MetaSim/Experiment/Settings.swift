@@ -194,7 +194,11 @@ public struct MatchingSettings: Sendable, Equatable {
 /// target bank; the best becomes stage 2's start. A wrapping attribute's values are the prior
 /// turned by k/points of its period (k = 0 …); a bounded attribute's, the prior moved so that
 /// its batch mean lands on the centre of each of `points` equal cells of its range. With
-/// `refine` ≥ 2, the best few basins of the grid are told apart by short matching runs.
+/// `span`, the grid covers only a window of that fraction of the range (or period) centred on
+/// the attribute's current value (an earlier search's choice; the prior's mean when none), and
+/// the current value is kept when no grid point scores below it: a finer second look at an
+/// attribute that an earlier search placed coarsely. With `refine` ≥ 2, the best few basins of
+/// the grid are told apart by short matching runs.
 /// Cost: ∏ points renders of `batch_size` images and φ passes (no gradients), plus
 /// `refine` × (a shifted stage 1 + `refineSteps` matching steps).
 public struct StartSearchSettings: Sendable, Equatable {
@@ -203,6 +207,12 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// Grid points per attribute (each ≥ 2; same count as `attributes`; product ≤
     /// `StartSearchSettings.maxCandidates`).
     public var points: [Int]
+    /// Per attribute, the width of the searched window as a fraction of its range (bounded:
+    /// the window slides to stay inside it) or of its period (wrapping), each in (0, 1]; the
+    /// grid points are the centres of `points` equal cells of the window. nil: the whole range
+    /// in absolute cells (wrapping: turns of k/points from the current value), and a grid point
+    /// always wins.
+    public var span: [Double]? = nil
 
     /// Grid basins refined by short matching runs (≥ 1; 1: none, the grid's best point wins).
     /// The `refine` lowest local minima of the grid's MMD² each start `refineSteps` matching
@@ -222,9 +232,10 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// Most grid basins one search may refine.
     public static let maxRefined = 64
 
-    public init(attributes: [String], points: [Int], refine: Int = 1, refineSteps: Int = 40, batchSize: Int? = nil) {
+    public init(attributes: [String], points: [Int], span: [Double]? = nil, refine: Int = 1, refineSteps: Int = 40, batchSize: Int? = nil) {
         self.attributes = attributes
         self.points = points
+        self.span = span
         self.refine = refine
         self.refineSteps = refineSteps
         self.batchSize = batchSize

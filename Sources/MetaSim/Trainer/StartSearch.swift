@@ -25,8 +25,7 @@ extension MetaSimTrainer {
     /// The start searches (`matching.start_search`, in order; empty when none): the shifts they
     /// chose, each search's grid rendered with the earlier searches' choices applied (one group
     /// of attributes at a time, when a joint grid over all of them would be too large). Throws
-    /// `InputError` for an attribute the grammar does not have as mutable or that two searches
-    /// name.
+    /// `InputError` for an attribute the grammar does not have as mutable.
     public func startSearch() throws -> [Int: AttributeShift] {
         try checkStartSearches()
         var chosen: [Int: AttributeShift] = [:]
@@ -41,25 +40,33 @@ extension MetaSimTrainer {
     /// `earlier` (shifts chosen before) applied, and scored by MMD²; returns `earlier` with the
     /// chosen combination's shifts added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
     /// bounded one's moves the prior's mean (over `referenceBatch()`) to the centre of the k-th
-    /// of `points` equal cells of its range (values clamped inside it, `AttributeShift.margin`). Several attributes
+    /// of `points` equal cells of its range (values clamped inside it, `AttributeShift.margin`).
+    /// With `settings.span`, the cells divide a window of that width centred on the attribute's
+    /// current value (`earlier`'s shift, or none) instead (`windowShift`), and `earlier` is
+    /// returned unchanged when its own MMD² is below every grid point's. Several attributes
     /// jointly, so an attribute whose best value depends on another's (a rotation judged at the
     /// wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
     /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`; every
-    /// combination's MMD², the chosen point, the grid's best, and each refined point with its
-    /// grid and refined MMD²).
+    /// combination's MMD², the chosen point, the grid's best, `kept` when a window search kept
+    /// the current value, and each refined point with its grid and refined MMD²).
     /// Precondition: `settings` passed `checkStartSearches`.
     func startSearch(_ settings: StartSearchSettings, number: Int, after earlier: [Int: AttributeShift]) throws -> [Int: AttributeShift] {
         let dimensions = startSearchColumns(settings)
         let graphs = try nextGraphs(settings.batchSize ?? experiment.matching.batchSize)
         let batch = encoder.encode(graphs), reference = try referenceBatch()
         // Per dimension, the shift of each grid point.
-        let options: [[AttributeShift]] = dimensions.map { dimension in
+        let options: [[AttributeShift]] = dimensions.enumerated().map { i, dimension in
             (0..<dimension.points).map { k in
+                let mean = reference.mutableMean(column: dimension.column)
+                if let span = settings.span?[i] {
+                    return windowShift(k, of: dimension.points, span: Float(span), current: earlier[dimension.column],
+                                       wraps: dimension.wraps, mean: mean ?? 0.5)
+                }
                 if dimension.wraps { return AttributeShift(amount: Float(k) / Float(dimension.points), wraps: true) }
                 let centre = (Float(k) + 0.5) / Float(dimension.points)
-                return AttributeShift(amount: centre - (reference.mutableMean(column: dimension.column) ?? centre), wraps: false)
+                return AttributeShift(amount: centre - (mean ?? centre), wraps: false)
             }
         }
         let points = dimensions.map(\.points)
@@ -78,20 +85,37 @@ extension MetaSimTrainer {
         }
         let name = { (index: Int) in zip(settings.attributes, gridPoint(index, points: points)).map { "\($0) #\($1)" }.joined(separator: ", ") }
         progress.finish(status: String(format: "mmd %.4f at ", values[best]) + name(best))
+        let unmoved = try mmd(of: graphs, batch: batch, shifts: earlier)
         var line: [String: Any] = ["stage": "start_search", "search": number, "batch_size": graphs.count,
                                    "attributes": settings.attributes, "points": settings.points,
                                    "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
-                                   "unmoved_mmd": try mmd(of: graphs, batch: batch, shifts: earlier)]
+                                   "unmoved_mmd": unmoved]
+        if let span = settings.span { line["span"] = span }
         let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: dimensions.map(\.wraps)).prefix(settings.refine)) : []
         if basins.count > 1 {
             let scores = try refineStarts(basins.map(shifts(at:)), steps: settings.refineSteps, names: basins.map(name))
             best = basins[scores.indices.min { scores[$0] < scores[$1] }!]
             line["refined"] = zip(basins, scores).map { ["point": gridPoint($0, points: points), "grid_mmd": values[$0], "refined_mmd": $1] as [String: Any] }
         }
+        let kept = settings.span != nil && unmoved <= values[best]
         line["best"] = gridPoint(best, points: points)
+        line["kept"] = kept
         line["seconds"] = seconds
         try record(line)
-        return shifts(at: best)
+        return kept ? earlier : shifts(at: best)
+    }
+
+    /// The k-th of `points` grid shifts of a window search (`StartSearchSettings.span`): the
+    /// centre of the k-th of `points` equal cells of a window `span` wide (normalised units)
+    /// centred on the current value — the prior's reference mean `mean` moved by `current`
+    /// (nil: unmoved). A wrapping attribute's window is a range of turns around `current`; a
+    /// bounded one's slides to stay inside [0, 1].
+    func windowShift(_ k: Int, of points: Int, span: Float, current: AttributeShift?, wraps: Bool, mean: Float) -> AttributeShift {
+        let cell = span * (Float(k) + 0.5) / Float(points)
+        if wraps { return AttributeShift(amount: (current?.amount ?? 0) - span / 2 + cell, wraps: true) }
+        let centre = current?.apply(mean) ?? mean
+        let start = min(max(centre - span / 2, 0), 1 - span)
+        return AttributeShift(amount: start + cell - mean, wraps: false)
     }
 
     /// Scores each start in `starts` (shifts, as from the start search) by a short matching
@@ -164,7 +188,7 @@ extension MetaSimTrainer {
     }
 
     /// Throws `InputError` at `matching.start_search…attributes[j]` for a name that is not a
-    /// mutable attribute of the grammar or that an earlier search already covers.
+    /// mutable attribute of the grammar.
     func checkStartSearches() throws {
         if let problem = Self.startSearchProblem(experiment.matching, grammar: grammar) {
             throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: problem.path, message: problem.message)
@@ -181,22 +205,16 @@ extension MetaSimTrainer {
     }
 
     /// The first start-search attribute of `matching` that is not a mutable attribute of
-    /// `grammar`, or that an earlier search already covers, as a field path
-    /// (`MatchingSettings.startSearchPath` + `.attributes[j]`) and a message (nil: none).
+    /// `grammar`, as a field path (`MatchingSettings.startSearchPath` + `.attributes[j]`) and a
+    /// message (nil: none). An attribute may be searched again by a later search (which starts
+    /// from the earlier choice: a window search refines it, a whole-range one re-chooses it with
+    /// the searches between applied).
     public static func startSearchProblem(_ matching: MatchingSettings, grammar: Grammar) -> (path: String, message: String)? {
         let mutable = grammar.mutableAttributeNames
-        var covered: [String: Int] = [:]
         for (s, settings) in matching.startSearches.enumerated() {
-            let search = matching.startSearchPath(s)
-            for (i, name) in settings.attributes.enumerated() {
-                if !mutable.contains(name) {
-                    return ("\(search).attributes[\(i)]",
-                            "'\(name)' is not a mutable attribute of the grammar (mutable: \(mutable.joined(separator: ", ")))")
-                }
-                if let earlier = covered[name] {
-                    return ("\(search).attributes[\(i)]", "'\(name)' is already searched by matching.start_search[\(earlier)]")
-                }
-                covered[name] = s
+            for (i, name) in settings.attributes.enumerated() where !mutable.contains(name) {
+                return ("\(matching.startSearchPath(s)).attributes[\(i)]",
+                        "'\(name)' is not a mutable attribute of the grammar (mutable: \(mutable.joined(separator: ", ")))")
             }
         }
         return nil
