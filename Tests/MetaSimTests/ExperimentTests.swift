@@ -270,7 +270,9 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.taskNetwork.kind, .detection)
         XCTAssertEqual(e.taskNetwork.classes, ["car"])
         XCTAssertTrue(e.taskNetwork.oracle)
-        XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation", "sun_azimuth"], ["height", "pitch"], ["heading", "offset"]])
+        XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation", "sun_azimuth"], ["height", "pitch"], ["heading", "offset"],
+                                                                    ["sun_elevation", "sun_azimuth"], ["height", "pitch"]])
+        XCTAssertEqual(e.matching.startSearches.map { $0.span != nil }, [false, false, false, true, true], "the last two look again, finer")
         let grammar = try Grammar.load(path: e.grammar)
         XCTAssertNil(MetaSimTrainer.startSearchProblem(e.matching, grammar: grammar), "every searched attribute is mutable")
         let mmd = try MetaSimTrainer.mutableColumns(e.matching.mmdAttributes ?? [], path: "matching.mmd_attributes", experiment: e, grammar: grammar)

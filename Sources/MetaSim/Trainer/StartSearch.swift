@@ -91,7 +91,9 @@ extension MetaSimTrainer {
                                    "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
                                    "unmoved_mmd": unmoved]
         if let span = settings.span { line["span"] = span }
-        let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: dimensions.map(\.wraps)).prefix(settings.refine)) : []
+        // A window's ends are not neighbours, even of a wrapping attribute.
+        let wraps = dimensions.map { $0.wraps && settings.span == nil }
+        let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: wraps).prefix(settings.refine)) : []
         if basins.count > 1 {
             let scores = try refineStarts(basins.map(shifts(at:)), steps: settings.refineSteps, names: basins.map(name))
             best = basins[scores.indices.min { scores[$0] < scores[$1] }!]
