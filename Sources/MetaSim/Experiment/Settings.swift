@@ -143,7 +143,8 @@ public struct MatchingSettings: Sendable, Equatable {
     public var phaseSearch: Int = 8
     /// Joint grids over mutable attributes before matching, searched in order, each with the
     /// earlier ones' choices applied (empty: none; YAML `start_search`, one mapping or a list);
-    /// see `MetaSimTrainer.startSearch`. An attribute belongs to at most one of them.
+    /// see `MetaSimTrainer.startSearch`. A later search may name an attribute again (a window
+    /// search, `StartSearchSettings.span`, refines the earlier choice).
     public var startSearches: [StartSearchSettings] = []
     /// Epochs (≥ 0): a checkpoint, a sample grid and a metrics summary each.
     public var epochs: Int = 5
