@@ -43,9 +43,9 @@ extension MetaSimTrainer {
     /// of `points` equal cells of its range (values clamped inside it, `AttributeShift.margin`).
     /// With `settings.span`, the cells divide a window of that width centred on the attribute's
     /// current value (`earlier`'s shift, or none) instead (`windowShift`), and `earlier` is
-    /// returned unchanged when its own MMD² is below every grid point's. Several attributes
-    /// jointly, so an attribute whose best value depends on another's (a rotation judged at the
-    /// wrong position) is not misjudged. Without refinement the grid's best point is chosen;
+    /// returned unchanged (and no basin refined) when its own MMD² is at or below every grid
+    /// point's. Several attributes jointly, so an attribute whose best value depends on
+    /// another's (a rotation judged at the wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
     /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`; every
@@ -91,15 +91,16 @@ extension MetaSimTrainer {
                                    "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
                                    "unmoved_mmd": unmoved]
         if let span = settings.span { line["span"] = span }
+        // A window search keeps the current value unless a grid point beats it (then nothing is refined).
+        let kept = settings.span != nil && unmoved <= values[best]
         // A window's ends are not neighbours, even of a wrapping attribute.
         let wraps = dimensions.map { $0.wraps && settings.span == nil }
-        let basins = settings.refine > 1 ? Array(gridBasins(values, points: points, wraps: wraps).prefix(settings.refine)) : []
+        let basins = settings.refine > 1 && !kept ? Array(gridBasins(values, points: points, wraps: wraps).prefix(settings.refine)) : []
         if basins.count > 1 {
             let scores = try refineStarts(basins.map(shifts(at:)), steps: settings.refineSteps, names: basins.map(name))
             best = basins[scores.indices.min { scores[$0] < scores[$1] }!]
             line["refined"] = zip(basins, scores).map { ["point": gridPoint($0, points: points), "grid_mmd": values[$0], "refined_mmd": $1] as [String: Any] }
         }
-        let kept = settings.span != nil && unmoved <= values[best]
         line["best"] = gridPoint(best, points: points)
         line["kept"] = kept
         line["seconds"] = seconds
