@@ -150,10 +150,9 @@ final class StartSearchTests: XCTestCase {
         XCTAssertTrue([25.0, 27.0].contains { abs($0 - x) < 1e-3 }, "a cell centre of the window 1 px from 26: \(x)")
     }
 
-    func testWindowShiftsCoverTheWindowAroundTheCurrentValue() throws {
-        let trainer = try windowSearchTrainer(searches: [], sink: MemorySink())
+    func testWindowShiftsCoverTheWindowAroundTheCurrentValue() {
         func centres(points: Int, span: Float, current: AttributeShift?, wraps: Bool, mean: Float) -> [Float] {
-            (0..<points).map { trainer.windowShift($0, of: points, span: span, current: current, wraps: wraps, mean: mean).apply(mean) }
+            (0..<points).map { windowShift($0, of: points, span: span, current: current, wraps: wraps, mean: mean).apply(mean) }
         }
         // Bounded, centred on the mean 0.5: cells of [0.4, 0.6].
         assertEqual(centres(points: 2, span: 0.2, current: nil, wraps: false, mean: 0.5), [0.45, 0.55])

@@ -58,8 +58,8 @@ extension MetaSimTrainer {
         let batch = encoder.encode(graphs), reference = try referenceBatch()
         // Per dimension, the shift of each grid point.
         let options: [[AttributeShift]] = dimensions.enumerated().map { i, dimension in
-            (0..<dimension.points).map { k in
-                let mean = reference.mutableMean(column: dimension.column)
+            let mean = reference.mutableMean(column: dimension.column)
+            return (0..<dimension.points).map { k in
                 if let span = settings.span?[i] {
                     return windowShift(k, of: dimension.points, span: Float(span), current: earlier[dimension.column],
                                        wraps: dimension.wraps, mean: mean ?? 0.5)
@@ -106,19 +106,6 @@ extension MetaSimTrainer {
         line["seconds"] = seconds
         try record(line)
         return kept ? earlier : shifts(at: best)
-    }
-
-    /// The k-th of `points` grid shifts of a window search (`StartSearchSettings.span`): the
-    /// centre of the k-th of `points` equal cells of a window `span` wide (normalised units)
-    /// centred on the current value — the prior's reference mean `mean` moved by `current`
-    /// (nil: unmoved). A wrapping attribute's window is a range of turns around `current`; a
-    /// bounded one's slides to stay inside [0, 1].
-    func windowShift(_ k: Int, of points: Int, span: Float, current: AttributeShift?, wraps: Bool, mean: Float) -> AttributeShift {
-        let cell = span * (Float(k) + 0.5) / Float(points)
-        if wraps { return AttributeShift(amount: (current?.amount ?? 0) - span / 2 + cell, wraps: true) }
-        let centre = current?.apply(mean) ?? mean
-        let start = min(max(centre - span / 2, 0), 1 - span)
-        return AttributeShift(amount: start + cell - mean, wraps: false)
     }
 
     /// Scores each start in `starts` (shifts, as from the start search) by a short matching
@@ -268,4 +255,17 @@ func gridPoint(_ index: Int, points: [Int]) -> [Int] {
         rest /= points[i]
     }
     return out
+}
+
+/// The k-th of `points` grid shifts of a window search (`StartSearchSettings.span`): the
+/// centre of the k-th of `points` equal cells of a window `span` wide (normalised units)
+/// centred on the current value — the prior's reference mean `mean` moved by `current`
+/// (nil: unmoved). A wrapping attribute's window is a range of turns around `current`; a
+/// bounded one's slides to stay inside [0, 1].
+func windowShift(_ k: Int, of points: Int, span: Float, current: AttributeShift?, wraps: Bool, mean: Float) -> AttributeShift {
+    let cell = span * (Float(k) + 0.5) / Float(points)
+    if wraps { return AttributeShift(amount: (current?.amount ?? 0) - span / 2 + cell, wraps: true) }
+    let centre = current?.apply(mean) ?? mean
+    let start = min(max(centre - span / 2, 0), 1 - span)
+    return AttributeShift(amount: start + cell - mean, wraps: false)
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Scene
 
 /// What stage 1 (and the matching hold, `AttributeHold`) aims the attributes at that G_θ is
@@ -23,28 +22,19 @@ public struct BlindAttributeTargets: Sendable, Equatable {
     public init(reference: EncodedBatch, columns: Set<Int>, shifts: [Int: AttributeShift], classCount: Int,
                 wraps: (Int) -> Bool) {
         var values: [Int: [Int: Float]] = [:]
+        let turns = AttributeRange(min: 0, max: 1, wrap: true)  // a wrapping column, normalised
         for column in columns where column >= classCount && column < reference.width {
-            let circular = wraps(column)
-            var sums: [Int: (x: Double, y: Double, count: Int)] = [:]
+            var perClass: [Int: [Double]] = [:]
             for row in 0..<(reference.graphCount * reference.maxNodes) where reference.mutableMask[row * reference.width + column] != 0 {
                 guard let c = reference.classIndex(row: row, classCount: classCount) else { continue }
                 var v = reference.features[row * reference.width + column]
                 guard v.isFinite else { continue }
                 if let shift = shifts[column] { v = shift.apply(v) }
-                var s = sums[c] ?? (0, 0, 0)
-                if circular {
-                    s.x += cos(2 * Double.pi * Double(v))
-                    s.y += sin(2 * Double.pi * Double(v))
-                } else {
-                    s.x += Double(v)
-                }
-                s.count += 1
-                sums[c] = s
+                perClass[c, default: []].append(Double(v))
             }
-            values[column] = sums.mapValues { s in
-                guard circular else { return Float(s.x / Double(s.count)) }
-                let turn = atan2(s.y, s.x) / (2 * Double.pi)
-                return Float(turn - turn.rounded(.down))
+            let circular = wraps(column)
+            values[column] = perClass.mapValues { v in
+                Float(circular ? circularMean(v, range: turns) : v.reduce(0, +) / Double(v.count))
             }
         }
         self.values = values
