@@ -215,17 +215,17 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(alone.map(\.path), ["matching.mmd_weight"], "\(alone)")
     }
 
-    /// `learning_rate_schedule`, `crop` and `class_weights` are read into `training`; each is
+    /// `learning_rate_schedule`, `crop`, `class_weights` and `horizontal_flip` are read into `training`; each is
     /// checked against the kind and the class list, the crop against the canvas.
     func testTaskTrainingOptionsAndTheirProblems() throws {
         let path = try write("""
             grammar: prior.yaml
             target: {images: target}
             task_network: {kind: segmentation, classes: [ground, car], learning_rate_schedule: cosine, crop: 64,
-                           class_weights: [1, 2.5]}
+                           class_weights: [1, 2.5], horizontal_flip: true}
             """)
         let e = try Experiment.load(path: path)
-        XCTAssertEqual(e.taskNetwork.training, TaskTrainingOptions(schedule: .cosine, crop: 64, classWeights: [1, 2.5]))
+        XCTAssertEqual(e.taskNetwork.training, TaskTrainingOptions(schedule: .cosine, crop: 64, classWeights: [1, 2.5], horizontalFlip: true))
         XCTAssertEqual(e.canvasProblems(canvas: Canvas(width: 128, height: 64)).map(\.path), [])
         XCTAssertEqual(e.canvasProblems(canvas: Canvas(width: 128, height: 60)).map(\.path), ["task_network.crop"])
         XCTAssertEqual(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}\n")).taskNetwork.training,

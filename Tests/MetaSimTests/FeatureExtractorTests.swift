@@ -37,6 +37,11 @@ final class FeatureExtractorTests: XCTestCase {
         XCTAssertEqual(phi(images).shape, [2, 1280 + 40 + 40])
         let separate = FeatureExtractor(network: network, selections: phi.selections, separateBandwidths: true)
         XCTAssertEqual(separate.terms(images).map(\.shape), [[2, 1280], [2, 40], [32, 40]])
+        // `termCount` says how many terms come, whatever the images.
+        XCTAssertEqual(phi.termCount, 2)
+        XCTAssertEqual(separate.termCount, 3)
+        XCTAssertEqual(FeatureExtractor(network: network, selections: [Selection(.group1, pooling: .patches)]).termCount, 1)
+        XCTAssertEqual(FeatureExtractor(network: network, stages: [.group2, .group3]).termCount, 1)
     }
 
     typealias Selection = FeatureExtractor.Selection

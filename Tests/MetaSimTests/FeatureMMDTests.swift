@@ -11,6 +11,7 @@ struct TwoTermFeatures: FeatureNetwork {
         let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
         return [self(images), images.permuted([0, 2, 3, 1]).reshaped([n * h * w, c])]
     }
+    var termCount: Int { 2 }
 }
 
 final class FeatureMMDTests: XCTestCase {
@@ -66,8 +67,9 @@ final class FeatureMMDTests: XCTestCase {
         }
     }
 
-    /// With object crops as a term, the gradient still matches central differences, and a batch
-    /// without any object adds nothing for the crop term.
+    /// With object crops as a term — or as two, when the crop network has a per-crop and a
+    /// per-position term (`_patches` crop stages) — the gradient still matches central
+    /// differences, and a batch without any object adds nothing for the crop terms.
     func testCropTermGradientMatchesFiniteDifferences() {
         let box = { (x: Int, y: Int) -> GroundTruth in
             var mask = [UInt16](repeating: 0, count: 9)
@@ -76,11 +78,22 @@ final class FeatureMMDTests: XCTestCase {
                                                                                visiblePixels: 1, visibleFraction: 1, outsideCanvas: false)],
                                instanceMask: mask, semanticMask: [])
         }
-        let features = MatchingFeatures(features: phi, crops: (ObjectCrops(classes: ["car"], size: 2), FeatureFunction { $0.reshaped([$0.shape[0], -1]) }))
+        let cropNetworks: [(network: any FeatureNetwork, dimensions: [Int])] = [
+            (FeatureFunction { $0.reshaped([$0.shape[0], -1]) }, [2, 2, 8]),
+            (TwoTermFeatures(), [2, 2, 2, 2]),
+        ]
+        for (network, dimensions) in cropNetworks {
+            checkCropTerms(MatchingFeatures(features: phi, crops: (ObjectCrops(classes: ["car"], size: 2), network)), box: box,
+                           dimensions: dimensions)
+        }
+    }
+
+    func checkCropTerms(_ features: MatchingFeatures, box: (Int, Int) -> GroundTruth, dimensions: [Int],
+                        file: StaticString = #filePath, line: UInt = #line) {
         let target = images(6, seed: 5)
         let mmd = FeatureMMD(features: features, targetImages: target, targetGroundTruth: (0..<6).map { box($0 % 2, $0 % 3) },
                              scales: [0.5, 2], unbiased: false, maxSamples: 10)
-        XCTAssertEqual(mmd.terms.map(\.dimension), [2, 2, 8])
+        XCTAssertEqual(mmd.terms.map(\.dimension), dimensions, file: file, line: line)
         let generated = images(4, seed: 6, shift: 0.2)
         let truth = (0..<4).map { box(2 - $0 % 2, $0 % 2) }
         let x = generated.requiringGrad()
@@ -88,11 +101,12 @@ final class FeatureMMDTests: XCTestCase {
         for element in 0..<generated.count {
             let (up, down) = nudged(generated, element)
             let numeric = (mmd.value(of: up, groundTruth: truth) - mmd.value(of: down, groundTruth: truth)) / 2e-2
-            XCTAssertEqual(Double(analytic.data[element]), numeric, accuracy: 2e-3 + 2e-2 * abs(numeric), "element \(element)")
+            XCTAssertEqual(Double(analytic.data[element]), numeric, accuracy: 2e-3 + 2e-2 * abs(numeric), "element \(element)",
+                           file: file, line: line)
         }
         let none = GroundTruth(width: 3, height: 3, objects: [], instanceMask: [], semanticMask: [])
         let wholeImagesOnly = FeatureMMD(features: phi, targetImages: target, scales: [0.5, 2], unbiased: false, maxSamples: 10)
         XCTAssertEqual(mmd.value(of: generated, groundTruth: Array(repeating: none, count: 4)),
-                       wholeImagesOnly.value(of: generated), accuracy: 1e-9)
+                       wholeImagesOnly.value(of: generated), accuracy: 1e-9, file: file, line: line)
     }
 }

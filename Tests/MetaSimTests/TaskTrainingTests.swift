@@ -18,6 +18,49 @@ final class TaskTrainingTests: XCTestCase {
         XCTAssertEqual(LearningRateSchedule.constant.rate(base: 0.3, step: 77, total: 100), 0.3)
     }
 
+    /// Mirroring moves pixel (y, x) to (y, W − 1 − x) in every channel of the flagged images
+    /// only, per-pixel labels with it, and a box's edges to `W − x1, W − x0`; twice is the identity.
+    func testMirroredFlipsFlaggedImagesTheirLabelsAndBoxes() {
+        let (n, c, h, w) = (2, 2, 3, 5)
+        let pixels = (0..<(n * c * h * w)).map(Float.init)
+        let labels = (0..<(n * h * w)).map { $0 % 7 }
+        let boxes = [[LabelledBox(classIndex: 0, box: PixelBox(x0: 1, y0: 0.5, x1: 2.5, y1: 3))],
+                     [LabelledBox(classIndex: nil, box: PixelBox(x0: 0, y0: 1, x1: 5, y1: 2))]]
+        let images = Tensor(shape: [n, c, h, w], data: pixels)
+        let m = mirrored(images, labels: labels, objects: boxes, where: [true, false])
+        for ch in 0..<c { for y in 0..<h { for x in 0..<w {
+            XCTAssertEqual(m.images.data[(ch * h + y) * w + x], pixels[(ch * h + y) * w + (w - 1 - x)])
+            XCTAssertEqual(m.images.data[((c + ch) * h + y) * w + x], pixels[((c + ch) * h + y) * w + x], "not flagged")
+        } } }
+        for y in 0..<h { for x in 0..<w {
+            XCTAssertEqual(m.labels[y * w + x], labels[y * w + (w - 1 - x)])
+            XCTAssertEqual(m.labels[(h + y) * w + x], labels[(h + y) * w + x])
+        } }
+        XCTAssertEqual(m.objects[0][0].box, PixelBox(x0: 2.5, y0: 0.5, x1: 4, y1: 3))
+        XCTAssertEqual(m.objects[1], boxes[1])
+        let twice = mirrored(m.images, labels: m.labels, objects: m.objects, where: [true, false])
+        XCTAssertEqual(twice.images.data, pixels)
+        XCTAssertEqual(twice.labels, labels)
+        XCTAssertEqual(twice.objects, boxes)
+        XCTAssertEqual(mirrored(images, labels: [], objects: [], where: [true, true]).labels, [], "no labels: none made")
+    }
+
+    /// Mirroring draws its coins only when asked: without it training is what it was, with it the
+    /// network differs (it saw mirrored images).
+    func testHorizontalFlipChangesTrainingOnlyWhenAsked() {
+        var rng = SplitMix64(seed: 4)
+        let images = Tensor.uniform([8, 1, 16, 16], rng: &rng)
+        let objects = (0..<8).map { i in [LabelledBox(classIndex: 0, box: PixelBox(x0: Double(i), y0: 2, x1: Double(i) + 6, y1: 9))] }
+        let data = TaskSet(kind: .detection, images: images, labels: [], classes: ["car"], objects: objects)
+        func trained(_ options: TaskTrainingOptions) -> [Float] {
+            let network = TaskNetwork(kind: .detection, canvas: Canvas(width: 16, height: 16), classes: ["car"], seed: 3, width: 4)
+            network.train(on: data, epochs: 1, batchSize: 4, learningRate: 0.01, seed: 9, options: options)
+            return network.network(images).data
+        }
+        XCTAssertEqual(trained(TaskTrainingOptions()), trained(TaskTrainingOptions()), "seeded: the same network")
+        XCTAssertNotEqual(trained(TaskTrainingOptions()), trained(TaskTrainingOptions(horizontalFlip: true)))
+    }
+
     /// Windows are the pixels and labels at their corners, channel by channel.
     func testCroppedBatchCutsImagesAndLabels() {
         let (n, c, h, w) = (3, 2, 6, 8)

@@ -263,6 +263,7 @@ extension TaskNetworkSettings {
             }
             training.crop = crop
         }
+        training.horizontalFlip = n.bool("horizontal_flip", default: training.horizontalFlip)
         if n.has("class_weights") {
             let weights = n.doubles("class_weights", default: [])
             if kind == .detection {

@@ -13,7 +13,8 @@ public struct FeatureSettings: Sendable, Equatable {
     /// concatenating them into one (`FeatureExtractor.separateBandwidths`).
     public var separateBandwidths: Bool = false
 
-    /// Object-centred crops compared too (`ObjectCrops`), one MMD term; nil: none.
+    /// Object-centred crops compared too (`ObjectCrops`): a per-crop MMD term, and one more per
+    /// `_patches` crop stage; nil: none.
     public var crops: CropSettings?
 
     /// Selects the feature stages; not checked here (the file reader checks against `knownStages`).
@@ -29,7 +30,8 @@ public struct FeatureSettings: Sendable, Equatable {
 }
 
 /// Object-centred crops (`features.crops`): windows of `size` px around every visible object of
-/// `classes`, compared in φ's `stages` (per crop: flattened or `_mean`; `_patches` is averaged).
+/// `classes`, compared in φ's `stages` (per crop: flattened or `_mean`, concatenated into one
+/// term; each `_patches` stage a term of its own, one sample per crop and position).
 /// Needs the target images' object boxes (a target rendered from a grammar).
 public struct CropSettings: Sendable, Equatable {
     /// Classes whose objects are cropped (non-empty).
@@ -317,8 +319,9 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
     /// ceiling each Meta-Sim figure reads against.
     public var oracle: Bool = true
-    /// Learning-rate schedule, random crops (segmentation) and class weights of every task
-    /// network this experiment trains (YAML `learning_rate_schedule`, `crop`, `class_weights`).
+    /// Learning-rate schedule, random crops (segmentation), class weights and mirroring of every
+    /// task network this experiment trains (YAML `learning_rate_schedule`, `crop`,
+    /// `class_weights`, `horizontal_flip`).
     public var training = TaskTrainingOptions()
 
     /// The scores `TaskNetwork.scores(on:)` and `softScores(on:)` report for this kind and these

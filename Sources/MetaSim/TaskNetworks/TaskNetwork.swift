@@ -59,7 +59,9 @@ public final class TaskNetwork {
     /// seed and options, same network), the learning rate following `options.schedule` from
     /// `learningRate` over all `epochs · ⌈count / batchSize⌉` steps; a segmenter with
     /// `options.crop` sees one random window of each image per pass (corners drawn from the same
-    /// seeded generator). `progress` gets each batch's loss.
+    /// seeded generator); with `options.horizontalFlip` each image of a batch is mirrored with
+    /// probability ½ (`mirrored`; coins from the same generator, after the corners).
+    /// `progress` gets each batch's loss.
     /// - Precondition: `options.crop`, when set, is for a segmenter, a positive multiple of 4 and
     ///   at most the images' shorter side; `options.classWeights`, when set, has one weight per
     ///   class (not for a detector).
@@ -86,19 +88,24 @@ public final class TaskNetwork {
                 let indices = Array(order[start..<min(order.count, start + batchSize)])
                 optimizer.learningRate = options.schedule.rate(base: learningRate, step: step, total: total)
                 step += 1
-                let loss: Tensor
-                if kind == .detection {
-                    let (x, _, boxes) = data.batch(indices)
-                    loss = centerNetLoss(network(x), objects: boxes, classes: classes.count, stride: CenterNetDetector.stride)
-                } else if let crop = options.crop {
+                var (x, y, boxes): (Tensor, [Int], [[LabelledBox]])
+                if let crop = options.crop, kind == .segmentation {
                     let (h, w) = (data.images.shape[2], data.images.shape[3])
                     let origins = indices.map { _ in (y: Int(rng.next() % UInt64(h - crop + 1)), x: Int(rng.next() % UInt64(w - crop + 1))) }
-                    let (x, y) = data.croppedBatch(indices, size: crop, origins: origins)
-                    loss = Tensor.crossEntropyLoss(rowLogits(x), labels: y, classWeights: options.classWeights)
+                    (x, y) = data.croppedBatch(indices, size: crop, origins: origins)
+                    boxes = []
                 } else {
-                    let (x, y, _) = data.batch(indices)
-                    loss = Tensor.crossEntropyLoss(rowLogits(x), labels: y, classWeights: options.classWeights)
+                    (x, y, boxes) = data.batch(indices)
                 }
+                if options.horizontalFlip {
+                    let flip = indices.map { _ in rng.next() & 1 == 1 }
+                    let m = mirrored(x, labels: kind == .segmentation ? y : [], objects: boxes, where: flip)
+                    (x, boxes) = (m.images, m.objects)
+                    if kind == .segmentation { y = m.labels }
+                }
+                let loss = kind == .detection
+                    ? centerNetLoss(network(x), objects: boxes, classes: classes.count, stride: CenterNetDetector.stride)
+                    : Tensor.crossEntropyLoss(rowLogits(x), labels: y, classWeights: options.classWeights)
                 optimizer.step(network.gradients(of: loss))
                 progress?(loss.scalar)
             }

@@ -21,9 +21,10 @@ public enum LearningRateSchedule: String, Sendable, CaseIterable {
 }
 
 /// How a task network is trained beyond epochs, batch size and base learning rate (the
-/// experiment's `task_network` section): the learning-rate schedule, random crops (segmentation)
-/// and per-class loss weights (classification, segmentation). The defaults train as before these
-/// options existed: constant rate, whole images, unweighted cross-entropy.
+/// experiment's `task_network` section): the learning-rate schedule, random crops (segmentation),
+/// per-class loss weights (classification, segmentation) and random mirroring. The defaults
+/// train as before these options existed: constant rate, whole images, unweighted
+/// cross-entropy, no mirroring.
 public struct TaskTrainingOptions: Sendable, Equatable {
     /// The learning-rate schedule over all optimiser steps of the training.
     public var schedule: LearningRateSchedule = .constant
@@ -34,13 +35,42 @@ public struct TaskTrainingOptions: Sendable, Equatable {
     /// Cross-entropy weight of each class (`Tensor.nllLoss`'s weighted mean), one per class in
     /// the network's order; nil: all 1.
     public var classWeights: [Float]? = nil
+    /// Mirror each training image left to right with probability ½, drawn anew per pass (its
+    /// boxes or per-pixel labels with it; a classification label stays): the standard
+    /// augmentation of detectors (CenterNet's `flip`), which makes a network blind to which side
+    /// a scene is lit from or viewed from. Off by default.
+    public var horizontalFlip = false
 
     /// Options from explicit values, unchecked.
-    public init(schedule: LearningRateSchedule = .constant, crop: Int? = nil, classWeights: [Float]? = nil) {
+    public init(schedule: LearningRateSchedule = .constant, crop: Int? = nil, classWeights: [Float]? = nil,
+                horizontalFlip: Bool = false) {
         self.schedule = schedule
         self.crop = crop
         self.classWeights = classWeights
+        self.horizontalFlip = horizontalFlip
     }
+}
+
+/// Mirrors images left to right where `flip` is set: images `[N, C, H, W]`, per-pixel labels
+/// (`N·H·W`, row-major per image; empty: none) and boxes (one list per image, or empty: none)
+/// with them (`x → W − x`, so a box's `x0, x1` become `W − x1, W − x0`).
+/// - Precondition: one flag per image.
+func mirrored(_ images: Tensor, labels: [Int], objects: [[LabelledBox]], where flip: [Bool])
+    -> (images: Tensor, labels: [Int], objects: [[LabelledBox]]) {
+    let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+    precondition(flip.count == n, "mirrored: \(flip.count) flags for \(n) images")
+    var pixels = images.data, perPixel = labels, boxes = objects
+    for i in 0..<n where flip[i] {
+        for row in 0..<(c * h) { pixels[((i * c * h) + row) * w..<((i * c * h) + row + 1) * w].reverse() }
+        if !perPixel.isEmpty { for y in 0..<h { perPixel[(i * h + y) * w..<(i * h + y + 1) * w].reverse() } }
+        if !boxes.isEmpty {
+            for k in boxes[i].indices {
+                let b = boxes[i][k].box
+                boxes[i][k].box = PixelBox(x0: Double(w) - b.x1, y0: b.y0, x1: Double(w) - b.x0, y1: b.y1)
+            }
+        }
+    }
+    return (Tensor(shape: images.shape, data: pixels), perPixel, boxes)
 }
 
 extension TaskSet {

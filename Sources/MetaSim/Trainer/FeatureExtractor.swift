@@ -102,6 +102,12 @@ public struct FeatureExtractor: FeatureNetwork, Sendable {
         return result
     }
 
+    /// The number of tensors `terms` returns: the per-image term(s), then one per `_patches` selection.
+    public var termCount: Int {
+        let perImage = selections.filter { $0.pooling != .patches }.count
+        return (separateBandwidths ? perImage : min(perImage, 1)) + selections.count - perImage
+    }
+
     func maps(_ images: Tensor) -> [EfficientNetLite0.Stage: Tensor] {
         network.features(pixels: images * 255, stages: Set(selections.map(\.stage)))
     }

@@ -13,11 +13,17 @@ public protocol FeatureNetwork {
     /// row count may differ from N (e.g. one row per position of a feature map). Default:
     /// `[self(images)]`.
     func terms(_ images: Tensor) -> [Tensor]
+
+    /// How many tensors `terms` returns (the same for every input). Default: 1.
+    var termCount: Int { get }
 }
 
 extension FeatureNetwork {
     /// One term: φ's per-image vectors.
     public func terms(_ images: Tensor) -> [Tensor] { [self(images)] }
+
+    /// One term.
+    public var termCount: Int { 1 }
 
     /// Features of many images without gradients, in batches of `batchSize` (for the target
     /// bank): `[N, C, H, W]` → `[N, D]`.

@@ -2,8 +2,9 @@ import Render
 import Tensor
 
 /// What MMD compares images in: φ's terms of the whole images (`FeatureNetwork.terms`), then,
-/// with `crops`, one more term: `cropFeatures` of the object-centred crops (`ObjectCrops`), one
-/// row per cropped object.
+/// with `crops`, the crop network's terms of the object-centred crops (`ObjectCrops`): a
+/// per-crop term (one row per cropped object) and, for each `_patches` stage of the crop
+/// network, one term of the crops' local feature vectors (one row per crop and position).
 public struct MatchingFeatures {
     /// φ of whole images; nil: crops only (for measurements).
     public var features: (any FeatureNetwork)?
@@ -21,8 +22,8 @@ public struct MatchingFeatures {
     /// Whether `terms` needs the images' ground truth (their object boxes).
     public var needsGroundTruth: Bool { crops != nil }
 
-    /// The terms of `images` (`[N, C, H, W]`): φ's terms, then the crop term (nil when no object
-    /// of the crop classes is visible). Differentiable in `images` and, with `motion`, in
+    /// The terms of `images` (`[N, C, H, W]`): φ's terms, then the crop terms (each nil when no
+    /// object of the crop classes is visible). Differentiable in `images` and, with `motion`, in
     /// `motion.output` through the windows' moves (`ObjectCrops`).
     /// - Precondition: `groundTruth` (one per image) is given when `needsGroundTruth`.
     public func terms(_ images: Tensor, groundTruth: [GroundTruth]?, motion: ObjectCrops.Motion? = nil) -> [Tensor?] {
@@ -30,7 +31,11 @@ public struct MatchingFeatures {
         if let crops {
             precondition(groundTruth?.count == images.shape[0], "MatchingFeatures: crops need one ground truth per image")
             let windows = crops.windows.windows(groundTruth!, width: images.shape[3], height: images.shape[2])
-            out.append(windows.isEmpty ? nil : crops.features(crops.windows.crops(of: images, at: windows, motion: motion)))
+            if windows.isEmpty {
+                out += [Tensor?](repeating: nil, count: crops.features.termCount)
+            } else {
+                out += crops.features.terms(crops.windows.crops(of: images, at: windows, motion: motion)).map { $0 }
+            }
         }
         return out
     }
