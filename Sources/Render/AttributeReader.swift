@@ -4,15 +4,16 @@ import Scene
 /// Typed, validated access to one node's attributes, with errors that say where (what
 /// `ShapeKind`s and `FrameKind`s read nodes through).
 public struct AttributeReader {
-    /// The node being read.
-    public let node: SceneNode
+    /// The attributes of the node being read (the node itself is not kept: copying it would
+    /// retain each of its strings and collections, per node compiled).
+    public let attributes: [String: AttributeValue]
     /// Index of the graph in its batch (errors name the file `graph N`).
     public let graphIndex: Int
     /// Index of the node in its graph (errors name the path `nodes[K]...`).
     public let nodeIndex: Int
 
     init(node: SceneNode, graphIndex: Int, nodeIndex: Int) {
-        self.node = node
+        attributes = node.attributes
         self.graphIndex = graphIndex
         self.nodeIndex = nodeIndex
     }
@@ -29,7 +30,6 @@ public struct AttributeReader {
     /// released every entry it passed, about 1,000 instructions per name (callgrind), and a
     /// hashed lookup is cheaper.
     @inline(__always) public func value(_ name: String) -> AttributeValue? {
-        let attributes = node.attributes
         if attributes.count > 6 { return attributes[name] }
         let length = name.utf8.count
         for (key, value) in attributes where key.utf8.count == length && key == name { return value }

@@ -26,14 +26,18 @@ struct LayerCompiler: Sendable {
         var zOrders: [Double] = []
         var avoids: [[String]] = []
         var lastAvoid: (text: String, classes: [String])? = nil
-        for (k, node) in graph.nodes.enumerated() {
+        // Nodes and layers are read in place, by index: a copy of either retains every string
+        // and collection it holds (a sizeable part of a small image's cost).
+        for k in graph.nodes.indices {
             var parentLayer: Layer? = nil, parentCurve: (any PlacementCurve)? = nil
-            if let p = node.parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
-            guard let compiled = try layer(node, index: k, graphIndex: graphIndex, parent: parentLayer, parentCurve: parentCurve) else { continue }
-            let reader = AttributeReader(node: node, graphIndex: graphIndex, nodeIndex: k)
+            if let p = graph.nodes[k].parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
+            var childFrame: (any PlacementCurve)? = nil
+            guard let compiled = try layer(graph.nodes[k], index: k, graphIndex: graphIndex, parent: parentLayer, parentCurve: parentCurve,
+                                           childFrame: &childFrame) else { continue }
+            let reader = AttributeReader(node: graph.nodes[k], graphIndex: graphIndex, nodeIndex: k)
             layerOfNode[k] = out.count
-            if let curve = compiled.childFrame { curves[k] = curve }
-            out.append(compiled.layer)
+            if let childFrame { curves[k] = childFrame }
+            out.append(compiled)
             zOrders.append(try reader.number("z_order") ?? 0)
             avoids.append(try ObjectAvoidance.classes(reader, last: &lastAvoid))
         }
@@ -46,9 +50,10 @@ struct LayerCompiler: Sendable {
         return keep.count == out.count && keep == Array(out.indices) ? out : keep.map { out[$0] }
     }
 
-    /// One node's layer (nil when it draws nothing) and the frame its shape offers its children.
-    func layer(_ node: SceneNode, index k: Int, graphIndex g: Int, parent: Layer? = nil,
-               parentCurve: (any PlacementCurve)? = nil) throws -> (layer: Layer, childFrame: (any PlacementCurve)?)? {
+    /// One node's layer (nil when it draws nothing); `childFrame` receives the frame its shape
+    /// offers its children.
+    func layer(_ node: SceneNode, index k: Int, graphIndex g: Int, parent: Layer? = nil, parentCurve: (any PlacementCurve)? = nil,
+               childFrame: inout (any PlacementCurve)?) throws -> Layer? {
         var reader = AttributeReader(node: node, graphIndex: g, nodeIndex: k)
         if let visible = reader.value("visible") {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
@@ -104,7 +109,8 @@ struct LayerCompiler: Sendable {
             guard let mode = BlendMode(rawValue: blend) else { throw reader.error("blend", "unknown blend '\(blend)'; expected over or max") }
             layer.blend = mode
         }
-        return (layer, drawing?.childFrame)
+        childFrame = drawing?.childFrame
+        return layer
     }
 
     /// Position, rotation, size, stroke width and opacity of a sprite (`drawing` nil) or shape.
