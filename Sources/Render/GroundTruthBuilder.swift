@@ -18,6 +18,9 @@ enum GroundTruthBuilder {
                         let id = row[x]
                         let start = x
                         x &+= 1
+                        // Eight ids compared at once while the run goes on, then one at a time.
+                        let same = SIMD8<UInt16>(repeating: id)
+                        while x &+ 8 <= width, all(UnsafeRawPointer(row + x).loadUnaligned(as: SIMD8<UInt16>.self) .== same) { x &+= 8 }
                         while x < width && row[x] == id { x &+= 1 }
                         if id == 0 { continue }
                         let k = Int(id)
