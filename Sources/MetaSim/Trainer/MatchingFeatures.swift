@@ -34,7 +34,7 @@ public struct MatchingFeatures {
             if windows.isEmpty {
                 out += [Tensor?](repeating: nil, count: crops.features.termCount)
             } else {
-                out += crops.features.terms(crops.windows.crops(of: images, at: windows, motion: motion)).map { $0 }
+                out += crops.features.terms(crops.windows.crops(of: images, at: windows, motion: motion)).map(Optional.some)
             }
         }
         return out
