@@ -3,51 +3,58 @@ enum GroundTruthBuilder {
     static func make(layers: [Layer], stats: [Compositor.LayerStats], instance: [UInt16], semantic: [UInt16],
                      width: Int, height: Int) -> GroundTruth {
         let n = layers.reduce(0) { $0 + ($1.isObject ? 1 : 0) }
-        // Per instance id: visible count and box (min x, min y, max x, max y).
-        var visible = [Int](repeating: 0, count: n + 1)
-        var box = [SIMD4<Int32>](repeating: SIMD4(Int32.max, Int32.max, -1, -1), count: n + 1)
-        // Unchecked loads and stores: every id in the mask is ≤ n (the compositor numbers object
-        // layers 1…n), and x, y stay inside the mask.
-        instance.withUnsafeBufferPointer { mask in visible.withUnsafeMutableBufferPointer { visible in
-            box.withUnsafeMutableBufferPointer { box in
-                // Run by run: a run of one id adds its length and its two ends.
-                for y in 0..<height {
-                    let row = mask.baseAddress! + y &* width
-                    var x = 0
-                    while x < width {
-                        let id = row[x]
-                        let start = x
-                        x &+= 1
-                        // Eight ids compared at once while the run goes on, then one at a time.
-                        let same = SIMD8<UInt16>(repeating: id)
-                        while x &+ 8 <= width, all(UnsafeRawPointer(row + x).loadUnaligned(as: SIMD8<UInt16>.self) .== same) { x &+= 8 }
-                        while x < width && row[x] == id { x &+= 1 }
-                        if id == 0 { continue }
-                        let k = Int(id)
-                        visible[k] &+= x &- start
-                        let first = SIMD2<Int32>(Int32(truncatingIfNeeded: start), Int32(truncatingIfNeeded: y))
-                        let last = SIMD2<Int32>(Int32(truncatingIfNeeded: x &- 1), Int32(truncatingIfNeeded: y))
-                        box[k] = SIMD4(lowHalf: pointwiseMin(box[k].lowHalf, first), highHalf: pointwiseMax(box[k].highHalf, last))
-                    }
+        // Per instance id: visible count and box (min x, min y, max x, max y), in scratch memory
+        // of this call (no arrays made per image).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: n + 1) { visible in
+            withUnsafeTemporaryAllocation(of: SIMD4<Int32>.self, capacity: n + 1) { box in
+                visible.initialize(repeating: 0)
+                box.initialize(repeating: SIMD4(Int32.max, Int32.max, -1, -1))
+                instance.withUnsafeBufferPointer { measure($0.baseAddress!, width: width, height: height, visible: visible, box: box) }
+                var objects: [ObjectAnnotation] = []
+                objects.reserveCapacity(n)
+                var id = 0
+                for (k, layer) in layers.enumerated() where layer.isObject {
+                    id += 1
+                    let b = box[id]
+                    let bbox = visible[id] > 0
+                        ? BoundingBox(x: Int(b[0]), y: Int(b[1]), width: Int(b[2] - b[0]) + 1, height: Int(b[3] - b[1]) + 1) : nil
+                    let covered = stats[k].coveredPixels
+                    let fraction = covered > 0 ? min(1, Double(visible[id]) / Double(covered)) : 0
+                    let outside = !layer.supportBox(width: width, height: height).isEmpty && stats[k].touchedPixels == 0
+                    var object = ObjectAnnotation(node: layer.node, className: layer.className, instanceId: id, bbox: bbox,
+                                                  visiblePixels: visible[id], visibleFraction: fraction, outsideCanvas: outside)
+                    object.frameAnchor = layer.anchor
+                    objects.append(object)
                 }
+                return GroundTruth(width: width, height: height, objects: objects, instanceMask: instance, semanticMask: semantic)
             }
-        } }
-        var objects: [ObjectAnnotation] = []
-        objects.reserveCapacity(n)
-        var id = 0
-        for (k, layer) in layers.enumerated() where layer.isObject {
-            id += 1
-            let b = box[id]
-            let bbox = visible[id] > 0
-                ? BoundingBox(x: Int(b[0]), y: Int(b[1]), width: Int(b[2] - b[0]) + 1, height: Int(b[3] - b[1]) + 1) : nil
-            let covered = stats[k].coveredPixels
-            let fraction = covered > 0 ? min(1, Double(visible[id]) / Double(covered)) : 0
-            let outside = !layer.supportBox(width: width, height: height).isEmpty && stats[k].touchedPixels == 0
-            var object = ObjectAnnotation(node: layer.node, className: layer.className, instanceId: id, bbox: bbox,
-                                          visiblePixels: visible[id], visibleFraction: fraction, outsideCanvas: outside)
-            object.frameAnchor = layer.anchor
-            objects.append(object)
         }
-        return GroundTruth(width: width, height: height, objects: objects, instanceMask: instance, semanticMask: semantic)
+    }
+
+    /// Adds each id's visible pixels of `mask` (`width × height`) to `visible[id]` and widens
+    /// `box[id]` over them, run by run: a run of one id adds its length and its two ends.
+    /// Unchecked loads and stores: every id in the mask is below `visible.count` (the compositor
+    /// numbers object layers 1…n), and x, y stay inside the mask.
+    private static func measure(_ mask: UnsafePointer<UInt16>, width: Int, height: Int,
+                                visible: UnsafeMutableBufferPointer<Int>, box: UnsafeMutableBufferPointer<SIMD4<Int32>>) {
+        for y in 0..<height {
+            let row = mask + y &* width
+            var x = 0
+            while x < width {
+                let id = row[x]
+                let start = x
+                x &+= 1
+                // Eight ids compared at once while the run goes on, then one at a time.
+                let same = SIMD8<UInt16>(repeating: id)
+                while x &+ 8 <= width, all(UnsafeRawPointer(row + x).loadUnaligned(as: SIMD8<UInt16>.self) .== same) { x &+= 8 }
+                while x < width && row[x] == id { x &+= 1 }
+                if id == 0 { continue }
+                let k = Int(id)
+                visible[k] &+= x &- start
+                let first = SIMD2<Int32>(Int32(truncatingIfNeeded: start), Int32(truncatingIfNeeded: y))
+                let last = SIMD2<Int32>(Int32(truncatingIfNeeded: x &- 1), Int32(truncatingIfNeeded: y))
+                box[k] = SIMD4(lowHalf: pointwiseMin(box[k].lowHalf, first), highHalf: pointwiseMax(box[k].highHalf, last))
+            }
+        }
     }
 }

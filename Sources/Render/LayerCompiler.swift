@@ -21,30 +21,38 @@ struct LayerCompiler: Sendable {
     func layers(of graph: SceneGraph, graphIndex: Int) throws -> [Layer] {
         var out: [Layer] = []
         out.reserveCapacity(graph.nodes.count)
-        var layerOfNode = [Int](repeating: -1, count: graph.nodes.count)
         var curves: [Int: any PlacementCurve] = [:]
-        var zOrders: [Double] = []
-        var avoids: [[String]] = []
+        // Per layer `z_order`s and `avoid` lists are kept only once one differs from the first
+        // layer's order or is not empty; until then every layer stays, in graph order (the
+        // common case: no arrays made per graph).
+        var zOrders: [Double]? = nil, firstZOrder = 0.0
+        var avoids: [[String]]? = nil
         var lastAvoid: (text: String, classes: [String])? = nil
         // Nodes and layers are read in place, by index: a copy of either retains every string
         // and collection it holds (a sizeable part of a small image's cost).
-        for k in graph.nodes.indices {
-            var parentLayer: Layer? = nil, parentCurve: (any PlacementCurve)? = nil
-            if let p = graph.nodes[k].parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
-            var childFrame: (any PlacementCurve)? = nil
-            guard let compiled = try layer(graph.nodes[k], index: k, graphIndex: graphIndex, parent: parentLayer, parentCurve: parentCurve,
-                                           childFrame: &childFrame) else { continue }
-            let reader = AttributeReader(node: graph.nodes[k], graphIndex: graphIndex, nodeIndex: k)
-            layerOfNode[k] = out.count
-            if let childFrame { curves[k] = childFrame }
-            out.append(compiled)
-            zOrders.append(try reader.number("z_order") ?? 0)
-            avoids.append(try ObjectAvoidance.classes(reader, last: &lastAvoid))
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: graph.nodes.count) { layerOfNode in
+            for k in graph.nodes.indices {
+                layerOfNode[k] = -1
+                var parentLayer: Layer? = nil, parentCurve: (any PlacementCurve)? = nil
+                if let p = graph.nodes[k].parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
+                var childFrame: (any PlacementCurve)? = nil
+                guard let compiled = try layer(graph.nodes[k], index: k, graphIndex: graphIndex, parent: parentLayer, parentCurve: parentCurve,
+                                               childFrame: &childFrame) else { continue }
+                let reader = AttributeReader(node: graph.nodes[k], graphIndex: graphIndex, nodeIndex: k)
+                layerOfNode[k] = out.count
+                if let childFrame { curves[k] = childFrame }
+                let zOrder = try reader.number("z_order") ?? 0, avoid = try ObjectAvoidance.classes(reader, last: &lastAvoid)
+                if out.isEmpty { firstZOrder = zOrder }
+                if zOrders == nil && zOrder != firstZOrder { zOrders = Array(repeating: firstZOrder, count: out.count) }
+                if avoids == nil && !avoid.isEmpty { avoids = Array(repeating: [], count: out.count) }
+                zOrders?.append(zOrder)
+                avoids?.append(avoid)
+                out.append(compiled)
+            }
         }
-        let oneZOrder = zOrders.allSatisfy { $0 == zOrders[0] }
-        if oneZOrder && avoids.allSatisfy({ $0.isEmpty }) { return out }     // the common case: every layer, in graph order
-        var keep = ObjectAvoidance.survivors(out, avoid: avoids)
-        if !oneZOrder {
+        if zOrders == nil && avoids == nil { return out }
+        var keep = avoids.map { ObjectAvoidance.survivors(out, avoid: $0) } ?? Array(out.indices)
+        if let zOrders {
             keep.sort { zOrders[$0] < zOrders[$1] || (zOrders[$0] == zOrders[$1] && $0 < $1) }
         }
         return keep.count == out.count && keep == Array(out.indices) ? out : keep.map { out[$0] }
