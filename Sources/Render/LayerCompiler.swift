@@ -28,8 +28,8 @@ struct LayerCompiler: Sendable {
         var zOrders: [Double]? = nil, firstZOrder = 0.0
         var avoids: [[String]]? = nil
         var lastAvoid: (text: String, classes: [String])? = nil
-        // Nodes and layers are read in place, by index: a copy of either retains every string
-        // and collection it holds (a sizeable part of a small image's cost).
+        // Nodes are read in place, by index: a copy retains every string and collection a node
+        // holds (a sizeable part of a small image's cost).
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: graph.nodes.count) { layerOfNode in
             for k in graph.nodes.indices {
                 layerOfNode[k] = -1

@@ -89,7 +89,7 @@ public final class TaskNetwork {
                 optimizer.learningRate = options.schedule.rate(base: learningRate, step: step, total: total)
                 step += 1
                 var (x, y, boxes): (Tensor, [Int], [[LabelledBox]])
-                if let crop = options.crop, kind == .segmentation {
+                if let crop = options.crop {
                     let (h, w) = (data.images.shape[2], data.images.shape[3])
                     let origins = indices.map { _ in (y: Int(rng.next() % UInt64(h - crop + 1)), x: Int(rng.next() % UInt64(w - crop + 1))) }
                     (x, y) = data.croppedBatch(indices, size: crop, origins: origins)
