@@ -217,6 +217,6 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     func write(to directory: String, written: WrittenFiles = WrittenFiles()) throws {
         var complete = self
         complete.sha256 = try DatasetChecksums.checksums(of: directory, excluding: [DatasetManifest.fileName], known: written.digests)
-        try AtomicFile.write(try DatasetFiles.json(complete), to: directory + "/" + DatasetManifest.fileName)
+        try AtomicFile.write(complete.jsonBytes(), to: directory + "/" + DatasetManifest.fileName)
     }
 }

@@ -66,6 +66,7 @@ public final class KITTIWriter: DatasetWriter {
         var png: Data
         var pngSHA256: String
         var labelText: Data
+        var labelSHA256: String
         var types: [String]
         var classes: [String]
         var graph: SceneGraph
@@ -75,8 +76,9 @@ public final class KITTIWriter: DatasetWriter {
         let truth = sample.rendered.groundTruth
         let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
         let png = try PNG.encode(sample.rendered.image, file: directory + "/" + imagePath(index))
+        let labelText = Data(labels.map { $0.line + "\n" }.joined().utf8)
         return Prepared(index: index, png: png, pngSHA256: DatasetChecksums.sha256(of: png),
-                        labelText: Data(labels.map { $0.line + "\n" }.joined().utf8), types: labels.map(\.type),
+                        labelText: labelText, labelSHA256: DatasetChecksums.sha256(of: labelText), types: labels.map(\.type),
                         classes: truth.objects.map(\.className), graph: sample.graph)
     }
 
@@ -89,7 +91,7 @@ public final class KITTIWriter: DatasetWriter {
     private func commit(_ sample: Prepared) throws {
         for name in sample.classes { _ = classMap.index(of: name) }
         try write(sample.png, to: imagePath(sample.index), sha256: sample.pngSHA256)
-        try write(sample.labelText, to: labelPath(sample.index))
+        try write(sample.labelText, to: labelPath(sample.index), sha256: sample.labelSHA256)
         if let cameraProjection {
             let calibration = KITTICalibration(projection: try cameraProjection(sample.graph))
             try write(Data(calibration.text.utf8), to: calibrationPath(sample.index))

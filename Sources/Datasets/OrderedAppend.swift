@@ -40,6 +40,7 @@ enum OrderedAppend {
     static func run<Prepared>(_ samples: [DatasetSample], firstIndex: Int,
                               prepare: (DatasetSample, Int) throws -> Prepared,
                               commit: (Prepared) throws -> Void) throws {
+        _ = MemoryTuning.applied      // PNG encoders' buffers reused from the heap, not returned at once (Parallel)
         try parallelPrepareInOrder(samples.count, prepare: { try prepare(samples[$0], firstIndex + $0) }, commit: commit)
     }
 }

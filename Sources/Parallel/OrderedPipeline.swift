@@ -2,12 +2,16 @@ import Foundation
 
 /// Prepares items `0..<count` in parallel and commits them in index order on the calling thread
 /// as they become ready, so that the serial part (file writes, in order) overlaps the parallel
-/// one: a run takes about the longer of the two, not their sum. `prepare` runs on a thread of
-/// its own and the pool (`parallelChunks`; not on the calling thread, which may itself be a
-/// pool worker); it must not touch what `commit` changes. At the first item whose `prepare` or
-/// `commit` throws, stops and rethrows that error: the items before it are committed, none
-/// after it (preparing stops soon after; nothing prepared later is committed). Every prepared
-/// item not yet committed is held in memory: callers bound `count` (a batch, a chunk).
+/// one. Items are claimed for preparing in index order, one at a time, by helper threads (one
+/// fewer than the cores, at least one; started from a thread of their own, since the calling
+/// thread may itself be a pool worker) and by the calling thread itself whenever the item it
+/// must commit next is not ready: so every core works while the calling thread would otherwise
+/// wait (issue 15: with the pool preparing on every core beside the committing thread, a
+/// dataset writer used two cores at about two thirds). `prepare` must not touch what `commit`
+/// changes. At the first item whose `prepare` or `commit` throws, stops and rethrows that
+/// error: the items before it are committed, none after it (preparing stops soon after;
+/// nothing prepared later is committed). Every prepared item not yet committed is held in
+/// memory: callers bound `count` (a batch, a chunk).
 public func parallelPrepareInOrder<Prepared>(_ count: Int, prepare: (Int) throws -> Prepared,
                                              commit: (Prepared) throws -> Void) throws {
     guard count > 1 else {
@@ -15,10 +19,11 @@ public func parallelPrepareInOrder<Prepared>(_ count: Int, prepare: (Int) throws
         return
     }
     let slots = PreparedSlots<Prepared>(count: count)
+    let helpers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
     try withoutActuallyEscaping(prepare) { prepare in
         let preparing = PreparingThread {
-            parallelChunks(count) { range in
-                for i in range where !slots.isStopped { slots.put(i, Result { try prepare(i) }) }
+            DispatchQueue.concurrentPerform(iterations: helpers) { _ in
+                while let i = slots.claim() { slots.put(i, Result { try prepare(i) }) }
             }
         }
         preparing.start()
@@ -26,7 +31,10 @@ public func parallelPrepareInOrder<Prepared>(_ count: Int, prepare: (Int) throws
             slots.stop()
             preparing.waitUntilFinished()     // `prepare` must not outlive this call
         }
-        for i in 0..<count { try commit(try slots.take(i).get()) }
+        for i in 0..<count {
+            while !slots.isReady(i), let j = slots.claim() { slots.put(j, Result { try prepare(j) }) }
+            try commit(try slots.take(i).get())
+        }
     }
 }
 
@@ -36,14 +44,26 @@ private final class PreparedSlots<Prepared>: @unchecked Sendable {
     private let condition = NSCondition()
     private var results: [Result<Prepared, Error>?]
     private var stopped = false
+    /// The lowest item no thread has claimed yet.
+    private var nextUnclaimed = 0
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 
-    /// True once the committing side has stopped (finished or failed): later items are not needed.
-    var isStopped: Bool {
+    /// The lowest unclaimed item, now claimed by the caller (who must `put` its result); nil
+    /// once every item is claimed or the committing side has stopped.
+    func claim() -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        return stopped
+        guard !stopped, nextUnclaimed < results.count else { return nil }
+        nextUnclaimed += 1
+        return nextUnclaimed - 1
+    }
+
+    /// Whether item `index`'s result is there to `take`.
+    func isReady(_ index: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return results[index] != nil
     }
 
     func put(_ index: Int, _ result: Result<Prepared, Error>) {

@@ -38,6 +38,23 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [])
     }
 
+    /// Where a writer puts its temporary file: the folder and name of the path, split at the
+    /// last `/` (names with accents or composed characters too), or as `URL` reads paths that
+    /// do not end in a plain name.
+    func testSplitTakesTheFolderAndNameOfAPath() {
+        let cwd = FileManager.default.currentDirectoryPath
+        let cases: [(String, String, String)] = [
+            ("/data/out/000001.png", "/data/out", "000001.png"), ("rel/x.txt", "rel", "x.txt"),
+            ("/tmp/e\u{301}t\u{E9}/n\u{303}o.png", "/tmp/e\u{301}t\u{E9}", "n\u{303}o.png"), ("a/\u{1F600}/b", "a/\u{1F600}", "b"),
+            ("x.png", cwd, "x.png"), ("/x.png", "/", "x.png"), ("/data/dir/", "/data", "dir"),
+        ]
+        for (path, folder, name) in cases {
+            let split = AtomicFileWriter.split(path)
+            XCTAssertEqual(split.folder, folder, path)
+            XCTAssertEqual(split.name, name, path)
+        }
+    }
+
     func testMissingFolderIsAnInputError() {
         XCTAssertThrowsError(try AtomicFileWriter(path: "/nonexistent-folder/x")) { error in
             XCTAssertEqual((error as? InputError)?.file, "/nonexistent-folder/x")
