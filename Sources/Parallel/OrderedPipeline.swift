@@ -19,10 +19,9 @@ public func parallelPrepareInOrder<Prepared>(_ count: Int, prepare: (Int) throws
         return
     }
     let slots = PreparedSlots<Prepared>(count: count)
-    let helpers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
     try withoutActuallyEscaping(prepare) { prepare in
         let preparing = PreparingThread {
-            DispatchQueue.concurrentPerform(iterations: helpers) { _ in
+            DispatchQueue.concurrentPerform(iterations: preparingHelpers) { _ in
                 while let i = slots.claim() { slots.put(i, Result { try prepare(i) }) }
             }
         }
@@ -37,6 +36,10 @@ public func parallelPrepareInOrder<Prepared>(_ count: Int, prepare: (Int) throws
         }
     }
 }
+
+/// Helper threads of `parallelPrepareInOrder`: one fewer than the cores, at least one (read once:
+/// `activeProcessorCount` costs a system call).
+private let preparingHelpers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
 
 /// The prepared items of one `parallelPrepareInOrder`, handed from the preparing threads to the
 /// committing one: `put` stores item `i`'s result, `take(i)` waits for it and removes it.
