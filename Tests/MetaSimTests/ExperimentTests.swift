@@ -77,9 +77,10 @@ final class ExperimentTests: XCTestCase {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
-            matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6], refine: 3, refine_steps: 25}}
+            matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6], refine: 3, refine_steps: 25, image_terms_only: true}}
             """))
-        XCTAssertEqual(e.matching.startSearches, [StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6], refine: 3, refineSteps: 25)])
+        XCTAssertEqual(e.matching.startSearches, [StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6], refine: 3, refineSteps: 25,
+                                                                      imageTermsOnly: true)])
         XCTAssertEqual(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.startSearches, [])
         let list = try Experiment.load(path: try write("""
             grammar: prior.yaml
@@ -107,6 +108,7 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw, x], points: [2, 2], span: [0.5]}", "matching.start_search.span", "one fraction per attribute"),
             ("{attributes: [yaw], points: [2], span: [0]}", "matching.start_search.span", "(0, 1]"),
             ("{attributes: [yaw], points: [2], span: [1.5]}", "matching.start_search.span", "(0, 1]"),
+            ("{attributes: [yaw], points: [2], image_terms_only: 2}", "matching.start_search.image_terms_only", "true or false"),
         ] {
             let found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {start_search: \(section)}")
             XCTAssertTrue(found.contains { $0.path == path && "\($0)".contains(message) }, "\(section): \(found)")

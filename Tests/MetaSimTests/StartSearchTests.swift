@@ -164,14 +164,39 @@ final class StartSearchTests: XCTestCase {
     }
 
     /// Prior square at x = 6 px on a 32 px canvas, target at 26 ± 2, φ the centroid.
-    private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink) throws -> MetaSimTrainer {
+    /// `image_terms_only`: grid points scored by φ's whole-image terms alone. The crop term here
+    /// (φ of a crop: the number of crops compared, 32 in the target bank, 8 in a batch) adds
+    /// the same amount to every point; with the option the grid's MMD² values are exactly those
+    /// of the same search without crops.
+    func testImageTermsOnlyLeavesTheCropTermsOut() throws {
+        func grid(crops: Bool, imageTermsOnly: Bool) throws -> [Double] {
+            let sink = MemorySink()
+            let search = StartSearchSettings(attributes: ["loc_x"], points: [4], imageTermsOnly: imageTermsOnly)
+            _ = try windowSearchTrainer(searches: [search], sink: sink, crops: crops).startSearch()
+            let record = try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+            XCTAssertEqual(record["image_terms_only"] as? Bool, imageTermsOnly ? true : nil)
+            return try XCTUnwrap(record["mmd"] as? [Double])
+        }
+        let plain = try grid(crops: false, imageTermsOnly: false)
+        XCTAssertEqual(plain.count, 4)
+        XCTAssertEqual(try grid(crops: true, imageTermsOnly: true), plain)
+        XCTAssertEqual(try grid(crops: false, imageTermsOnly: true), plain)
+        let withCrops = try grid(crops: true, imageTermsOnly: false)
+        for (a, b) in zip(withCrops, plain) { XCTAssertGreaterThan(a, b + 0.01, "the crop term counts: \(withCrops) against \(plain)") }
+    }
+
+    private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink, crops: Bool = false) throws -> MetaSimTrainer {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
         let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
         var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
         experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: searches, batchSize: 8)
         experiment.mmd.scales = [4, 16]
-        return try MetaSimTrainer(experiment: experiment,
-                                  parts: try TrainerParts(grammar: prior, features: Self.scaledCentroid, target: target), sink: sink)
+        var parts = try TrainerParts(grammar: prior, features: Self.scaledCentroid, target: target)
+        if crops {
+            parts.crops = (ObjectCrops(classes: ["Square"], size: 8),
+                           FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: Float($0.shape[0]), count: $0.shape[0])) })
+        }
+        return try MetaSimTrainer(experiment: experiment, parts: parts, sink: sink)
     }
 
     private func assertEqual(_ a: [Float], _ b: [Float], line: UInt = #line) {

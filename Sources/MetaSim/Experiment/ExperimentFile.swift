@@ -180,8 +180,8 @@ extension StartSearchSettings {
     /// `matching.start_search` (or one item of its list): `attributes` (names, each once),
     /// `points` (one count ≥ 2 per attribute, at most `maxCandidates` combinations), `span`
     /// (optional, one fraction in (0, 1] per attribute), `refine`
-    /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`) and `batch_size`
-    /// (2…`ExperimentLimits.batchSize`). Names are checked against the grammar
+    /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`), `batch_size`
+    /// (2…`ExperimentLimits.batchSize`) and `image_terms_only` (a bool). Names are checked against the grammar
     /// when the trainer is built.
     init(from r: ConfigReader) {
         attributes = r.strings("attributes", default: [])
@@ -211,6 +211,7 @@ extension StartSearchSettings {
         refine = r.int("refine", default: refine, min: 1, max: Self.maxRefined)
         refineSteps = r.int("refine_steps", default: refineSteps, min: 1, max: ExperimentLimits.steps)
         if r.has("batch_size") { batchSize = r.int("batch_size", default: 2, min: 2, max: ExperimentLimits.batchSize) }
+        imageTermsOnly = r.bool("image_terms_only", default: imageTermsOnly)
         r.finish()
     }
 }

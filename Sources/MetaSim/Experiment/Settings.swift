@@ -229,19 +229,27 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// spread need more scenes than a matching step does. Refinement runs are matching steps
     /// and use `matching.batch_size`.
     public var batchSize: Int? = nil
+    /// Whether grid points are scored by φ's whole-image terms alone, without the crop terms of
+    /// `features.crops` (which then still serve matching). Crops of cars see their paint far
+    /// more than the sun's direction, so a sun search scored with them trades the sun's azimuth
+    /// against the prior's paint (experiments/driving.yaml). Without `features.crops` it changes
+    /// nothing.
+    public var imageTermsOnly = false
 
     /// Most grid combinations one search may render.
     public static let maxCandidates = 4096
     /// Most grid basins one search may refine.
     public static let maxRefined = 64
 
-    public init(attributes: [String], points: [Int], span: [Double]? = nil, refine: Int = 1, refineSteps: Int = 40, batchSize: Int? = nil) {
+    public init(attributes: [String], points: [Int], span: [Double]? = nil, refine: Int = 1, refineSteps: Int = 40, batchSize: Int? = nil,
+                imageTermsOnly: Bool = false) {
         self.attributes = attributes
         self.points = points
         self.span = span
         self.refine = refine
         self.refineSteps = refineSteps
         self.batchSize = batchSize
+        self.imageTermsOnly = imageTermsOnly
     }
 }
 

@@ -331,6 +331,18 @@ public final class MetaSimTrainer {
                           maxSamples: experiment.mmd.maxSamples)
     }()
 
+    /// MMD² of φ's whole-image terms alone against the same target images: `mmd` without the
+    /// crop terms (the same as `mmd` when there are none), for start searches with
+    /// `image_terms_only`.
+    lazy var imageTermsMMD: FeatureMMD = {
+        guard crops != nil else { return mmd }
+        let count = min(experiment.mmd.bankSize, target.images.shape[0])
+        return FeatureMMD(features: MatchingFeatures(features: features),
+                          targetImages: target.images.slice(axis: 0, 0..<count), targetGroundTruth: nil,
+                          scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased,
+                          maxSamples: experiment.mmd.maxSamples)
+    }()
+
     // MARK: Stage 2 (+3)
 
     /// Distribution matching for the experiment's epochs (those after `completedEpochs`, when

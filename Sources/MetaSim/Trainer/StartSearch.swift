@@ -37,7 +37,8 @@ extension MetaSimTrainer {
 
     /// One start search: every combination of the grid (`StartSearchSettings`) is rendered on
     /// one batch of `settings.batchSize` (default `matching.batch_size`) prior samples, with
-    /// `earlier` (shifts chosen before) applied, and scored by MMD²; returns `earlier` with the
+    /// `earlier` (shifts chosen before) applied, and scored by MMD² (`imageTermsMMD`, φ's
+    /// whole-image terms alone, with `settings.imageTermsOnly`); returns `earlier` with the
     /// chosen combination's shifts added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
     /// bounded one's moves the prior's mean (over `referenceBatch()`) to the centre of the k-th
     /// of `points` equal cells of its range (values clamped inside it, `AttributeShift.margin`).
@@ -48,7 +49,7 @@ extension MetaSimTrainer {
     /// another's (a rotation judged at the wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
-    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`; every
+    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`, `image_terms_only` when set; every
     /// combination's MMD², the chosen point, the grid's best, `kept` when a window search kept
     /// the current value, and each refined point with its grid and refined MMD²).
     /// Precondition: `settings` passed `checkStartSearches`.
@@ -56,6 +57,7 @@ extension MetaSimTrainer {
         let dimensions = startSearchColumns(settings)
         let graphs = try nextGraphs(settings.batchSize ?? experiment.matching.batchSize)
         let batch = encoder.encode(graphs), reference = try referenceBatch()
+        let score = settings.imageTermsOnly ? imageTermsMMD : mmd
         // Per dimension, the shift of each grid point.
         let options: [[AttributeShift]] = dimensions.enumerated().map { i, dimension in
             let mean = reference.mutableMean(column: dimension.column)
@@ -79,18 +81,19 @@ extension MetaSimTrainer {
         let progress = self.progress.start("start search: \(settings.attributes.joined(separator: " × "))", total: total)
         var values: [Double] = [], best = 0
         for index in 0..<total {
-            values.append(try mmd(of: graphs, batch: batch, shifts: shifts(at: index)))
+            values.append(try mmd(of: graphs, batch: batch, shifts: shifts(at: index), by: score))
             if values[index] < values[best] { best = index }
             progress.advance(status: String(format: "best mmd %.4f", values[best]))
         }
         let name = { (index: Int) in zip(settings.attributes, gridPoint(index, points: points)).map { "\($0) #\($1)" }.joined(separator: ", ") }
         progress.finish(status: String(format: "mmd %.4f at ", values[best]) + name(best))
-        let unmoved = try mmd(of: graphs, batch: batch, shifts: earlier)
+        let unmoved = try mmd(of: graphs, batch: batch, shifts: earlier, by: score)
         var line: [String: Any] = ["stage": "start_search", "search": number, "batch_size": graphs.count,
                                    "attributes": settings.attributes, "points": settings.points,
                                    "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
                                    "unmoved_mmd": unmoved]
         if let span = settings.span { line["span"] = span }
+        if settings.imageTermsOnly { line["image_terms_only"] = true }
         // A window search keeps the current value unless a grid point beats it (then nothing is refined).
         let kept = settings.span != nil && unmoved <= values[best]
         // A window's ends are not neighbours, even of a wrapping attribute.
@@ -168,7 +171,7 @@ extension MetaSimTrainer {
         var shifts: [Int: AttributeShift] = [:]
         for (name, column) in columns {
             let values = try (0..<count).map { k in
-                try mmd(of: graphs, batch: batch, shifts: [column: AttributeShift(amount: Float(k) / Float(count), wraps: true)])
+                try mmd(of: graphs, batch: batch, shifts: [column: AttributeShift(amount: Float(k) / Float(count), wraps: true)], by: mmd)
             }
             let best = values.indices.min { values[$0] < values[$1] }!
             try record(["stage": "phase_search", "attribute": name, "mmd": values, "best_offset": best, "offsets": count])
@@ -212,13 +215,13 @@ extension MetaSimTrainer {
 
     /// MMD² of `graphs` (encoded as `batch`) as stage 1 re-centred on `shifts` would give them
     /// (its target: `shifts` applied, blind attributes at their one value per class), rendered,
-    /// against the bank.
-    private func mmd(of graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift]) throws -> Double {
+    /// against the bank by `score` (`mmd`, or `imageTermsMMD`).
+    private func mmd(of graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift], by score: FeatureMMD) throws -> Double {
         var decoded = graphs
         encoder.decode(batch.reconstructionTarget(shifts: shifts, blind: try blindTargets(shifts), classCount: grammar.schema.classes.count),
                        into: &decoded)
         let rendered = try renderer.render(decoded)
-        return mmd.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
+        return score.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
     }
 }
 
