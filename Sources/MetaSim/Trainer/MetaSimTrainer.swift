@@ -322,26 +322,21 @@ public final class MetaSimTrainer {
 
     /// MMD² against the target feature banks (φ's terms of the first `mmd.bank_size` target
     /// images), computed once.
-    lazy var mmd: FeatureMMD = {
+    lazy var mmd: FeatureMMD = bankMMD(MatchingFeatures(features: features, crops: crops))
+
+    /// `mmd` without the crop terms (φ's whole-image terms alone; `mmd` itself when there are
+    /// none), for start searches with `image_terms_only`.
+    lazy var imageTermsMMD: FeatureMMD = crops == nil ? mmd : bankMMD(MatchingFeatures(features: features))
+
+    /// MMD² of `terms` against their bank of the first `mmd.bank_size` target images.
+    private func bankMMD(_ terms: MatchingFeatures) -> FeatureMMD {
         let count = min(experiment.mmd.bankSize, target.images.shape[0])
-        return FeatureMMD(features: MatchingFeatures(features: features, crops: crops),
+        return FeatureMMD(features: terms,
                           targetImages: target.images.slice(axis: 0, 0..<count),
                           targetGroundTruth: target.groundTruth.map { Array($0[0..<count]) },
                           scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased,
                           maxSamples: experiment.mmd.maxSamples)
-    }()
-
-    /// MMD² of φ's whole-image terms alone against the same target images: `mmd` without the
-    /// crop terms (the same as `mmd` when there are none), for start searches with
-    /// `image_terms_only`.
-    lazy var imageTermsMMD: FeatureMMD = {
-        guard crops != nil else { return mmd }
-        let count = min(experiment.mmd.bankSize, target.images.shape[0])
-        return FeatureMMD(features: MatchingFeatures(features: features),
-                          targetImages: target.images.slice(axis: 0, 0..<count), targetGroundTruth: nil,
-                          scales: experiment.mmd.scales, unbiased: experiment.mmd.unbiased,
-                          maxSamples: experiment.mmd.maxSamples)
-    }()
+    }
 
     // MARK: Stage 2 (+3)
 
