@@ -48,7 +48,7 @@ public final class AtomicFileWriter {
     /// (relative names, trailing `/`, `.`/`..`), whose folder is absolute.
     static func split(_ path: String) -> (folder: String, name: String) {
         // Found in the UTF-8 view: stepping back by `Character`s (grapheme breaking) cost a
-        // writer of one small file per image a tenth of its commit time (issue 15).
+        // writer of one small file per image a twentieth of its commit time (issue 15).
         if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), slash != path.startIndex {
             let name = path[path.utf8.index(after: slash)...]
             if !name.isEmpty, name != ".", name != ".." { return (String(path[..<slash]), String(name)) }

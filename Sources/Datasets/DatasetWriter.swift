@@ -90,7 +90,7 @@ public enum DatasetLabel {
             name = classes.first!
         }
         // Bytes checked in the UTF-8 view: `String.contains` of a string goes through Foundation's
-        // `range(of:)` (half a 32×32 PNG encode per sample; issue 15).
+        // `range(of:)` (in a profile half as long as a 32×32 PNG encode; issue 15).
         guard !name.isEmpty, !name.hasPrefix("."), !name.utf8.contains(UInt8(ascii: "/")), !name.utf8.contains(0) else {
             throw InputError(file: directory, path: "sample[\(sample)].label",
                              message: "label '\(name)' cannot be a folder name (empty, leading '.', or '/')")
