@@ -30,7 +30,7 @@ final class DatasetChecksumsTests: XCTestCase {
         var nonRegular: [String] = []
         let files = try DatasetChecksums.files(in: folder, excluding: ["metasim-dataset.json"], nonRegular: &nonRegular)
         XCTAssertEqual(files, ["a.png", "b/c/d/deep.json", "b/x.png", "z.txt"])
-        XCTAssertEqual(nonRegular.sorted(), ["b/c/pipe", "b/link.png", "folder-link"])
+        XCTAssertEqual(nonRegular, ["b/c/pipe", "b/link.png", "folder-link"], "sorted")
 
         let sums = try DatasetChecksums.checksums(of: folder + "/b", excluding: ["link.png", "c"], known: ["x.png": "given"])
         XCTAssertEqual(sums, ["x.png": "given"])
