@@ -83,11 +83,7 @@ public enum DatasetChecksums {
                     guard lstat(folder + "/" + child, &info) == 0 else {
                         throw InputError(file: folder + "/" + child, message: "cannot read: " + String(cString: strerror(errno)))
                     }
-                    switch info.st_mode & S_IFMT {
-                    case S_IFDIR: kind = UInt8(DT_DIR)
-                    case S_IFREG: kind = UInt8(DT_REG)
-                    default: kind = UInt8(DT_LNK)      // any other kind: not listed
-                    }
+                    kind = UInt8((info.st_mode & S_IFMT) >> 12)     // glibc's IFTODT: the `d_type` of that mode
                 }
                 switch kind {
                 case UInt8(DT_DIR): pending.append(child)
