@@ -109,10 +109,37 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw], points: [2], span: [0]}", "matching.start_search.span", "(0, 1]"),
             ("{attributes: [yaw], points: [2], span: [1.5]}", "matching.start_search.span", "(0, 1]"),
             ("{attributes: [yaw], points: [2], image_terms_only: 2}", "matching.start_search.image_terms_only", "true or false"),
+            ("{attributes: [yaw], points: [2], score: fid}", "matching.start_search.score", "mmd"),
+            ("{attributes: [yaw], points: [2], task_epochs: 2}", "matching.start_search.task_epochs", "score: task"),
+            ("{attributes: [yaw], points: [2], task_metric: ap_easy}", "matching.start_search.task_metric", "score: task"),
+            ("{attributes: [yaw], points: [2], score: task, task_epochs: 0}", "matching.start_search.task_epochs", "1"),
         ] {
             let found = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {start_search: \(section)}")
             XCTAssertTrue(found.contains { $0.path == path && "\($0)".contains(message) }, "\(section): \(found)")
         }
+    }
+
+    /// `score: task` with its epochs and metric; it needs labelled validation images and a
+    /// score the task network reports.
+    func testReadsTaskScoredStartSearches() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target, validation: target}
+            matching: {start_search: [{attributes: [yaw], points: [4]}, {attributes: [yaw], points: [3], score: task, task_epochs: 2, task_metric: target_soft_accuracy}]}
+            """))
+        var task = StartSearchSettings(attributes: ["yaw"], points: [3])
+        task.score = .task
+        task.taskEpochs = 2
+        task.taskMetric = "target_soft_accuracy"
+        XCTAssertEqual(e.matching.startSearches, [StartSearchSettings(attributes: ["yaw"], points: [4]), task])
+        let noValidation = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {start_search: {attributes: [yaw], points: [2], score: task}}")
+        XCTAssertTrue(noValidation.contains { $0.path == "matching.start_search.score" && "\($0)".contains("validation") }, "\(noValidation)")
+        let unknown = try errors("""
+            grammar: prior.yaml
+            target: {images: target, validation: target}
+            matching: {start_search: [{attributes: [yaw], points: [2]}, {attributes: [yaw], points: [2], score: task, task_metric: ap_moderate}]}
+            """)
+        XCTAssertTrue(unknown.contains { $0.path == "matching.start_search[1].task_metric" && "\($0)".contains("target_accuracy") }, "\(unknown)")
     }
 
     func testReadsIgnoredClasses() throws {

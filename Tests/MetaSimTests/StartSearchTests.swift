@@ -1,3 +1,4 @@
+import Diagnostics
 import Grammar
 import Scene
 import Tensor
@@ -183,6 +184,78 @@ final class StartSearchTests: XCTestCase {
         XCTAssertEqual(try grid(crops: false, imageTermsOnly: true), plain)
         let withCrops = try grid(crops: true, imageTermsOnly: false)
         for (a, b) in zip(withCrops, plain) { XCTAssertGreaterThan(a, b + 0.01, "the crop term counts: \(withCrops) against \(plain)") }
+    }
+
+    /// A task-scored search finds what φ does not see. The prior's square (6 px on a 16 px
+    /// canvas, grey 0.5 ground) is dark (0.1), the target's bright (0.9); φ is blind (the
+    /// same feature for every image), so MMD² is equal at every grid point and an MMD search
+    /// keeps its first. Scored by a segmenter trained on each point's scenes and judged by its
+    /// mean IoU on 8 labelled target images, the bright cell (0.75) wins: a network that
+    /// learned "darker than the ground is square" finds no square in the target. The values
+    /// are 1 − mean IoU, the same on a second run (one network seed for every point).
+    func testTaskScoredSearchFindsWhatPhiDoesNotSee() throws {
+        func grammar(texture: Double, mutable: Bool) throws -> Grammar {
+            try Grammar.parse(text: """
+                canvas: {width: 16, height: 16, channels: 1}
+                root: Canvas
+                rules:
+                  Canvas:
+                    children: [Background, Square]
+                  Background:
+                    attributes: {background: constant, texture: 0.5}
+                  Square:
+                    class: square
+                    attributes:
+                      shape: rectangle
+                      size: 6
+                      loc_x: {uniform: [5, 11]}
+                      loc_y: {uniform: [5, 11]}
+                      texture: {constant: \(texture), range: [0, 1], mutable: \(mutable)}
+                """, file: mutable ? "dark-prior" : "bright-target")
+        }
+        let prior = try grammar(texture: 0.1, mutable: true)
+        let target = try TargetSet.render(grammar: try grammar(texture: 0.9, mutable: false), seed: 3, images: 8, validation: 8,
+                                          kind: .segmentation, classes: ["ground", "square"])
+        func search(_ score: StartSearchScore) throws -> [String: Any] {
+            var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "bright-target", images: 8, validation: 8),
+                                        name: "toy", seed: 4)
+            var settings = StartSearchSettings(attributes: ["texture"], points: [2], batchSize: 32)
+            settings.score = score
+            settings.taskEpochs = 12
+            experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
+            experiment.taskNetwork = TaskNetworkSettings(kind: .segmentation, classes: ["ground", "square"], batchSize: 4)
+            experiment.taskNetwork.width = 4
+            experiment.taskNetwork.learningRate = 0.01
+            let sink = MemorySink()
+            let blind = FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: 1, count: $0.shape[0])) }
+            _ = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: blind, target: target),
+                                   sink: sink).startSearch()
+            return try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+        }
+        let mmd = try search(.mmd)
+        XCTAssertEqual(mmd["best"] as? [Int], [0], "φ sees no difference: the first point stays best: \(mmd)")
+        let task = try search(.task)
+        XCTAssertEqual(task["best"] as? [Int], [1], "the bright cell: \(task)")
+        XCTAssertEqual(task["task_metric"] as? String, "mean_iou")
+        XCTAssertNil(task["mmd"])
+        let losses = try XCTUnwrap(task["task_loss"] as? [Double])
+        XCTAssertEqual(losses.count, 2)
+        XCTAssertTrue(losses.allSatisfy { (0...1).contains($0) }, "\(losses)")
+        XCTAssertGreaterThan(losses[0], losses[1] + 0.1, "\(losses)")
+        XCTAssertEqual(task["best_task_loss"] as? Double, losses[1])
+        XCTAssertEqual(try search(.task)["task_loss"] as? [Double], losses, "one network seed and minibatch order per search")
+    }
+
+    /// A task-scored search without labelled target validation images is an `InputError` at
+    /// its `score`, before anything is rendered.
+    func testTaskScoredSearchNeedsValidationImages() throws {
+        var search = StartSearchSettings(attributes: ["loc_x"], points: [2])
+        search.score = .task
+        let trainer = try windowSearchTrainer(searches: [search], sink: MemorySink())
+        XCTAssertThrowsError(try trainer.startSearch()) { error in
+            let input = error as? InputError
+            XCTAssertEqual(input?.path, "matching.start_search.score", "\(error)")
+        }
     }
 
     private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink, crops: Bool = false) throws -> MetaSimTrainer {

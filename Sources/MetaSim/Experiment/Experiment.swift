@@ -59,7 +59,8 @@ public struct Experiment: Sendable, Equatable {
     }
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
-    /// objective needs labelled validation images (and a known `task.metric`), matching with
+    /// objective and task-scored start searches need labelled validation images (and a known
+    /// `task.metric` / `task_metric`), matching with
     /// `mmd_weight: 0` a task objective, and segmentation its class list.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
@@ -77,6 +78,17 @@ public struct Experiment: Sendable, Equatable {
         }
         if let metric = task?.metric, !taskNetwork.scoreNames.contains(metric) {
             problems.append(("task.metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
+        }
+        for (i, search) in matching.startSearches.enumerated() where search.score == .task {
+            let path = matching.startSearchPath(i)
+            switch target {
+            case .folders(_, nil, _), .rendered(_, _, _, 0, _):
+                problems.append(("\(path).score", "a task-scored search needs labelled target validation images (target.validation)"))
+            default: break
+            }
+            if let metric = search.taskMetric, !taskNetwork.scoreNames.contains(metric) {
+                problems.append(("\(path).task_metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
+            }
         }
         if features.crops != nil, case .folders = target {
             problems.append(("features.crops", "object crops need the target images' object boxes: a target rendered from a grammar (a `render` section)"))

@@ -235,6 +235,19 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// against the prior's paint (experiments/driving.yaml). Without `features.crops` it changes
     /// nothing.
     public var imageTermsOnly = false
+    /// How grid points are scored (YAML `score`): MMD² against the target bank, or `task`: a
+    /// task network (`task_network`'s kind, classes and training settings, new from one seed
+    /// for every point) trained for `taskEpochs` on the point's `batch_size` rendered scenes
+    /// and scored on the labelled target validation set by `taskMetric`; the point's value is
+    /// 1 − that score, so the lowest still wins. For what φ does not resolve but the task
+    /// network depends on (driving: the sun's azimuth, to its mirror across the road).
+    /// Cost per point: a task network's training on `batch_size` images for `taskEpochs`.
+    public var score: StartSearchScore = .mmd
+    /// `score: task`: training epochs per grid point (≥ 1; nil: `task_network.epochs`).
+    public var taskEpochs: Int? = nil
+    /// `score: task`: the validation score (a name of `TaskNetworkSettings.scoreNames`); nil:
+    /// the task network's primary metric.
+    public var taskMetric: String? = nil
 
     /// Most grid combinations one search may render.
     public static let maxCandidates = 4096
@@ -251,6 +264,14 @@ public struct StartSearchSettings: Sendable, Equatable {
         self.batchSize = batchSize
         self.imageTermsOnly = imageTermsOnly
     }
+}
+
+/// What a start search's grid points are scored by (`StartSearchSettings.score`).
+public enum StartSearchScore: String, Sendable, Equatable, CaseIterable {
+    /// MMD² of the rendered batch against the target bank (φ's features).
+    case mmd
+    /// 1 − the validation score of a task network trained on the rendered batch.
+    case task
 }
 
 /// How stage 3 turns task rewards into a gradient.

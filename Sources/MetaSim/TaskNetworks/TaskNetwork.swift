@@ -39,7 +39,10 @@ public final class TaskNetwork {
     public static func defaultWidth(_ kind: TaskKind) -> Int { kind == .classification ? 32 : 16 }
 
     /// The metric stage 3 maximises: `target_accuracy`, `mean_iou` or `ap_moderate`.
-    public var primaryMetric: String {
+    public var primaryMetric: String { Self.primaryMetric(kind) }
+
+    /// The primary metric of a network of `kind` (see `primaryMetric`).
+    public static func primaryMetric(_ kind: TaskKind) -> String {
         switch kind {
         case .classification: "target_accuracy"
         case .segmentation: "mean_iou"

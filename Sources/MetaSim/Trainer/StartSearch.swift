@@ -38,7 +38,8 @@ extension MetaSimTrainer {
     /// One start search: every combination of the grid (`StartSearchSettings`) is rendered on
     /// one batch of `settings.batchSize` (default `matching.batch_size`) prior samples, with
     /// `earlier` (shifts chosen before) applied, and scored by MMD² (`imageTermsMMD`, φ's
-    /// whole-image terms alone, with `settings.imageTermsOnly`); returns `earlier` with the
+    /// whole-image terms alone, with `settings.imageTermsOnly`) or, with `settings.score` `task`,
+    /// by 1 − a task network's validation score (`startSearchScore`); returns `earlier` with the
     /// chosen combination's shifts added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
     /// bounded one's moves the prior's mean (over `referenceBatch()`) to the centre of the k-th
     /// of `points` equal cells of its range (values clamped inside it, `AttributeShift.margin`).
@@ -50,14 +51,15 @@ extension MetaSimTrainer {
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
     /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`, `image_terms_only` when set; every
-    /// combination's MMD², the chosen point, the grid's best, `kept` when a window search kept
+    /// combination's value under `mmd` (or `task_loss`, with `task_metric`), `best_mmd` and
+    /// `unmoved_mmd` (`best_task_loss`, …), the chosen point, the grid's best, `kept` when a window search kept
     /// the current value, and each refined point with its grid and refined MMD²).
     /// Precondition: `settings` passed `checkStartSearches`.
     func startSearch(_ settings: StartSearchSettings, number: Int, after earlier: [Int: AttributeShift]) throws -> [Int: AttributeShift] {
         let dimensions = startSearchColumns(settings)
         let graphs = try nextGraphs(settings.batchSize ?? experiment.matching.batchSize)
         let batch = encoder.encode(graphs), reference = try referenceBatch()
-        let score = settings.imageTermsOnly ? imageTermsMMD : mmd
+        let score = try startSearchScore(settings, number: number, graphs: graphs, batch: batch)
         // Per dimension, the shift of each grid point.
         let options: [[AttributeShift]] = dimensions.enumerated().map { i, dimension in
             let mean = reference.mutableMean(column: dimension.column)
@@ -81,19 +83,20 @@ extension MetaSimTrainer {
         let progress = self.progress.start("start search: \(settings.attributes.joined(separator: " × "))", total: total)
         var values: [Double] = [], best = 0
         for index in 0..<total {
-            values.append(try mmd(of: graphs, batch: batch, shifts: shifts(at: index), by: score))
+            values.append(try score.value(shifts(at: index)))
             if values[index] < values[best] { best = index }
-            progress.advance(status: String(format: "best mmd %.4f", values[best]))
+            progress.advance(status: String(format: "best %@ %.4f", score.name, values[best]))
         }
         let name = { (index: Int) in zip(settings.attributes, gridPoint(index, points: points)).map { "\($0) #\($1)" }.joined(separator: ", ") }
-        progress.finish(status: String(format: "mmd %.4f at ", values[best]) + name(best))
-        let unmoved = try mmd(of: graphs, batch: batch, shifts: earlier, by: score)
+        progress.finish(status: String(format: "%@ %.4f at ", score.name, values[best]) + name(best))
+        let unmoved = try score.value(earlier)
         var line: [String: Any] = ["stage": "start_search", "search": number, "batch_size": graphs.count,
                                    "attributes": settings.attributes, "points": settings.points,
-                                   "mmd": values, "grid_best": gridPoint(best, points: points), "best_mmd": values[best],
-                                   "unmoved_mmd": unmoved]
+                                   score.name: values, "grid_best": gridPoint(best, points: points), "best_\(score.name)": values[best],
+                                   "unmoved_\(score.name)": unmoved]
         if let span = settings.span { line["span"] = span }
         if settings.imageTermsOnly { line["image_terms_only"] = true }
+        if let metric = score.metric { line["task_metric"] = metric }
         // A window search keeps the current value unless a grid point beats it (then nothing is refined).
         let kept = settings.span != nil && unmoved <= values[best]
         // A window's ends are not neighbours, even of a wrapping attribute.
@@ -109,6 +112,36 @@ extension MetaSimTrainer {
         line["seconds"] = seconds
         try record(line)
         return kept ? earlier : shifts(at: best)
+    }
+
+    /// How `startSearch` scores a grid point (`settings.score`), on `graphs` (encoded as
+    /// `batch`) as stage 1 re-centred on the point's shifts would give them: `name` is the
+    /// metrics key of the values (`mmd`, or `task_loss` = 1 − the validation score `metric`),
+    /// lower is better. A task-scored search trains every point's network from the same seed
+    /// (derived from the experiment's seed and `number`) in the same minibatch order, so
+    /// points differ by their scenes alone. Throws `InputError` at the search's `score` when
+    /// the target has no labelled validation set.
+    func startSearchScore(_ settings: StartSearchSettings, number: Int, graphs: [SceneGraph],
+                          batch: EncodedBatch) throws -> (name: String, metric: String?, value: ([Int: AttributeShift]) throws -> Double) {
+        switch settings.score {
+        case .mmd:
+            let by = settings.imageTermsOnly ? imageTermsMMD : mmd
+            return ("mmd", nil, { try self.mmd(of: graphs, batch: batch, shifts: $0, by: by) })
+        case .task:
+            guard let validation = target.validation else {
+                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file,
+                                 path: "\(experiment.matching.startSearchPath(number)).score",
+                                 message: "a task-scored search needs labelled target validation images (target.validation)")
+            }
+            let network = experiment.taskNetwork
+            let scorer = TaskValidationScore(renderer: renderer, validation: validation, network: network, metric: settings.taskMetric)
+            let epochs = settings.taskEpochs ?? network.epochs
+            let seed = experiment.seed &+ 0x5EA2_C400 &+ UInt64(number)
+            return ("task_loss", scorer.metricName, { shifts in
+                let task = try scorer.trained(self.decoded(graphs, batch: batch, shifts: shifts), epochs: epochs, seed: seed, source: "start search")
+                return 1 - scorer.score(task)
+            })
+        }
     }
 
     /// Scores each start in `starts` (shifts, as from the start search) by a short matching
@@ -217,11 +250,17 @@ extension MetaSimTrainer {
     /// (its target: `shifts` applied, blind attributes at their one value per class), rendered,
     /// against the bank by `score` (`mmd`, or `imageTermsMMD`).
     private func mmd(of graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift], by score: FeatureMMD) throws -> Double {
+        let rendered = try renderer.render(decoded(graphs, batch: batch, shifts: shifts))
+        return score.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
+    }
+
+    /// `graphs` (encoded as `batch`) with the attributes stage 1 re-centred on `shifts` would
+    /// give them (its target: `shifts` applied, blind attributes at their one value per class).
+    private func decoded(_ graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift]) throws -> [SceneGraph] {
         var decoded = graphs
         encoder.decode(batch.reconstructionTarget(shifts: shifts, blind: try blindTargets(shifts), classCount: grammar.schema.classes.count),
                        into: &decoded)
-        let rendered = try renderer.render(decoded)
-        return score.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
+        return decoded
     }
 }
 

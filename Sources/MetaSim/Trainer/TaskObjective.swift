@@ -56,34 +56,14 @@ public struct TaskObjective {
         let (x, mask, operators) = batch.tensors
         let mean = transformer(x, mask: mask, graph: operators)
         let mutableMask = columns.map { $0.restricting(batch.mutableMask, width: batch.width) } ?? batch.mutableMask
-        let metric = self.settings.metric
+        let scorer = TaskValidationScore(renderer: renderer, validation: validation, network: settings, metric: self.settings.metric)
         /// A network (from `start`, else new) trained for `epochs` on scenes with attributes `values`.
-        /// A classifier learns only from the images that show an object: a move may carry a
-        /// scene's every object off the canvas, and such an image has no class (with none left,
-        /// the network is returned untrained).
         func trained(_ values: [Float], from start: [String: Tensor]?, epochs: Int, seed: UInt64) throws -> TaskNetwork {
             var decoded = graphs
             encoder.decode(values, into: &decoded)
-            var rendered = try renderer.render(decoded)
-            if validation.kind == .classification {
-                rendered.removeAll { !$0.groundTruth.objects.contains { $0.visiblePixels > 0 } }
-            }
-            let network = TaskNetwork(kind: validation.kind, canvas: renderer.canvas, classes: validation.classes, seed: seed,
-                                      width: settings.width)
-            if let start { try network.network.load(start) }
-            if rendered.isEmpty { return network }
-            let data = try TaskSet(rendered: rendered, kind: validation.kind, classes: validation.classes,
-                                   rendererClasses: renderer.classes, source: "task objective")
-            network.train(on: data, epochs: epochs, batchSize: settings.batchSize, learningRate: Float(settings.learningRate), seed: seed,
-                          options: settings.training)
-            return network
+            return try scorer.trained(decoded, from: start, epochs: epochs, seed: seed, source: "task objective")
         }
-        func reward(_ network: TaskNetwork) -> Double {
-            let name = metric ?? network.primaryMetric
-            let soft = TaskNetwork.softScoreNames(kind: network.kind, classes: network.classes).contains(name)
-            let scores = soft ? network.softScores(on: validation) : network.scores(on: validation)
-            return scores[name] ?? 0
-        }
+        let reward = scorer.score
         var ascent: [Float]
         var meanReward = 0.0
         switch self.settings.estimator {
