@@ -300,8 +300,12 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.taskNetwork.classes, ["car"])
         XCTAssertTrue(e.taskNetwork.oracle)
         XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation", "sun_azimuth"], ["height", "pitch"], ["heading", "offset"],
-                                                                    ["sun_elevation", "sun_azimuth"], ["height", "pitch"]])
-        XCTAssertEqual(e.matching.startSearches.map { $0.span != nil }, [false, false, false, true, true], "the last two look again, finer")
+                                                                    ["sun_azimuth"], ["sun_azimuth"], ["height", "pitch"]])
+        XCTAssertEqual(e.matching.startSearches.map { $0.span != nil }, [false, false, false, true, true, true], "the last three look again, finer")
+        XCTAssertEqual(e.matching.startSearches.map(\.score), [.mmd, .mmd, .mmd, .task, .task, .mmd], "the azimuth windows by the detector")
+        XCTAssertTrue(e.crossCheckProblems.isEmpty, "\(e.crossCheckProblems)")
+        guard case .rendered(_, _, _, let validation, let test) = e.target else { return XCTFail("a rendered target") }
+        XCTAssertEqual([validation, test], [200, 300])
         let grammar = try Grammar.load(path: e.grammar)
         XCTAssertNil(MetaSimTrainer.startSearchProblem(e.matching, grammar: grammar), "every searched attribute is mutable")
         let mmd = try MetaSimTrainer.mutableColumns(e.matching.mmdAttributes ?? [], path: "matching.mmd_attributes", experiment: e, grammar: grammar)
