@@ -300,10 +300,9 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.taskNetwork.classes, ["car"])
         XCTAssertTrue(e.taskNetwork.oracle)
         XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation", "sun_azimuth"], ["height", "pitch"], ["heading", "offset"],
-                                                                    ["sun_azimuth"], ["sun_azimuth"], ["height", "pitch"], ["pitch"]])
-        XCTAssertEqual(e.matching.startSearches.map { $0.span != nil }, [false, false, false, true, true, true, true], "the last four look again, finer")
-        XCTAssertEqual(e.matching.startSearches.map(\.score), [.mmd, .mmd, .mmd, .task, .task, .mmd, .task],
-                       "the azimuth windows and the last pitch window by the detector")
+                                                                    ["sun_azimuth"], ["sun_azimuth"], ["height", "pitch"]])
+        XCTAssertEqual(e.matching.startSearches.map { $0.span != nil }, [false, false, false, true, true, true], "the last three look again, finer")
+        XCTAssertEqual(e.matching.startSearches.map(\.score), [.mmd, .mmd, .mmd, .task, .task, .mmd], "the azimuth windows by the detector")
         XCTAssertTrue(e.crossCheckProblems.isEmpty, "\(e.crossCheckProblems)")
         guard case .rendered(_, _, _, let validation, let test) = e.target else { return XCTFail("a rendered target") }
         XCTAssertEqual([validation, test], [200, 300])
