@@ -66,12 +66,8 @@ public struct Experiment: Sendable, Equatable {
     /// throws them for experiments built in code.
     public var crossCheckProblems: [(path: String, message: String)] {
         var problems: [(path: String, message: String)] = []
-        if task != nil {
-            switch target {
-            case .folders(_, nil, _), .rendered(_, _, _, 0, _):
-                problems.append(("task", "the task objective needs labelled target validation images (target.validation)"))
-            default: break
-            }
+        if task != nil, !target.hasValidation {
+            problems.append(("task", "the task objective needs labelled target validation images (target.validation)"))
         }
         if matching.mmdWeight == 0, task == nil, matching.epochs > 0 {
             problems.append(("matching.mmd_weight", "0 without a task objective: matching would learn nothing (add a `task` section, or set epochs: 0)"))
@@ -81,10 +77,8 @@ public struct Experiment: Sendable, Equatable {
         }
         for (i, search) in matching.startSearches.enumerated() where search.score == .task {
             let path = matching.startSearchPath(i)
-            switch target {
-            case .folders(_, nil, _), .rendered(_, _, _, 0, _):
+            if !target.hasValidation {
                 problems.append(("\(path).score", "a task-scored search needs labelled target validation images (target.validation)"))
-            default: break
             }
             if let metric = search.taskMetric, !taskNetwork.scoreNames.contains(metric) {
                 problems.append(("\(path).task_metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
@@ -110,4 +104,12 @@ public enum TargetData: Sendable, Equatable {
     /// Rendered from a target grammar (the bundled experiments): `images` unlabelled images for
     /// matching, `validation` and `test` labelled ones, from seeds distinct from the generator's.
     case rendered(grammar: String, seed: UInt64 = 1_000_003, images: Int = 200, validation: Int = 0, test: Int = 0)
+
+    /// Whether there are labelled validation images (a folder, or a rendered count above 0).
+    var hasValidation: Bool {
+        switch self {
+        case .folders(_, nil, _), .rendered(_, _, _, 0, _): false
+        default: true
+        }
+    }
 }
