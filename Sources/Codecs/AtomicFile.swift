@@ -83,17 +83,8 @@ public final class AtomicFileWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// `write(2)` until all of `bytes` is in the file (short writes and `EINTR` retried).
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw InputError(file: path, message: "cannot write: " + String(cString: strerror(errno)))
-            }
-            offset += written
-        }
+        try writeAllBytes(bytes, to: descriptor, path: path)
         byteCount += bytes.count
     }
 
@@ -137,6 +128,20 @@ public final class AtomicFileWriter {
         defer { serialLock.unlock() }
         serial += 1
         return serial
+    }
+}
+
+/// `write(2)` until all of `bytes` is in the file open as `descriptor` (short writes and `EINTR`
+/// retried). Throws an `InputError` naming `path`.
+func writeAllBytes(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            throw InputError(file: path, message: "cannot write: " + String(cString: strerror(errno)))
+        }
+        offset += written
     }
 }
 

@@ -145,7 +145,7 @@ public final class COCOWriter: DatasetWriter {
     private func commit(_ sample: Prepared) throws {
         guard let part else { throw InputError(file: directory, message: "append after finish") }
         let truth = sample.truth
-        try AtomicFile.write(sample.png, to: directory + "/" + sample.fileName)
+        try InPlaceFile.write(sample.png, to: directory + "/" + sample.fileName)
         written.record(sample.fileName, digest: sample.pngSHA256)
         for object in truth.objects {
             guard let box = object.bbox, let mask = sample.masks[object.instanceId] else { continue }

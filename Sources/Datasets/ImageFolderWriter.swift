@@ -86,7 +86,7 @@ public final class ImageFolderWriter: DatasetWriter {
     private func commit(_ sample: (label: String, file: String, png: Data, sha256: String)) throws {
         if labels.insert(sample.label).inserted { try DatasetFiles.makeFolder(directory + "/" + sample.label) }
         _ = classMap.index(of: sample.label)
-        try AtomicFile.write(sample.png, to: directory + "/" + sample.file)
+        try InPlaceFile.write(sample.png, to: directory + "/" + sample.file)
         written.record(sample.file, digest: sample.sha256)
         count += 1
     }

@@ -97,7 +97,7 @@ public final class JSONLinesWriter: DatasetWriter {
     private func commit(_ prepared: (png: Data, sha256: String, record: LabelledRecord)) throws {
         guard let lines else { throw InputError(file: directory, message: "append after finish") }
         var sample = prepared.record
-        try AtomicFile.write(prepared.png, to: directory + "/" + sample.record.image!)
+        try InPlaceFile.write(prepared.png, to: directory + "/" + sample.record.image!)
         written.record(sample.record.image!, digest: prepared.sha256)
         for object in sample.record.objects {
             classes.insert(object.className)

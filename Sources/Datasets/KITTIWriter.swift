@@ -67,9 +67,10 @@ public final class KITTIWriter: DatasetWriter {
         var pngSHA256: String
         var labelText: Data
         var labelSHA256: String
+        /// The calibration file's bytes and digest; nil without a camera.
+        var calibration: (text: Data, sha256: String)?
         var types: [String]
         var classes: [String]
-        var graph: SceneGraph
     }
 
     private func prepare(_ sample: DatasetSample, index: Int) throws -> Prepared {
@@ -77,24 +78,28 @@ public final class KITTIWriter: DatasetWriter {
         let labels = truth.objects.compactMap { KITTIObjectLabel(object: $0, width: truth.width, height: truth.height) }
         let png = try PNG.encode(sample.rendered.image, file: directory + "/" + imagePath(index))
         let labelText = Data(labels.map { $0.line + "\n" }.joined().utf8)
+        let calibration = try cameraProjection.map { projection -> (text: Data, sha256: String) in
+            let text = Data(KITTICalibration(projection: try projection(sample.graph)).text.utf8)
+            return (text, DatasetChecksums.sha256(of: text))
+        }
         return Prepared(index: index, png: png, pngSHA256: DatasetChecksums.sha256(of: png),
-                        labelText: labelText, labelSHA256: DatasetChecksums.sha256(of: labelText), types: labels.map(\.type),
-                        classes: truth.objects.map(\.className), graph: sample.graph)
+                        labelText: labelText, labelSHA256: DatasetChecksums.sha256(of: labelText), calibration: calibration,
+                        types: labels.map(\.type), classes: truth.objects.map(\.className))
     }
 
-    /// Writes `bytes` to the dataset's file `relative` and records their digest.
-    private func write(_ bytes: Data, to relative: String, sha256: String? = nil) throws {
-        try AtomicFile.write(bytes, to: directory + "/" + relative)
-        written.record(relative, digest: sha256 ?? DatasetChecksums.sha256(of: bytes))
+    /// Writes `bytes` to the dataset's file `relative` (in place: see `InPlaceFile`; KITTI
+    /// datasets are not resumed, and `DatasetOutputFolder` stages them) and records their digest.
+    private func write(_ bytes: Data, to relative: String, sha256: String) throws {
+        try InPlaceFile.write(bytes, to: directory + "/" + relative)
+        written.record(relative, digest: sha256)
     }
 
     private func commit(_ sample: Prepared) throws {
         for name in sample.classes { _ = classMap.index(of: name) }
         try write(sample.png, to: imagePath(sample.index), sha256: sample.pngSHA256)
         try write(sample.labelText, to: labelPath(sample.index), sha256: sample.labelSHA256)
-        if let cameraProjection {
-            let calibration = KITTICalibration(projection: try cameraProjection(sample.graph))
-            try write(Data(calibration.text.utf8), to: calibrationPath(sample.index))
+        if let calibration = sample.calibration {
+            try write(calibration.text, to: calibrationPath(sample.index), sha256: calibration.sha256)
         }
         types.formUnion(sample.types)
         count += 1

@@ -10,8 +10,8 @@ import Foundation
 /// streamed file it leaves is a prefix of what an uninterrupted run writes, cut anywhere.
 enum StagedFiles {
     /// Whether the file at `path` is a whole PNG: the signature at the start and the `IEND`
-    /// chunk (with its fixed CRC) as its last 12 bytes. Images are renamed into place only
-    /// once written, so this catches damage, not interrupted writes.
+    /// chunk (with its fixed CRC) as its last 12 bytes. Images are written in place
+    /// (`InPlaceFile`), so this catches the image a killed run was writing, cut anywhere.
     static func isCompletePNG(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
