@@ -62,4 +62,29 @@ final class BlindAttributeTargetsTests: XCTestCase {
         XCTAssertEqual(xs.max()! - xs.min()!, 0, accuracy: 0.05, "blind: one value")
         XCTAssertEqual(mean(xs), Double(reference), accuracy: 0.05, "\(xs)")
     }
+
+    /// With `blind_spread: 0.25` stage 1 gives each square the reference mean plus a quarter of
+    /// its prior draw's distance from the prior's mean (the prior spreads ±6 px: ±1.5 px here),
+    /// within 0.05 px.
+    func testStageOneKeepsTheBlindSpreadShareOfThePriorsSpread() throws {
+        let prior = try squareGrammar(locX: 8, mutable: true, spread: 6)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 8)
+        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 8), name: "blind", seed: 6)
+        experiment.transformer.hidden = [16, 8, 16]
+        experiment.transformer.ignoreAttributes = ["loc_x"]
+        experiment.transformer.blindSpread = 0.25
+        experiment.reconstruction = ReconstructionSettings(maxSteps: 200, threshold: 1e-6, learningRate: 0.05, batchSize: 4)
+        let trainer = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target))
+        try trainer.reconstruct()
+        let learned = squareXs(try trainer.generate(count: 16, seed: 9, start: 0).map(\.graph))
+        let drawn = squareXs(try trainer.generator.generate(count: 16, seed: 9, start: 0, learned: false).map(\.graph))
+        let targets = try XCTUnwrap(try trainer.blindTargets([:]))
+        let centre = Double(try XCTUnwrap(targets.values.values.first?.values.first)) * 16
+        let priorMean = Double(try XCTUnwrap(targets.priorMeans.values.first?.values.first)) * 16
+        XCTAssertEqual(centre, priorMean, accuracy: 1e-4, "unshifted: the centre is the prior's mean")
+        XCTAssertGreaterThan(drawn.max()! - drawn.min()!, 6, "the prior draws spread")
+        for (x, d) in zip(learned, drawn) {
+            XCTAssertEqual(x, centre + 0.25 * (d - priorMean), accuracy: 0.05, "drawn \(d)")
+        }
+    }
 }

@@ -110,6 +110,43 @@ final class DistributionTransformerTests: XCTestCase {
         XCTAssertEqual(loaded(batch).data, g(batch).data)
     }
 
+    /// With a blind spread s, an ignored column's output is the plain transformer's plus s · (x − ½)
+    /// (x its input), other columns are unchanged; s travels with a checkpoint.
+    func testBlindSpreadAddsTheScaledInputAndIsSavedWithTheCheckpoint() throws {
+        let grammar = try exampleGrammar("city.yaml")
+        let classCount = grammar.schema.classes.count
+        let batch = SceneEncoder(grammar.schema).encode(try grammar.sample(seed: 3, range: 0..<6))
+        let ignored = try XCTUnwrap((classCount..<grammar.schema.width).first { column in
+            stride(from: column, to: batch.features.count, by: batch.width).contains { batch.mutableMask[$0] == 1 }
+        })
+        func transformer(spread: Float) -> DistributionTransformer {
+            DistributionTransformer(width: grammar.schema.width, classCount: classCount, hidden: [5], seed: 4,
+                                    ignoredClassColumns: [ignored], blindSpread: spread)
+        }
+        let spread = transformer(spread: 0.25), plain = transformer(spread: 0)
+        let (a, b) = (spread(batch).data, plain(batch).data)
+        var checked = 0
+        for i in a.indices where batch.mutableMask[i] != 0 {
+            let extra: Float = i % batch.width == ignored ? 0.25 * (batch.features[i] - 0.5) : 0
+            XCTAssertEqual(a[i], b[i] + extra, accuracy: 1e-6, "entry \(i)")
+            if extra != 0 { checked += 1 }
+        }
+        XCTAssertGreaterThan(checked, 0, "the batch has mutable entries of the ignored column")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spread-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var state = CheckpointState(grammar: "city.yaml", schema: grammar.schema, hidden: [5], seed: 4, stage: "matching",
+                                    epoch: 1, step: 1, sampleCursor: 0)
+        state.ignoredClassColumns = [ignored]
+        state.blindSpread = 0.25
+        try state.save(spread, to: folder + "/transformer")
+        let (loadedState, loaded) = try CheckpointState.load(from: folder + "/transformer")
+        XCTAssertEqual(loadedState.blindSpread, 0.25)
+        XCTAssertEqual(loaded(batch).data, a)
+        state.blindSpread = 2
+        XCTAssertTrue(state.problems.contains { $0.path == "blindSpread" })
+    }
+
     /// With a digit's class ignored, two graphs that differ only in the digit get the same
     /// change; with it seen, they do not (the test can fail).
     func testIgnoredClassesGetTheSameChange() throws {

@@ -154,6 +154,19 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(found.contains { $0.path == "transformer.ignore_classes" }, "\(found)")
     }
 
+    func testReadsBlindSpread() throws {
+        let e = try Experiment.load(path: try write("""
+            grammar: prior.yaml
+            target: {images: target}
+            transformer: {ignore_attributes: [yaw], blind_spread: 0.125}
+            """))
+        XCTAssertEqual(e.transformer.blindSpread, 0.125)
+        var found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntransformer: {ignore_attributes: [yaw], blind_spread: 1.5}")
+        XCTAssertTrue(found.contains { $0.path == "transformer.blind_spread" && "\($0)".contains("≤ 1") }, "\(found)")
+        found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntransformer: {blind_spread: 0.5}")
+        XCTAssertTrue(found.contains { $0.path == "transformer.blind_spread" && "\($0)".contains("ignore_attributes") }, "\(found)")
+    }
+
     func testReadsObjectiveAttributes() throws {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml

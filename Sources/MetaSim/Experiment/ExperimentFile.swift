@@ -145,6 +145,10 @@ extension TransformerSettings {
         ignoreClasses = t.strings("ignore_classes", default: ignoreClasses)
         ignoreAttributes = t.strings("ignore_attributes", default: ignoreAttributes)
         residual = t.bool("residual", default: residual)
+        blindSpread = t.double("blind_spread", default: blindSpread, min: 0, max: 1)
+        if blindSpread > 0 && ignoreAttributes.isEmpty {
+            t.fail("blind_spread", "spreads the attributes of ignore_attributes, which lists none")
+        }
         t.finish()
     }
 }

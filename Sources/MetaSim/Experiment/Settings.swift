@@ -103,13 +103,21 @@ public struct TransformerSettings: Sendable, Equatable {
     /// the spread of a position collapsed during matching in every arm of the mnist-task
     /// ablation (experiments/README.md).
     public var residual = false
+    /// The share of the prior's spread that `ignoreAttributes` keep (YAML `blind_spread`, 0–1,
+    /// default 0; `DistributionTransformer.blindSpread`): each scene's value is the one value
+    /// per context plus this times its prior draw's distance from the prior's mean. 0 gives
+    /// every scene one value of each; a target that spreads them needs some (driving: a
+    /// detector trained on one sun azimuth misses cars lit from 20° beside it).
+    public var blindSpread = 0.0
 
     /// Settings from explicit values, unchecked.
-    public init(hidden: [Int] = [30, 18, 30], ignoreClasses: [String] = [], ignoreAttributes: [String] = [], residual: Bool = false) {
+    public init(hidden: [Int] = [30, 18, 30], ignoreClasses: [String] = [], ignoreAttributes: [String] = [], residual: Bool = false,
+                blindSpread: Double = 0) {
         self.hidden = hidden
         self.ignoreClasses = ignoreClasses
         self.ignoreAttributes = ignoreAttributes
         self.residual = residual
+        self.blindSpread = blindSpread
     }
 }
 

@@ -27,6 +27,10 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     /// Whether the transformer is residual (`DistributionTransformer.residual`); nil (false) in
     /// states written before the field existed and for plain transformers.
     public var residual: Bool?
+    /// The share of the prior's spread the ignored attributes keep
+    /// (`DistributionTransformer.blindSpread`, 0–1); nil (0) in states written before the field
+    /// existed and for transformers without it.
+    public var blindSpread: Double?
     /// The experiment's seed.
     public var seed: UInt64
     /// `reconstruction` (stage 1 done, phase search next), `reconstruction_shifted` (stage 1
@@ -88,6 +92,9 @@ public struct CheckpointState: Codable, Equatable, Sendable {
         }
         for (i, c) in (ignoredClassColumns ?? []).enumerated() where c < 0 || c >= schema.width {
             out.append(("ignoredClassColumns[\(i)]", "must be a column, 0 to \(schema.width - 1), got \(c)"))
+        }
+        if let s = blindSpread, !(s >= 0 && s <= 1) {
+            out.append(("blindSpread", "must be 0 to 1, got \(s)"))
         }
         for (i, w) in hidden.enumerated() where w < 1 || w > ExperimentLimits.hiddenWidth {
             out.append(("hidden[\(i)]", "must be 1 to \(ExperimentLimits.hiddenWidth), got \(w)"))

@@ -111,7 +111,8 @@ public final class MetaSimTrainer {
         transformer = DistributionTransformer(width: grammar.schema.width, classCount: grammar.schema.classes.count,
                                               hidden: experiment.transformer.hidden, seed: experiment.seed,
                                               ignoredClassColumns: try Self.ignoredClassColumns(experiment, grammar: grammar),
-                                              residual: experiment.transformer.residual)
+                                              residual: experiment.transformer.residual,
+                                              blindSpread: Float(experiment.transformer.blindSpread))
         target = parts.target
         let (settings, prior) = (self.experiment, self.grammar)
         let taskColumns = try settings.task?.attributes.map {
@@ -209,6 +210,7 @@ public final class MetaSimTrainer {
                                     seed: experiment.seed, stage: stage, epoch: epoch, step: step, sampleCursor: sampleCursor)
         if !transformer.ignoredClassColumns.isEmpty { state.ignoredClassColumns = transformer.ignoredClassColumns.sorted() }
         if transformer.residual { state.residual = true }
+        if transformer.blindSpread > 0 { state.blindSpread = Double(transformer.blindSpread) }
         state.complete = false  // `run()` sets it in the last state it saves
         state.metricsRecords = recordCount
         state.seconds = seconds
@@ -317,7 +319,7 @@ public final class MetaSimTrainer {
         let columns = transformer.ignoredClassColumns.filter { $0 >= classCount }
         guard !columns.isEmpty else { return nil }
         return BlindAttributeTargets(reference: try referenceBatch(), columns: columns, shifts: shifts, classCount: classCount,
-                                     wraps: { grammar.schema.attributes[$0 - classCount].range.wrap })
+                                     wraps: { grammar.schema.attributes[$0 - classCount].range.wrap }, spread: transformer.blindSpread)
     }
 
     /// MMD² against the target feature banks (φ's terms of the first `mmd.bank_size` target

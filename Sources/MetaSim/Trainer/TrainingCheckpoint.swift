@@ -113,7 +113,8 @@ public struct TrainingCheckpoint {
         let transformer = DistributionTransformer(width: state.schema.width, classCount: state.schema.classes.count,
                                                   hidden: state.hidden, seed: 0,
                                                   ignoredClassColumns: Set(state.ignoredClassColumns ?? []),
-                                                  residual: state.residual ?? false)
+                                                  residual: state.residual ?? false,
+                                                  blindSpread: Float(state.blindSpread ?? 0))
         try transformer.load(weights, source: source)
         return transformer
     }

@@ -35,17 +35,26 @@ public final class DistributionTransformer: ParameterContainer {
     /// How close to 0 or 1 an input value is clamped before its logit (residual transformers):
     /// logit(1e-4) ≈ −9.2, where the output head's gradient is floored (`unitIntervalOutput`).
     public static let residualInputBound: Float = 1e-4
+    /// How much of the prior's spread the ignored attribute columns keep
+    /// (`TransformerSettings.blindSpread`, 0–1): their output is the network's
+    /// `unitIntervalOutput(r)` plus `blindSpread · (x − ½)`, x the node's input value
+    /// (normalised), so the output spreads around the network's one value per context as the
+    /// prior does around its mean, scaled. The sum may leave [0, 1]: decoding wraps or clamps it
+    /// into the attribute's range (`AttributeRange.denormalise`). 0: one value per context.
+    public let blindSpread: Float
 
     /// - Precondition: `width ≥ 1`, `0 ≤ classCount ≤ width`, hidden widths ≥ 1, ignored
-    ///   columns in `0..<width`.
-    public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64, ignoredClassColumns: Set<Int> = [], residual: Bool = false) {
+    ///   columns in `0..<width`, `0 ≤ blindSpread ≤ 1`.
+    public init(width: Int, classCount: Int, hidden: [Int], seed: UInt64, ignoredClassColumns: Set<Int> = [], residual: Bool = false,
+                blindSpread: Float = 0) {
         precondition(width >= 1 && classCount >= 0 && classCount <= width && hidden.allSatisfy { $0 >= 1 }
-                     && ignoredClassColumns.allSatisfy { $0 >= 0 && $0 < width },
-                     "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden), ignored \(ignoredClassColumns)")
+                     && ignoredClassColumns.allSatisfy { $0 >= 0 && $0 < width } && blindSpread >= 0 && blindSpread <= 1,
+                     "DistributionTransformer: width \(width), classes \(classCount), hidden \(hidden), ignored \(ignoredClassColumns), blind spread \(blindSpread)")
         self.width = width
         self.classCount = classCount
         self.ignoredClassColumns = ignoredClassColumns
         self.residual = residual
+        self.blindSpread = blindSpread
         let sizes = [width] + hidden + [width]
         layers = (0..<(sizes.count - 1)).map { GraphConvolution(sizes[$0], sizes[$0 + 1], seed: seed &+ UInt64($0) &* 0x9E37_79B9) }
     }
@@ -83,19 +92,32 @@ public final class DistributionTransformer: ParameterContainer {
 
     /// The continuous columns' output `[G, N, width − classCount]` from their raw output:
     /// `unitIntervalOutput(raw)`, or with `residual` `unitIntervalOutput(raw + logit(x))` (x the
-    /// clamped input; no skip on ignored columns). The skip carries no gradient.
+    /// clamped input; no skip on ignored columns); plus `blindSpread · (x − ½)` on ignored
+    /// columns. Neither input term carries gradient.
     func continuous(_ raw: Tensor, input features: Tensor) -> Tensor {
-        guard residual else { return raw.unitIntervalOutput() }
-        let bound = Self.residualInputBound, n = width - classCount
-        let x = features.data
-        var skip = [Float](repeating: 0, count: raw.count)
-        for i in skip.indices {
-            let column = classCount + i % n
-            if ignoredClassColumns.contains(column) { continue }
-            let v = Swift.min(Swift.max(x[(i / n) * width + column], bound), 1 - bound)
-            skip[i] = Foundation.log(v / (1 - v))
+        let n = width - classCount
+        let blind = (classCount..<width).filter { ignoredClassColumns.contains($0) }
+        var output = raw
+        if residual {
+            let bound = Self.residualInputBound
+            let x = features.data
+            var skip = [Float](repeating: 0, count: raw.count)
+            for i in skip.indices {
+                let column = classCount + i % n
+                if ignoredClassColumns.contains(column) { continue }
+                let v = Swift.min(Swift.max(x[(i / n) * width + column], bound), 1 - bound)
+                skip[i] = Foundation.log(v / (1 - v))
+            }
+            output = raw + Tensor(shape: raw.shape, data: skip)
         }
-        return (raw + Tensor(shape: raw.shape, data: skip)).unitIntervalOutput()
+        output = output.unitIntervalOutput()
+        guard blindSpread > 0, !blind.isEmpty else { return output }
+        let x = features.data
+        var spread = [Float](repeating: 0, count: raw.count)
+        for row in 0..<(raw.count / n) {
+            for column in blind { spread[row * n + column - classCount] = blindSpread * (x[row * width + column] - 0.5) }
+        }
+        return output + Tensor(shape: raw.shape, data: spread)
     }
 
     /// New features: the network's output where `mask` is 1, the input elsewhere.
