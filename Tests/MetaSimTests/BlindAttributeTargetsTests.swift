@@ -48,14 +48,7 @@ final class BlindAttributeTargetsTests: XCTestCase {
     /// Adam's steps left it (a batch mean's error alone is 3.5 / √4 ≈ 1.7 px): measured 0.14,
     /// 0.43, 1.37 and 1.03 px from it on seeds 6–9.
     func testStageOneGivesABlindAttributeThePriorsMean() throws {
-        let prior = try squareGrammar(locX: 8, mutable: true, spread: 6)
-        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 8)
-        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 8), name: "blind", seed: 6)
-        experiment.transformer.hidden = [16, 8, 16]
-        experiment.transformer.ignoreAttributes = ["loc_x"]
-        experiment.reconstruction = ReconstructionSettings(maxSteps: 200, threshold: 1e-6, learningRate: 0.05, batchSize: 4)
-        let trainer = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target))
-        try trainer.reconstruct()
+        let trainer = try stageOne(blindSpread: 0)
         let xs = squareXs(try trainer.generate(count: 16, seed: 9, start: 0).map(\.graph))
         let reference = try XCTUnwrap(try trainer.blindTargets([:])?.values.values.first?.values.first) * 16
         XCTAssertEqual(reference, 8, accuracy: 0.45, "the reference sample's mean")
@@ -67,15 +60,7 @@ final class BlindAttributeTargetsTests: XCTestCase {
     /// its prior draw's distance from the prior's mean (the prior spreads ±6 px: ±1.5 px here),
     /// within 0.05 px.
     func testStageOneKeepsTheBlindSpreadShareOfThePriorsSpread() throws {
-        let prior = try squareGrammar(locX: 8, mutable: true, spread: 6)
-        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 8)
-        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 8), name: "blind", seed: 6)
-        experiment.transformer.hidden = [16, 8, 16]
-        experiment.transformer.ignoreAttributes = ["loc_x"]
-        experiment.transformer.blindSpread = 0.25
-        experiment.reconstruction = ReconstructionSettings(maxSteps: 200, threshold: 1e-6, learningRate: 0.05, batchSize: 4)
-        let trainer = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target))
-        try trainer.reconstruct()
+        let trainer = try stageOne(blindSpread: 0.25)
         let learned = squareXs(try trainer.generate(count: 16, seed: 9, start: 0).map(\.graph))
         let drawn = squareXs(try trainer.generator.generate(count: 16, seed: 9, start: 0, learned: false).map(\.graph))
         let targets = try XCTUnwrap(try trainer.blindTargets([:]))
@@ -86,5 +71,20 @@ final class BlindAttributeTargetsTests: XCTestCase {
         for (x, d) in zip(learned, drawn) {
             XCTAssertEqual(x, centre + 0.25 * (d - priorMean), accuracy: 0.05, "drawn \(d)")
         }
+    }
+
+    /// A trainer after stage 1 on squares at x ~ U(2, 14) px (16 px canvas) with x blind
+    /// (batch 4, 200 steps) and `blindSpread`.
+    private func stageOne(blindSpread: Double) throws -> MetaSimTrainer {
+        let prior = try squareGrammar(locX: 8, mutable: true, spread: 6)
+        let target = try TargetSet.render(grammar: try squareGrammar(locX: 11, mutable: false), seed: 3, images: 8)
+        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 8), name: "blind", seed: 6)
+        experiment.transformer.hidden = [16, 8, 16]
+        experiment.transformer.ignoreAttributes = ["loc_x"]
+        experiment.transformer.blindSpread = blindSpread
+        experiment.reconstruction = ReconstructionSettings(maxSteps: 200, threshold: 1e-6, learningRate: 0.05, batchSize: 4)
+        let trainer = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target))
+        try trainer.reconstruct()
+        return trainer
     }
 }
