@@ -96,7 +96,6 @@ public final class DistributionTransformer: ParameterContainer {
     /// columns. Neither input term carries gradient.
     func continuous(_ raw: Tensor, input features: Tensor) -> Tensor {
         let n = width - classCount
-        let blind = (classCount..<width).filter { ignoredClassColumns.contains($0) }
         var output = raw
         if residual {
             let bound = Self.residualInputBound
@@ -111,7 +110,9 @@ public final class DistributionTransformer: ParameterContainer {
             output = raw + Tensor(shape: raw.shape, data: skip)
         }
         output = output.unitIntervalOutput()
-        guard blindSpread > 0, !blind.isEmpty else { return output }
+        guard blindSpread > 0 else { return output }
+        let blind = (classCount..<width).filter { ignoredClassColumns.contains($0) }
+        guard !blind.isEmpty else { return output }
         let x = features.data
         var spread = [Float](repeating: 0, count: raw.count)
         for row in 0..<(raw.count / n) {
