@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "CPNGRows", linkerSettings: [.linkedLibrary("png16")]),
         // Float-to-integer truncation without Swift's checks, for the renderer's hot loops.
         .target(name: "CUncheckedMath"),
+        // The grey mask-sprite row loop with AVX2 gathers (runtime-dispatched; no compiler flags).
+        .target(name: "CMaskSprite"),
 
         // Pipeline modules, lowest first. A module never imports one listed after it.
         .target(name: "Diagnostics", exclude: ["README.md"]),
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "Grammar", dependencies: ["Scene", "Assets", "Parallel", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Tensor", dependencies: ["Diagnostics", "Parallel", "CBLAS"], exclude: ["README.md"]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
-        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel", "CUncheckedMath"], exclude: ["README.md", "BRIDGE.md"]),
+        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel", "CUncheckedMath", "CMaskSprite"], exclude: ["README.md", "BRIDGE.md"]),
         .target(name: "Render3D", dependencies: ["Diagnostics", "Scene", "Codecs", "Render", "Parallel"], exclude: ["README.md"]),
         .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", "Parallel", "CCrypto"], exclude: ["README.md"]),
         .target(

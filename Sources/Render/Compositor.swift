@@ -1,3 +1,5 @@
+import CMaskSprite
+
 /// Draws compiled layers, in order, into one image buffer; optionally records ground-truth masks
 /// and a tape of what each layer covered (for the exact VJP).
 ///
@@ -14,6 +16,11 @@ struct Compositor {
     /// Whether shapes use `ShapeRows`' spans (false: every pixel of the box evaluated, the
     /// reference the spans are tested against; the same values either way).
     var spans = true
+    /// Whether grey mask sprites blended `over` a grey canvas use the AVX2 row kernel
+    /// (CMaskSprite) where the processor has it (false: the Swift loop; the same values either way).
+    var spriteRowKernel = true
+    /// Whether this processor runs CMaskSprite's kernel (AVX2), asked once.
+    static let spriteRowKernelAvailable = metasim_mask_sprite_available() != 0
 
     /// Per-layer facts gathered while drawing, for ground truth.
     struct LayerStats {
@@ -242,6 +249,22 @@ struct Compositor {
             if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
         }
         let greyOver = channels == 1 && over
+        if greyOver && spriteRowKernel && Self.spriteRowKernelAvailable {
+            // Eight pixels at a time in C (the same operations, so the same values).
+            var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
+                                             height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity_tint: opacity * tint.x,
+                                             opacity: opacity, threshold: threshold, id: id, cls: cls)
+            var touched = 0, covered = 0
+            for y in box.y0..<box.y1 {
+                let (tu, tv) = sampler.start(x: box.x0, y: y)
+                let p = y &* width &+ box.x0
+                metasim_mask_sprite_row(&kernel, tu, tv, box.x1 &- box.x0, out + p, masks.map { $0.instance + p },
+                                        masks.map { $0.semantic + p }, &touched, &covered)
+            }
+            stats.touchedPixels &+= touched
+            stats.coveredPixels &+= covered
+            return
+        }
         for y in box.y0..<box.y1 {
             var (tu, tv) = sampler.start(x: box.x0, y: y)
             var x = box.x0

@@ -1,0 +1,83 @@
+import Codecs
+import XCTest
+@testable import Render
+
+/// CMaskSprite's AVX2 row kernel against the Swift loop it stands in for (`Compositor.drawMaskSprite`
+/// on a grey canvas, blend `over`): the same pixel bits, masks and per-layer counts, for sprites at
+/// random positions, angles, scales and opacities, partly off the canvas, over a noise background,
+/// several layers deep so that later sprites blend over earlier ones and replace their mask ids.
+final class MaskSpriteRowKernelTests: XCTestCase {
+    func testKernelGivesTheSwiftLoopsBits() throws {
+        guard Compositor.spriteRowKernelAvailable else { throw XCTSkip("this processor has no AVX2: the Swift loop draws") }
+        var rng = SplitMix64(seed: 3)
+        let sprites = try (0..<3).map { k -> Sprite in
+            let (w, h) = (9 + 5 * k, 7 + 6 * k)
+            let image = Image(width: w, height: h, channels: 1, pixels: (0..<(w * h)).map { _ in rng.unit() < 0.35 ? 0 : rng.unit() })
+            return try Sprite(image: image, canvasChannels: 1, what: "sprite \(k)")
+        }
+        let (width, height) = (37, 29)
+        var differences = 0, drawnLayers = 0
+        for trial in 0..<200 {
+            var layers = [Layer(content: .background(.noise(cell: 4, seed: UInt64(trial))), node: 0, className: "",
+                                parameters: Self.parameters(opacity: 1, tint: 0.3, noise: 0.2), blend: .over, links: [])]
+            for n in 0..<(1 + trial % 4) {
+                var p = Self.parameters(opacity: trial % 5 == 0 ? 1 : 0.2 + 0.8 * rng.unit(), tint: rng.unit(), noise: 0)
+                p[LayerParameter.centreX.rawValue] = -8 + Float(width + 16) * rng.unit()
+                p[LayerParameter.centreY.rawValue] = -8 + Float(height + 16) * rng.unit()
+                p[LayerParameter.rotation.rawValue] = trial % 7 == 0 ? 0 : 2 * .pi * rng.unit()
+                p[LayerParameter.scaleX.rawValue] = 0.5 + 2.5 * rng.unit()
+                p[LayerParameter.scaleY.rawValue] = 0.5 + 2.5 * rng.unit()
+                layers.append(Layer(content: .sprite(sprites[(trial + n) % 3]), node: n + 1, className: "digit", parameters: p,
+                                    blend: .over, links: []))
+            }
+            let ids = layers.map { $0.isObject ? UInt16(1) : 0 }
+            func draw(kernel: Bool) -> ([Float], [UInt16], [UInt16], [Compositor.LayerStats]) {
+                var compositor = Compositor(width: width, height: height, channels: 1, visibilityThreshold: 0.5)
+                compositor.spriteRowKernel = kernel
+                var pixels = [Float](repeating: 0, count: width * height)
+                var instance = [UInt16](repeating: 0, count: width * height), semantic = instance
+                let stats = pixels.withUnsafeMutableBufferPointer { px in
+                    instance.withUnsafeMutableBufferPointer { ins in
+                        semantic.withUnsafeMutableBufferPointer { sem in
+                            compositor.draw(layers, classIds: ids, into: px.baseAddress!,
+                                            masks: Compositor.Masks(instance: ins.baseAddress!, semantic: sem.baseAddress!), tape: nil)
+                        }
+                    }
+                }
+                return (pixels, instance, semantic, stats)
+            }
+            let (kernelPixels, kernelInstance, kernelSemantic, kernelStats) = draw(kernel: true)
+            let (swiftPixels, swiftInstance, swiftSemantic, swiftStats) = draw(kernel: false)
+            differences += zip(kernelPixels, swiftPixels).filter { $0.bitPattern != $1.bitPattern }.count
+            XCTAssertEqual(kernelInstance, swiftInstance, "trial \(trial): instance mask")
+            XCTAssertEqual(kernelSemantic, swiftSemantic, "trial \(trial): semantic mask")
+            XCTAssertEqual(kernelStats.map(\.touchedPixels), swiftStats.map(\.touchedPixels), "trial \(trial): touched")
+            XCTAssertEqual(kernelStats.map(\.coveredPixels), swiftStats.map(\.coveredPixels), "trial \(trial): covered")
+            drawnLayers += swiftStats.dropFirst().filter { $0.touchedPixels > 0 }.count
+        }
+        XCTAssertEqual(differences, 0, "pixels whose bits differ")
+        XCTAssertGreaterThan(drawnLayers, 250, "most sprites should land on the canvas")
+    }
+
+    private static func parameters(opacity: Float, tint: Float, noise: Float) -> SIMD16<Float> {
+        var p = SIMD16<Float>.zero
+        p[LayerParameter.scaleX.rawValue] = 1; p[LayerParameter.scaleY.rawValue] = 1
+        p[LayerParameter.opacity.rawValue] = opacity
+        p[LayerParameter.tintR.rawValue] = tint; p[LayerParameter.tintG.rawValue] = tint; p[LayerParameter.tintB.rawValue] = tint
+        p[LayerParameter.noiseAmplitude.rawValue] = noise
+        return p
+    }
+}
+
+/// A small deterministic generator for the test's scenes.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func unit() -> Float {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Float((z ^ (z >> 31)) >> 40) / Float(1 << 24)
+    }
+}
