@@ -252,6 +252,11 @@ protocol BackgroundFillVisitor {
             return
         }
         let under = under!
+        if over && channels == 1 {
+            reverseBackgroundGreyOver(fill, tint: tint.x, end: end.x, amplitude: amplitude, under: under, grad: grad, width: width,
+                                      height: height, keep: keep, rows: rows.baseAddress!)
+            return
+        }
         for y in 0..<height {
             var rOpacity = SIMD4<Float>.zero, rT = SIMD4<Float>.zero, rE = SIMD4<Float>.zero, rA = SIMD4<Float>.zero
             for p in (y &* width)..<(y &* width &+ width) {
@@ -295,6 +300,43 @@ protocol BackgroundFillVisitor {
         weights.append(sum)
     }
     return (dOpacity, weights)
+}
+
+/// `reverseBackground`'s loop for a grey canvas and blend `over`: the per-pixel terms of four
+/// pixels at a time as vectors (lane k for pixel p + k, each the operations of the loop above on
+/// lane 0), then added to the row's sums one pixel after the other, as that loop adds them: the
+/// same sums, bit for bit, in lane 0 of `rows`.
+@inline(__always) func reverseBackgroundGreyOver<F: BackgroundFillValues>(_ fill: F, tint: Float, end: Float, amplitude: Float,
+                                                                         under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
+                                                                         width: Int, height: Int, keep: Float,
+                                                                         rows: UnsafeMutablePointer<SIMD4<Float>>) {
+    for y in 0..<height {
+        var rOpacity: Float = 0, rT: Float = 0, rE: Float = 0, rA: Float = 0
+        var p = y &* width
+        let rowEnd = p &+ width
+        while p &+ 4 <= rowEnd {
+            let (w0, w1, w2, w3) = (fill.weights(p), fill.weights(p &+ 1), fill.weights(p &+ 2), fill.weights(p &+ 3))
+            let wt = SIMD4(w0.t[0], w1.t[0], w2.t[0], w3.t[0]), we = SIMD4(w0.e[0], w1.e[0], w2.e[0], w3.e[0])
+            let wa = SIMD4(w0.a[0], w1.a[0], w2.a[0], w3.a[0])
+            let g = load4(grad + p), u = load4(under + p)
+            let base = tint * wt + end * we + amplitude * wa
+            store4(g * keep, grad + p)
+            let o = g * base + -(g * u), t = g * wt, e = g * we, a = g * wa
+            for k in 0..<4 { rOpacity += o[k]; rT += t[k]; rE += e[k]; rA += a[k] }
+            p &+= 4
+        }
+        while p < rowEnd {
+            let w = fill.weights(p)
+            let g = grad[p], u = under[p]
+            let base = tint * w.t[0] + end * w.e[0] + amplitude * w.a[0]
+            grad[p] = g * keep
+            rOpacity += g * base + -(g * u)
+            rT += g * w.t[0]; rE += g * w.e[0]; rA += g * w.a[0]
+            p &+= 1
+        }
+        rows[4 &* y] = SIMD4(rOpacity, 0, 0, 0); rows[4 &* y &+ 1] = SIMD4(rT, 0, 0, 0)
+        rows[4 &* y &+ 2] = SIMD4(rE, 0, 0, 0); rows[4 &* y &+ 3] = SIMD4(rA, 0, 0, 0)
+    }
 }
 
 /// `paintBackground` as a visitor.

@@ -121,6 +121,27 @@ struct MaskSpriteSampler {
         return (top + (bottom - top) * fy).replacing(with: 0, where: .!inside)
     }
 
+    /// `corners` at four texel coordinates at once (lane k at `(tu[k], tv[k])`), as vectors of
+    /// the four corner values and the fractions, and the lanes inside `[-1, width) ×
+    /// [-1, height)` (where `corners` is not nil): per inside lane the same values as `corners`.
+    /// Outside lanes hold corners sampled at (0, 0).
+    @inline(__always) func corners4(_ tu: SIMD4<Float>, _ tv: SIMD4<Float>)
+        -> (p00: SIMD4<Float>, p10: SIMD4<Float>, p01: SIMD4<Float>, p11: SIMD4<Float>, fx: SIMD4<Float>, fy: SIMD4<Float>,
+            inside: SIMDMask<SIMD4<Int32>>) {
+        let inside = (tu .>= -1) .& (tv .>= -1) .& (tu .< width) .& (tv .< height)
+        let u = tu.replacing(with: 0, where: .!inside), v = tv.replacing(with: 0, where: .!inside)
+        let ix = metasim_truncate4_unchecked(u + 1) &- 1, iy = metasim_truncate4_unchecked(v + 1) &- 1  // floor for ≥ −1
+        let fx = u - metasim_float4_from_int4(ix), fy = v - metasim_float4_from_int4(iy)
+        let index = (iy &+ 1) &* Int32(truncatingIfNeeded: paddedWidth) &+ (ix &+ 1)
+        var p00 = SIMD4<Float>(), p10 = SIMD4<Float>(), p01 = SIMD4<Float>(), p11 = SIMD4<Float>()
+        for k in 0..<4 {
+            let i = Int(index[k])
+            p00[k] = plane[i]; p10[k] = plane[i &+ 1]
+            p01[k] = plane[i &+ paddedWidth]; p11[k] = plane[i &+ paddedWidth &+ 1]
+        }
+        return (p00, p10, p01, p11, fx, fy, inside)
+    }
+
     /// The texel coordinates of four consecutive samples from `(tu, tv)`, stepped by `(du, dv)`
     /// one addition at a time — the chain the one-sample loops step, so the same values — and
     /// `(tu, tv)` moved on to the fifth sample's.
