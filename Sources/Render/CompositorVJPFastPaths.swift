@@ -60,9 +60,8 @@ extension CompositorRenderer {
                     let tint0 = tint.x
                     while x &+ 4 <= box.x1 {
                         let (us, vs) = MaskSpriteSampler.fourSteps(&tu, &tv, du: sampler.dudx, dv: sampler.dvdx)
-                        let c = sampler.corners4(us, vs)
-                        let top = c.p00 + (c.p10 - c.p00) * c.fx, bottom = c.p01 + (c.p11 - c.p01) * c.fx
-                        let A = (top + (bottom - top) * c.fy).replacing(with: 0, where: .!c.inside)
+                        let cell = sampler.corners4(us, vs)
+                        let A = cell.value
                         let drawn = A .!= 0
                         if !any(drawn) { x &+= 4; continue }
                         let a = opacity * A
@@ -76,10 +75,8 @@ extension CompositorRenderer {
                         let termOpacity = SIMD4<Float>.zero.replacing(with: paint * A, where: drawn)
                         let termTint = SIMD4<Float>.zero.replacing(with: gradient * opacity * A, where: drawn)
                         let dA = paint * opacity
-                        let dU = (1 - c.fy) * (c.p10 - c.p00) + c.fy * (c.p11 - c.p01)
-                        let dV = (c.p01 + (c.p11 - c.p01) * c.fx) - (c.p00 + (c.p10 - c.p00) * c.fx)
-                        let gu = SIMD4<Float>.zero.replacing(with: dA * dU, where: drawn)
-                        let gv = SIMD4<Float>.zero.replacing(with: dA * dV, where: drawn)
+                        let gu = SIMD4<Float>.zero.replacing(with: dA * cell.dU, where: drawn)
+                        let gv = SIMD4<Float>.zero.replacing(with: dA * cell.dV, where: drawn)
                         let dx = SIMD4<Float>(Float(x), Float(x &+ 1), Float(x &+ 2), Float(x &+ 3)) + 0.5 - g.cx
                         let guDx = gu * dx, gvDx = gv * dx, guU = gu * (us - sampler.ou), gvV = gv * (vs - sampler.ov)
                         for k in 0..<4 {

@@ -65,6 +65,31 @@ struct SpriteCorners {
     @inline(__always) var dV: Float { (p01 + (p11 - p01) * fx) - (p00 + (p10 - p00) * fx) }
 }
 
+/// `SpriteCorners` of four samples, lane by lane the same operations; `inside` marks the lanes
+/// inside the sprite's sampled range (outside lanes hold the corners at (0, 0)).
+struct SpriteCorners4 {
+    var p00 = SIMD4<Float>(), p10 = SIMD4<Float>(), p01 = SIMD4<Float>(), p11 = SIMD4<Float>()
+    let fx: SIMD4<Float>, fy: SIMD4<Float>
+    let inside: SIMDMask<SIMD4<Int32>>
+
+    init(fx: SIMD4<Float>, fy: SIMD4<Float>, inside: SIMDMask<SIMD4<Int32>>) {
+        self.fx = fx
+        self.fy = fy
+        self.inside = inside
+    }
+
+    /// `bilinear`, lane by lane; 0 outside.
+    @inline(__always) var value: SIMD4<Float> {
+        let top = p00 + (p10 - p00) * fx
+        let bottom = p01 + (p11 - p01) * fx
+        return (top + (bottom - top) * fy).replacing(with: 0, where: .!inside)
+    }
+    /// `∂ value / ∂ tu` (inside lanes).
+    @inline(__always) var dU: SIMD4<Float> { (1 - fy) * (p10 - p00) + fy * (p11 - p01) }
+    /// `∂ value / ∂ tv` (inside lanes).
+    @inline(__always) var dV: SIMD4<Float> { (p01 + (p11 - p01) * fx) - (p00 + (p10 - p00) * fx) }
+}
+
 /// Bilinear sampling of a grey alpha-mask sprite with texel coordinates stepped along rows:
 /// `tu = (c·dx − s·dy)/sx + ou`, `tv = (s·dx + c·dy)/sy + ov` for pixel centre offsets `(dx, dy)`.
 struct MaskSpriteSampler {
@@ -102,44 +127,25 @@ struct MaskSpriteSampler {
     /// `alpha` at four texel coordinates at once (lane k at `(tu[k], tv[k])`): per lane the same
     /// operations in the same order, so the same values, 0 outside `[-1, width) × [-1, height)`.
     @inline(__always) func alpha4(_ tu: SIMD4<Float>, _ tv: SIMD4<Float>) -> SIMD4<Float> {
-        let inside = (tu .>= -1) .& (tv .>= -1) .& (tu .< width) .& (tv .< height)
-        if !any(inside) { return .zero }
-        // Lanes outside (or NaN) sample at (0, 0) and are zeroed below: their truncation stays in range.
-        let u = tu.replacing(with: 0, where: .!inside), v = tv.replacing(with: 0, where: .!inside)
-        let ix = metasim_truncate4_unchecked(u + 1) &- 1, iy = metasim_truncate4_unchecked(v + 1) &- 1  // floor for ≥ −1
-        let fx = u - metasim_float4_from_int4(ix), fy = v - metasim_float4_from_int4(iy)
-        let index = (iy &+ 1) &* Int32(truncatingIfNeeded: paddedWidth) &+ (ix &+ 1)
-        var p00 = SIMD4<Float>(), p10 = SIMD4<Float>(), p01 = SIMD4<Float>(), p11 = SIMD4<Float>()
-        for k in 0..<4 {
-            let i = Int(index[k])
-            p00[k] = plane[i]; p10[k] = plane[i &+ 1]
-            p01[k] = plane[i &+ paddedWidth]; p11[k] = plane[i &+ paddedWidth &+ 1]
-        }
-        // `bilinear`, lane by lane.
-        let top = p00 + (p10 - p00) * fx
-        let bottom = p01 + (p11 - p01) * fx
-        return (top + (bottom - top) * fy).replacing(with: 0, where: .!inside)
+        if !any((tu .>= -1) .& (tv .>= -1) .& (tu .< width) .& (tv .< height)) { return .zero }
+        return corners4(tu, tv).value
     }
 
-    /// `corners` at four texel coordinates at once (lane k at `(tu[k], tv[k])`), as vectors of
-    /// the four corner values and the fractions, and the lanes inside `[-1, width) ×
-    /// [-1, height)` (where `corners` is not nil): per inside lane the same values as `corners`.
-    /// Outside lanes hold corners sampled at (0, 0).
-    @inline(__always) func corners4(_ tu: SIMD4<Float>, _ tv: SIMD4<Float>)
-        -> (p00: SIMD4<Float>, p10: SIMD4<Float>, p01: SIMD4<Float>, p11: SIMD4<Float>, fx: SIMD4<Float>, fy: SIMD4<Float>,
-            inside: SIMDMask<SIMD4<Int32>>) {
+    /// `corners` at four texel coordinates at once (lane k at `(tu[k], tv[k])`): per lane inside
+    /// `[-1, width) × [-1, height)` the same values as `corners`.
+    @inline(__always) func corners4(_ tu: SIMD4<Float>, _ tv: SIMD4<Float>) -> SpriteCorners4 {
         let inside = (tu .>= -1) .& (tv .>= -1) .& (tu .< width) .& (tv .< height)
+        // Lanes outside (or NaN) sample at (0, 0): their truncation stays in range.
         let u = tu.replacing(with: 0, where: .!inside), v = tv.replacing(with: 0, where: .!inside)
         let ix = metasim_truncate4_unchecked(u + 1) &- 1, iy = metasim_truncate4_unchecked(v + 1) &- 1  // floor for ≥ −1
-        let fx = u - metasim_float4_from_int4(ix), fy = v - metasim_float4_from_int4(iy)
         let index = (iy &+ 1) &* Int32(truncatingIfNeeded: paddedWidth) &+ (ix &+ 1)
-        var p00 = SIMD4<Float>(), p10 = SIMD4<Float>(), p01 = SIMD4<Float>(), p11 = SIMD4<Float>()
+        var c = SpriteCorners4(fx: u - metasim_float4_from_int4(ix), fy: v - metasim_float4_from_int4(iy), inside: inside)
         for k in 0..<4 {
             let i = Int(index[k])
-            p00[k] = plane[i]; p10[k] = plane[i &+ 1]
-            p01[k] = plane[i &+ paddedWidth]; p11[k] = plane[i &+ paddedWidth &+ 1]
+            c.p00[k] = plane[i]; c.p10[k] = plane[i &+ 1]
+            c.p01[k] = plane[i &+ paddedWidth]; c.p11[k] = plane[i &+ paddedWidth &+ 1]
         }
-        return (p00, p10, p01, p11, fx, fy, inside)
+        return c
     }
 
     /// The texel coordinates of four consecutive samples from `(tu, tv)`, stepped by `(du, dv)`

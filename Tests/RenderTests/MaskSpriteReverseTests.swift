@@ -9,12 +9,8 @@ import Scene
 /// and tints, partly off the canvas, with random upstream gradients and canvases under them.
 final class MaskSpriteReverseTests: XCTestCase {
     func testFourPixelsAtATimeGiveTheOnePixelLoopsBits() throws {
-        var rng = SplitMix64(seed: 23)
-        let sprites = try (0..<3).map { k -> Sprite in
-            let (w, h) = (9 + 5 * k, 7 + 6 * k)
-            let image = Image(width: w, height: h, channels: 1, pixels: (0..<(w * h)).map { _ in rng.unit() < 0.35 ? 0 : rng.unit() })
-            return try Sprite(image: image, canvasChannels: 1, what: "sprite \(k)")
-        }
+        var rng = TestRandom(state: 23)
+        let sprites = try randomMaskSprites(&rng)
         let (width, height) = (37, 29)
         let renderer = try CompositorRenderer(canvas: Canvas(width: width, height: height, channels: 1), classes: ["digit"])
         var compared = 0, nonZero = 0
@@ -47,18 +43,5 @@ final class MaskSpriteReverseTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 300)
         XCTAssertGreaterThan(nonZero, 5 * compared, "most sprites should get gradients")
-    }
-}
-
-/// A small deterministic generator for the test's scenes.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func unit() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Float((z ^ (z >> 31)) >> 40) / Float(1 << 24)
     }
 }

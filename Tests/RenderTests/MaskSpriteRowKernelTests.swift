@@ -9,12 +9,8 @@ import XCTest
 final class MaskSpriteRowKernelTests: XCTestCase {
     func testKernelGivesTheSwiftLoopsBits() throws {
         guard Compositor.spriteRowKernelAvailable else { throw XCTSkip("this processor has no AVX2: the Swift loop draws") }
-        var rng = SplitMix64(seed: 3)
-        let sprites = try (0..<3).map { k -> Sprite in
-            let (w, h) = (9 + 5 * k, 7 + 6 * k)
-            let image = Image(width: w, height: h, channels: 1, pixels: (0..<(w * h)).map { _ in rng.unit() < 0.35 ? 0 : rng.unit() })
-            return try Sprite(image: image, canvasChannels: 1, what: "sprite \(k)")
-        }
+        var rng = TestRandom(state: 3)
+        let sprites = try randomMaskSprites(&rng)
         let (width, height) = (37, 29)
         var differences = 0, drawnLayers = 0
         for trial in 0..<200 {
@@ -34,17 +30,7 @@ final class MaskSpriteRowKernelTests: XCTestCase {
             func draw(kernel: Bool) -> ([Float], [UInt16], [UInt16], [Compositor.LayerStats]) {
                 var compositor = Compositor(width: width, height: height, channels: 1, visibilityThreshold: 0.5)
                 compositor.spriteRowKernel = kernel
-                var pixels = [Float](repeating: 0, count: width * height)
-                var instance = [UInt16](repeating: 0, count: width * height), semantic = instance
-                let stats = pixels.withUnsafeMutableBufferPointer { px in
-                    instance.withUnsafeMutableBufferPointer { ins in
-                        semantic.withUnsafeMutableBufferPointer { sem in
-                            compositor.draw(layers, classIds: ids, into: px.baseAddress!,
-                                            masks: Compositor.Masks(instance: ins.baseAddress!, semantic: sem.baseAddress!), tape: nil)
-                        }
-                    }
-                }
-                return (pixels, instance, semantic, stats)
+                return drawWithMasks(compositor, layers, classIds: ids)
             }
             let (kernelPixels, kernelInstance, kernelSemantic, kernelStats) = draw(kernel: true)
             let (swiftPixels, swiftInstance, swiftSemantic, swiftStats) = draw(kernel: false)
@@ -66,18 +52,5 @@ final class MaskSpriteRowKernelTests: XCTestCase {
         p[LayerParameter.tintR.rawValue] = tint; p[LayerParameter.tintG.rawValue] = tint; p[LayerParameter.tintB.rawValue] = tint
         p[LayerParameter.noiseAmplitude.rawValue] = noise
         return p
-    }
-}
-
-/// A small deterministic generator for the test's scenes.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func unit() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Float((z ^ (z >> 31)) >> 40) / Float(1 << 24)
     }
 }

@@ -8,7 +8,7 @@ import XCTest
 /// and not finite.
 final class MaskSpriteSamplerTests: XCTestCase {
     func testFourLanesGiveTheBitsOfOneLaneAtATime() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = TestRandom(state: 11)
         let (w, h) = (7, 5)
         let image = Image(width: w, height: h, channels: 1, pixels: (0..<(w * h)).map { _ in rng.unit() < 0.3 ? 0 : rng.unit() })
         var p = SIMD16<Float>.zero
@@ -41,18 +41,5 @@ final class MaskSpriteSamplerTests: XCTestCase {
         }
         XCTAssertEqual(compared, 16_000)
         XCTAssertGreaterThan(nonZero, 4_000, "most samples should fall on ink")
-    }
-}
-
-/// A small deterministic generator for the test's coordinates.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func unit() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Float((z ^ (z >> 31)) >> 40) / Float(1 << 24)
     }
 }

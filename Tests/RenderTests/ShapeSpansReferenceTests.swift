@@ -95,16 +95,7 @@ final class ShapeSpansReferenceTests: XCTestCase {
             let ids = [UInt16](repeating: 1, count: layers.count)
             func draw(spans: Bool) -> ([Float], [UInt16], [UInt16], [Int]) {
                 let compositor = Compositor(width: width, height: height, channels: channels, visibilityThreshold: threshold, spans: spans)
-                var out = [Float](repeating: 0, count: width * height * channels)
-                var instance = [UInt16](repeating: 0, count: width * height), semantic = instance
-                let stats = out.withUnsafeMutableBufferPointer { o in
-                    instance.withUnsafeMutableBufferPointer { i in
-                        semantic.withUnsafeMutableBufferPointer { s in
-                            compositor.draw(layers, classIds: ids, into: o.baseAddress!,
-                                            masks: Compositor.Masks(instance: i.baseAddress!, semantic: s.baseAddress!), tape: nil)
-                        }
-                    }
-                }
+                let (out, instance, semantic, stats) = drawWithMasks(compositor, layers, classIds: ids)
                 return (out, instance, semantic, stats.flatMap { [$0.coveredPixels, $0.touchedPixels] })
             }
             let (a, b) = (draw(spans: true), draw(spans: false))

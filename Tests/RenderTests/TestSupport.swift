@@ -18,6 +18,35 @@ struct TestRandom {
         return z ^ (z >> 31)
     }
     mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53) }
+    /// In [0, 1), 24 random bits.
+    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+}
+
+/// `compositor.draw` of `layers` onto a black canvas with masks: the image, the instance and
+/// semantic masks and the per-layer statistics.
+func drawWithMasks(_ compositor: Compositor, _ layers: [Layer], classIds: [UInt16])
+    -> (pixels: [Float], instance: [UInt16], semantic: [UInt16], stats: [Compositor.LayerStats]) {
+    var pixels = [Float](repeating: 0, count: compositor.width * compositor.height * compositor.channels)
+    var instance = [UInt16](repeating: 0, count: compositor.width * compositor.height), semantic = instance
+    let stats = pixels.withUnsafeMutableBufferPointer { px in
+        instance.withUnsafeMutableBufferPointer { ins in
+            semantic.withUnsafeMutableBufferPointer { sem in
+                compositor.draw(layers, classIds: classIds, into: px.baseAddress!,
+                                masks: Compositor.Masks(instance: ins.baseAddress!, semantic: sem.baseAddress!), tape: nil)
+            }
+        }
+    }
+    return (pixels, instance, semantic, stats)
+}
+
+/// Three grey mask sprites (9×7, 14×13, 19×19 texels), about a third of their texels 0, the
+/// rest random in [0, 1).
+func randomMaskSprites(_ rng: inout TestRandom) throws -> [Sprite] {
+    try (0..<3).map { k -> Sprite in
+        let (w, h) = (9 + 5 * k, 7 + 6 * k)
+        let image = Image(width: w, height: h, channels: 1, pixels: (0..<(w * h)).map { _ in rng.unit() < 0.35 ? 0 : rng.unit() })
+        return try Sprite(image: image, canvasChannels: 1, what: "sprite \(k)")
+    }
 }
 
 /// A 28×28 digit-like grey sprite: a smooth blob with an off-centre stroke (not symmetric).
