@@ -10,6 +10,27 @@ int metasim_mask_sprite_available(void) {
     return __builtin_cpu_supports("avx2");
 }
 
+// The Swift loop's one-pixel step (`MaskSpriteSampler.alpha`, `blend`, `note`).
+static inline void one_pixel(const metasim_mask_sprite *s, float u, float v, float *out, uint16_t *instance,
+                             uint16_t *semantic, long *touched, long *covered) {
+    if (!(u >= -1 && v >= -1 && u < s->width && v < s->height)) return;
+    int ix = (int)(u + 1) - 1, iy = (int)(v + 1) - 1;
+    float fx = u - (float)ix, fy = v - (float)iy;
+    const float *p = s->plane + (long)(iy + 1) * s->padded_width + (ix + 1);
+    float top = p[0] + (p[1] - p[0]) * fx;
+    float bottom = p[s->padded_width] + (p[s->padded_width + 1] - p[s->padded_width]) * fx;
+    float A = top + (bottom - top) * fy;
+    if (A == 0) return;
+    float a = s->opacity * A;
+    *out = s->opacity_tint * A + (1 - a) * *out;
+    *touched += 1;
+    if (instance && a >= s->threshold) {
+        *covered += 1;
+        *instance = s->id;
+        *semantic = s->cls;
+    }
+}
+
 // The values at `plane + at[k]` and `plane + at[k] + 1`, k = 0…7, as lane k of `left` and `right`.
 __attribute__((target("avx2")))
 static inline void pairs(const float *plane, const int *at, __m256 *left, __m256 *right) {
@@ -26,9 +47,8 @@ static inline void pairs(const float *plane, const int *at, __m256 *left, __m256
 }
 
 __attribute__((target("avx2")))
-long metasim_mask_sprite_row(const metasim_mask_sprite *s, float *tu_io, float *tv_io, long count, float *out,
+void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, long count, float *out,
                              uint16_t *instance, uint16_t *semantic, long *touched, long *covered) {
-    float tu = *tu_io, tv = *tv_io;
     const __m256 minus_one = _mm256_set1_ps(-1), one = _mm256_set1_ps(1);
     const __m256 width = _mm256_set1_ps(s->width), height = _mm256_set1_ps(s->height);
     const __m256 opacity = _mm256_set1_ps(s->opacity), opacity_tint = _mm256_set1_ps(s->opacity_tint);
@@ -84,7 +104,9 @@ long metasim_mask_sprite_row(const metasim_mask_sprite *s, float *tu_io, float *
     }
     *touched += t;
     *covered += c;
-    *tu_io = tu;
-    *tv_io = tv;
-    return x;
+    for (; x < count; x++) {
+        one_pixel(s, tu, tv, out + x, instance ? instance + x : 0, semantic ? semantic + x : 0, touched, covered);
+        tu += s->du;
+        tv += s->dv;
+    }
 }

@@ -249,21 +249,26 @@ struct Compositor {
             if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
         }
         let greyOver = channels == 1 && over
-        // Where the processor has AVX2, a grey row's whole groups of eight pixels are drawn in C
-        // (the same operations, so the same values); the loop below draws the rest.
-        let kernel = greyOver && spriteRowKernel && Self.spriteRowKernelAvailable
-            ? metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width, height: sampler.height,
-                                  du: sampler.dudx, dv: sampler.dvdx, opacity_tint: opacity * tint.x, opacity: opacity,
-                                  threshold: threshold, id: id, cls: cls) : nil
+        if greyOver && spriteRowKernel && Self.spriteRowKernelAvailable {
+            // Eight pixels at a time in C (the same operations, so the same values).
+            var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
+                                             height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity_tint: opacity * tint.x,
+                                             opacity: opacity, threshold: threshold, id: id, cls: cls)
+            var touched = 0, covered = 0
+            for y in box.y0..<box.y1 {
+                let (tu, tv) = sampler.start(x: box.x0, y: y)
+                let p = y &* width &+ box.x0
+                metasim_mask_sprite_row(&kernel, tu, tv, box.x1 &- box.x0, out + p, masks.map { $0.instance + p },
+                                        masks.map { $0.semantic + p }, &touched, &covered)
+            }
+            stats.touchedPixels &+= touched
+            stats.coveredPixels &+= covered
+            return
+        }
         for y in box.y0..<box.y1 {
             var (tu, tv) = sampler.start(x: box.x0, y: y)
             var x = box.x0
             let row = y &* width  // wrapping: inside the clipped box, so in range
-            if var kernel {
-                let p = row &+ x
-                x &+= metasim_mask_sprite_row(&kernel, &tu, &tv, box.x1 &- x, out + p, masks.map { $0.instance + p },
-                                              masks.map { $0.semantic + p }, &stats.touchedPixels, &stats.coveredPixels)
-            }
             // Four pixels at a time: their texel coordinates stepped one by one (the same chain of
             // additions as one pixel at a time), sampled and, on a grey canvas, blended as vectors.
             while x &+ 4 <= box.x1 {

@@ -1,8 +1,7 @@
-// A row of a grey alpha-mask sprite blended `over` a grey canvas, eight pixels at a time with
-// AVX2 where the processor has it: the renderer's hot loop for MNIST-like scenes.
-// Sources/Render/Compositor.swift (`drawMaskSprite`) calls it for a row's whole groups of eight
-// and keeps its own loop, which gives the same bits, for the rest of the row, for processors
-// without AVX2 and for tests.
+// One row of a grey alpha-mask sprite blended `over` a grey canvas, eight pixels at a time with
+// AVX2 where the processor has it. The renderer's hot loop for
+// MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) calls it and keeps its own
+// loop, which gives the same bits, for processors without AVX2 and for tests.
 #ifndef METASIM_MASK_SPRITE_H
 #define METASIM_MASK_SPRITE_H
 
@@ -28,16 +27,14 @@ typedef struct {
 /// Whether `metasim_mask_sprite_row` runs (the processor has AVX2); else the caller draws.
 int metasim_mask_sprite_available(void);
 
-/// Draws the first `count − count % 8` of `count` pixels from `out` (one row of a grey canvas),
-/// eight at a time, and returns how many it drew: texel coordinates start at `(*tu, *tv)` and
-/// step by `(du, dv)` one addition at a time, and are left at the next pixel's; per pixel with
-/// `A ≠ 0` (bilinear alpha, 0 outside `[-1, width) × [-1, height)`): `out = opacity·tint·A +
-/// (1 − opacity·A)·out`, and, when `instance` is not null, `instance = id`, `semantic = cls`
-/// where `opacity·A ≥ threshold`. Adds the pixels with `A ≠ 0` to `*touched` and those at or
-/// above the threshold to `*covered`. Every value is computed with the operations, in the order,
-/// of the Swift loop, which draws the rest of the row. Call only when
-/// `metasim_mask_sprite_available()`.
-long metasim_mask_sprite_row(const metasim_mask_sprite *s, float *tu, float *tv, long count, float *out,
+/// Draws `count` pixels from `out` (one row of a grey canvas): texel coordinates start at
+/// `(tu, tv)` and step by `(du, dv)` one addition at a time; per pixel with `A ≠ 0` (bilinear
+/// alpha, 0 outside `[-1, width) × [-1, height)`): `out = opacity·tint·A + (1 − opacity·A)·out`,
+/// and, when `instance` is not null, `instance = id`, `semantic = cls` where `opacity·A ≥
+/// threshold`. Adds the pixels with `A ≠ 0` to `*touched` and those at or above the threshold
+/// to `*covered`. Every value is computed with the operations, in the order, of the Swift loop.
+/// Call only when `metasim_mask_sprite_available()`.
+void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, long count, float *out,
                              uint16_t *instance, uint16_t *semantic, long *touched, long *covered);
 
 #endif
