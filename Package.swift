@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CPNGRows", linkerSettings: [.linkedLibrary("png16")]),
         // Float-to-integer truncation without Swift's checks, for the renderer's hot loops.
         .target(name: "CUncheckedMath"),
-        // The grey mask-sprite row loop with AVX2 gathers (runtime-dispatched; no compiler flags).
+        // The grey mask-sprite row loop with AVX2 (dispatched at run time; no compiler flags).
         .target(name: "CMaskSprite"),
 
         // Pipeline modules, lowest first. A module never imports one listed after it.
