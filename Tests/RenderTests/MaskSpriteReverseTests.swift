@@ -16,11 +16,7 @@ final class MaskSpriteReverseTests: XCTestCase {
         var compared = 0, nonZero = 0
         for trial in 0..<400 {
             var p = SIMD16<Float>.zero
-            p[LayerParameter.centreX.rawValue] = -8 + Float(width + 16) * rng.unit()
-            p[LayerParameter.centreY.rawValue] = -8 + Float(height + 16) * rng.unit()
-            p[LayerParameter.rotation.rawValue] = trial % 7 == 0 ? 0 : 2 * .pi * rng.unit()
-            p[LayerParameter.scaleX.rawValue] = 0.5 + 2.5 * rng.unit()
-            p[LayerParameter.scaleY.rawValue] = 0.5 + 2.5 * rng.unit()
+            placeRandomly(&p, width: width, height: height, rotated: trial % 7 != 0, &rng)
             p[LayerParameter.opacity.rawValue] = trial % 5 == 0 ? 1 : rng.unit()
             p[LayerParameter.tintR.rawValue] = rng.unit()
             let layer = Layer(content: .sprite(sprites[trial % 3]), node: 1, className: "digit", parameters: p, blend: .over, links: [])

@@ -18,11 +18,7 @@ final class MaskSpriteRowKernelTests: XCTestCase {
                                 parameters: Self.parameters(opacity: 1, tint: 0.3, noise: 0.2), blend: .over, links: [])]
             for n in 0..<(1 + trial % 4) {
                 var p = Self.parameters(opacity: trial % 5 == 0 ? 1 : 0.2 + 0.8 * rng.unit(), tint: rng.unit(), noise: 0)
-                p[LayerParameter.centreX.rawValue] = -8 + Float(width + 16) * rng.unit()
-                p[LayerParameter.centreY.rawValue] = -8 + Float(height + 16) * rng.unit()
-                p[LayerParameter.rotation.rawValue] = trial % 7 == 0 ? 0 : 2 * .pi * rng.unit()
-                p[LayerParameter.scaleX.rawValue] = 0.5 + 2.5 * rng.unit()
-                p[LayerParameter.scaleY.rawValue] = 0.5 + 2.5 * rng.unit()
+                placeRandomly(&p, width: width, height: height, rotated: trial % 7 != 0, &rng)
                 layers.append(Layer(content: .sprite(sprites[(trial + n) % 3]), node: n + 1, className: "digit", parameters: p,
                                     blend: .over, links: []))
             }

@@ -39,6 +39,16 @@ func drawWithMasks(_ compositor: Compositor, _ layers: [Layer], classIds: [UInt1
     return (pixels, instance, semantic, stats)
 }
 
+/// Places a sprite at random in `p`: centre anywhere within 8 px of a `width × height` canvas
+/// (so often partly off it), an angle in [0, 2π) when `rotated` (else 0), scales in [0.5, 3).
+func placeRandomly(_ p: inout SIMD16<Float>, width: Int, height: Int, rotated: Bool, _ rng: inout TestRandom) {
+    p[LayerParameter.centreX.rawValue] = -8 + Float(width + 16) * rng.unit()
+    p[LayerParameter.centreY.rawValue] = -8 + Float(height + 16) * rng.unit()
+    p[LayerParameter.rotation.rawValue] = rotated ? 2 * .pi * rng.unit() : 0
+    p[LayerParameter.scaleX.rawValue] = 0.5 + 2.5 * rng.unit()
+    p[LayerParameter.scaleY.rawValue] = 0.5 + 2.5 * rng.unit()
+}
+
 /// Three grey mask sprites (9×7, 14×13, 19×19 texels), about a third of their texels 0, the
 /// rest random in [0, 1).
 func randomMaskSprites(_ rng: inout TestRandom) throws -> [Sprite] {
