@@ -294,6 +294,18 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(weights.map(\.path), ["task_network.class_weights"], "\(weights)")
     }
 
+    /// `task_network.repeats` is read from the file, 1 by default, refused below 1 and above
+    /// `ExperimentLimits.taskRepeats` with its field path.
+    func testTaskNetworkRepeats() throws {
+        let base = "grammar: prior.yaml\ntarget: {images: target}\n"
+        XCTAssertEqual(try Experiment.load(path: try write(base)).taskNetwork.repeats, 1)
+        XCTAssertEqual(try Experiment.load(path: try write(base + "task_network: {repeats: 3}\n")).taskNetwork.repeats, 3)
+        for bad in [0, ExperimentLimits.taskRepeats + 1] {
+            let found = try errors(base + "task_network: {repeats: \(bad)}\n")
+            XCTAssertEqual(found.map(\.path), ["task_network.repeats"], "\(bad): \(found)")
+        }
+    }
+
     /// Detection needs its classes; a folder target is fine (KITTI or COCO folders).
     func testDetectionNeedsClasses() throws {
         let found = try errors("grammar: prior.yaml\ntarget: {images: target}\ntask_network: {kind: detection}\n")

@@ -38,5 +38,11 @@ final class ReportingTextTests: XCTestCase {
         XCTAssertTrue(withOracle.contains("target / oracle") && withOracle.contains("97.5 %"), withOracle)
         XCTAssertTrue(withOracle.contains("the 20 labelled target validation images"), withOracle)
         XCTAssertTrue(withOracle.contains("80.00 / 90.00 / 100.00"), withOracle)
+        XCTAssertFalse(withOracle.contains("±"), "a single training has no spread")
+        results.metasimScoreRuns = [0.8, 0.9, 1.0].map { ["target_accuracy": $0] }
+        results.priorScoreRuns = [0.4, 0.5, 0.6].map { ["target_accuracy": $0] }
+        let repeated = ResultsTable(results).text
+        XCTAssertTrue(repeated.contains("90.0 % ± 10.0") && repeated.contains("50.0 % ± 10.0"), repeated)
+        XCTAssertTrue(repeated.contains("each 3 times (mean ± SD)"), repeated)
     }
 }

@@ -60,6 +60,24 @@ final class RunReportTests: XCTestCase {
         XCTAssertEqual(text.filter { $0.contains("matching/mmd") }.count, 60)
     }
 
+    /// With `task_network.repeats` > 1 the results table shows each mean ± the repeats' SD, and
+    /// the `*_runs` lists are not rows of their own.
+    func testReportShowsTheSpreadOfRepeatedTrainings() throws {
+        let folder = NSTemporaryDirectory() + "report-runs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data().write(to: URL(fileURLWithPath: folder + "/metrics.jsonl"))
+        var results = RunResults(experiment: "x", trainImages: 10, testImages: 5)
+        results.priorScores = ["ap_moderate": 0.2]
+        results.metasimScores = ["ap_moderate": 0.5]
+        results.priorScoreRuns = [0.1, 0.2, 0.3].map { ["ap_moderate": $0] }
+        results.metasimScoreRuns = [0.5, 0.5, 0.5].map { ["ap_moderate": $0] }
+        try JSONEncoder().encode(results).write(to: URL(fileURLWithPath: folder + "/results.json"))
+        let html = try String(contentsOfFile: try RunReport(folder: folder).write(), encoding: .utf8)
+        XCTAssertTrue(html.contains("20.0 % ± 10.0") && html.contains("50.0 % ± 0.0"), html)
+        XCTAssertFalse(html.contains("moderate runs"), "no row for the lists")
+    }
+
     func testReportOfAFolderThatIsNotARun() {
         XCTAssertThrowsError(try RunReport(folder: NSTemporaryDirectory() + "no-run-\(UUID().uuidString)"))
     }

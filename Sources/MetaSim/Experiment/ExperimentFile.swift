@@ -264,6 +264,7 @@ extension TaskNetworkSettings {
         learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         if n.has("width") { width = n.int("width", default: 0, min: 1) }
         oracle = n.bool("oracle", default: oracle)
+        repeats = n.int("repeats", default: repeats, min: 1)
         let schedule = n.string("learning_rate_schedule", default: training.schedule.rawValue,
                                 oneOf: LearningRateSchedule.allCases.map(\.rawValue))
         training.schedule = LearningRateSchedule(rawValue: schedule) ?? training.schedule

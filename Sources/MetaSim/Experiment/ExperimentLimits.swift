@@ -32,6 +32,8 @@ public enum ExperimentLimits {
     public static let learningRate = 1.0
     /// External renderer processes started at once (`renderer.workers`).
     public static let rendererWorkers = 256
+    /// Trainings of each final task network (`task_network.repeats`).
+    public static let taskRepeats = 16
 }
 
 extension Experiment {
@@ -64,6 +66,7 @@ extension Experiment {
         atMost("task_network.train_images", taskNetwork.trainImages, ExperimentLimits.images)
         atMost("task_network.batch_size", taskNetwork.batchSize, ExperimentLimits.batchSize)
         atMost("task_network.epochs", taskNetwork.epochs, ExperimentLimits.steps)
+        atMost("task_network.repeats", taskNetwork.repeats, ExperimentLimits.taskRepeats)
         if let width = taskNetwork.width { atMost("task_network.width", width, ExperimentLimits.taskNetworkWidth) }
         rate("task_network.learning_rate", taskNetwork.learningRate)
         if let externalRenderer { atMost("renderer.workers", externalRenderer.workers, ExperimentLimits.rendererWorkers) }

@@ -9,7 +9,8 @@ import Scene
 ///
 /// Encodes flat: `prior_<metric>`, `metasim_<metric>` and `oracle_<metric>` for each task metric
 /// (`prior_target_accuracy`, `metasim_target_accuracy` for classification; `prior_mean_iou`,
-/// `prior_car_iou`, … for segmentation; `prior_ap_moderate`, … for detection; fractions 0–1),
+/// `prior_car_iou`, … for segmentation; `prior_ap_moderate`, … for detection; fractions 0–1;
+/// means over `task_network.repeats` trainings, each repeat's in `<side>_<metric>_runs`),
 /// `oracle_source`, the attribute means and quantiles (`attribute_quantile_levels`), counts and
 /// `wall_seconds`.
 public struct RunResults: Encodable, Sendable {
@@ -23,6 +24,13 @@ public struct RunResults: Encodable, Sendable {
     /// a test set, with `task_network.oracle: false`, or when there is no target data to train
     /// on (a folder target without a labelled validation set).
     public var oracleScores: [String: Double] = [:]
+    /// With `task_network.repeats` > 1, each repeat's scores (the `*Scores` are their means),
+    /// in repeat order; empty for a single training. Encoded as `prior_<metric>_runs`, … lists.
+    public var priorScoreRuns: [[String: Double]] = []
+    /// See `priorScoreRuns`.
+    public var metasimScoreRuns: [[String: Double]] = []
+    /// See `priorScoreRuns`.
+    public var oracleScoreRuns: [[String: Double]] = []
     /// What the oracle was trained on: `target_grammar` (`oracleTrainImages` fresh samples of
     /// the target grammar) or `target_validation` (the labelled target validation images, for
     /// as many optimiser steps as the generated-data networks); nil without an oracle.
@@ -75,6 +83,11 @@ public struct RunResults: Encodable, Sendable {
         for (name, value) in priorScores { try c.encode(value, forKey: Key("prior_\(name)")) }
         for (name, value) in metasimScores { try c.encode(value, forKey: Key("metasim_\(name)")) }
         for (name, value) in oracleScores { try c.encode(value, forKey: Key("oracle_\(name)")) }
+        for (side, runs) in [("prior", priorScoreRuns), ("metasim", metasimScoreRuns), ("oracle", oracleScoreRuns)] {
+            for name in runs.first?.keys.sorted() ?? [] {
+                try c.encode(runs.compactMap { $0[name] }, forKey: Key("\(side)_\(name)_runs"))
+            }
+        }
         try c.encodeIfPresent(oracleSource, forKey: Key("oracle_source"))
         if oracleSource != nil { try c.encode(oracleTrainImages, forKey: Key("oracle_train_images")) }
         try c.encode(priorAttributeMeans, forKey: Key("prior_attribute_means"))
@@ -119,59 +132,85 @@ extension MetaSimTrainer {
     /// Trains the task network on `taskNetwork.trainImages` prior samples and on the same
     /// samples through the learned transformer (from a seed training never used), and — unless
     /// `task_network.oracle` is false — on target data (`oracleData`), and scores each on the
-    /// target test set.
+    /// target test set. With `task_network.repeats` = K > 1 each of the three is trained K times,
+    /// repeat r on samples and network initialisation from seed `repeatSeed(r)` (repeat 0's is
+    /// that of a single training, so its figures equal a K = 1 run's) and the oracle on the
+    /// r-th block of fresh target-grammar samples; the scores are the means over the repeats,
+    /// each repeat's kept in `*ScoreRuns`. Attribute statistics, grids and KIDs come from repeat 0.
     public func evaluate() throws -> RunResults {
         let settings = experiment.taskNetwork
         let generator = self.generator
-        let seed = experiment.seed &+ 0x5EED
+        let repeats = max(1, settings.repeats)
         var results = RunResults(experiment: experiment.name, trainImages: settings.trainImages, testImages: target.test?.count ?? 0)
         if !target.graphs.isEmpty {
             results.targetAttributeMeans = attributeMeans(of: target.graphs, onlyMutableNodes: false)
             results.targetAttributeQuantiles = attributeQuantiles(of: target.graphs, onlyMutableNodes: false)
         }
-        for learned in [false, true] {
-            let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
-            let graphs = samples.map(\.graph)
-            if learned {
-                results.learnedAttributeMeans = attributeMeans(of: graphs)
-                results.learnedAttributeQuantiles = attributeQuantiles(of: graphs)
-            } else {
-                results.priorAttributeMeans = attributeMeans(of: graphs)
-                results.priorAttributeQuantiles = attributeQuantiles(of: graphs)
+        var priorRuns: [[String: Double]] = [], metasimRuns: [[String: Double]] = [], oracleRuns: [[String: Double]] = []
+        for r in 0..<repeats {
+            let seed = repeatSeed(r)
+            let suffix = repeats > 1 ? " (repeat \(r + 1)/\(repeats))" : ""
+            for learned in [false, true] {
+                let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
+                if r == 0 {
+                    let graphs = samples.map(\.graph)
+                    if learned {
+                        results.learnedAttributeMeans = attributeMeans(of: graphs)
+                        results.learnedAttributeQuantiles = attributeQuantiles(of: graphs)
+                    } else {
+                        results.priorAttributeMeans = attributeMeans(of: graphs)
+                        results.priorAttributeQuantiles = attributeQuantiles(of: graphs)
+                    }
+                    try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
+                    if let kid = kid(samples.map(\.rendered.image)) {
+                        results.kidImages = kid.images
+                        results.kidFeatures = kidFeatures.name
+                        if learned { results.metasimKID = kid.value } else { results.priorKID = kid.value }
+                    }
+                }
+                guard let test = target.test else { continue }
+                let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
+                                       rendererClasses: renderer.classes, source: grammar.file)
+                let scores = trainAndScore(data, epochs: settings.epochs, test: test, name: (learned ? "learned" : "prior") + suffix, seed: seed)
+                if learned { metasimRuns.append(scores) } else { priorRuns.append(scores) }
             }
-            try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
-            if let kid = kid(samples.map(\.rendered.image)) {
-                results.kidImages = kid.images
-                results.kidFeatures = kidFeatures.name
-                if learned { results.metasimKID = kid.value } else { results.priorKID = kid.value }
+            if settings.oracle, let test = target.test, let oracle = try oracleData(test: test, block: r) {
+                oracleRuns.append(trainAndScore(oracle.data, epochs: oracle.epochs, test: test, name: "oracle" + suffix, seed: seed))
+                results.oracleSource = oracle.source
+                results.oracleTrainImages = oracle.data.count
             }
-            guard let test = target.test else { continue }
-            let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
-                                   rendererClasses: renderer.classes, source: grammar.file)
-            let scores = trainAndScore(data, epochs: settings.epochs, test: test, name: learned ? "learned" : "prior", seed: seed)
-            if learned { results.metasimScores = scores } else { results.priorScores = scores }
         }
-        if settings.oracle, let test = target.test, let oracle = try oracleData(test: test) {
-            results.oracleScores = trainAndScore(oracle.data, epochs: oracle.epochs, test: test, name: "oracle", seed: seed)
-            results.oracleSource = oracle.source
-            results.oracleTrainImages = oracle.data.count
+        results.priorScores = meanScores(priorRuns)
+        results.metasimScores = meanScores(metasimRuns)
+        results.oracleScores = meanScores(oracleRuns)
+        if repeats > 1 {
+            results.priorScoreRuns = priorRuns
+            results.metasimScoreRuns = metasimRuns
+            results.oracleScoreRuns = oracleRuns
         }
         results.wallSeconds = seconds
         return results
     }
 
+    /// The seed of the final comparison's repeat `r` (`task_network.repeats`): its generated
+    /// samples and its networks' initialisation. Repeat 0 keeps the single comparison's seed.
+    func repeatSeed(_ r: Int) -> UInt64 {
+        (experiment.seed &+ 0x5EED) &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15
+    }
+
     /// The oracle's training data: `taskNetwork.trainImages` fresh samples of the target
-    /// grammar (indices after those the target set used) for `taskNetwork.epochs`, or — for a
+    /// grammar (block `block` of that many after the indices the target set used) for
+    /// `taskNetwork.epochs`, or — for a
     /// target without a grammar — the labelled target validation set (relabelled to the test
     /// set's classes), for as many epochs as give the same number of optimiser steps as the
     /// generated-data networks take. Nil when neither exists. Throws rendering errors.
-    func oracleData(test: TaskSet) throws -> (data: TaskSet, epochs: Int, source: String)? {
+    func oracleData(test: TaskSet, block: Int = 0) throws -> (data: TaskSet, epochs: Int, source: String)? {
         let settings = experiment.taskNetwork
         if let source = target.grammar {
             let assets = source.grammar.assetRegistry()
             let renderer = try source.grammar.makeRenderer(assets: assets)
             let samples = try Generator(grammar: source.grammar, assets: assets, transformer: nil, renderer: renderer)
-                .generate(count: settings.trainImages, seed: source.seed, start: source.used, learned: false)
+                .generate(count: settings.trainImages, seed: source.seed, start: source.used + block * settings.trainImages, learned: false)
             let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
                                    rendererClasses: renderer.classes, source: source.grammar.file)
             return (data, settings.epochs, "target_grammar")
@@ -181,6 +220,15 @@ extension MetaSimTrainer {
         let epochs = max(1, (steps + batchCount(validation.count, batchSize: settings.batchSize) - 1)
                          / batchCount(validation.count, batchSize: settings.batchSize))
         return (validation, min(epochs, ExperimentLimits.steps), "target_validation")
+    }
+
+    /// Each score's mean over `runs` (which share their keys); empty for no runs.
+    func meanScores(_ runs: [[String: Double]]) -> [String: Double] {
+        guard let first = runs.first else { return [:] }
+        return first.keys.reduce(into: [:]) { means, name in
+            let values = runs.compactMap { $0[name] }
+            means[name] = values.reduce(0, +) / Double(values.count)
+        }
     }
 
     /// A task network (seed `seed`) trained on `data` for `epochs` with the experiment's task

@@ -63,16 +63,18 @@ public struct RunReport {
     static func results(_ run: RunData) -> String {
         guard let r = run.results else { return "<p class=\"note\">no results.json yet (the run has not finished)</p>" }
         func number(_ key: String) -> Double? { (r[key] as? NSNumber)?.doubleValue }
-        func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", 100 * $0) } ?? "–" }
         func plain(_ v: Double?, _ format: String) -> String { v.map { String(format: format, $0) } ?? "–" }
         var rows: [[String]] = []
-        let metrics = Set(r.keys.filter { $0.hasPrefix("prior_") || $0.hasPrefix("metasim_") }
+        func score(_ key: String) -> String {
+            scoreText(number(key), runs: (r[key + "_runs"] as? [NSNumber])?.map(\.doubleValue) ?? [])
+        }
+        let metrics = Set(r.keys.filter { ($0.hasPrefix("prior_") || $0.hasPrefix("metasim_")) && !$0.hasSuffix("_runs") }
             .map { $0.replacingOccurrences(of: "prior_", with: "").replacingOccurrences(of: "metasim_", with: "") })
             .subtracting(["attribute_means", "attribute_quantiles", "kid"])
         let oracle = r["oracle_source"] as? String
         for m in metrics.sorted() {
-            rows.append([m.replacingOccurrences(of: "_", with: " "), percent(number("prior_" + m)), percent(number("metasim_" + m)),
-                         oracle == nil ? "" : percent(number("oracle_" + m))])
+            rows.append([m.replacingOccurrences(of: "_", with: " "), score("prior_" + m), score("metasim_" + m),
+                         oracle == nil ? "" : score("oracle_" + m)])
         }
         if number("prior_kid") != nil || number("metasim_kid") != nil {
             rows.append(["KID to target (\(Int(number("kid_images") ?? 0)) images)", plain(number("prior_kid"), "%.4f"),
