@@ -140,7 +140,8 @@ extension MetaSimTrainer {
     public func evaluate() throws -> RunResults {
         let settings = experiment.taskNetwork
         let generator = self.generator
-        let repeats = max(1, settings.repeats)
+        // Without a test set nothing is trained: one pass gives the statistics, grids and KIDs.
+        let repeats = target.test == nil ? 1 : max(1, settings.repeats)
         var results = RunResults(experiment: experiment.name, trainImages: settings.trainImages, testImages: target.test?.count ?? 0)
         if !target.graphs.isEmpty {
             results.targetAttributeMeans = attributeMeans(of: target.graphs, onlyMutableNodes: false)
@@ -200,10 +201,10 @@ extension MetaSimTrainer {
 
     /// The oracle's training data: `taskNetwork.trainImages` fresh samples of the target
     /// grammar (block `block` of that many after the indices the target set used) for
-    /// `taskNetwork.epochs`, or — for a
-    /// target without a grammar — the labelled target validation set (relabelled to the test
-    /// set's classes), for as many epochs as give the same number of optimiser steps as the
-    /// generated-data networks take. Nil when neither exists. Throws rendering errors.
+    /// `taskNetwork.epochs`, or — for a target without a grammar — the labelled target
+    /// validation set (relabelled to the test set's classes; the same for every block), for as
+    /// many epochs as give the same number of optimiser steps as the generated-data networks
+    /// take. Nil when neither exists. Throws rendering errors.
     func oracleData(test: TaskSet, block: Int = 0) throws -> (data: TaskSet, epochs: Int, source: String)? {
         let settings = experiment.taskNetwork
         if let source = target.grammar {
