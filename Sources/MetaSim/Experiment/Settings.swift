@@ -359,9 +359,9 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// How many times each final task network (prior, Meta-Sim, oracle) is trained, each time
     /// on fresh samples from a fresh seed (1...16): `RunResults` reports the mean of each score
     /// and every repeat's figure. One network's score moves by several points from one training
-    /// to another (detection AP: ±4–5 points on driving scenes), so a gap between two
-    /// generators reads reliably only as a mean over repeats. Costs `repeats` times the
-    /// evaluation's training.
+    /// to another (moderate car AP on driving scenes: SDs of 1–8 points over 3 trainings,
+    /// experiments/driving.yaml), so a gap between two generators reads reliably only as a mean
+    /// over repeats. Costs `repeats` times the evaluation's training.
     public var repeats: Int = 1
     /// Learning-rate schedule, random crops (segmentation), class weights and mirroring of every
     /// task network this experiment trains (YAML `learning_rate_schedule`, `crop`,
