@@ -153,22 +153,7 @@ extension MetaSimTrainer {
             let suffix = repeats > 1 ? " (repeat \(r + 1)/\(repeats))" : ""
             for learned in [false, true] {
                 let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
-                if r == 0 {
-                    let graphs = samples.map(\.graph)
-                    if learned {
-                        results.learnedAttributeMeans = attributeMeans(of: graphs)
-                        results.learnedAttributeQuantiles = attributeQuantiles(of: graphs)
-                    } else {
-                        results.priorAttributeMeans = attributeMeans(of: graphs)
-                        results.priorAttributeQuantiles = attributeQuantiles(of: graphs)
-                    }
-                    try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
-                    if let kid = kid(samples.map(\.rendered.image)) {
-                        results.kidImages = kid.images
-                        results.kidFeatures = kidFeatures.name
-                        if learned { results.metasimKID = kid.value } else { results.priorKID = kid.value }
-                    }
-                }
+                if r == 0 { try describe(samples, learned: learned, into: &results) }
                 guard let test = target.test else { continue }
                 let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
                                        rendererClasses: renderer.classes, source: grammar.file)
@@ -191,6 +176,26 @@ extension MetaSimTrainer {
         }
         results.wallSeconds = seconds
         return results
+    }
+
+    /// Records what `samples` (prior or, when `learned`, learned data) look like: attribute
+    /// means and quantiles, the first 64 as the `prior` / `learned` grid, and their KID to the
+    /// target.
+    private func describe(_ samples: [(graph: SceneGraph, rendered: RenderedImage)], learned: Bool, into results: inout RunResults) throws {
+        let graphs = samples.map(\.graph)
+        if learned {
+            results.learnedAttributeMeans = attributeMeans(of: graphs)
+            results.learnedAttributeQuantiles = attributeQuantiles(of: graphs)
+        } else {
+            results.priorAttributeMeans = attributeMeans(of: graphs)
+            results.priorAttributeQuantiles = attributeQuantiles(of: graphs)
+        }
+        try writeGrid(name: learned ? "learned" : "prior", images: tensor(samples.prefix(64).map(\.rendered.image)))
+        if let kid = kid(samples.map(\.rendered.image)) {
+            results.kidImages = kid.images
+            results.kidFeatures = kidFeatures.name
+            if learned { results.metasimKID = kid.value } else { results.priorKID = kid.value }
+        }
     }
 
     /// The seed of the final comparison's repeat `r` (`task_network.repeats`): its generated
