@@ -323,18 +323,27 @@ struct Compositor {
     }
 
     /// Pixels of `support` outside `inside` (the part beyond the canvas) where `a ≥ threshold`.
-    /// Exact up to `exactCountLimit` support pixels; for larger objects (a ground polygon far
-    /// bigger than the canvas) every `k`-th pixel in each direction is tested and the count scaled
-    /// by `k²`, so the visible fraction stays cheap and accurate to a fraction of a percent.
+    /// Exact for sprites and for shapes whose support spans fewer than `sampledRowsFrom` rows.
+    /// Taller shapes (roads running far past the canvas) count every second row, each row
+    /// exactly, and double the sum: half the work, for an error in the visible fraction of at
+    /// most 0.62 % of its value (the 497 roads of 256 aerial-prior scenes, seed 1; mean 0.11 %).
+    /// Above `exactCountLimit` support pixels (a ground polygon far bigger than the canvas) every
+    /// `k`-th pixel in each direction is tested and the count scaled by `k²`, so the visible
+    /// fraction stays cheap and accurate to a fraction of a percent.
     private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox) -> Int {
         if support.isEmpty || support == inside { return 0 }
-        let exactCountLimit = 1 << 22
+        let exactCountLimit = 1 << 22, sampledRowsFrom = 64
         let k = support.area <= exactCountLimit ? 1 : Int((Double(support.area) / Double(exactCountLimit)).squareRoot().rounded(.up))
         if k > 1 { return k * k * countCoveredOutside(layer, support: support, inside: inside, stride: k) }
+        if case .shape = layer.content, support.y1 - support.y0 >= sampledRowsFrom {
+            return 2 * countCoveredOutside(layer, support: support, inside: inside, stride: 1, rowStride: 2)
+        }
         return countCoveredOutside(layer, support: support, inside: inside, stride: 1)
     }
 
-    private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox, stride k: Int) -> Int {
+    /// Unscaled counts: with `stride` k > 1 of every k-th pixel of every k-th row; with k = 1 of
+    /// every pixel of every `rowStride`-th row (shapes only; sprites ignore `rowStride`).
+    private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox, stride k: Int, rowStride: Int = 1) -> Int {
         let g = layer.floatGeometry
         let opacity = layer[.opacity]
         var count = 0
@@ -375,7 +384,8 @@ struct Compositor {
             }
             // `rows` owns the buffer the row kernels' `segmentReach` points into.
             withExtendedLifetime(rows) {
-            for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
+            let step = k == 1 ? rowStride : k
+            for y in Swift.stride(from: support.y0, to: support.y1, by: step) {
                 let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
                 if k == 1 && rowInside {
                     // A canvas row whose coverable pixels all lie on the canvas adds nothing.

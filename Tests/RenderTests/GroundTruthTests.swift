@@ -86,6 +86,42 @@ final class GroundTruthTests: XCTestCase {
         XCTAssertEqual(o.visibleFraction, 192.0 / 6_000_000, accuracy: 0.02 * 192.0 / 6_000_000)
     }
 
+    /// Shapes spanning 64 rows or more count every second row beyond the canvas; the covered
+    /// count they give stays within 1 % of the exact one (the same shape rendered whole on a
+    /// canvas large enough to hold it), and shorter shapes stay exact.
+    func testTallShapesCountEverySecondRowBeyondTheCanvas() throws {
+        let road = node("road", ["shape": .string("road"), "points": .string("-40,-90 30,20 70,150"), "width": .number(17.3)])
+        let ellipse = node("road", ["shape": .string("ellipse"), "loc_x": .number(2), "loc_y": .number(3), "yaw": .number(31),
+                                    "size_x": .number(41), "size_y": .number(23)])
+        func covered(_ n: SceneNode, canvas: Canvas, shift: Double) throws -> (visible: Int, fraction: Double) {
+            var shifted = n
+            if case .string(let p)? = n.attributes["points"] {
+                shifted.attributes["points"] = .string(p.split(separator: " ").map { pair in
+                    let xy = pair.split(separator: ",").map { Double($0)! + shift }
+                    return "\(xy[0]),\(xy[1])"
+                }.joined(separator: " "))
+            } else {
+                shifted.attributes["loc_x"] = .number(try XCTUnwrap(n.number("loc_x")) + shift)
+                shifted.attributes["loc_y"] = .number(try XCTUnwrap(n.number("loc_y")) + shift)
+            }
+            let r = try CompositorRenderer(canvas: canvas, classes: ["road"])
+            let o = try r.render([scene([shifted])])[0].groundTruth.objects[0]
+            return (o.visiblePixels, o.visibleFraction)
+        }
+        // Whole on a 400 × 400 canvas (shifted by 200 px): every covered pixel is visible.
+        let exactRoad = try covered(road, canvas: Canvas(width: 400, height: 400), shift: 200)
+        let cutRoad = try covered(road, canvas: Canvas(width: 64, height: 64), shift: 0)
+        XCTAssertEqual(exactRoad.fraction, 1)
+        let exactFraction = Double(cutRoad.visible) / Double(exactRoad.visible)
+        XCTAssertGreaterThan(exactFraction, 0.1)
+        XCTAssertLessThan(exactFraction, 0.9)
+        XCTAssertEqual(cutRoad.fraction, exactFraction, accuracy: 0.01 * exactFraction)
+        // 23 × 41 px, fewer than 64 rows: exact.
+        let exactEllipse = try covered(ellipse, canvas: Canvas(width: 400, height: 400), shift: 200)
+        let cutEllipse = try covered(ellipse, canvas: Canvas(width: 64, height: 64), shift: 0)
+        XCTAssertEqual(cutEllipse.fraction, Double(cutEllipse.visible) / Double(exactEllipse.visible), accuracy: 1e-12)
+    }
+
     func testBackgroundIsNotAnObject() throws {
         let bg = backdrop(numbers(["texture": 0.9]))
         let gt = try renderer().render([scene([sprite(8, 6)], background: bg)])[0].groundTruth
