@@ -36,6 +36,25 @@ extension Tensor {
         return Tensor.record(newShape, out, inputs: [self]) { g, _ in [g.permuted(inverse)] }
     }
 
+    /// The elements along `axis` in reverse order (`reversed(axis: 3)` of `[N, C, H, W]` images
+    /// mirrors them left–right). Its gradient is the reversed gradient (the op is its own inverse).
+    /// - Precondition: `axis` is an axis of the shape (negative counts from the end).
+    public func reversed(axis: Int) -> Tensor {
+        let a = normalisedAxis(axis, op: "reversed")
+        let (outer, len, inner) = split(at: a)
+        let out = makeBuffer(count) { o in
+            data.withUnsafeBufferPointer { x in
+                for i in 0..<outer {
+                    for k in 0..<len {
+                        (o.baseAddress! + (i * len + k) * inner)
+                            .update(from: x.baseAddress! + (i * len + len - 1 - k) * inner, count: inner)
+                    }
+                }
+            }
+        }
+        return Tensor.record(shape, out, inputs: [self]) { g, _ in [g.reversed(axis: a)] }
+    }
+
     /// Swaps the last two axes.
     /// - Precondition: rank ≥ 2.
     public func transposed() -> Tensor {

@@ -77,10 +77,11 @@ final class ExperimentTests: XCTestCase {
         let e = try Experiment.load(path: try write("""
             grammar: prior.yaml
             target: {images: target}
-            matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6], refine: 3, refine_steps: 25, image_terms_only: true}}
+            matching: {start_search: {attributes: [yaw, loc_x], points: [8, 6], refine: 3, refine_steps: 25, image_terms_only: true,
+                                        mirror_term: true}}
             """))
         XCTAssertEqual(e.matching.startSearches, [StartSearchSettings(attributes: ["yaw", "loc_x"], points: [8, 6], refine: 3, refineSteps: 25,
-                                                                      imageTermsOnly: true)])
+                                                                      imageTermsOnly: true, mirrorTerm: true)])
         XCTAssertEqual(try Experiment.load(path: try write("grammar: prior.yaml\ntarget: {images: target}")).matching.startSearches, [])
         let list = try Experiment.load(path: try write("""
             grammar: prior.yaml
@@ -108,6 +109,8 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw, x], points: [2, 2], span: [0.5]}", "matching.start_search.span", "one fraction per attribute"),
             ("{attributes: [yaw], points: [2], span: [0]}", "matching.start_search.span", "(0, 1]"),
             ("{attributes: [yaw], points: [2], span: [1.5]}", "matching.start_search.span", "(0, 1]"),
+            ("{attributes: [yaw], points: [2], mirror_term: 1}", "matching.start_search.mirror_term", "true or false"),
+            ("{attributes: [yaw], points: [2], mirror_term: true, score: task}", "matching.start_search.mirror_term", "score: mmd"),
             ("{attributes: [yaw], points: [2], image_terms_only: 2}", "matching.start_search.image_terms_only", "true or false"),
             ("{attributes: [yaw], points: [2], score: fid}", "matching.start_search.score", "mmd"),
             ("{attributes: [yaw], points: [2], task_epochs: 2}", "matching.start_search.task_epochs", "score: task"),

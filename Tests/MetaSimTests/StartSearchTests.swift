@@ -186,6 +186,32 @@ final class StartSearchTests: XCTestCase {
         for (a, b) in zip(withCrops, plain) { XCTAssertGreaterThan(a, b + 0.01, "the crop term counts: \(withCrops) against \(plain)") }
     }
 
+    /// A start search that φ scores nearly alike at a point and its mirror image. Prior square
+    /// at x = 6 px on a 32 px canvas, target at 26 ± 2 px, grid cells centred at 4, 12, 20,
+    /// 28 px; φ = (squared distance of the centroid from the canvas centre, 0.01 × its signed
+    /// distance): nearly mirror-invariant, as ImageNet features are. Without the mirror term
+    /// the cells at 4 and 28 px (mirror images of each other) score within a few per cent; with
+    /// it the 28-px cell scores far lower and wins.
+    func testMirrorTermTellsAScenePlacementFromItsMirror() throws {
+        let nearlySymmetric = FeatureFunction { images in
+            let offset = Self.scaledCentroid(images).slice(axis: 1, 0..<1) - 0.5
+            return Tensor.concat([offset * offset, offset * 0.01], axis: 1)
+        }
+        func grid(mirrorTerm: Bool) throws -> (mmd: [Double], best: [Int]) {
+            let sink = MemorySink()
+            let search = StartSearchSettings(attributes: ["loc_x"], points: [4], mirrorTerm: mirrorTerm)
+            _ = try windowSearchTrainer(searches: [search], sink: sink, features: nearlySymmetric).startSearch()
+            let record = try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+            XCTAssertEqual(record["mirror_term"] as? Bool, mirrorTerm ? true : nil)
+            return (try XCTUnwrap(record["mmd"] as? [Double]), try XCTUnwrap(record["best"] as? [Int]))
+        }
+        let plain = try grid(mirrorTerm: false), mirrored = try grid(mirrorTerm: true)
+        print("mirror term grid: without \(plain), with \(mirrored)")
+        XCTAssertLessThan(abs(plain.mmd[0] - plain.mmd[3]), 0.05 * plain.mmd[3], "φ alone nearly blind to the mirror: \(plain.mmd)")
+        XCTAssertEqual(mirrored.best, [3])
+        XCTAssertGreaterThan(mirrored.mmd[0] - mirrored.mmd[3], 0.5, "the mirror term separates 4 px from 28 px: \(mirrored.mmd)")
+    }
+
     /// A task-scored search finds what φ does not see. The prior's square (6 px on a 16 px
     /// canvas, grey 0.5 ground) is dark (0.1), the target's bright (0.9); φ is blind (the
     /// same feature for every image), so MMD² is equal at every grid point and an MMD search
@@ -258,13 +284,14 @@ final class StartSearchTests: XCTestCase {
         }
     }
 
-    private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink, crops: Bool = false) throws -> MetaSimTrainer {
+    private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink, crops: Bool = false,
+                             features: any FeatureNetwork = scaledCentroid) throws -> MetaSimTrainer {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
         let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
         var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
         experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: searches, batchSize: 8)
         experiment.mmd.scales = [4, 16]
-        var parts = try TrainerParts(grammar: prior, features: Self.scaledCentroid, target: target)
+        var parts = try TrainerParts(grammar: prior, features: features, target: target)
         if crops {
             parts.crops = (ObjectCrops(classes: ["Square"], size: 8),
                            FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: Float($0.shape[0]), count: $0.shape[0])) })

@@ -8,6 +8,7 @@ final class ShapeGradientTests: XCTestCase {
         assertGradients([x]) { $0[0].permuted([2, 0, 1]) }
         assertGradients([x]) { $0[0].transposed() }
         assertGradients([x]) { $0[0].slice(axis: 1, 1..<3) }
+        assertGradients([x]) { $0[0].reversed(axis: 1) * x }
         assertGradients([x]) { $0[0].gather(axis: 2, indices: [3, 0, 3, 1]) }
         assertGradients([x]) { $0[0].padded([(0, 0), (1, 2), (2, 0)], value: 0.5) }
         let y = random([2, 2, 4], seed: 12)
@@ -19,6 +20,9 @@ final class ShapeGradientTests: XCTestCase {
         let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(x.transposed().data, [1, 4, 2, 5, 3, 6])
         XCTAssertEqual(x.slice(axis: 1, 1..<3).data, [2, 3, 5, 6])
+        XCTAssertEqual(x.reversed(axis: 1).data, [3, 2, 1, 6, 5, 4])
+        XCTAssertEqual(x.reversed(axis: 0).data, [4, 5, 6, 1, 2, 3])
+        XCTAssertEqual(x.reversed(axis: -1).reversed(axis: 1).data, x.data)
         XCTAssertEqual(Tensor.concat([x, x], axis: 0).shape, [4, 3])
         XCTAssertEqual(Tensor.stack([x, x], axis: 2).shape, [2, 3, 2])
         XCTAssertEqual(x.gather(axis: 0, indices: [1, 1]).data, [4, 5, 6, 4, 5, 6])

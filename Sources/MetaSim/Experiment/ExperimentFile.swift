@@ -185,7 +185,7 @@ extension StartSearchSettings {
     /// `points` (one count ≥ 2 per attribute, at most `maxCandidates` combinations), `span`
     /// (optional, one fraction in (0, 1] per attribute), `refine`
     /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`), `batch_size`
-    /// (2…`ExperimentLimits.batchSize`), `image_terms_only` (a bool), `score` (`mmd` or `task`)
+    /// (2…`ExperimentLimits.batchSize`), `image_terms_only` and `mirror_term` (bools), `score` (`mmd` or `task`)
     /// and, with `score: task`, `task_epochs` (1…`ExperimentLimits.steps`) and `task_metric`.
     /// Names are checked against the grammar when the trainer is built; the metric and the
     /// validation set by `Experiment.crossCheckProblems`.
@@ -218,12 +218,14 @@ extension StartSearchSettings {
         refineSteps = r.int("refine_steps", default: refineSteps, min: 1, max: ExperimentLimits.steps)
         if r.has("batch_size") { batchSize = r.int("batch_size", default: 2, min: 2, max: ExperimentLimits.batchSize) }
         imageTermsOnly = r.bool("image_terms_only", default: imageTermsOnly)
+        mirrorTerm = r.bool("mirror_term", default: mirrorTerm)
         score = StartSearchScore(rawValue: r.string("score", default: score.rawValue, oneOf: StartSearchScore.allCases.map(\.rawValue))) ?? score
         if r.has("task_epochs") { taskEpochs = r.int("task_epochs", default: 1, min: 1, max: ExperimentLimits.steps) }
         if r.has("task_metric") { taskMetric = r.string("task_metric") }
         for key in ["task_epochs", "task_metric"] where r.has(key) && score != .task {
             r.fail(key, "only for a search with `score: task`")
         }
+        if mirrorTerm && score != .mmd { r.fail("mirror_term", "only for a search with `score: mmd`") }
         r.finish()
     }
 }

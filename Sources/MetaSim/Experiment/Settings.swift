@@ -243,6 +243,12 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// against the prior's paint (experiments/driving.yaml). Without `features.crops` it changes
     /// nothing.
     public var imageTermsOnly = false
+    /// Whether the MMD² that scores grid points has one more term: φ(x) − φ(mirror(x)), the
+    /// part of φ's per-image features that changes sign when an image is mirrored left–right
+    /// (`MirrorTerm`). φ hardly tells a scene distribution from its mirror image (driving: the
+    /// sun at azimuth a or 360° − a across a symmetric road, which the detector does tell
+    /// apart); this term does. Only with `score: mmd`; matching's MMD is unchanged.
+    public var mirrorTerm = false
     /// How grid points are scored (YAML `score`): MMD² against the target bank, or `task`: a
     /// task network (`task_network`'s kind, classes and training settings, new from one seed
     /// for every point) trained for `taskEpochs` on the point's `batch_size` rendered scenes
@@ -263,7 +269,7 @@ public struct StartSearchSettings: Sendable, Equatable {
     public static let maxRefined = 64
 
     public init(attributes: [String], points: [Int], span: [Double]? = nil, refine: Int = 1, refineSteps: Int = 40, batchSize: Int? = nil,
-                imageTermsOnly: Bool = false) {
+                imageTermsOnly: Bool = false, mirrorTerm: Bool = false) {
         self.attributes = attributes
         self.points = points
         self.span = span
@@ -271,6 +277,7 @@ public struct StartSearchSettings: Sendable, Equatable {
         self.refineSteps = refineSteps
         self.batchSize = batchSize
         self.imageTermsOnly = imageTermsOnly
+        self.mirrorTerm = mirrorTerm
     }
 }
 

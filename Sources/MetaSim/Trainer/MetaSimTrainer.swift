@@ -330,6 +330,20 @@ public final class MetaSimTrainer {
     /// none), for start searches with `image_terms_only`.
     lazy var imageTermsMMD: FeatureMMD = crops == nil ? mmd : bankMMD(MatchingFeatures(features: features))
 
+    /// The MMD² a start search scores by: `mmd`, without the crop terms with
+    /// `imageTermsOnly`, and with φ's mirror-difference term (`MirrorTerm`) with `mirrorTerm`.
+    func searchMMD(imageTermsOnly: Bool, mirrorTerm: Bool) -> FeatureMMD {
+        guard mirrorTerm else { return imageTermsOnly ? imageTermsMMD : mmd }
+        let key = imageTermsOnly || crops == nil
+        if let cached = mirrorTermMMDs[key] { return cached }
+        let made = bankMMD(MatchingFeatures(features: MirrorTerm(features), crops: key ? nil : crops))
+        mirrorTermMMDs[key] = made
+        return made
+    }
+
+    /// `searchMMD`'s MMDs with the mirror term, by whether they leave out the crop terms.
+    var mirrorTermMMDs: [Bool: FeatureMMD] = [:]
+
     /// MMD² of `terms` against their bank of the first `mmd.bank_size` target images.
     private func bankMMD(_ terms: MatchingFeatures) -> FeatureMMD {
         let count = min(experiment.mmd.bankSize, target.images.shape[0])

@@ -37,8 +37,9 @@ extension MetaSimTrainer {
 
     /// One start search: every combination of the grid (`StartSearchSettings`) is rendered on
     /// one batch of `settings.batchSize` (default `matching.batch_size`) prior samples, with
-    /// `earlier` (shifts chosen before) applied, and scored by MMD² (`imageTermsMMD`, φ's
-    /// whole-image terms alone, with `settings.imageTermsOnly`) or, with `settings.score` `task`,
+    /// `earlier` (shifts chosen before) applied, and scored by MMD² (`searchMMD`: without the
+    /// crop terms with `settings.imageTermsOnly`, with φ's mirror-difference term with
+    /// `settings.mirrorTerm`) or, with `settings.score` `task`,
     /// by 1 − a task network's validation score (`startSearchScore`); returns `earlier` with the
     /// chosen combination's shifts added. A wrapping attribute's k-th value turns the prior by k/points of its period; a
     /// bounded one's moves the prior's mean (over `referenceBatch()`) to the centre of the k-th
@@ -50,7 +51,7 @@ extension MetaSimTrainer {
     /// another's (a rotation judged at the wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
-    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`, `image_terms_only` when set; every
+    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`, `image_terms_only` and `mirror_term` when set; every
     /// combination's value under `mmd` (or `task_loss`, with `task_metric`), `best_mmd` and
     /// `unmoved_mmd` (`best_task_loss`, …), the chosen point, the grid's best, `kept` when a window search kept
     /// the current value, and each refined point with its grid and refined MMD²).
@@ -96,6 +97,7 @@ extension MetaSimTrainer {
                                    "unmoved_\(score.name)": unmoved]
         if let span = settings.span { line["span"] = span }
         if settings.imageTermsOnly { line["image_terms_only"] = true }
+        if settings.mirrorTerm { line["mirror_term"] = true }
         if let metric = score.metric { line["task_metric"] = metric }
         // A window search keeps the current value unless a grid point beats it (then nothing is refined).
         let kept = settings.span != nil && unmoved <= values[best]
@@ -125,7 +127,7 @@ extension MetaSimTrainer {
                           batch: EncodedBatch) throws -> (name: String, metric: String?, value: ([Int: AttributeShift]) throws -> Double) {
         switch settings.score {
         case .mmd:
-            let by = settings.imageTermsOnly ? imageTermsMMD : mmd
+            let by = searchMMD(imageTermsOnly: settings.imageTermsOnly, mirrorTerm: settings.mirrorTerm)
             return ("mmd", nil, { try self.mmd(of: graphs, batch: batch, shifts: $0, by: by) })
         case .task:
             guard let validation = target.validation else {

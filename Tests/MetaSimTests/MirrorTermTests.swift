@@ -1,0 +1,23 @@
+import XCTest
+@testable import MetaSim
+import Tensor
+
+final class MirrorTermTests: XCTestCase {
+    /// φ here: each image's column sums, so φ(mirror x) is φ(x) reversed.
+    private let columnSums = FeatureFunction { $0.sum(axes: [1, 2]) }
+
+    /// The mirror term is φ(x) − φ(mirror x): 0 for a left–right symmetric image, negated for
+    /// the mirror image; φ's own terms come first, unchanged.
+    func testTheTermIsZeroForSymmetricImagesAndTurnsSignUnderMirroring() {
+        let network = MirrorTerm(columnSums)
+        XCTAssertEqual(network.termCount, 2)
+        let symmetric = Tensor(shape: [1, 1, 2, 4], data: [1, 2, 2, 1, 0, 3, 3, 0])
+        XCTAssertEqual(network.terms(symmetric)[1].data, [0, 0, 0, 0])
+        let image = Tensor(shape: [1, 1, 2, 4], data: [1, 0, 0, 0, 2, 0, 5, 0])
+        let terms = network.terms(image)
+        XCTAssertEqual(terms[0].data, [3, 0, 5, 0])
+        XCTAssertEqual(terms[1].data, [3, -5, 5, -3])
+        XCTAssertEqual(network.terms(image.reversed(axis: 3))[1].data, [-3, 5, -5, 3])
+        XCTAssertEqual(network(image).data, columnSums(image).data)
+    }
+}
