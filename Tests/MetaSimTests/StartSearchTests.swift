@@ -285,7 +285,7 @@ final class StartSearchTests: XCTestCase {
     }
 
     private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink, crops: Bool = false,
-                             features: any FeatureNetwork = scaledCentroid) throws -> MetaSimTrainer {
+                                     features: any FeatureNetwork = scaledCentroid) throws -> MetaSimTrainer {
         let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
         let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
         var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)

@@ -333,16 +333,19 @@ public final class MetaSimTrainer {
     /// The MMD² a start search scores by: `mmd`, without the crop terms with
     /// `imageTermsOnly`, and with φ's mirror-difference term (`MirrorTerm`) with `mirrorTerm`.
     func searchMMD(imageTermsOnly: Bool, mirrorTerm: Bool) -> FeatureMMD {
-        guard mirrorTerm else { return imageTermsOnly ? imageTermsMMD : mmd }
-        let key = imageTermsOnly || crops == nil
-        if let cached = mirrorTermMMDs[key] { return cached }
-        let made = bankMMD(MatchingFeatures(features: MirrorTerm(features), crops: key ? nil : crops))
-        mirrorTermMMDs[key] = made
-        return made
+        switch (imageTermsOnly || crops == nil, mirrorTerm) {
+        case (true, false): return imageTermsMMD
+        case (false, false): return mmd
+        case (true, true): return mirrorTermImageTermsMMD
+        case (false, true): return mirrorTermMMD
+        }
     }
 
-    /// `searchMMD`'s MMDs with the mirror term, by whether they leave out the crop terms.
-    var mirrorTermMMDs: [Bool: FeatureMMD] = [:]
+    /// `mmd` with φ's mirror-difference term (`MirrorTerm`) after φ's terms.
+    lazy var mirrorTermMMD: FeatureMMD = bankMMD(MatchingFeatures(features: MirrorTerm(features), crops: crops))
+
+    /// `imageTermsMMD` with φ's mirror-difference term.
+    lazy var mirrorTermImageTermsMMD: FeatureMMD = bankMMD(MatchingFeatures(features: MirrorTerm(features)))
 
     /// MMD² of `terms` against their bank of the first `mmd.bank_size` target images.
     private func bankMMD(_ terms: MatchingFeatures) -> FeatureMMD {
