@@ -42,6 +42,10 @@ final class FeatureExtractorTests: XCTestCase {
         XCTAssertEqual(separate.termCount, 3)
         XCTAssertEqual(FeatureExtractor(network: network, selections: [Selection(.group1, pooling: .patches)]).termCount, 1)
         XCTAssertEqual(FeatureExtractor(network: network, stages: [.group2, .group3]).termCount, 1)
+        // One pass for both: the same values as the two calls.
+        let both = phi.termsAndFeatures(images)
+        XCTAssertEqual(both.terms.map(\.data), terms.map(\.data))
+        XCTAssertEqual(both.features.data, phi(images).data)
     }
 
     typealias Selection = FeatureExtractor.Selection

@@ -20,4 +20,30 @@ final class MirrorTermTests: XCTestCase {
         XCTAssertEqual(network.terms(image.reversed(axis: 3))[1].data, [-3, 5, -5, 3])
         XCTAssertEqual(network(image).data, columnSums(image).data)
     }
+
+    /// The terms take one pass of φ over the images (its terms and per-image features together,
+    /// `termsAndFeatures`) and one over their mirrors.
+    func testTheTermsTakeTwoPassesOfTheBase() {
+        let base = CountingFeatures()
+        let image = Tensor(shape: [1, 1, 2, 4], data: [1, 0, 0, 0, 2, 0, 5, 0])
+        let terms = MirrorTerm(base).terms(image)
+        XCTAssertEqual(base.passes, 2)
+        XCTAssertEqual(terms.map(\.data), [[3, 0, 5, 0], [3, -5, 5, -3]])
+    }
+}
+
+/// Column sums, counting passes: `termsAndFeatures` is one pass, as a network that shares its
+/// feature maps does it.
+private final class CountingFeatures: FeatureNetwork {
+    var passes = 0
+
+    func callAsFunction(_ images: Tensor) -> Tensor {
+        passes += 1
+        return images.sum(axes: [1, 2])
+    }
+
+    func termsAndFeatures(_ images: Tensor) -> (terms: [Tensor], features: Tensor) {
+        let features = self(images)
+        return ([features], features)
+    }
 }

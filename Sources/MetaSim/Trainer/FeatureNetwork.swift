@@ -16,6 +16,11 @@ public protocol FeatureNetwork {
 
     /// How many tensors `terms` returns (the same for every input). Default: 1.
     var termCount: Int { get }
+
+    /// `terms(images)` and `self(images)` together, from one pass where they share it (a
+    /// network whose terms and per-image vectors come from the same feature maps). Default:
+    /// the two calls.
+    func termsAndFeatures(_ images: Tensor) -> (terms: [Tensor], features: Tensor)
 }
 
 extension FeatureNetwork {
@@ -24,6 +29,11 @@ extension FeatureNetwork {
 
     /// One term.
     public var termCount: Int { 1 }
+
+    /// `(terms(images), self(images))`.
+    public func termsAndFeatures(_ images: Tensor) -> (terms: [Tensor], features: Tensor) {
+        (terms(images), self(images))
+    }
 
     /// Features of many images without gradients, in batches of `batchSize` (for the target
     /// bank): `[N, C, H, W]` → `[N, D]`.

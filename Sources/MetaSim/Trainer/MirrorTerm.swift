@@ -10,8 +10,8 @@ import Tensor
 /// sign under mirroring: it is 0 for a symmetric image and its mirror's is its negation, so
 /// a distribution and its mirror image differ in it by twice its mean.
 ///
-/// Cost: two passes of φ per batch more (the image and its mirror). Differentiable in the
-/// images like φ.
+/// Cost: one pass of φ per batch more (the mirror; the image's pass gives both `base`'s terms
+/// and its per-image features, `termsAndFeatures`). Differentiable in the images like φ.
 public struct MirrorTerm: FeatureNetwork {
     /// The network whose terms come first and whose per-image features are mirrored.
     public let base: any FeatureNetwork
@@ -26,7 +26,14 @@ public struct MirrorTerm: FeatureNetwork {
 
     /// `base.terms(images)`, then `base(images) − base(images mirrored)`, `[N, D]`.
     public func terms(_ images: Tensor) -> [Tensor] {
-        base.terms(images) + [base(images) - base(images.reversed(axis: 3))]
+        termsAndFeatures(images).terms
+    }
+
+    /// `terms` and `base`'s per-image features, from one pass of `base` over the images and one
+    /// over their mirrors.
+    public func termsAndFeatures(_ images: Tensor) -> (terms: [Tensor], features: Tensor) {
+        let (terms, features) = base.termsAndFeatures(images)
+        return (terms + [features - base(images.reversed(axis: 3))], features)
     }
 
     /// `base.termCount + 1`.
