@@ -77,30 +77,30 @@ public struct FeatureExtractor: FeatureNetwork, Sendable {
     /// One vector per image, `[N, dimension]`, for KID and other per-image uses: the selections
     /// concatenated, a `_patches` selection averaged over positions like `_mean`.
     public func callAsFunction(_ images: Tensor) -> Tensor {
-        features(maps(images))
+        features(from: maps(images))
     }
 
     /// φ's MMD terms (see the type's description): per-image terms first (one, or one per
     /// selection with `separateBandwidths`), then one `[N·h·w, C]` term per `_patches` selection,
     /// rows image-major then row-major over positions.
     public func terms(_ images: Tensor) -> [Tensor] {
-        terms(maps(images))
+        terms(from: maps(images))
     }
 
     /// `terms` and `callAsFunction` from one pass of the network.
     public func termsAndFeatures(_ images: Tensor) -> (terms: [Tensor], features: Tensor) {
         let outputs = maps(images)
-        return (terms(outputs), features(outputs))
+        return (terms(from: outputs), features(from: outputs))
     }
 
     /// The per-image vectors of `callAsFunction` from the stage outputs.
-    private func features(_ outputs: [EfficientNetLite0.Stage: Tensor]) -> Tensor {
+    private func features(from outputs: [EfficientNetLite0.Stage: Tensor]) -> Tensor {
         let flat = selections.map { s in perImage(outputs[s.stage]!, pooling: s.pooling == .flatten ? .flatten : .mean) }
         return flat.count == 1 ? flat[0] : Tensor.concat(flat, axis: 1)
     }
 
     /// The terms of `terms(_:)` from the stage outputs.
-    private func terms(_ outputs: [EfficientNetLite0.Stage: Tensor]) -> [Tensor] {
+    private func terms(from outputs: [EfficientNetLite0.Stage: Tensor]) -> [Tensor] {
         let perImageSelections = selections.filter { $0.pooling != .patches }
         var result = perImageSelections.map { perImage(outputs[$0.stage]!, pooling: $0.pooling) }
         if !separateBandwidths && result.count > 1 { result = [Tensor.concat(result, axis: 1)] }
