@@ -139,12 +139,18 @@ final class DistributionTransformerTests: XCTestCase {
                                     epoch: 1, step: 1, sampleCursor: 0)
         state.ignoredClassColumns = [ignored]
         state.blindSpread = 0.25
+        state.stageOneShifts = [ignored: AttributeShift(amount: 0.1, spread: 0.4, centre: 0.5)]
         try state.save(spread, to: folder + "/transformer")
         let (loadedState, loaded) = try CheckpointState.load(from: folder + "/transformer")
         XCTAssertEqual(loadedState.blindSpread, 0.25)
+        XCTAssertEqual(loadedState.stageOneShifts, state.stageOneShifts, "a narrowing shift survives the round trip")
         XCTAssertEqual(loaded(batch).data, a)
         state.blindSpread = 2
         XCTAssertTrue(state.problems.contains { $0.path == "blindSpread" })
+        state.stageOneShifts = [ignored: AttributeShift(amount: .nan, spread: 1.5, centre: 2), -1: AttributeShift(amount: 0, wraps: true)]
+        XCTAssertEqual(state.problems.map(\.path).filter { $0.hasPrefix("stageOneShifts") },
+                       ["stageOneShifts[-1]", "stageOneShifts[\(ignored)].amount", "stageOneShifts[\(ignored)].spread",
+                        "stageOneShifts[\(ignored)].centre"])
     }
 
     /// With a digit's class ignored, two graphs that differ only in the digit get the same

@@ -87,11 +87,11 @@ final class ExperimentTests: XCTestCase {
             grammar: prior.yaml
             target: {images: target}
             matching: {start_search: [{attributes: [yaw], points: [8]}, {attributes: [loc_x, loc_y], points: [3, 4], refine: 2, batch_size: 96},
-                                      {attributes: [yaw, loc_x], points: [4, 3], span: [0.25, 1]}]}
+                                      {attributes: [yaw, loc_x], points: [4, 3], span: [0.25, 1], spreads: [1, 0.5]}]}
             """))
         XCTAssertEqual(list.matching.startSearches, [StartSearchSettings(attributes: ["yaw"], points: [8]),
                                                      StartSearchSettings(attributes: ["loc_x", "loc_y"], points: [3, 4], refine: 2, batchSize: 96),
-                                                     StartSearchSettings(attributes: ["yaw", "loc_x"], points: [4, 3], span: [0.25, 1])])
+                                                     StartSearchSettings(attributes: ["yaw", "loc_x"], points: [4, 3], span: [0.25, 1], spreads: [1, 0.5])])
         for (section, path, message) in [
             ("{attributes: [yaw, loc_x], points: [8]}", "matching.start_search.points", "one count per attribute"),
             ("{attributes: [yaw], points: [1]}", "matching.start_search.points", "integer ≥ 2"),
@@ -109,6 +109,9 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw, x], points: [2, 2], span: [0.5]}", "matching.start_search.span", "one fraction per attribute"),
             ("{attributes: [yaw], points: [2], span: [0]}", "matching.start_search.span", "(0, 1]"),
             ("{attributes: [yaw], points: [2], span: [1.5]}", "matching.start_search.span", "(0, 1]"),
+            ("{attributes: [x], points: [2], spreads: [0.5, 0]}", "matching.start_search.spreads", "(0, 1]"),
+            ("{attributes: [x], points: [2], spreads: []}", "matching.start_search.spreads", "1 to 16"),
+            ("{attributes: [a, b], points: [64, 64], spreads: [0.5, 1]}", "matching.start_search.spreads", "64 × 64 × 2 combinations"),
             ("{attributes: [yaw], points: [2], mirror_term: 1}", "matching.start_search.mirror_term", "true or false"),
             ("{attributes: [yaw], points: [2], mirror_term: true, score: task}", "matching.start_search.mirror_term", "score: mmd"),
             ("{attributes: [yaw], points: [2], image_terms_only: 2}", "matching.start_search.image_terms_only", "true or false"),

@@ -151,6 +151,42 @@ final class StartSearchTests: XCTestCase {
         XCTAssertTrue([25.0, 27.0].contains { abs($0 - x) < 1e-3 }, "a cell centre of the window 1 px from 26: \(x)")
     }
 
+    /// A prior spread over most of the canvas (x ~ U(2, 30) px) against a narrow target (26 ± 2):
+    /// moved whole, the prior's cell at 28 px is clamped at the canvas edge and stays wide; with
+    /// `spreads` the grid also tries it narrowed to a quarter around the cell (x ~ 28 ± 3.5), and
+    /// that point wins by far. A later window search over x keeps the narrowed spread.
+    func testSpreadsNarrowAWidePriorAroundTheCell() throws {
+        let sink = MemorySink()
+        let prior = try squareGrammar(locX: 16, mutable: true, canvas: 32, spread: 14)
+        let trainer = try windowSearchTrainer(searches: [
+            StartSearchSettings(attributes: ["loc_x"], points: [4], spreads: [1, 0.25]),
+            StartSearchSettings(attributes: ["loc_x"], points: [4], span: [0.25]),
+        ], sink: sink, prior: prior)
+        let shifts = try trainer.startSearch()
+        let records = sink.metrics.filter { $0["stage"] as? String == "start_search" }
+        XCTAssertEqual(records[0]["best"] as? [Int], [3, 1], "cell 3 (28 px), spread 0.25: \(records[0])")
+        XCTAssertEqual(records[0]["spreads"] as? [Double], [1, 0.25])
+        let mmd = try XCTUnwrap(records[0]["mmd"] as? [Double])
+        XCTAssertEqual(mmd.count, 8, "4 cells × 2 spreads, the spread fastest")
+        XCTAssertLessThan(mmd[7], mmd.dropLast().min()!, "narrowed, the cell at 28 px beats the whole prior moved there: \(mmd)")
+        let column = trainer.grammar.schema.classes.count + trainer.grammar.schema.attributes.firstIndex { $0.name == "loc_x" }!
+        let shift = try XCTUnwrap(shifts[column])
+        XCTAssertEqual(shift.spread, 0.25, "the window search keeps the spread the first one chose")
+        // The prior's ends 2 and 30 px land a quarter of their distance from its mean on either side of the chosen value.
+        let (low, high) = (Double(shift.apply(2.0 / 32)) * 32, Double(shift.apply(30.0 / 32)) * 32)
+        XCTAssertEqual(high - low, 7, accuracy: 0.5, "a quarter of the prior's 28 px")
+        XCTAssertEqual((low + high) / 2, 26, accuracy: 2, "around the window's choice near the target's 26 px")
+    }
+
+    func testSpreadsAreRefusedForASearchWhoseAttributesAllWrap() throws {
+        let grammar = try exampleGrammar("mnist.yaml")
+        var matching = MatchingSettings()
+        matching.startSearches = [StartSearchSettings(attributes: ["yaw"], points: [4], spreads: [0.5])]
+        let problem = try XCTUnwrap(MetaSimTrainer.startSearchProblem(matching, grammar: grammar))
+        XCTAssertEqual(problem.path, "matching.start_search.spreads")
+        XCTAssertTrue(problem.message.contains("yaw"), problem.message)
+    }
+
     func testWindowShiftsCoverTheWindowAroundTheCurrentValue() {
         func centres(points: Int, span: Float, current: AttributeShift?, wraps: Bool, mean: Float) -> [Float] {
             (0..<points).map { windowShift($0, of: points, span: span, current: current, wraps: wraps, mean: mean).apply(mean) }
@@ -285,8 +321,8 @@ final class StartSearchTests: XCTestCase {
     }
 
     private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink, crops: Bool = false,
-                                     features: any FeatureNetwork = scaledCentroid) throws -> MetaSimTrainer {
-        let prior = try squareGrammar(locX: 6, mutable: true, canvas: 32)
+                                     features: any FeatureNetwork = scaledCentroid, prior: Grammar? = nil) throws -> MetaSimTrainer {
+        let prior = try prior ?? squareGrammar(locX: 6, mutable: true, canvas: 32)
         let target = try TargetSet.render(grammar: try squareGrammar(locX: 26, mutable: false, canvas: 32, spread: 2), seed: 3, images: 32)
         var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "square-target", images: 32), name: "toy", seed: 4)
         experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: searches, batchSize: 8)
@@ -320,6 +356,10 @@ final class StartSearchTests: XCTestCase {
         XCTAssertEqual(AttributeShift(amount: 0.75, wraps: false).apply(0.5), 1 - AttributeShift.margin)
         XCTAssertEqual(AttributeShift(amount: -0.75, wraps: false).apply(0.5), AttributeShift.margin)
         XCTAssertEqual(AttributeShift(amount: 0.25, wraps: false).apply(0.5), 0.75, accuracy: 1e-6)
+        // With a spread: centre + spread · (value − centre) + amount, clamped.
+        XCTAssertEqual(AttributeShift(amount: 0.1, spread: 0.5, centre: 0.5).apply(0.9), 0.8, accuracy: 1e-6)
+        XCTAssertEqual(AttributeShift(amount: 0.1, spread: 0.5, centre: 0.5).apply(0.1), 0.4, accuracy: 1e-6)
+        XCTAssertEqual(AttributeShift(amount: 0.6, spread: 0.5, centre: 0.5).apply(0.9), 1 - AttributeShift.margin)
     }
 
     /// A name that is not a mutable attribute is an error naming the field, before any work.

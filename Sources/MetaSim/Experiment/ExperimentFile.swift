@@ -183,7 +183,8 @@ extension MatchingSettings {
 extension StartSearchSettings {
     /// `matching.start_search` (or one item of its list): `attributes` (names, each once),
     /// `points` (one count ≥ 2 per attribute, at most `maxCandidates` combinations), `span`
-    /// (optional, one fraction in (0, 1] per attribute), `refine`
+    /// (optional, one fraction in (0, 1] per attribute), `spreads` (optional, 1…`maxSpreads`
+    /// shares in (0, 1]), `refine`
     /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`), `batch_size`
     /// (2…`ExperimentLimits.batchSize`), `image_terms_only` and `mirror_term` (bools), `score` (`mmd` or `task`)
     /// and, with `score: task`, `task_epochs` (1…`ExperimentLimits.steps`) and `task_metric`.
@@ -212,6 +213,18 @@ extension StartSearchSettings {
                 r.fail("span", "each fraction of the range must be in (0, 1], got \(bad)")
             } else {
                 span = spans
+            }
+        }
+        if r.has("spreads") {
+            let levels = r.doubles("spreads", default: [])
+            if levels.isEmpty || levels.count > Self.maxSpreads {
+                r.fail("spreads", "must list 1 to \(Self.maxSpreads) shares of the prior's spread, got \(levels.count)")
+            } else if let bad = levels.first(where: { !($0 > 0 && $0 <= 1) }) {
+                r.fail("spreads", "each share of the prior's spread must be in (0, 1], got \(bad)")
+            } else if points.reduce(Double(levels.count), { $0 * Double($1) }) > Double(Self.maxCandidates) {
+                r.fail("spreads", "\((points + [levels.count]).map(String.init).joined(separator: " × ")) combinations: at most \(Self.maxCandidates)")
+            } else {
+                spreads = levels
             }
         }
         refine = r.int("refine", default: refine, min: 1, max: Self.maxRefined)

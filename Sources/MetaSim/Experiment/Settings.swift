@@ -209,8 +209,9 @@ public struct MatchingSettings: Sendable, Equatable {
 /// the attribute's current value (an earlier search's choice; the prior's mean when none), and
 /// the current value is kept when no grid point scores below it: a finer second look at an
 /// attribute that an earlier search placed coarsely. With `refine` ≥ 2, the best few basins of
-/// the grid are told apart by short matching runs.
-/// Cost: ∏ points renders of `batch_size` images and φ passes (no gradients), plus
+/// the grid are told apart by short matching runs. With `spreads`, the grid also tries
+/// narrower versions of the prior around each cell.
+/// Cost: ∏ points (× the number of `spreads`) renders of `batch_size` images and φ passes (no gradients), plus
 /// `refine` × (a shifted stage 1 + `refineSteps` matching steps).
 public struct StartSearchSettings: Sendable, Equatable {
     /// Mutable attribute names (grammar attribute names), each at most once.
@@ -224,6 +225,14 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// in absolute cells (wrapping: turns of k/points from the current value), and a grid point
     /// always wins.
     public var span: [Double]? = nil
+    /// Shares of the prior's spread to try (YAML `spreads`, each in (0, 1], at most
+    /// `maxSpreads`; nil: the prior's spread, or the one an earlier search chose): one more
+    /// grid dimension, applied to every bounded attribute of the search (wrapping ones keep
+    /// theirs), whose values then draw towards their mean by that factor before the cell's
+    /// move. A wide prior moved whole is clamped at its range's ends and stays wide; a
+    /// target that is narrow and off-centre (driving: dark paint around 0.3 of a range [0, 1]
+    /// the prior fills) is reached only by narrowing it too.
+    public var spreads: [Double]? = nil
 
     /// Grid basins refined by short matching runs (≥ 1; 1: none, the grid's best point wins).
     /// The `refine` lowest local minima of the grid's MMD² each start `refineSteps` matching
@@ -267,12 +276,15 @@ public struct StartSearchSettings: Sendable, Equatable {
     public static let maxCandidates = 4096
     /// Most grid basins one search may refine.
     public static let maxRefined = 64
+    /// Most spread levels one search may try.
+    public static let maxSpreads = 16
 
-    public init(attributes: [String], points: [Int], span: [Double]? = nil, refine: Int = 1, refineSteps: Int = 40, batchSize: Int? = nil,
-                imageTermsOnly: Bool = false, mirrorTerm: Bool = false) {
+    public init(attributes: [String], points: [Int], span: [Double]? = nil, spreads: [Double]? = nil, refine: Int = 1, refineSteps: Int = 40,
+                batchSize: Int? = nil, imageTermsOnly: Bool = false, mirrorTerm: Bool = false) {
         self.attributes = attributes
         self.points = points
         self.span = span
+        self.spreads = spreads
         self.refine = refine
         self.refineSteps = refineSteps
         self.batchSize = batchSize

@@ -84,7 +84,7 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     var saveKey: String { "\(stage)/\(epoch)/\(step)/\(sampleCursor)/\(metricsRecords ?? -1)" }
 
     /// Problems with the state's numbers, as (field, message): network sizes past
-    /// `ExperimentLimits`, negative counters. Checked before anything is allocated from them.
+    /// `ExperimentLimits`, negative counters, stage-1 shifts off the schema or out of range. Checked before anything is allocated from them.
     public var problems: [(path: String, message: String)] {
         var out: [(path: String, message: String)] = []
         if hidden.isEmpty || hidden.count > ExperimentLimits.hiddenLayers {
@@ -92,6 +92,13 @@ public struct CheckpointState: Codable, Equatable, Sendable {
         }
         for (i, c) in (ignoredClassColumns ?? []).enumerated() where c < 0 || c >= schema.width {
             out.append(("ignoredClassColumns[\(i)]", "must be a column, 0 to \(schema.width - 1), got \(c)"))
+        }
+        for (column, shift) in (stageOneShifts ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let path = "stageOneShifts[\(column)]"
+            if column < 0 || column >= schema.width { out.append((path, "must be a column, 0 to \(schema.width - 1)")) }
+            if !shift.amount.isFinite { out.append(("\(path).amount", "must be a finite number")) }
+            if let s = shift.spread, !(s > 0 && s <= 1) { out.append(("\(path).spread", "must be in (0, 1], got \(s)")) }
+            if let c = shift.centre, !(c >= 0 && c <= 1) { out.append(("\(path).centre", "must be 0 to 1, got \(c)")) }
         }
         if let s = blindSpread, !(s >= 0 && s <= 1) {
             out.append(("blindSpread", "must be 0 to 1, got \(s)"))

@@ -47,11 +47,14 @@ extension MetaSimTrainer {
     /// With `settings.span`, the cells divide a window of that width centred on the attribute's
     /// current value (`earlier`'s shift, or none) instead (`windowShift`), and `earlier` is
     /// returned unchanged (and no basin refined) when its own MMD² is at or below every grid
-    /// point's. Several attributes jointly, so an attribute whose best value depends on
+    /// point's. With `settings.spreads`, the grid has one more dimension (last): each bounded
+    /// attribute's values keep that share of their spread around the cell's mean
+    /// (`AttributeShift.spread`); without it a bounded attribute keeps the spread an earlier
+    /// search gave it. Several attributes jointly, so an attribute whose best value depends on
     /// another's (a rotation judged at the wrong position) is not misjudged. Without refinement the grid's best point is chosen;
     /// with `refine` = K ≥ 2, the K lowest local minima of the grid (`gridBasins`) are each
     /// refined by a short matching run (`refineStarts`) and the lowest run wins. Records a
-    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`, `image_terms_only` and `mirror_term` when set; every
+    /// `"stage": "start_search"` metrics line (`search`: `number`, `batch_size`, `span`, `spreads`, `image_terms_only` and `mirror_term` when set; every
     /// combination's value under `mmd` (or `task_loss`, with `task_metric`), `best_mmd` and
     /// `unmoved_mmd` (`best_task_loss`, …), the chosen point, the grid's best, `kept` when a window search kept
     /// the current value, and each refined point with its grid and refined MMD²).
@@ -61,26 +64,38 @@ extension MetaSimTrainer {
         let graphs = try nextGraphs(settings.batchSize ?? experiment.matching.batchSize)
         let batch = encoder.encode(graphs), reference = try referenceBatch()
         let score = try startSearchScore(settings, number: number, graphs: graphs, batch: batch)
+        let means = dimensions.map { reference.mutableMean(column: $0.column) }
         // Per dimension, the shift of each grid point.
         let options: [[AttributeShift]] = dimensions.enumerated().map { i, dimension in
-            let mean = reference.mutableMean(column: dimension.column)
-            return (0..<dimension.points).map { k in
+            (0..<dimension.points).map { k in
                 if let span = settings.span?[i] {
                     return windowShift(k, of: dimension.points, span: Float(span), current: earlier[dimension.column],
-                                       wraps: dimension.wraps, mean: mean ?? 0.5)
+                                       wraps: dimension.wraps, mean: means[i] ?? 0.5)
                 }
                 if dimension.wraps { return AttributeShift(amount: Float(k) / Float(dimension.points), wraps: true) }
                 let centre = (Float(k) + 0.5) / Float(dimension.points)
-                return AttributeShift(amount: centre - (mean ?? centre), wraps: false)
+                return AttributeShift(amount: centre - (means[i] ?? centre), wraps: false)
             }
         }
-        let points = dimensions.map(\.points)
+        // With `spreads`, one more grid dimension: the share of the prior's spread the bounded attributes keep.
+        let points = dimensions.map(\.points) + (settings.spreads.map { [$0.count] } ?? [])
         func shifts(at index: Int) -> [Int: AttributeShift] {
             var out = earlier
-            for (i, k) in gridPoint(index, points: points).enumerated() { out[dimensions[i].column] = options[i][k] }
+            let point = gridPoint(index, points: points)
+            for (i, dimension) in dimensions.enumerated() {
+                var shift = options[i][point[i]]
+                if !dimension.wraps {
+                    if let spreads = settings.spreads {
+                        shift = AttributeShift(amount: shift.amount, spread: Float(spreads[point[dimensions.count]]), centre: means[i] ?? 0.5)
+                    } else if let current = earlier[dimension.column], current.spread != nil {
+                        shift = current.moved(by: shift.amount)
+                    }
+                }
+                out[dimension.column] = shift
+            }
             return out
         }
-        let total = dimensions.reduce(1) { $0 * $1.points }
+        let total = points.reduce(1, *)
         let progress = self.progress.start("start search: \(settings.attributes.joined(separator: " × "))", total: total)
         var values: [Double] = [], best = 0
         for index in 0..<total {
@@ -88,7 +103,10 @@ extension MetaSimTrainer {
             if values[index] < values[best] { best = index }
             progress.advance(status: String(format: "best %@ %.4f", score.name, values[best]))
         }
-        let name = { (index: Int) in zip(settings.attributes, gridPoint(index, points: points)).map { "\($0) #\($1)" }.joined(separator: ", ") }
+        let name = { (index: Int) in
+            zip(settings.attributes + (settings.spreads == nil ? [] : ["spread"]), gridPoint(index, points: points))
+                .map { "\($0) #\($1)" }.joined(separator: ", ")
+        }
         progress.finish(status: String(format: "%@ %.4f at ", score.name, values[best]) + name(best))
         let unmoved = try score.value(earlier)
         var line: [String: Any] = ["stage": "start_search", "search": number, "batch_size": graphs.count,
@@ -96,13 +114,14 @@ extension MetaSimTrainer {
                                    score.name: values, "grid_best": gridPoint(best, points: points), "best_\(score.name)": values[best],
                                    "unmoved_\(score.name)": unmoved]
         if let span = settings.span { line["span"] = span }
+        if let spreads = settings.spreads { line["spreads"] = spreads }
         if settings.imageTermsOnly { line["image_terms_only"] = true }
         if settings.mirrorTerm { line["mirror_term"] = true }
         if let metric = score.metric { line["task_metric"] = metric }
         // A window search keeps the current value unless a grid point beats it (then nothing is refined).
         let kept = settings.span != nil && unmoved <= values[best]
         // A window's ends are not neighbours, even of a wrapping attribute.
-        let wraps = dimensions.map { $0.wraps && settings.span == nil }
+        let wraps = dimensions.map { $0.wraps && settings.span == nil } + (settings.spreads == nil ? [] : [false])
         let basins = settings.refine > 1 && !kept ? Array(gridBasins(values, points: points, wraps: wraps).prefix(settings.refine)) : []
         if basins.count > 1 {
             let scores = try refineStarts(basins.map(shifts(at:)), steps: settings.refineSteps, names: basins.map(name))
@@ -233,7 +252,7 @@ extension MetaSimTrainer {
     }
 
     /// The first start-search attribute of `matching` that is not a mutable attribute of
-    /// `grammar`, as a field path (`MatchingSettings.startSearchPath` + `.attributes[j]`) and a
+    /// `grammar`, or the `spreads` of a search whose attributes all wrap, as a field path (`MatchingSettings.startSearchPath` + `.attributes[j]`) and a
     /// message (nil: none). An attribute may be searched again by a later search (which starts
     /// from the earlier choice: a window search refines it, a whole-range one re-chooses it with
     /// the searches between applied).
@@ -243,6 +262,11 @@ extension MetaSimTrainer {
             for (i, name) in settings.attributes.enumerated() where !mutable.contains(name) {
                 return ("\(matching.startSearchPath(s)).attributes[\(i)]",
                         "'\(name)' is not a mutable attribute of the grammar (mutable: \(mutable.joined(separator: ", ")))")
+            }
+            let wraps = settings.attributes.map { name in grammar.schema.attributes.first { $0.name == name }?.range.wrap ?? false }
+            if settings.spreads != nil && !wraps.contains(false) {
+                return ("\(matching.startSearchPath(s)).spreads",
+                        "narrows bounded attributes, and \(settings.attributes.joined(separator: ", ")) all wrap")
             }
         }
         return nil

@@ -10,6 +10,14 @@ public struct AttributeShift: Codable, Sendable, Equatable {
     /// are clamped to [`AttributeShift.margin`, 1 − margin], inside the transformer's sigmoid head.
     public var wraps: Bool
 
+    /// The share of the prior's spread a bounded attribute keeps (in (0, 1]; nil: all of it):
+    /// values draw towards `centre` by this factor before the move, so a wide prior becomes a
+    /// narrow distribution around the moved mean (a start search's `spreads`).
+    public var spread: Float?
+    /// The value the spread contracts towards (normalised: the prior's mean over the reference
+    /// sample); used only with `spread`.
+    public var centre: Float?
+
     /// How far inside [0, 1] a moved bounded value stays (normalised units): a sigmoid output
     /// reaches neither bound, so stage 1 could not reproduce a value on one.
     public static let margin: Float = 0.01
@@ -19,11 +27,28 @@ public struct AttributeShift: Codable, Sendable, Equatable {
         self.wraps = wraps
     }
 
-    /// `value` (normalised) moved by `amount`, wrapped or clamped.
+    /// A bounded attribute's move by `amount` with its values first drawn towards `centre`
+    /// (normalised) to keep `spread` (in (0, 1]) of their distance from it.
+    public init(amount: Float, spread: Float, centre: Float) {
+        self.init(amount: amount, wraps: false)
+        self.spread = spread
+        self.centre = centre
+    }
+
+    /// `value` (normalised) moved by `amount`, wrapped or clamped; with `spread`,
+    /// `centre + spread · (value − centre) + amount`, clamped.
     public func apply(_ value: Float) -> Float {
-        let moved = value + amount
+        var moved = value + amount
+        if let spread, let centre { moved = centre + spread * (value - centre) + amount }
         if wraps { return moved - moved.rounded(.down) }
         return Swift.min(Swift.max(moved, Self.margin), 1 - Self.margin)
+    }
+
+    /// This move with `amount` replaced (the spread kept).
+    func moved(by amount: Float) -> AttributeShift {
+        var out = self
+        out.amount = amount
+        return out
     }
 }
 
