@@ -151,6 +151,11 @@ final class DistributionTransformerTests: XCTestCase {
         XCTAssertEqual(state.problems.map(\.path).filter { $0.hasPrefix("stageOneShifts") },
                        ["stageOneShifts[-1]", "stageOneShifts[\(ignored)].amount", "stageOneShifts[\(ignored)].spread",
                         "stageOneShifts[\(ignored)].centre"])
+        var lone = AttributeShift(amount: 0, wraps: false)
+        lone.spread = 0.5
+        state.stageOneShifts = [ignored: lone]
+        XCTAssertTrue(state.problems.contains { $0.path == "stageOneShifts[\(ignored)]" && $0.message.contains("together") },
+                      "a spread without its centre would be ignored by apply")
     }
 
     /// With a digit's class ignored, two graphs that differ only in the digit get the same

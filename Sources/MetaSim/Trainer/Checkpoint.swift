@@ -99,6 +99,7 @@ public struct CheckpointState: Codable, Equatable, Sendable {
             if !shift.amount.isFinite { out.append(("\(path).amount", "must be a finite number")) }
             if let s = shift.spread, !(s > 0 && s <= 1) { out.append(("\(path).spread", "must be in (0, 1], got \(s)")) }
             if let c = shift.centre, !(c >= 0 && c <= 1) { out.append(("\(path).centre", "must be 0 to 1, got \(c)")) }
+            if (shift.spread == nil) != (shift.centre == nil) { out.append((path, "spread and centre must be given together")) }
         }
         if let s = blindSpread, !(s >= 0 && s <= 1) {
             out.append(("blindSpread", "must be 0 to 1, got \(s)"))
