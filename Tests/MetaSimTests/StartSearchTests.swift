@@ -308,6 +308,67 @@ final class StartSearchTests: XCTestCase {
         XCTAssertEqual(try search(.task)["task_loss"] as? [Double], losses, "one network seed and minibatch order per search")
     }
 
+    /// A box-scored search on a toy whose answer is known: the prior's square is 4 px, the
+    /// labelled target's 10 px; φ sees nothing (one value for every image), so MMD² leaves the
+    /// first cell best, while the boxes pick the cell of size 10 (cells centred at 2, 6, 10, 14).
+    func testBoxScoredSearchFindsTheSizeOfTheLabelledBoxes() throws {
+        func grammar(size: Double, mutable: Bool) throws -> Grammar {
+            try Grammar.parse(text: """
+                canvas: {width: 16, height: 16, channels: 1}
+                root: Canvas
+                rules:
+                  Canvas:
+                    children: [Background, Square]
+                  Background:
+                    attributes: {background: constant, texture: 0}
+                  Square:
+                    class: square
+                    attributes:
+                      shape: rectangle
+                      texture: 1
+                      size: {constant: \(size), range: [0, 16], mutable: \(mutable)}
+                      loc_x: 8
+                      loc_y: 8
+                """, file: mutable ? "small-prior" : "large-target")
+        }
+        let prior = try grammar(size: 4, mutable: true)
+        let target = try TargetSet.render(grammar: try grammar(size: 10, mutable: false), seed: 3, images: 8, validation: 8,
+                                          kind: .detection, classes: ["square"])
+        func search(_ score: StartSearchScore) throws -> [String: Any] {
+            var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "large-target", images: 8, validation: 8),
+                                        name: "toy", seed: 4)
+            var settings = StartSearchSettings(attributes: ["size"], points: [4], batchSize: 8)
+            settings.score = score
+            experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
+            experiment.taskNetwork = TaskNetworkSettings(kind: .detection, classes: ["square"], batchSize: 4)
+            let sink = MemorySink()
+            let blind = FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: 1, count: $0.shape[0])) }
+            _ = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: blind, target: target),
+                                   sink: sink).startSearch()
+            return try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+        }
+        XCTAssertEqual(try search(.mmd)["best"] as? [Int], [0], "φ sees no difference")
+        let boxes = try search(.boxes)
+        XCTAssertEqual(boxes["best"] as? [Int], [2], "the 10-px cell: \(boxes)")
+        let values = try XCTUnwrap(boxes["box_mmd"] as? [Double])
+        XCTAssertEqual(values.count, 4)
+        XCTAssertEqual(values[2], 0, accuracy: 1e-6, "the same boxes as the target's")
+        XCTAssertTrue(values.allSatisfy { $0 >= 0 }, "\(values)")
+        XCTAssertEqual(boxes["best_box_mmd"] as? Double, values[2])
+        XCTAssertNil(boxes["mmd"])
+    }
+
+    /// A box-scored search without labelled detection validation images is an `InputError` at
+    /// its `score`.
+    func testBoxScoredSearchNeedsLabelledBoxes() throws {
+        var search = StartSearchSettings(attributes: ["loc_x"], points: [2])
+        search.score = .boxes
+        let trainer = try windowSearchTrainer(searches: [search], sink: MemorySink())
+        XCTAssertThrowsError(try trainer.startSearch()) { error in
+            XCTAssertEqual((error as? InputError)?.path, "matching.start_search.score", "\(error)")
+        }
+    }
+
     /// A task-scored search without labelled target validation images is an `InputError` at
     /// its `score`, before anything is rendered.
     func testTaskScoredSearchNeedsValidationImages() throws {

@@ -60,7 +60,7 @@ public struct Experiment: Sendable, Equatable {
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
     /// objective and task-scored start searches need labelled validation images (and a known
-    /// `task.metric` / `task_metric`), matching with
+    /// `task.metric` / `task_metric`), box-scored ones detection validation images, matching with
     /// `mmd_weight: 0` a task objective, and segmentation its class list.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
@@ -74,6 +74,12 @@ public struct Experiment: Sendable, Equatable {
         }
         if let metric = task?.metric, !taskNetwork.scoreNames.contains(metric) {
             problems.append(("task.metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
+        }
+        for (i, search) in matching.startSearches.enumerated() where search.score == .boxes {
+            if !target.hasValidation || taskNetwork.kind != .detection {
+                problems.append(("\(matching.startSearchPath(i)).score",
+                                 "a box-scored search needs labelled target validation images with boxes (target.validation, task_network.kind: detection)"))
+            }
         }
         for (i, search) in matching.startSearches.enumerated() where search.score == .task {
             let path = matching.startSearchPath(i)

@@ -299,6 +299,9 @@ public enum StartSearchScore: String, Sendable, Equatable, CaseIterable {
     case mmd
     /// 1 − the validation score of a task network trained on the rendered batch.
     case task
+    /// MMD² between the rendered batch's boxes and the labelled target validation boxes
+    /// (`BoxGeometryMMD`: position and size of each box; detection only).
+    case boxes
 }
 
 /// How stage 3 turns task rewards into a gradient.

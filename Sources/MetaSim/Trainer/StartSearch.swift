@@ -137,11 +137,13 @@ extension MetaSimTrainer {
 
     /// How `startSearch` scores a grid point (`settings.score`), on `graphs` (encoded as
     /// `batch`) as stage 1 re-centred on the point's shifts would give them: `name` is the
-    /// metrics key of the values (`mmd`, or `task_loss` = 1 − the validation score `metric`),
-    /// lower is better. A task-scored search trains every point's network from the same seed
+    /// metrics key of the values (`mmd`; `task_loss` = 1 − the validation score `metric`;
+    /// `box_mmd` = `BoxGeometryMMD` of the rendered boxes against the validation boxes), lower
+    /// is better. A task-scored search trains every point's network from the same seed
     /// (derived from the experiment's seed and `number`) in the same minibatch order, so
     /// points differ by their scenes alone. Throws `InputError` at the search's `score` when
-    /// the target has no labelled validation set.
+    /// the target has no labelled validation set (for `boxes`: no detection validation set, or
+    /// one without a box).
     func startSearchScore(_ settings: StartSearchSettings, number: Int, graphs: [SceneGraph],
                           batch: EncodedBatch) throws -> (name: String, metric: String?, value: ([Int: AttributeShift]) throws -> Double) {
         switch settings.score {
@@ -161,6 +163,22 @@ extension MetaSimTrainer {
             return ("task_loss", scorer.metricName, { shifts in
                 let task = try scorer.trained(self.decoded(graphs, batch: batch, shifts: shifts), epochs: epochs, seed: seed, source: "start search")
                 return 1 - scorer.score(task)
+            })
+        case .boxes:
+            let path = "\(experiment.matching.startSearchPath(number)).score"
+            guard let validation = target.validation, validation.kind == .detection else {
+                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: path,
+                                 message: "a box-scored search needs labelled target validation images with boxes (target.validation, task_network.kind: detection)")
+            }
+            guard let boxes = BoxGeometryMMD(validation: validation.objects, width: renderer.canvas.width,
+                                             height: renderer.canvas.height, scales: experiment.mmd.scales) else {
+                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: path,
+                                 message: "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", ")))")
+            }
+            let classes = Dictionary(validation.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            return ("box_mmd", nil, { shifts in
+                let rendered = try self.renderer.render(self.decoded(graphs, batch: batch, shifts: shifts))
+                return boxes.value(of: rendered.map { TaskSet.detectionObjects($0.groundTruth, classes: classes) })
             })
         }
     }
