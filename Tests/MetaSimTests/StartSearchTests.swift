@@ -257,23 +257,9 @@ final class StartSearchTests: XCTestCase {
     /// are 1 − mean IoU, the same on a second run (one network seed for every point).
     func testTaskScoredSearchFindsWhatPhiDoesNotSee() throws {
         func grammar(texture: Double, mutable: Bool) throws -> Grammar {
-            try Grammar.parse(text: """
-                canvas: {width: 16, height: 16, channels: 1}
-                root: Canvas
-                rules:
-                  Canvas:
-                    children: [Background, Square]
-                  Background:
-                    attributes: {background: constant, texture: 0.5}
-                  Square:
-                    class: square
-                    attributes:
-                      shape: rectangle
-                      size: 6
-                      loc_x: {uniform: [5, 11]}
-                      loc_y: {uniform: [5, 11]}
-                      texture: {constant: \(texture), range: [0, 1], mutable: \(mutable)}
-                """, file: mutable ? "dark-prior" : "bright-target")
+            try squareSceneGrammar(background: 0.5, square: "size: 6, loc_x: {uniform: [5, 11]}, loc_y: {uniform: [5, 11]}, "
+                                   + "texture: {constant: \(texture), range: [0, 1], mutable: \(mutable)}",
+                                   file: mutable ? "dark-prior" : "bright-target")
         }
         let prior = try grammar(texture: 0.1, mutable: true)
         let target = try TargetSet.render(grammar: try grammar(texture: 0.9, mutable: false), seed: 3, images: 8, validation: 8,
@@ -313,23 +299,8 @@ final class StartSearchTests: XCTestCase {
     /// first cell best, while the boxes pick the cell of size 10 (cells centred at 2, 6, 10, 14).
     func testBoxScoredSearchFindsTheSizeOfTheLabelledBoxes() throws {
         func grammar(size: Double, mutable: Bool) throws -> Grammar {
-            try Grammar.parse(text: """
-                canvas: {width: 16, height: 16, channels: 1}
-                root: Canvas
-                rules:
-                  Canvas:
-                    children: [Background, Square]
-                  Background:
-                    attributes: {background: constant, texture: 0}
-                  Square:
-                    class: square
-                    attributes:
-                      shape: rectangle
-                      texture: 1
-                      size: {constant: \(size), range: [0, 16], mutable: \(mutable)}
-                      loc_x: 8
-                      loc_y: 8
-                """, file: mutable ? "small-prior" : "large-target")
+            try squareSceneGrammar(background: 0, square: "texture: 1, size: {constant: \(size), range: [0, 16], mutable: \(mutable)}, loc_x: 8, loc_y: 8",
+                                   file: mutable ? "small-prior" : "large-target")
         }
         let prior = try grammar(size: 4, mutable: true)
         let target = try TargetSet.render(grammar: try grammar(size: 10, mutable: false), seed: 3, images: 8, validation: 8,

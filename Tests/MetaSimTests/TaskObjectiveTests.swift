@@ -50,23 +50,8 @@ final class TaskObjectiveTests: XCTestCase {
     /// weights carried to the next reward, a gradient for the parameters asked for.
     func testAttributeMovesKeepTheFineTunedNetwork() throws {
         func grammar(locX: Double, mutable: Bool) throws -> Grammar {
-            try Grammar.parse(text: """
-                canvas: {width: 16, height: 16, channels: 1}
-                root: Canvas
-                rules:
-                  Canvas:
-                    children: [Background, Square]
-                  Background:
-                    attributes: {background: constant, texture: 0}
-                  Square:
-                    class: square
-                    attributes:
-                      shape: rectangle
-                      texture: 1
-                      size: 4
-                      loc_x: {constant: \(locX), range: [0, 16], mutable: \(mutable)}
-                      loc_y: 8
-                """, file: "square")
+            try squareSceneGrammar(background: 0, square: "texture: 1, size: 4, loc_x: {constant: \(locX), range: [0, 16], mutable: \(mutable)}, loc_y: 8",
+                                   file: "square")
         }
         let prior = try grammar(locX: 4, mutable: true)
         let validation = try XCTUnwrap(try TargetSet.render(grammar: try grammar(locX: 11, mutable: false), seed: 2, images: 1,

@@ -46,6 +46,24 @@ func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double =
         """, file: mutable ? "square-prior" : "square-target")
 }
 
+/// A 16 × 16 grey canvas (`background` intensity) holding one object of class `square`: a
+/// rectangle whose further attributes are the YAML flow-map entries `square` (for example
+/// `size: 6, texture: {constant: 0.1, range: [0, 1], mutable: true}`).
+func squareSceneGrammar(background: Double, square: String, file: String) throws -> Grammar {
+    try Grammar.parse(text: """
+        canvas: {width: 16, height: 16, channels: 1}
+        root: Canvas
+        rules:
+          Canvas:
+            children: [Background, Square]
+          Background:
+            attributes: {background: constant, texture: \(background)}
+          Square:
+            class: square
+            attributes: {shape: rectangle, \(square)}
+        """, file: file)
+}
+
 /// φ for toy tests: each image's intensity centroid (x, y) in pixels, `[N, C, H, W]` → `[N, 2]`.
 let centroid = CentroidFeatures(includeBrightness: false)
 
