@@ -337,6 +337,7 @@ final class StartSearchTests: XCTestCase {
         let trainer = try windowSearchTrainer(searches: [search], sink: MemorySink())
         XCTAssertThrowsError(try trainer.startSearch()) { error in
             XCTAssertEqual((error as? InputError)?.path, "matching.start_search.score", "\(error)")
+            XCTAssertEqual((error as? InputError)?.file, "experiment", "an experiment built in code has no file to name")
         }
     }
 

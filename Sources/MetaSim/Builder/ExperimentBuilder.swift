@@ -27,9 +27,6 @@ public struct ExperimentBuilder {
         self.progress = progress
     }
 
-    /// Where errors about the experiment's settings are reported: its file, or "experiment".
-    var source: String { experiment.file.isEmpty ? "experiment" : experiment.file }
-
     /// Throws `InputErrors` for settings that contradict each other (`crossCheckProblems`), sizes
     /// past `ExperimentLimits` (`limitProblems`), or an external renderer program that cannot be
     /// started (`ExternalRendererSettings.programProblem`).
@@ -39,7 +36,7 @@ public struct ExperimentBuilder {
            let problem = ExternalRendererSettings.programProblem(command, environment: environment) {
             problems.append(("renderer.command", problem))
         }
-        if !problems.isEmpty { throw InputErrors(problems.map { InputError(file: source, path: $0.path, message: $0.message) }) }
+        if !problems.isEmpty { throw InputErrors(problems.map { InputError(file: experiment.source, path: $0.path, message: $0.message) }) }
     }
 
     /// The prior grammar. Throws the grammar reader's errors.
@@ -68,7 +65,7 @@ public struct ExperimentBuilder {
     public func crops(phi: FeatureExtractor, canvas: Canvas) throws -> (windows: ObjectCrops, features: any FeatureNetwork)? {
         guard let settings = experiment.features.crops else { return nil }
         guard settings.size <= min(canvas.width, canvas.height) else {
-            throw InputError(file: source, path: "features.crops.size",
+            throw InputError(file: experiment.source, path: "features.crops.size",
                              message: "a \(settings.size) px crop does not fit the \(canvas.width)x\(canvas.height) canvas")
         }
         return (ObjectCrops(classes: settings.classes, size: settings.size, anchor: settings.anchor, extent: settings.extent.map(Float.init)),
@@ -87,7 +84,7 @@ public struct ExperimentBuilder {
             let grammar = try Grammar.load(path: path)
             try grammar.checkRenderable()
             guard grammar.canvas == canvas else {
-                throw InputError(file: source, path: "target.render.grammar",
+                throw InputError(file: experiment.source, path: "target.render.grammar",
                                  message: "target canvas \(grammar.canvas.width)x\(grammar.canvas.height)x\(grammar.canvas.channels) differs from the generator's \(canvas.width)x\(canvas.height)x\(canvas.channels)")
             }
             return try TargetSet.render(grammar: grammar, seed: seed, images: images, validation: validation, test: test,
@@ -102,12 +99,12 @@ public struct ExperimentBuilder {
         try MetaSimTrainer.checkLearnable(grammar)
         _ = try MetaSimTrainer.ignoredClassColumns(experiment, grammar: grammar)
         if let problem = MetaSimTrainer.startSearchProblem(experiment.matching, grammar: grammar) {
-            throw InputError(file: source, path: problem.path, message: problem.message)
+            throw InputError(file: experiment.source, path: problem.path, message: problem.message)
         }
         let memory = experiment.memoryProblems(canvas: grammar.canvas) + experiment.canvasProblems(canvas: grammar.canvas)
-        if !memory.isEmpty { throw InputErrors(memory.map { InputError(file: source, path: $0.path, message: $0.message) }) }
+        if !memory.isEmpty { throw InputErrors(memory.map { InputError(file: experiment.source, path: $0.path, message: $0.message) }) }
         if experiment.taskNetwork.kind == .detection, grammar.canvas.width % 16 != 0 || grammar.canvas.height % 16 != 0 {
-            throw InputError(file: source, path: "task_network.kind",
+            throw InputError(file: experiment.source, path: "task_network.kind",
                              message: "the detector needs a canvas whose sides are multiples of 16, the grammar's is \(grammar.canvas.width)x\(grammar.canvas.height)")
         }
         let assets = grammar.assetRegistry()

@@ -9,6 +9,8 @@ public struct Experiment: Sendable, Equatable {
     /// The experiment file it was read from; "" when built in code. Names the source in errors
     /// and anchors the search for bundled data.
     public var file: String
+    /// What errors about its settings name as their file: `file`, or "experiment" when built in code.
+    public var source: String { file.isEmpty ? "experiment" : file }
     /// Label of the run, copied into its results (file name without extension when read from a file).
     public var name: String
     /// Seeds the generator's samples and the networks' initial weights.

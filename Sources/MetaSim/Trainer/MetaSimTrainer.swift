@@ -75,8 +75,7 @@ public final class MetaSimTrainer {
         let limits = experiment.limitProblems + experiment.memoryProblems(canvas: parts.grammar.canvas)
             + experiment.canvasProblems(canvas: parts.grammar.canvas)
         if !limits.isEmpty {
-            let source = experiment.file.isEmpty ? "experiment" : experiment.file
-            throw InputErrors(limits.map { InputError(file: source, path: $0.path, message: $0.message) })
+            throw InputErrors(limits.map { InputError(file: experiment.source, path: $0.path, message: $0.message) })
         }
         self.experiment = experiment
         self.sink = sink
@@ -98,13 +97,12 @@ public final class MetaSimTrainer {
         features = parts.features
         crops = parts.crops
         if let crops = parts.crops {
-            let source = experiment.file.isEmpty ? "experiment" : experiment.file
             guard let truth = parts.target.groundTruth, truth.count == shape[0] else {
-                throw InputError(file: source, path: "features.crops", message: "object crops need the target images' object boxes (a target rendered from a grammar)")
+                throw InputError(file: experiment.source, path: "features.crops", message: "object crops need the target images' object boxes (a target rendered from a grammar)")
             }
             let count = min(experiment.mmd.bankSize, shape[0])
             if crops.windows.windows(Array(truth[0..<count]), width: canvas.width, height: canvas.height).count < 2 {
-                throw InputError(file: source, path: "features.crops.classes",
+                throw InputError(file: experiment.source, path: "features.crops.classes",
                                  message: "the target's first \(count) images show fewer than 2 objects of \(crops.windows.classes.joined(separator: ", ")) to crop")
             }
         }
@@ -135,7 +133,7 @@ public final class MetaSimTrainer {
         let moved = (mmdColumns ?? all).union(taskColumns ?? (experiment.task == nil ? [] : all))
         let held = all.subtracting(moved)
         guard !held.isEmpty else {
-            throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "matching.hold_weight",
+            throw InputError(file: experiment.source, path: "matching.hold_weight",
                              message: "nothing to hold: every mutable attribute is moved by MMD² (matching.mmd_attributes) or the task objective (task.attributes)")
         }
         return held
@@ -150,7 +148,7 @@ public final class MetaSimTrainer {
                                          experiment: experiment, grammar: grammar)
         for (i, name) in experiment.transformer.ignoreClasses.enumerated() {
             guard let column = grammar.schema.classes.firstIndex(of: name) else {
-                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "transformer.ignore_classes[\(i)]",
+                throw InputError(file: experiment.source, path: "transformer.ignore_classes[\(i)]",
                                  message: "'\(name)' is not a class of the grammar (classes: \(grammar.schema.classes.joined(separator: ", ")))")
             }
             columns.insert(column)
@@ -164,7 +162,7 @@ public final class MetaSimTrainer {
         var columns = Set<Int>()
         for (i, name) in names.enumerated() {
             guard grammar.mutableAttributeNames.contains(name), let column = grammar.schema.column(ofAttribute: name) else {
-                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: "\(path)[\(i)]",
+                throw InputError(file: experiment.source, path: "\(path)[\(i)]",
                                  message: "'\(name)' is not a mutable attribute of the grammar (mutable: \(grammar.mutableAttributeNames.joined(separator: ", ")))")
             }
             columns.insert(column)
@@ -249,7 +247,7 @@ public final class MetaSimTrainer {
 
     /// The error for a training that went non-finite: it names the learning rate to lower.
     func diverged(setting: String, what: String) -> InputError {
-        InputError(file: experiment.file.isEmpty ? "experiment" : experiment.file, path: setting,
+        InputError(file: experiment.source, path: setting,
                    message: "training diverged (\(what)) at step \(step) after \(recordCount) metrics records; nothing from this point was saved (the run's last checkpoint is kept): lower the learning rate")
     }
 

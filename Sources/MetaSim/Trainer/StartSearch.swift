@@ -152,7 +152,7 @@ extension MetaSimTrainer {
             return ("mmd", nil, { try self.mmd(of: graphs, batch: batch, shifts: $0, by: by) })
         case .task:
             guard let validation = target.validation else {
-                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file,
+                throw InputError(file: experiment.source,
                                  path: "\(experiment.matching.startSearchPath(number)).score",
                                  message: "a task-scored search needs labelled target validation images (target.validation)")
             }
@@ -167,12 +167,12 @@ extension MetaSimTrainer {
         case .boxes:
             let path = "\(experiment.matching.startSearchPath(number)).score"
             guard let validation = target.validation, validation.kind == .detection else {
-                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: path,
+                throw InputError(file: experiment.source, path: path,
                                  message: "a box-scored search needs labelled target validation images with boxes (target.validation, task_network.kind: detection)")
             }
             guard let boxes = BoxGeometryMMD(validation: validation.objects, width: renderer.canvas.width,
                                              height: renderer.canvas.height, scales: experiment.mmd.scales) else {
-                throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: path,
+                throw InputError(file: experiment.source, path: path,
                                  message: "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", ")))")
             }
             let classes = Dictionary(validation.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -256,7 +256,7 @@ extension MetaSimTrainer {
     /// mutable attribute of the grammar.
     func checkStartSearches() throws {
         if let problem = Self.startSearchProblem(experiment.matching, grammar: grammar) {
-            throw InputError(file: experiment.file.isEmpty ? grammar.file : experiment.file, path: problem.path, message: problem.message)
+            throw InputError(file: experiment.source, path: problem.path, message: problem.message)
         }
     }
 
