@@ -117,6 +117,7 @@ final class ExperimentTests: XCTestCase {
             ("{attributes: [yaw], points: [2], image_terms_only: 2}", "matching.start_search.image_terms_only", "true or false"),
             ("{attributes: [yaw], points: [2], image_terms_only: true, score: boxes}", "matching.start_search.image_terms_only", "score: mmd"),
             ("{attributes: [yaw], points: [2], task_epochs: 2, score: boxes}", "matching.start_search.task_epochs", "score: task"),
+            ("{attributes: [yaw], points: [2], mirror_term: true, score: box_shading}", "matching.start_search.mirror_term", "score: mmd"),
             ("{attributes: [yaw], points: [2], score: fid}", "matching.start_search.score", "mmd"),
             ("{attributes: [yaw], points: [2], task_epochs: 2}", "matching.start_search.task_epochs", "score: task"),
             ("{attributes: [yaw], points: [2], task_metric: ap_easy}", "matching.start_search.task_metric", "score: task"),
@@ -144,13 +145,15 @@ final class ExperimentTests: XCTestCase {
             grammar: prior.yaml
             target: {images: target, validation: target}
             task_network: {kind: detection, classes: [car]}
-            matching: {start_search: {attributes: [yaw], points: [3], score: boxes}}
+            matching: {start_search: [{attributes: [yaw], points: [3], score: boxes}, {attributes: [yaw], points: [3], score: box_shading}]}
             """))
-        XCTAssertEqual(boxes.matching.startSearches.map(\.score), [.boxes])
+        XCTAssertEqual(boxes.matching.startSearches.map(\.score), [.boxes, .boxShading])
         let noValidation = try errors("grammar: prior.yaml\ntarget: {images: target}\nmatching: {start_search: {attributes: [yaw], points: [2], score: task}}")
         XCTAssertTrue(noValidation.contains { $0.path == "matching.start_search.score" && "\($0)".contains("validation") }, "\(noValidation)")
-        let notDetection = try errors("grammar: prior.yaml\ntarget: {images: target, validation: target}\nmatching: {start_search: {attributes: [yaw], points: [2], score: boxes}}")
-        XCTAssertTrue(notDetection.contains { $0.path == "matching.start_search.score" && "\($0)".contains("detection") }, "\(notDetection)")
+        for score in ["boxes", "box_shading"] {
+            let notDetection = try errors("grammar: prior.yaml\ntarget: {images: target, validation: target}\nmatching: {start_search: {attributes: [yaw], points: [2], score: \(score)}}")
+            XCTAssertTrue(notDetection.contains { $0.path == "matching.start_search.score" && "\($0)".contains("detection") }, "\(notDetection)")
+        }
         let unknown = try errors("""
             grammar: prior.yaml
             target: {images: target, validation: target}

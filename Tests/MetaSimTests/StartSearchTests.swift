@@ -329,15 +329,68 @@ final class StartSearchTests: XCTestCase {
         XCTAssertNil(boxes["mmd"])
     }
 
-    /// A box-scored search without labelled detection validation images is an `InputError` at
-    /// its `score`.
+    /// A shading-scored search on a toy whose answer is known: a 10-px bright square (the
+    /// labelled class) half covered by a 5-px dark shade, on the square's left half in the prior
+    /// (x = 6 px) and on its right half in the target (x = 10 px). φ sees nothing, so MMD² leaves
+    /// the first cell best; the boxes' left–right contrast picks the cell of the target's shade
+    /// (cells centred at 2, 6, 10, 14), where it equals the target's exactly.
+    func testShadingScoredSearchFindsWhichSideIsDark() throws {
+        func grammar(shadeX: Double, mutable: Bool) throws -> Grammar {
+            try Grammar.parse(text: """
+                canvas: {width: 16, height: 16, channels: 1}
+                root: Canvas
+                rules:
+                  Canvas:
+                    children: [Background, Square, Shade]
+                  Background:
+                    attributes: {background: constant, texture: 0.5}
+                  Square:
+                    class: square
+                    attributes: {shape: rectangle, texture: 1, size: 10, loc_x: 8, loc_y: 8}
+                  Shade:
+                    class: shade
+                    attributes: {shape: rectangle, texture: 0.2, size: 5, loc_y: 8,
+                                 loc_x: {constant: \(shadeX), range: [0, 16], mutable: \(mutable)}}
+                """, file: mutable ? "left-shade-prior" : "right-shade-target")
+        }
+        let prior = try grammar(shadeX: 6, mutable: true)
+        let target = try TargetSet.render(grammar: try grammar(shadeX: 10, mutable: false), seed: 3, images: 8, validation: 8,
+                                          kind: .detection, classes: ["square"])
+        func search(_ score: StartSearchScore) throws -> [String: Any] {
+            var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "right-shade-target", images: 8, validation: 8),
+                                        name: "toy", seed: 4)
+            var settings = StartSearchSettings(attributes: ["loc_x"], points: [4], batchSize: 8)
+            settings.score = score
+            experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
+            experiment.taskNetwork = TaskNetworkSettings(kind: .detection, classes: ["square"], batchSize: 4)
+            let sink = MemorySink()
+            let blind = FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: 1, count: $0.shape[0])) }
+            _ = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: blind, target: target),
+                                   sink: sink).startSearch()
+            return try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+        }
+        XCTAssertEqual(try search(.mmd)["best"] as? [Int], [0], "φ sees no difference")
+        let shading = try search(.boxShading)
+        XCTAssertEqual(shading["best"] as? [Int], [2], "the shade on the right half: \(shading)")
+        let values = try XCTUnwrap(shading["box_shading_mmd"] as? [Double])
+        XCTAssertEqual(values.count, 4)
+        XCTAssertEqual(values[2], 0, accuracy: 1e-6, "the same shading as the target's")
+        XCTAssertGreaterThan(values[1], values[2] + 0.1, "the prior's side: \(values)")
+        XCTAssertEqual(shading["best_box_shading_mmd"] as? Double, values[2])
+    }
+
+    /// A box- or shading-scored search without labelled detection validation images is an
+    /// `InputError` at its `score`.
     func testBoxScoredSearchNeedsLabelledBoxes() throws {
-        var search = StartSearchSettings(attributes: ["loc_x"], points: [2])
-        search.score = .boxes
-        let trainer = try windowSearchTrainer(searches: [search], sink: MemorySink())
-        XCTAssertThrowsError(try trainer.startSearch()) { error in
-            XCTAssertEqual((error as? InputError)?.path, "matching.start_search.score", "\(error)")
-            XCTAssertEqual((error as? InputError)?.file, "experiment", "an experiment built in code has no file to name")
+        for score in [StartSearchScore.boxes, .boxShading] {
+            var search = StartSearchSettings(attributes: ["loc_x"], points: [2])
+            search.score = score
+            let trainer = try windowSearchTrainer(searches: [search], sink: MemorySink())
+            XCTAssertThrowsError(try trainer.startSearch()) { error in
+                XCTAssertEqual((error as? InputError)?.path, "matching.start_search.score", "\(score): \(error)")
+                XCTAssertEqual((error as? InputError)?.file, "experiment", "an experiment built in code has no file to name")
+                XCTAssertTrue("\(error)".contains("score: \(score.rawValue)"), "\(error)")
+            }
         }
     }
 

@@ -62,7 +62,7 @@ public struct Experiment: Sendable, Equatable {
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
     /// objective and task-scored start searches need labelled validation images (and a known
-    /// `task.metric` / `task_metric`), box-scored ones detection validation images, matching with
+    /// `task.metric` / `task_metric`), box- and shading-scored ones detection validation images, matching with
     /// `mmd_weight: 0` a task objective, and segmentation its class list.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
@@ -77,10 +77,10 @@ public struct Experiment: Sendable, Equatable {
         if let metric = task?.metric, !taskNetwork.scoreNames.contains(metric) {
             problems.append(("task.metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
         }
-        for (i, search) in matching.startSearches.enumerated() where search.score == .boxes {
+        for (i, search) in matching.startSearches.enumerated() where search.score.usesBoxes {
             if !target.hasValidation || taskNetwork.kind != .detection {
                 problems.append(("\(matching.startSearchPath(i)).score",
-                                 "a box-scored search needs labelled target validation images with boxes (target.validation, task_network.kind: detection)"))
+                                 "a search with `score: \(search.score.rawValue)` needs labelled target validation images with boxes (target.validation, task_network.kind: detection)"))
             }
         }
         for (i, search) in matching.startSearches.enumerated() where search.score == .task {

@@ -186,7 +186,7 @@ extension StartSearchSettings {
     /// (optional, one fraction in (0, 1] per attribute), `spreads` (optional, 1…`maxSpreads`
     /// shares in (0, 1]), `refine`
     /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`), `batch_size`
-    /// (2…`ExperimentLimits.batchSize`), `image_terms_only` and `mirror_term` (bools), `score` (`mmd`, `task` or `boxes`)
+    /// (2…`ExperimentLimits.batchSize`), `image_terms_only` and `mirror_term` (bools), `score` (`mmd`, `task`, `boxes` or `box_shading`)
     /// and, with `score: task`, `task_epochs` (1…`ExperimentLimits.steps`) and `task_metric`.
     /// Names are checked against the grammar when the trainer is built; the metric and the
     /// validation set by `Experiment.crossCheckProblems`.

@@ -302,6 +302,13 @@ public enum StartSearchScore: String, Sendable, Equatable, CaseIterable {
     /// MMD² between the rendered batch's boxes and the labelled target validation boxes
     /// (`BoxGeometryMMD`: position and size of each box; detection only).
     case boxes
+    /// MMD² between the shading of the rendered batch's boxes and of the labelled target
+    /// validation boxes (`BoxShadingMMD`: left–right and top–bottom luminance contrasts of each
+    /// box; detection only).
+    case boxShading = "box_shading"
+
+    /// Whether the score reads the labelled target validation boxes (detection only).
+    public var usesBoxes: Bool { self == .boxes || self == .boxShading }
 }
 
 /// How stage 3 turns task rewards into a gradient.

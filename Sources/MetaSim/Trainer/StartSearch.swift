@@ -1,3 +1,4 @@
+import Codecs
 import Diagnostics
 import Foundation
 import Grammar
@@ -138,12 +139,12 @@ extension MetaSimTrainer {
     /// How `startSearch` scores a grid point (`settings.score`), on `graphs` (encoded as
     /// `batch`) as stage 1 re-centred on the point's shifts would give them: `name` is the
     /// metrics key of the values (`mmd`; `task_loss` = 1 − the validation score `metric`;
-    /// `box_mmd` = `BoxGeometryMMD` of the rendered boxes against the validation boxes), lower
-    /// is better. A task-scored search trains every point's network from the same seed
+    /// `box_mmd` = `BoxGeometryMMD` of the rendered boxes against the validation boxes;
+    /// `box_shading_mmd` = `BoxShadingMMD` likewise), lower is better. A task-scored search trains every point's network from the same seed
     /// (derived from the experiment's seed and `number`) in the same minibatch order, so
     /// points differ by their scenes alone. Throws `InputError` at the search's `score` when
-    /// the target has no labelled validation set (for `boxes`: no detection validation set, or
-    /// one without a box).
+    /// the target has no labelled validation set (for `boxes` and `box_shading`: no detection
+    /// validation set, or one without a box the score can use).
     func startSearchScore(_ settings: StartSearchSettings, number: Int, graphs: [SceneGraph],
                           batch: EncodedBatch) throws -> (name: String, metric: String?, value: ([Int: AttributeShift]) throws -> Double) {
         switch settings.score {
@@ -164,21 +165,30 @@ extension MetaSimTrainer {
                 let task = try scorer.trained(self.decoded(graphs, batch: batch, shifts: shifts), epochs: epochs, seed: seed, source: "start search")
                 return 1 - scorer.score(task)
             })
-        case .boxes:
+        case .boxes, .boxShading:
             let path = "\(experiment.matching.startSearchPath(number)).score"
             guard let validation = target.validation, validation.kind == .detection else {
                 throw InputError(file: experiment.source, path: path,
-                                 message: "a box-scored search needs labelled target validation images with boxes (target.validation, task_network.kind: detection)")
+                                 message: "a search with `score: \(settings.score.rawValue)` needs labelled target validation images with boxes (target.validation, task_network.kind: detection)")
             }
-            guard let boxes = BoxGeometryMMD(validation: validation.objects, width: renderer.canvas.width,
-                                             height: renderer.canvas.height, scales: experiment.mmd.scales) else {
-                throw InputError(file: experiment.source, path: path,
-                                 message: "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", ")))")
-            }
+            let noBox = InputError(file: experiment.source, path: path, message: settings.score == .boxes
+                ? "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", ")))"
+                : "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", "))) at least \(BoxShadingMMD.minimumSide) px wide and tall")
             let classes = Dictionary(validation.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            return ("box_mmd", nil, { shifts in
-                let rendered = try self.renderer.render(self.decoded(graphs, batch: batch, shifts: shifts))
-                return boxes.value(of: rendered.map { TaskSet.detectionObjects($0.groundTruth, classes: classes) })
+            func renderedBoxes(_ shifts: [Int: AttributeShift]) throws -> (images: [Image], objects: [[LabelledBox]]) {
+                let rendered = try renderer.render(decoded(graphs, batch: batch, shifts: shifts))
+                return (rendered.map(\.image), rendered.map { TaskSet.detectionObjects($0.groundTruth, classes: classes) })
+            }
+            if settings.score == .boxes {
+                guard let boxes = BoxGeometryMMD(validation: validation.objects, width: renderer.canvas.width,
+                                                 height: renderer.canvas.height, scales: experiment.mmd.scales) else { throw noBox }
+                return ("box_mmd", nil, { boxes.value(of: try renderedBoxes($0).objects) })
+            }
+            guard let shading = BoxShadingMMD(validation: validation.images, objects: validation.objects, scales: experiment.mmd.scales)
+            else { throw noBox }
+            return ("box_shading_mmd", nil, { shifts in
+                let rendered = try renderedBoxes(shifts)
+                return shading.value(of: rendered.images, objects: rendered.objects)
             })
         }
     }
