@@ -3,15 +3,15 @@ import Codecs
 import Tensor
 import XCTest
 
-/// `BoxShadingMMD`: contrast vectors of known halves, which boxes count, zero for the same
+/// `BoxShadingMMD`: shading vectors of known cells, which boxes count, zero for the same
 /// boxes, the mirrored light told apart, the same value from a channels-first tensor and an
 /// image, and the empty cases.
 final class BoxShadingMMDTests: XCTestCase {
-    /// A 12 × 8 grey plane whose columns 2…5 are 0.2 and 6…9 are 0.6 in rows 1…6 (the box),
-    /// 1 elsewhere; rows 1…3 of the box are the top half.
+    /// A 16 × 12 grey plane whose box, columns 2…13 and rows 1…9, is 0.2, 0.4 and 0.6 in its
+    /// left, middle and right 4 columns, plus `top` in its top 3 rows; 1 elsewhere.
     private func plane(top: Float = 0) -> [Float] {
-        var l = [Float](repeating: 1, count: 12 * 8)
-        for y in 1..<7 { for x in 2..<10 { l[y * 12 + x] = (x < 6 ? 0.2 : 0.6) + (y < 4 ? top : 0) } }
+        var l = [Float](repeating: 1, count: 16 * 12)
+        for y in 1..<10 { for x in 2..<14 { l[y * 16 + x] = [0.2, 0.4, 0.6][(x - 2) / 4] + (y < 4 ? top : 0) } }
         return l
     }
 
@@ -19,27 +19,32 @@ final class BoxShadingMMDTests: XCTestCase {
         LabelledBox(classIndex: classIndex, box: PixelBox(x0: x0, y0: y0, x1: x1, y1: y1))
     }
 
-    func testContrastsOfKnownHalves() {
-        let c = BoxShadingMMD.contrasts([box(2, 1, 10, 7)], luminance: plane(), width: 12, height: 8)
-        XCTAssertEqual(c.count, 2)
-        XCTAssertEqual(c[0], (0.6 - 0.2) / (0.6 + 0.2), accuracy: 1e-6, "right half brighter: positive")
-        XCTAssertEqual(c[1], 0, accuracy: 1e-6, "top and bottom alike")
-        let lit = BoxShadingMMD.contrasts([box(2, 1, 10, 7)], luminance: plane(top: 0.4), width: 12, height: 8)
-        XCTAssertEqual(lit[1], (0.4 - 0.8) / (0.4 + 0.8), accuracy: 1e-6, "brighter top: negative")
-        // Fractional edges round outwards: the same pixels.
-        XCTAssertEqual(BoxShadingMMD.contrasts([box(2.4, 1.2, 9.6, 6.5)], luminance: plane(), width: 12, height: 8), c)
+    private func assertEqual(_ a: [Float], _ b: [Float], _ message: String, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, message, line: line)
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-6, "\(message): \(a)", line: line) }
+    }
+
+    func testShadingOfKnownCells() {
+        let c = BoxShadingMMD.shading([box(2, 1, 14, 10)], luminance: plane(), width: 16, height: 12)
+        assertEqual(c, [0.5, 1, 1.5, 0.5, 1, 1.5, 0.5, 1, 1.5], "each cell's mean over the box's (0.4), rows top first")
+        let lit = BoxShadingMMD.shading([box(2, 1, 14, 10)], luminance: plane(top: 0.3), width: 16, height: 12)
+        assertEqual(lit, [0.5, 0.7, 0.9, 0.2, 0.4, 0.6, 0.2, 0.4, 0.6].map { $0 / 0.5 }, "brighter top row (box mean 0.5)")
+        assertEqual(BoxShadingMMD.shading([box(2.4, 1.2, 13.6, 9.5)], luminance: plane(), width: 16, height: 12), c,
+                    "fractional edges round outwards: the same pixels")
+        let halfLight = BoxShadingMMD.shading([box(2, 1, 14, 10)], luminance: plane().map { $0 / 2 }, width: 16, height: 12)
+        assertEqual(halfLight, c, "half the light everywhere: the same shading")
     }
 
     func testOnlyLargeEnoughClassBoxesCount() {
         let l = plane()
-        XCTAssertEqual(BoxShadingMMD.contrasts([box(2, 1, 10, 7, classIndex: nil)], luminance: l, width: 12, height: 8), [], "DontCare")
-        XCTAssertEqual(BoxShadingMMD.contrasts([box(2, 1, 5, 7)], luminance: l, width: 12, height: 8), [], "3 px wide")
-        XCTAssertEqual(BoxShadingMMD.contrasts([box(9, 5, 40, 30)], luminance: l, width: 12, height: 8), [], "3 × 3 px once clipped")
-        XCTAssertEqual(BoxShadingMMD.contrasts([box(-.infinity, 1, 10, 7), box(.nan, 1, 10, 7)], luminance: l, width: 12, height: 8), [])
-        XCTAssertEqual(BoxShadingMMD.contrasts([box(-1e300, -1e300, 1e300, 1e300)], luminance: l, width: 12, height: 8).count, 2,
+        XCTAssertEqual(BoxShadingMMD.shading([box(2, 1, 14, 10, classIndex: nil)], luminance: l, width: 16, height: 12), [], "DontCare")
+        XCTAssertEqual(BoxShadingMMD.shading([box(2, 1, 7, 10)], luminance: l, width: 16, height: 12), [], "5 px wide")
+        XCTAssertEqual(BoxShadingMMD.shading([box(11, 7, 40, 30)], luminance: l, width: 16, height: 12), [], "5 × 5 px once clipped")
+        XCTAssertEqual(BoxShadingMMD.shading([box(-.infinity, 1, 14, 10), box(.nan, 1, 14, 10)], luminance: l, width: 16, height: 12), [])
+        XCTAssertEqual(BoxShadingMMD.shading([box(-1e300, -1e300, 1e300, 1e300)], luminance: l, width: 16, height: 12).count, 9,
                        "clipped to the whole image")
-        XCTAssertEqual(BoxShadingMMD.contrasts([box(0, 0, 4, 4)], luminance: [Float](repeating: 0, count: 96), width: 12, height: 8),
-                       [0, 0], "black halves: contrast 0")
+        XCTAssertEqual(BoxShadingMMD.shading([box(0, 0, 6, 6)], luminance: [Float](repeating: 0, count: 16 * 12), width: 16, height: 12),
+                       [Float](repeating: 1, count: 9), "a black box: every cell at the box's mean")
     }
 
     /// RGB images of one box each, lit from the right (`right` > `left`) or the left; the right

@@ -3,35 +3,36 @@ import Tensor
 
 /// MMD² between how labelled objects are lit: the shading of each box of a rendered batch
 /// against that of the boxes of the labelled target validation images. Each box (DontCare
-/// regions left out; at least `minimumSide` px wide and tall once clipped to the image) is the
-/// vector of two luminance contrasts, (R − L) / (R + L) between its right and left halves and
-/// (B − T) / (B + T) between its bottom and top halves, where each letter is the mean luminance
-/// (Rec. 601: 0.299 R + 0.587 G + 0.114 B; a grey image's value; alpha ignored) of that half of
-/// the box's pixels. The two sets of vectors are compared by `MMD` (sum of Gaussian kernels,
-/// bandwidths `scales` × the median pairwise squared distance among the validation vectors,
-/// biased estimator).
+/// regions left out; at least `minimumSide` px wide and tall once clipped to the image and
+/// rounded outwards to whole pixels) is cut into 3 × 3 cells of near-equal size, and its vector
+/// holds each cell's mean luminance over the whole box's mean (rows top first; Rec. 601
+/// luminance 0.299 R + 0.587 G + 0.114 B, a grey image's value, alpha ignored). The two sets of
+/// vectors are compared by `MMD` (sum of Gaussian kernels, bandwidths `scales` × the median
+/// pairwise squared distance among the validation vectors, biased estimator).
 ///
-/// Why: the side of an object facing the light is brighter than the side facing away, so the
-/// left–right contrast tells where the light comes from in azimuth (its sign flips with the
-/// mirrored light) and the top–bottom contrast how high it stands. Features of whole images
-/// (`FeatureMMD`) weigh this weakly against everything else in the picture; the boxes say where
-/// to look. Contrasts are ratios, so a brighter or darker paint on both halves alike changes
-/// them little (a paint colour that differs between prior and target still shifts them through
-/// the renderer's ambient term).
+/// Why: the side of an object facing the light is brighter than the side facing away, so where
+/// the light falls inside the box tells where it comes from: its azimuth (left against right
+/// turns over with the mirrored light) and its elevation (roof against the face below). Features
+/// of whole images (`FeatureMMD`) weigh this weakly against everything else in the picture; the
+/// boxes say where to look. Dividing by the box's mean removes a paint or a light that is
+/// brighter or darker all over; what is not painted (glass, tyres) or is clipped at white still
+/// ties the shading to the paint, so a prior whose paint differs from the target's shifts the
+/// valley (driving: Sources/MetaSim/README.md).
 ///
-/// Edge cases: a half of mean luminance 0 on both sides gives a contrast of 0; with no eligible
-/// box in the rendered batch the value is `2 × scales.count`, the largest the biased estimator
-/// can take, so such a batch ranks last; `init` returns nil when the validation images hold no
-/// eligible box.
+/// Edge cases: a box of mean luminance 0 has every cell at 1; with no eligible box in the
+/// rendered batch the value is `2 × scales.count`, the largest the biased estimator can take, so
+/// such a batch ranks last; `init` returns nil when the validation images hold no eligible box.
 public struct BoxShadingMMD: Sendable {
-    /// The MMD over the validation boxes' contrast vectors.
+    /// The MMD over the validation boxes' shading vectors.
     public let mmd: MMD
     /// Smallest width and height, px, of a box (clipped to its image, rounded outwards to whole
-    /// pixels) that is used: halves of a smaller box are 1 px wide and mostly edge.
-    public static let minimumSide = 4
+    /// pixels) that is used: cells of a smaller box are 1 px wide and mostly edge.
+    public static let minimumSide = 6
+    /// Cells per side of a box.
+    static let cells = 3
 
     /// Values per box.
-    static let dimension = 2
+    static let dimension = cells * cells
 
     /// The validation boxes of `objects` (one list per image, as `TaskSet.objects`) on
     /// `images` (`[N, C, H, W]`, the images `objects` label, values in [0, 1]); nil when no box
@@ -46,7 +47,7 @@ public struct BoxShadingMMD: Sendable {
         images.data.withUnsafeBufferPointer { data in
             for (n, boxes) in objects.enumerated() {
                 let luminance = Self.luminance(channels: c, count: plane) { p, k in data[(n * c + k) * plane + p] }
-                bank += Self.contrasts(boxes, luminance: luminance, width: w, height: h)
+                bank += Self.shading(boxes, luminance: luminance, width: w, height: h)
             }
         }
         guard !bank.isEmpty else { return nil }
@@ -61,7 +62,7 @@ public struct BoxShadingMMD: Sendable {
         for (image, boxes) in zip(images, objects) {
             let c = image.channels
             let luminance = Self.luminance(channels: c, count: image.width * image.height) { p, k in image.pixels[p * c + k] }
-            generated += Self.contrasts(boxes, luminance: luminance, width: image.width, height: image.height)
+            generated += Self.shading(boxes, luminance: luminance, width: image.width, height: image.height)
         }
         guard !generated.isEmpty else { return Double(2 * mmd.gammas.count) }
         return mmd.evaluate(generated, count: generated.count / Self.dimension).value
@@ -74,14 +75,13 @@ public struct BoxShadingMMD: Sendable {
         return (0..<count).map { 0.299 * value($0, 0) + 0.587 * value($0, 1) + 0.114 * value($0, 2) }
     }
 
-    /// The contrast vectors (see the type) of the eligible boxes of one image, row-major.
-    static func contrasts(_ boxes: [LabelledBox], luminance: [Float], width: Int, height: Int) -> [Float] {
+    /// The shading vectors (see the type) of the eligible boxes of one image, row-major.
+    static func shading(_ boxes: [LabelledBox], luminance: [Float], width: Int, height: Int) -> [Float] {
         func mean(_ xs: Range<Int>, _ ys: Range<Int>) -> Float {
-            var sum: Float = 0
-            for y in ys { for x in xs { sum += luminance[y * width + x] } }
-            return sum / Float(xs.count * ys.count)
+            var total: Float = 0
+            for y in ys { for x in xs { total += luminance[y * width + x] } }
+            return total / Float(xs.count * ys.count)
         }
-        func contrast(_ low: Float, _ high: Float) -> Float { low + high > 0 ? (high - low) / (high + low) : 0 }
         return boxes.filter { $0.classIndex != nil }.flatMap { o -> [Float] in
             let b = o.box
             guard b.x0.isFinite, b.y0.isFinite, b.x1.isFinite, b.y1.isFinite else { return [] }
@@ -89,11 +89,12 @@ public struct BoxShadingMMD: Sendable {
             let x0 = clipped(b.x0.rounded(.down), width), x1 = clipped(b.x1.rounded(.up), width)
             let y0 = clipped(b.y0.rounded(.down), height), y1 = clipped(b.y1.rounded(.up), height)
             guard x1 - x0 >= minimumSide, y1 - y0 >= minimumSide else { return [] }
-            // Halves of equal size; an odd middle column or row belongs to neither.
-            let hw = (x1 - x0) / 2, hh = (y1 - y0) / 2
-            let left = mean(x0..<(x0 + hw), y0..<y1), right = mean((x1 - hw)..<x1, y0..<y1)
-            let top = mean(x0..<x1, y0..<(y0 + hh)), bottom = mean(x0..<x1, (y1 - hh)..<y1)
-            return [contrast(left, right), contrast(top, bottom)]
+            let whole = mean(x0..<x1, y0..<y1)
+            // Cell edges at whole-pixel thirds: sizes differ by at most one pixel.
+            let xs = (0...cells).map { x0 + (x1 - x0) * $0 / cells }, ys = (0...cells).map { y0 + (y1 - y0) * $0 / cells }
+            return (0..<cells).flatMap { i in
+                (0..<cells).map { j in whole > 0 ? mean(xs[j]..<xs[j + 1], ys[i]..<ys[i + 1]) / whole : 1 }
+            }
         }
     }
 }
