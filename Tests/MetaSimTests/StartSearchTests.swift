@@ -379,6 +379,25 @@ final class StartSearchTests: XCTestCase {
         XCTAssertEqual(shading["best_box_shading_mmd"] as? Double, values[2])
     }
 
+    /// A shading-scored search whose validation boxes are all under `BoxShadingMMD.minimumSide`
+    /// (4-px squares) is an `InputError` at its `score` that says so.
+    func testShadingScoredSearchNeedsLargeEnoughBoxes() throws {
+        let grammar = try squareSceneGrammar(background: 0, square: "texture: 1, size: {constant: 4, range: [0, 16], mutable: true}, loc_x: 8, loc_y: 8",
+                                             file: "small-squares")
+        let target = try TargetSet.render(grammar: grammar, seed: 3, images: 8, validation: 8, kind: .detection, classes: ["square"])
+        var experiment = Experiment(grammar: grammar.file, target: .rendered(grammar: "small-squares", images: 8, validation: 8), name: "toy", seed: 4)
+        var settings = StartSearchSettings(attributes: ["size"], points: [2], batchSize: 8)
+        settings.score = .boxShading
+        experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
+        experiment.taskNetwork = TaskNetworkSettings(kind: .detection, classes: ["square"], batchSize: 4)
+        let trainer = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: grammar, features: Self.scaledCentroid, target: target),
+                                         sink: MemorySink())
+        XCTAssertThrowsError(try trainer.startSearch()) { error in
+            XCTAssertEqual((error as? InputError)?.path, "matching.start_search.score", "\(error)")
+            XCTAssertTrue("\(error)".contains("at least \(BoxShadingMMD.minimumSide) px"), "\(error)")
+        }
+    }
+
     /// A box- or shading-scored search without labelled detection validation images is an
     /// `InputError` at its `score`.
     func testBoxScoredSearchNeedsLabelledBoxes() throws {

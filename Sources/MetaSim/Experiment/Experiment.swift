@@ -62,8 +62,8 @@ public struct Experiment: Sendable, Equatable {
 
     /// Problems between settings that are each valid alone, as (field path, message): the task
     /// objective and task-scored start searches need labelled validation images (and a known
-    /// `task.metric` / `task_metric`), box- and shading-scored ones detection validation images, matching with
-    /// `mmd_weight: 0` a task objective, and segmentation its class list.
+    /// `task.metric` / `task_metric`), box- and shading-scored ones detection validation
+    /// images, matching with `mmd_weight: 0` a task objective, and segmentation its class list.
     /// `Experiment.load` reports them with the file's other problems; `ExperimentBuilder`
     /// throws them for experiments built in code.
     public var crossCheckProblems: [(path: String, message: String)] {

@@ -303,8 +303,8 @@ public enum StartSearchScore: String, Sendable, Equatable, CaseIterable {
     /// (`BoxGeometryMMD`: position and size of each box; detection only).
     case boxes
     /// MMD² between the shading of the rendered batch's boxes and of the labelled target
-    /// validation boxes (`BoxShadingMMD`: left–right and top–bottom luminance contrasts of each
-    /// box; detection only).
+    /// validation boxes (`BoxShadingMMD`: the luminance of 3 × 3 cells of each box over the
+    /// box's mean; detection only).
     case boxShading = "box_shading"
 
     /// Whether the score reads the labelled target validation boxes (detection only).

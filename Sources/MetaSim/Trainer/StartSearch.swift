@@ -140,9 +140,9 @@ extension MetaSimTrainer {
     /// `batch`) as stage 1 re-centred on the point's shifts would give them: `name` is the
     /// metrics key of the values (`mmd`; `task_loss` = 1 − the validation score `metric`;
     /// `box_mmd` = `BoxGeometryMMD` of the rendered boxes against the validation boxes;
-    /// `box_shading_mmd` = `BoxShadingMMD` likewise), lower is better. A task-scored search trains every point's network from the same seed
-    /// (derived from the experiment's seed and `number`) in the same minibatch order, so
-    /// points differ by their scenes alone. Throws `InputError` at the search's `score` when
+    /// `box_shading_mmd` = `BoxShadingMMD` likewise), lower is better. A task-scored search
+    /// trains every point's network from the same seed (derived from the experiment's seed and
+    /// `number`) in the same minibatch order, so points differ by their scenes alone. Throws `InputError` at the search's `score` when
     /// the target has no labelled validation set (for `boxes` and `box_shading`: no detection
     /// validation set, or one without a box the score can use).
     func startSearchScore(_ settings: StartSearchSettings, number: Int, graphs: [SceneGraph],
@@ -171,9 +171,9 @@ extension MetaSimTrainer {
                 throw InputError(file: experiment.source, path: path,
                                  message: "a search with `score: \(settings.score.rawValue)` needs labelled target validation images with boxes (target.validation, task_network.kind: detection)")
             }
-            let noBox = InputError(file: experiment.source, path: path, message: settings.score == .boxes
-                ? "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", ")))"
-                : "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", "))) at least \(BoxShadingMMD.minimumSide) px wide and tall")
+            let size = settings.score == .boxes ? "" : " at least \(BoxShadingMMD.minimumSide) px wide and tall"
+            let noBox = InputError(file: experiment.source, path: path,
+                                   message: "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", ")))\(size)")
             let classes = Dictionary(validation.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
             func renderedBoxes(_ shifts: [Int: AttributeShift]) throws -> (images: [Image], objects: [[LabelledBox]]) {
                 let rendered = try renderer.render(decoded(graphs, batch: batch, shifts: shifts))
