@@ -344,10 +344,11 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(e.taskNetwork.kind, .detection)
         XCTAssertEqual(e.taskNetwork.classes, ["car"])
         XCTAssertTrue(e.taskNetwork.oracle)
-        XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["sun_elevation", "sun_azimuth"], ["height", "pitch"], ["heading", "offset"],
-                                                                    ["sun_azimuth"], ["sun_azimuth"], ["height", "pitch"]])
-        XCTAssertEqual(e.matching.startSearches.map { $0.span != nil }, [false, false, false, true, true, true], "the last three look again, finer")
-        XCTAssertEqual(e.matching.startSearches.map(\.score), [.mmd, .mmd, .mmd, .task, .task, .mmd], "the azimuth windows by the detector")
+        XCTAssertEqual(e.matching.startSearches.map(\.attributes), [["height", "pitch"], ["height", "pitch"], ["height", "pitch"],
+                                                                    ["sun_elevation", "sun_azimuth"], ["heading", "offset"], ["sun_azimuth"]])
+        XCTAssertEqual(e.matching.startSearches.map { $0.span != nil }, [false, true, true, false, false, true], "windows look again, finer")
+        XCTAssertEqual(e.matching.startSearches.map(\.score), [.boxes, .boxes, .boxes, .boxShading, .mmd, .boxShading],
+                       "the camera by the labelled boxes, the sun by their shading, the car pose by MMD² on crops")
         XCTAssertTrue(e.crossCheckProblems.isEmpty, "\(e.crossCheckProblems)")
         guard case .rendered(_, _, _, let validation, let test) = e.target else { return XCTFail("a rendered target") }
         XCTAssertEqual([validation, test], [200, 300])
