@@ -306,17 +306,7 @@ final class StartSearchTests: XCTestCase {
         let target = try TargetSet.render(grammar: try grammar(size: 10, mutable: false), seed: 3, images: 8, validation: 8,
                                           kind: .detection, classes: ["square"])
         func search(_ score: StartSearchScore) throws -> [String: Any] {
-            var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "large-target", images: 8, validation: 8),
-                                        name: "toy", seed: 4)
-            var settings = StartSearchSettings(attributes: ["size"], points: [4], batchSize: 8)
-            settings.score = score
-            experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
-            experiment.taskNetwork = TaskNetworkSettings(kind: .detection, classes: ["square"], batchSize: 4)
-            let sink = MemorySink()
-            let blind = FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: 1, count: $0.shape[0])) }
-            _ = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: blind, target: target),
-                                   sink: sink).startSearch()
-            return try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+            try blindDetectionSearch(attribute: "size", score: score, prior: prior, target: target, targetName: "large-target")
         }
         XCTAssertEqual(try search(.mmd)["best"] as? [Int], [0], "φ sees no difference")
         let boxes = try search(.boxes)
@@ -332,8 +322,8 @@ final class StartSearchTests: XCTestCase {
     /// A shading-scored search on a toy whose answer is known: a 10-px bright square (the
     /// labelled class) half covered by a 5-px dark shade, on the square's left half in the prior
     /// (x = 6 px) and on its right half in the target (x = 10 px). φ sees nothing, so MMD² leaves
-    /// the first cell best; the boxes' left–right contrast picks the cell of the target's shade
-    /// (cells centred at 2, 6, 10, 14), where it equals the target's exactly.
+    /// the first cell best; the boxes' shading (the dark third on the right) picks the cell of
+    /// the target's shade (cells centred at 2, 6, 10, 14), where it equals the target's exactly.
     func testShadingScoredSearchFindsWhichSideIsDark() throws {
         func grammar(shadeX: Double, mutable: Bool) throws -> Grammar {
             try Grammar.parse(text: """
@@ -357,17 +347,7 @@ final class StartSearchTests: XCTestCase {
         let target = try TargetSet.render(grammar: try grammar(shadeX: 10, mutable: false), seed: 3, images: 8, validation: 8,
                                           kind: .detection, classes: ["square"])
         func search(_ score: StartSearchScore) throws -> [String: Any] {
-            var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: "right-shade-target", images: 8, validation: 8),
-                                        name: "toy", seed: 4)
-            var settings = StartSearchSettings(attributes: ["loc_x"], points: [4], batchSize: 8)
-            settings.score = score
-            experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
-            experiment.taskNetwork = TaskNetworkSettings(kind: .detection, classes: ["square"], batchSize: 4)
-            let sink = MemorySink()
-            let blind = FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: 1, count: $0.shape[0])) }
-            _ = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: blind, target: target),
-                                   sink: sink).startSearch()
-            return try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
+            try blindDetectionSearch(attribute: "loc_x", score: score, prior: prior, target: target, targetName: "right-shade-target")
         }
         XCTAssertEqual(try search(.mmd)["best"] as? [Int], [0], "φ sees no difference")
         let shading = try search(.boxShading)
@@ -385,14 +365,8 @@ final class StartSearchTests: XCTestCase {
         let grammar = try squareSceneGrammar(background: 0, square: "texture: 1, size: {constant: 4, range: [0, 16], mutable: true}, loc_x: 8, loc_y: 8",
                                              file: "small-squares")
         let target = try TargetSet.render(grammar: grammar, seed: 3, images: 8, validation: 8, kind: .detection, classes: ["square"])
-        var experiment = Experiment(grammar: grammar.file, target: .rendered(grammar: "small-squares", images: 8, validation: 8), name: "toy", seed: 4)
-        var settings = StartSearchSettings(attributes: ["size"], points: [2], batchSize: 8)
-        settings.score = .boxShading
-        experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
-        experiment.taskNetwork = TaskNetworkSettings(kind: .detection, classes: ["square"], batchSize: 4)
-        let trainer = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: grammar, features: Self.scaledCentroid, target: target),
-                                         sink: MemorySink())
-        XCTAssertThrowsError(try trainer.startSearch()) { error in
+        XCTAssertThrowsError(try blindDetectionSearch(attribute: "size", score: .boxShading, prior: grammar, target: target,
+                                                      targetName: "small-squares")) { error in
             XCTAssertEqual((error as? InputError)?.path, "matching.start_search.score", "\(error)")
             XCTAssertTrue("\(error)".contains("at least \(BoxShadingMMD.minimumSide) px"), "\(error)")
         }
@@ -423,6 +397,23 @@ final class StartSearchTests: XCTestCase {
             let input = error as? InputError
             XCTAssertEqual(input?.path, "matching.start_search.score", "\(error)")
         }
+    }
+
+    /// The metrics line of a 4-point start search over `attribute` of `prior` scored by `score`,
+    /// on a detection toy whose φ is blind (one value for every image): only box-based scores
+    /// see anything. `target` holds 8 images and 8 labelled validation images of class `square`.
+    private func blindDetectionSearch(attribute: String, score: StartSearchScore, prior: Grammar, target: TargetSet,
+                                      targetName: String) throws -> [String: Any] {
+        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: targetName, images: 8, validation: 8), name: "toy", seed: 4)
+        var settings = StartSearchSettings(attributes: [attribute], points: [4], batchSize: 8)
+        settings.score = score
+        experiment.matching = MatchingSettings(phaseSearch: 0, startSearches: [settings], epochs: 0, batchSize: 8)
+        experiment.taskNetwork = TaskNetworkSettings(kind: .detection, classes: ["square"], batchSize: 4)
+        let sink = MemorySink()
+        let blind = FeatureFunction { Tensor(shape: [$0.shape[0], 1], data: [Float](repeating: 1, count: $0.shape[0])) }
+        _ = try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: blind, target: target),
+                               sink: sink).startSearch()
+        return try XCTUnwrap(sink.metrics.first { $0["stage"] as? String == "start_search" })
     }
 
     private func windowSearchTrainer(searches: [StartSearchSettings], sink: MemorySink, crops: Bool = false,
