@@ -326,22 +326,9 @@ final class StartSearchTests: XCTestCase {
     /// the target's shade (cells centred at 2, 6, 10, 14), where it equals the target's exactly.
     func testShadingScoredSearchFindsWhichSideIsDark() throws {
         func grammar(shadeX: Double, mutable: Bool) throws -> Grammar {
-            try Grammar.parse(text: """
-                canvas: {width: 16, height: 16, channels: 1}
-                root: Canvas
-                rules:
-                  Canvas:
-                    children: [Background, Square, Shade]
-                  Background:
-                    attributes: {background: constant, texture: 0.5}
-                  Square:
-                    class: square
-                    attributes: {shape: rectangle, texture: 1, size: 10, loc_x: 8, loc_y: 8}
-                  Shade:
-                    class: shade
-                    attributes: {shape: rectangle, texture: 0.2, size: 5, loc_y: 8,
-                                 loc_x: {constant: \(shadeX), range: [0, 16], mutable: \(mutable)}}
-                """, file: mutable ? "left-shade-prior" : "right-shade-target")
+            try squareSceneGrammar(background: 0.5, square: "texture: 1, size: 10, loc_x: 8, loc_y: 8",
+                                   shade: "texture: 0.2, size: 5, loc_y: 8, loc_x: {constant: \(shadeX), range: [0, 16], mutable: \(mutable)}",
+                                   file: mutable ? "left-shade-prior" : "right-shade-target")
         }
         let prior = try grammar(shadeX: 6, mutable: true)
         let target = try TargetSet.render(grammar: try grammar(shadeX: 10, mutable: false), seed: 3, images: 8, validation: 8,

@@ -48,20 +48,22 @@ func squareGrammar(locX: Double, mutable: Bool, canvas: Int = 16, size: Double =
 
 /// A 16 × 16 grey canvas (`background` intensity) holding one object of class `square`: a
 /// rectangle whose further attributes are the YAML flow-map entries `square` (for example
-/// `size: 6, texture: {constant: 0.1, range: [0, 1], mutable: true}`).
-func squareSceneGrammar(background: Double, square: String, file: String) throws -> Grammar {
-    try Grammar.parse(text: """
+/// `size: 6, texture: {constant: 0.1, range: [0, 1], mutable: true}`); with `shade`, a second
+/// rectangle of class `shade` with those entries, drawn over the square.
+func squareSceneGrammar(background: Double, square: String, shade: String? = nil, file: String) throws -> Grammar {
+    let shadeRule = shade.map { "\n  Shade:\n    class: shade\n    attributes: {shape: rectangle, \($0)}" } ?? ""
+    return try Grammar.parse(text: """
         canvas: {width: 16, height: 16, channels: 1}
         root: Canvas
         rules:
           Canvas:
-            children: [Background, Square]
+            children: [Background, Square\(shade == nil ? "" : ", Shade")]
           Background:
             attributes: {background: constant, texture: \(background)}
           Square:
             class: square
             attributes: {shape: rectangle, \(square)}
-        """, file: file)
+        """ + shadeRule, file: file)
 }
 
 /// φ for toy tests: each image's intensity centroid (x, y) in pixels, `[N, C, H, W]` → `[N, 2]`.
