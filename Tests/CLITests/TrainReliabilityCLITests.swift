@@ -110,6 +110,43 @@ extension CLITests {
         let fine = try metasim("evaluate", "--train", train, "--test", test, "--epochs", "1", "--quiet")
         XCTAssertEqual(fine.status, 0, fine.err)
     }
+
+    /// `evaluate --task detection` on KITTI folders that `render --format kitti` wrote: KITTI's AP
+    /// as JSON, or the text table; classification's options refused where they do not apply.
+    func testEvaluateDetectionScoresKITTIFolders() throws {
+        let grammar = try write("cars.yaml", """
+            canvas: {width: 32, height: 32}
+            root: Img
+            rules:
+              Img: {children: [Background, Car]}
+              Background: {attributes: {texture: 0}}
+              Car:
+                class: car
+                attributes: {shape: rectangle, size: 10, texture: 1, loc_x: {uniform: [8, 24], range: [0, 32]}, loc_y: {uniform: [8, 24], range: [0, 32]}}
+            """)
+        let train = scratch.appendingPathComponent("cars-train").path, test = scratch.appendingPathComponent("cars-test").path
+        XCTAssertEqual(try metasim("render", "--grammar", grammar, "--count", "16", "--seed", "1", "--out", train, "--format", "kitti", "--quiet").status, 0)
+        XCTAssertEqual(try metasim("render", "--grammar", grammar, "--count", "8", "--seed", "2", "--out", test, "--format", "kitti", "--quiet").status, 0)
+        let json = try metasim("evaluate", "--task", "detection", "--train", train, "--test", test, "--epochs", "1", "--batch-size", "8",
+                               "--schedule", "cosine", "--json", "--quiet")
+        XCTAssertEqual(json.status, 0, json.err)
+        let scores = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any], json.out)
+        XCTAssertEqual(scores["classes"] as? [String], ["car"])
+        XCTAssertEqual(scores["train_images"] as? Int, 16)
+        XCTAssertEqual(scores["test_images"] as? Int, 8)
+        let moderate = try XCTUnwrap(scores["ap_moderate"] as? Double, json.out)
+        XCTAssertTrue((0...1).contains(moderate), json.out)
+        let text = try metasim("evaluate", "--task", "detection", "--train", train, "--test", test, "--classes", "car", "--epochs", "1", "--quiet")
+        XCTAssertEqual(text.status, 0, text.err)
+        XCTAssertTrue(text.out.contains("moderate: AP "), text.out)
+        for arguments in [["--classes", "car"], ["--task", "segmentation"], ["--task", "boxes"], ["--schedule", "step"]] {
+            let refused = try CLIRunner.run(["evaluate", "--train", train, "--test", test, "--quiet"] + arguments)
+            XCTAssertEqual(refused.status, 2, "\(arguments): \(refused.out) \(refused.err)")
+        }
+        let unknownClass = try metasim("evaluate", "--task", "detection", "--train", train, "--test", test, "--classes", "truck", "--quiet")
+        XCTAssertEqual(unknownClass.status, 2, unknownClass.out)
+        XCTAssertTrue(unknownClass.err.contains("truck") && unknownClass.err.contains("--train"), unknownClass.err)
+    }
 }
 
 /// Case r27: what only the renderer reads is checked by `validate`, and `render` names the
