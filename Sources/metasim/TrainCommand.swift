@@ -68,8 +68,8 @@ struct EvaluateCommand: ParsableCommand {
         detector and prints KITTI's AP at IoU 0.7 and 0.5 for easy, moderate and hard (mean of \
         the classes). Test images are resized to the training images' size.
 
-        Examples: metasim evaluate --train learned --test target-test
-                  metasim evaluate --task detection --train learned-kitti --test target-kitti \
+        Example: metasim evaluate --train learned --test target-test
+        Example: metasim evaluate --task detection --train learned-kitti --test target-kitti \
         --classes car --epochs 5 --batch-size 16 --learning-rate 0.002 --schedule cosine
         """)
 
