@@ -53,7 +53,10 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-extension TaskKind: ExpressibleByArgument {}
+extension TaskKind: ExpressibleByArgument {
+    /// What `evaluate --task` takes (segmentation folders are evaluated by `train` only).
+    public static var allValueStrings: [String] { [TaskKind.classification, .detection].map(\.rawValue) }
+}
 extension LearningRateSchedule: ExpressibleByArgument {}
 
 struct EvaluateCommand: ParsableCommand {
