@@ -83,6 +83,13 @@ final class DetectorFolderEvaluationTests: XCTestCase {
         let notDetection = message { _ = try evaluateDetector(trainFolder: train, testFolder: root.path, epochs: 1, batchSize: 4,
                                                               learningRate: 0.001, seed: 1, quiet: true) }
         XCTAssertTrue(notDetection.contains("not a detection folder") && notDetection.contains("--test"), notDetection)
+        let empty = root.appendingPathComponent("empty")
+        for sub in ["image_2", "label_2"] {
+            try FileManager.default.createDirectory(at: empty.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let noImages = message { _ = try evaluateDetector(trainFolder: train, testFolder: empty.path, epochs: 1, batchSize: 4,
+                                                          learningRate: 0.001, seed: 1, quiet: true) }
+        XCTAssertTrue(noImages.contains("no PNG or JPEG images") && noImages.contains("--test"), noImages)
         let rate = message { _ = try evaluateDetector(trainFolder: train, testFolder: train, epochs: 1, batchSize: 4,
                                                       learningRate: .infinity, seed: 1, quiet: true) }
         XCTAssertTrue(rate.contains("--learning-rate"), rate)

@@ -60,8 +60,8 @@ public struct DetectionFolderEvaluation: Sendable {
 /// size and channels, their boxes scaled with them; boxes are matched to `classes` by name
 /// ignoring case (`TaskSet.labelledBox`: `DontCare` and KITTI's neighbouring types are regions
 /// to ignore). `classes` nil: every class name the training boxes use, lower-cased and sorted.
-/// Throws `InputError` for a folder in neither layout (and the reader's other errors), an
-/// empty training folder, a first training image whose sides are not multiples of 16 (the
+/// Throws `InputError` for a folder in neither layout (and the reader's other errors), a
+/// folder without images, a first training image whose sides are not multiples of 16 (the
 /// detector's downsampling), a training folder without a box of the classes, and the option
 /// and divergence errors of `evaluateClassifier`.
 public func evaluateDetector(trainFolder: String, testFolder: String, classes requested: [String]? = nil, epochs: Int,
