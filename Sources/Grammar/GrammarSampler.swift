@@ -59,9 +59,7 @@ extension Grammar {
         }
         var values = rule.layout.values
         for (attribute, slot) in zip(rule.attributes, rule.layout.slots) {
-            var value = draw(attribute.distribution, &rng)
-            if let range = attribute.range, case .number(let x) = value { value = .number(range.fit(x)) }
-            values.values[slot] = value
+            values.values[slot] = draw(attribute, &rng)
         }
         var node = SceneNode(rule: ruleName, className: className, attributes: values, mutable: rule.layout.mutable)
         if let assetRule = rule.asset {
@@ -85,6 +83,13 @@ extension Grammar {
     /// format; the original format's rules have no names of their own, so none).
     private func fieldPath(_ name: String, _ suffix: String = "") -> String {
         format == .metasim ? "rules.\(name)\(suffix)" : ""
+    }
+
+    /// A value of `attribute`: drawn from its distribution, a number fitted into its range.
+    func draw(_ attribute: AttributeRule, _ rng: inout RandomSource) -> AttributeValue {
+        let value = draw(attribute.distribution, &rng)
+        if let range = attribute.range, case .number(let x) = value { return .number(range.fit(x)) }
+        return value
     }
 
     private func draw(_ distribution: AttributeDistribution, _ rng: inout RandomSource) -> AttributeValue {

@@ -92,6 +92,21 @@ public struct ExperimentBuilder {
         }
     }
 
+    /// Throws `InputError` at `task_network.paired_oracle` unless `target` was rendered from a
+    /// grammar that differs from `prior` only in how mutable attributes are drawn (naming the
+    /// first difference), which pairing the oracle's scenes with the prior's needs.
+    func checkPairable(prior: Grammar, target: TargetSet) throws {
+        guard let source = target.grammar else {
+            throw InputError(file: experiment.source, path: "task_network.paired_oracle",
+                             message: "pairs the oracle's scenes with the prior's: it needs a target rendered from a grammar (target.render), not folders")
+        }
+        if let difference = source.grammar.differenceOutsideMutableDraws(from: prior) {
+            let at = difference.path.isEmpty ? "" : " at \(difference.path)"
+            throw InputError(file: experiment.source, path: "task_network.paired_oracle",
+                             message: "the target grammar '\(source.grammar.file)' differs from the prior grammar other than in how mutable attributes are drawn (\(difference.message)\(at)), so the oracle cannot share the prior's scene structures")
+        }
+    }
+
     /// Every part, checked: settings, grammar, renderer, φ's weights, target (in that order).
     public func parts() throws -> TrainerParts {
         try validate()
@@ -113,6 +128,7 @@ public struct ExperimentBuilder {
         let features = try featureNetwork()
         var parts = TrainerParts(grammar: grammar, assets: assets, renderer: renderer, features: features,
                                  target: try target(canvas: grammar.canvas))
+        if experiment.taskNetwork.pairedOracle { try checkPairable(prior: grammar, target: parts.target) }
         parts.crops = try crops(phi: features, canvas: grammar.canvas)
         return parts
     }

@@ -280,6 +280,8 @@ extension TaskNetworkSettings {
         learningRate = n.double("learning_rate", default: learningRate, min: 0, exclusiveMin: true)
         if n.has("width") { width = n.int("width", default: 0, min: 1) }
         oracle = n.bool("oracle", default: oracle)
+        pairedOracle = n.bool("paired_oracle", default: pairedOracle)
+        if pairedOracle && !oracle { n.fail("paired_oracle", "pairs the oracle's training scenes with the generated ones: it needs oracle: true") }
         repeats = n.int("repeats", default: repeats, min: 1)
         let schedule = n.string("learning_rate_schedule", default: training.schedule.rawValue,
                                 oneOf: LearningRateSchedule.allCases.map(\.rawValue))

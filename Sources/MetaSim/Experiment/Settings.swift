@@ -385,6 +385,16 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// Also train the network on target data (the oracle, `RunResults.oracleScores`): the
     /// ceiling each Meta-Sim figure reads against.
     public var oracle: Bool = true
+    /// Train the oracle on the prior arm's own scene graphs with every mutable attribute drawn
+    /// afresh from the target grammar (`Grammar.redrawingMutableAttributes`), instead of on fresh
+    /// target-grammar samples: the three networks of a repeat then train on one set of scene
+    /// structures (car counts, lanes, roadside objects...) and differ only in what Meta-Sim may
+    /// change, so the Meta-Sim–oracle gap loses the structures' sampling noise (common random
+    /// numbers). The oracle's data are still distributed as the target grammar's samples; that
+    /// needs a target rendered from a grammar that differs from the prior grammar only in how
+    /// mutable attributes are drawn (checked when the experiment is built:
+    /// `Grammar.differenceOutsideMutableDraws`). YAML `paired_oracle`; needs `oracle`.
+    public var pairedOracle: Bool = false
     /// How many times each final task network (prior, Meta-Sim, oracle) is trained, each time
     /// on fresh samples from a fresh seed (1...16): `RunResults` reports the mean of each score
     /// and every repeat's figure. One network's score moves by several points from one training

@@ -54,9 +54,7 @@ public struct ResultsTable {
                                 r.wallSeconds, r.wallSeconds / 60, r.trainImages))
         }
         if let source = r.oracleSource {
-            lines.append("oracle: the same task network trained on " + (source == "target_grammar"
-                ? "\(r.oracleTrainImages) fresh images of the target grammar"
-                : "the \(r.oracleTrainImages) labelled target validation images (no target grammar), as many steps"))
+            lines.append("oracle: the same task network trained on " + RunResults.describeOracleData(source: source, images: r.oracleTrainImages))
         }
         text = lines.joined(separator: "\n")
     }

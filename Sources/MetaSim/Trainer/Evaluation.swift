@@ -32,8 +32,10 @@ public struct RunResults: Encodable, Sendable {
     /// See `priorScoreRuns`.
     public var oracleScoreRuns: [[String: Double]] = []
     /// What the oracle was trained on: `target_grammar` (`oracleTrainImages` fresh samples of
-    /// the target grammar) or `target_validation` (the labelled target validation images, for
-    /// as many optimiser steps as the generated-data networks); nil without an oracle.
+    /// the target grammar), `target_grammar_paired` (the prior arm's scene graphs with their
+    /// mutable attributes drawn from the target grammar, `task_network.paired_oracle`) or
+    /// `target_validation` (the labelled target validation images, for as many optimiser steps
+    /// as the generated-data networks); nil without an oracle.
     public var oracleSource: String?
     /// Images the oracle was trained on (0 without an oracle).
     public var oracleTrainImages: Int = 0
@@ -107,6 +109,17 @@ public struct RunResults: Encodable, Sendable {
     }
 }
 
+extension RunResults {
+    /// What an oracle from `source` (`oracleSource`) on `images` images was trained on, in words.
+    public static func describeOracleData(source: String, images: Int) -> String {
+        switch source {
+        case "target_grammar": return "\(images) fresh images of the target grammar"
+        case "target_grammar_paired": return "\(images) images of the target grammar sharing the prior arm's scene structures"
+        default: return "the \(images) labelled target validation images (no target grammar), as many steps"
+        }
+    }
+}
+
 extension MetaSimTrainer {
     /// Runs every stage and the final comparison — after a `resume(from:)`, only what the
     /// checkpoint had not done — hands the results to the sink (a run folder's `results.json`),
@@ -151,8 +164,10 @@ extension MetaSimTrainer {
         for r in 0..<repeats {
             let seed = repeatSeed(r)
             let suffix = repeats > 1 ? " (repeat \(r + 1)/\(repeats))" : ""
+            var priorGraphs: [SceneGraph] = []
             for learned in [false, true] {
                 let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
+                if !learned { priorGraphs = samples.map(\.graph) }
                 if r == 0 { try describe(samples, learned: learned, into: &results) }
                 guard let test = target.test else { continue }
                 let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
@@ -160,7 +175,8 @@ extension MetaSimTrainer {
                 let scores = trainAndScore(data, epochs: settings.epochs, test: test, name: (learned ? "learned" : "prior") + suffix, seed: seed)
                 if learned { metasimRuns.append(scores) } else { priorRuns.append(scores) }
             }
-            if settings.oracle, let test = target.test, let oracle = try oracleData(test: test, block: r) {
+            if settings.oracle, let test = target.test,
+               let oracle = try oracleData(test: test, block: r, pairedWith: settings.pairedOracle ? (priorGraphs, seed) : nil) {
                 oracleRuns.append(trainAndScore(oracle.data, epochs: oracle.epochs, test: test, name: "oracle" + suffix, seed: seed))
                 results.oracleSource = oracle.source
                 results.oracleTrainImages = oracle.data.count
@@ -206,20 +222,30 @@ extension MetaSimTrainer {
 
     /// The oracle's training data: `taskNetwork.trainImages` fresh samples of the target
     /// grammar (block `block` of that many after the indices the target set used) for
-    /// `taskNetwork.epochs`, or — for a target without a grammar — the labelled target
+    /// `taskNetwork.epochs` — or, given `pairedWith` (`task_network.paired_oracle`), its
+    /// `graphs` with their mutable attributes drawn from the target grammar (graph i from
+    /// stream index i of `seed`) — or, for a target without a grammar, the labelled target
     /// validation set (relabelled to the test set's classes; the same for every block), for as
     /// many epochs as give the same number of optimiser steps as the generated-data networks
     /// take. Nil when neither exists. Throws rendering errors.
-    func oracleData(test: TaskSet, block: Int = 0) throws -> (data: TaskSet, epochs: Int, source: String)? {
+    func oracleData(test: TaskSet, block: Int = 0, pairedWith paired: (graphs: [SceneGraph], seed: UInt64)? = nil) throws
+        -> (data: TaskSet, epochs: Int, source: String)? {
         let settings = experiment.taskNetwork
         if let source = target.grammar {
             let assets = source.grammar.assetRegistry()
             let renderer = try source.grammar.makeRenderer(assets: assets)
-            let samples = try Generator(grammar: source.grammar, assets: assets, transformer: nil, renderer: renderer)
-                .generate(count: settings.trainImages, seed: source.seed, start: source.used + block * settings.trainImages, learned: false)
-            let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
+            let rendered: [RenderedImage]
+            if let paired {
+                let graphs = paired.graphs.enumerated().map { source.grammar.redrawingMutableAttributes(of: $1, seed: paired.seed, index: $0) }
+                rendered = try source.grammar.render(graphs, with: renderer)
+            } else {
+                rendered = try Generator(grammar: source.grammar, assets: assets, transformer: nil, renderer: renderer)
+                    .generate(count: settings.trainImages, seed: source.seed, start: source.used + block * settings.trainImages, learned: false)
+                    .map(\.rendered)
+            }
+            let data = try TaskSet(rendered: rendered, kind: test.kind, classes: test.classes,
                                    rendererClasses: renderer.classes, source: source.grammar.file)
-            return (data, settings.epochs, "target_grammar")
+            return (data, settings.epochs, paired == nil ? "target_grammar" : "target_grammar_paired")
         }
         guard let validation = target.validation?.relabelled(to: test.classes) else { return nil }
         let steps = settings.epochs * batchCount(settings.trainImages, batchSize: settings.batchSize)

@@ -95,9 +95,8 @@ public struct RunReport {
         }
         var out = HTML.table(header: ["", "prior grammar", "Meta-Sim", oracle == nil ? "target" : "target / oracle"], rows: rows)
         if let oracle {
-            out += "<p class=\"note\">" + HTML.escape("oracle: the same task network trained on " + (oracle == "target_grammar"
-                ? "\(Int(number("oracle_train_images") ?? 0)) fresh images of the target grammar"
-                : "the \(Int(number("oracle_train_images") ?? 0)) labelled target validation images (no target grammar)")
+            out += "<p class=\"note\">" + HTML.escape("oracle: the same task network trained on "
+                + RunResults.describeOracleData(source: oracle, images: Int(number("oracle_train_images") ?? 0))
                 + ": what perfect matching would give") + "</p>"
         }
         if number("prior_kid") != nil {
