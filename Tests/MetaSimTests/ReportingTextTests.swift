@@ -38,6 +38,9 @@ final class ReportingTextTests: XCTestCase {
         XCTAssertTrue(withOracle.contains("target / oracle") && withOracle.contains("97.5 %"), withOracle)
         XCTAssertTrue(withOracle.contains("the 20 labelled target validation images"), withOracle)
         XCTAssertTrue(withOracle.contains("80.00 / 90.00 / 100.00"), withOracle)
+        var paired = results
+        paired.oracleSource = "target_grammar_paired"
+        XCTAssertTrue(ResultsTable(paired).text.contains("20 images of the target grammar sharing the prior arm's scene structures"), ResultsTable(paired).text)
         XCTAssertFalse(withOracle.contains("±"), "a single training has no spread")
         results.metasimScoreRuns = [0.8, 0.9, 1.0].map { ["target_accuracy": $0] }
         results.priorScoreRuns = [0.4, 0.5, 0.6].map { ["target_accuracy": $0] }
