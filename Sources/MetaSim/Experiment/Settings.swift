@@ -389,8 +389,9 @@ public struct TaskNetworkSettings: Sendable, Equatable {
     /// afresh from the target grammar (`Grammar.redrawingMutableAttributes`), instead of on fresh
     /// target-grammar samples: the three networks of a repeat then train on one set of scene
     /// structures (car counts, lanes, roadside objects...) and differ only in what Meta-Sim may
-    /// change, so the Meta-Sim–oracle gap loses the structures' sampling noise (common random
-    /// numbers). The oracle's data are still distributed as the target grammar's samples; that
+    /// change, so the Meta-Sim–oracle gap does not also compare two samples of structures
+    /// (common random numbers; on driving scenes that part of the noise proved small beside the
+    /// networks' training noise, experiments/driving.yaml). The oracle's data are still distributed as the target grammar's samples; that
     /// needs a target rendered from a grammar that differs from the prior grammar only in how
     /// mutable attributes are drawn (checked when the experiment is built:
     /// `Grammar.differenceOutsideMutableDraws`). YAML `paired_oracle`; needs `oracle`.
