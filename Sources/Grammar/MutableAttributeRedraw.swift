@@ -26,7 +26,7 @@ extension Grammar {
         if settings["renderer"] != other.settings["renderer"] { return ("renderer", "the renderer differs from the one \(there)") }
         if root != other.root { return ("root", "the root rule '\(root)' is '\(other.root)' \(there)") }
         if maxDepth != other.maxDepth { return ("max_depth", "max_depth \(maxDepth) is \(other.maxDepth) \(there)") }
-        if !sameAssetSources(other) { return ("assets", "the asset stores differ from those \(there)") }
+        if !sameAssetSources(other) { return ("stores", "the asset stores differ from those \(there)") }
         let mine = reachableRules, theirs = other.reachableRules
         if mine != theirs { return ("rules", "the rules reachable from the root (\(mine.joined(separator: ", "))) are (\(theirs.joined(separator: ", "))) \(there)") }
         for name in mine {

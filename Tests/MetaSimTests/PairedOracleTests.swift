@@ -77,7 +77,7 @@ final class PairedOracleTests: XCTestCase {
         XCTAssertThrowsError(try builder.checkPairable(prior: prior, target: other)) {
             let error = $0 as? InputError
             XCTAssertEqual(error?.path, "task_network.paired_oracle")
-            XCTAssertTrue(error?.message.contains("the asset stores differ from those in '\(prior.file)'") == true, "\($0)")
+            XCTAssertTrue(error?.message.contains("the asset stores differ from those in '\(prior.file)' at stores") == true, "\($0)")
         }
         XCTAssertNoThrow(try builder.checkPairable(prior: prior, target: try TargetSet.render(grammar: try turnedTarget(), seed: 5, images: 4)))
         let folders = TargetSet(images: other.images)
