@@ -6,17 +6,11 @@ import XCTest
 /// `task_network.repeats`: the final comparison trains each task network several times and
 /// reports means, each repeat's scores beside them.
 final class EvaluationRepeatsTests: XCTestCase {
-    /// A trainer for tiny MNIST digits (prior upright, target at 90°; φ the intensity centroid,
-    /// so no pretrained network) whose final comparison trains each network `repeats` times.
+    /// The tiny MNIST comparison (target at 90°) training each network `repeats` times.
     private func trainer(repeats: Int) throws -> MetaSimTrainer {
-        let prior = try Grammar.load(path: repositoryRoot + "/examples/grammars/mnist.yaml")
-        let targetGrammar = try Grammar.load(path: repositoryRoot + "/experiments/grammars/mnist-rot90.yaml")
-        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: targetGrammar.file, images: 8, test: 24), seed: 7)
-        experiment.transformer.hidden = [8]
-        experiment.taskNetwork = TaskNetworkSettings(trainImages: 16, epochs: 1, batchSize: 8, width: 4)
-        experiment.taskNetwork.repeats = repeats
-        let target = try TargetSet.render(grammar: targetGrammar, seed: 5, images: 8, test: 24, classes: (0...9).map(String.init))
-        return try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target))
+        try tinyMNISTComparisonTrainer(target: try Grammar.load(path: repositoryRoot + "/experiments/grammars/mnist-rot90.yaml")) {
+            $0.repeats = repeats
+        }
     }
 
     /// Three repeats: each side's score is the mean of its three trainings; the first repeat is

@@ -19,22 +19,11 @@ final class PairedOracleTests: XCTestCase {
                                  file: "turned.yaml", directory: (priorPath as NSString).deletingLastPathComponent)
     }
 
-    private func trainer(paired: Bool) throws -> MetaSimTrainer {
-        let prior = try Grammar.load(path: priorPath)
-        let targetGrammar = try turnedTarget()
-        var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: targetGrammar.file, images: 8, test: 24), seed: 7)
-        experiment.transformer.hidden = [8]
-        experiment.taskNetwork = TaskNetworkSettings(trainImages: 16, epochs: 1, batchSize: 8, width: 4)
-        experiment.taskNetwork.pairedOracle = paired
-        let target = try TargetSet.render(grammar: targetGrammar, seed: 5, images: 8, test: 24, classes: (0...9).map(String.init))
-        return try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target))
-    }
-
     /// Paired, the oracle's images show the prior arm's digits (same classes, same order) turned
     /// as the target grammar turns them; unpaired, fresh target samples (other classes).
     /// `evaluate` reports the paired source.
     func testPairedOracleTrainsOnThePriorScenesWithTargetAttributes() throws {
-        let trainer = try trainer(paired: true)
+        let trainer = try tinyMNISTComparisonTrainer(target: try turnedTarget()) { $0.pairedOracle = true }
         let test = try XCTUnwrap(trainer.target.test)
         let seed = trainer.repeatSeed(0)
         let priorSamples = try trainer.generator.generate(count: 16, seed: seed, learned: false)

@@ -69,6 +69,20 @@ func squareSceneGrammar(background: Double, square: String, shade: String? = nil
 /// φ for toy tests: each image's intensity centroid (x, y) in pixels, `[N, C, H, W]` → `[N, 2]`.
 let centroid = CentroidFeatures(includeBrightness: false)
 
+/// A trainer for the final comparison on tiny MNIST digits: the upright prior
+/// (examples/grammars/mnist.yaml) against 8 images and 24 labelled test images of `target`
+/// (seed 5), φ the intensity centroid (no pretrained network), task networks of width 4 trained
+/// for 1 epoch on 16 images; `configure` changes the task network settings further.
+func tinyMNISTComparisonTrainer(target targetGrammar: Grammar, configure: (inout TaskNetworkSettings) -> Void = { _ in }) throws -> MetaSimTrainer {
+    let prior = try exampleGrammar("mnist.yaml")
+    var experiment = Experiment(grammar: prior.file, target: .rendered(grammar: targetGrammar.file, images: 8, test: 24), seed: 7)
+    experiment.transformer.hidden = [8]
+    experiment.taskNetwork = TaskNetworkSettings(trainImages: 16, epochs: 1, batchSize: 8, width: 4)
+    configure(&experiment.taskNetwork)
+    let target = try TargetSet.render(grammar: targetGrammar, seed: 5, images: 8, test: 24, classes: (0...9).map(String.init))
+    return try MetaSimTrainer(experiment: experiment, parts: try TrainerParts(grammar: prior, features: centroid, target: target))
+}
+
 /// A toy run whose answer is known: the prior puts the square at x = 4 px, the 32 target images
 /// at x = 11 px; φ is the intensity centroid; stage 1, then 2 matching epochs of 30 steps; the
 /// final task network sees 16 images (there is no labelled test set). Its reports go to `sink`.
