@@ -128,45 +128,6 @@ final class ExperimentTests: XCTestCase {
         }
     }
 
-    /// `after_epoch`: read, and refused for an epoch matching does not run, without `span`,
-    /// with `spreads` or `refine`, and for attributes G_θ sees or an objective moves.
-    func testReadsSearchesAfterAnEpochAndReportsTheirProblems() throws {
-        let head = "grammar: prior.yaml\ntarget: {images: target}\ntransformer: {ignore_attributes: [yaw, x]}\n"
-        let e = try Experiment.load(path: try write(head + """
-            matching: {epochs: 3, mmd_attributes: [y], start_search: {attributes: [yaw], points: [8], span: [0.125], after_epoch: 2}}
-            """))
-        XCTAssertEqual(e.matching.startSearches.first?.afterEpoch, 2)
-        for (matching, path, message) in [
-            ("{epochs: 2, mmd_attributes: [y], start_search: {attributes: [yaw], points: [2], span: [0.5], after_epoch: 3}}",
-             "matching.start_search.after_epoch", "matching runs 2 epochs"),
-            ("{epochs: 2, mmd_attributes: [y], start_search: {attributes: [yaw], points: [2], after_epoch: 1}}",
-             "matching.start_search.span", "a window around G_θ's current output"),
-            ("{epochs: 2, mmd_attributes: [y], start_search: {attributes: [x], points: [2], span: [0.5], spreads: [1], after_epoch: 1}}",
-             "matching.start_search.spreads", "not for a search after an epoch"),
-            ("{epochs: 2, mmd_attributes: [y], start_search: {attributes: [yaw], points: [2], span: [0.5], refine: 2, after_epoch: 1}}",
-             "matching.start_search.refine", "not for a search after an epoch"),
-            ("{epochs: 2, mmd_attributes: [y], start_search: {attributes: [yaw, z], points: [2, 2], span: [0.5, 0.5], after_epoch: 1}}",
-             "matching.start_search.attributes[1]", "blind to (transformer.ignore_attributes)"),
-            ("{epochs: 2, mmd_attributes: [x], start_search: {attributes: [x], points: [2], span: [0.5], after_epoch: 1}}",
-             "matching.start_search.attributes[0]", "moved by MMD²"),
-            ("{epochs: 2, start_search: {attributes: [x], points: [2], span: [0.5], after_epoch: 1}}",
-             "matching.start_search.attributes[0]", "unset: all"),
-            ("{epochs: 2, mmd_attributes: [y], start_search: {attributes: [x], points: [2], span: [0.5], after_epoch: 0}}",
-             "matching.start_search.after_epoch", "≥ 1"),
-        ] {
-            let found = try errors(head + "matching: \(matching)")
-            XCTAssertTrue(found.contains { $0.path == path && "\($0)".contains(message) }, "\(matching): \(found)")
-        }
-        let task = try errors("""
-            grammar: prior.yaml
-            target: {render: {grammar: t.yaml, validation: 4}}
-            transformer: {ignore_attributes: [x]}
-            task: {attributes: [x]}
-            matching: {epochs: 2, mmd_attributes: [y], start_search: {attributes: [x], points: [2], span: [0.5], after_epoch: 1}}
-            """)
-        XCTAssertTrue(task.contains { $0.path == "matching.start_search.attributes[0]" && "\($0)".contains("task objective") }, "\(task)")
-    }
-
     /// `score: task` with its epochs and metric; it needs labelled validation images and a
     /// score the task network reports.
     func testReadsTaskScoredStartSearches() throws {

@@ -92,7 +92,6 @@ public struct Experiment: Sendable, Equatable {
                 problems.append(("\(path).task_metric", "unknown score '\(metric)': one of \(taskNetwork.scoreNames.joined(separator: ", "))"))
             }
         }
-        problems += matchingSearchProblems
         if features.crops != nil, case .folders = target {
             problems.append(("features.crops", "object crops need the target images' object boxes: a target rendered from a grammar (a `render` section)"))
         }
@@ -120,40 +119,5 @@ public enum TargetData: Sendable, Equatable {
         case .folders(_, nil, _), .rendered(_, _, _, 0, _): false
         default: true
         }
-    }
-}
-
-extension Experiment {
-    /// Problems of the searches between matching epochs (`StartSearchSettings.afterEpoch`), as
-    /// (field path, message): the epoch must be one matching runs; the search must be a window
-    /// (`span`) without `spreads` or `refine`; each attribute must be one G_θ is blind to
-    /// (`transformer.ignore_attributes`) that neither MMD² (`matching.mmd_attributes`, which must
-    /// then be set) nor the task objective (`task.attributes`) moves, so that what the search
-    /// chooses stays chosen.
-    var matchingSearchProblems: [(path: String, message: String)] {
-        var problems: [(path: String, message: String)] = []
-        for (i, search) in matching.startSearches.enumerated() {
-            guard let epoch = search.afterEpoch else { continue }
-            let path = matching.startSearchPath(i)
-            if epoch > matching.epochs {
-                problems.append(("\(path).after_epoch", "after epoch \(epoch), but matching runs \(matching.epochs) epoch\(matching.epochs == 1 ? "" : "s")"))
-            }
-            if search.span == nil {
-                problems.append(("\(path).span", "missing: a search after an epoch is a window around G_θ's current output (one fraction per attribute)"))
-            }
-            if search.spreads != nil { problems.append(("\(path).spreads", "not for a search after an epoch (it moves G_θ's output, which has no prior spread to narrow)")) }
-            if search.refine > 1 { problems.append(("\(path).refine", "not for a search after an epoch (refinement restarts matching from stage 1)")) }
-            for (j, name) in search.attributes.enumerated() {
-                let at = "\(path).attributes[\(j)]"
-                if !transformer.ignoreAttributes.contains(name) {
-                    problems.append((at, "'\(name)': a search after an epoch moves only attributes G_θ is blind to (transformer.ignore_attributes)"))
-                } else if matching.mmdAttributes?.contains(name) ?? true {
-                    problems.append((at, "'\(name)' is moved by MMD² (matching.mmd_attributes\(matching.mmdAttributes == nil ? " unset: all" : "")); a search after an epoch moves only attributes no objective moves"))
-                } else if let task, task.attributes?.contains(name) ?? true {
-                    problems.append((at, "'\(name)' is moved by the task objective (task.attributes\(task.attributes == nil ? " unset: all" : "")); a search after an epoch moves only attributes no objective moves"))
-                }
-            }
-        }
-        return problems
     }
 }

@@ -187,8 +187,8 @@ extension StartSearchSettings {
     /// shares in (0, 1]), `refine`
     /// (1…`maxRefined`), `refine_steps` (1…`ExperimentLimits.steps`), `batch_size`
     /// (2…`ExperimentLimits.batchSize`), `image_terms_only` and `mirror_term` (bools), `score` (`mmd`, `task`, `boxes` or `box_shading`)
-    /// and, with `score: task`, `task_epochs` (1…`ExperimentLimits.steps`) and `task_metric`;
-    /// `after_epoch` (1…`ExperimentLimits.steps`; ≤ `matching.epochs`: `Experiment.crossCheckProblems`). Names are checked against the grammar when the trainer is built; the metric and the
+    /// and, with `score: task`, `task_epochs` (1…`ExperimentLimits.steps`) and `task_metric`.
+    /// Names are checked against the grammar when the trainer is built; the metric and the
     /// validation set by `Experiment.crossCheckProblems`.
     init(from r: ConfigReader) {
         attributes = r.strings("attributes", default: [])
@@ -235,7 +235,6 @@ extension StartSearchSettings {
         score = StartSearchScore(rawValue: r.string("score", default: score.rawValue, oneOf: StartSearchScore.allCases.map(\.rawValue))) ?? score
         if r.has("task_epochs") { taskEpochs = r.int("task_epochs", default: 1, min: 1, max: ExperimentLimits.steps) }
         if r.has("task_metric") { taskMetric = r.string("task_metric") }
-        if r.has("after_epoch") { afterEpoch = r.int("after_epoch", default: 1, min: 1, max: ExperimentLimits.steps) }
         for key in ["task_epochs", "task_metric"] where r.has(key) && score != .task {
             r.fail(key, "only for a search with `score: task`")
         }

@@ -271,14 +271,6 @@ public struct StartSearchSettings: Sendable, Equatable {
     /// `score: task`: the validation score (a name of `TaskNetworkSettings.scoreNames`); nil:
     /// the task network's primary metric.
     public var taskMetric: String? = nil
-    /// Run this search after matching epoch N (YAML `after_epoch`, 1…`matching.epochs`) instead
-    /// of before matching (nil): a window (`span` needed) around G_θ's current output, scored on
-    /// one batch of learned scenes, for attributes G_θ is blind to that no objective moves; the
-    /// chosen move re-centres G_θ's output and the hold term's target there
-    /// (`MetaSimTrainer.matchingSearch`). For an attribute whose best value depends on what
-    /// matching learns first (driving: the sun's azimuth, judged by box shading, on the learned
-    /// paint rather than the prior's).
-    public var afterEpoch: Int? = nil
 
     /// Most grid combinations one search may render.
     public static let maxCandidates = 4096

@@ -358,8 +358,7 @@ public final class MetaSimTrainer {
     // MARK: Stage 2 (+3)
 
     /// Distribution matching for the experiment's epochs (those after `completedEpochs`, when
-    /// resumed), with the task objective mixed in when the experiment enables it, and the
-    /// searches set to follow an epoch (`matchingSearches(after:)`) at its end. Checkpoints,
+    /// resumed), with the task objective mixed in when the experiment enables it. Checkpoints,
     /// a sample grid and a metrics line per epoch. Throws `InputError` at
     /// `matching.learning_rate` when training diverges (a non-finite MMD or weight).
     public func match() throws {
@@ -370,7 +369,7 @@ public final class MetaSimTrainer {
             try optimizer.restore(resumedOptimizer, source: "checkpoint")
             self.resumedOptimizer = nil
         }
-        var matching = try distributionMatching(shifts: stageOneShifts, mmdWeight: Float(settings.mmdWeight))
+        let matching = try distributionMatching(shifts: stageOneShifts, mmdWeight: Float(settings.mmdWeight))
         try writeGrid(name: "target", images: target.images)
         for epoch in stride(from: completedEpochs + 1, through: settings.epochs, by: 1) {
             optimizer.learningRate = Float(settings.learningRate * pow(settings.learningRateDecay, Double(epoch - 1)))
@@ -399,10 +398,6 @@ public final class MetaSimTrainer {
                 lastMMD = value
                 step += 1
                 progress.advance(status: String(format: "mmd %.4f", value))
-            }
-            // Searches after this epoch move G_θ's output and the hold term's target with it.
-            if try matchingSearches(after: epoch) {
-                matching = try distributionMatching(shifts: stageOneShifts, mmdWeight: Float(settings.mmdWeight))
             }
             let sample = try generate(count: 64, seed: experiment.seed &+ 77, start: 0)
             try writeGrid(name: String(format: "epoch-%03d", epoch), images: tensor(sample.map(\.rendered.image)))

@@ -30,7 +30,7 @@ extension MetaSimTrainer {
     public func startSearch() throws -> [Int: AttributeShift] {
         try checkStartSearches()
         var chosen: [Int: AttributeShift] = [:]
-        for (i, settings) in experiment.matching.startSearches.enumerated() where settings.afterEpoch == nil {
+        for (i, settings) in experiment.matching.startSearches.enumerated() {
             chosen = try startSearch(settings, number: i, after: chosen)
         }
         return chosen
@@ -64,7 +64,7 @@ extension MetaSimTrainer {
         let dimensions = startSearchColumns(settings)
         let graphs = try nextGraphs(settings.batchSize ?? experiment.matching.batchSize)
         let batch = encoder.encode(graphs), reference = try referenceBatch()
-        let score = try startSearchScore(settings, number: number)
+        let score = try startSearchScore(settings, number: number, graphs: graphs, batch: batch)
         let means = dimensions.map { reference.mutableMean(column: $0.column) }
         // Per dimension, the shift of each grid point.
         let options: [[AttributeShift]] = dimensions.enumerated().map { i, dimension in
@@ -100,7 +100,7 @@ extension MetaSimTrainer {
         let progress = self.progress.start("start search: \(settings.attributes.joined(separator: " × "))", total: total)
         var values: [Double] = [], best = 0
         for index in 0..<total {
-            values.append(try score.value(decoded(graphs, batch: batch, shifts: shifts(at: index))))
+            values.append(try score.value(shifts(at: index)))
             if values[index] < values[best] { best = index }
             progress.advance(status: String(format: "best %@ %.4f", score.name, values[best]))
         }
@@ -109,7 +109,7 @@ extension MetaSimTrainer {
                 .map { "\($0) #\($1)" }.joined(separator: ", ")
         }
         progress.finish(status: String(format: "%@ %.4f at ", score.name, values[best]) + name(best))
-        let unmoved = try score.value(decoded(graphs, batch: batch, shifts: earlier))
+        let unmoved = try score.value(earlier)
         var line: [String: Any] = ["stage": "start_search", "search": number, "batch_size": graphs.count,
                                    "attributes": settings.attributes, "points": settings.points,
                                    score.name: values, "grid_best": gridPoint(best, points: points), "best_\(score.name)": values[best],
@@ -136,9 +136,8 @@ extension MetaSimTrainer {
         return kept ? earlier : shifts(at: best)
     }
 
-    /// How a search scores a grid point (`settings.score`), given the point's scene graphs
-    /// (`startSearch`: the batch as stage 1 re-centred on the point's shifts would give it;
-    /// `matchingSearch`: G_θ's output moved by the point's window offsets): `name` is the
+    /// How `startSearch` scores a grid point (`settings.score`), on `graphs` (encoded as
+    /// `batch`) as stage 1 re-centred on the point's shifts would give them: `name` is the
     /// metrics key of the values (`mmd`; `task_loss` = 1 − the validation score `metric`;
     /// `box_mmd` = `BoxGeometryMMD` of the rendered boxes against the validation boxes;
     /// `box_shading_mmd` = `BoxShadingMMD` likewise), lower is better. A task-scored search
@@ -146,11 +145,12 @@ extension MetaSimTrainer {
     /// `number`) in the same minibatch order, so points differ by their scenes alone. Throws `InputError` at the search's `score` when
     /// the target has no labelled validation set (for `boxes` and `box_shading`: no detection
     /// validation set, or one without a box the score can use).
-    func startSearchScore(_ settings: StartSearchSettings, number: Int) throws -> (name: String, metric: String?, value: ([SceneGraph]) throws -> Double) {
+    func startSearchScore(_ settings: StartSearchSettings, number: Int, graphs: [SceneGraph],
+                          batch: EncodedBatch) throws -> (name: String, metric: String?, value: ([Int: AttributeShift]) throws -> Double) {
         switch settings.score {
         case .mmd:
             let by = searchMMD(imageTermsOnly: settings.imageTermsOnly, mirrorTerm: settings.mirrorTerm)
-            return ("mmd", nil, { try self.mmd(of: $0, by: by) })
+            return ("mmd", nil, { try self.mmd(of: graphs, batch: batch, shifts: $0, by: by) })
         case .task:
             guard let validation = target.validation else {
                 throw InputError(file: experiment.source,
@@ -161,8 +161,8 @@ extension MetaSimTrainer {
             let scorer = TaskValidationScore(renderer: renderer, validation: validation, network: network, metric: settings.taskMetric)
             let epochs = settings.taskEpochs ?? network.epochs
             let seed = experiment.seed &+ 0x5EA2_C400 &+ UInt64(number)
-            return ("task_loss", scorer.metricName, { graphs in
-                let task = try scorer.trained(graphs, epochs: epochs, seed: seed, source: "start search")
+            return ("task_loss", scorer.metricName, { shifts in
+                let task = try scorer.trained(self.decoded(graphs, batch: batch, shifts: shifts), epochs: epochs, seed: seed, source: "start search")
                 return 1 - scorer.score(task)
             })
         case .boxes, .boxShading:
@@ -175,8 +175,8 @@ extension MetaSimTrainer {
             let noBox = InputError(file: experiment.source, path: path,
                                    message: "the labelled target validation images hold no box of the task's classes (\(validation.classes.joined(separator: ", ")))\(size)")
             let classes = Dictionary(validation.classes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            func renderedBoxes(_ graphs: [SceneGraph]) throws -> (images: [Image], objects: [[LabelledBox]]) {
-                let rendered = try renderer.render(graphs)
+            func renderedBoxes(_ shifts: [Int: AttributeShift]) throws -> (images: [Image], objects: [[LabelledBox]]) {
+                let rendered = try renderer.render(decoded(graphs, batch: batch, shifts: shifts))
                 return (rendered.map(\.image), rendered.map { TaskSet.detectionObjects($0.groundTruth, classes: classes) })
             }
             if settings.score == .boxes {
@@ -186,8 +186,8 @@ extension MetaSimTrainer {
             }
             guard let shading = BoxShadingMMD(validation: validation.images, objects: validation.objects, scales: experiment.mmd.scales)
             else { throw noBox }
-            return ("box_shading_mmd", nil, { graphs in
-                let rendered = try renderedBoxes(graphs)
+            return ("box_shading_mmd", nil, { shifts in
+                let rendered = try renderedBoxes(shifts)
                 return shading.value(of: rendered.images, objects: rendered.objects)
             })
         }
@@ -253,7 +253,7 @@ extension MetaSimTrainer {
         var shifts: [Int: AttributeShift] = [:]
         for (name, column) in columns {
             let values = try (0..<count).map { k in
-                try mmd(of: decoded(graphs, batch: batch, shifts: [column: AttributeShift(amount: Float(k) / Float(count), wraps: true)]), by: mmd)
+                try mmd(of: graphs, batch: batch, shifts: [column: AttributeShift(amount: Float(k) / Float(count), wraps: true)], by: mmd)
             }
             let best = values.indices.min { values[$0] < values[$1] }!
             try record(["stage": "phase_search", "attribute": name, "mmd": values, "best_offset": best, "offsets": count])
@@ -265,9 +265,6 @@ extension MetaSimTrainer {
     /// Throws `InputError` at `matching.start_search…attributes[j]` for a name that is not a
     /// mutable attribute of the grammar.
     func checkStartSearches() throws {
-        if let problem = experiment.matchingSearchProblems.first {
-            throw InputError(file: experiment.source, path: problem.path, message: problem.message)
-        }
         if let problem = Self.startSearchProblem(experiment.matching, grammar: grammar) {
             throw InputError(file: experiment.source, path: problem.path, message: problem.message)
         }
@@ -303,15 +300,17 @@ extension MetaSimTrainer {
         return nil
     }
 
-    /// MMD² of `graphs`, rendered, against the bank by `score` (`mmd`, or `imageTermsMMD`).
-    private func mmd(of graphs: [SceneGraph], by score: FeatureMMD) throws -> Double {
-        let rendered = try renderer.render(graphs)
+    /// MMD² of `graphs` (encoded as `batch`) as stage 1 re-centred on `shifts` would give them
+    /// (its target: `shifts` applied, blind attributes at their one value per class), rendered,
+    /// against the bank by `score` (`mmd`, or `imageTermsMMD`).
+    private func mmd(of graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift], by score: FeatureMMD) throws -> Double {
+        let rendered = try renderer.render(decoded(graphs, batch: batch, shifts: shifts))
         return score.value(of: tensor(rendered.map(\.image)), groundTruth: rendered.map(\.groundTruth))
     }
 
     /// `graphs` (encoded as `batch`) with the attributes stage 1 re-centred on `shifts` would
     /// give them (its target: `shifts` applied, blind attributes at their one value per class).
-    func decoded(_ graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift]) throws -> [SceneGraph] {
+    private func decoded(_ graphs: [SceneGraph], batch: EncodedBatch, shifts: [Int: AttributeShift]) throws -> [SceneGraph] {
         var decoded = graphs
         encoder.decode(batch.reconstructionTarget(shifts: shifts, blind: try blindTargets(shifts), classCount: grammar.schema.classes.count),
                        into: &decoded)
