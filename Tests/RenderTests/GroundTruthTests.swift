@@ -171,3 +171,59 @@ final class RenderInputErrorTests: XCTestCase {
         XCTAssertEqual(out.groundTruth.objects[0].visibleFraction, 0)
     }
 }
+
+/// The per-id pass (`GroundTruthBuilder.measure(id:in:…)`, used for few objects) against the
+/// run-by-run pass over all ids: the same counts and boxes on random masks of widths on and off
+/// the 16-pixel step, with ids in runs, scattered, on the first and last columns, and absent.
+final class GroundTruthMeasureTests: XCTestCase {
+    func testPerIdPassEqualsTheRunByRunPass() {
+        var state: UInt64 = 11
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        for (width, height) in [(1, 1), (7, 3), (16, 2), (17, 5), (32, 32), (33, 9), (128, 40)] {
+            for trial in 0..<6 {
+                let ids = 4
+                var mask = [UInt16](repeating: 0, count: width * height)
+                for p in mask.indices where next() % UInt64(3 + trial) == 0 { mask[p] = UInt16(1 + next() % 2) }
+                if trial == 5 { for y in 0..<height { mask[y * width] = 3; mask[y * width + width - 1] = 3 } }
+                func run(_ perId: Bool) -> (visible: [Int], box: [SIMD4<Int32>]) {
+                    var visible = [Int](repeating: 0, count: ids + 1)
+                    var box = [SIMD4<Int32>](repeating: SIMD4(Int32.max, Int32.max, -1, -1), count: ids + 1)
+                    mask.withUnsafeBufferPointer { m in
+                        visible.withUnsafeMutableBufferPointer { v in
+                            box.withUnsafeMutableBufferPointer { b in
+                                if perId {
+                                    for id in 1...ids { GroundTruthBuilder.measure(id: UInt16(id), in: m.baseAddress!, width: width, height: height, visible: v, box: b) }
+                                } else {
+                                    GroundTruthBuilder.measure(m.baseAddress!, width: width, height: height, visible: v, box: b)
+                                }
+                            }
+                        }
+                    }
+                    return (visible, box)
+                }
+                let (a, b) = (run(true), run(false))
+                XCTAssertEqual(a.visible, b.visible, "\(width)x\(height) trial \(trial)")
+                XCTAssertEqual(a.box, b.box, "\(width)x\(height) trial \(trial)")
+                XCTAssertEqual(a.visible[4], 0, "id 4 is absent")
+            }
+        }
+    }
+
+    /// A lane counts up to 65,535 before it is added up: a 16 × 70,000 mask of one id (70,000
+    /// matches per lane) still counts every pixel.
+    func testPerIdPassCountsPastALanesRange() {
+        let (width, height) = (16, 70_000)
+        let mask = [UInt16](repeating: 1, count: width * height)
+        var visible = [0, 0]
+        var box = [SIMD4<Int32>](repeating: SIMD4(Int32.max, Int32.max, -1, -1), count: 2)
+        mask.withUnsafeBufferPointer { m in
+            visible.withUnsafeMutableBufferPointer { v in
+                box.withUnsafeMutableBufferPointer { b in
+                    GroundTruthBuilder.measure(id: 1, in: m.baseAddress!, width: width, height: height, visible: v, box: b)
+                }
+            }
+        }
+        XCTAssertEqual(visible[1], width * height)
+        XCTAssertEqual(box[1], SIMD4(0, 0, 15, 69_999))
+    }
+}
