@@ -174,7 +174,7 @@ final class RenderInputErrorTests: XCTestCase {
 
 /// The per-id pass (`GroundTruthBuilder.measure(id:in:…)`, used for few objects) against the
 /// run-by-run pass over all ids: the same counts and boxes on random masks of widths on and off
-/// the 16-pixel step, with ids in runs, scattered, on the first and last columns, and absent.
+/// the kernel's 8-value step, with ids in runs, scattered, on the first and last columns, and absent.
 final class GroundTruthMeasureTests: XCTestCase {
     func testPerIdPassEqualsTheRunByRunPass() {
         var state: UInt64 = 11
@@ -209,9 +209,9 @@ final class GroundTruthMeasureTests: XCTestCase {
         }
     }
 
-    /// A lane counts up to 65,535 before it is added up: a 16 × 70,000 mask of one id (70,000
-    /// matches per lane) still counts every pixel.
-    func testPerIdPassCountsPastALanesRange() {
+    /// A mask of one id with more pixels than 16 bits count (16 × 70,000): every pixel counted,
+    /// the box over all of it.
+    func testPerIdPassCountsALargeMask() {
         let (width, height) = (16, 70_000)
         let mask = [UInt16](repeating: 1, count: width * height)
         var visible = [0, 0]
