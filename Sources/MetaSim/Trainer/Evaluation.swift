@@ -167,7 +167,8 @@ extension MetaSimTrainer {
             var priorGraphs: [SceneGraph] = []
             for learned in [false, true] {
                 let samples = try generator.generate(count: settings.trainImages, seed: seed, learned: learned)
-                if !learned { priorGraphs = samples.map(\.graph) }
+                // The paired oracle's scenes: the prior arm's graphs (kept only when it is on).
+                if !learned && settings.pairedOracle { priorGraphs = samples.map(\.graph) }
                 if r == 0 { try describe(samples, learned: learned, into: &results) }
                 guard let test = target.test else { continue }
                 let data = try TaskSet(rendered: samples.map(\.rendered), kind: test.kind, classes: test.classes,
