@@ -253,7 +253,7 @@ struct Compositor {
             // Eight pixels at a time in C (the same operations, so the same values).
             var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
                                              height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity_tint: opacity * tint.x,
-                                             opacity: opacity, threshold: threshold, id: id, cls: cls)
+                                             opacity: opacity, threshold: threshold, id: id, cls: cls, tint: tint.x)
             var touched = 0, covered = 0
             for y in box.y0..<box.y1 {
                 let (tu, tv) = sampler.start(x: box.x0, y: y)

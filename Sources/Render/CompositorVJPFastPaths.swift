@@ -1,3 +1,5 @@
+import CMaskSprite
+
 /// Specialised reverse passes for the two most common layers (same results as the generic
 /// `backward`, tested against finite differences like it): a background over the whole canvas, and a grey alpha-mask sprite (MNIST digits), whose geometry derivatives are summed per
 /// pixel in texel space and turned into parameter derivatives once per layer.
@@ -28,15 +30,19 @@ extension CompositorRenderer {
         return out
     }
 
-    /// `fourAtATime: false` runs the one-pixel loop alone (the reference the four-pixel loop is
-    /// tested against: the same values).
+    /// On a grey canvas blended `over`, each row's sums run in eight lanes (pixel `box.x0 + i` adds
+    /// to lane `i mod 8`, then the lanes add in order 0…7), eight pixels at a time in C
+    /// (CMaskSprite's `metasim_mask_sprite_reverse_row`, AVX2) where the processor has it;
+    /// `kernel: false` runs the Swift loop alone (the reference the kernel is tested against: the
+    /// same bits). Other canvases and blends add each row's terms in one lane, pixel after pixel.
     func backwardMaskSprite(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
-                            fourAtATime: Bool = true) -> [Double] {
+                            kernel: Bool = true) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
         if box.isEmpty { return out }
         let channels = canvas.channels, width = canvas.width
         let (opacity, tint, over) = layer.paint
         let g = layer.floatGeometry
+        let greyOver = channels == 1 && over
         // Sums over pixels of gu = dL/dA · ∂A/∂tu and gv = dL/dA · ∂A/∂tv, times what the texel
         // coordinates' derivatives need: dx, dy (pixel centre − centre), tu − ou, tv − ov.
         var su = 0.0, sv = 0.0, suDx = 0.0, suDy = 0.0, svDx = 0.0, svDy = 0.0, suU = 0.0, svV = 0.0
@@ -45,81 +51,66 @@ extension CompositorRenderer {
         let boxWidth = box.x1 - box.x0
         withKernel(layer) { k in
             let sampler = MaskSpriteSampler(layer, k)
+            var spriteKernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
+                                                   height: sampler.height, du: sampler.dudx, dv: sampler.dvdx,
+                                                   opacity_tint: opacity * tint.x, opacity: opacity, threshold: 0, id: 0, cls: 0,
+                                                   tint: tint.x)
+            let inC = greyOver && kernel && Compositor.spriteRowKernelAvailable
             for y in box.y0..<box.y1 {
                 var (tu, tv) = sampler.start(x: box.x0, y: y)
                 let dy = Float(y) + 0.5 - g.cy
-                var rSu: Float = 0, rSv: Float = 0, rSuDx: Float = 0, rSvDx: Float = 0, rSuU: Float = 0, rSvV: Float = 0
-                var rOpacity: Float = 0, rTint = SIMD3<Float>.zero
-                var x = box.x0
-                if channels == 1 && over && fourAtATime {
-                    // Grey `over`, four pixels at a time: each lane's terms are the loop's below
-                    // (the same operations), then added to the row's sums pixel after pixel, in the
-                    // loop's order. A lane the loop skips (A = 0) adds +0 and leaves its gradient:
-                    // a sum that starts at +0 is never −0, so adding +0 changes no bit; a lane with
-                    // dA = 0 adds ±0 geometry terms, which change no bit either.
-                    let tint0 = tint.x
-                    while x &+ 4 <= box.x1 {
-                        let (us, vs) = MaskSpriteSampler.fourSteps(&tu, &tv, du: sampler.dudx, dv: sampler.dvdx)
-                        let cell = sampler.corners4(us, vs)
+                // Lane sums of the row (tint: one lane set per channel).
+                var rSu = SIMD8<Float>(), rSv = SIMD8<Float>(), rSuDx = SIMD8<Float>(), rSvDx = SIMD8<Float>()
+                var rSuU = SIMD8<Float>(), rSvV = SIMD8<Float>(), rOpacity = SIMD8<Float>()
+                var rTint = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+                if inC {
+                    var sums = metasim_mask_sprite_sums()
+                    let p = y &* width &+ box.x0
+                    metasim_mask_sprite_reverse_row(&spriteKernel, tu, tv, box.x0, boxWidth, g.cx, sampler.ou, sampler.ov,
+                                                    under + (y &- box.y0) &* boxWidth, grad + p, &sums)
+                    rSu = SIMD8(sums.su); rSv = SIMD8(sums.sv); rSuDx = SIMD8(sums.su_dx); rSvDx = SIMD8(sums.sv_dx)
+                    rSuU = SIMD8(sums.su_u); rSvV = SIMD8(sums.sv_v); rOpacity = SIMD8(sums.opacity); rTint.0 = SIMD8(sums.tint)
+                } else {
+                    for x in box.x0..<box.x1 {
+                        defer { tu += sampler.dudx; tv += sampler.dvdx }
+                        guard let cell = sampler.corners(tu, tv) else { continue }
                         let A = cell.value
-                        let drawn = A .!= 0
-                        if !any(drawn) { x &+= 4; continue }
+                        if A == 0 { continue }
+                        let lane = greyOver ? (x &- box.x0) & 7 : 0
                         let a = opacity * A
                         let p = y &* width &+ x  // wrapping: inside the clipped box
-                        let t = (y &- box.y0) &* boxWidth &+ (x &- box.x0)
-                        let gradient = load4(grad + p)
-                        // blendBackward(over): dSrc = g, dAlpha = −(g · under), dUnder = g · (1 − a).
-                        let dAlpha = -(gradient * load4(under + t))
-                        store4(gradient.replacing(with: gradient * (1 - a), where: drawn), grad + p)
-                        let paint = gradient * tint0 + dAlpha
-                        let termOpacity = SIMD4<Float>.zero.replacing(with: paint * A, where: drawn)
-                        let termTint = SIMD4<Float>.zero.replacing(with: gradient * opacity * A, where: drawn)
-                        let dA = paint * opacity
-                        let gu = SIMD4<Float>.zero.replacing(with: dA * cell.dU, where: drawn)
-                        let gv = SIMD4<Float>.zero.replacing(with: dA * cell.dV, where: drawn)
-                        let dx = SIMD4<Float>(Float(x), Float(x &+ 1), Float(x &+ 2), Float(x &+ 3)) + 0.5 - g.cx
-                        let guDx = gu * dx, gvDx = gv * dx, guU = gu * (us - sampler.ou), gvV = gv * (vs - sampler.ov)
-                        for k in 0..<4 {
-                            rOpacity += termOpacity[k]; rTint.x += termTint[k]
-                            rSu += gu[k]; rSv += gv[k]
-                            rSuDx += guDx[k]; rSvDx += gvDx[k]
-                            rSuU += guU[k]; rSvV += gvV[k]
+                        let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
+                        var dA: Float = 0
+                        for c in 0..<channels {
+                            // src = opacity · tint · A, a = opacity · A.
+                            let back = blendBackward(grad[p &* channels &+ c], src: opacity * tint[c] * A, alpha: a,
+                                                     under: under[t &+ c], over: over)
+                            grad[p &* channels &+ c] = back.dUnder
+                            rOpacity[lane] += (back.dSrc * tint[c] + back.dAlpha) * A
+                            let termTint = back.dSrc * opacity * A
+                            switch c {
+                            case 0: rTint.0[lane] += termTint
+                            case 1: rTint.1[lane] += termTint
+                            default: rTint.2[lane] += termTint
+                            }
+                            dA += (back.dSrc * tint[c] + back.dAlpha) * opacity
                         }
-                        x &+= 4
+                        if dA == 0 { continue }
+                        let gu = dA * cell.dU
+                        let gv = dA * cell.dV
+                        let dx = Float(x) + 0.5 - g.cx
+                        rSu[lane] += gu; rSv[lane] += gv
+                        rSuDx[lane] += gu * dx; rSvDx[lane] += gv * dx
+                        rSuU[lane] += gu * (tu - sampler.ou); rSvV[lane] += gv * (tv - sampler.ov)
                     }
                 }
-                for x in x..<box.x1 {
-                    defer { tu += sampler.dudx; tv += sampler.dvdx }
-                    guard let cell = sampler.corners(tu, tv) else { continue }
-                    let A = cell.value
-                    if A == 0 { continue }
-                    let a = opacity * A
-                    let p = y &* width &+ x  // wrapping: inside the clipped box
-                    let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
-                    var dA: Float = 0
-                    for c in 0..<channels {
-                        // src = opacity · tint · A, a = opacity · A.
-                        let back = blendBackward(grad[p &* channels &+ c], src: opacity * tint[c] * A, alpha: a,
-                                                 under: under[t &+ c], over: over)
-                        grad[p &* channels &+ c] = back.dUnder
-                        rOpacity += (back.dSrc * tint[c] + back.dAlpha) * A
-                        rTint[c] += back.dSrc * opacity * A
-                        dA += (back.dSrc * tint[c] + back.dAlpha) * opacity
-                    }
-                    if dA == 0 { continue }
-                    let gu = dA * cell.dU
-                    let gv = dA * cell.dV
-                    let dx = Float(x) + 0.5 - g.cx
-                    rSu += gu; rSv += gv
-                    rSuDx += gu * dx; rSvDx += gv * dx
-                    rSuU += gu * (tu - sampler.ou); rSvV += gv * (tv - sampler.ov)
-                }
-                su += Double(rSu); sv += Double(rSv)
-                suDx += Double(rSuDx); svDx += Double(rSvDx)
-                suDy += Double(rSu) * Double(dy); svDy += Double(rSv) * Double(dy)
-                suU += Double(rSuU); svV += Double(rSvV)
-                dOpacity += Double(rOpacity)
-                dTint += SIMD3<Double>(Double(rTint.x), Double(rTint.y), Double(rTint.z))
+                let rowSu = Double(laneSum(rSu)), rowSv = Double(laneSum(rSv))
+                su += rowSu; sv += rowSv
+                suDx += Double(laneSum(rSuDx)); svDx += Double(laneSum(rSvDx))
+                suDy += rowSu * Double(dy); svDy += rowSv * Double(dy)
+                suU += Double(laneSum(rSuU)); svV += Double(laneSum(rSvV))
+                dOpacity += Double(laneSum(rOpacity))
+                dTint += SIMD3<Double>(Double(laneSum(rTint.0)), Double(laneSum(rTint.1)), Double(laneSum(rTint.2)))
             }
         }
         // tu = (c·dx − s·dy)/sx + ou, tv = (s·dx + c·dy)/sy + ov, dx = X − cx, dy = Y − cy.
@@ -132,5 +123,19 @@ extension CompositorRenderer {
         out[LayerParameter.opacity.rawValue] = dOpacity
         for ch in 0..<3 { out[LayerParameter.tintR.rawValue + ch] = dTint[ch] }
         return out
+    }
+}
+
+/// Lanes 0…7 added in order (a row's lane sums; lanes that got no term hold +0 and change nothing).
+@inline(__always) func laneSum(_ v: SIMD8<Float>) -> Float {
+    var sum = v[0]
+    for k in 1..<8 { sum += v[k] }
+    return sum
+}
+
+extension SIMD8 where Scalar == Float {
+    /// The lanes of a C `float[8]` field.
+    init(_ t: (Float, Float, Float, Float, Float, Float, Float, Float)) {
+        self.init(t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7)
     }
 }

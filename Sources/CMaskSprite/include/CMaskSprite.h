@@ -1,7 +1,8 @@
 // One row of a grey alpha-mask sprite blended `over` a grey canvas, eight pixels at a time with
-// AVX2 where the processor has it. The renderer's hot loop for
-// MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) calls it and keeps its own
-// loop, which gives the same bits, for processors without AVX2 and for tests.
+// AVX2 where the processor has it, and the same row's reverse pass. The renderer's hot loops for
+// MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) and
+// Sources/Render/CompositorVJPFastPaths.swift (`backwardMaskSprite`) call them and keep their own
+// loops, which give the same bits, for processors without AVX2 and for tests.
 #ifndef METASIM_MASK_SPRITE_H
 #define METASIM_MASK_SPRITE_H
 
@@ -22,7 +23,18 @@ typedef struct {
     float threshold;
     /// Mask values (1-based object number, class id).
     uint16_t id, cls;
+    /// The grey tint (the reverse pass's `tint`; the draw uses `opacity_tint`).
+    float tint;
 } metasim_mask_sprite;
+
+/// A reverse row's sums, eight lanes each: pixel `x0 + i` of a row adds to lane `i mod 8`.
+/// With `gu = dA · ∂A/∂tu`, `gv = dA · ∂A/∂tv`, `dA = (g·tint − g·under) · opacity`, `dx` the
+/// pixel centre's x offset from the sprite's centre: `su` Σgu, `sv` Σgv, `su_dx` Σgu·dx,
+/// `sv_dx` Σgv·dx, `su_u` Σgu·(tu − ou), `sv_v` Σgv·(tv − ov), `opacity` Σ(g·tint − g·under)·A,
+/// `tint` Σg·opacity·A, over the pixels with `A ≠ 0`.
+typedef struct {
+    float su[8], sv[8], su_dx[8], sv_dx[8], su_u[8], sv_v[8], opacity[8], tint[8];
+} metasim_mask_sprite_sums;
 
 /// Whether `metasim_mask_sprite_row` runs (the processor has AVX2); else the caller draws.
 int metasim_mask_sprite_available(void);
@@ -36,5 +48,15 @@ int metasim_mask_sprite_available(void);
 /// Call only when `metasim_mask_sprite_available()`.
 void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, long count, float *out,
                              uint16_t *instance, uint16_t *semantic, long *touched, long *covered);
+
+/// The reverse of `metasim_mask_sprite_row` over the pixels `x0 … x0 + count − 1` of one row
+/// (texel coordinates from `(tu, tv)`, stepped as there): per pixel with `A ≠ 0` and upstream
+/// gradient `g = grad[i]`, adds its terms to `sums` (see `metasim_mask_sprite_sums`) and sets
+/// `grad[i] = g · (1 − opacity·A)` (dL/d under). `under[i]` is the value under the sprite before
+/// it was drawn; `cx` the sprite centre's x (px), `(ou, ov)` the texel coordinates of the
+/// sprite's centre. Lane sums add in pixel order, with the operations of the Swift loop, so the
+/// same bits. Call only when `metasim_mask_sprite_available()`.
+void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, float tu, float tv, long x0, long count, float cx, float ou,
+                                     float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums);
 
 #endif
