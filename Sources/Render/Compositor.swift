@@ -40,19 +40,21 @@ struct Compositor {
     /// - Parameters:
     ///   - masks: when non-nil, filled (overwritten) with the 1-based object number among object
     ///     layers and `classIds[k]` of the front-most visible object (0: none).
-    ///   - tape: when non-nil, receives each layer's clipped support box contents before it is drawn.
+    ///   - tape: when non-nil, receives each layer's clipped support box contents before it is
+    ///     drawn, for the layers from `tapeFrom` on.
     ///   - backgrounds: when non-nil, the background layers' kernels by layer index, already built
     ///     (the VJP builds them once for its forward and reverse passes); else built here.
     ///   - rowLogs: when non-nil, by layer index: a log for each shape layer whose rows are to be
     ///     recorded (the VJP replays them in its reverse pass).
     /// - Returns: per layer statistics (empty when `masks` is nil).
     func draw(_ layers: [Layer], classIds: [UInt16], into out: UnsafeMutablePointer<Float>, masks: Masks?,
-              tape: UnsafeMutablePointer<[Float]>?, backgrounds: [BackgroundKernel?]? = nil, rowLogs: [RowLog?]? = nil) -> [LayerStats] {
+              tape: UnsafeMutablePointer<[Float]>?, tapeFrom: Int = 0, backgrounds: [BackgroundKernel?]? = nil,
+              rowLogs: [RowLog?]? = nil) -> [LayerStats] {
         // The canvas starts black. A first layer that is a visible background reads that black
         // as the constant 0 instead (the same values) and overwrites every pixel, so the canvas
         // need not be cleared first, unless the tape must record it.
         var blackUnder = false
-        if case .background? = layers.first?.content, layers[0][.opacity] > 0, tape == nil || !tapesFirstLayer(layers) {
+        if case .background? = layers.first?.content, layers[0][.opacity] > 0, tape == nil || tapeFrom > 0 || !tapesFirstLayer(layers) {
             blackUnder = true
         } else {
             out.initialize(repeating: 0, count: width * height * channels)
@@ -65,7 +67,7 @@ struct Compositor {
         // The tape's size is known: no regrowing (and copying) while recording.
         if let tape {
             tape.pointee.reserveCapacity(tape.pointee.count + layers.enumerated().reduce(0) { total, item in
-                if item.offset == 0 && blackUnder { return total }
+                if item.offset < tapeFrom || (item.offset == 0 && blackUnder) { return total }
                 return total + item.element.supportBox(width: width, height: height).clipped(width: width, height: height).area * channels
             })
         }
@@ -74,7 +76,7 @@ struct Compositor {
         for (k, layer) in layers.enumerated() {
             let support = layer.supportBox(width: width, height: height)
             let box = support.clipped(width: width, height: height)
-            if let tape, !box.isEmpty, !(k == 0 && blackUnder) { record(box, from: out, into: tape) }
+            if let tape, k >= tapeFrom, !box.isEmpty, !(k == 0 && blackUnder) { record(box, from: out, into: tape) }
             var id: UInt16 = 0, cls: UInt16 = 0
             if layer.isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
             var s = LayerStats()

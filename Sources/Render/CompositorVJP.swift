@@ -16,13 +16,31 @@ extension CompositorRenderer {
         _ = MemoryTuning.applied
         return try parallelMap(graphs.count) { i in
             let (layers, ids) = try compile(graphs[i], index: i)
-            let parameterGradients = layerParameterGradients(layers, classIds: ids, imageGradient: imageGradients[i])
+            let parameterGradients = layerParameterGradients(layers, classIds: ids, imageGradient: imageGradients[i],
+                                                             from: lowestLayerReachingMutables(graphs[i], layers: layers))
             return attributeGradients(graphs[i], layers: layers, parameterGradients: parameterGradients)
         }
     }
 
-    /// dL/d(parameter) per layer, indexed by `LayerParameter`.
-    func layerParameterGradients(_ layers: [Layer], classIds: [UInt16], imageGradient: [Float]) -> [[Double]] {
+    /// The lowest layer (draw order) with a link to one of its graph's mutable numeric attributes
+    /// (those `AttributeGradients` holds); `layers.count` when no layer has one. The layers below
+    /// it reach no attribute gradient, directly or through what they pass down (dL/d under flows
+    /// only to lower layers), so the reverse pass stops there.
+    func lowestLayerReachingMutables(_ graph: SceneGraph, layers: [Layer]) -> Int {
+        for (k, layer) in layers.enumerated() {
+            for link in layer.links {
+                let node = graph.nodes[link.node ?? layer.node]
+                if node.mutable.contains(link.attribute), case .number? = node.attributes[link.attribute] { return k }
+            }
+        }
+        return layers.count
+    }
+
+    /// dL/d(parameter) per layer, indexed by `LayerParameter`, for layers `lowest` and above; the
+    /// layers below `lowest` get zeros without a reverse pass (and are not taped), which leaves
+    /// every gradient of the layers from `lowest` on as it is (the reverse pass runs top down).
+    func layerParameterGradients(_ layers: [Layer], classIds: [UInt16], imageGradient: [Float], from lowest: Int = 0) -> [[Double]] {
+        if lowest >= layers.count { return [[Double]](repeating: [Double](repeating: 0, count: LayerParameter.count), count: layers.count) }
         let comp = compositor
         // Background kernels (a noise plane each) once, for the forward and the reverse pass.
         let backgrounds = layers.map { layer -> BackgroundKernel? in
@@ -30,8 +48,8 @@ extension CompositorRenderer {
             return BackgroundKernel(fill: fill, width: canvas.width, height: canvas.height, channels: canvas.channels)
         }
         // The forward pass records the rows of shapes drawn with spans for the reverse pass.
-        let rowLogs = layers.map { layer -> RowLog? in
-            guard case .shape = layer.content, comp.spans else { return nil }
+        let rowLogs = layers.enumerated().map { k, layer -> RowLog? in
+            guard k >= lowest, case .shape = layer.content, comp.spans else { return nil }
             let box = layer.supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
             guard !box.isEmpty else { return nil }
             var segments = 0
@@ -44,8 +62,8 @@ extension CompositorRenderer {
         var pixels = [Float](unsafeUninitializedCapacity: imageGradient.count) { $1 = imageGradient.count }
         pixels.withUnsafeMutableBufferPointer { px in
             _ = withUnsafeMutablePointer(to: &tape) {
-                comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, backgrounds: backgrounds,
-                          rowLogs: rowLogs)
+                comp.draw(layers, classIds: classIds, into: px.baseAddress!, masks: nil, tape: $0, tapeFrom: lowest,
+                          backgrounds: backgrounds, rowLogs: rowLogs)
             }
         }
         // A copy to turn into dL/d under in place, by one memcpy (a copy-on-write of the array
@@ -57,10 +75,10 @@ extension CompositorRenderer {
             count = imageGradient.count
         }
         var offset = tape.count
-        var result = [[Double]](repeating: [], count: layers.count)
+        var result = [[Double]](repeating: [Double](repeating: 0, count: LayerParameter.count), count: layers.count)
         tape.withUnsafeBufferPointer { tapeBuffer in
             grad.withUnsafeMutableBufferPointer { g in
-                for k in layers.indices.reversed() {
+                for k in (lowest..<layers.count).reversed() {
                     let box = layers[k].supportBox(width: canvas.width, height: canvas.height).clipped(width: canvas.width, height: canvas.height)
                     if k == 0 && !tapesFirst {
                         // A first background over black, not taped (`Compositor.tapesFirstLayer`); the

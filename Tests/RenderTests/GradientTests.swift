@@ -148,3 +148,42 @@ final class FastPathVJPTests: XCTestCase {
         }
     }
 }
+
+/// The reverse pass stops at the lowest layer that reaches a mutable attribute
+/// (`lowestLayerReachingMutables`): the attribute gradients equal those of the pass over every
+/// layer, bit for bit, whichever lower layers (background, road, digit, shapes) are made immutable.
+final class VJPLowestLayerTests: XCTestCase {
+    func testStoppingAtTheLowestMutableLayerChangesNoGradient() throws {
+        var rng = TestRandom(state: 41)
+        var compared = 0
+        for channels in [1, 3] {
+            let size = 24
+            let r = try CompositorRenderer(canvas: Canvas(width: size, height: size, channels: channels), classes: ["3", "7", "box", "disc", "tri", "road", "badge"],
+                                           assets: [digitStore, colourStore])
+            for frozen in 0...4 {
+                var graph = randomGradientScene(&rng, size: Double(size), rgb: channels == 3, blend: "over")
+                // Nodes in draw order after the root: background, road, digit, rectangle, ellipse, ...
+                let drawn = graph.nodes.indices.filter { graph.nodes[$0].parent != nil }
+                for i in drawn.prefix(frozen) { graph.nodes[i].mutable = [] }
+                let (layers, ids) = try r.compile(graph, index: 0)
+                let lowest = r.lowestLayerReachingMutables(graph, layers: layers)
+                XCTAssertEqual(lowest, frozen, "\(channels) channels, \(frozen) immutable layers at the bottom")
+                let upstream = (0..<(size * size * channels)).map { _ in Float(rng.uniform(-1, 1)) }
+                let full = r.attributeGradients(graph, layers: layers,
+                                                parameterGradients: r.layerParameterGradients(layers, classIds: ids, imageGradient: upstream))
+                let stopped = try r.vjp([graph], imageGradients: [upstream])[0]
+                XCTAssertEqual(stopped.nodes.map { $0.mapValues { $0.bitPattern } }, full.nodes.map { $0.mapValues { $0.bitPattern } },
+                               "\(channels) channels, \(frozen) immutable layers at the bottom")
+                XCTAssertGreaterThan(stopped.nodes.flatMap { $0.values }.filter { $0 != 0 }.count, 3)
+                compared += 1
+            }
+            // No mutable attribute at all: nothing to reverse, every gradient entry absent.
+            var still = randomGradientScene(&rng, size: Double(size), rgb: channels == 3, blend: "over")
+            for i in still.nodes.indices { still.nodes[i].mutable = [] }
+            let (layers, _) = try r.compile(still, index: 0)
+            XCTAssertEqual(r.lowestLayerReachingMutables(still, layers: layers), layers.count)
+            XCTAssertTrue(try r.vjp([still], imageGradients: [[Float](repeating: 1, count: size * size * channels)])[0].nodes.allSatisfy { $0.isEmpty })
+        }
+        XCTAssertEqual(compared, 10)
+    }
+}
