@@ -96,10 +96,10 @@ struct LayerCompiler: Sendable {
         } else {
             return nil
         }
-        var links: [ParameterLink] = []
-        links.reserveCapacity(8)        // a sprite or shape links ~6 parameters: one allocation
-        var layer = Layer(content: content, node: k, className: node.className,
-                          parameters: .zero, blend: .over, links: links)
+        var layer = Layer(content: content, node: k, className: node.className, parameters: .zero, blend: .over, links: [])
+        // A sprite or shape links ~6 parameters: one allocation, reserved in place (a local array
+        // handed to the layer stayed referenced, so the first append copied it).
+        layer.links.reserveCapacity(8)
         if isBackground {
             layer[.scaleX] = 1; layer[.scaleY] = 1; layer[.opacity] = try opacity(&layer, &reader)
         } else {
