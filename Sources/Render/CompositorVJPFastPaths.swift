@@ -32,8 +32,8 @@ extension CompositorRenderer {
 
     /// On a grey canvas blended `over`, each row's sums run in eight lanes (pixel `box.x0 + i` adds
     /// to lane `i mod 8`, then the lanes add in order 0…7), eight pixels at a time in C
-    /// (CMaskSprite's `metasim_mask_sprite_reverse_row`, AVX2) where the processor has it;
-    /// `kernel: false` runs the Swift loop alone (the reference the kernel is tested against: the
+    /// (CMaskSprite's `metasim_mask_sprite_reverse_row`, AVX2) where the processor has it and the
+    /// compositor's `spriteRowKernel` is on; `kernel: false` runs the Swift loop alone (the reference the kernel is tested against: the
     /// same bits). Other canvases and blends add each row's terms in one lane, pixel after pixel.
     func backwardMaskSprite(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
                             kernel: Bool = true) -> [Double] {
@@ -55,7 +55,7 @@ extension CompositorRenderer {
                                                    height: sampler.height, du: sampler.dudx, dv: sampler.dvdx,
                                                    opacity_tint: opacity * tint.x, opacity: opacity, threshold: 0, id: 0, cls: 0,
                                                    tint: tint.x)
-            let inC = greyOver && kernel && Compositor.spriteRowKernelAvailable
+            let inC = greyOver && kernel && compositor.spriteRowKernel && Compositor.spriteRowKernelAvailable
             for y in box.y0..<box.y1 {
                 var (tu, tv) = sampler.start(x: box.x0, y: y)
                 let dy = Float(y) + 0.5 - g.cy
