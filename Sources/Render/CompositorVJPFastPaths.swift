@@ -33,8 +33,9 @@ extension CompositorRenderer {
     /// On a grey canvas blended `over`, each row's sums run in eight lanes (pixel `box.x0 + i` adds
     /// to lane `i mod 8`, then the lanes add in order 0…7), eight pixels at a time in C
     /// (CMaskSprite's `metasim_mask_sprite_reverse_row`, AVX2) where the processor has it and the
-    /// compositor's `spriteRowKernel` is on; `kernel: false` runs the Swift loop alone (the reference the kernel is tested against: the
-    /// same bits). Other canvases and blends add each row's terms in one lane, pixel after pixel.
+    /// compositor's `spriteRowKernel` is on; `kernel: false` runs the Swift loop alone (the
+    /// reference the kernel is tested against: the same bits). Other canvases and blends add each
+    /// row's terms in one lane, pixel after pixel.
     func backwardMaskSprite(_ layer: Layer, box: PixelBox, under: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
                             kernel: Bool = true) -> [Double] {
         var out = [Double](repeating: 0, count: LayerParameter.count)
