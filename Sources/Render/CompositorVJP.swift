@@ -40,7 +40,8 @@ extension CompositorRenderer {
     /// layers below `lowest` get zeros without a reverse pass (and are not taped), which leaves
     /// every gradient of the layers from `lowest` on as it is (the reverse pass runs top down).
     func layerParameterGradients(_ layers: [Layer], classIds: [UInt16], imageGradient: [Float], from lowest: Int = 0) -> [[Double]] {
-        if lowest >= layers.count { return [[Double]](repeating: [Double](repeating: 0, count: LayerParameter.count), count: layers.count) }
+        var result = [[Double]](repeating: [Double](repeating: 0, count: LayerParameter.count), count: layers.count)
+        if lowest >= layers.count { return result }
         let comp = compositor
         // Background kernels (a noise plane each) once, for the forward and the reverse pass.
         let backgrounds = layers.map { layer -> BackgroundKernel? in
@@ -75,7 +76,6 @@ extension CompositorRenderer {
             count = imageGradient.count
         }
         var offset = tape.count
-        var result = [[Double]](repeating: [Double](repeating: 0, count: LayerParameter.count), count: layers.count)
         tape.withUnsafeBufferPointer { tapeBuffer in
             grad.withUnsafeMutableBufferPointer { g in
                 for k in (lowest..<layers.count).reversed() {

@@ -27,8 +27,8 @@ struct StrokeRowCount {
     /// Rows `y0..<y0 + rowStarts.count − 1`; the segments whose capsule reaches row `y0 + r` are
     /// `segments[rowSegments[j]]` for `j` in `rowStarts[r]..<rowStarts[r + 1]`.
     private let y0: Int
-    private var rowStarts: [Int] = []
-    private var rowSegments: [Int] = []
+    private let rowStarts: [Int]
+    private let rowSegments: [Int]
 
     /// The stroke of `points` (screen pixels, at least two) widened by `radius` (px, ≥ 0), for
     /// the rows `rows`. Nil when a value is not finite (callers fall back to the per-pixel test).
@@ -42,25 +42,25 @@ struct StrokeRowCount {
                            inverse: SIMD2(d.x == 0 ? 0 : 1 / d.x, d.y == 0 ? 0 : 1 / d.y),
                            xLo: min(a.x, points[i].x) - radius, xHi: max(a.x, points[i].x) + radius)
         }
+        let top = Double(rows.lowerBound), n = rows.count
         y0 = rows.lowerBound
-        let n = rows.count
         // Rows whose centre `y + 0.5` lies within the capsule's vertical extent (clamped in
         // `Double`: a far vertex must not overflow `Int`).
         func reached(_ s: Segment) -> Range<Int> {
             let lo = min(s.a.y, s.a.y + s.d.y) - radius, hi = max(s.a.y, s.a.y + s.d.y) + radius
-            let first = Int(min(max((lo - 0.5).rounded(.up) - Double(y0), 0), Double(n)))
-            let end = Int(min(max((hi - 0.5).rounded(.down) + 1 - Double(y0), 0), Double(n)))
+            let first = Int(min(max((lo - 0.5).rounded(.up) - top, 0), Double(n)))
+            let end = Int(min(max((hi - 0.5).rounded(.down) + 1 - top, 0), Double(n)))
             return first..<max(first, end)
         }
         var counts = [Int](repeating: 0, count: n + 1)
         for s in segments { for r in reached(s) { counts[r + 1] += 1 } }
         for r in 0..<n { counts[r + 1] += counts[r] }
-        rowStarts = counts
-        rowSegments = [Int](repeating: 0, count: counts[n])
-        var next = counts
+        var listing = [Int](repeating: 0, count: counts[n]), next = counts
         for (i, s) in segments.enumerated() {
-            for r in reached(s) { rowSegments[next[r]] = i; next[r] += 1 }
+            for r in reached(s) { listing[next[r]] = i; next[r] += 1 }
         }
+        rowStarts = counts
+        rowSegments = listing
     }
 
     /// The number of pixel centres `x + 0.5`, for `x` in `columns` but not in `excluded`, covered
