@@ -36,9 +36,9 @@ struct LayerCompiler: Sendable {
                 var parentLayer: Layer? = nil, parentCurve: (any PlacementCurve)? = nil
                 if let p = graph.nodes[k].parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
                 var childFrame: (any PlacementCurve)? = nil
-                guard let compiled = try layer(graph.nodes[k], index: k, graphIndex: graphIndex, parent: parentLayer, parentCurve: parentCurve,
+                var reader = AttributeReader(node: graph.nodes[k], graphIndex: graphIndex, nodeIndex: k)
+                guard let compiled = try layer(graph.nodes[k], &reader, parent: parentLayer, parentCurve: parentCurve,
                                                childFrame: &childFrame) else { continue }
-                let reader = AttributeReader(node: graph.nodes[k], graphIndex: graphIndex, nodeIndex: k)
                 layerOfNode[k] = out.count
                 if let childFrame { curves[k] = childFrame }
                 let zOrder = try reader.number("z_order") ?? 0, avoid = try ObjectAvoidance.classes(reader, last: &lastAvoid)
@@ -58,11 +58,11 @@ struct LayerCompiler: Sendable {
         return keep.count == out.count && keep == Array(out.indices) ? out : keep.map { out[$0] }
     }
 
-    /// One node's layer (nil when it draws nothing); `childFrame` receives the frame its shape
-    /// offers its children.
-    func layer(_ node: SceneNode, index k: Int, graphIndex g: Int, parent: Layer? = nil, parentCurve: (any PlacementCurve)? = nil,
+    /// The layer of `node`, read through `reader` (nil when it draws nothing); `childFrame`
+    /// receives the frame its shape offers its children.
+    func layer(_ node: SceneNode, _ reader: inout AttributeReader, parent: Layer? = nil, parentCurve: (any PlacementCurve)? = nil,
                childFrame: inout (any PlacementCurve)?) throws -> Layer? {
-        var reader = AttributeReader(node: node, graphIndex: g, nodeIndex: k)
+        let k = reader.nodeIndex, g = reader.graphIndex
         if let visible = reader.value("visible") {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
             if !b { return nil }

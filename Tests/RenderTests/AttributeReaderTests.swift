@@ -1,0 +1,37 @@
+import Scene
+import XCTest
+@testable import Render
+
+/// `AttributeReader.value(_:)` finds names three ways (a linear scan on small nodes, packed ASCII
+/// names on larger ones, hashing otherwise); each must answer as the dictionary itself does,
+/// canonical equivalence included (U+212A KELVIN SIGN is the same string as "K").
+final class AttributeReaderTests: XCTestCase {
+    func testEveryWayOfLookingUpAnswersAsTheDictionary() {
+        let pool = ["x", "y", "K", "\u{212A}", "color_r", "color_g", "color_b", "size", "size_x", "size_y",
+                    "exactly15bytes_", "exactly16bytes__", "a_rather_long_attribute_name", "caf\u{E9}",
+                    "cafe\u{301}", "\u{212A}\u{212A}\u{212A}\u{212A}\u{212A}", "KKKKK", "rotation", "z_order", "", "x\0"]
+        var rng = TestRandom(state: 11)
+        for trial in 0..<300 {
+            var attributes: [String: AttributeValue] = [:]
+            let count = trial % 14
+            while attributes.count < count {
+                attributes[pool[Int(rng.next() % UInt64(pool.count))]] = .number(rng.uniform(-5, 5))
+            }
+            let reader = AttributeReader(node: SceneNode(rule: "R", className: "c", attributes: attributes), graphIndex: 0, nodeIndex: 0)
+            for name in pool + ["absent", "color_", "x\0\0"] {
+                XCTAssertEqual(reader.value(name), attributes[name], "\(name) among \(attributes.keys.sorted())")
+            }
+        }
+    }
+
+    func testPackingKeepsEveryByteAndTheLength() {
+        guard case .packed(let a) = PackedAttributeName.pack("x"), case .packed(let b) = PackedAttributeName.pack("x\0"),
+              case .packed(let c) = PackedAttributeName.pack("exactly15bytes_"), case .packed(let d) = PackedAttributeName.pack("exactly15bytes-")
+        else { return XCTFail("short ASCII names pack") }
+        XCTAssertNotEqual(a, b)
+        XCTAssertNotEqual(c, d)
+        guard case .longASCII = PackedAttributeName.pack("exactly16bytes__") else { return XCTFail("16 bytes do not pack") }
+        guard case .other = PackedAttributeName.pack("caf\u{E9}") else { return XCTFail("non-ASCII does not pack") }
+        guard case .other = PackedAttributeName.pack("a_rather_long_attribute_name_\u{E9}") else { return XCTFail("long non-ASCII") }
+    }
+}
