@@ -12,10 +12,10 @@ public struct AttributeReader {
     /// Index of the node in its graph (errors name the path `nodes[K]...`).
     public let nodeIndex: Int
 
-    /// The node's names, packed (`PackedAttributeName`; ASCII names over 15 bytes are left out),
+    /// The node's names, packed (`PackedName`; ASCII names over 15 bytes are left out),
     /// each with where its value is. Nil when the node has a name that is not ASCII: then every
     /// name is looked up by hashing.
-    private let packedNames: [(name: PackedAttributeName, index: Dictionary<String, AttributeValue>.Index)]?
+    private let packedNames: [(name: PackedName, index: Dictionary<String, AttributeValue>.Index)]?
 
     init(node: SceneNode, graphIndex: Int, nodeIndex: Int) {
         attributes = node.attributes
@@ -25,12 +25,12 @@ public struct AttributeReader {
     }
 
     private static func packedNames(_ attributes: [String: AttributeValue])
-        -> [(name: PackedAttributeName, index: Dictionary<String, AttributeValue>.Index)]? {
-        var names: [(name: PackedAttributeName, index: Dictionary<String, AttributeValue>.Index)] = []
+        -> [(name: PackedName, index: Dictionary<String, AttributeValue>.Index)]? {
+        var names: [(name: PackedName, index: Dictionary<String, AttributeValue>.Index)] = []
         names.reserveCapacity(attributes.count)
         var i = attributes.startIndex
         while i != attributes.endIndex {
-            switch PackedAttributeName.pack(attributes.keys[i]) {
+            switch PackedName.pack(attributes.keys[i]) {
             case .packed(let name): names.append((name, i))
             case .longASCII: break
             case .other: return nil
@@ -48,12 +48,12 @@ public struct AttributeReader {
 
     /// The attribute's value, nil when absent. Most names asked for are absent, and a hashed
     /// lookup costs about 370 instructions (callgrind); a node's names are compared packed
-    /// into two words instead (`PackedAttributeName`, packed once per reader: about 25 names are
+    /// into two words instead (`PackedName`, packed once per reader: about 25 names are
     /// asked per aerial node). Strings compare by canonical equivalence (U+212A KELVIN SIGN
     /// equals "K"), which for two ASCII strings is byte equality: names that are not ASCII, or
     /// nodes with such a name, are hashed.
     public func value(_ name: String) -> AttributeValue? {
-        guard let packedNames, case .packed(let packed) = PackedAttributeName.pack(name) else { return attributes[name] }
+        guard let packedNames, case .packed(let packed) = PackedName.pack(name) else { return attributes[name] }
         for entry in packedNames where entry.name == packed { return attributes.values[entry.index] }
         return nil
     }
@@ -110,27 +110,5 @@ public struct AttributeReader {
         }
         guard out.count >= minimum else { throw error(name, "needs at least \(minimum) points, got \(out.count)") }
         return out
-    }
-}
-
-/// An ASCII name of at most 15 bytes as two words: its bytes in order, zero-padded, and its length
-/// in the top byte (little-endian words). Two packed names are equal exactly when the names are.
-struct PackedAttributeName: Equatable {
-    var low: UInt64
-    var high: UInt64
-
-    enum Packing { case packed(PackedAttributeName), longASCII, other }
-
-    /// `name` packed; `.longASCII` for ASCII names over 15 bytes, `.other` for names that are not
-    /// ASCII (or not stored contiguously).
-    @inline(__always) static func pack(_ name: String) -> Packing {
-        name.utf8.withContiguousStorageIfAvailable { bytes -> Packing in
-            if bytes.count > 15 { return bytes.allSatisfy({ $0 < 0x80 }) ? .longASCII : .other }
-            var words = (UInt64(0), UInt64(0))
-            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
-            let low = UInt64(littleEndian: words.0), high = UInt64(littleEndian: words.1)
-            if (low | high) & 0x8080_8080_8080_8080 != 0 { return .other }
-            return .packed(PackedAttributeName(low: low, high: high | UInt64(bytes.count) << 56))
-        } ?? .other
     }
 }

@@ -35,11 +35,17 @@ enum ObjectAvoidance {
             return f
         }
         var dropped = [Bool](repeating: false, count: layers.count)
+        // A handful of names: comparing them (packed) beats hashing each object's class into a set.
+        let classNames = layers.map { PackedName.pack($0.className) }
         for i in layers.indices where !avoid[i].isEmpty && layers[i].isObject {
-            // A handful of names: comparing beats hashing each object's class into a set.
-            let classes = avoid[i]
-            for j in layers.indices where j != i && !dropped[j] && layers[j].isObject && classes.contains(layers[j].className) {
-                if footprint(i).overlaps(footprint(j)) { dropped[i] = true; break }
+            let classes = avoid[i], packed = classes.map(PackedName.pack)
+            func avoids(_ j: Int) -> Bool {
+                packed.indices.contains { PackedName.equal(packed[$0], classNames[j], classes[$0], layers[j].className) }
+            }
+            var own: Footprint? = nil
+            for j in layers.indices where j != i && !dropped[j] && layers[j].isObject && avoids(j) {
+                if own == nil { own = footprint(i) }
+                if own!.overlaps(footprint(j)) { dropped[i] = true; break }
             }
         }
         return layers.indices.filter { !dropped[$0] }
@@ -50,90 +56,101 @@ enum ObjectAvoidance {
 /// rectangles and sprites their full box, ellipses the capsule along their major axis (exact
 /// for circles, slightly inside for elongated ellipses), polygons their vertices (treated as
 /// convex), polylines one capsule per segment. Degenerate layers and backgrounds cover nothing.
+/// The pieces' points live in one array (a polyline's segments share their vertices), so a
+/// footprint costs two allocations whatever its number of pieces.
 struct Footprint {
     struct Piece {
-        var points: [SIMD2<Double>]
+        /// The piece's points: `points[start..<start + count]` of its footprint.
+        var start: Int, count: Int
         var radius: Double
         /// The points' bounding box (as `boxGap` computes it).
-        let lo: SIMD2<Double>, hi: SIMD2<Double>
-
-        init(points: [SIMD2<Double>], radius: Double) {
-            self.points = points
-            self.radius = radius
-            var lo = points[0], hi = points[0]
-            for p in points { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
-            (self.lo, self.hi) = (lo, hi)
-        }
+        var lo: SIMD2<Double>, hi: SIMD2<Double>
     }
-    var pieces: [Piece]
+    private(set) var points: [SIMD2<Double>] = []
+    private(set) var pieces: [Piece] = []
     /// Bounding box of every piece's points (radii not added) and the largest radius: a whole
     /// footprint's pieces are at least this box's gap apart from another's.
     private(set) var lo = SIMD2<Double>(repeating: .infinity), hi = SIMD2<Double>(repeating: -.infinity)
     private(set) var maxRadius = 0.0
 
     init(_ layer: Layer) {
-        pieces = []
-        defer {
-            for piece in pieces {
-                for p in piece.points { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
-                maxRadius = max(maxRadius, piece.radius)
-            }
-        }
         if !layer.isObject || layer.isDegenerate { return }
         let sx = Double(layer[.scaleX]), sy = Double(layer[.scaleY])
         let centre = SIMD2(Double(layer[.centreX]), Double(layer[.centreY]))
         let angle = Double(layer[.rotation])
-        func world(_ p: SIMD2<Double>) -> SIMD2<Double> { centre + rotateOnScreen(p, angle) }
-        func box(_ hx: Double, _ hy: Double) -> Piece {
-            Piece(points: [SIMD2(-hx, -hy), SIMD2(hx, -hy), SIMD2(hx, hy), SIMD2(-hx, hy)].map(world), radius: 0)
+        let (c, s) = (cos(angle), sin(angle))
+        // `rotateOnScreen(p, angle)` with the sine and cosine taken once.
+        func world(_ p: SIMD2<Double>) -> SIMD2<Double> { centre + SIMD2(c * p.x + s * p.y, -s * p.x + c * p.y) }
+        func box(_ hx: Double, _ hy: Double) {
+            points = [world(SIMD2(-hx, -hy)), world(SIMD2(hx, -hy)), world(SIMD2(hx, hy)), world(SIMD2(-hx, hy))]
+            addPiece(start: 0, count: 4, radius: 0)
         }
         switch layer.content {
         case .background: return
-        case .sprite(let s): pieces = [box(sx * Double(s.width) / 2, sy * Double(s.height) / 2)]
-        case .shape(.rectangle): pieces = [box(sx / 2, sy / 2)]
+        case .sprite(let sprite): box(sx * Double(sprite.width) / 2, sy * Double(sprite.height) / 2)
+        case .shape(.rectangle): box(sx / 2, sy / 2)
         case .shape(.ellipse):
             let along = abs(sx - sy) / 2
             let axis = sx >= sy ? SIMD2(along, 0) : SIMD2(0, along)
-            pieces = [Piece(points: [world(-axis), world(axis)], radius: min(sx, sy) / 2)]
+            points = [world(-axis), world(axis)]
+            addPiece(start: 0, count: 2, radius: min(sx, sy) / 2)
         case .shape(.polygon(let v)):
-            pieces = [Piece(points: v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }, radius: 0)]
+            points = v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }
+            if !points.isEmpty { addPiece(start: 0, count: points.count, radius: 0) }
         case .shape(.polyline(let v)):
-            let points = v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }
+            points = v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }
             let r = max(Double(layer[.halfWidth]), 0)
-            pieces = (1..<points.count).map { Piece(points: [points[$0 - 1], points[$0]], radius: r) }
+            pieces.reserveCapacity(max(points.count - 1, 0))
+            for i in points.indices.dropFirst() { addPiece(start: i - 1, count: 2, radius: r) }
         }
+    }
+
+    private mutating func addPiece(start: Int, count: Int, radius: Double) {
+        var pieceLo = points[start], pieceHi = pieceLo
+        for p in points[start..<start + count] { pieceLo = pointwiseMin(pieceLo, p); pieceHi = pointwiseMax(pieceHi, p) }
+        pieces.append(Piece(start: start, count: count, radius: radius, lo: pieceLo, hi: pieceHi))
+        lo = pointwiseMin(lo, pieceLo)
+        hi = pointwiseMax(hi, pieceHi)
+        maxRadius = max(maxRadius, radius)
     }
 
     /// True when some piece of one comes closer to some piece of the other than their radii sum
     /// (touching exactly does not count).
     func overlaps(_ other: Footprint) -> Bool {
         if pieces.isEmpty || other.pieces.isEmpty { return false }
-        // Every piece pair of the two is at least the whole boxes' gap apart: when that exceeds
-        // the largest radii, each pair the gap test below decides is skipped there anyway, and
-        // only pairs of two polygons (separating axes) remain to be tested.
-        let gap = pointwiseMax(lo - other.hi, other.lo - hi)
-        if max(gap.x, gap.y) > (maxRadius + other.maxRadius) * (1 + 1e-9) + 1e-9 {
-            for a in pieces where a.radius == 0 && a.points.count >= 3 {
-                for b in other.pieces where b.radius == 0 && b.points.count >= 3 {
-                    if Self.interiorsIntersect(a.points, b.points) { return true }
+        return points.withUnsafeBufferPointer { mine in
+            other.points.withUnsafeBufferPointer { theirs in
+                func points(_ all: UnsafeBufferPointer<SIMD2<Double>>, _ piece: Piece) -> UnsafeBufferPointer<SIMD2<Double>> {
+                    UnsafeBufferPointer(rebasing: all[piece.start..<piece.start + piece.count])
                 }
-            }
-            return false
-        }
-        for a in pieces {
-            for b in other.pieces {
-                if a.radius == 0, b.radius == 0, a.points.count >= 3, b.points.count >= 3 {
-                    if Self.interiorsIntersect(a.points, b.points) { return true }
-                } else if Self.boxGap(a, b) > (a.radius + b.radius) * (1 + 1e-9) + 1e-9 {
-                    // Farther apart than the radii: the distance is at least the boxes' gap
-                    // (only skips the exact test, whose answer would be the same).
-                    continue
-                } else if Self.distance(a.points, b.points) < a.radius + b.radius {
-                    return true
+                // Every piece pair of the two is at least the whole boxes' gap apart: when that
+                // exceeds the largest radii, each pair the gap test below decides is skipped there
+                // anyway, and only pairs of two polygons (separating axes) remain to be tested.
+                let gap = pointwiseMax(lo - other.hi, other.lo - hi)
+                if max(gap.x, gap.y) > (maxRadius + other.maxRadius) * (1 + 1e-9) + 1e-9 {
+                    for a in pieces where a.radius == 0 && a.count >= 3 {
+                        for b in other.pieces where b.radius == 0 && b.count >= 3 {
+                            if Self.interiorsIntersect(points(mine, a), points(theirs, b)) { return true }
+                        }
+                    }
+                    return false
                 }
+                for a in pieces {
+                    for b in other.pieces {
+                        if a.radius == 0, b.radius == 0, a.count >= 3, b.count >= 3 {
+                            if Self.interiorsIntersect(points(mine, a), points(theirs, b)) { return true }
+                        } else if Self.boxGap(a, b) > (a.radius + b.radius) * (1 + 1e-9) + 1e-9 {
+                            // Farther apart than the radii: the distance is at least the boxes' gap
+                            // (only skips the exact test, whose answer would be the same).
+                            continue
+                        } else if Self.distance(points(mine, a), points(theirs, b)) < a.radius + b.radius {
+                            return true
+                        }
+                    }
+                }
+                return false
             }
         }
-        return false
     }
 
     /// The gap between the bounding boxes of two pieces (`Piece.lo`, `hi`): the larger of the x
@@ -145,14 +162,18 @@ struct Footprint {
 
     /// `boxGap` of two point sets (each non-empty).
     static func boxGap(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
-        boxGap(Piece(points: a, radius: 0), Piece(points: b, radius: 0))
+        func bounds(_ p: [SIMD2<Double>]) -> (SIMD2<Double>, SIMD2<Double>) {
+            p.dropFirst().reduce((p[0], p[0])) { (pointwiseMin($0.0, $1), pointwiseMax($0.1, $1)) }
+        }
+        let (aLo, aHi) = bounds(a), (bLo, bHi) = bounds(b)
+        return boxGap(Piece(start: 0, count: a.count, radius: 0, lo: aLo, hi: aHi), Piece(start: 0, count: b.count, radius: 0, lo: bLo, hi: bHi))
     }
 
     /// Separating-axis test for two convex polygons: true when their interiors share area
     /// (projections overlap by more than 1e-9 px on every edge normal; touching is apart).
-    static func interiorsIntersect(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Bool {
+    static func interiorsIntersect(_ a: UnsafeBufferPointer<SIMD2<Double>>, _ b: UnsafeBufferPointer<SIMD2<Double>>) -> Bool {
         // The projections' extremes found in loops (no arrays per axis): the same values.
-        @inline(__always) func extent(_ p: [SIMD2<Double>], _ axis: SIMD2<Double>) -> (lo: Double, hi: Double) {
+        @inline(__always) func extent(_ p: UnsafeBufferPointer<SIMD2<Double>>, _ axis: SIMD2<Double>) -> (lo: Double, hi: Double) {
             var lo = (p[0] * axis).sum(), hi = lo
             for q in p.dropFirst() {
                 let v = (q * axis).sum()
@@ -162,7 +183,7 @@ struct Footprint {
             }
             return (lo, hi)
         }
-        @inline(__always) func separates(_ polygon: [SIMD2<Double>]) -> Bool {
+        @inline(__always) func separates(_ polygon: UnsafeBufferPointer<SIMD2<Double>>) -> Bool {
             for i in polygon.indices {
                 let e = polygon[(i + 1) % polygon.count] - polygon[i]
                 let axis = SIMD2(-e.y, e.x)
@@ -179,23 +200,32 @@ struct Footprint {
     /// Distance between two convex point sets (1 point, a segment, or a polygon): 0 when they
     /// intersect or one contains the other.
     static func distance(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in distance(a, b) } }
+    }
+
+    /// `distance` of two non-empty point sets in place.
+    static func distance(_ a: UnsafeBufferPointer<SIMD2<Double>>, _ b: UnsafeBufferPointer<SIMD2<Double>>) -> Double {
         if b.count >= 3, contains(b, a[0]) { return 0 }
         if a.count >= 3, contains(a, b[0]) { return 0 }
+        // Edges: one (a degenerate one for a single point) for up to two points, else the
+        // closed outline's.
+        @inline(__always) func edgeCount(_ p: UnsafeBufferPointer<SIMD2<Double>>) -> Int { p.count <= 2 ? 1 : p.count }
+        @inline(__always) func edge(_ p: UnsafeBufferPointer<SIMD2<Double>>, _ i: Int) -> (SIMD2<Double>, SIMD2<Double>) {
+            p.count == 1 ? (p[0], p[0]) : (p[i], p[(i + 1) % p.count])
+        }
         var best = Double.infinity
-        for ea in edges(a) {
-            for eb in edges(b) { best = min(best, segmentSegmentDistance(ea.0, ea.1, eb.0, eb.1)) }
+        for i in 0..<edgeCount(a) {
+            let ea = edge(a, i)
+            for j in 0..<edgeCount(b) {
+                let eb = edge(b, j)
+                best = min(best, segmentSegmentDistance(ea.0, ea.1, eb.0, eb.1))
+            }
         }
         return best
     }
 
-    private static func edges(_ p: [SIMD2<Double>]) -> [(SIMD2<Double>, SIMD2<Double>)] {
-        if p.count == 1 { return [(p[0], p[0])] }
-        if p.count == 2 { return [(p[0], p[1])] }
-        return p.indices.map { (p[$0], p[($0 + 1) % p.count]) }
-    }
-
     /// Even–odd point-in-polygon test.
-    private static func contains(_ polygon: [SIMD2<Double>], _ q: SIMD2<Double>) -> Bool {
+    private static func contains(_ polygon: UnsafeBufferPointer<SIMD2<Double>>, _ q: SIMD2<Double>) -> Bool {
         var inside = false
         var j = polygon.count - 1
         for i in polygon.indices {

@@ -25,13 +25,13 @@ final class AttributeReaderTests: XCTestCase {
     }
 
     func testPackingKeepsEveryByteAndTheLength() {
-        guard case .packed(let a) = PackedAttributeName.pack("x"), case .packed(let b) = PackedAttributeName.pack("x\0"),
-              case .packed(let c) = PackedAttributeName.pack("exactly15bytes_"), case .packed(let d) = PackedAttributeName.pack("exactly15bytes-")
+        guard case .packed(let a) = PackedName.pack("x"), case .packed(let b) = PackedName.pack("x\0"),
+              case .packed(let c) = PackedName.pack("exactly15bytes_"), case .packed(let d) = PackedName.pack("exactly15bytes-")
         else { return XCTFail("short ASCII names pack") }
         XCTAssertNotEqual(a, b)
         XCTAssertNotEqual(c, d)
-        guard case .longASCII = PackedAttributeName.pack("exactly16bytes__") else { return XCTFail("16 bytes do not pack") }
-        guard case .other = PackedAttributeName.pack("caf\u{E9}") else { return XCTFail("non-ASCII does not pack") }
-        guard case .other = PackedAttributeName.pack("a_rather_long_attribute_name_\u{E9}") else { return XCTFail("long non-ASCII") }
+        guard case .longASCII = PackedName.pack("exactly16bytes__") else { return XCTFail("16 bytes do not pack") }
+        guard case .other = PackedName.pack("caf\u{E9}") else { return XCTFail("non-ASCII does not pack") }
+        guard case .other = PackedName.pack("a_rather_long_attribute_name_\u{E9}") else { return XCTFail("long non-ASCII") }
     }
 }
