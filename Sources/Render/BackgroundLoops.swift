@@ -202,24 +202,29 @@ protocol BackgroundFillVisitor {
                                                                channels: Int, opacity: Float, over: Bool, blackUnder: Bool) {
     var p = 0
     if over {
-        // blend over: `src + (1 − a) · under`, a = opacity.
+        // blend over: `src + (1 − a) · under`, a = opacity. On black, `keep · under` is the
+        // same product for every value: taken once (the same bits), and `out` is not read.
         let keep = 1 - opacity
-        @inline(__always) func put(_ v: SIMD4<Float>, _ i: Int) {
-            let under = blackUnder ? SIMD4<Float>.zero : load4(out + i)
-            store4(opacity * v + keep * under, out + i)
+        @inline(__always) func loop(_ put: (SIMD4<Float>, Int) -> Void) {
+            if channels == 3 {
+                while p &+ 4 <= n {
+                    let (v0, v1, v2) = fill.rgb4(p)
+                    let i = 3 &* p
+                    put(v0, i); put(v1, i &+ 4); put(v2, i &+ 8)
+                    p &+= 4
+                }
+            } else {
+                while p &+ 4 <= n {
+                    put(fill.grey4(p), p)
+                    p &+= 4
+                }
+            }
         }
-        if channels == 3 {
-            while p &+ 4 <= n {
-                let (v0, v1, v2) = fill.rgb4(p)
-                let i = 3 &* p
-                put(v0, i); put(v1, i &+ 4); put(v2, i &+ 8)
-                p &+= 4
-            }
+        if blackUnder {
+            let onBlack = keep * SIMD4<Float>.zero
+            loop { v, i in store4(opacity * v + onBlack, out + i) }
         } else {
-            while p &+ 4 <= n {
-                put(fill.grey4(p), p)
-                p &+= 4
-            }
+            loop { v, i in store4(opacity * v + keep * load4(out + i), out + i) }
         }
     }
     while p < n {
