@@ -49,21 +49,28 @@ public struct AttributeReader {
     /// The attribute's value, nil when absent. Most names asked for are absent, and a hashed
     /// lookup costs about 370 instructions (callgrind); a node's names are compared packed
     /// into two words instead (`PackedName`, packed once per reader: about 25 names are
-    /// asked per aerial node). Strings compare by canonical equivalence (U+212A KELVIN SIGN
-    /// equals "K"), which for two ASCII strings is byte equality: names that are not ASCII, or
-    /// nodes with such a name, are hashed.
-    public func value(_ name: String) -> AttributeValue? {
-        guard let packedNames, case .packed(let packed) = PackedName.pack(name) else { return attributes[name] }
+    /// asked per aerial node; the renderer's own names are packed once, as `AttributeName`
+    /// constants). Strings compare by canonical equivalence (U+212A KELVIN SIGN equals "K"),
+    /// which for two ASCII strings is byte equality: names that are not ASCII, or nodes with
+    /// such a name, are hashed.
+    public func value(_ name: AttributeName) -> AttributeValue? {
+        guard let packedNames, case .packed(let packed) = name.packing else { return attributes[name.string] }
         for entry in packedNames where entry.name == packed { return attributes.values[entry.index] }
         return nil
     }
 
+    /// `value(_:)` of a name given as a string.
+    public func value(_ name: String) -> AttributeValue? { value(AttributeName(name)) }
+
     /// The attribute as a finite number, nil when absent; throws when it is not a number or is
     /// NaN / infinite.
-    public func number(_ name: String) throws -> Double? {
+    public func number(_ name: AttributeName) throws -> Double? {
         guard let v = value(name) else { return nil }
-        return try number(name, v)
+        return try number(name.string, v)
     }
+
+    /// `number(_:)` of a name given as a string.
+    public func number(_ name: String) throws -> Double? { try number(AttributeName(name)) }
 
     /// `v`, the value of attribute `name` already looked up, as a finite number; throws as
     /// `number(_:)` does.
@@ -74,18 +81,21 @@ public struct AttributeReader {
     }
 
     /// The attribute as a string, nil when absent; throws when it is not a string.
-    public func string(_ name: String) throws -> String? {
+    public func string(_ name: AttributeName) throws -> String? {
         guard let v = value(name) else { return nil }
-        guard case .string(let s) = v else { throw error(name, "must be a string") }
+        guard case .string(let s) = v else { throw error(name.string, "must be a string") }
         return s
     }
 
+    /// `string(_:)` of a name given as a string.
+    public func string(_ name: String) throws -> String? { try string(AttributeName(name)) }
+
     /// `weight × attribute` when the attribute is present (and records the link so gradients
     /// reach it), else `defaultValue` (already in the parameter's units).
-    func linked(_ name: String, _ parameter: LayerParameter, _ weight: Float, default defaultValue: Float,
+    func linked(_ name: AttributeName, _ parameter: LayerParameter, _ weight: Float, default defaultValue: Float,
                 into links: inout [ParameterLink]) throws -> Float {
         guard let v = value(name) else { return defaultValue }
-        return try linked(name, v, parameter, weight, into: &links)
+        return try linked(name.string, v, parameter, weight, into: &links)
     }
 
     /// `linked` for `v`, the value of attribute `name` already looked up.

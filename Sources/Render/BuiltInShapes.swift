@@ -23,11 +23,11 @@ struct EllipseShape: ShapeKind {
 struct PolygonShape: ShapeKind {
     var names: [String] { ["polygon"] }
     func compile(_ attributes: AttributeReader) throws -> ShapeDrawing {
-        if attributes.value("points") != nil {
+        if attributes.value(.points) != nil {
             return ShapeDrawing(outline: .polygon(try attributes.points("points", minimum: 3)), sizing: .scaleOnly,
                                 defaultCentre: .canvasOrigin)
         }
-        guard let sides = try attributes.number("sides") else {
+        guard let sides = try attributes.number(.sides) else {
             throw attributes.error("points", "a polygon needs `points` (\"x,y x,y ...\") or `sides`")
         }
         guard sides >= 3, sides <= 1024, sides == sides.rounded() else {

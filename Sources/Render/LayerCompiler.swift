@@ -41,7 +41,7 @@ struct LayerCompiler: Sendable {
                                                childFrame: &childFrame) else { continue }
                 layerOfNode[k] = out.count
                 if let childFrame { curves[k] = childFrame }
-                let zOrder = try reader.number("z_order") ?? 0, avoid = try ObjectAvoidance.classes(reader, last: &lastAvoid)
+                let zOrder = try reader.number(.zOrder) ?? 0, avoid = try ObjectAvoidance.classes(reader, last: &lastAvoid)
                 if out.isEmpty { firstZOrder = zOrder }
                 if zOrders == nil && zOrder != firstZOrder { zOrders = Array(repeating: firstZOrder, count: out.count) }
                 if avoids == nil && !avoid.isEmpty { avoids = Array(repeating: [], count: out.count) }
@@ -63,13 +63,13 @@ struct LayerCompiler: Sendable {
     func layer(_ node: SceneNode, _ reader: inout AttributeReader, parent: Layer? = nil, parentCurve: (any PlacementCurve)? = nil,
                childFrame: inout (any PlacementCurve)?) throws -> Layer? {
         let k = reader.nodeIndex, g = reader.graphIndex
-        if let visible = reader.value("visible") {
+        if let visible = reader.value(.visible) {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
             if !b { return nil }
         }
         // What fills the canvas is said by the node itself (its `background` attribute), never by
         // its rule or class name.
-        let isBackground = reader.value("background") != nil
+        let isBackground = reader.value(.background) != nil
         let content: Layer.Content
         var natural = SIMD2<Float>(1, 1)
         var drawing: ShapeDrawing? = nil
@@ -85,7 +85,7 @@ struct LayerCompiler: Sendable {
             }
             content = .sprite(s)
             natural = SIMD2(Float(s.width), Float(s.height))
-        } else if let shape = reader.value("shape") {
+        } else if let shape = reader.value(.shape) {
             guard case .string(let name) = shape else { throw reader.error("shape", "must be a string") }
             guard let kind = shapes.shape(named: name) else {
                 throw reader.error("shape", "unknown shape '\(name)'; expected one of \(shapes.shapeNames.joined(separator: ", "))")
@@ -105,7 +105,7 @@ struct LayerCompiler: Sendable {
         } else {
             try readPlacement(into: &layer, &reader, natural: natural, drawing: drawing)
         }
-        if let frameName = try reader.string("frame") {
+        if let frameName = try reader.string(.frame) {
             guard let frame = shapes.frame(named: frameName) else {
                 throw reader.error("frame", "unknown frame '\(frameName)'; expected \(shapes.frameNames.joined(separator: " or "))")
             }
@@ -113,7 +113,7 @@ struct LayerCompiler: Sendable {
             try applyFrame(frame, to: &layer, reader, natural: natural, parent: parent, parentCurve: parentCurve)
         }
         try readColour(into: &layer, &reader, isBackground: isBackground)
-        if let blend = try reader.string("blend") {
+        if let blend = try reader.string(.blend) {
             guard let mode = BlendMode(rawValue: blend) else { throw reader.error("blend", "unknown blend '\(blend)'; expected over or max") }
             layer.blend = mode
         }
@@ -126,32 +126,32 @@ struct LayerCompiler: Sendable {
                                drawing: ShapeDrawing?) throws {
         let defaultCentre = drawing?.defaultCentre == .canvasOrigin
             ? SIMD2<Float>(0, 0) : SIMD2(Float(canvas.width), Float(canvas.height)) / 2
-        layer[.centreX] = try r.linked("loc_x", .centreX, 1, default: defaultCentre.x, into: &layer.links)
-        layer[.centreY] = try r.linked("loc_y", .centreY, 1, default: defaultCentre.y, into: &layer.links)
+        layer[.centreX] = try r.linked(.locX, .centreX, 1, default: defaultCentre.x, into: &layer.links)
+        layer[.centreY] = try r.linked(.locY, .centreY, 1, default: defaultCentre.y, into: &layer.links)
         let degrees = Float.pi / 180
-        layer[.rotation] = try r.linked("yaw", .rotation, degrees, default: 0, into: &layer.links)
+        layer[.rotation] = try r.linked(.yaw, .rotation, degrees, default: 0, into: &layer.links)
         if drawing?.sizing == .scaleOnly {
-            for name in ["size", "size_x", "size_y"] where r.value(name) != nil {
-                throw r.error(name, "has no meaning for shapes drawn from points (polygons, polylines); use scale, scale_x, scale_y")
+            for name in [AttributeName.size, .sizeX, .sizeY] where r.value(name) != nil {
+                throw r.error(name.string, "has no meaning for shapes drawn from points (polygons, polylines); use scale, scale_x, scale_y")
             }
         }
-        layer[.scaleX] = try scale(&layer, &r, size: "size_x", scale: "scale_x", .scaleX, natural: natural.x, longest: max(natural.x, natural.y))
-        layer[.scaleY] = try scale(&layer, &r, size: "size_y", scale: "scale_y", .scaleY, natural: natural.y, longest: max(natural.x, natural.y))
-        layer[.halfWidth] = try r.linked("width", .halfWidth, 0.5, default: 2, into: &layer.links)
+        layer[.scaleX] = try scale(&layer, &r, size: .sizeX, scale: .scaleX, .scaleX, natural: natural.x, longest: max(natural.x, natural.y))
+        layer[.scaleY] = try scale(&layer, &r, size: .sizeY, scale: .scaleY, .scaleY, natural: natural.y, longest: max(natural.x, natural.y))
+        layer[.halfWidth] = try r.linked(.width, .halfWidth, 0.5, default: 2, into: &layer.links)
         layer[.opacity] = try opacity(&layer, &r)
     }
 
     /// Scale along one axis: `size_x` (px) > `size` (px, longer side) > `scale_x` > `scale` > 1.
-    private func scale(_ layer: inout Layer, _ r: inout AttributeReader, size: String, scale: String, _ p: LayerParameter,
+    private func scale(_ layer: inout Layer, _ r: inout AttributeReader, size: AttributeName, scale: AttributeName, _ p: LayerParameter,
                        natural: Float, longest: Float) throws -> Float {
-        if let v = r.value(size) { return try r.linked(size, v, p, 1 / natural, into: &layer.links) }
-        if let v = r.value("size") { return try r.linked("size", v, p, 1 / longest, into: &layer.links) }
-        if let v = r.value(scale) { return try r.linked(scale, v, p, 1, into: &layer.links) }
-        return try r.linked("scale", p, 1, default: 1, into: &layer.links)
+        if let v = r.value(size) { return try r.linked(size.string, v, p, 1 / natural, into: &layer.links) }
+        if let v = r.value(.size) { return try r.linked("size", v, p, 1 / longest, into: &layer.links) }
+        if let v = r.value(scale) { return try r.linked(scale.string, v, p, 1, into: &layer.links) }
+        return try r.linked(.scale, p, 1, default: 1, into: &layer.links)
     }
 
     private func opacity(_ layer: inout Layer, _ r: inout AttributeReader) throws -> Float {
-        let raw = try r.number("opacity") ?? 1
+        let raw = try r.number(.opacity) ?? 1
         if raw >= 0 && raw <= 1 { layer.links.append(ParameterLink(parameter: .opacity, attribute: "opacity", weight: 1)) }
         return Float(min(max(raw, 0), 1))
     }
@@ -160,21 +160,21 @@ struct LayerCompiler: Sendable {
         // Grey level: `intensity`, else a numeric `texture` (Meta-Sim's name), else the default.
         var greyName: String? = nil
         var grey: Float = isBackground ? 0 : 1
-        if case .number(let v)? = r.value("intensity") {
+        if case .number(let v)? = r.value(.intensity) {
             greyName = "intensity"; grey = Float(try r.number("intensity", .number(v)))
-        } else if case .number(let v)? = r.value("texture") {
+        } else if case .number(let v)? = r.value(.texture) {
             greyName = "texture"; grey = Float(try r.number("texture", .number(v)))
         }
         var rgb = SIMD3<Float>(repeating: grey)
         // The attribute each channel comes from (nil: a constant).
         var sources = ChannelSources(r: greyName, g: greyName, b: greyName)
-        if let hex = try r.string("color") {
+        if let hex = try r.string(.color) {
             guard let parsed = parseHexColour(hex) else { throw r.error("color", "expected #rrggbb, got '\(hex)'") }
             rgb = parsed
             sources = ChannelSources(r: nil, g: nil, b: nil)
         }
-        for (c, name) in LayerCompiler.colourNames.enumerated() {
-            if let v = try r.number(name) { rgb[c] = Float(v); sources[c] = name }
+        for (c, name) in AttributeName.colors.enumerated() {
+            if let v = try r.number(name) { rgb[c] = Float(v); sources[c] = name.string }
         }
         let tints = LayerCompiler.tints
         if canvas.channels == 1 {
@@ -199,8 +199,6 @@ struct LayerCompiler: Sendable {
     }
 
     // Built once, not per node.
-    private static let colourNames = ["color_r", "color_g", "color_b"]
-    private static let endColourNames = ["end_color_r", "end_color_g", "end_color_b"]
     private static let tints: [LayerParameter] = [.tintR, .tintG, .tintB]
     private static let ends: [LayerParameter] = [.endR, .endG, .endB]
 
@@ -210,8 +208,8 @@ struct LayerCompiler: Sendable {
 
     private func readBackgroundExtras(into layer: inout Layer, _ r: inout AttributeReader) throws {
         let tint = layer.tint
-        let endGrey = try r.number("end_intensity").map(Float.init)
-        let ends = LayerCompiler.ends, names = LayerCompiler.endColourNames
+        let endGrey = try r.number(.endIntensity).map(Float.init)
+        let ends = LayerCompiler.ends, names = AttributeName.endColors
         for c in 0..<3 {
             let def = endGrey ?? tint[c]
             if canvas.channels == 3, r.value(names[c]) != nil {
@@ -221,18 +219,18 @@ struct LayerCompiler: Sendable {
                 if endGrey != nil { layer.links.append(ParameterLink(parameter: ends[c], attribute: "end_intensity", weight: 1)) }
             }
         }
-        layer[.noiseAmplitude] = try r.linked("noise_amplitude", .noiseAmplitude, 1, default: 0.2, into: &layer.links)
+        layer[.noiseAmplitude] = try r.linked(.noiseAmplitude, .noiseAmplitude, 1, default: 0.2, into: &layer.links)
     }
 
     private func backgroundFill(_ node: SceneNode, _ r: inout AttributeReader) throws -> BackgroundFill {
-        guard let kind = try r.string("background") else { throw r.error("background", "missing: expected constant, gradient, noise or image") }
+        guard let kind = try r.string(.background) else { throw r.error("background", "missing: expected constant, gradient, noise or image") }
         switch kind {
         case "constant": return .constant
-        case "gradient": return .gradient(angle: Float(try r.number("gradient_angle") ?? 0) * .pi / 180)
+        case "gradient": return .gradient(angle: Float(try r.number(.gradientAngle) ?? 0) * .pi / 180)
         case "noise":
-            let cell = try r.number("noise_scale") ?? 8
+            let cell = try r.number(.noiseScale) ?? 8
             guard cell > 0 else { throw r.error("noise_scale", "must be > 0 pixels") }
-            let seed = try r.number("noise_seed") ?? 0
+            let seed = try r.number(.noiseSeed) ?? 0
             return .noise(cell: Float(cell), seed: UInt64(bitPattern: Int64(seed.rounded())))
         case "image":
             guard let ref = node.asset else { throw r.error("background", "an image background needs the node's `asset`") }

@@ -9,14 +9,14 @@ enum ObjectAvoidance {
     /// Class names in the node's `avoid` attribute (separated by spaces or commas); empty when
     /// the attribute is absent. Throws when it is not a string.
     static func classes(_ r: AttributeReader) throws -> [String] {
-        guard let text = try r.string("avoid") else { return [] }
+        guard let text = try r.string(.avoid) else { return [] }
         return text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
     }
 
     /// `classes(r)`, reusing `last` (the text and names of the previous node's `avoid`) when the
     /// text is the same: a grammar's objects of one rule repeat it.
     static func classes(_ r: AttributeReader, last: inout (text: String, classes: [String])?) throws -> [String] {
-        guard let text = try r.string("avoid") else { return [] }
+        guard let text = try r.string(.avoid) else { return [] }
         if let last, last.text == text { return last.classes }
         let names = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         last = (text, names)

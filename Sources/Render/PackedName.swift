@@ -3,11 +3,11 @@
 /// (Swift compares strings by canonical equivalence, which for two ASCII strings is byte
 /// equality); comparing them costs two word comparisons instead of hashing or a string
 /// comparison (attribute names in `AttributeReader`, class names in `ObjectAvoidance`).
-struct PackedName: Equatable {
+struct PackedName: Equatable, Sendable {
     var low: UInt64
     var high: UInt64
 
-    enum Packing { case packed(PackedName), longASCII, other }
+    enum Packing: Sendable { case packed(PackedName), longASCII, other }
 
     /// `name` packed; `.longASCII` for ASCII names over 15 bytes, `.other` for names that are not
     /// ASCII (or not stored contiguously).

@@ -16,26 +16,26 @@ public struct ParentRoadFrame: FrameKind {
     public init() {}
 
     /// Attributes that place a node themselves: errors on a node placed by its parent.
-    private static let ownPlacement = ["loc_x", "loc_y", "yaw"]
+    private static let ownPlacement: [AttributeName] = [.locX, .locY, .yaw]
 
     /// - Throws: `InputError` when the node also sets `loc_x`, `loc_y` or `yaw`, when the parent
     ///   offers no curve (not a drawn road given by `length`), when both `offset` and `setback`
     ///   are given, or when `side` is 0.
     public func place(_ r: AttributeReader, depth: Double, parent: ParentGeometry?) throws -> FramePlacement {
         for name in ParentRoadFrame.ownPlacement where r.value(name) != nil {
-            throw r.error(name, "has no meaning with `frame: parent`; use along, offset (or setback) and heading")
+            throw r.error(name.string, "has no meaning with `frame: parent`; use along, offset (or setback) and heading")
         }
         guard let parent, let curve = parent.curve else {
             throw r.error("frame", "`frame: parent` needs a parent drawn as `shape: road` with `length` (and optional `curvature`)")
         }
-        let along = try r.number("along") ?? 0
-        let heading = try r.number("heading") ?? 0
-        let setback = try r.number("setback")
-        if setback != nil, r.value("offset") != nil { throw r.error("setback", "give either offset or setback, not both") }
-        let sideValue = try r.number("side") ?? 1
+        let along = try r.number(.along) ?? 0
+        let heading = try r.number(.heading) ?? 0
+        let setback = try r.number(.setback)
+        if setback != nil, r.value(.offset) != nil { throw r.error("setback", "give either offset or setback, not both") }
+        let sideValue = try r.number(.side) ?? 1
         guard sideValue != 0 else { throw r.error("side", "must be positive (left of the road) or negative (right), not 0") }
         let side: Double = sideValue > 0 ? 1 : -1
-        let offset = try setback.map { side * (parent.halfWidth + $0 + depth / 2) } ?? (r.number("offset") ?? 0)
+        let offset = try setback.map { side * (parent.halfWidth + $0 + depth / 2) } ?? (r.number(.offset) ?? 0)
 
         let theta = parent.rotation
         let local = curve.point(along: along, offset: offset)

@@ -82,14 +82,14 @@ struct RoadShape: ShapeKind {
     var names: [String] { ["road"] }
 
     func compile(_ r: AttributeReader) throws -> ShapeDrawing {
-        guard r.value("points") == nil, let length = try r.number("length") else {
+        guard r.value(.points) == nil, let length = try r.number(.length) else {
             return ShapeDrawing(outline: .polyline(try r.points("points", minimum: 2)), sizing: .scaleOnly, defaultCentre: .canvasOrigin)
         }
         guard length > 0 else { throw r.error("length", "must be > 0 pixels, got \(length)") }
         for name in ["scale", "scale_x", "scale_y", "size", "size_x", "size_y"] where r.value(name) != nil {
             throw r.error(name, "has no meaning for a road given by length and curvature; change length or width")
         }
-        let arc = RoadArc(length: length, curvature: try r.number("curvature") ?? 0)
+        let arc = RoadArc(length: length, curvature: try r.number(.curvature) ?? 0)
         return ShapeDrawing(outline: .polyline(arc.vertices), sizing: .scaleOnly, childFrame: arc)
     }
 }
