@@ -111,6 +111,8 @@ func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: U
     // rows depend only on the lattice row, so they are blended once per lattice row (the same
     // operations per value as `bilinear`), and each pixel row is one vector loop.
     let columns = (0..<width).map { x in latticeCoordinate((Float(x) + 0.5) / cell) }
+    // Each column's lattice cell as an index, converted once (not per blended row).
+    let columnCells = columns.map { Int($0.cell) }, columnWeights = columns.map(\.weight)
     var lines = [Float](repeating: 0, count: 2 * width)  // the lattice rows j and j + 1 blended along x
     var lineRow = -2
     let out = [Float](unsafeUninitializedCapacity: width * height) { out, count in
@@ -118,11 +120,15 @@ func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: U
             lines.withUnsafeMutableBufferPointer { lines in
                 let (top, bottom) = (lines.baseAddress!, lines.baseAddress! + width)
                 @inline(__always) func blendRow(_ j: Int, into line: UnsafeMutablePointer<Float>) {
-                    let row = j &* cols
-                    for x in 0..<width {
-                        // In range: cells are below cols − 1 and rows − 1 by the estimates above.
-                        let k = row &+ Int(columns[x].cell)
-                        line[x] = lattice[k] + (lattice[k &+ 1] - lattice[k]) * columns[x].weight
+                    let row = lattice.baseAddress! + j &* cols
+                    columnCells.withUnsafeBufferPointer { cells in
+                        columnWeights.withUnsafeBufferPointer { weights in
+                            for x in 0..<width {
+                                // In range: cells are below cols − 1 and rows − 1 by the estimates above.
+                                let k = cells[x]
+                                line[x] = row[k] + (row[k &+ 1] - row[k]) * weights[x]
+                            }
+                        }
                     }
                 }
                 for y in 0..<height {
