@@ -75,6 +75,11 @@ struct StrokeRowCount {
             if listed.allSatisfy({ segments[rowSegments[$0]].xLo > left && segments[rowSegments[$0]].xHi < right }) { return 0 }
         }
         let Y = Double(y) + 0.5
+        if listed.count == 1 {
+            // One capsule (most rows): its interval alone, no union to form.
+            guard let interval = capsuleInterval(segments[rowSegments[listed.lowerBound]], Y) else { return 0 }
+            return centres(interval, columns: columns, excluding: excluded)
+        }
         return withUnsafeTemporaryAllocation(of: SIMD2<Double>.self, capacity: listed.count) { intervals in
             var n = 0
             for j in listed {
@@ -136,10 +141,16 @@ struct StrokeRowCount {
 
     /// Pixel centres `x + 0.5` in `[interval.x, interval.y]` with `x` in `columns`, less those in `excluded`.
     private func centres(_ interval: SIMD2<Double>, columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
-        let first = Swift.max(Double(columns.lowerBound), (interval.x - 0.5).rounded(.up))
-        let last = Swift.min(Double(columns.upperBound - 1), (interval.y - 0.5).rounded(.down))
-        guard first <= last else { return 0 }
-        let a = Int(first), b = Int(last) + 1
+        // ⌈lo − 0.5⌉ and ⌊hi − 0.5⌋ clamped to the columns, rounded after clamping (the same
+        // integers for integer bounds) and by truncation, not by a call to `ceil` and `floor`.
+        let lowest = Double(columns.lowerBound), highest = Double(columns.upperBound - 1)
+        let lo = Swift.min(Swift.max(interval.x - 0.5, lowest), highest + 1)
+        let hi = Swift.max(Swift.min(interval.y - 0.5, highest), lowest - 1)
+        var a = Int(lo), last = Int(hi)
+        if Double(a) < lo { a += 1 }
+        if Double(last) > hi { last -= 1 }
+        guard a <= last else { return 0 }
+        let b = last + 1
         let overlap = Swift.max(0, Swift.min(b, excluded.upperBound) - Swift.max(a, excluded.lowerBound))
         return b - a - overlap
     }
