@@ -65,7 +65,7 @@ struct StrokeRowCount {
 
     /// The number of pixel centres `x + 0.5`, for `x` in `columns` but not in `excluded`, covered
     /// on row `y` (inside the rows given at `init`).
-    func count(row y: Int, columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
+    @inline(__always) func count(row y: Int, columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
         let r = y - y0
         let listed = rowStarts[r]..<rowStarts[r + 1]
         if listed.isEmpty { return 0 }
@@ -103,7 +103,7 @@ struct StrokeRowCount {
     }
 
     /// The `X` interval `(lo, hi)` of the line `y = Y` within `radius` of segment `s`, nil when none.
-    private func capsuleInterval(_ s: Segment, _ Y: Double) -> SIMD2<Double>? {
+    @inline(__always) private func capsuleInterval(_ s: Segment, _ Y: Double) -> SIMD2<Double>? {
         var lo = Double.infinity, hi = -Double.infinity
         // The end discs' chords.
         @inline(__always) func chord(_ p: SIMD2<Double>) {
@@ -140,7 +140,7 @@ struct StrokeRowCount {
     }
 
     /// Pixel centres `x + 0.5` in `[interval.x, interval.y]` with `x` in `columns`, less those in `excluded`.
-    private func centres(_ interval: SIMD2<Double>, columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
+    @inline(__always) private func centres(_ interval: SIMD2<Double>, columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
         // ⌈lo − 0.5⌉ and ⌊hi − 0.5⌋ clamped to the columns, rounded after clamping (the same
         // integers for integer bounds) and by truncation, not by a call to `ceil` and `floor`.
         let lowest = Double(columns.lowerBound), highest = Double(columns.upperBound - 1)
