@@ -15,18 +15,22 @@ extension LayerCompiler {
         layer[.rotation] = Float(placement.rotation)
         layer.anchor = placement.anchor
 
-        var links: [ParameterLink] = []
-        links.reserveCapacity(3 * (placement.attributeDerivatives.count + layer.links.count + (parent?.links.count ?? 0)))
+        // The frame replaces the node's own centre and rotation links; the new links go after
+        // the ones kept, in place (no second array).
+        layer.links.removeAll { $0.parameter == .centreX || $0.parameter == .centreY || $0.parameter == .rotation }
+        let kept = layer.links.count
+        layer.links.reserveCapacity(kept + 3 * (placement.attributeDerivatives.count + kept + (parent?.links.count ?? 0)))
         func add(_ attribute: String, _ d: SIMD3<Double>, node: Int?) {
             // centre x, centre y, rotation, each when its weight is not 0 (no array per call).
-            if d.x != 0 { links.append(ParameterLink(parameter: .centreX, attribute: attribute, weight: Float(d.x), node: node)) }
-            if d.y != 0 { links.append(ParameterLink(parameter: .centreY, attribute: attribute, weight: Float(d.y), node: node)) }
-            if d.z != 0 { links.append(ParameterLink(parameter: .rotation, attribute: attribute, weight: Float(d.z), node: node)) }
+            if d.x != 0 { layer.links.append(ParameterLink(parameter: .centreX, attribute: attribute, weight: Float(d.x), node: node)) }
+            if d.y != 0 { layer.links.append(ParameterLink(parameter: .centreY, attribute: attribute, weight: Float(d.y), node: node)) }
+            if d.z != 0 { layer.links.append(ParameterLink(parameter: .rotation, attribute: attribute, weight: Float(d.z), node: node)) }
         }
         for (name, d) in placement.attributeDerivatives { add(name, d, node: nil) }
         if placement.dDepth != .zero {
             // depth = scaleY · natural height: whatever drives scaleY moves the placement.
-            for link in layer.links where link.parameter == .scaleY {
+            for i in 0..<kept where layer.links[i].parameter == .scaleY {
+                let link = layer.links[i]
                 add(link.attribute, Double(natural.y * link.weight) * placement.dDepth, node: link.node)
             }
         }
@@ -43,7 +47,5 @@ extension LayerCompiler {
                 add(link.attribute, Double(link.weight) * d, node: link.node ?? parent.node)
             }
         }
-        layer.links.removeAll { $0.parameter == .centreX || $0.parameter == .centreY || $0.parameter == .rotation }
-        layer.links += links
     }
 }
