@@ -198,13 +198,14 @@ struct Footprint {
     }
 
     /// Distance between two convex point sets (1 point, a segment, or a polygon): 0 when they
-    /// intersect or one contains the other.
+    /// intersect or one contains the other, infinity when either is empty.
     static func distance(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
         a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in distance(a, b) } }
     }
 
-    /// `distance` of two non-empty point sets in place.
+    /// `distance` of two point sets in place; infinity when either is empty.
     static func distance(_ a: UnsafeBufferPointer<SIMD2<Double>>, _ b: UnsafeBufferPointer<SIMD2<Double>>) -> Double {
+        if a.isEmpty || b.isEmpty { return .infinity }
         if b.count >= 3, contains(b, a[0]) { return 0 }
         if a.count >= 3, contains(a, b[0]) { return 0 }
         // Edges: one (a degenerate one for a single point) for up to two points, else the

@@ -2,9 +2,10 @@ import Scene
 import XCTest
 @testable import Render
 
-/// `AttributeReader.value(_:)` finds names three ways (a linear scan on small nodes, packed ASCII
-/// names on larger ones, hashing otherwise); each must answer as the dictionary itself does,
-/// canonical equivalence included (U+212A KELVIN SIGN is the same string as "K").
+/// `AttributeReader.value(_:)` finds names two ways (packed ASCII names compared as two words, or
+/// hashing for names that are not ASCII, longer than 15 bytes, or on a node with such a name);
+/// both must answer as the dictionary itself does, canonical equivalence included (U+212A KELVIN
+/// SIGN is the same string as "K").
 final class AttributeReaderTests: XCTestCase {
     func testEveryWayOfLookingUpAnswersAsTheDictionary() {
         let pool = ["x", "y", "K", "\u{212A}", "color_r", "color_g", "color_b", "size", "size_x", "size_y",

@@ -19,4 +19,10 @@ final class FootprintGapTests: XCTestCase {
         }
         XCTAssertGreaterThan(apart, 1000)
     }
+
+    func testDistanceToAnEmptySetIsInfinite() {
+        XCTAssertEqual(Footprint.distance([], [SIMD2(0, 0)]), .infinity)
+        XCTAssertEqual(Footprint.distance([SIMD2(0, 0), SIMD2(1, 0), SIMD2(0, 1)], []), .infinity)
+        XCTAssertEqual(Footprint.distance([SIMD2(3, 4)], [SIMD2(0, 0)]), 5)
+    }
 }
