@@ -78,9 +78,8 @@ struct Footprint {
         let sx = Double(layer[.scaleX]), sy = Double(layer[.scaleY])
         let centre = SIMD2(Double(layer[.centreX]), Double(layer[.centreY]))
         let angle = Double(layer[.rotation])
-        let (c, s) = (cos(angle), sin(angle))
-        // `rotateOnScreen(p, angle)` with the sine and cosine taken once.
-        func world(_ p: SIMD2<Double>) -> SIMD2<Double> { centre + SIMD2(c * p.x + s * p.y, -s * p.x + c * p.y) }
+        let rotation = ScreenRotation(angle)
+        func world(_ p: SIMD2<Double>) -> SIMD2<Double> { centre + rotation.apply(p) }
         func box(_ hx: Double, _ hy: Double) {
             points = [world(SIMD2(-hx, -hy)), world(SIMD2(hx, -hy)), world(SIMD2(hx, hy)), world(SIMD2(-hx, hy))]
             addPiece(start: 0, count: 4, radius: 0)

@@ -38,26 +38,22 @@ public struct ParentRoadFrame: FrameKind {
         let offset = try setback.map { side * (parent.halfWidth + $0 + depth / 2) } ?? (r.number(.offset) ?? 0)
 
         let theta = parent.rotation
-        // `rotateOnScreen(v, theta)` and its derivative with the sine and cosine taken once.
-        let (c, s) = (cos(theta), sin(theta))
-        func rotate(_ v: SIMD2<Double>) -> SIMD2<Double> { SIMD2(c * v.x + s * v.y, -s * v.x + c * v.y) }
+        let rotation = ScreenRotation(theta)
         let local = curve.point(along: along, offset: offset)
-        let world = parent.centre + rotate(local.point)
+        let world = parent.centre + rotation.apply(local.point)
         let degrees = Double.pi / 180
-        let dCentreDOffset = rotate(local.dOffset)
+        let dCentreDOffset = rotation.apply(local.dOffset)
         func centre(_ d: SIMD2<Double>) -> SIMD3<Double> { SIMD3(d.x, d.y, 0) }
         var byAttribute: [(name: String, d: SIMD3<Double>)] = []
         byAttribute.reserveCapacity(3)
-        byAttribute.append(("along", SIMD3(rotate(local.dAlong), curve.headingRate(at: along))))
+        byAttribute.append(("along", SIMD3(rotation.apply(local.dAlong), curve.headingRate(at: along))))
         byAttribute.append(("heading", SIMD3(0, 0, degrees)))
         let roadHeading = curve.heading(at: along)
         var placement = FramePlacement(centre: world, rotation: theta + roadHeading + heading * degrees)
-        let foot = parent.centre + rotate(curve.point(along: along, offset: 0).point)
+        let foot = parent.centre + rotation.apply(curve.point(along: along, offset: 0).point)
         placement.anchor = FrameAnchor(x: foot.x, y: foot.y, rotation: theta + roadHeading)
-        // ∂(centre, rotation) / ∂ parent rotation: the local point turns with the road
-        // (`rotateOnScreenDerivative`).
-        let p = local.point
-        placement.dParentRotation = SIMD3(SIMD2(-s * p.x + c * p.y, -c * p.x - s * p.y), 1)
+        // ∂(centre, rotation) / ∂ parent rotation: the local point turns with the road.
+        placement.dParentRotation = SIMD3(rotation.derivative(local.point), 1)
         if setback != nil {
             byAttribute.append(("setback", centre(side * dCentreDOffset)))
             placement.dParentHalfWidth = centre(side * dCentreDOffset)

@@ -86,23 +86,37 @@ struct RoadShape: ShapeKind {
             return ShapeDrawing(outline: .polyline(try r.points("points", minimum: 2)), sizing: .scaleOnly, defaultCentre: .canvasOrigin)
         }
         guard length > 0 else { throw r.error("length", "must be > 0 pixels, got \(length)") }
-        for name in ["scale", "scale_x", "scale_y", "size", "size_x", "size_y"] where r.value(name) != nil {
-            throw r.error(name, "has no meaning for a road given by length and curvature; change length or width")
+        for name in [AttributeName.scale, .scaleX, .scaleY, .size, .sizeX, .sizeY] where r.value(name) != nil {
+            throw r.error(name.string, "has no meaning for a road given by length and curvature; change length or width")
         }
         let arc = RoadArc(length: length, curvature: try r.number(.curvature) ?? 0)
         return ShapeDrawing(outline: .polyline(arc.vertices), sizing: .scaleOnly, childFrame: arc)
     }
 }
 
-/// Rotation of a local vector into screen coordinates by `angle` radians counter-clockwise on
-/// screen (y down): the same convention as the compositor's layers.
-@inline(__always) func rotateOnScreen(_ v: SIMD2<Double>, _ angle: Double) -> SIMD2<Double> {
-    let c = cos(angle), s = sin(angle)
-    return SIMD2(c * v.x + s * v.y, -s * v.x + c * v.y)
+/// Rotation of local vectors into screen coordinates by `angle` radians counter-clockwise on
+/// screen (y down): the same convention as the compositor's layers. The cosine and sine are
+/// taken once, for every vector rotated.
+struct ScreenRotation {
+    let cosine: Double, sine: Double
+
+    init(_ angle: Double) {
+        cosine = cos(angle)
+        sine = sin(angle)
+    }
+
+    /// `v` rotated.
+    @inline(__always) func apply(_ v: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD2(cosine * v.x + sine * v.y, -sine * v.x + cosine * v.y)
+    }
+
+    /// `∂ apply(v) / ∂ angle`.
+    @inline(__always) func derivative(_ v: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD2(-sine * v.x + cosine * v.y, -cosine * v.x - sine * v.y)
+    }
 }
 
-/// `∂ rotateOnScreen(v, angle) / ∂ angle`.
-@inline(__always) func rotateOnScreenDerivative(_ v: SIMD2<Double>, _ angle: Double) -> SIMD2<Double> {
-    let c = cos(angle), s = sin(angle)
-    return SIMD2(-s * v.x + c * v.y, -c * v.x - s * v.y)
+/// `v` rotated by `angle` (`ScreenRotation`), for a single vector.
+@inline(__always) func rotateOnScreen(_ v: SIMD2<Double>, _ angle: Double) -> SIMD2<Double> {
+    ScreenRotation(angle).apply(v)
 }
