@@ -84,10 +84,6 @@ struct SpriteCorners4 {
         let bottom = p01 + (p11 - p01) * fx
         return (top + (bottom - top) * fy).replacing(with: 0, where: .!inside)
     }
-    /// `∂ value / ∂ tu` (inside lanes).
-    @inline(__always) var dU: SIMD4<Float> { (1 - fy) * (p10 - p00) + fy * (p11 - p01) }
-    /// `∂ value / ∂ tv` (inside lanes).
-    @inline(__always) var dV: SIMD4<Float> { (p01 + (p11 - p01) * fx) - (p00 + (p10 - p00) * fx) }
 }
 
 /// Bilinear sampling of a grey alpha-mask sprite with texel coordinates stepped along rows:
