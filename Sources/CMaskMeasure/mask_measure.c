@@ -1,6 +1,7 @@
 // See CMaskMeasure.h. Per row: eight values compared at once, the comparison's byte mask gives
 // the row's matches (two bits each) and, from its lowest and highest set bits, the first and
-// last matching column; the last width % 8 columns one at a time.
+// last matching column (by id), or the columns where a run starts (by runs); the last
+// width % 8 columns one at a time.
 #include "CMaskMeasure.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -35,4 +36,44 @@ long metasim_mask_measure_id(const uint16_t *mask, long width, long height, uint
     }
     if (count > 0) { box[0] = x0; box[1] = y0; box[2] = x1; box[3] = y1; }
     return count;
+}
+
+/// The run of `id` over columns `x0…x1` of row `y`.
+static inline void metasim_close_run(long *visible, int32_t (*box)[4], uint16_t id, long x0, long x1, long y) {
+    if (id == 0) return;
+    visible[id] += x1 - x0 + 1;
+    int32_t *b = box[id];
+    if ((int32_t)x0 < b[0]) b[0] = (int32_t)x0;
+    if ((int32_t)y < b[1]) b[1] = (int32_t)y;
+    if ((int32_t)x1 > b[2]) b[2] = (int32_t)x1;
+    if ((int32_t)y > b[3]) b[3] = (int32_t)y;
+}
+
+void metasim_mask_measure_runs(const uint16_t *mask, long width, long height, long *visible, int32_t (*box)[4]) {
+    if (width <= 0) return;
+    for (long y = 0; y < height; y++) {
+        const uint16_t *row = mask + y * width;
+        long start = 0, x = 1;
+#if defined(__SSE2__)
+        // Columns x…x+7 whose value differs from their left neighbour's start a run.
+        for (; x + 8 <= width; x += 8) {
+            unsigned same = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(row + x)),
+                                                                         _mm_loadu_si128((const __m128i *)(row + x - 1))));
+            unsigned starts = ~same & 0xFFFFu;
+            while (starts != 0) {
+                long next = x + __builtin_ctz(starts) / 2;
+                metasim_close_run(visible, box, row[start], start, next - 1, y);
+                start = next;
+                starts &= starts - 1;   // the lane's two bits: clear both
+                starts &= starts - 1;
+            }
+        }
+#endif
+        for (; x < width; x++) {
+            if (row[x] == row[x - 1]) continue;
+            metasim_close_run(visible, box, row[start], start, x - 1, y);
+            start = x;
+        }
+        metasim_close_run(visible, box, row[start], start, width - 1, y);
+    }
 }

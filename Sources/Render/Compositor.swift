@@ -134,6 +134,7 @@ struct Compositor {
             let (xs, full, kernel) = rows.row(y, box: box, kernel: kernel)
             rowLog?.record(xs: xs, full: full, rowKernel: kernel, kernel: layerKernel)
             @inline(__always) func exact(_ range: Range<Int>) {
+                guard !range.isEmpty, let kernel = kernel.trimmed(to: range) else { return }
                 for x in range {
                     let X = Float(x) + 0.5
                     let A: Float = layerAlpha(kernel, g, X: X, Y: Y)

@@ -64,29 +64,14 @@ enum GroundTruthBuilder {
     }
 
     /// Adds each id's visible pixels of `mask` (`width × height`) to `visible[id]` and widens
-    /// `box[id]` over them, run by run: a run of one id adds its length and its two ends.
-    /// Unchecked loads and stores: every id in the mask is below `visible.count` (the compositor
-    /// numbers object layers 1…n), and x, y stay inside the mask.
+    /// `box[id]` over them, run by run: a run of one id adds its length and its two ends
+    /// (`metasim_mask_measure_runs`, CMaskMeasure: the runs' starts found eight values a step,
+    /// with no branch per pixel). Every id in the mask must be below `visible.count` and
+    /// `box.count` (the compositor numbers object layers 1…n).
     static func measure(_ mask: UnsafePointer<UInt16>, width: Int, height: Int,
                         visible: UnsafeMutableBufferPointer<Int>, box: UnsafeMutableBufferPointer<SIMD4<Int32>>) {
-        for y in 0..<height {
-            let row = mask + y &* width
-            var x = 0
-            while x < width {
-                let id = row[x]
-                let start = x
-                x &+= 1
-                // Eight ids compared at once while the run goes on, then one at a time.
-                let same = SIMD8<UInt16>(repeating: id)
-                while x &+ 8 <= width, all(UnsafeRawPointer(row + x).loadUnaligned(as: SIMD8<UInt16>.self) .== same) { x &+= 8 }
-                while x < width && row[x] == id { x &+= 1 }
-                if id == 0 { continue }
-                let k = Int(id)
-                visible[k] &+= x &- start
-                let first = SIMD2<Int32>(Int32(truncatingIfNeeded: start), Int32(truncatingIfNeeded: y))
-                let last = SIMD2<Int32>(Int32(truncatingIfNeeded: x &- 1), Int32(truncatingIfNeeded: y))
-                box[k] = SIMD4(lowHalf: pointwiseMin(box[k].lowHalf, first), highHalf: pointwiseMax(box[k].highHalf, last))
-            }
+        UnsafeMutableRawPointer(box.baseAddress!).withMemoryRebound(to: (Int32, Int32, Int32, Int32).self, capacity: box.count) { boxes in
+            metasim_mask_measure_runs(mask, width, height, visible.baseAddress!, boxes)
         }
     }
 }

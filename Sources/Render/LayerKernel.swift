@@ -100,6 +100,33 @@ struct LayerKernel {
     /// `vertices` the closed interval of pixel-centre x beyond which it is farther than the
     /// row's outer level (`nearestSegment`'s `reach`).
     var segmentReach: UnsafePointer<SIMD2<Double>>? = nil
+
+    /// This kernel for the pixels `xs` of its row alone: a polyline with `segmentReach` keeps
+    /// only its segments from the first to the last whose reach holds some pixel centre
+    /// `x + 0.5` of `xs`, nil when none does (coverage 0 on all of `xs`); any other kernel is
+    /// returned unchanged. The segments dropped are skipped by `nearestSegment` at every pixel
+    /// of `xs` anyway, and the kept ones stay in order, so every value and derivative on `xs` is
+    /// the same; a search then visits the few segments near `xs` instead of a whole row's
+    /// (a road crossing rows at a shallow angle: all its segments).
+    @inline(__always) func trimmed(to xs: Range<Int>) -> LayerKernel? {
+        guard kind == .polyline, let reach = segmentReach, vertices.count >= 2, !xs.isEmpty else { return self }
+        // The same values `nearestSegment` compares: Double(Float(x) + 0.5).
+        let lo = Double(Float(xs.lowerBound) + 0.5), hi = Double(Float(xs.upperBound &- 1) + 0.5)
+        var first = 0, last = 0
+        for i in 1..<vertices.count {
+            let r = reach[i]
+            if r.x <= hi && r.y >= lo {
+                if first == 0 { first = i }
+                last = i
+            }
+        }
+        if first == 0 { return nil }
+        if first == 1 && last == vertices.count &- 1 { return self }
+        var kernel = self
+        kernel.vertices = UnsafeBufferPointer(rebasing: vertices[(first &- 1)...last])
+        kernel.segmentReach = reach + (first &- 1)
+        return kernel
+    }
 }
 
 /// Calls `body` with the layer's kernel (its buffers pinned for the call).

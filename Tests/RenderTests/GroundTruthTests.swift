@@ -173,17 +173,27 @@ final class RenderInputErrorTests: XCTestCase {
 }
 
 /// The per-id pass (`GroundTruthBuilder.measure(id:in:…)`, used for few objects) against the
-/// run-by-run pass over all ids: the same counts and boxes on random masks of widths on and off
-/// the kernel's 8-value step, with ids in runs, scattered, on the first and last columns, and absent.
+/// run-by-run pass over all ids (two kernels of CMaskMeasure): the same counts and boxes on random
+/// masks of widths on and off the kernels' 8-value step, with ids scattered, in runs of 1-20
+/// values, on the first and last columns, and absent.
 final class GroundTruthMeasureTests: XCTestCase {
     func testPerIdPassEqualsTheRunByRunPass() {
         var state: UInt64 = 11
         func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
         for (width, height) in [(1, 1), (7, 3), (16, 2), (17, 5), (32, 32), (33, 9), (128, 40)] {
-            for trial in 0..<6 {
+            for trial in 0..<7 {
                 let ids = 4
                 var mask = [UInt16](repeating: 0, count: width * height)
-                for p in mask.indices where next() % UInt64(3 + trial) == 0 { mask[p] = UInt16(1 + next() % 2) }
+                if trial == 6 {
+                    // Runs of 1-20 values of ids 0-3, crossing rows and the kernels' 8-value steps.
+                    var p = 0
+                    while p < mask.count {
+                        let id = UInt16(next() % 4), length = 1 + Int(next() % 20)
+                        for q in p..<min(p + length, mask.count) { mask[q] = id }
+                        p += length
+                    }
+                }
+                for p in mask.indices where trial < 6 && next() % UInt64(3 + trial) == 0 { mask[p] = UInt16(1 + next() % 2) }
                 if trial == 5 { for y in 0..<height { mask[y * width] = 3; mask[y * width + width - 1] = 3 } }
                 func run(_ perId: Bool) -> (visible: [Int], box: [SIMD4<Int32>]) {
                     var visible = [Int](repeating: 0, count: ids + 1)
