@@ -35,15 +35,24 @@ enum ObjectAvoidance {
             return f
         }
         var dropped = [Bool](repeating: false, count: layers.count)
+        let objects = layers.indices.filter { layers[$0].isObject }
         // A handful of names: comparing them (packed) beats hashing each object's class into a set.
         let classNames = layers.map { PackedName.pack($0.className) }
-        for i in layers.indices where !avoid[i].isEmpty && layers[i].isObject {
-            let classes = avoid[i], packed = classes.map(PackedName.pack)
-            func avoids(_ j: Int) -> Bool {
-                packed.indices.contains { PackedName.equal(packed[$0], classNames[j], classes[$0], layers[j].className) }
+        // Which layers an `avoid` list names, found once per list: a grammar's objects of one
+        // rule share theirs (`classes(_:last:)` hands out the same array, which `==` sees at once).
+        var named = [Bool](repeating: false, count: layers.count)
+        var namedBy: [String]? = nil
+        for i in objects where !avoid[i].isEmpty {
+            let classes = avoid[i]
+            if namedBy != classes {
+                let packed = classes.map(PackedName.pack)
+                for j in objects {
+                    named[j] = packed.indices.contains { PackedName.equal(packed[$0], classNames[j], classes[$0], layers[j].className) }
+                }
+                namedBy = classes
             }
             var own: Footprint? = nil
-            for j in layers.indices where j != i && !dropped[j] && layers[j].isObject && avoids(j) {
+            for j in objects where j != i && !dropped[j] && named[j] {
                 if own == nil { own = footprint(i) }
                 if own!.overlaps(footprint(j)) { dropped[i] = true; break }
             }
@@ -72,6 +81,9 @@ struct Footprint {
     /// footprint's pieces are at least this box's gap apart from another's.
     private(set) var lo = SIMD2<Double>(repeating: .infinity), hi = SIMD2<Double>(repeating: -.infinity)
     private(set) var maxRadius = 0.0
+    /// False when a piece is a grammar's polygon, which may be concave (the separating-axis
+    /// test, meant for convex outlines, can then find overlap between boxes that are apart).
+    private(set) var piecesConvex = true
 
     init(_ layer: Layer) {
         if !layer.isObject || layer.isDegenerate { return }
@@ -94,6 +106,7 @@ struct Footprint {
             points = [world(-axis), world(axis)]
             addPiece(start: 0, count: 2, radius: min(sx, sy) / 2)
         case .shape(.polygon(let v)):
+            piecesConvex = false
             points = v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }
             if !points.isEmpty { addPiece(start: 0, count: points.count, radius: 0) }
         case .shape(.polyline(let v)):
@@ -125,8 +138,13 @@ struct Footprint {
                 // Every piece pair of the two is at least the whole boxes' gap apart: when that
                 // exceeds the largest radii, each pair the gap test below decides is skipped there
                 // anyway, and only pairs of two polygons (separating axes) remain to be tested.
+                // Two convex polygons whose boxes are apart are separated along one of their edge
+                // normals, where `interiorsIntersect` finds no overlap (it allows 1e-9 px, far
+                // above rounding at canvas coordinates): with no grammar polygon on either side,
+                // that answer is known without the test.
                 let gap = pointwiseMax(lo - other.hi, other.lo - hi)
                 if max(gap.x, gap.y) > (maxRadius + other.maxRadius) * (1 + 1e-9) + 1e-9 {
+                    if piecesConvex && other.piecesConvex { return false }
                     for a in pieces where a.radius == 0 && a.count >= 3 {
                         for b in other.pieces where b.radius == 0 && b.count >= 3 {
                             if Self.interiorsIntersect(points(mine, a), points(theirs, b)) { return true }

@@ -14,11 +14,15 @@ struct PolylineRows {
     /// Vertices in screen pixels; empty for layers that are not polylines.
     private let screen: [SIMD2<Float>]
     private let reach: Float
+    /// Per segment `i` (vertices `i − 1` → `i`; entry 0 unused) its vertical extent
+    /// `(min y, max y)`, for a quick rejection (`row`).
+    private let extents: [SIMD2<Float>]
 
     init(_ layer: Layer) {
         guard case .shape(.polyline(let vertices)) = layer.content else {
             screen = []
             reach = 0
+            extents = []
             return
         }
         let g = layer.floatGeometry
@@ -29,8 +33,10 @@ struct PolylineRows {
         let reach = max(g.halfWidth, 0) + 0.5 + 1
         // Not finite (NaN or overflowing geometry): no narrowing, whole rows and every segment.
         let finite = reach.isFinite && points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
-        screen = finite ? points : []
+        let kept = finite ? points : []
+        screen = kept
         self.reach = reach
+        extents = kept.indices.map { i in i == 0 ? .zero : SIMD2(min(kept[i - 1].y, kept[i].y), max(kept[i - 1].y, kept[i].y)) }
     }
 
     /// The pixels `xs` of row `y` (inside `box`) that may be covered, and `kernel` with its
@@ -41,7 +47,12 @@ struct PolylineRows {
         let Y = Float(y) + 0.5
         var minX = Float.infinity, maxX = -Float.infinity
         var first = Int.max, last = -1
+        // A segment lying a pixel or more beyond the band `|py − Y| < reach` is skipped below
+        // too (its clipped range is empty): rejected by its extent first, without the divisions.
+        let bandLo = Y - reach - 1, bandHi = Y + reach + 1
         for i in 1..<screen.count {
+            let extent = extents[i]
+            if extent.y < bandLo || extent.x > bandHi { continue }
             let a = screen[i &- 1], b = screen[i]
             let dy = b.y - a.y
             var t0: Float = 0, t1: Float = 1

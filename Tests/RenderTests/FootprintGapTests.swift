@@ -20,6 +20,37 @@ final class FootprintGapTests: XCTestCase {
         XCTAssertGreaterThan(apart, 1000)
     }
 
+    /// `overlaps` answers "apart" without the separating-axis test when two footprints of
+    /// convex pieces (rectangles, sprites) have bounding boxes apart: exact only if that test
+    /// never finds overlap between two rotated rectangles whose boxes are apart, down to gaps of
+    /// a few 1e-9 px.
+    func testRectanglesWithBoxesApartNeverOverlap() {
+        var rng = SystemRandomNumberGenerator()
+        var apart = 0
+        for trial in 0..<20_000 {
+            func rectangle(_ centre: SIMD2<Double>) -> [SIMD2<Double>] {
+                let (hx, hy) = (Double.random(in: 0.5...20, using: &rng), Double.random(in: 0.5...20, using: &rng))
+                let angle = trial % 4 == 0 ? 0 : Double.random(in: -Double.pi...Double.pi, using: &rng)
+                let (c, s) = (cos(angle), sin(angle))
+                return [SIMD2(-hx, -hy), SIMD2(hx, -hy), SIMD2(hx, hy), SIMD2(-hx, hy)].map { centre + SIMD2(c * $0.x - s * $0.y, s * $0.x + c * $0.y) }
+            }
+            let a = rectangle(SIMD2(Double.random(in: 0...128, using: &rng), Double.random(in: 0...128, using: &rng)))
+            var b = rectangle(SIMD2(Double.random(in: 0...128, using: &rng), Double.random(in: 0...128, using: &rng)))
+            // Half the pairs moved to a box gap of 1e-9 to 1e-3 px along x.
+            if trial % 2 == 0 {
+                let aHi = a.map(\.x).max()!, bLo = b.map(\.x).min()!
+                let shift = aHi - bLo + pow(10, Double.random(in: -8.5 ... -3, using: &rng))
+                b = b.map { $0 + SIMD2(shift, 0) }
+            }
+            let gap = Footprint.boxGap(a, b)
+            guard gap > 1e-9 else { continue }
+            apart += 1
+            let intersect = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in Footprint.interiorsIntersect(pa, pb) } }
+            XCTAssertFalse(intersect, "\(a) \(b) gap \(gap)")
+        }
+        XCTAssertGreaterThan(apart, 10_000)
+    }
+
     func testDistanceToAnEmptySetIsInfinite() {
         XCTAssertEqual(Footprint.distance([], [SIMD2(0, 0)]), .infinity)
         XCTAssertEqual(Footprint.distance([SIMD2(0, 0), SIMD2(1, 0), SIMD2(0, 1)], []), .infinity)
