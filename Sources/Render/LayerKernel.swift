@@ -101,15 +101,18 @@ struct LayerKernel {
     /// row's outer level (`nearestSegment`'s `reach`).
     var segmentReach: UnsafePointer<SIMD2<Double>>? = nil
 
-    /// This kernel for the pixels `xs` of its row alone: a polyline with `segmentReach` keeps
-    /// only its segments from the first to the last whose reach holds some pixel centre
-    /// `x + 0.5` of `xs`, nil when none does (coverage 0 on all of `xs`); any other kernel is
-    /// returned unchanged. The segments dropped are skipped by `nearestSegment` at every pixel
-    /// of `xs` anyway, and the kept ones stay in order, so every value and derivative on `xs` is
-    /// the same; a search then visits the few segments near `xs` instead of a whole row's
-    /// (a road crossing rows at a shallow angle: all its segments).
+    /// This kernel for the pixels `xs` of its row alone: a polyline with `segmentReach` (and at
+    /// least three segments, `xs` at least two pixels) keeps only its segments from the first to
+    /// the last whose reach holds some pixel centre `x + 0.5` of `xs`, nil when none does
+    /// (coverage 0 on all of `xs`: a reach exists only for half widths far below
+    /// `Float.greatestFiniteMagnitude`, `ShapeRows`); any other kernel is returned unchanged.
+    /// The segments dropped are skipped by `nearestSegment` at every pixel of `xs` anyway, and
+    /// the kept ones stay in order, so every value and derivative on `xs` is the same; a search
+    /// then visits the few segments near `xs` instead of a whole row's (a road crossing rows at a
+    /// shallow angle: all its segments).
     @inline(__always) func trimmed(to xs: Range<Int>) -> LayerKernel? {
-        guard kind == .polyline, let reach = segmentReach, vertices.count >= 2, !xs.isEmpty else { return self }
+        // One pixel, or one or two segments: a search visits as many reaches as the trimming.
+        guard kind == .polyline, let reach = segmentReach, vertices.count >= 4, xs.count >= 2 else { return self }
         // The same values `nearestSegment` compares: Double(Float(x) + 0.5).
         let lo = Double(Float(xs.lowerBound) + 0.5), hi = Double(Float(xs.upperBound &- 1) + 0.5)
         var first = 0, last = 0

@@ -71,9 +71,16 @@ struct PolylineRows {
             last = i
         }
         guard last >= 0 else { return (box.x0..<box.x0, kernel) }
-        // Pixel x has its centre at x + 0.5; clamp in Float before converting.
-        let lo = Int(min(max((minX - 0.5).rounded(.up), Float(box.x0)), Float(box.x1)))
-        let hi = Int(min(max((maxX - 0.5).rounded(.down) + 1, Float(box.x0)), Float(box.x1)))
+        // Pixel x has its centre at x + 0.5: ⌈minX − 0.5⌉ and ⌊maxX − 0.5⌋ + 1 clamped to the box
+        // row, clamped in Float before rounding (the bounds are integers: the same integers) and
+        // rounded by truncation, without a call to `ceil` or `floor`.
+        let l = min(max(minX - 0.5, Float(box.x0)), Float(box.x1))
+        var lo = Int(l)
+        if Float(lo) < l { lo &+= 1 }
+        let h = min(max(maxX - 0.5, Float(box.x0) - 1), Float(box.x1) - 1)
+        var hi = Int(h)
+        if Float(hi) > h { hi &-= 1 }
+        hi &+= 1
         var narrowed = kernel
         narrowed.vertices = UnsafeBufferPointer(rebasing: kernel.vertices[(first &- 1)...last])
         return (lo..<max(lo, hi), narrowed)

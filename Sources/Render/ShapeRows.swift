@@ -206,9 +206,18 @@ struct ShapeRows {
     /// Pixels whose centres `x + 0.5` lie in the closed interval, clamped to `range`.
     @inline(__always) private static func pixels(_ interval: (lo: Double, hi: Double), within range: Range<Int>) -> Range<Int> {
         guard interval.lo <= interval.hi else { return range.lowerBound..<range.lowerBound }
-        let lo = min(max((interval.lo - 0.5).rounded(.up), Double(range.lowerBound)), Double(range.upperBound))
-        let hi = min(max((interval.hi - 0.5).rounded(.down) + 1, lo), Double(range.upperBound))
-        return Int(lo)..<Int(hi)
+        // ⌈lo − 0.5⌉ and ⌊hi − 0.5⌋ + 1 clamped to the range. Clamped before rounding (the bounds
+        // are integers: the same integers) and rounded by truncation: no call to `ceil` or
+        // `floor` (the baseline x86-64 target has no rounding instruction), which would spill
+        // the row loop's registers.
+        let first = Double(range.lowerBound), end = Double(range.upperBound)
+        let l = min(max(interval.lo - 0.5, first), end)
+        var lo = Int(l)
+        if Double(lo) < l { lo &+= 1 }
+        let h = min(max(interval.hi - 0.5, Double(lo) - 1), end - 1)
+        var last = Int(h)
+        if Double(last) > h { last &-= 1 }
+        return lo..<(last &+ 1)
     }
 
     /// `interval` ∩ {X : alpha + beta·X ≤ t}.
