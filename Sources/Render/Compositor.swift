@@ -385,15 +385,20 @@ struct Compositor {
                 let du = sampler.dudx * Float(k), dv = sampler.dvdx * Float(k)
                 for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                     let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
+                    // A canvas row whose support lies within the canvas's columns adds nothing.
+                    if rowInside && support.x0 >= inside.x0 && support.x1 <= inside.x1 { continue }
                     var (tu, tv) = sampler.start(x: support.x0, y: y)
                     var x = support.x0
                     // Texel coordinates step from the row's first pixel (the same additions as
                     // the draw's), sampled only beyond the canvas: left of it, then (a canvas
-                    // row) across it without sampling, then right of it.
+                    // row) across it without sampling, then right of it. The steps across the
+                    // canvas (one addition after another, latency bound) are taken only when
+                    // pixels right of it follow.
                     if rowInside {
                         count &+= sampler.countVisible(x: &x, to: min(inside.x0, support.x1), step: k, tu: &tu, tv: &tv, du: du, dv: dv,
                                                        opacity: opacity, threshold: visibilityThreshold)
-                        while x < min(inside.x1, support.x1) { tu += du; tv += dv; x &+= k }
+                        if support.x1 <= inside.x1 { continue }
+                        while x < inside.x1 { tu += du; tv += dv; x &+= k }
                     }
                     count &+= sampler.countVisible(x: &x, to: support.x1, step: k, tu: &tu, tv: &tv, du: du, dv: dv,
                                                    opacity: opacity, threshold: visibilityThreshold)
