@@ -135,6 +135,30 @@ struct Compositor {
             rowLog?.record(xs: xs, full: full, rowKernel: kernel, kernel: layerKernel)
             @inline(__always) func exact(_ range: Range<Int>) {
                 guard !range.isEmpty, let kernel = kernel.trimmed(to: range) else { return }
+                if kernel.colour == nil {
+                    // Shapes: the same values without a branch per pixel on A or on visibility
+                    // (both as good as random along an edge ramp): a pixel with A = 0 keeps its
+                    // values and masks, and counts nowhere.
+                    for x in range {
+                        let A: Float = layerAlpha(kernel, g, X: Float(x) + 0.5, Y: Y)
+                        let drawn = A != 0
+                        let a = opacity * A
+                        let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
+                        for c in 0..<channels {
+                            let i = p &* channels &+ c, under = out[i]
+                            let value = blend(opacity * (tint[c] * A), alpha: a, under: under, over: over)
+                            out[i] = drawn ? value : under
+                        }
+                        if let masks {
+                            let visible = drawn && a >= threshold
+                            stats.touchedPixels &+= drawn ? 1 : 0
+                            stats.coveredPixels &+= visible ? 1 : 0
+                            masks.instance[p] = visible ? id : masks.instance[p]
+                            masks.semantic[p] = visible ? cls : masks.semantic[p]
+                        }
+                    }
+                    return
+                }
                 for x in range {
                     let X = Float(x) + 0.5
                     let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
