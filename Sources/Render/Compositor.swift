@@ -159,6 +159,7 @@ struct Compositor {
                     }
                     return
                 }
+                // Colour sprites.
                 for x in range {
                     let X = Float(x) + 0.5
                     let A: Float = layerAlpha(kernel, g, X: X, Y: Y)
@@ -166,12 +167,7 @@ struct Compositor {
                     let a = opacity * A
                     let p = y &* width &+ x  // wrapping: inside the clipped box, so in range
                     for c in 0..<channels {
-                        let P: Float
-                        if kernel.colour != nil {
-                            P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
-                        } else {
-                            P = tint[c] * A
-                        }
+                        let P = tint[c] * spriteColour(kernel, g, X: X, Y: Y, channel: c)
                         out[p &* channels &+ c] = blend(opacity * P, alpha: a, under: out[p &* channels &+ c], over: over)
                     }
                     if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }

@@ -15,8 +15,12 @@ struct PolylineRows {
     private let screen: [SIMD2<Float>]
     private let reach: Float
     /// Per segment `i` (vertices `i − 1` → `i`; entry 0 unused) its vertical extent
-    /// `(min y, max y)`, for a quick rejection (`row`).
+    /// `(min y, max y)`, for a quick rejection (`row`); `(−∞, ∞)`, never rejected, for a segment
+    /// with an end at `|y| ≥ quickLimit`.
     private let extents: [SIMD2<Float>]
+    /// Below this magnitude (px) `Float` rounds the clipping in `row` by well under the quick
+    /// rejection's one-pixel margin (ulp 1/8 at most).
+    private static let quickLimit: Float = 1_048_576  // 2²⁰
 
     init(_ layer: Layer) {
         guard case .shape(.polyline(let vertices)) = layer.content else {
@@ -36,7 +40,11 @@ struct PolylineRows {
         let kept = finite ? points : []
         screen = kept
         self.reach = reach
-        extents = kept.indices.map { i in i == 0 ? .zero : SIMD2(min(kept[i - 1].y, kept[i].y), max(kept[i - 1].y, kept[i].y)) }
+        extents = kept.indices.map { i in
+            let (a, b) = (kept[max(i - 1, 0)].y, kept[i].y)
+            guard i > 0, abs(a) < Self.quickLimit, abs(b) < Self.quickLimit else { return SIMD2(-.infinity, .infinity) }
+            return SIMD2(min(a, b), max(a, b))
+        }
     }
 
     /// The pixels `xs` of row `y` (inside `box`) that may be covered, and `kernel` with its
@@ -49,7 +57,10 @@ struct PolylineRows {
         var first = Int.max, last = -1
         // A segment lying a pixel or more beyond the band `|py − Y| < reach` is skipped below
         // too (its clipped range is empty): rejected by its extent first, without the divisions.
-        let bandLo = Y - reach - 1, bandHi = Y + reach + 1
+        // Only where every value involved is below `quickLimit`, so that rounding cannot keep
+        // a segment the clipping drops or the reverse (otherwise the band is unbounded).
+        var bandLo = Y - reach - 1, bandHi = Y + reach + 1
+        if !(abs(bandLo) < Self.quickLimit && abs(bandHi) < Self.quickLimit) { (bandLo, bandHi) = (-.infinity, .infinity) }
         for i in 1..<screen.count {
             let extent = extents[i]
             if extent.y < bandLo || extent.x > bandHi { continue }
@@ -73,11 +84,13 @@ struct PolylineRows {
         guard last >= 0 else { return (box.x0..<box.x0, kernel) }
         // Pixel x has its centre at x + 0.5: ⌈minX − 0.5⌉ and ⌊maxX − 0.5⌋ + 1 clamped to the box
         // row, clamped in Float before rounding (the bounds are integers: the same integers) and
-        // rounded by truncation, without a call to `ceil` or `floor`.
+        // rounded by truncation, without a call to `ceil` or `floor`. The lower clamp of the
+        // right end is x0 − 2, not x0 − 1, which Float cannot hold at x0 = −2²⁴ (`supportBox`'s
+        // limit): any end below x0 gives an empty range, as before.
         let l = min(max(minX - 0.5, Float(box.x0)), Float(box.x1))
         var lo = Int(l)
         if Float(lo) < l { lo &+= 1 }
-        let h = min(max(maxX - 0.5, Float(box.x0) - 1), Float(box.x1) - 1)
+        let h = min(max(maxX - 0.5, Float(box.x0) - 2), Float(box.x1) - 1)
         var hi = Int(h)
         if Float(hi) > h { hi &-= 1 }
         hi &+= 1
