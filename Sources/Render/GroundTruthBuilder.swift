@@ -66,8 +66,8 @@ enum GroundTruthBuilder {
     /// Adds each id's visible pixels of `mask` (`width × height`) to `visible[id]` and widens
     /// `box[id]` over them, run by run: a run of one id adds its length and its two ends
     /// (`metasim_mask_measure_runs`, CMaskMeasure: the runs' starts found eight values a step
-    /// with SSE2, every x86-64 processor; one value at a time elsewhere). Every id in the mask must be below `visible.count` and
-    /// `box.count` (the compositor numbers object layers 1…n).
+    /// with SSE2, every x86-64 processor; one value at a time elsewhere). Every id in the mask
+    /// must be below `visible.count` and `box.count` (the compositor numbers object layers 1…n).
     static func measure(_ mask: UnsafePointer<UInt16>, width: Int, height: Int,
                         visible: UnsafeMutableBufferPointer<Int>, box: UnsafeMutableBufferPointer<SIMD4<Int32>>) {
         UnsafeMutableRawPointer(box.baseAddress!).withMemoryRebound(to: (Int32, Int32, Int32, Int32).self, capacity: box.count) { boxes in

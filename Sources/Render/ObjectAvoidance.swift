@@ -64,7 +64,8 @@ enum ObjectAvoidance {
 /// What an object covers on the canvas, as convex pieces each grown by a radius (screen px):
 /// rectangles and sprites their full box, ellipses the capsule along their major axis (exact
 /// for circles, slightly inside for elongated ellipses), polygons their vertices (tested as if
-/// convex, though a grammar's polygon may not be: `piecesConvex`), polylines one capsule per segment. Degenerate layers and backgrounds cover nothing.
+/// convex, though a grammar's polygon may not be: `piecesConvex`), polylines one capsule per
+/// segment. Degenerate layers and backgrounds cover nothing.
 /// The pieces' points live in one array (a polyline's segments share their vertices), so a
 /// footprint costs two allocations whatever its number of pieces.
 struct Footprint {
