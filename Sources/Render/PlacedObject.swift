@@ -41,7 +41,8 @@ extension CompositorRenderer {
             let centre = SIMD2(Double(layer[.centreX]), Double(layer[.centreY]))
             var line: [SIMD2<Double>] = [], halfWidth = 0.0
             if case .shape(.polyline(let v)) = layer.content {
-                line = v.map { centre + rotateOnScreen(SIMD2(Double($0.x), Double($0.y)) * size, Double(layer[.rotation])) }
+                let rotation = ScreenRotation(Double(layer[.rotation]))
+                line = v.map { centre + rotation.apply(SIMD2(Double($0.x), Double($0.y)) * size) }
                 halfWidth = Double(layer[.halfWidth])
             }
             return PlacedObject(node: layer.node, className: layer.className, centre: centre,

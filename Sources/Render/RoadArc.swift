@@ -115,8 +115,3 @@ struct ScreenRotation {
         SIMD2(-sine * v.x + cosine * v.y, -cosine * v.x - sine * v.y)
     }
 }
-
-/// `v` rotated by `angle` (`ScreenRotation`), for a single vector.
-@inline(__always) func rotateOnScreen(_ v: SIMD2<Double>, _ angle: Double) -> SIMD2<Double> {
-    ScreenRotation(angle).apply(v)
-}

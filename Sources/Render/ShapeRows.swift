@@ -193,31 +193,14 @@ struct ShapeRows {
             if let reachPointer, let base = kernel.vertices.baseAddress, let start = narrowed.vertices.baseAddress {
                 var withReach = narrowed
                 withReach.segmentReach = UnsafePointer(reachPointer + (start - base))
-                let touched = Self.pixels(outerSpan, within: xs)
-                let full = Self.pixels(innerSpan, within: touched)
+                let touched = pixelCentres(outerSpan, within: xs)
+                let full = pixelCentres(innerSpan, within: touched)
                 return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, withReach)
             }
         }
-        let touched = Self.pixels(outerSpan, within: xs)
-        let full = Self.pixels(innerSpan, within: touched)
+        let touched = pixelCentres(outerSpan, within: xs)
+        let full = pixelCentres(innerSpan, within: touched)
         return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, narrowed)
-    }
-
-    /// Pixels whose centres `x + 0.5` lie in the closed interval, clamped to `range`.
-    @inline(__always) private static func pixels(_ interval: (lo: Double, hi: Double), within range: Range<Int>) -> Range<Int> {
-        guard interval.lo <= interval.hi else { return range.lowerBound..<range.lowerBound }
-        // ⌈lo − 0.5⌉ and ⌊hi − 0.5⌋ + 1 clamped to the range. Clamped before rounding (the bounds
-        // are integers: the same integers) and rounded by truncation: no call to `ceil` or
-        // `floor` (the baseline x86-64 target has no rounding instruction), which would spill
-        // the row loop's registers.
-        let first = Double(range.lowerBound), end = Double(range.upperBound)
-        let l = min(max(interval.lo - 0.5, first), end)
-        var lo = Int(l)
-        if Double(lo) < l { lo &+= 1 }
-        let h = min(max(interval.hi - 0.5, Double(lo) - 1), end - 1)
-        var last = Int(h)
-        if Double(last) > h { last &-= 1 }
-        return lo..<(last &+ 1)
     }
 
     /// `interval` ∩ {X : alpha + beta·X ≤ t}.
@@ -333,4 +316,22 @@ struct ShapeRows {
             return (best, hull)
         }
     }
+}
+
+/// The pixels `x` of `range` whose centres `x + 0.5` lie in the closed interval (empty when
+/// `lo > hi` or either is NaN): ⌈lo − 0.5⌉ ..< ⌊hi − 0.5⌋ + 1, clamped to the range. Clamped
+/// before rounding (the bounds are integers: the same integers) and rounded by truncation, with
+/// no call to `ceil` or `floor` (the baseline x86-64 target has no rounding instruction, and a
+/// call spills a row loop's registers). Shape spans (`ShapeRows`) and stroke counts
+/// (`StrokeRowCount`).
+@inline(__always) func pixelCentres(_ interval: (lo: Double, hi: Double), within range: Range<Int>) -> Range<Int> {
+    guard interval.lo <= interval.hi else { return range.lowerBound..<range.lowerBound }
+    let first = Double(range.lowerBound), end = Double(range.upperBound)
+    let l = min(max(interval.lo - 0.5, first), end)
+    var lo = Int(l)
+    if Double(lo) < l { lo &+= 1 }
+    let h = min(max(interval.hi - 0.5, Double(lo) - 1), end - 1)
+    var last = Int(h)
+    if Double(last) > h { last &-= 1 }
+    return lo..<(last &+ 1)
 }

@@ -141,17 +141,8 @@ struct StrokeRowCount {
 
     /// Pixel centres `x + 0.5` in `[interval.x, interval.y]` with `x` in `columns`, less those in `excluded`.
     @inline(__always) private func centres(_ interval: SIMD2<Double>, columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
-        // ⌈lo − 0.5⌉ and ⌊hi − 0.5⌋ clamped to the columns, rounded after clamping (the same
-        // integers for integer bounds) and by truncation, not by a call to `ceil` and `floor`.
-        let lowest = Double(columns.lowerBound), highest = Double(columns.upperBound - 1)
-        let lo = Swift.min(Swift.max(interval.x - 0.5, lowest), highest + 1)
-        let hi = Swift.max(Swift.min(interval.y - 0.5, highest), lowest - 1)
-        var a = Int(lo), last = Int(hi)
-        if Double(a) < lo { a += 1 }
-        if Double(last) > hi { last -= 1 }
-        guard a <= last else { return 0 }
-        let b = last + 1
-        let overlap = Swift.max(0, Swift.min(b, excluded.upperBound) - Swift.max(a, excluded.lowerBound))
-        return b - a - overlap
+        let xs = pixelCentres((interval.x, interval.y), within: columns)
+        let overlap = Swift.max(0, Swift.min(xs.upperBound, excluded.upperBound) - Swift.max(xs.lowerBound, excluded.lowerBound))
+        return xs.count - overlap
     }
 }
