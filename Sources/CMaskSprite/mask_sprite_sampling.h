@@ -50,16 +50,12 @@ static inline void sprite_pairs(const float *plane, const int *at, __m256 *left,
     *right = _mm256_set_m128(r1, r0);
 }
 
-/// The next eight pixels' cells from texel coordinates `(*tu, *tv)`, which step by `(du, dv)`
-/// one addition at a time (the chain of the one-pixel loop) and are left at the ninth pixel's.
-/// Returns 0, with `*c` not filled, when no lane lies inside the sprite's range.
+/// Eight samples' cells at texel coordinates `u`, `v` (lane k: `(u[k], v[k])`). Returns 0,
+/// with `*c` not filled, when no lane lies inside the sprite's range.
 __attribute__((target("avx2")))
-static inline int sprite_cells8_next(const metasim_mask_sprite *s, float *tu, float *tv, sprite_cells8 *c) {
+static inline int sprite_cells8_at(const metasim_mask_sprite *s, __m256 u, __m256 v, sprite_cells8 *c) {
     const __m256 minus_one = _mm256_set1_ps(-1), one = _mm256_set1_ps(1);
     const __m256i one_i = _mm256_set1_epi32(1);
-    float us[8], vs[8];
-    for (int k = 0; k < 8; k++) { us[k] = *tu; vs[k] = *tv; *tu += s->du; *tv += s->dv; }
-    __m256 u = _mm256_loadu_ps(us), v = _mm256_loadu_ps(vs);
     __m256 inside = _mm256_and_ps(_mm256_and_ps(_mm256_cmp_ps(u, minus_one, _CMP_GE_OQ), _mm256_cmp_ps(v, minus_one, _CMP_GE_OQ)),
                                   _mm256_and_ps(_mm256_cmp_ps(u, _mm256_set1_ps(s->width), _CMP_LT_OQ),
                                                 _mm256_cmp_ps(v, _mm256_set1_ps(s->height), _CMP_LT_OQ)));
@@ -86,6 +82,16 @@ static inline int sprite_cells8_next(const metasim_mask_sprite *s, float *tu, fl
     __m256 bottom = _mm256_add_ps(c->p01, _mm256_mul_ps(_mm256_sub_ps(c->p11, c->p01), c->fx));
     c->A = _mm256_and_ps(_mm256_add_ps(top, _mm256_mul_ps(_mm256_sub_ps(bottom, top), c->fy)), inside);
     return 1;
+}
+
+/// The next eight pixels' cells from texel coordinates `(*tu, *tv)`, which step by `(du, dv)`
+/// one addition at a time (the chain of the one-pixel loop) and are left at the ninth pixel's.
+/// Returns 0, with `*c` not filled, when no lane lies inside the sprite's range.
+__attribute__((target("avx2")))
+static inline int sprite_cells8_next(const metasim_mask_sprite *s, float *tu, float *tv, sprite_cells8 *c) {
+    float us[8], vs[8];
+    for (int k = 0; k < 8; k++) { us[k] = *tu; vs[k] = *tv; *tu += s->du; *tv += s->dv; }
+    return sprite_cells8_at(s, _mm256_loadu_ps(us), _mm256_loadu_ps(vs), c);
 }
 
 #endif

@@ -18,7 +18,12 @@ public struct AttributeReader {
     private let packedNames: [(name: PackedName, index: Dictionary<String, AttributeValue>.Index)]?
 
     init(node: SceneNode, graphIndex: Int, nodeIndex: Int) {
-        attributes = node.attributes
+        self.init(attributes: node.attributes, graphIndex: graphIndex, nodeIndex: nodeIndex)
+    }
+
+    /// A reader of `attributes`, those of node `nodeIndex` of graph `graphIndex`.
+    init(attributes: [String: AttributeValue], graphIndex: Int, nodeIndex: Int) {
+        self.attributes = attributes
         self.graphIndex = graphIndex
         self.nodeIndex = nodeIndex
         packedNames = Self.packedNames(attributes)

@@ -73,31 +73,41 @@ struct Compositor {
         }
         var stats: [LayerStats] = masks == nil ? [] : Array(repeating: LayerStats(), count: layers.count)
         var objectNumber: UInt16 = 0
-        for (k, layer) in layers.enumerated() {
-            let support = layer.supportBox(width: width, height: height)
-            let box = support.clipped(width: width, height: height)
-            if let tape, k >= tapeFrom, !box.isEmpty, !(k == 0 && blackUnder) { record(box, from: out, into: tape) }
+        // By index, each layer handed on in place: a copy of a layer (`for layer in layers`)
+        // retains its content, name and links, and a sprite's planes are shared by every thread.
+        for k in layers.indices {
             var id: UInt16 = 0, cls: UInt16 = 0
-            if layer.isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
-            var s = LayerStats()
-            if !box.isEmpty {
-                withKernel(layer) { kernel in
-                    if case .background(let fill) = layer.content {
-                        drawBackground(layer, backgrounds?[k] ?? BackgroundKernel(fill: fill, width: width, height: height, channels: channels),
-                                       into: out, blackUnder: blackUnder && k == 0, masks: masks, stats: &s)
-                    } else if kernel.kind == .sprite && kernel.colour == nil {
-                        drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
-                    } else {
-                        drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s, rowLog: rowLogs?[k])
-                    }
-                }
-            }
-            if masks != nil {
-                if layer.isObject { s.coveredPixels += countCoveredOutside(layer, support: support, inside: box) }
-                stats[k] = s
-            }
+            if layers[k].isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
+            let s = draw(layers[k], index: k, id: id, cls: cls, into: out, masks: masks, tape: k >= tapeFrom ? tape : nil,
+                         blackUnder: blackUnder && k == 0, background: backgrounds?[k], rowLog: rowLogs?[k])
+            if masks != nil { stats[k] = s }
         }
         return stats
+    }
+
+    /// One layer of `draw(_:…)`: `blackUnder` for a first background that reads black without
+    /// the canvas; `tape`, when non-nil, records the layer's box first. Returns its statistics
+    /// (meaningful with `masks`).
+    private func draw(_ layer: Layer, index k: Int, id: UInt16, cls: UInt16, into out: UnsafeMutablePointer<Float>, masks: Masks?,
+                      tape: UnsafeMutablePointer<[Float]>?, blackUnder: Bool, background: BackgroundKernel?, rowLog: RowLog?) -> LayerStats {
+        let support = layer.supportBox(width: width, height: height)
+        let box = support.clipped(width: width, height: height)
+        if let tape, !box.isEmpty, !blackUnder { record(box, from: out, into: tape) }
+        var s = LayerStats()
+        if !box.isEmpty {
+            withKernel(layer) { kernel in
+                if case .background(let fill) = layer.content {
+                    drawBackground(layer, background ?? BackgroundKernel(fill: fill, width: width, height: height, channels: channels),
+                                   into: out, blackUnder: blackUnder, masks: masks, stats: &s)
+                } else if kernel.kind == .sprite && kernel.colour == nil {
+                    drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
+                } else {
+                    drawGeneric(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s, rowLog: rowLog)
+                }
+            }
+        }
+        if masks != nil && layer.isObject { s.coveredPixels += countCoveredOutside(layer, support: support, inside: box) }
+        return s
     }
 
     /// Whether a tape records the first layer's canvas (the cleared black canvas): not for a
@@ -393,6 +403,42 @@ struct Compositor {
         return count
     }
 
+    /// `countCoveredOutside` of a grey mask sprite, every pixel (stride 1), in C: the support's
+    /// rows that reach beyond the canvas, eight at a time (`metasim_mask_sprite_count_rows`), each
+    /// stepped from its first pixel as the Swift loop steps it, so the same count.
+    private func countMaskSpriteOutside(_ sampler: MaskSpriteSampler, opacity: Float, support: PixelBox, inside: PixelBox) -> Int {
+        var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
+                                         height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity_tint: 0,
+                                         opacity: opacity, threshold: visibilityThreshold, id: 0, cls: 0, tint: 0)
+        let width = support.x1 - support.x0
+        // The canvas's columns, from the support's first; a canvas row whose support lies within
+        // them adds nothing and takes no lane.
+        let skipFrom = min(max(inside.x0 - support.x0, 0), width), skipTo = min(max(inside.x1 - support.x0, skipFrom), width)
+        let withinColumns = support.x0 >= inside.x0 && support.x1 <= inside.x1
+        // Lanes' starting texel coordinates: u in 0..<8, v in 8..<16 (memory, not vectors:
+        // a vector written lane by lane is reloaded whole, which stalled on every lane).
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { starts in
+            let tu = starts.baseAddress!, tv = tu + 8
+            tu.initialize(repeating: 0, count: 16)
+            var lanes = 0, every: Int32 = 0, outside: Int32 = 0, count = 0
+            func flush() {
+                guard lanes > 0 else { return }
+                count &+= metasim_mask_sprite_count_rows(&kernel, tu, tv, every, outside, width, skipFrom, skipTo)
+                (lanes, every, outside) = (0, 0, 0)
+            }
+            for y in support.y0..<support.y1 {
+                let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty
+                if rowInside && withinColumns { continue }
+                (tu[lanes], tv[lanes]) = sampler.start(x: support.x0, y: y)
+                if rowInside { outside |= 1 << lanes } else { every |= 1 << lanes }
+                lanes += 1
+                if lanes == 8 { flush() }
+            }
+            flush()
+            return count
+        }
+    }
+
     /// Unscaled counts: with `stride` k > 1 of every k-th pixel of every k-th row; with k = 1 of
     /// every pixel of every `rowStride`-th row (shapes only; sprites ignore `rowStride`).
     private func countCoveredOutside(_ layer: Layer, support: PixelBox, inside: PixelBox, stride k: Int, rowStride: Int = 1) -> Int {
@@ -402,6 +448,10 @@ struct Compositor {
         withKernel(layer) { kernel in
             if kernel.kind == .sprite && kernel.colour == nil {
                 let sampler = MaskSpriteSampler(layer, kernel)
+                if k == 1 && spriteRowKernel && Self.spriteRowKernelAvailable {
+                    count = countMaskSpriteOutside(sampler, opacity: opacity, support: support, inside: inside)
+                    return
+                }
                 let du = sampler.dudx * Float(k), dv = sampler.dvdx * Float(k)
                 for y in Swift.stride(from: support.y0, to: support.y1, by: k) {
                     let rowInside = y >= inside.y0 && y < inside.y1 && !inside.isEmpty

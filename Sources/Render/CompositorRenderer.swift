@@ -63,11 +63,12 @@ public struct CompositorRenderer: Renderer {
     /// The layers of one graph and their class ids (0 for backgrounds).
     func compile(_ graph: SceneGraph, index: Int) throws -> (layers: [Layer], classIds: [UInt16]) {
         let layers = try compiler.layers(of: graph, graphIndex: index)
-        let ids = try layers.map { layer -> UInt16 in
-            guard layer.isObject else { return 0 }
-            guard let id = classIds[layer.className] else {
-                throw InputError(file: "graph \(index)", path: "nodes[\(layer.node)].class",
-                                 message: "class '\(layer.className)' is not in the renderer's class list \(classes)")
+        // By index: a copy of a layer (`layers.map { layer in … }`) retains its content, name and links.
+        let ids = try layers.indices.map { k -> UInt16 in
+            guard layers[k].isObject else { return 0 }
+            guard let id = classIds[layers[k].className] else {
+                throw InputError(file: "graph \(index)", path: "nodes[\(layers[k].node)].class",
+                                 message: "class '\(layers[k].className)' is not in the renderer's class list \(classes)")
             }
             return id
         }

@@ -21,17 +21,18 @@ enum GroundTruthBuilder {
                 var objects: [ObjectAnnotation] = []
                 objects.reserveCapacity(n)
                 var id = 0
-                for (k, layer) in layers.enumerated() where layer.isObject {
+                // By index, not `for layer in layers`: a copy of a layer retains its content, name and links.
+                for k in layers.indices where layers[k].isObject {
                     id += 1
                     let b = box[id]
                     let bbox = visible[id] > 0
                         ? BoundingBox(x: Int(b[0]), y: Int(b[1]), width: Int(b[2] - b[0]) + 1, height: Int(b[3] - b[1]) + 1) : nil
                     let covered = stats[k].coveredPixels
                     let fraction = covered > 0 ? min(1, Double(visible[id]) / Double(covered)) : 0
-                    let outside = stats[k].touchedPixels == 0 && !layer.supportBox(width: width, height: height).isEmpty
-                    var object = ObjectAnnotation(node: layer.node, className: layer.className, instanceId: id, bbox: bbox,
+                    let outside = stats[k].touchedPixels == 0 && !layers[k].supportBox(width: width, height: height).isEmpty
+                    var object = ObjectAnnotation(node: layers[k].node, className: layers[k].className, instanceId: id, bbox: bbox,
                                                   visiblePixels: visible[id], visibleFraction: fraction, outsideCanvas: outside)
-                    object.frameAnchor = layer.anchor
+                    object.frameAnchor = layers[k].anchor
                     objects.append(object)
                 }
                 return GroundTruth(width: width, height: height, objects: objects, instanceMask: instance, semanticMask: semantic)

@@ -36,9 +36,9 @@ struct LayerCompiler: Sendable {
                 var parentLayer: Layer? = nil, parentCurve: (any PlacementCurve)? = nil
                 if let p = graph.nodes[k].parent, p >= 0, p < k, layerOfNode[p] >= 0 { parentLayer = out[layerOfNode[p]]; parentCurve = curves[p] }
                 var childFrame: (any PlacementCurve)? = nil
-                var reader = AttributeReader(node: graph.nodes[k], graphIndex: graphIndex, nodeIndex: k)
-                guard let compiled = try layer(graph.nodes[k], &reader, parent: parentLayer, parentCurve: parentCurve,
-                                               childFrame: &childFrame) else { continue }
+                var reader = AttributeReader(attributes: graph.nodes[k].attributes, graphIndex: graphIndex, nodeIndex: k)
+                guard let compiled = try layer(className: graph.nodes[k].className, asset: graph.nodes[k].asset, &reader,
+                                               parent: parentLayer, parentCurve: parentCurve, childFrame: &childFrame) else { continue }
                 layerOfNode[k] = out.count
                 if let childFrame { curves[k] = childFrame }
                 let zOrder = try reader.number(.zOrder) ?? 0, avoid = try ObjectAvoidance.classes(reader, last: &lastAvoid)
@@ -58,10 +58,12 @@ struct LayerCompiler: Sendable {
         return keep.count == out.count && keep == Array(out.indices) ? out : keep.map { out[$0] }
     }
 
-    /// The layer of `node`, read through `reader` (nil when it draws nothing); `childFrame`
-    /// receives the frame its shape offers its children.
-    func layer(_ node: SceneNode, _ reader: inout AttributeReader, parent: Layer? = nil, parentCurve: (any PlacementCurve)? = nil,
-               childFrame: inout (any PlacementCurve)?) throws -> Layer? {
+    /// The layer of a node of class `className` and asset `asset` whose attributes `reader` reads
+    /// (nil when it draws nothing); `childFrame` receives the frame its shape offers its
+    /// children. (The node's fields are passed, not the node: a copy of a node retains each of
+    /// its strings and collections.)
+    func layer(className: String, asset: AssetRef?, _ reader: inout AttributeReader, parent: Layer? = nil,
+               parentCurve: (any PlacementCurve)? = nil, childFrame: inout (any PlacementCurve)?) throws -> Layer? {
         let k = reader.nodeIndex, g = reader.graphIndex
         if let visible = reader.value(.visible) {
             guard case .bool(let b) = visible else { throw reader.error("visible", "must be true or false") }
@@ -74,8 +76,8 @@ struct LayerCompiler: Sendable {
         var natural = SIMD2<Float>(1, 1)
         var drawing: ShapeDrawing? = nil
         if isBackground {
-            content = .background(try backgroundFill(node, &reader))
-        } else if let ref = node.asset {
+            content = .background(try backgroundFill(asset: asset, &reader))
+        } else if let ref = asset {
             let s: Sprite
             do { s = try sprite(ref) } catch var e as InputError {
                 e.path = "nodes[\(k)].asset" + (e.path.isEmpty ? "" : "." + e.path)
@@ -96,7 +98,7 @@ struct LayerCompiler: Sendable {
         } else {
             return nil
         }
-        var layer = Layer(content: content, node: k, className: node.className, parameters: .zero, blend: .over, links: [])
+        var layer = Layer(content: content, node: k, className: className, parameters: .zero, blend: .over, links: [])
         // A sprite or shape links ~6 parameters: one allocation, reserved in place (a local array
         // handed to the layer stayed referenced, so the first append copied it).
         layer.links.reserveCapacity(8)
@@ -222,7 +224,7 @@ struct LayerCompiler: Sendable {
         layer[.noiseAmplitude] = try r.linked(.noiseAmplitude, .noiseAmplitude, 1, default: 0.2, into: &layer.links)
     }
 
-    private func backgroundFill(_ node: SceneNode, _ r: inout AttributeReader) throws -> BackgroundFill {
+    private func backgroundFill(asset: AssetRef?, _ r: inout AttributeReader) throws -> BackgroundFill {
         guard let kind = try r.string(.background) else { throw r.error("background", "missing: expected constant, gradient, noise or image") }
         switch kind {
         case "constant": return .constant
@@ -233,7 +235,7 @@ struct LayerCompiler: Sendable {
             let seed = try r.number(.noiseSeed) ?? 0
             return .noise(cell: Float(cell), seed: UInt64(bitPattern: Int64(seed.rounded())))
         case "image":
-            guard let ref = node.asset else { throw r.error("background", "an image background needs the node's `asset`") }
+            guard let ref = asset else { throw r.error("background", "an image background needs the node's `asset`") }
             return .image(try sprite(ref))
         default:
             throw r.error("background", "unknown background '\(kind)'; expected constant, gradient, noise or image")

@@ -42,8 +42,8 @@ struct ShapeRows {
     private enum Form {
         /// Nothing skipped: `xs` is the box row (or the polyline's), `full` empty.
         case none
-        /// Inside: `n · p ≤ o` for each `(n.x, n.y, o)`, unit normals `n`.
-        case halfPlanes([SIMD3<Double>])
+        /// Inside: `n · p ≤ o` for each plane, unit normals `n`.
+        case halfPlanes([HalfPlane])
         /// Semi-axes `a_x`, `a_y`; `full` where `f ≤ inner`, `xs` where `f < outer`.
         case ellipse(ax: Double, ay: Double, inner: Double, outer: Double)
         /// Scaled vertices (local px), the radius `w + inner` of the pieces of `full` and
@@ -51,10 +51,41 @@ struct ShapeRows {
         case polyline([SIMD2<Double>], inner: Double, outer: Double?)
     }
 
-    /// Polylines: per segment `i` (vertices `i − 1` → `i`) its unit direction and length
-    /// `(along.x, along.y, length)`, computed once instead of per row (the same `Double`
-    /// operations, so the same values); entry 0 unused.
-    private let segmentFrames: [SIMD3<Double>]
+    /// A row line's direction `d = (c, s)` is the same on every row: what depends on it alone is
+    /// computed once per layer, and the divisions of each row's clipping by it become
+    /// multiplications by reciprocals taken once. Their rounding differs from a division's by
+    /// an ulp or so, far inside the levels' margin.
+    private let direction: Slope
+
+    /// A half-plane `n · p ≤ o` and the slope of `n · p` along the row line.
+    private struct HalfPlane {
+        var n: SIMD2<Double>, o: Double
+        var slope: Slope
+    }
+
+    /// How a linear function of the row line's X grows with X: `beta` per px, and `1 / beta`
+    /// (unused when `beta` is below `flat`).
+    struct Slope {
+        var beta: Double, inverse: Double
+        init(_ beta: Double) {
+            self.beta = beta
+            inverse = abs(beta) < Self.flat ? 0 : 1 / beta
+        }
+        /// Below this magnitude a function is constant along the row (`clip`).
+        static let flat = 1e-12
+        var negated: Slope { Slope(beta: -beta, inverse: -inverse) }
+        private init(beta: Double, inverse: Double) { self.beta = beta; self.inverse = inverse }
+    }
+
+    /// Polylines: per segment `i` (vertices `i − 1` → `i`) its unit direction and length, and
+    /// how its coordinates along and across it change along the row line; computed once
+    /// instead of per row; entry 0 unused.
+    private struct SegmentFrame {
+        var along: SIMD2<Double>, length: Double
+        /// `d · along`, `d · normal` (normal: `along` turned left).
+        var alongSlope: Slope, acrossSlope: Slope
+    }
+    private let segmentFrames: [SegmentFrame]
 
     /// Spans of `layer` on a `width × height` canvas: `full` where the kernels' signed distance
     /// is below `levels.inner`, `xs` holding every pixel where it is below `levels.outer`
@@ -64,6 +95,7 @@ struct ShapeRows {
         polyline = PolylineRows(layer)
         let g = layer.floatGeometry
         c = Double(g.cosine); s = Double(g.sine); cx = Double(g.cx); cy = Double(g.cy)
+        direction = Slope(c * c + s * s)
         guard let levels, case .shape(let outline) = layer.content,
               [g.cx, g.cy, g.cosine, g.sine, g.sx, g.sy, g.halfWidth].allSatisfy(\.isFinite) else {
             form = .none
@@ -90,14 +122,15 @@ struct ShapeRows {
         (inner, outer) = (levels.inner - margin, levels.outer + margin)
         switch outline {
         case .rectangle:
-            form = .halfPlanes([SIMD3(1, 0, sx / 2), SIMD3(-1, 0, sx / 2), SIMD3(0, 1, sy / 2), SIMD3(0, -1, sy / 2)])
+            form = .halfPlanes(Self.halfPlanes([SIMD3(1, 0, sx / 2), SIMD3(-1, 0, sx / 2), SIMD3(0, 1, sy / 2), SIMD3(0, -1, sy / 2)],
+                                               c: c, s: s))
         case .ellipse:
             // With f = |(lx/a_x, ly/a_y)| and f/|∇f| in [a_min, a_max]: sd = (f − 1)·f/|∇f|.
             let ax = sx / 2, ay = sy / 2, minor = min(ax, ay), major = max(ax, ay)
             form = minor > 0 ? .ellipse(ax: ax, ay: ay, inner: 1 + inner / (inner < 0 ? minor : major),
                                         outer: 1 + outer / (outer > 0 ? minor : major)) : .none
         case .polygon:
-            form = Self.convexHalfPlanes(vertices).map { .halfPlanes($0) } ?? .none
+            form = Self.convexHalfPlanes(vertices).map { [c, s] in .halfPlanes(Self.halfPlanes($0, c: c, s: s)) } ?? .none
         case .polyline:
             // `xs` from the pieces only while they stay within `PolylineRows`' reach (w + 1.5).
             let w = Double(g.halfWidth)
@@ -106,15 +139,24 @@ struct ShapeRows {
         if case .polyline(let v, _, .some) = form { reach = SegmentReach(count: v.count) } else { reach = nil }
         reachPointer = reach?.pointer
         if case .polyline(let v, _, _) = form {
+            let d = SIMD2(c, s)
             segmentFrames = v.indices.map { i in
-                guard i > 0 else { return .zero }
+                guard i > 0 else { return SegmentFrame(along: .zero, length: 0, alongSlope: Slope(0), acrossSlope: Slope(0)) }
                 let e = v[i] - v[i - 1]
                 let length = (e * e).sum().squareRoot()
-                let along = e / length
-                return SIMD3(along.x, along.y, length)
+                let along = e / length, normal = SIMD2(-along.y, along.x)
+                return SegmentFrame(along: along, length: length, alongSlope: Slope((d * along).sum()), acrossSlope: Slope((d * normal).sum()))
             }
         } else {
             segmentFrames = []
+        }
+    }
+
+    /// Planes `(n.x, n.y, o)` with their slopes along the row direction `(c, s)`.
+    private static func halfPlanes(_ planes: [SIMD3<Double>], c: Double, s: Double) -> [HalfPlane] {
+        planes.map { plane in
+            let n = SIMD2(plane.x, plane.y)
+            return HalfPlane(n: n, o: plane.z, slope: Slope((n * SIMD2(c, s)).sum()))
         }
     }
 
@@ -176,10 +218,9 @@ struct ShapeRows {
             // least the largest signed one. So sd ≤ inner where every line is ≥ −inner away
             // inside (inner ≥ 0: the outline itself), and sd < outer only where all are < outer.
             for plane in planes {
-                let n = SIMD2(plane.x, plane.y)
-                let alpha = (n * p0).sum(), beta = (n * d).sum()
-                outerSpan = Self.clip(outerSpan, alpha, beta, plane.z + outer)
-                innerSpan = Self.clip(innerSpan, alpha, beta, plane.z + min(inner, 0))
+                let alpha = (plane.n * p0).sum()
+                outerSpan = Self.clip(outerSpan, alpha, plane.slope, plane.o + outer)
+                innerSpan = Self.clip(innerSpan, alpha, plane.slope, plane.o + min(inner, 0))
             }
         case .ellipse(let ax, let ay, let innerF, let outerF):
             let axes = SIMD2(ax, ay)
@@ -187,7 +228,7 @@ struct ShapeRows {
             innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
         case .polyline(let vertices, let innerRadius, let outerRadius):
             let runs = Self.strokeRuns(vertices, frames: segmentFrames, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
-                                       segments: narrowed.vertices, all: kernel.vertices, reach: reachPointer)
+                                       direction: direction, segments: narrowed.vertices, all: kernel.vertices, reach: reachPointer)
             innerSpan = runs.longest
             if outerRadius != nil { outerSpan = runs.hull }
             if let reachPointer, let base = kernel.vertices.baseAddress, let start = narrowed.vertices.baseAddress {
@@ -203,12 +244,12 @@ struct ShapeRows {
         return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, narrowed)
     }
 
-    /// `interval` ∩ {X : alpha + beta·X ≤ t}.
-    @inline(__always) private static func clip(_ interval: (lo: Double, hi: Double), _ alpha: Double, _ beta: Double,
+    /// `interval` ∩ {X : alpha + slope.beta·X ≤ t}.
+    @inline(__always) private static func clip(_ interval: (lo: Double, hi: Double), _ alpha: Double, _ slope: Slope,
                                                _ t: Double) -> (lo: Double, hi: Double) {
-        if abs(beta) < 1e-12 { return alpha <= t ? interval : (1, 0) }
-        let x = (t - alpha) / beta
-        return beta > 0 ? (interval.lo, min(interval.hi, x)) : (max(interval.lo, x), interval.hi)
+        if abs(slope.beta) < Slope.flat { return alpha <= t ? interval : (1, 0) }
+        let x = (t - alpha) * slope.inverse
+        return slope.beta > 0 ? (interval.lo, min(interval.hi, x)) : (max(interval.lo, x), interval.hi)
     }
 
     /// {X : |q0 + X·e| ≤ radius}: the chord of the disc on the line (empty: lo > hi). Solved
@@ -233,9 +274,9 @@ struct ShapeRows {
     /// unscaled vertices; the scaled ones are `vertices`, same indices) lie the strips (projection
     /// inside a segment, distance ≤ r) and the discs of radius r at the vertices. Returns the
     /// longest run of the union of the pieces of radius `inner` and the hull of those of radius
-    /// `outer` (nil: not wanted), on the row line `p0 + X·d`.
-    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], frames: [SIMD3<Double>], inner: Double, outer: Double?,
-                                                     p0: SIMD2<Double>, d: SIMD2<Double>,
+    /// `outer` (nil: not wanted), on the row line `p0 + X·d` (`direction`: |d|²).
+    @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], frames: [SegmentFrame], inner: Double, outer: Double?,
+                                                     p0: SIMD2<Double>, d: SIMD2<Double>, direction: Slope,
                                                      segments: UnsafeBufferPointer<SIMD2<Float>>, all: UnsafeBufferPointer<SIMD2<Float>>,
                                                      reach: UnsafeMutablePointer<SIMD2<Double>>?)
         -> (longest: (lo: Double, hi: Double), hull: (lo: Double, hi: Double)) {
@@ -244,8 +285,8 @@ struct ShapeRows {
         let first = start - base, last = first + segments.count - 1
         // Until written below: every segment searched.
         if let reach { for i in first...last { reach[i] = SIMD2(-.infinity, .infinity) } }
-        let dd = (d * d).sum()
-        guard dd > 0 else { return (empty, empty) }
+        guard direction.beta > 0 else { return (empty, empty) }
+        let inverseDD = 1 / direction.beta
         // `hull` lives inside the closure and is widened through a static function: a variable
         // captured from outside was boxed on the heap per call (an allocation per row).
         return withUnsafeTemporaryAllocation(of: (lo: Double, hi: Double).self, capacity: 2 * segments.count) { pieces in
@@ -258,15 +299,15 @@ struct ShapeRows {
             for i in first...last {
                 // The disc at vertex i: the chord around the line's nearest point to it.
                 let q = p0 - vertices[i]
-                let t = -(q * d).sum() / dd
+                let t = -(q * d).sum() * inverseDD
                 let nearest = q + t * d, distance2 = (nearest * nearest).sum()
                 if inner > 0, inner * inner >= distance2 {
-                    let half = ((inner * inner - distance2) / dd).squareRoot()
+                    let half = ((inner * inner - distance2) * inverseDD).squareRoot()
                     pieces[count] = (t - half, t + half); count += 1
                 }
                 var disc = empty
                 if let outer, outer > 0, outer * outer >= distance2 {
-                    let half = ((outer * outer - distance2) / dd).squareRoot()
+                    let half = ((outer * outer - distance2) * inverseDD).squareRoot()
                     disc = (t - half, t + half)
                     widen(&hull, disc)
                 }
@@ -280,22 +321,22 @@ struct ShapeRows {
                 guard i > first else { continue }
                 // The strip of segment i − 1 → i: 0 ≤ u ≤ length, |w| ≤ r in the segment's frame.
                 let a = vertices[i - 1], frame = frames[i]
-                let length = frame.z
+                let length = frame.length
                 guard length > 1e-9 else { continue }
-                let along = SIMD2(frame.x, frame.y), normal = SIMD2(-along.y, along.x)
+                let along = frame.along, normal = SIMD2(-along.y, along.x)
                 let qa = p0 - a
-                let u0 = (qa * along).sum(), du = (d * along).sum()
-                let w0 = (qa * normal).sum(), dw = (d * normal).sum()
+                let u0 = (qa * along).sum(), du = frame.alongSlope
+                let w0 = (qa * normal).sum(), dw = frame.acrossSlope
                 var span = (lo: -Double.infinity, hi: Double.infinity)
-                span = clip(span, -u0, -du, 0)  // u ≥ 0
+                span = clip(span, -u0, du.negated, 0)  // u ≥ 0
                 span = clip(span, u0, du, length)  // u ≤ length
                 guard span.lo <= span.hi else { continue }
                 if inner > 0 {
-                    let strip = clip(clip(span, w0, dw, inner), -w0, -dw, inner)
+                    let strip = clip(clip(span, w0, dw, inner), -w0, dw.negated, inner)
                     if strip.lo <= strip.hi { pieces[count] = strip; count += 1 }
                 }
                 if let outer, outer > 0 {
-                    let strip = clip(clip(span, w0, dw, outer), -w0, -dw, outer)
+                    let strip = clip(clip(span, w0, dw, outer), -w0, dw.negated, outer)
                     widen(&hull, strip)
                     if reach != nil { widen(&capsule, strip) }
                 }

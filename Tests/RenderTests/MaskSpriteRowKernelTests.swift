@@ -2,10 +2,12 @@ import Codecs
 import XCTest
 @testable import Render
 
-/// CMaskSprite's AVX2 row kernel against the Swift loop it stands in for (`Compositor.drawMaskSprite`
-/// on a grey canvas, blend `over`): the same pixel bits, masks and per-layer counts, for sprites at
-/// random positions, angles, scales and opacities, partly off the canvas, over a noise background,
-/// several layers deep so that later sprites blend over earlier ones and replace their mask ids.
+/// CMaskSprite's AVX2 kernels against the Swift loops they stand in for (`Compositor.drawMaskSprite`
+/// on a grey canvas, blend `over`, and the count of visible pixels beyond the canvas,
+/// `metasim_mask_sprite_count_rows`): the same pixel bits, masks and per-layer counts, for sprites
+/// at random positions, angles, scales and opacities, partly off the canvas, over a noise
+/// background, several layers deep so that later sprites blend over earlier ones and replace their
+/// mask ids; every tenth trial with a visibility threshold of 0 (pixels beyond the sprite count).
 final class MaskSpriteRowKernelTests: XCTestCase {
     func testKernelGivesTheSwiftLoopsBits() throws {
         guard Compositor.spriteRowKernelAvailable else { throw XCTSkip("this processor has no AVX2: the Swift loop draws") }
@@ -24,7 +26,7 @@ final class MaskSpriteRowKernelTests: XCTestCase {
             }
             let ids = layers.map { $0.isObject ? UInt16(1) : 0 }
             func draw(kernel: Bool) -> ([Float], [UInt16], [UInt16], [Compositor.LayerStats]) {
-                var compositor = Compositor(width: width, height: height, channels: 1, visibilityThreshold: 0.5)
+                var compositor = Compositor(width: width, height: height, channels: 1, visibilityThreshold: trial % 10 == 9 ? 0 : 0.5)
                 compositor.spriteRowKernel = kernel
                 return drawWithMasks(compositor, layers, classIds: ids)
             }

@@ -49,6 +49,18 @@ int metasim_mask_sprite_available(void);
 void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, long count, float *out,
                              uint16_t *instance, uint16_t *semantic, long *touched, long *covered);
 
+/// Counts the samples with `opacity · A ≥ threshold` (A: bilinear alpha, 0 outside
+/// `[-1, width) × [-1, height)`) over up to eight rows of a sprite's support, one row per lane,
+/// its texel coordinates starting at `(tu[k], tv[k])` for the support's first column and stepped
+/// by `(du, dv)` one addition at a time per column, as a row is drawn. Of the columns
+/// `0 … width − 1` (from the support's first), lane k counts every column when bit k of `every`
+/// is set (a row beyond the canvas) and, when bit k of `outside` is set (a canvas row), the
+/// columns before `skip_from` and from `skip_to` on (those beyond the canvas); lanes with neither
+/// bit count nothing. `tu` and `tv` hold eight values. Eight rows share each step, so the chain of
+/// additions costs an eighth of one row's. Call only when `metasim_mask_sprite_available()`.
+long metasim_mask_sprite_count_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, int every, int outside,
+                                    long width, long skip_from, long skip_to);
+
 /// The reverse of `metasim_mask_sprite_row` over the pixels `x0 … x0 + count − 1` of one row
 /// (texel coordinates from `(tu, tv)`, stepped as there): per pixel with `A ≠ 0` and upstream
 /// gradient `g = grad[i]`, adds its terms to `sums` (see `metasim_mask_sprite_sums`) and sets
