@@ -119,16 +119,19 @@ public struct CompositorRenderer: Renderer {
 }
 
 /// Prepared sprites by asset, shared by all threads of a renderer. Holds at most `capacity`
-/// sprites (about 3.6 KB each for a 28×28 digit); past that an arbitrary entry is evicted, so a
-/// working set larger than the capacity costs a re-preparation (~1 µs), not unbounded memory.
+/// sprites (about 3.6 KB each for a 28×28 digit) and hands out `Sprite.borrowed()` copies of
+/// them, valid while the cache lives (it never evicts one). Past the capacity a sprite is
+/// prepared for each request and handed out owning its planes, so a working set larger than the
+/// capacity costs a re-preparation (~1 µs), not unbounded memory.
 final class SpriteCache: @unchecked Sendable {
     private let stores: [String: any AssetStore]
     private let channels: Int
     private var sprites: [AssetRef: Sprite] = [:]
     private let lock = NSLock()
-    let capacity = 16_384
+    let capacity: Int
 
-    init(stores: [any AssetStore], channels: Int) {
+    init(stores: [any AssetStore], channels: Int, capacity: Int = 16_384) {
+        self.capacity = capacity
         var byName: [String: any AssetStore] = [:]
         for s in stores { byName[s.name] = s }
         self.stores = byName
@@ -138,16 +141,18 @@ final class SpriteCache: @unchecked Sendable {
     /// Throws `InputError` when no store has the ref's name or the store cannot supply the image.
     func sprite(_ ref: AssetRef) throws -> Sprite {
         lock.lock()
-        if let s = sprites[ref] { lock.unlock(); return s }
+        if let s = sprites[ref] { lock.unlock(); return s.borrowed() }
         lock.unlock()
         guard let store = stores[ref.store] else {
             throw InputError(file: "assets", message: "no asset store named '\(ref.store)' (have: \(stores.keys.sorted().joined(separator: ", ")))")
         }
         let s = try Sprite(image: try store.image(ref), canvasChannels: channels, what: "\(ref.store)#\(ref.index)")
         lock.lock()
-        if sprites.count >= capacity { sprites.remove(at: sprites.startIndex) }
+        defer { lock.unlock() }
+        // Another thread may have prepared it meanwhile: the cached one stays.
+        if let cached = sprites[ref] { return cached.borrowed() }
+        guard sprites.count < capacity else { return s }
         sprites[ref] = s
-        lock.unlock()
-        return s
+        return s.borrowed()
     }
 }

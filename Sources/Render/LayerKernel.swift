@@ -137,13 +137,10 @@ struct LayerKernel {
     switch layer.content {
     case .background: return body(LayerKernel(kind: .background))
     case .sprite(let s):
-        return s.alpha.withUnsafeBufferPointer { a in
-            var k = LayerKernel(kind: .sprite, spriteWidth: s.width, spriteHeight: s.height, spriteChannels: s.channels, alpha: a.baseAddress)
-            guard let colour = s.colour else { return body(k) }
-            return colour.withUnsafeBufferPointer { c in
-                k.colour = c.baseAddress
-                return body(k)
-            }
+        return s.withPlanes {
+            var k = LayerKernel(kind: .sprite, spriteWidth: s.width, spriteHeight: s.height, spriteChannels: s.channels, alpha: s.alpha)
+            k.colour = s.colour
+            return body(k)
         }
     case .shape(.rectangle): return body(LayerKernel(kind: .rectangle))
     case .shape(.ellipse): return body(LayerKernel(kind: .ellipse))

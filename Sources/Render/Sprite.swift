@@ -10,15 +10,24 @@ import Diagnostics
 /// - RGB images are opaque (alpha 1) inside their bounds.
 /// - RGBA images use their alpha; colour is premultiplied here.
 /// For a grey canvas colour images are reduced to luminance (0.299 R + 0.587 G + 0.114 B).
-struct Sprite: Sendable {
+///
+/// The planes live in a `SpritePlanes`. A sprite made by `init(image:…)` owns it (a reference).
+/// The renderer's sprite cache hands out `borrowed()` copies instead, which point at the cache's
+/// planes without a reference: copying a layer then touches no reference count that every
+/// rendering thread shares (an atomic on a cache line the other threads read). A borrowed sprite
+/// is valid while the cache holds its planes, which it does for its own lifetime (`SpriteCache`);
+/// layers live within one call of the renderer that owns the cache.
+struct Sprite: @unchecked Sendable {
     /// Size of the asset in texels (without the border).
     let width: Int
     let height: Int
     /// `(width + 2) × (height + 2)` alpha values, row-major, border zero.
-    let alpha: [Float]
+    let alpha: UnsafePointer<Float>
     /// `(width + 2) × (height + 2) × channels` premultiplied colour, or nil when the colour is
     /// uniformly white (grey alpha-mask sprites), in which case colour equals alpha.
-    let colour: [Float]?
+    let colour: UnsafePointer<Float>?
+    /// The planes' owner; nil for a borrowed sprite.
+    private let planes: SpritePlanes?
     let channels: Int
     /// Texel range `[x0, x1) × [y0, y1)` holding every non-zero alpha (all zero: empty range).
     /// Drawing iterates only where this range can reach.
@@ -62,8 +71,10 @@ struct Sprite: Sendable {
                 }
             }
         }
-        alpha = a
-        colour = c
+        let planes = SpritePlanes(alpha: a, colour: c)
+        self.planes = planes
+        alpha = planes.alpha
+        colour = planes.colour
         var x0 = width, y0 = height, x1 = 0, y1 = 0
         for y in 0..<height {
             for x in 0..<width where a[(y + 1) * pw + x + 1] != 0 {
@@ -71,5 +82,40 @@ struct Sprite: Sendable {
             }
         }
         ink = (x0, y0, x1, y1)
+    }
+
+    private init(_ other: Sprite, planes: SpritePlanes?) {
+        (width, height, channels, ink) = (other.width, other.height, other.channels, other.ink)
+        (alpha, colour) = (other.alpha, other.colour)
+        self.planes = planes
+    }
+
+    /// This sprite's planes without a reference to them: valid only while this sprite (or
+    /// another reference to its planes) lives.
+    func borrowed() -> Sprite { Sprite(self, planes: nil) }
+
+    /// Calls `body` with the planes kept alive for the call.
+    @inline(__always) func withPlanes<R>(_ body: () -> R) -> R { withExtendedLifetime(planes, body) }
+}
+
+/// A sprite's alpha and colour planes, in memory of their own (not next to a reference count).
+final class SpritePlanes: @unchecked Sendable {
+    let alpha: UnsafePointer<Float>
+    let colour: UnsafePointer<Float>?
+
+    init(alpha: [Float], colour: [Float]?) {
+        self.alpha = Self.copy(alpha)
+        self.colour = colour.map(Self.copy)
+    }
+
+    private static func copy(_ values: [Float]) -> UnsafePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(values.count, 1))
+        _ = UnsafeMutableBufferPointer(start: p, count: values.count).initialize(from: values)
+        return UnsafePointer(p)
+    }
+
+    deinit {
+        UnsafeMutablePointer(mutating: alpha).deallocate()
+        colour.map { UnsafeMutablePointer(mutating: $0).deallocate() }
     }
 }
