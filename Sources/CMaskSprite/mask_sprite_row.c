@@ -27,25 +27,63 @@ static inline void one_pixel(const metasim_mask_sprite *s, float u, float v, flo
     }
 }
 
+
+// The Swift loop's one-pixel step on an RGB canvas (`MaskSpriteSampler.alpha`, `blend` per
+// channel, `note`).
+static inline void one_pixel_rgb(const metasim_mask_sprite *s, const float *opacity_tint, float u, float v, float *out,
+                                 uint16_t *instance, uint16_t *semantic, long *touched, long *covered) {
+    sprite_cell cell;
+    float A = sprite_cell_at(s, u, v, &cell);
+    if (A == 0) return;
+    float a = s->opacity * A;
+    for (int c = 0; c < 3; c++) out[c] = opacity_tint[c] * A + (1 - a) * out[c];
+    *touched += 1;
+    if (instance && a >= s->threshold) {
+        *covered += 1;
+        *instance = s->id;
+        *semantic = s->cls;
+    }
+}
+
+// One row's pixels `0 ..< count` with texel coordinates `us[x]`, `vs[x]` (the chain already
+// stepped), grey (`channels` 1) or RGB (3): the operations of the Swift loop per pixel.
 __attribute__((target("avx2")))
-void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, long count, float *out,
-                             uint16_t *instance, uint16_t *semantic, long *touched, long *covered) {
+static inline void sprite_row(const metasim_mask_sprite *s, const float *opacity_tint, int channels, const float *us,
+                              const float *vs, long count, float *out, uint16_t *instance, uint16_t *semantic, long *touched,
+                              long *covered) {
     const __m256 one = _mm256_set1_ps(1);
-    const __m256 opacity = _mm256_set1_ps(s->opacity), opacity_tint = _mm256_set1_ps(s->opacity_tint);
-    const __m256 threshold = _mm256_set1_ps(s->threshold);
+    const __m256 opacity = _mm256_set1_ps(s->opacity), threshold = _mm256_set1_ps(s->threshold);
     const __m128i id = _mm_set1_epi16((short)s->id), cls = _mm_set1_epi16((short)s->cls);
+    // RGB: eight pixels are 24 interleaved values, three vectors: value 8j + l belongs to pixel
+    // (8j + l) / 3 and channel (8j + l) % 3.
+    const __m256i pixel_of[3] = {_mm256_setr_epi32(0, 0, 0, 1, 1, 1, 2, 2), _mm256_setr_epi32(2, 3, 3, 3, 4, 4, 4, 5),
+                                 _mm256_setr_epi32(5, 5, 6, 6, 6, 7, 7, 7)};
+    const float t0 = opacity_tint[0], t1 = channels == 3 ? opacity_tint[1] : t0, t2 = channels == 3 ? opacity_tint[2] : t0;
+    const __m256 tint_of[3] = {_mm256_setr_ps(t0, t1, t2, t0, t1, t2, t0, t1), _mm256_setr_ps(t2, t0, t1, t2, t0, t1, t2, t0),
+                               _mm256_setr_ps(t1, t2, t0, t1, t2, t0, t1, t2)};
     long x = 0, t = 0, c = 0;
     for (; x + 8 <= count; x += 8) {
         sprite_cells8 cells;
-        if (!sprite_cells8_next(s, &tu, &tv, &cells)) continue;
+        if (!sprite_cells8_at(s, _mm256_loadu_ps(us + x), _mm256_loadu_ps(vs + x), &cells)) continue;
         __m256 A = cells.A;
         __m256 drawn = _mm256_cmp_ps(A, _mm256_setzero_ps(), _CMP_NEQ_UQ);
         int drawn_bits = _mm256_movemask_ps(drawn);
         if (drawn_bits == 0) continue;
         __m256 a = _mm256_mul_ps(opacity, A);
-        __m256 under = _mm256_loadu_ps(out + x);
-        __m256 blended = _mm256_add_ps(_mm256_mul_ps(opacity_tint, A), _mm256_mul_ps(_mm256_sub_ps(one, a), under));
-        _mm256_storeu_ps(out + x, _mm256_blendv_ps(under, blended, drawn));
+        __m256 keep = _mm256_sub_ps(one, a);
+        if (channels == 1) {
+            __m256 under = _mm256_loadu_ps(out + x);
+            __m256 blended = _mm256_add_ps(_mm256_mul_ps(tint_of[0], A), _mm256_mul_ps(keep, under));
+            _mm256_storeu_ps(out + x, _mm256_blendv_ps(under, blended, drawn));
+        } else {
+            for (int j = 0; j < 3; j++) {
+                float *o = out + 3 * x + 8 * j;
+                __m256 under = _mm256_loadu_ps(o);
+                __m256 Aj = _mm256_permutevar8x32_ps(A, pixel_of[j]);
+                __m256 blended = _mm256_add_ps(_mm256_mul_ps(tint_of[j], Aj), _mm256_mul_ps(_mm256_permutevar8x32_ps(keep, pixel_of[j]), under));
+                _mm256_storeu_ps(o, _mm256_blendv_ps(under, blended, _mm256_permutevar8x32_ps(drawn, pixel_of[j])));
+            }
+        }
         t += __builtin_popcount(drawn_bits);
         if (!instance) continue;
         __m256 visible = _mm256_and_ps(drawn, _mm256_cmp_ps(a, threshold, _CMP_GE_OQ));
@@ -61,8 +99,64 @@ void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, l
     *touched += t;
     *covered += c;
     for (; x < count; x++) {
-        one_pixel(s, tu, tv, out + x, instance ? instance + x : 0, semantic ? semantic + x : 0, touched, covered);
-        tu += s->du;
-        tv += s->dv;
+        uint16_t *ins = instance ? instance + x : 0, *sem = semantic ? semantic + x : 0;
+        if (channels == 1) {
+            one_pixel(s, us[x], vs[x], out + x, ins, sem, touched, covered);
+        } else {
+            one_pixel_rgb(s, opacity_tint, us[x], vs[x], out + 3 * x, ins, sem, touched, covered);
+        }
+    }
+}
+
+// The eight rows' columns `8b ..< 8b + 8` of `columns` (per column the eight rows' values, lane k
+// for row k) written row-major: `rows[k * stride + 8b + i]` for column 8b + i.
+__attribute__((target("avx2")))
+static inline void transpose8(const __m256 *columns, float *rows, long stride) {
+    __m256 t0 = _mm256_unpacklo_ps(columns[0], columns[1]), t1 = _mm256_unpackhi_ps(columns[0], columns[1]);
+    __m256 t2 = _mm256_unpacklo_ps(columns[2], columns[3]), t3 = _mm256_unpackhi_ps(columns[2], columns[3]);
+    __m256 t4 = _mm256_unpacklo_ps(columns[4], columns[5]), t5 = _mm256_unpackhi_ps(columns[4], columns[5]);
+    __m256 t6 = _mm256_unpacklo_ps(columns[6], columns[7]), t7 = _mm256_unpackhi_ps(columns[6], columns[7]);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+    _mm256_storeu_ps(rows + 0 * stride, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(rows + 1 * stride, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(rows + 2 * stride, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(rows + 3 * stride, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(rows + 4 * stride, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(rows + 5 * stride, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(rows + 6 * stride, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(rows + 7 * stride, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+// Columns per pass of `metasim_mask_sprite_rows` (a multiple of 8).
+#define CHUNK 64
+
+__attribute__((target("avx2")))
+void metasim_mask_sprite_rows(const metasim_mask_sprite *s, const float *opacity_tint, int channels, const float *tu,
+                              const float *tv, long rows, long count, float *out, long out_stride, uint16_t *instance,
+                              uint16_t *semantic, long mask_stride, long *touched, long *covered) {
+    // The rows' chains side by side, lane k for row k: one vector addition steps all eight.
+    __m256 u = _mm256_loadu_ps(tu), v = _mm256_loadu_ps(tv);
+    const __m256 du = _mm256_set1_ps(s->du), dv = _mm256_set1_ps(s->dv);
+    float us[8 * CHUNK], vs[8 * CHUNK];
+    for (long x0 = 0; x0 < count; x0 += CHUNK) {
+        long n = count - x0 < CHUNK ? count - x0 : CHUNK;
+        for (long b = 0; b < n; b += 8) {
+            __m256 ucols[8], vcols[8];
+            for (int i = 0; i < 8; i++) {
+                ucols[i] = u; vcols[i] = v;
+                u = _mm256_add_ps(u, du);
+                v = _mm256_add_ps(v, dv);
+            }
+            transpose8(ucols, us + b, CHUNK);
+            transpose8(vcols, vs + b, CHUNK);
+        }
+        for (long k = 0; k < rows; k++) {
+            sprite_row(s, opacity_tint, channels, us + k * CHUNK, vs + k * CHUNK, n, out + k * out_stride + x0 * channels,
+                       instance ? instance + k * mask_stride + x0 : 0, semantic ? semantic + k * mask_stride + x0 : 0, touched,
+                       covered);
+        }
     }
 }

@@ -16,8 +16,9 @@ struct Compositor {
     /// Whether shapes use `ShapeRows`' spans (false: every pixel of the box evaluated, the
     /// reference the spans are tested against; the same values either way).
     var spans = true
-    /// Whether grey mask sprites blended `over` a grey canvas use the AVX2 row kernel
-    /// (CMaskSprite) where the processor has it (false: the Swift loop; the same values either way).
+    /// Whether grey mask sprites blended `over` (a grey or RGB canvas) use the AVX2 row kernels,
+    /// and their counts beyond the canvas the AVX2 count (CMaskSprite), where the processor has
+    /// them (false: the Swift loops; the same values either way).
     var spriteRowKernel = true
     /// Whether this processor runs CMaskSprite's kernel (AVX2), asked once.
     static let spriteRowKernelAvailable = metasim_mask_sprite_available() != 0
@@ -282,17 +283,28 @@ struct Compositor {
             if let masks { note(a, at: p, id: id, cls: cls, masks: masks, threshold: threshold, stats: &stats) }
         }
         let greyOver = channels == 1 && over
-        if greyOver && spriteRowKernel && Self.spriteRowKernelAvailable {
-            // Eight pixels at a time in C (the same operations, so the same values).
+        if over && spriteRowKernel && Self.spriteRowKernelAvailable {
+            // Eight pixels at a time in C, eight rows per call (the same operations, so the same values).
             var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
                                              height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity_tint: opacity * tint.x,
                                              opacity: opacity, threshold: threshold, id: id, cls: cls, tint: tint.x)
+            // `opacity · tint_c` per channel, as `pixel` takes it; then the rows' starting texel
+            // coordinates (u in 3..<11, v in 11..<19).
             var touched = 0, covered = 0
-            for y in box.y0..<box.y1 {
-                let (tu, tv) = sampler.start(x: box.x0, y: y)
-                let p = y &* width &+ box.x0
-                metasim_mask_sprite_row(&kernel, tu, tv, box.x1 &- box.x0, out + p, masks.map { $0.instance + p },
-                                        masks.map { $0.semantic + p }, &touched, &covered)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 19) { scratch in
+                let opacityTint = scratch.baseAddress!, tu = opacityTint + 3, tv = tu + 8
+                for c in 0..<3 { opacityTint[c] = opacity * tint[c] }
+                tu.initialize(repeating: 0, count: 16)
+                var y = box.y0
+                while y < box.y1 {
+                    let rows = min(8, box.y1 &- y)
+                    for k in 0..<rows { (tu[k], tv[k]) = sampler.start(x: box.x0, y: y &+ k) }
+                    let p = y &* width &+ box.x0
+                    metasim_mask_sprite_rows(&kernel, opacityTint, Int32(channels), tu, tv, rows, box.x1 &- box.x0, out + p &* channels,
+                                             width &* channels, masks.map { $0.instance + p }, masks.map { $0.semantic + p }, width,
+                                             &touched, &covered)
+                    y &+= rows
+                }
             }
             stats.touchedPixels &+= touched
             stats.coveredPixels &+= covered

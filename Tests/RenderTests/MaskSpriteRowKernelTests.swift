@@ -3,11 +3,12 @@ import XCTest
 @testable import Render
 
 /// CMaskSprite's AVX2 kernels against the Swift loops they stand in for (`Compositor.drawMaskSprite`
-/// on a grey canvas, blend `over`, and the count of visible pixels beyond the canvas,
+/// blend `over` on a grey and on an RGB canvas, and the count of visible pixels beyond the canvas,
 /// `metasim_mask_sprite_count_rows`): the same pixel bits, masks and per-layer counts, for sprites
-/// at random positions, angles, scales and opacities, partly off the canvas, over a noise
+/// at random positions, angles, scales, tints and opacities, partly off the canvas, over a noise
 /// background, several layers deep so that later sprites blend over earlier ones and replace their
 /// mask ids; every tenth trial with a visibility threshold of 0 (pixels beyond the sprite count).
+/// The canvas is 29 rows tall: the kernels' groups of eight rows end with a partial group.
 final class MaskSpriteRowKernelTests: XCTestCase {
     func testKernelGivesTheSwiftLoopsBits() throws {
         guard Compositor.spriteRowKernelAvailable else { throw XCTSkip("this processor has no AVX2: the Swift loop draws") }
@@ -16,17 +17,20 @@ final class MaskSpriteRowKernelTests: XCTestCase {
         let (width, height) = (37, 29)
         var differences = 0, drawnLayers = 0
         for trial in 0..<200 {
+            let channels = trial % 2 == 0 ? 1 : 3
             var layers = [Layer(content: .background(.noise(cell: 4, seed: UInt64(trial))), node: 0, className: "",
                                 parameters: Self.parameters(opacity: 1, tint: 0.3, noise: 0.2), blend: .over, links: [])]
             for n in 0..<(1 + trial % 4) {
                 var p = Self.parameters(opacity: trial % 5 == 0 ? 1 : 0.2 + 0.8 * rng.unit(), tint: rng.unit(), noise: 0)
+                p[LayerParameter.tintG.rawValue] = rng.unit()
+                p[LayerParameter.tintB.rawValue] = rng.unit()
                 placeRandomly(&p, width: width, height: height, rotated: trial % 7 != 0, &rng)
                 layers.append(Layer(content: .sprite(sprites[(trial + n) % 3]), node: n + 1, className: "digit", parameters: p,
                                     blend: .over, links: []))
             }
             let ids = layers.map { $0.isObject ? UInt16(1) : 0 }
             func draw(kernel: Bool) -> ([Float], [UInt16], [UInt16], [Compositor.LayerStats]) {
-                var compositor = Compositor(width: width, height: height, channels: 1, visibilityThreshold: trial % 10 == 9 ? 0 : 0.5)
+                var compositor = Compositor(width: width, height: height, channels: channels, visibilityThreshold: trial % 10 == 9 ? 0 : 0.5)
                 compositor.spriteRowKernel = kernel
                 return drawWithMasks(compositor, layers, classIds: ids)
             }

@@ -1,5 +1,6 @@
-// One row of a grey alpha-mask sprite blended `over` a grey canvas, eight pixels at a time with
-// AVX2 where the processor has it, and the same row's reverse pass. The renderer's hot loops for
+// One row of a grey alpha-mask sprite blended `over` a grey or RGB canvas, eight pixels at a time
+// with AVX2 where the processor has it, the same row's reverse pass (grey), and the count of a
+// sprite's visible pixels beyond the canvas. The renderer's hot loops for
 // MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) and
 // Sources/Render/CompositorVJPFastPaths.swift (`backwardMaskSprite`) call them and keep their own
 // loops, which give the same bits, for processors without AVX2 and for tests.
@@ -36,18 +37,23 @@ typedef struct {
     float su[8], sv[8], su_dx[8], sv_dx[8], su_u[8], sv_v[8], opacity[8], tint[8];
 } metasim_mask_sprite_sums;
 
-/// Whether `metasim_mask_sprite_row` runs (the processor has AVX2); else the caller draws.
+/// Whether the kernels run (the processor has AVX2); else the caller draws.
 int metasim_mask_sprite_available(void);
 
-/// Draws `count` pixels from `out` (one row of a grey canvas): texel coordinates start at
-/// `(tu, tv)` and step by `(du, dv)` one addition at a time; per pixel with `A ≠ 0` (bilinear
-/// alpha, 0 outside `[-1, width) × [-1, height)`): `out = opacity·tint·A + (1 − opacity·A)·out`,
-/// and, when `instance` is not null, `instance = id`, `semantic = cls` where `opacity·A ≥
-/// threshold`. Adds the pixels with `A ≠ 0` to `*touched` and those at or above the threshold
-/// to `*covered`. Every value is computed with the operations, in the order, of the Swift loop.
-/// Call only when `metasim_mask_sprite_available()`.
-void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, long count, float *out,
-                             uint16_t *instance, uint16_t *semantic, long *touched, long *covered);
+/// Draws `rows` (1 to 8) rows of `count` pixels of a grey (`channels` 1) or RGB (3, values
+/// interleaved) canvas: row k's values start at `out + k · out_stride`, its mask values at
+/// `instance + k · mask_stride` and `semantic + k · mask_stride`. Row k's texel coordinates start
+/// at `(tu[k], tv[k])` and step by `(du, dv)` one addition at a time (`tu`, `tv`: eight values
+/// each; the eight rows' chains step side by side, one vector addition each). Per pixel with
+/// `A ≠ 0` (bilinear alpha, 0 outside `[-1, width) × [-1, height)`):
+/// `out_c = opacity_tint[c]·A + (1 − opacity·A)·out_c` (`opacity_tint[c]` = opacity · tint of
+/// channel c; one value for a grey canvas), and, when `instance` is not null, `instance = id`,
+/// `semantic = cls` where `opacity·A ≥ threshold`. Adds the pixels with `A ≠ 0` to `*touched`
+/// and those at or above the threshold to `*covered`. Every value is computed with the
+/// operations, in the order, of the Swift loop. Call only when `metasim_mask_sprite_available()`.
+void metasim_mask_sprite_rows(const metasim_mask_sprite *s, const float *opacity_tint, int channels, const float *tu,
+                              const float *tv, long rows, long count, float *out, long out_stride, uint16_t *instance,
+                              uint16_t *semantic, long mask_stride, long *touched, long *covered);
 
 /// Counts the samples with `opacity · A ≥ threshold` (A: bilinear alpha, 0 outside
 /// `[-1, width) × [-1, height)`) over up to eight rows of a sprite's support, one row per lane,
@@ -61,7 +67,7 @@ void metasim_mask_sprite_row(const metasim_mask_sprite *s, float tu, float tv, l
 long metasim_mask_sprite_count_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, int every, int outside,
                                     long width, long skip_from, long skip_to);
 
-/// The reverse of `metasim_mask_sprite_row` over the pixels `x0 … x0 + count − 1` of one row
+/// The reverse of `metasim_mask_sprite_rows` (one grey row) over the pixels `x0 … x0 + count − 1` of one row
 /// (texel coordinates from `(tu, tv)`, stepped as there): per pixel with `A ≠ 0` and upstream
 /// gradient `g = grad[i]`, adds its terms to `sums` (see `metasim_mask_sprite_sums`) and sets
 /// `grad[i] = g · (1 − opacity·A)` (dL/d under). `under[i]` is the value under the sprite before
