@@ -8,16 +8,18 @@
 /// (a superset of the capsule's intersection with the row). A pixel outside every segment's span
 /// has coverage exactly 0 (the loops skip those pixels anyway), and a segment whose span misses
 /// the pixel is farther than the nearest one wherever coverage is non-zero, so dropping both
-/// changes no value and no derivative. One pixel of margin covers rounding between this
-/// screen-space test and the rotated frame of `layerAlpha`.
+/// changes no value and no derivative. So does dropping a segment whose x extent, widened by
+/// the reach, misses the box's columns: it is nearest to no pixel of the box with coverage (a
+/// road beyond the canvas keeps only its segments over the canvas). One pixel of margin covers
+/// rounding between this screen-space test and the rotated frame of `layerAlpha`.
 struct PolylineRows {
     /// Vertices in screen pixels; empty for layers that are not polylines.
     private let screen: [SIMD2<Float>]
     private let reach: Float
-    /// Per segment `i` (vertices `i − 1` → `i`; entry 0 unused) its vertical extent
-    /// `(min y, max y)`, for a quick rejection (`row`); `(−∞, ∞)`, never rejected, for a segment
-    /// with an end at `|y| ≥ quickLimit`.
-    private let extents: [SIMD2<Float>]
+    /// Per segment `i` (vertices `i − 1` → `i`; entry 0 unused) its extent
+    /// `(min y, max y, min x, max x)`, for a quick rejection (`row`); `(−∞, ∞, −∞, ∞)`, never
+    /// rejected, for a segment with a coordinate of magnitude `quickLimit` or more.
+    private let extents: [SIMD4<Float>]
     /// Below this magnitude (px) `Float` rounds the clipping in `row` by well under the quick
     /// rejection's one-pixel margin (ulp 1/8 at most).
     private static let quickLimit: Float = 1_048_576  // 2²⁰
@@ -41,9 +43,11 @@ struct PolylineRows {
         screen = kept
         self.reach = reach
         extents = kept.indices.map { i in
-            let (a, b) = (kept[max(i - 1, 0)].y, kept[i].y)
-            guard i > 0, abs(a) < Self.quickLimit, abs(b) < Self.quickLimit else { return SIMD2(-.infinity, .infinity) }
-            return SIMD2(min(a, b), max(a, b))
+            let (a, b) = (kept[max(i - 1, 0)], kept[i])
+            guard i > 0, max(abs(a.x), abs(a.y), abs(b.x), abs(b.y)) < Self.quickLimit else {
+                return SIMD4(-.infinity, .infinity, -.infinity, .infinity)
+            }
+            return SIMD4(min(a.y, b.y), max(a.y, b.y), min(a.x, b.x), max(a.x, b.x))
         }
     }
 
@@ -61,9 +65,13 @@ struct PolylineRows {
         // a segment the clipping drops or the reverse (otherwise the band is unbounded).
         var bandLo = Y - reach - 1, bandHi = Y + reach + 1
         if !(abs(bandLo) < Self.quickLimit && abs(bandHi) < Self.quickLimit) { (bandLo, bandHi) = (-.infinity, .infinity) }
+        // Likewise the box's columns: a segment farther left or right than the reach and a pixel
+        // of margin is skipped.
+        var columnsLo = Float(box.x0) - reach - 1, columnsHi = Float(box.x1) + reach + 1
+        if !(abs(columnsLo) < Self.quickLimit && abs(columnsHi) < Self.quickLimit) { (columnsLo, columnsHi) = (-.infinity, .infinity) }
         for i in 1..<screen.count {
             let extent = extents[i]
-            if extent.y < bandLo || extent.x > bandHi { continue }
+            if extent[1] < bandLo || extent[0] > bandHi || extent[3] < columnsLo || extent[2] > columnsHi { continue }
             let a = screen[i &- 1], b = screen[i]
             let dy = b.y - a.y
             var t0: Float = 0, t1: Float = 1
