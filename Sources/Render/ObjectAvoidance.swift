@@ -27,12 +27,16 @@ enum ObjectAvoidance {
     /// must not overlap (empty: always kept).
     static func survivors(_ layers: [Layer], avoid: [[String]]) -> [Int] {
         if avoid.allSatisfy({ $0.isEmpty }) { return Array(layers.indices) }
+        // Footprints are built when first needed, with their bounds beside them: most pairs are
+        // decided apart from the bounds alone, without copying the footprints (a copy retains
+        // and releases two arrays).
         var footprints = [Footprint?](repeating: nil, count: layers.count)
-        func footprint(_ i: Int) -> Footprint {
-            if let f = footprints[i] { return f }
+        var bounds = [Footprint.Bounds](repeating: Footprint().bounds, count: layers.count)
+        func build(_ i: Int) {
+            guard footprints[i] == nil else { return }
             let f = Footprint(layers[i])
+            bounds[i] = f.bounds
             footprints[i] = f
-            return f
         }
         var dropped = [Bool](repeating: false, count: layers.count)
         let objects = layers.indices.filter { layers[$0].isObject }
@@ -51,10 +55,11 @@ enum ObjectAvoidance {
                 }
                 namedBy = classes
             }
-            var own: Footprint? = nil
             for j in objects where j != i && !dropped[j] && named[j] {
-                if own == nil { own = footprint(i) }
-                if own!.overlaps(footprint(j)) { dropped[i] = true; break }
+                build(i)
+                build(j)
+                if Footprint.apart(bounds[i], bounds[j]) { continue }
+                if footprints[i]!.overlaps(footprints[j]!) { dropped[i] = true; break }
             }
         }
         return layers.indices.filter { !dropped[$0] }
@@ -85,6 +90,33 @@ struct Footprint {
     /// False when a piece is a grammar's polygon, which may be concave (the separating-axis
     /// test, meant for convex outlines, can then find overlap between boxes that are apart).
     private(set) var piecesConvex = true
+
+    /// What `overlaps` can decide some pairs from: the box of the points, the largest radius,
+    /// whether every piece is convex, whether there is a piece at all.
+    struct Bounds {
+        var lo: SIMD2<Double>, hi: SIMD2<Double>, maxRadius: Double, piecesConvex: Bool, isEmpty: Bool
+    }
+
+    var bounds: Bounds { Bounds(lo: lo, hi: hi, maxRadius: maxRadius, piecesConvex: piecesConvex, isEmpty: pieces.isEmpty) }
+
+    /// True when footprints with bounds `a` and `b` cannot overlap, known from the bounds alone:
+    /// one covers nothing, or every piece pair is at least the boxes' gap apart, which exceeds the
+    /// largest radii, and neither has a grammar polygon. Two convex polygons whose boxes are apart
+    /// are separated along one of their edge normals, where `interiorsIntersect` finds no overlap
+    /// (it allows 1e-9 px, far above rounding at canvas coordinates). False: `overlaps` decides.
+    static func apart(_ a: Bounds, _ b: Bounds) -> Bool {
+        if a.isEmpty || b.isEmpty { return true }
+        return a.piecesConvex && b.piecesConvex && boxesApartBeyondRadii(a, b)
+    }
+
+    /// The whole boxes' gap exceeds the largest radii (with a relative and an absolute margin).
+    private static func boxesApartBeyondRadii(_ a: Bounds, _ b: Bounds) -> Bool {
+        let gap = pointwiseMax(a.lo - b.hi, b.lo - a.hi)
+        return max(gap.x, gap.y) > (a.maxRadius + b.maxRadius) * (1 + 1e-9) + 1e-9
+    }
+
+    /// Covers nothing (a background's footprint).
+    init() {}
 
     init(_ layer: Layer) {
         if !layer.isObject || layer.isDegenerate { return }
@@ -130,7 +162,7 @@ struct Footprint {
     /// True when some piece of one comes closer to some piece of the other than their radii sum
     /// (touching exactly does not count).
     func overlaps(_ other: Footprint) -> Bool {
-        if pieces.isEmpty || other.pieces.isEmpty { return false }
+        if Self.apart(bounds, other.bounds) { return false }
         return points.withUnsafeBufferPointer { mine in
             other.points.withUnsafeBufferPointer { theirs in
                 func points(_ all: UnsafeBufferPointer<SIMD2<Double>>, _ piece: Piece) -> UnsafeBufferPointer<SIMD2<Double>> {
@@ -138,14 +170,9 @@ struct Footprint {
                 }
                 // Every piece pair of the two is at least the whole boxes' gap apart: when that
                 // exceeds the largest radii, each pair the gap test below decides is skipped there
-                // anyway, and only pairs of two polygons (separating axes) remain to be tested.
-                // Two convex polygons whose boxes are apart are separated along one of their edge
-                // normals, where `interiorsIntersect` finds no overlap (it allows 1e-9 px, far
-                // above rounding at canvas coordinates): with no grammar polygon on either side,
-                // that answer is known without the test.
-                let gap = pointwiseMax(lo - other.hi, other.lo - hi)
-                if max(gap.x, gap.y) > (maxRadius + other.maxRadius) * (1 + 1e-9) + 1e-9 {
-                    if piecesConvex && other.piecesConvex { return false }
+                // anyway, and only pairs of two polygons (separating axes) remain to be tested
+                // (with convex pieces only, `apart` has answered already).
+                if Self.boxesApartBeyondRadii(bounds, other.bounds) {
                     for a in pieces where a.radius == 0 && a.count >= 3 {
                         for b in other.pieces where b.radius == 0 && b.count >= 3 {
                             if Self.interiorsIntersect(points(mine, a), points(theirs, b)) { return true }

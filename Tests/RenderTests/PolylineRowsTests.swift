@@ -28,6 +28,7 @@ final class PolylineRowsTests: XCTestCase {
             // Trials 2, 3 (mod 4): the canvas's part, as the compositor draws (long roads reach past it).
             let support = layer.supportBox(width: width, height: height)
             let box = trial % 4 < 2 ? support : support.clipped(width: width, height: height)
+            if box.isEmpty { continue }  // wholly off the canvas: nothing drawn
             let rows = PolylineRows(layer)
             let (g, dual) = (layer.floatGeometry, layer.dualGeometry)
             withKernel(layer) { kernel in
