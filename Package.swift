@@ -30,10 +30,12 @@ let package = Package(
         .target(name: "CPNGRows", linkerSettings: [.linkedLibrary("png16")]),
         // Float-to-integer truncation without Swift's checks, for the renderer's hot loops.
         .target(name: "CUncheckedMath"),
-        // The grey mask-sprite row loop with AVX2 (dispatched at run time; no compiler flags).
+        // The mask-sprite row loops with AVX2 (dispatched at run time; no compiler flags).
         .target(name: "CMaskSprite"),
         // An id's count and box in an instance mask with SSE2 (ground truth of few-object images).
         .target(name: "CMaskMeasure"),
+        // A noise background painted over an RGB canvas with AVX2 (dispatched at run time).
+        .target(name: "CBackgroundPaint"),
 
         // Pipeline modules, lowest first. A module never imports one listed after it.
         .target(name: "Diagnostics", exclude: ["README.md"]),
@@ -44,7 +46,8 @@ let package = Package(
         .target(name: "Grammar", dependencies: ["Scene", "Assets", "Parallel", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Tensor", dependencies: ["Diagnostics", "Parallel", "CBLAS"], exclude: ["README.md"]),
         .target(name: "NN", dependencies: ["Tensor"], exclude: ["README.md"]),
-        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel", "CUncheckedMath", "CMaskSprite", "CMaskMeasure"], exclude: ["README.md", "BRIDGE.md"]),
+        .target(name: "Render", dependencies: ["Scene", "Assets", "Codecs", "Parallel", "CUncheckedMath", "CMaskSprite", "CMaskMeasure", "CBackgroundPaint"],
+                exclude: ["README.md", "BRIDGE.md"]),
         .target(name: "Render3D", dependencies: ["Diagnostics", "Scene", "Codecs", "Render", "Parallel"], exclude: ["README.md"]),
         .target(name: "Datasets", dependencies: ["Scene", "Codecs", "Render", "Parallel", "CCrypto"], exclude: ["README.md"]),
         .target(

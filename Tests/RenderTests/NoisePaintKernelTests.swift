@@ -1,0 +1,40 @@
+import XCTest
+@testable import Render
+
+/// CBackgroundPaint's AVX2 loop against the Swift loop it stands in for (a noise background
+/// blended `over` an RGB canvas): the same bits, as the first layer (painted on black without
+/// reading the canvas) and over shapes already drawn, at opacities below 1, on a canvas whose
+/// pixel count is not a multiple of eight (the loop's scalar tail).
+final class NoisePaintKernelTests: XCTestCase {
+    func testKernelGivesTheSwiftLoopsBits() throws {
+        guard Compositor.noisePaintKernelAvailable else { throw XCTSkip("this processor has no AVX2: the Swift loop paints") }
+        var rng = TestRandom(state: 11)
+        let (width, height) = (37, 29)
+        var differences = 0
+        for trial in 0..<40 {
+            func noise(_ opacity: Float) -> Layer {
+                var p = SIMD16<Float>.zero
+                p[LayerParameter.scaleX.rawValue] = 1; p[LayerParameter.scaleY.rawValue] = 1
+                p[LayerParameter.opacity.rawValue] = opacity
+                for t in [LayerParameter.tintR, .tintG, .tintB] { p[t.rawValue] = rng.unit() }
+                p[LayerParameter.noiseAmplitude.rawValue] = 0.5 * rng.unit()
+                return Layer(content: .background(.noise(cell: 1 + 6 * rng.unit(), seed: UInt64(trial))), node: 0, className: "",
+                             parameters: p, blend: .over, links: [])
+            }
+            var car = SIMD16<Float>.zero
+            car[LayerParameter.centreX.rawValue] = Float(width) * rng.unit(); car[LayerParameter.centreY.rawValue] = Float(height) * rng.unit()
+            car[LayerParameter.scaleX.rawValue] = 12; car[LayerParameter.scaleY.rawValue] = 7
+            car[LayerParameter.opacity.rawValue] = 1; car[LayerParameter.tintR.rawValue] = 0.9
+            let layers = [noise(trial % 3 == 0 ? 1 : rng.unit()),
+                          Layer(content: .shape(.rectangle), node: 1, className: "car", parameters: car, blend: .over, links: []),
+                          noise(0.2 + 0.6 * rng.unit())]
+            func draw(kernel: Bool) -> [Float] {
+                var compositor = Compositor(width: width, height: height, channels: 3, visibilityThreshold: 0.5)
+                compositor.noisePaintKernel = kernel
+                return drawWithMasks(compositor, layers, classIds: [0, 1, 0]).pixels
+            }
+            differences += zip(draw(kernel: true), draw(kernel: false)).filter { $0.bitPattern != $1.bitPattern }.count
+        }
+        XCTAssertEqual(differences, 0, "values whose bits differ")
+    }
+}
