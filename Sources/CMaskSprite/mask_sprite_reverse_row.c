@@ -34,8 +34,8 @@ static inline void reverse_one_pixel(const metasim_mask_sprite *s, float u, floa
 }
 
 __attribute__((target("avx2")))
-void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, float tu, float tv, long x0, long count, float cx, float ou,
-                                     float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums) {
+void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, const float *us, const float *vs, long x0, long count, float cx,
+                                     float ou, float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums) {
     const __m256 one = _mm256_set1_ps(1), zero = _mm256_setzero_ps();
     const __m256 opacity = _mm256_set1_ps(s->opacity), tint = _mm256_set1_ps(s->tint);
     const __m256 half = _mm256_set1_ps(0.5f), centre = _mm256_set1_ps(cx);
@@ -48,7 +48,7 @@ void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, float tu, flo
     long x = 0;
     for (; x + 8 <= count; x += 8) {
         sprite_cells8 c;
-        if (!sprite_cells8_next(s, &tu, &tv, &c)) continue;
+        if (!sprite_cells8_at(s, _mm256_loadu_ps(us + x), _mm256_loadu_ps(vs + x), &c)) continue;
         __m256 A = c.A;
         __m256 drawn = _mm256_cmp_ps(A, zero, _CMP_NEQ_UQ);
         if (_mm256_movemask_ps(drawn) == 0) continue;
@@ -79,9 +79,12 @@ void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, float tu, flo
     _mm256_storeu_ps(sums->su_dx, su_dx); _mm256_storeu_ps(sums->sv_dx, sv_dx);
     _mm256_storeu_ps(sums->su_u, su_u); _mm256_storeu_ps(sums->sv_v, sv_v);
     _mm256_storeu_ps(sums->opacity, s_opacity); _mm256_storeu_ps(sums->tint, s_tint);
-    for (; x < count; x++) {
-        reverse_one_pixel(s, tu, tv, x0 + x, cx, ou, ov, under[x], grad + x, sums, (int)(x & 7));
-        tu += s->du;
-        tv += s->dv;
-    }
+    for (; x < count; x++) reverse_one_pixel(s, us[x], vs[x], x0 + x, cx, ou, ov, under[x], grad + x, sums, (int)(x & 7));
+}
+
+__attribute__((target("avx2")))
+void metasim_mask_sprite_chains(const metasim_mask_sprite *s, const float *tu, const float *tv, long count, float *us, float *vs,
+                                long stride) {
+    __m256 u = _mm256_loadu_ps(tu), v = _mm256_loadu_ps(tv);
+    sprite_chains8(s, &u, &v, count, us, vs, stride);
 }

@@ -108,28 +108,6 @@ static inline void sprite_row(const metasim_mask_sprite *s, const float *opacity
     }
 }
 
-// The eight rows' columns `8b ..< 8b + 8` of `columns` (per column the eight rows' values, lane k
-// for row k) written row-major: `rows[k * stride + 8b + i]` for column 8b + i.
-__attribute__((target("avx2")))
-static inline void transpose8(const __m256 *columns, float *rows, long stride) {
-    __m256 t0 = _mm256_unpacklo_ps(columns[0], columns[1]), t1 = _mm256_unpackhi_ps(columns[0], columns[1]);
-    __m256 t2 = _mm256_unpacklo_ps(columns[2], columns[3]), t3 = _mm256_unpackhi_ps(columns[2], columns[3]);
-    __m256 t4 = _mm256_unpacklo_ps(columns[4], columns[5]), t5 = _mm256_unpackhi_ps(columns[4], columns[5]);
-    __m256 t6 = _mm256_unpacklo_ps(columns[6], columns[7]), t7 = _mm256_unpackhi_ps(columns[6], columns[7]);
-    __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-    __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-    __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
-    __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
-    _mm256_storeu_ps(rows + 0 * stride, _mm256_permute2f128_ps(u0, u4, 0x20));
-    _mm256_storeu_ps(rows + 1 * stride, _mm256_permute2f128_ps(u1, u5, 0x20));
-    _mm256_storeu_ps(rows + 2 * stride, _mm256_permute2f128_ps(u2, u6, 0x20));
-    _mm256_storeu_ps(rows + 3 * stride, _mm256_permute2f128_ps(u3, u7, 0x20));
-    _mm256_storeu_ps(rows + 4 * stride, _mm256_permute2f128_ps(u0, u4, 0x31));
-    _mm256_storeu_ps(rows + 5 * stride, _mm256_permute2f128_ps(u1, u5, 0x31));
-    _mm256_storeu_ps(rows + 6 * stride, _mm256_permute2f128_ps(u2, u6, 0x31));
-    _mm256_storeu_ps(rows + 7 * stride, _mm256_permute2f128_ps(u3, u7, 0x31));
-}
-
 // Columns per pass of `metasim_mask_sprite_rows` (a multiple of 8).
 #define CHUNK 64
 
@@ -139,20 +117,10 @@ void metasim_mask_sprite_rows(const metasim_mask_sprite *s, const float *opacity
                               uint16_t *semantic, long mask_stride, long *touched, long *covered) {
     // The rows' chains side by side, lane k for row k: one vector addition steps all eight.
     __m256 u = _mm256_loadu_ps(tu), v = _mm256_loadu_ps(tv);
-    const __m256 du = _mm256_set1_ps(s->du), dv = _mm256_set1_ps(s->dv);
     float us[8 * CHUNK], vs[8 * CHUNK];
     for (long x0 = 0; x0 < count; x0 += CHUNK) {
         long n = count - x0 < CHUNK ? count - x0 : CHUNK;
-        for (long b = 0; b < n; b += 8) {
-            __m256 ucols[8], vcols[8];
-            for (int i = 0; i < 8; i++) {
-                ucols[i] = u; vcols[i] = v;
-                u = _mm256_add_ps(u, du);
-                v = _mm256_add_ps(v, dv);
-            }
-            transpose8(ucols, us + b, CHUNK);
-            transpose8(vcols, vs + b, CHUNK);
-        }
+        sprite_chains8(s, &u, &v, n, us, vs, CHUNK);
         for (long k = 0; k < rows; k++) {
             sprite_row(s, opacity_tint, channels, us + k * CHUNK, vs + k * CHUNK, n, out + k * out_stride + x0 * channels,
                        instance ? instance + k * mask_stride + x0 : 0, semantic ? semantic + k * mask_stride + x0 : 0, touched,

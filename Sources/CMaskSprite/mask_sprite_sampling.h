@@ -84,14 +84,46 @@ static inline int sprite_cells8_at(const metasim_mask_sprite *s, __m256 u, __m25
     return 1;
 }
 
-/// The next eight pixels' cells from texel coordinates `(*tu, *tv)`, which step by `(du, dv)`
-/// one addition at a time (the chain of the one-pixel loop) and are left at the ninth pixel's.
-/// Returns 0, with `*c` not filled, when no lane lies inside the sprite's range.
+// The eight rows' columns `0 ..< 8` of `columns` (per column the eight rows' values, lane k
+// for row k) written row-major: `rows[k * stride + i]` for column i.
 __attribute__((target("avx2")))
-static inline int sprite_cells8_next(const metasim_mask_sprite *s, float *tu, float *tv, sprite_cells8 *c) {
-    float us[8], vs[8];
-    for (int k = 0; k < 8; k++) { us[k] = *tu; vs[k] = *tv; *tu += s->du; *tv += s->dv; }
-    return sprite_cells8_at(s, _mm256_loadu_ps(us), _mm256_loadu_ps(vs), c);
+static inline void sprite_transpose8(const __m256 *columns, float *rows, long stride) {
+    __m256 t0 = _mm256_unpacklo_ps(columns[0], columns[1]), t1 = _mm256_unpackhi_ps(columns[0], columns[1]);
+    __m256 t2 = _mm256_unpacklo_ps(columns[2], columns[3]), t3 = _mm256_unpackhi_ps(columns[2], columns[3]);
+    __m256 t4 = _mm256_unpacklo_ps(columns[4], columns[5]), t5 = _mm256_unpackhi_ps(columns[4], columns[5]);
+    __m256 t6 = _mm256_unpacklo_ps(columns[6], columns[7]), t7 = _mm256_unpackhi_ps(columns[6], columns[7]);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0)), u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0)), u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0)), u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0)), u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+    _mm256_storeu_ps(rows + 0 * stride, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(rows + 1 * stride, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(rows + 2 * stride, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(rows + 3 * stride, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(rows + 4 * stride, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(rows + 5 * stride, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(rows + 6 * stride, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(rows + 7 * stride, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+/// Eight rows' texel coordinates over `count` columns: lane k of `*u`, `*v` is row k's current
+/// coordinate, stepped by `(du, dv)` one addition per column (each row's own chain; one vector
+/// addition steps all eight) and left at column `count`'s. Row k's values go to `us + k * stride`,
+/// `vs + k * stride` (`stride` at least `count` rounded up to a multiple of 8; values past
+/// `count` are written too).
+__attribute__((target("avx2")))
+static inline void sprite_chains8(const metasim_mask_sprite *s, __m256 *u, __m256 *v, long count, float *us, float *vs, long stride) {
+    const __m256 du = _mm256_set1_ps(s->du), dv = _mm256_set1_ps(s->dv);
+    for (long b = 0; b < count; b += 8) {
+        __m256 ucols[8], vcols[8];
+        for (int i = 0; i < 8; i++) {
+            ucols[i] = *u; vcols[i] = *v;
+            *u = _mm256_add_ps(*u, du);
+            *v = _mm256_add_ps(*v, dv);
+        }
+        sprite_transpose8(ucols, us + b, stride);
+        sprite_transpose8(vcols, vs + b, stride);
+    }
 }
 
 #endif

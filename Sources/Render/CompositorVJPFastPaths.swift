@@ -57,6 +57,11 @@ extension CompositorRenderer {
                                                    opacity_tint: opacity * tint.x, opacity: opacity, threshold: 0, id: 0, cls: 0,
                                                    tint: tint.x)
             let inC = greyOver && kernel && compositor.spriteRowKernel && Compositor.spriteRowKernelAvailable
+            // In C, the rows' texel coordinates come from their chains eight rows at a time
+            // (`metasim_mask_sprite_chains`): starts at 0..<16, then eight rows of u, of v.
+            let stride = (boxWidth + 7) & ~7
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inC ? 16 + 16 * stride : 0)
+            defer { scratch.deallocate() }
             for y in box.y0..<box.y1 {
                 var (tu, tv) = sampler.start(x: box.x0, y: y)
                 let dy = Float(y) + 0.5 - g.cy
@@ -65,10 +70,16 @@ extension CompositorRenderer {
                 var rSuU = SIMD8<Float>(), rSvV = SIMD8<Float>(), rOpacity = SIMD8<Float>()
                 var rTint = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
                 if inC {
+                    let lane = (y &- box.y0) & 7, starts = scratch, us = scratch + 16, vs = us + 8 &* stride
+                    if lane == 0 {
+                        starts.initialize(repeating: 0, count: 16)
+                        for k in 0..<min(8, box.y1 &- y) { (starts[k], starts[8 &+ k]) = sampler.start(x: box.x0, y: y &+ k) }
+                        metasim_mask_sprite_chains(&spriteKernel, starts, starts + 8, boxWidth, us, vs, stride)
+                    }
                     var sums = metasim_mask_sprite_sums()
                     let p = y &* width &+ box.x0
-                    metasim_mask_sprite_reverse_row(&spriteKernel, tu, tv, box.x0, boxWidth, g.cx, sampler.ou, sampler.ov,
-                                                    under + (y &- box.y0) &* boxWidth, grad + p, &sums)
+                    metasim_mask_sprite_reverse_row(&spriteKernel, us + lane &* stride, vs + lane &* stride, box.x0, boxWidth, g.cx,
+                                                    sampler.ou, sampler.ov, under + (y &- box.y0) &* boxWidth, grad + p, &sums)
                     rSu = SIMD8(sums.su); rSv = SIMD8(sums.sv); rSuDx = SIMD8(sums.su_dx); rSvDx = SIMD8(sums.sv_dx)
                     rSuU = SIMD8(sums.su_u); rSvV = SIMD8(sums.sv_v); rOpacity = SIMD8(sums.opacity); rTint.0 = SIMD8(sums.tint)
                 } else {

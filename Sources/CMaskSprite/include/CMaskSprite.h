@@ -67,14 +67,24 @@ void metasim_mask_sprite_rows(const metasim_mask_sprite *s, const float *opacity
 long metasim_mask_sprite_count_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, int every, int outside,
                                     long width, long skip_from, long skip_to);
 
-/// The reverse of `metasim_mask_sprite_rows` (one grey row) over the pixels `x0 … x0 + count − 1` of one row
-/// (texel coordinates from `(tu, tv)`, stepped as there): per pixel with `A ≠ 0` and upstream
-/// gradient `g = grad[i]`, adds its terms to `sums` (see `metasim_mask_sprite_sums`) and sets
-/// `grad[i] = g · (1 − opacity·A)` (dL/d under). `under[i]` is the value under the sprite before
-/// it was drawn; `cx` the sprite centre's x (px), `(ou, ov)` the texel coordinates of the
-/// sprite's centre. Lane sums add in pixel order, with the operations of the Swift loop, so the
-/// same bits. Call only when `metasim_mask_sprite_available()`.
-void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, float tu, float tv, long x0, long count, float cx, float ou,
-                                     float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums);
+/// Texel coordinates of up to eight rows over `count` columns, for the reverse pass: row k starts
+/// at `(tu[k], tv[k])` and steps by `(du, dv)` one addition per column, as a row is drawn (the
+/// eight rows' chains side by side, one vector addition each); row k's go to `us + k · stride`
+/// and `vs + k · stride`. `tu`, `tv` hold eight values; `stride` is at least `count` rounded up
+/// to a multiple of 8 (values up to there are written). Call only when
+/// `metasim_mask_sprite_available()`.
+void metasim_mask_sprite_chains(const metasim_mask_sprite *s, const float *tu, const float *tv, long count, float *us, float *vs,
+                                long stride);
+
+/// The reverse of `metasim_mask_sprite_rows` over the pixels `x0 … x0 + count − 1` of one grey
+/// row, pixel i at texel coordinates `(us[i], vs[i])` (`metasim_mask_sprite_chains`): per pixel
+/// with `A ≠ 0` and upstream gradient `g = grad[i]`, adds its terms to `sums` (see
+/// `metasim_mask_sprite_sums`) and sets `grad[i] = g · (1 − opacity·A)` (dL/d under). `under[i]`
+/// is the value under the sprite before it was drawn; `cx` the sprite centre's x (px), `(ou, ov)`
+/// the texel coordinates of the sprite's centre. Lane sums add in pixel order, with the
+/// operations of the Swift loop, so the same bits. Call only when
+/// `metasim_mask_sprite_available()`.
+void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, const float *us, const float *vs, long x0, long count, float cx,
+                                     float ou, float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums);
 
 #endif
