@@ -11,15 +11,15 @@ int metasim_background_paint_available(void) {
 }
 
 __attribute__((target("avx2")))
-void metasim_paint_noise_rgb(const float *n, long pixels, const float *base, float amplitude, float opacity, int black_under,
-                             float *out) {
+void metasim_paint_noise_rgb(const float *n, long pixels, float base0, float base1, float base2, float amplitude, float opacity,
+                             int black_under, float *out) {
     const float keep = 1 - opacity;
     const float on_black = keep * 0.0f;  // what `keep · under` is on black, as the Swift loop takes it
     // Eight pixels are 24 interleaved values, three vectors: value 8j + l belongs to pixel
     // (8j + l) / 3 and channel (8j + l) % 3.
     const __m256i pixel_of[3] = {_mm256_setr_epi32(0, 0, 0, 1, 1, 1, 2, 2), _mm256_setr_epi32(2, 3, 3, 3, 4, 4, 4, 5),
                                  _mm256_setr_epi32(5, 5, 6, 6, 6, 7, 7, 7)};
-    const float b0 = base[0], b1 = base[1], b2 = base[2];
+    const float b0 = base0, b1 = base1, b2 = base2, base[3] = {base0, base1, base2};
     const __m256 base_of[3] = {_mm256_setr_ps(b0, b1, b2, b0, b1, b2, b0, b1), _mm256_setr_ps(b2, b0, b1, b2, b0, b1, b2, b0),
                                _mm256_setr_ps(b1, b2, b0, b1, b2, b0, b1, b2)};
     const __m256 amplitude8 = _mm256_set1_ps(amplitude), opacity8 = _mm256_set1_ps(opacity), keep8 = _mm256_set1_ps(keep);

@@ -1,4 +1,5 @@
-// AVX2 reverse kernel of CMaskSprite.h (`metasim_mask_sprite_reverse_row`). No FMA and no
+// AVX2 reverse kernel of CMaskSprite.h (`metasim_mask_sprite_reverse_row`) and the texel
+// coordinates it reads (`metasim_mask_sprite_chains`). No FMA and no
 // contraction, so every product and sum rounds as in the Swift loop it replaces
 // (`CompositorRenderer.backwardMaskSprite`, one pixel at a time with eight lane sums).
 #include "CMaskSprite.h"

@@ -11,14 +11,15 @@ int metasim_mask_sprite_available(void) {
     return __builtin_cpu_supports("avx2");
 }
 
-// The Swift loop's one-pixel step (`MaskSpriteSampler.alpha`, `blend`, `note`).
-static inline void one_pixel(const metasim_mask_sprite *s, float u, float v, float *out, uint16_t *instance,
+// The Swift loop's one-pixel step on a grey canvas (`MaskSpriteSampler.alpha`, `blend`, `note`);
+// `opacity_tint` = opacity · tint.
+static inline void one_pixel(const metasim_mask_sprite *s, float opacity_tint, float u, float v, float *out, uint16_t *instance,
                              uint16_t *semantic, long *touched, long *covered) {
     sprite_cell cell;
     float A = sprite_cell_at(s, u, v, &cell);
     if (A == 0) return;
     float a = s->opacity * A;
-    *out = s->opacity_tint * A + (1 - a) * *out;
+    *out = opacity_tint * A + (1 - a) * *out;
     *touched += 1;
     if (instance && a >= s->threshold) {
         *covered += 1;
@@ -101,7 +102,7 @@ static inline void sprite_row(const metasim_mask_sprite *s, const float *opacity
     for (; x < count; x++) {
         uint16_t *ins = instance ? instance + x : 0, *sem = semantic ? semantic + x : 0;
         if (channels == 1) {
-            one_pixel(s, us[x], vs[x], out + x, ins, sem, touched, covered);
+            one_pixel(s, opacity_tint[0], us[x], vs[x], out + x, ins, sem, touched, covered);
         } else {
             one_pixel_rgb(s, opacity_tint, us[x], vs[x], out + 3 * x, ins, sem, touched, covered);
         }

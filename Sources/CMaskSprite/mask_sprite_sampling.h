@@ -1,5 +1,6 @@
-// Bilinear sampling of a sprite's bordered alpha plane, shared by the draw and reverse kernels
-// (mask_sprite_row.c, mask_sprite_reverse_row.c): the operations of the Swift sampler
+// Bilinear sampling of a sprite's bordered alpha plane and the texel coordinates' chains, shared
+// by the draw, reverse and count kernels (mask_sprite_row.c, mask_sprite_reverse_row.c,
+// mask_sprite_count.c): the operations of the Swift sampler
 // (`BorderedCell`, `bilinear`, `MaskSpriteSampler.corners4`), in the same order, so the same bits.
 // Internal to CMaskSprite (not under include/).
 #ifndef METASIM_MASK_SPRITE_SAMPLING_H
@@ -29,7 +30,8 @@ static inline float sprite_cell_at(const metasim_mask_sprite *s, float u, float 
     return top + (bottom - top) * c->fy;
 }
 
-/// Eight samples' cells, lane k for the k-th pixel: texel coordinates `u`, `v` (0 in lanes
+/// Eight samples' cells, lane k for the k-th sample (a row's k-th pixel, or, counting, the k-th
+/// row's pixel): texel coordinates `u`, `v` (0 in lanes
 /// outside the sprite's range, which `inside` marks), fractions, corners and alpha `A` (0 outside).
 typedef struct {
     __m256 inside, u, v, fx, fy, p00, p10, p01, p11, A;

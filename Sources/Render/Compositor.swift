@@ -85,7 +85,7 @@ struct Compositor {
         for k in layers.indices {
             var id: UInt16 = 0, cls: UInt16 = 0
             if layers[k].isObject { objectNumber &+= 1; id = objectNumber; cls = classIds[k] }
-            let s = draw(layers[k], index: k, id: id, cls: cls, into: out, masks: masks, tape: k >= tapeFrom ? tape : nil,
+            let s = draw(layers[k], id: id, cls: cls, into: out, masks: masks, tape: k >= tapeFrom ? tape : nil,
                          blackUnder: blackUnder && k == 0, background: backgrounds?[k], rowLog: rowLogs?[k])
             if masks != nil { stats[k] = s }
         }
@@ -95,7 +95,7 @@ struct Compositor {
     /// One layer of `draw(_:…)`: `blackUnder` for a first background that reads black without
     /// the canvas; `tape`, when non-nil, records the layer's box first. Returns its statistics
     /// (meaningful with `masks`).
-    private func draw(_ layer: Layer, index k: Int, id: UInt16, cls: UInt16, into out: UnsafeMutablePointer<Float>, masks: Masks?,
+    private func draw(_ layer: Layer, id: UInt16, cls: UInt16, into out: UnsafeMutablePointer<Float>, masks: Masks?,
                       tape: UnsafeMutablePointer<[Float]>?, blackUnder: Bool, background: BackgroundKernel?, rowLog: RowLog?) -> LayerStats {
         let support = layer.supportBox(width: width, height: height)
         let box = support.clipped(width: width, height: height)
@@ -255,10 +255,7 @@ struct Compositor {
             if kernel.kind == .noise, channels == 3, over, noisePaintKernel, Self.noisePaintKernelAvailable, let noise = kernel.basis {
                 // Eight pixels at a time in C; the base `tint·1 + end·0` as `NoiseFillValues` takes it.
                 let base = SIMD4(tint, 0) * 1 + SIMD4(end, 0) * 0
-                withUnsafeBytes(of: base) { base in
-                    metasim_paint_noise_rgb(noise, n, base.baseAddress!.assumingMemoryBound(to: Float.self), amplitude, opacity,
-                                            blackUnder ? 1 : 0, out)
-                }
+                metasim_paint_noise_rgb(noise, n, base[0], base[1], base[2], amplitude, opacity, blackUnder ? 1 : 0, out)
             } else {
                 // `tint_c·w_t + end_c·w_e + amplitude·w_a` with the weights of `BackgroundKernel.weights`
                 // written out per fill (the same operations in the same order, so the same values), the
@@ -301,8 +298,8 @@ struct Compositor {
         if over && spriteRowKernel && Self.spriteRowKernelAvailable {
             // Eight pixels at a time in C, eight rows per call (the same operations, so the same values).
             var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
-                                             height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity_tint: opacity * tint.x,
-                                             opacity: opacity, threshold: threshold, id: id, cls: cls, tint: tint.x)
+                                             height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity: opacity,
+                                             threshold: threshold, id: id, cls: cls, tint: tint.x)
             // `opacity · tint_c` per channel, as `pixel` takes it; then the rows' starting texel
             // coordinates (u in 3..<11, v in 11..<19).
             var touched = 0, covered = 0
@@ -435,7 +432,7 @@ struct Compositor {
     /// stepped from its first pixel as the Swift loop steps it, so the same count.
     private func countMaskSpriteOutside(_ sampler: MaskSpriteSampler, opacity: Float, support: PixelBox, inside: PixelBox) -> Int {
         var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
-                                         height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity_tint: 0,
+                                         height: sampler.height, du: sampler.dudx, dv: sampler.dvdx,
                                          opacity: opacity, threshold: visibilityThreshold, id: 0, cls: 0, tint: 0)
         let width = support.x1 - support.x0
         // The canvas's columns, from the support's first; a canvas row whose support lies within

@@ -60,7 +60,8 @@ public struct CompositorRenderer: Renderer {
         Compositor(width: canvas.width, height: canvas.height, channels: canvas.channels, visibilityThreshold: visibilityThreshold)
     }
 
-    /// The layers of one graph and their class ids (0 for backgrounds).
+    /// The layers of one graph and their class ids (0 for backgrounds). The layers' sprites borrow
+    /// the renderer's sprite cache (`Sprite.borrowed()`): use them only while this renderer lives.
     func compile(_ graph: SceneGraph, index: Int) throws -> (layers: [Layer], classIds: [UInt16]) {
         let layers = try compiler.layers(of: graph, graphIndex: index)
         // By index: a copy of a layer (`layers.map { layer in … }`) retains its content, name and links.
@@ -126,7 +127,10 @@ public struct CompositorRenderer: Renderer {
 final class SpriteCache: @unchecked Sendable {
     private let stores: [String: any AssetStore]
     private let channels: Int
+    /// Borrowed sprites (`Sprite.borrowed()`): a lookup copies no reference. `owners` holds
+    /// their planes.
     private var sprites: [AssetRef: Sprite] = [:]
+    private var owners: [Sprite] = []
     private let lock = NSLock()
     let capacity: Int
 
@@ -141,7 +145,7 @@ final class SpriteCache: @unchecked Sendable {
     /// Throws `InputError` when no store has the ref's name or the store cannot supply the image.
     func sprite(_ ref: AssetRef) throws -> Sprite {
         lock.lock()
-        if let s = sprites[ref] { lock.unlock(); return s.borrowed() }
+        if let s = sprites[ref] { lock.unlock(); return s }
         lock.unlock()
         guard let store = stores[ref.store] else {
             throw InputError(file: "assets", message: "no asset store named '\(ref.store)' (have: \(stores.keys.sorted().joined(separator: ", ")))")
@@ -150,9 +154,10 @@ final class SpriteCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         // Another thread may have prepared it meanwhile: the cached one stays.
-        if let cached = sprites[ref] { return cached.borrowed() }
+        if let cached = sprites[ref] { return cached }
         guard sprites.count < capacity else { return s }
-        sprites[ref] = s
+        owners.append(s)
+        sprites[ref] = s.borrowed()
         return s.borrowed()
     }
 }

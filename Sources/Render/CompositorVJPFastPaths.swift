@@ -54,7 +54,7 @@ extension CompositorRenderer {
             let sampler = MaskSpriteSampler(layer, k)
             var spriteKernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
                                                    height: sampler.height, du: sampler.dudx, dv: sampler.dvdx,
-                                                   opacity_tint: opacity * tint.x, opacity: opacity, threshold: 0, id: 0, cls: 0,
+                                                   opacity: opacity, threshold: 0, id: 0, cls: 0,
                                                    tint: tint.x)
             let inC = greyOver && kernel && compositor.spriteRowKernel && Compositor.spriteRowKernelAvailable
             // In C, the rows' texel coordinates come from their chains eight rows at a time
@@ -63,7 +63,6 @@ extension CompositorRenderer {
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inC ? 16 + 16 * stride : 0)
             defer { scratch.deallocate() }
             for y in box.y0..<box.y1 {
-                var (tu, tv) = sampler.start(x: box.x0, y: y)
                 let dy = Float(y) + 0.5 - g.cy
                 // Lane sums of the row (tint: one lane set per channel).
                 var rSu = SIMD8<Float>(), rSv = SIMD8<Float>(), rSuDx = SIMD8<Float>(), rSvDx = SIMD8<Float>()
@@ -83,6 +82,7 @@ extension CompositorRenderer {
                     rSu = SIMD8(sums.su); rSv = SIMD8(sums.sv); rSuDx = SIMD8(sums.su_dx); rSvDx = SIMD8(sums.sv_dx)
                     rSuU = SIMD8(sums.su_u); rSvV = SIMD8(sums.sv_v); rOpacity = SIMD8(sums.opacity); rTint.0 = SIMD8(sums.tint)
                 } else {
+                    var (tu, tv) = sampler.start(x: box.x0, y: y)
                     for x in box.x0..<box.x1 {
                         defer { tu += sampler.dudx; tv += sampler.dvdx }
                         guard let cell = sampler.corners(tu, tv) else { continue }

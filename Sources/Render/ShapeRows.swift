@@ -52,10 +52,11 @@ struct ShapeRows {
     }
 
     /// A row line's direction `d = (c, s)` is the same on every row: what depends on it alone is
-    /// computed once per layer, and the divisions of each row's clipping by it become
-    /// multiplications by reciprocals taken once. Their rounding differs from a division's by
-    /// an ulp or so, far inside the levels' margin.
-    private let direction: Slope
+    /// computed once per layer (the slopes below, and `1 / |d|²`), and the divisions of each
+    /// row's clipping by it become multiplications by those reciprocals. Their rounding differs
+    /// from a division's by an ulp or so, far inside the levels' margin: the spans move by far
+    /// less than the margin, and the values drawn do not change.
+    private let inverseDD: Double
 
     /// A half-plane `n · p ≤ o` and the slope of `n · p` along the row line.
     private struct HalfPlane {
@@ -95,7 +96,7 @@ struct ShapeRows {
         polyline = PolylineRows(layer)
         let g = layer.floatGeometry
         c = Double(g.cosine); s = Double(g.sine); cx = Double(g.cx); cy = Double(g.cy)
-        direction = Slope(c * c + s * s)
+        inverseDD = 1 / (c * c + s * s)
         guard let levels, case .shape(let outline) = layer.content,
               [g.cx, g.cy, g.cosine, g.sine, g.sx, g.sy, g.halfWidth].allSatisfy(\.isFinite) else {
             form = .none
@@ -228,7 +229,7 @@ struct ShapeRows {
             innerSpan = innerF > 0 ? Self.ellipseChord(p0 / axes, d / axes, innerF) : (1, 0)
         case .polyline(let vertices, let innerRadius, let outerRadius):
             let runs = Self.strokeRuns(vertices, frames: segmentFrames, inner: innerRadius, outer: outerRadius, p0: p0, d: d,
-                                       direction: direction, segments: narrowed.vertices, all: kernel.vertices, reach: reachPointer)
+                                       inverseDD: inverseDD, segments: narrowed.vertices, all: kernel.vertices, reach: reachPointer)
             innerSpan = runs.longest
             if outerRadius != nil { outerSpan = runs.hull }
             if let reachPointer, let base = kernel.vertices.baseAddress, let start = narrowed.vertices.baseAddress {
@@ -274,9 +275,10 @@ struct ShapeRows {
     /// unscaled vertices; the scaled ones are `vertices`, same indices) lie the strips (projection
     /// inside a segment, distance ≤ r) and the discs of radius r at the vertices. Returns the
     /// longest run of the union of the pieces of radius `inner` and the hull of those of radius
-    /// `outer` (nil: not wanted), on the row line `p0 + X·d` (`direction`: |d|²).
+    /// `outer` (nil: not wanted), on the row line `p0 + X·d` (`inverseDD`: 1 / |d|², infinite
+    /// for a degenerate direction).
     @inline(__always) private static func strokeRuns(_ vertices: [SIMD2<Double>], frames: [SegmentFrame], inner: Double, outer: Double?,
-                                                     p0: SIMD2<Double>, d: SIMD2<Double>, direction: Slope,
+                                                     p0: SIMD2<Double>, d: SIMD2<Double>, inverseDD: Double,
                                                      segments: UnsafeBufferPointer<SIMD2<Float>>, all: UnsafeBufferPointer<SIMD2<Float>>,
                                                      reach: UnsafeMutablePointer<SIMD2<Double>>?)
         -> (longest: (lo: Double, hi: Double), hull: (lo: Double, hi: Double)) {
@@ -285,8 +287,7 @@ struct ShapeRows {
         let first = start - base, last = first + segments.count - 1
         // Until written below: every segment searched.
         if let reach { for i in first...last { reach[i] = SIMD2(-.infinity, .infinity) } }
-        guard direction.beta > 0 else { return (empty, empty) }
-        let inverseDD = 1 / direction.beta
+        guard inverseDD.isFinite else { return (empty, empty) }
         // `hull` lives inside the closure and is widened through a static function: a variable
         // captured from outside was boxed on the heap per call (an allocation per row).
         return withUnsafeTemporaryAllocation(of: (lo: Double, hi: Double).self, capacity: 2 * segments.count) { pieces in

@@ -94,7 +94,8 @@ struct Sprite: @unchecked Sendable {
     /// another reference to its planes) lives.
     func borrowed() -> Sprite { Sprite(self, planes: nil) }
 
-    /// Calls `body` with the planes kept alive for the call.
+    /// Calls `body` with an owning sprite's planes kept alive for the call (a borrowed sprite's
+    /// live as long as the cache that lent them).
     @inline(__always) func withPlanes<R>(_ body: () -> R) -> R { withExtendedLifetime(planes, body) }
 }
 

@@ -1,7 +1,7 @@
-// One row of a grey alpha-mask sprite blended `over` a grey or RGB canvas, eight pixels at a time
-// with AVX2 where the processor has it, the same row's reverse pass (grey), and the count of a
-// sprite's visible pixels beyond the canvas. The renderer's hot loops for
-// MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) and
+// Grey alpha-mask sprites with AVX2 where the processor has it: up to eight rows blended `over` a
+// grey or RGB canvas, eight pixels at a time; a grey row's reverse pass and the texel
+// coordinates it reads (eight rows' chains at once); the count of a sprite's visible pixels
+// beyond the canvas. The renderer's hot loops for MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) and
 // Sources/Render/CompositorVJPFastPaths.swift (`backwardMaskSprite`) call them and keep their own
 // loops, which give the same bits, for processors without AVX2 and for tests.
 #ifndef METASIM_MASK_SPRITE_H
@@ -18,13 +18,14 @@ typedef struct {
     float width, height;
     /// Texel-coordinate steps per pixel along a row.
     float du, dv;
-    /// `opacity · tint` and `opacity` (the source is `opacity · tint · A`, the alpha `opacity · A`).
-    float opacity_tint, opacity;
+    /// The alpha is `opacity · A` (the source `opacity · tint · A`, its `opacity · tint` given to
+    /// the draw per channel).
+    float opacity;
     /// Masks are written where `opacity · A ≥ threshold`.
     float threshold;
     /// Mask values (1-based object number, class id).
     uint16_t id, cls;
-    /// The grey tint (the reverse pass's `tint`; the draw uses `opacity_tint`).
+    /// The grey tint (the reverse pass's).
     float tint;
 } metasim_mask_sprite;
 
