@@ -1,7 +1,7 @@
-// AVX2 reverse kernel of CMaskSprite.h (`metasim_mask_sprite_reverse_row`) and the texel
-// coordinates it reads (`metasim_mask_sprite_chains`). No FMA and no
+// AVX2 reverse kernel of CMaskSprite.h (`metasim_mask_sprite_reverse_rows`). No FMA and no
 // contraction, so every product and sum rounds as in the Swift loop it replaces
-// (`CompositorRenderer.backwardMaskSprite`, one pixel at a time with eight lane sums).
+// (`CompositorRenderer.backwardMaskSprite`, one pixel at a time with eight lane sums, a row's
+// lanes then added in order and the rows' sums in `double`).
 #include "CMaskSprite.h"
 #include "mask_sprite_sampling.h"
 #include <immintrin.h>
@@ -34,9 +34,13 @@ static inline void reverse_one_pixel(const metasim_mask_sprite *s, float u, floa
     sums->sv_v[lane] += gv * (v - ov);
 }
 
+// One row's pixels `x0 … x0 + count − 1`, pixel i at texel coordinates `(us[i], vs[i])`: per
+// pixel with `A ≠ 0` and upstream gradient `g = grad[i]`, adds its terms to `sums` (lane
+// `i mod 8`, `x0` a multiple of 8 from the row's first pixel) and sets
+// `grad[i] = g · (1 − opacity·A)`.
 __attribute__((target("avx2")))
-void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, const float *us, const float *vs, long x0, long count, float cx,
-                                     float ou, float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums) {
+static void reverse_row(const metasim_mask_sprite *s, const float *us, const float *vs, long x0, long count, float cx, float ou,
+                        float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums) {
     const __m256 one = _mm256_set1_ps(1), zero = _mm256_setzero_ps();
     const __m256 opacity = _mm256_set1_ps(s->opacity), tint = _mm256_set1_ps(s->tint);
     const __m256 half = _mm256_set1_ps(0.5f), centre = _mm256_set1_ps(cx);
@@ -83,9 +87,45 @@ void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, const float *
     for (; x < count; x++) reverse_one_pixel(s, us[x], vs[x], x0 + x, cx, ou, ov, under[x], grad + x, sums, (int)(x & 7));
 }
 
+// Lane 0 + lane 1 + … + lane 7, in that order (the Swift loop's `laneSum`).
+static inline float lane_sum(const float lanes[8]) {
+    float sum = lanes[0];
+    for (int k = 1; k < 8; k++) sum += lanes[k];
+    return sum;
+}
+
+// Columns per pass of `metasim_mask_sprite_reverse_rows` (a multiple of 8).
+#define REVERSE_CHUNK 64
+
 __attribute__((target("avx2")))
-void metasim_mask_sprite_chains(const metasim_mask_sprite *s, const float *tu, const float *tv, long count, float *us, float *vs,
-                                long stride) {
+void metasim_mask_sprite_reverse_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, long rows, long x0, long count,
+                                      float cx, float ou, float ov, long y0, float cy, const float *under, long under_stride,
+                                      float *grad, long grad_stride, double *totals) {
     __m256 u = _mm256_loadu_ps(tu), v = _mm256_loadu_ps(tv);
-    sprite_chains8(s, &u, &v, count, us, vs, stride);
+    float us[8 * REVERSE_CHUNK], vs[8 * REVERSE_CHUNK];
+    metasim_mask_sprite_sums sums[8] = {0};
+    for (long c0 = 0; c0 < count; c0 += REVERSE_CHUNK) {
+        long n = count - c0 < REVERSE_CHUNK ? count - c0 : REVERSE_CHUNK;
+        sprite_chains8(s, &u, &v, n, us, vs, REVERSE_CHUNK);
+        for (long k = 0; k < rows; k++) {
+            reverse_row(s, us + k * REVERSE_CHUNK, vs + k * REVERSE_CHUNK, x0 + c0, n, cx, ou, ov, under + k * under_stride + c0,
+                        grad + k * grad_stride + c0, &sums[k]);
+        }
+    }
+    // The rows in order, as the Swift loop adds them.
+    for (long k = 0; k < rows; k++) {
+        const metasim_mask_sprite_sums *r = &sums[k];
+        float dy = (float)(y0 + k) + 0.5f - cy;
+        double row_su = (double)lane_sum(r->su), row_sv = (double)lane_sum(r->sv);
+        totals[0] += row_su;
+        totals[1] += row_sv;
+        totals[2] += (double)lane_sum(r->su_dx);
+        totals[3] += (double)lane_sum(r->sv_dx);
+        totals[4] += row_su * (double)dy;
+        totals[5] += row_sv * (double)dy;
+        totals[6] += (double)lane_sum(r->su_u);
+        totals[7] += (double)lane_sum(r->sv_v);
+        totals[8] += (double)lane_sum(r->opacity);
+        totals[9] += (double)lane_sum(r->tint);
+    }
 }

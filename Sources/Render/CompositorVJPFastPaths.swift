@@ -32,7 +32,7 @@ extension CompositorRenderer {
 
     /// On a grey canvas blended `over`, each row's sums run in eight lanes (pixel `box.x0 + i` adds
     /// to lane `i mod 8`, then the lanes add in order 0…7), eight pixels at a time in C
-    /// (CMaskSprite's `metasim_mask_sprite_reverse_row`, AVX2) where the processor has it and the
+    /// (CMaskSprite's `metasim_mask_sprite_reverse_rows`, AVX2) where the processor has it and the
     /// compositor's `spriteRowKernel` is on; `kernel: false` runs the Swift loop alone (the
     /// reference the kernel is tested against: the same bits). Other canvases and blends add each
     /// row's terms in one lane, pixel after pixel.
@@ -57,64 +57,68 @@ extension CompositorRenderer {
                                                    opacity: opacity, threshold: 0, id: 0, cls: 0,
                                                    tint: tint.x)
             let inC = greyOver && kernel && compositor.spriteRowKernel && Compositor.spriteRowKernelAvailable
-            // In C, the rows' texel coordinates come from their chains eight rows at a time
-            // (`metasim_mask_sprite_chains`): starts at 0..<16, then eight rows of u, of v.
-            let stride = (boxWidth + 7) & ~7
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inC ? 16 + 16 * stride : 0)
-            defer { scratch.deallocate() }
+            if inC {
+                // Eight rows per call in C, their sums added to `totals` row after row as below.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { starts in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 10) { totals in
+                        totals.initialize(repeating: 0)
+                        var y = box.y0
+                        while y < box.y1 {
+                            let rows = min(8, box.y1 &- y)
+                            starts.initialize(repeating: 0)
+                            for k in 0..<rows { (starts[k], starts[8 &+ k]) = sampler.start(x: box.x0, y: y &+ k) }
+                            metasim_mask_sprite_reverse_rows(&spriteKernel, starts.baseAddress!, starts.baseAddress! + 8, rows, box.x0,
+                                                             boxWidth, g.cx, sampler.ou, sampler.ov, y, g.cy,
+                                                             under + (y &- box.y0) &* boxWidth, boxWidth, grad + (y &* width &+ box.x0),
+                                                             width, totals.baseAddress!)
+                            y &+= rows
+                        }
+                        (su, sv, suDx, svDx, suDy, svDy, suU, svV) = (totals[0], totals[1], totals[2], totals[3], totals[4], totals[5],
+                                                                      totals[6], totals[7])
+                        dOpacity = totals[8]
+                        dTint.x = totals[9]
+                    }
+                }
+                return
+            }
             for y in box.y0..<box.y1 {
                 let dy = Float(y) + 0.5 - g.cy
                 // Lane sums of the row (tint: one lane set per channel).
                 var rSu = SIMD8<Float>(), rSv = SIMD8<Float>(), rSuDx = SIMD8<Float>(), rSvDx = SIMD8<Float>()
                 var rSuU = SIMD8<Float>(), rSvV = SIMD8<Float>(), rOpacity = SIMD8<Float>()
                 var rTint = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
-                if inC {
-                    let lane = (y &- box.y0) & 7, starts = scratch, us = scratch + 16, vs = us + 8 &* stride
-                    if lane == 0 {
-                        starts.initialize(repeating: 0, count: 16)
-                        for k in 0..<min(8, box.y1 &- y) { (starts[k], starts[8 &+ k]) = sampler.start(x: box.x0, y: y &+ k) }
-                        metasim_mask_sprite_chains(&spriteKernel, starts, starts + 8, boxWidth, us, vs, stride)
-                    }
-                    var sums = metasim_mask_sprite_sums()
-                    let p = y &* width &+ box.x0
-                    metasim_mask_sprite_reverse_row(&spriteKernel, us + lane &* stride, vs + lane &* stride, box.x0, boxWidth, g.cx,
-                                                    sampler.ou, sampler.ov, under + (y &- box.y0) &* boxWidth, grad + p, &sums)
-                    rSu = SIMD8(sums.su); rSv = SIMD8(sums.sv); rSuDx = SIMD8(sums.su_dx); rSvDx = SIMD8(sums.sv_dx)
-                    rSuU = SIMD8(sums.su_u); rSvV = SIMD8(sums.sv_v); rOpacity = SIMD8(sums.opacity); rTint.0 = SIMD8(sums.tint)
-                } else {
-                    var (tu, tv) = sampler.start(x: box.x0, y: y)
-                    for x in box.x0..<box.x1 {
-                        defer { tu += sampler.dudx; tv += sampler.dvdx }
-                        guard let cell = sampler.corners(tu, tv) else { continue }
-                        let A = cell.value
-                        if A == 0 { continue }
-                        let lane = greyOver ? (x &- box.x0) & 7 : 0
-                        let a = opacity * A
-                        let p = y &* width &+ x  // wrapping: inside the clipped box
-                        let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
-                        var dA: Float = 0
-                        for c in 0..<channels {
-                            // src = opacity · tint · A, a = opacity · A.
-                            let back = blendBackward(grad[p &* channels &+ c], src: opacity * tint[c] * A, alpha: a,
-                                                     under: under[t &+ c], over: over)
-                            grad[p &* channels &+ c] = back.dUnder
-                            rOpacity[lane] += (back.dSrc * tint[c] + back.dAlpha) * A
-                            let termTint = back.dSrc * opacity * A
-                            switch c {
-                            case 0: rTint.0[lane] += termTint
-                            case 1: rTint.1[lane] += termTint
-                            default: rTint.2[lane] += termTint
-                            }
-                            dA += (back.dSrc * tint[c] + back.dAlpha) * opacity
+                var (tu, tv) = sampler.start(x: box.x0, y: y)
+                for x in box.x0..<box.x1 {
+                    defer { tu += sampler.dudx; tv += sampler.dvdx }
+                    guard let cell = sampler.corners(tu, tv) else { continue }
+                    let A = cell.value
+                    if A == 0 { continue }
+                    let lane = greyOver ? (x &- box.x0) & 7 : 0
+                    let a = opacity * A
+                    let p = y &* width &+ x  // wrapping: inside the clipped box
+                    let t = ((y &- box.y0) &* boxWidth &+ (x &- box.x0)) &* channels
+                    var dA: Float = 0
+                    for c in 0..<channels {
+                        // src = opacity · tint · A, a = opacity · A.
+                        let back = blendBackward(grad[p &* channels &+ c], src: opacity * tint[c] * A, alpha: a,
+                                                 under: under[t &+ c], over: over)
+                        grad[p &* channels &+ c] = back.dUnder
+                        rOpacity[lane] += (back.dSrc * tint[c] + back.dAlpha) * A
+                        let termTint = back.dSrc * opacity * A
+                        switch c {
+                        case 0: rTint.0[lane] += termTint
+                        case 1: rTint.1[lane] += termTint
+                        default: rTint.2[lane] += termTint
                         }
-                        if dA == 0 { continue }
-                        let gu = dA * cell.dU
-                        let gv = dA * cell.dV
-                        let dx = Float(x) + 0.5 - g.cx
-                        rSu[lane] += gu; rSv[lane] += gv
-                        rSuDx[lane] += gu * dx; rSvDx[lane] += gv * dx
-                        rSuU[lane] += gu * (tu - sampler.ou); rSvV[lane] += gv * (tv - sampler.ov)
+                        dA += (back.dSrc * tint[c] + back.dAlpha) * opacity
                     }
+                    if dA == 0 { continue }
+                    let gu = dA * cell.dU
+                    let gv = dA * cell.dV
+                    let dx = Float(x) + 0.5 - g.cx
+                    rSu[lane] += gu; rSv[lane] += gv
+                    rSuDx[lane] += gu * dx; rSvDx[lane] += gv * dx
+                    rSuU[lane] += gu * (tu - sampler.ou); rSvV[lane] += gv * (tv - sampler.ov)
                 }
                 let rowSu = Double(laneSum(rSu)), rowSv = Double(laneSum(rSv))
                 su += rowSu; sv += rowSv
@@ -145,9 +149,3 @@ extension CompositorRenderer {
     return sum
 }
 
-extension SIMD8 where Scalar == Float {
-    /// The lanes of a C `float[8]` field.
-    init(_ t: (Float, Float, Float, Float, Float, Float, Float, Float)) {
-        self.init(t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7)
-    }
-}

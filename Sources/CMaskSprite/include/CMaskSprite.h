@@ -1,7 +1,7 @@
 // Grey alpha-mask sprites with AVX2 where the processor has it: up to eight rows blended `over` a
-// grey or RGB canvas, eight pixels at a time; a grey row's reverse pass and the texel
-// coordinates it reads (eight rows' chains at once); the count of a sprite's visible pixels
-// beyond the canvas. The renderer's hot loops for MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) and
+// grey or RGB canvas, eight pixels at a time, and their reverse pass on a grey canvas (the rows'
+// texel-coordinate chains stepped side by side); the count of a sprite's visible pixels beyond
+// the canvas. The renderer's hot loops for MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) and
 // Sources/Render/CompositorVJPFastPaths.swift (`backwardMaskSprite`) call them and keep their own
 // loops, which give the same bits, for processors without AVX2 and for tests.
 #ifndef METASIM_MASK_SPRITE_H
@@ -68,24 +68,20 @@ void metasim_mask_sprite_rows(const metasim_mask_sprite *s, const float *opacity
 long metasim_mask_sprite_count_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, int every, int outside,
                                     long width, long skip_from, long skip_to);
 
-/// Texel coordinates of up to eight rows over `count` columns, for the reverse pass: row k starts
-/// at `(tu[k], tv[k])` and steps by `(du, dv)` one addition per column, as a row is drawn (the
-/// eight rows' chains side by side, one vector addition each); row k's go to `us + k · stride`
-/// and `vs + k · stride`. `tu`, `tv` hold eight values; `stride` is at least `count` rounded up
-/// to a multiple of 8 (values up to there are written). Call only when
-/// `metasim_mask_sprite_available()`.
-void metasim_mask_sprite_chains(const metasim_mask_sprite *s, const float *tu, const float *tv, long count, float *us, float *vs,
-                                long stride);
-
-/// The reverse of `metasim_mask_sprite_rows` over the pixels `x0 … x0 + count − 1` of one grey
-/// row, pixel i at texel coordinates `(us[i], vs[i])` (`metasim_mask_sprite_chains`): per pixel
-/// with `A ≠ 0` and upstream gradient `g = grad[i]`, adds its terms to `sums` (see
-/// `metasim_mask_sprite_sums`) and sets `grad[i] = g · (1 − opacity·A)` (dL/d under). `under[i]`
-/// is the value under the sprite before it was drawn; `cx` the sprite centre's x (px), `(ou, ov)`
-/// the texel coordinates of the sprite's centre. Lane sums add in pixel order, with the
-/// operations of the Swift loop, so the same bits. Call only when
-/// `metasim_mask_sprite_available()`.
-void metasim_mask_sprite_reverse_row(const metasim_mask_sprite *s, const float *us, const float *vs, long x0, long count, float cx,
-                                     float ou, float ov, const float *under, float *grad, metasim_mask_sprite_sums *sums);
+/// The reverse of `metasim_mask_sprite_rows` over up to eight rows (`rows`, 1 to 8) of a grey
+/// canvas, each over the pixels `x0 … x0 + count − 1`. Row k is row `y0 + k`; its texel
+/// coordinates start at `(tu[k], tv[k])` and step as the draw steps them (`tu`, `tv`: eight
+/// values each); `under + k · under_stride` holds the values under the sprite before it was
+/// drawn, `grad + k · grad_stride` the upstream gradient, which becomes dL/d under:
+/// `g · (1 − opacity·A)` where `A ≠ 0`. Per pixel with `A ≠ 0` the terms of
+/// `metasim_mask_sprite_sums` add to lane `i mod 8` (i: the pixel's column from `x0`) of the
+/// row's sums; then, row after row, each sum's lanes add in order 0…7 in `float` and go to
+/// `totals` in `double`: su, sv, su_dx, sv_dx, su·dy, sv·dy (dy = y + 0.5 − cy), su_u, sv_v,
+/// opacity, tint (ten values, added to). `cx`, `cy`: the sprite centre (px); `(ou, ov)`: its
+/// centre's texel coordinates. The operations, in the order, of the Swift loop, so the same
+/// bits. Call only when `metasim_mask_sprite_available()`.
+void metasim_mask_sprite_reverse_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, long rows, long x0, long count,
+                                      float cx, float ou, float ov, long y0, float cy, const float *under, long under_stride,
+                                      float *grad, long grad_stride, double *totals);
 
 #endif
