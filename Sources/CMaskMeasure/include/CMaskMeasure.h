@@ -1,5 +1,6 @@
 // The pixels of the ids in an instance mask: their counts and bounding boxes, eight mask values
-// at a time with SSE2 (every x86-64 processor has it; a plain loop elsewhere). Ground truth
+// at a time with SSE2 (every x86-64 processor has it; a plain loop elsewhere), sixteen by id
+// with AVX2 where the processor has it. Ground truth
 // (Sources/Render/GroundTruthBuilder.swift): one id per pass for images with few objects
 // (`measure(id:in:…)`), every id in one pass run by run otherwise (`measure(_:…)`).
 #ifndef METASIM_MASK_MEASURE_H
