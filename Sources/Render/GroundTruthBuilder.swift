@@ -41,7 +41,7 @@ enum GroundTruthBuilder {
     }
 
     /// Up to this many objects, `make` measures each id in a pass of its own
-    /// (`measure(id:in:…)`, eight values a step); with more, one pass measures all ids run by run.
+    /// (`measure(id:in:…)`, eight or sixteen values a step); with more, one pass measures all ids run by run.
     /// A 32 × 32 MNIST mask of one digit: about 3,800 instructions for its pass against 7,100 run
     /// by run, and fewer mispredicted branches (a digit cuts each row into several short runs;
     /// Benchmarks/README.md).
@@ -49,7 +49,7 @@ enum GroundTruthBuilder {
 
     /// Adds the pixels of `mask` (`width × height`) equal to `id` to `visible[id]` and widens
     /// `box[id]` over them, the same values as `measure(_:…)` gives that id
-    /// (`metasim_mask_measure_id`, CMaskMeasure: eight values a step).
+    /// (`metasim_mask_measure_id`, CMaskMeasure: eight values a step, sixteen with AVX2).
     static func measure(id: UInt16, in mask: UnsafePointer<UInt16>, width: Int, height: Int,
                         visible: UnsafeMutableBufferPointer<Int>, box: UnsafeMutableBufferPointer<SIMD4<Int32>>) {
         var found = (0, 0, 0, 0)
