@@ -8,6 +8,14 @@
 
 #pragma clang fp contract(off)
 
+// A reverse row's sums (CMaskSprite.h, `metasim_mask_sprite_reverse_rows`), eight lanes each:
+// pixel `x0 + i` of a row adds to lane `i mod 8`. `su` Σgu, `sv` Σgv, `su_dx` Σgu·dx, `sv_dx`
+// Σgv·dx, `su_u` Σgu·(tu − ou), `sv_v` Σgv·(tv − ov), `opacity` Σ(g·tint − g·under)·A, `tint`
+// Σg·opacity·A, over the pixels with `A ≠ 0`.
+typedef struct {
+    float su[8], sv[8], su_dx[8], sv_dx[8], su_u[8], sv_v[8], opacity[8], tint[8];
+} metasim_mask_sprite_sums;
+
 // The Swift loop's one-pixel step: adds pixel `x`'s terms to lane `lane` of `sums`.
 static inline void reverse_one_pixel(const metasim_mask_sprite *s, float u, float v, long x, float cx, float ou, float ov,
                                      float under, float *grad, metasim_mask_sprite_sums *sums, int lane) {

@@ -1,9 +1,10 @@
 // Grey alpha-mask sprites with AVX2 where the processor has it: up to eight rows blended `over` a
 // grey or RGB canvas, eight pixels at a time, and their reverse pass on a grey canvas (the rows'
 // texel-coordinate chains stepped side by side); the count of a sprite's visible pixels beyond
-// the canvas. The renderer's hot loops for MNIST-like scenes; Sources/Render/Compositor.swift (`drawMaskSprite`) and
-// Sources/Render/CompositorVJPFastPaths.swift (`backwardMaskSprite`) call them and keep their own
-// loops, which give the same bits, for processors without AVX2 and for tests.
+// the canvas. The renderer's hot loops for MNIST-like scenes: Sources/Render/Compositor.swift
+// (`drawMaskSprite`, `countMaskSpriteOutside`) and Sources/Render/CompositorVJPFastPaths.swift
+// (`backwardMaskSprite`) call them and keep their own loops, which give the same bits, for
+// processors without AVX2 and for tests.
 #ifndef METASIM_MASK_SPRITE_H
 #define METASIM_MASK_SPRITE_H
 
@@ -28,15 +29,6 @@ typedef struct {
     /// The grey tint (the reverse pass's).
     float tint;
 } metasim_mask_sprite;
-
-/// A reverse row's sums, eight lanes each: pixel `x0 + i` of a row adds to lane `i mod 8`.
-/// With `gu = dA · ∂A/∂tu`, `gv = dA · ∂A/∂tv`, `dA = (g·tint − g·under) · opacity`, `dx` the
-/// pixel centre's x offset from the sprite's centre: `su` Σgu, `sv` Σgv, `su_dx` Σgu·dx,
-/// `sv_dx` Σgv·dx, `su_u` Σgu·(tu − ou), `sv_v` Σgv·(tv − ov), `opacity` Σ(g·tint − g·under)·A,
-/// `tint` Σg·opacity·A, over the pixels with `A ≠ 0`.
-typedef struct {
-    float su[8], sv[8], su_dx[8], sv_dx[8], su_u[8], sv_v[8], opacity[8], tint[8];
-} metasim_mask_sprite_sums;
 
 /// Whether the kernels run (the processor has AVX2); else the caller draws.
 int metasim_mask_sprite_available(void);
@@ -73,11 +65,13 @@ long metasim_mask_sprite_count_rows(const metasim_mask_sprite *s, const float *t
 /// coordinates start at `(tu[k], tv[k])` and step as the draw steps them (`tu`, `tv`: eight
 /// values each); `under + k · under_stride` holds the values under the sprite before it was
 /// drawn, `grad + k · grad_stride` the upstream gradient, which becomes dL/d under:
-/// `g · (1 − opacity·A)` where `A ≠ 0`. Per pixel with `A ≠ 0` the terms of
-/// `metasim_mask_sprite_sums` add to lane `i mod 8` (i: the pixel's column from `x0`) of the
-/// row's sums; then, row after row, each sum's lanes add in order 0…7 in `float` and go to
-/// `totals` in `double`: su, sv, su_dx, sv_dx, su·dy, sv·dy (dy = y + 0.5 − cy), su_u, sv_v,
-/// opacity, tint (ten values, added to). `cx`, `cy`: the sprite centre (px); `(ou, ov)`: its
+/// `g · (1 − opacity·A)` where `A ≠ 0`. Per pixel with `A ≠ 0`, with `dA = (g·tint −
+/// g·under)·opacity`, `gu = dA·∂A/∂tu`, `gv = dA·∂A/∂tv` and `dx` the pixel centre's x less `cx`,
+/// the terms Σgu, Σgv, Σgu·dx, Σgv·dx, Σgu·(tu − ou), Σgv·(tv − ov), Σ(g·tint − g·under)·A
+/// and Σg·opacity·A add to lane `i mod 8` (i: the pixel's column from `x0`) of the row's sums;
+/// then, row after row, each sum's lanes add in order 0…7 in `float` and go to `totals` in
+/// `double`: su, sv, su_dx, sv_dx, su·dy, sv·dy (dy = y + 0.5 − cy), su_u, sv_v, opacity,
+/// tint (ten values, added to). `cx`, `cy`: the sprite centre (px); `(ou, ov)`: its
 /// centre's texel coordinates. The operations, in the order, of the Swift loop, so the same
 /// bits. Call only when `metasim_mask_sprite_available()`.
 void metasim_mask_sprite_reverse_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, long rows, long x0, long count,
