@@ -8,37 +8,58 @@
 #include <emmintrin.h>
 #endif
 
+// One id's pixels so far: their count and the box of the rows measured.
+typedef struct {
+    long count, x0, x1, y0, y1;
+} id_extent;
+
+// A step's comparison bits (two per value, the values from column `x`): the matches are
+// counted, and the row's first and last matching columns (`first` is `width` until found).
+static inline void note_matches(unsigned bits, long x, long width, id_extent *e, long *first, long *last) {
+    if (bits == 0) return;
+    e->count += __builtin_popcount(bits) / 2;
+    if (*first == width) *first = x + __builtin_ctz(bits) / 2;
+    *last = x + (31 - __builtin_clz(bits)) / 2;
+}
+
+// Row `y`'s columns from `x` on, one at a time, then the row's matching columns into the box.
+static inline void finish_row(const uint16_t *row, long x, long width, long y, uint16_t id, long first, long last, id_extent *e) {
+    for (; x < width; x++) {
+        if (row[x] != id) continue;
+        e->count++;
+        if (first == width) first = x;
+        last = x;
+    }
+    if (last < 0) return;
+    if (first < e->x0) e->x0 = first;
+    if (last > e->x1) e->x1 = last;
+    if (e->y0 < 0) e->y0 = y;
+    e->y1 = y;
+}
+
+// The count, with the box written to `box` when it is above 0.
+static inline long report(const id_extent *e, long box[4]) {
+    if (e->count > 0) { box[0] = e->x0; box[1] = e->y0; box[2] = e->x1; box[3] = e->y1; }
+    return e->count;
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 // `metasim_mask_measure_id` sixteen values a step (AVX2): the same count and box.
 __attribute__((target("avx2")))
 static long measure_id_avx2(const uint16_t *mask, long width, long height, uint16_t id, long box[4]) {
-    long count = 0, x0 = width, x1 = -1, y0 = -1, y1 = -1;
+    id_extent e = {0, width, -1, -1, -1};
     const __m256i target = _mm256_set1_epi16((short)id);
     for (long y = 0; y < height; y++) {
         const uint16_t *row = mask + y * width;
         long first = width, last = -1, x = 0;
         for (; x + 16 <= width; x += 16) {
             unsigned bits = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi16(_mm256_loadu_si256((const __m256i *)(row + x)), target));
-            if (bits == 0) continue;
-            count += __builtin_popcount(bits) / 2;
-            if (first == width) first = x + __builtin_ctz(bits) / 2;
-            last = x + (31 - __builtin_clz(bits)) / 2;
+            note_matches(bits, x, width, &e, &first, &last);
         }
-        for (; x < width; x++) {
-            if (row[x] != id) continue;
-            count++;
-            if (first == width) first = x;
-            last = x;
-        }
-        if (last < 0) continue;
-        if (first < x0) x0 = first;
-        if (last > x1) x1 = last;
-        if (y0 < 0) y0 = y;
-        y1 = y;
+        finish_row(row, x, width, y, id, first, last, &e);
     }
-    if (count > 0) { box[0] = x0; box[1] = y0; box[2] = x1; box[3] = y1; }
-    return count;
+    return report(&e, box);
 }
 
 // Whether the processor has AVX2, asked once (0 unknown, 1 no, 2 yes; threads racing on the
@@ -56,7 +77,7 @@ long metasim_mask_measure_id(const uint16_t *mask, long width, long height, uint
     }
     if (avx2 == 2) return measure_id_avx2(mask, width, height, id, box);
 #endif
-    long count = 0, x0 = width, x1 = -1, y0 = -1, y1 = -1;
+    id_extent e = {0, width, -1, -1, -1};
     for (long y = 0; y < height; y++) {
         const uint16_t *row = mask + y * width;
         long first = width, last = -1, x = 0;
@@ -64,26 +85,12 @@ long metasim_mask_measure_id(const uint16_t *mask, long width, long height, uint
         const __m128i target = _mm_set1_epi16((short)id);
         for (; x + 8 <= width; x += 8) {
             unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(row + x)), target));
-            if (bits == 0) continue;
-            count += __builtin_popcount(bits) / 2;
-            if (first == width) first = x + __builtin_ctz(bits) / 2;
-            last = x + (31 - __builtin_clz(bits)) / 2;
+            note_matches(bits, x, width, &e, &first, &last);
         }
 #endif
-        for (; x < width; x++) {
-            if (row[x] != id) continue;
-            count++;
-            if (first == width) first = x;
-            last = x;
-        }
-        if (last < 0) continue;
-        if (first < x0) x0 = first;
-        if (last > x1) x1 = last;
-        if (y0 < 0) y0 = y;
-        y1 = y;
+        finish_row(row, x, width, y, id, first, last, &e);
     }
-    if (count > 0) { box[0] = x0; box[1] = y0; box[2] = x1; box[3] = y1; }
-    return count;
+    return report(&e, box);
 }
 
 /// The run of `id` over columns `x0…x1` of row `y`.

@@ -102,21 +102,18 @@ static inline float lane_sum(const float lanes[8]) {
     return sum;
 }
 
-// Columns per pass of `metasim_mask_sprite_reverse_rows` (a multiple of 8).
-#define REVERSE_CHUNK 64
-
 __attribute__((target("avx2")))
 void metasim_mask_sprite_reverse_rows(const metasim_mask_sprite *s, const float *tu, const float *tv, long rows, long x0, long count,
                                       float cx, float ou, float ov, long y0, float cy, const float *under, long under_stride,
                                       float *grad, long grad_stride, double *totals) {
     __m256 u = _mm256_loadu_ps(tu), v = _mm256_loadu_ps(tv);
-    float us[8 * REVERSE_CHUNK], vs[8 * REVERSE_CHUNK];
+    float us[8 * SPRITE_CHAIN_COLUMNS], vs[8 * SPRITE_CHAIN_COLUMNS];
     metasim_mask_sprite_sums sums[8] = {0};
-    for (long c0 = 0; c0 < count; c0 += REVERSE_CHUNK) {
-        long n = count - c0 < REVERSE_CHUNK ? count - c0 : REVERSE_CHUNK;
-        sprite_chains8(s, &u, &v, n, us, vs, REVERSE_CHUNK);
+    for (long c0 = 0; c0 < count; c0 += SPRITE_CHAIN_COLUMNS) {
+        long n = count - c0 < SPRITE_CHAIN_COLUMNS ? count - c0 : SPRITE_CHAIN_COLUMNS;
+        sprite_chains8(s, &u, &v, n, us, vs, SPRITE_CHAIN_COLUMNS);
         for (long k = 0; k < rows; k++) {
-            reverse_row(s, us + k * REVERSE_CHUNK, vs + k * REVERSE_CHUNK, x0 + c0, n, cx, ou, ov, under + k * under_stride + c0,
+            reverse_row(s, us + k * SPRITE_CHAIN_COLUMNS, vs + k * SPRITE_CHAIN_COLUMNS, x0 + c0, n, cx, ou, ov, under + k * under_stride + c0,
                         grad + k * grad_stride + c0, &sums[k]);
         }
     }

@@ -11,33 +11,15 @@ int metasim_mask_sprite_available(void) {
     return __builtin_cpu_supports("avx2");
 }
 
-// The Swift loop's one-pixel step on a grey canvas (`MaskSpriteSampler.alpha`, `blend`, `note`);
-// `opacity_tint` = opacity · tint.
-static inline void one_pixel(const metasim_mask_sprite *s, float opacity_tint, float u, float v, float *out, uint16_t *instance,
-                             uint16_t *semantic, long *touched, long *covered) {
+// The Swift loop's one-pixel step (`MaskSpriteSampler.alpha`, `blend` per channel, `note`) on a
+// canvas of `channels` values per pixel; `opacity_tint[c]` = opacity · tint of channel c.
+static inline void one_pixel(const metasim_mask_sprite *s, const float *opacity_tint, int channels, float u, float v, float *out,
+                             uint16_t *instance, uint16_t *semantic, long *touched, long *covered) {
     sprite_cell cell;
     float A = sprite_cell_at(s, u, v, &cell);
     if (A == 0) return;
     float a = s->opacity * A;
-    *out = opacity_tint * A + (1 - a) * *out;
-    *touched += 1;
-    if (instance && a >= s->threshold) {
-        *covered += 1;
-        *instance = s->id;
-        *semantic = s->cls;
-    }
-}
-
-
-// The Swift loop's one-pixel step on an RGB canvas (`MaskSpriteSampler.alpha`, `blend` per
-// channel, `note`).
-static inline void one_pixel_rgb(const metasim_mask_sprite *s, const float *opacity_tint, float u, float v, float *out,
-                                 uint16_t *instance, uint16_t *semantic, long *touched, long *covered) {
-    sprite_cell cell;
-    float A = sprite_cell_at(s, u, v, &cell);
-    if (A == 0) return;
-    float a = s->opacity * A;
-    for (int c = 0; c < 3; c++) out[c] = opacity_tint[c] * A + (1 - a) * out[c];
+    for (int c = 0; c < channels; c++) out[c] = opacity_tint[c] * A + (1 - a) * out[c];
     *touched += 1;
     if (instance && a >= s->threshold) {
         *covered += 1;
@@ -100,17 +82,10 @@ static inline void sprite_row(const metasim_mask_sprite *s, const float *opacity
     *touched += t;
     *covered += c;
     for (; x < count; x++) {
-        uint16_t *ins = instance ? instance + x : 0, *sem = semantic ? semantic + x : 0;
-        if (channels == 1) {
-            one_pixel(s, opacity_tint[0], us[x], vs[x], out + x, ins, sem, touched, covered);
-        } else {
-            one_pixel_rgb(s, opacity_tint, us[x], vs[x], out + 3 * x, ins, sem, touched, covered);
-        }
+        one_pixel(s, opacity_tint, channels, us[x], vs[x], out + channels * x, instance ? instance + x : 0,
+                  semantic ? semantic + x : 0, touched, covered);
     }
 }
-
-// Columns per pass of `metasim_mask_sprite_rows` (a multiple of 8).
-#define CHUNK 64
 
 __attribute__((target("avx2")))
 void metasim_mask_sprite_rows(const metasim_mask_sprite *s, const float *opacity_tint, int channels, const float *tu,
@@ -118,12 +93,12 @@ void metasim_mask_sprite_rows(const metasim_mask_sprite *s, const float *opacity
                               uint16_t *semantic, long mask_stride, long *touched, long *covered) {
     // The rows' chains side by side, lane k for row k: one vector addition steps all eight.
     __m256 u = _mm256_loadu_ps(tu), v = _mm256_loadu_ps(tv);
-    float us[8 * CHUNK], vs[8 * CHUNK];
-    for (long x0 = 0; x0 < count; x0 += CHUNK) {
-        long n = count - x0 < CHUNK ? count - x0 : CHUNK;
-        sprite_chains8(s, &u, &v, n, us, vs, CHUNK);
+    float us[8 * SPRITE_CHAIN_COLUMNS], vs[8 * SPRITE_CHAIN_COLUMNS];
+    for (long x0 = 0; x0 < count; x0 += SPRITE_CHAIN_COLUMNS) {
+        long n = count - x0 < SPRITE_CHAIN_COLUMNS ? count - x0 : SPRITE_CHAIN_COLUMNS;
+        sprite_chains8(s, &u, &v, n, us, vs, SPRITE_CHAIN_COLUMNS);
         for (long k = 0; k < rows; k++) {
-            sprite_row(s, opacity_tint, channels, us + k * CHUNK, vs + k * CHUNK, n, out + k * out_stride + x0 * channels,
+            sprite_row(s, opacity_tint, channels, us + k * SPRITE_CHAIN_COLUMNS, vs + k * SPRITE_CHAIN_COLUMNS, n, out + k * out_stride + x0 * channels,
                        instance ? instance + k * mask_stride + x0 : 0, semantic ? semantic + k * mask_stride + x0 : 0, touched,
                        covered);
         }

@@ -108,6 +108,10 @@ static inline void sprite_transpose8(const __m256 *columns, float *rows, long st
     _mm256_storeu_ps(rows + 7 * stride, _mm256_permute2f128_ps(u3, u7, 0x31));
 }
 
+/// Columns per pass of the kernels that step eight rows' chains (`sprite_chains8`): a multiple of
+/// 8, so that every pass but a row's last is whole eight-pixel steps.
+#define SPRITE_CHAIN_COLUMNS 64
+
 /// Eight rows' texel coordinates over `count` columns: lane k of `*u`, `*v` is row k's current
 /// coordinate, stepped by `(du, dv)` one addition per column (each row's own chain; one vector
 /// addition steps all eight) and left at column `count`'s. Row k's values go to `us + k * stride`,

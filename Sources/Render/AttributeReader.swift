@@ -17,10 +17,6 @@ public struct AttributeReader {
     /// name is looked up by hashing.
     private let packedNames: [(name: PackedName, index: Dictionary<String, AttributeValue>.Index)]?
 
-    init(node: SceneNode, graphIndex: Int, nodeIndex: Int) {
-        self.init(attributes: node.attributes, graphIndex: graphIndex, nodeIndex: nodeIndex)
-    }
-
     /// A reader of `attributes`, those of node `nodeIndex` of graph `graphIndex`.
     init(attributes: [String: AttributeValue], graphIndex: Int, nodeIndex: Int) {
         self.attributes = attributes

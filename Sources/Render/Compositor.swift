@@ -297,9 +297,7 @@ struct Compositor {
         let greyOver = channels == 1 && over
         if over && spriteRowKernel && Self.spriteRowKernelAvailable {
             // Eight pixels at a time in C, eight rows per call (the same operations, so the same values).
-            var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
-                                             height: sampler.height, du: sampler.dudx, dv: sampler.dvdx, opacity: opacity,
-                                             threshold: threshold, id: id, cls: cls, tint: tint.x)
+            var kernel = sampler.cKernel(opacity: opacity, threshold: threshold, id: id, cls: cls, tint: tint.x)
             // `opacity · tint_c` per channel, as `pixel` takes it; then the rows' starting texel
             // coordinates (u in 3..<11, v in 11..<19).
             var touched = 0, covered = 0
@@ -431,9 +429,7 @@ struct Compositor {
     /// rows that reach beyond the canvas, eight at a time (`metasim_mask_sprite_count_rows`), each
     /// stepped from its first pixel as the Swift loop steps it, so the same count.
     private func countMaskSpriteOutside(_ sampler: MaskSpriteSampler, opacity: Float, support: PixelBox, inside: PixelBox) -> Int {
-        var kernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
-                                         height: sampler.height, du: sampler.dudx, dv: sampler.dvdx,
-                                         opacity: opacity, threshold: visibilityThreshold, id: 0, cls: 0, tint: 0)
+        var kernel = sampler.cKernel(opacity: opacity, threshold: visibilityThreshold)
         let width = support.x1 - support.x0
         // The canvas's columns, from the support's first; a canvas row whose support lies within
         // them adds nothing and takes no lane.

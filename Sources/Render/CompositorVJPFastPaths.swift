@@ -52,10 +52,7 @@ extension CompositorRenderer {
         let boxWidth = box.x1 - box.x0
         withKernel(layer) { k in
             let sampler = MaskSpriteSampler(layer, k)
-            var spriteKernel = metasim_mask_sprite(plane: sampler.plane, padded_width: sampler.paddedWidth, width: sampler.width,
-                                                   height: sampler.height, du: sampler.dudx, dv: sampler.dvdx,
-                                                   opacity: opacity, threshold: 0, id: 0, cls: 0,
-                                                   tint: tint.x)
+            var spriteKernel = sampler.cKernel(opacity: opacity, tint: tint.x)
             let inC = greyOver && kernel && compositor.spriteRowKernel && Compositor.spriteRowKernelAvailable
             if inC {
                 // Eight rows per call in C, their sums added to `totals` row after row as below.

@@ -66,7 +66,7 @@ struct ShapeRows {
 
     /// How a linear function of the row line's X grows with X: `beta` per px, and `1 / beta`
     /// (unused when `beta` is below `flat`).
-    struct Slope {
+    private struct Slope {
         var beta: Double, inverse: Double
         init(_ beta: Double) {
             self.beta = beta

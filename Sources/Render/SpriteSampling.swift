@@ -1,3 +1,4 @@
+import CMaskSprite
 // Bilinear sampling of sprite planes, shared by the forward draw loops, the reverse passes and
 // the background kernels: one cell lookup (`BorderedCell`), one blend (`bilinear`).
 
@@ -103,6 +104,13 @@ struct MaskSpriteSampler {
         width = Float(k.spriteWidth); height = Float(k.spriteHeight)
         paddedWidth = k.spriteWidth + 2
         plane = k.alpha!
+    }
+
+    /// This sampler for CMaskSprite's kernels: a draw of `opacity` that writes masks `id`, `cls`
+    /// where `opacity · A ≥ threshold`, with grey tint `tint` (the reverse pass's).
+    func cKernel(opacity: Float, threshold: Float = 0, id: UInt16 = 0, cls: UInt16 = 0, tint: Float = 0) -> metasim_mask_sprite {
+        metasim_mask_sprite(plane: plane, padded_width: paddedWidth, width: width, height: height, du: dudx, dv: dvdx,
+                            opacity: opacity, threshold: threshold, id: id, cls: cls, tint: tint)
     }
 
     /// Texel coordinates of pixel `(x, y)`'s centre.

@@ -18,7 +18,7 @@ final class AttributeReaderTests: XCTestCase {
             while attributes.count < count {
                 attributes[pool[Int(rng.next() % UInt64(pool.count))]] = .number(rng.uniform(-5, 5))
             }
-            let reader = AttributeReader(node: SceneNode(rule: "R", className: "c", attributes: attributes), graphIndex: 0, nodeIndex: 0)
+            let reader = AttributeReader(attributes: attributes, graphIndex: 0, nodeIndex: 0)
             for name in pool + ["absent", "color_", "x\0\0"] {
                 XCTAssertEqual(reader.value(name), attributes[name], "\(name) among \(attributes.keys.sorted())")
             }
