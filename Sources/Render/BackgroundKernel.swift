@@ -92,9 +92,8 @@ let minimumNoiseCell: Float = 1.0 / 1024
 /// written). Work and memory are O(width × height) whatever the cell: a lattice larger than the
 /// canvas (sub-pixel cells) is not materialised.
 func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: UInt64, minus offset: Float = 0) -> [Float] {
-    let cell = requestedCell.isNaN ? minimumNoiseCell : max(requestedCell, minimumNoiseCell)
-    let colsEstimate = (Float(width) / cell).rounded(.down) + 2, rowsEstimate = (Float(height) / cell).rounded(.down) + 2
-    guard colsEstimate * rowsEstimate <= Float(4 * (width + 2) * (height + 2)) else {
+    guard let grid = ValueNoiseLattice(width: width, height: height, cell: requestedCell, seed: seed) else {
+        let cell = ValueNoiseLattice.effectiveCell(requestedCell)
         var out = [Float](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {
@@ -103,50 +102,84 @@ func valueNoisePlane(width: Int, height: Int, cell requestedCell: Float, seed: U
         }
         return out
     }
-    let cols = Int(colsEstimate), rows = Int(rowsEstimate)
-    var lattice = [Float](repeating: 0, count: cols * rows)
-    for j in 0..<rows { for i in 0..<cols { lattice[j * cols + i] = latticeValue(Int64(i), Int64(j), seed) } }
-    // Every row samples the same columns: their lattice cells and weights once. The bilinear blend
-    // `top + (bottom − top)·sy` with `top`, `bottom` the lattice rows blended along x: those two
-    // rows depend only on the lattice row, so they are blended once per lattice row (the same
-    // operations per value as `bilinear`), and each pixel row is one vector loop.
-    let columns = (0..<width).map { x in latticeCoordinate((Float(x) + 0.5) / cell) }
-    // Each column's lattice cell as an index, converted once (not per blended row).
-    let columnCells = columns.map { Int($0.cell) }, columnWeights = columns.map(\.weight)
+    // The bilinear blend `top + (bottom − top)·sy` with `top`, `bottom` the lattice rows blended
+    // along x: those two rows depend only on the lattice row, so they are blended once per
+    // lattice row (the same operations per value as `bilinear`), and each pixel row is one
+    // vector loop.
     var lines = [Float](repeating: 0, count: 2 * width)  // the lattice rows j and j + 1 blended along x
     var lineRow = -2
     let out = [Float](unsafeUninitializedCapacity: width * height) { out, count in
-        lattice.withUnsafeBufferPointer { lattice in
-            lines.withUnsafeMutableBufferPointer { lines in
-                let (top, bottom) = (lines.baseAddress!, lines.baseAddress! + width)
-                @inline(__always) func blendRow(_ j: Int, into line: UnsafeMutablePointer<Float>) {
-                    let row = lattice.baseAddress! + j &* cols
-                    columnCells.withUnsafeBufferPointer { cells in
-                        columnWeights.withUnsafeBufferPointer { weights in
-                            for x in 0..<width {
-                                // In range: cells are below cols − 1 and rows − 1 by the estimates above.
-                                let k = cells[x]
-                                line[x] = row[k] + (row[k &+ 1] - row[k]) * weights[x]
-                            }
-                        }
-                    }
+        lines.withUnsafeMutableBufferPointer { lines in
+            let (top, bottom) = (lines.baseAddress!, lines.baseAddress! + width)
+            for y in 0..<height {
+                let j = Int(grid.rowCells[y]), sy = grid.rowWeights[y]
+                if j != lineRow {
+                    if j == lineRow + 1 { top.update(from: bottom, count: width) } else { grid.blendRow(j, into: top) }
+                    grid.blendRow(j + 1, into: bottom)
+                    lineRow = j
                 }
-                for y in 0..<height {
-                    let (jy, sy) = latticeCoordinate((Float(y) + 0.5) / cell)
-                    let j = Int(jy)
-                    if j != lineRow {
-                        if j == lineRow + 1 { top.update(from: bottom, count: width) } else { blendRow(j, into: top) }
-                        blendRow(j + 1, into: bottom)
-                        lineRow = j
-                    }
-                    let o = out.baseAddress! + y * width
-                    for x in 0..<width { o[x] = top[x] + (bottom[x] - top[x]) * sy - offset }
-                }
+                let o = out.baseAddress! + y * width
+                for x in 0..<width { o[x] = top[x] + (bottom[x] - top[x]) * sy - offset }
             }
         }
         count = width * height
     }
     return out
+}
+
+/// What `valueNoisePlane` samples, for a canvas whose lattice is not larger than the canvas:
+/// the lattice values hashed once, and each pixel column's and row's lattice cell and
+/// smoothstep weight (every row samples the same columns).
+struct ValueNoiseLattice {
+    /// Lattice values, `columns` per lattice row.
+    let values: [Float]
+    let columns: Int
+    /// Per pixel column (row): its lattice cell, below `columns − 1` (the lattice's rows − 1),
+    /// and the weight of the next lattice point.
+    let columnCells: [Int32], columnWeights: [Float]
+    let rowCells: [Int32], rowWeights: [Float]
+
+    /// The cell used for `requested`: at least `minimumNoiseCell` (NaN: that).
+    static func effectiveCell(_ requested: Float) -> Float {
+        requested.isNaN ? minimumNoiseCell : max(requested, minimumNoiseCell)
+    }
+
+    /// Nil when the lattice would exceed four times the canvas (sub-pixel cells): then every
+    /// pixel is sampled by itself.
+    init?(width: Int, height: Int, cell requestedCell: Float, seed: UInt64) {
+        let cell = Self.effectiveCell(requestedCell)
+        let colsEstimate = (Float(width) / cell).rounded(.down) + 2, rowsEstimate = (Float(height) / cell).rounded(.down) + 2
+        guard colsEstimate * rowsEstimate <= Float(4 * (width + 2) * (height + 2)) else { return nil }
+        let cols = Int(colsEstimate), rows = Int(rowsEstimate)
+        var values = [Float](repeating: 0, count: cols * rows)
+        for j in 0..<rows { for i in 0..<cols { values[j * cols + i] = latticeValue(Int64(i), Int64(j), seed) } }
+        self.values = values
+        columns = cols
+        // Each cell as an index, converted once (not per blended row).
+        let xs = (0..<width).map { x in latticeCoordinate((Float(x) + 0.5) / cell) }
+        columnCells = xs.map { Int32($0.cell) }
+        columnWeights = xs.map(\.weight)
+        let ys = (0..<height).map { y in latticeCoordinate((Float(y) + 0.5) / cell) }
+        rowCells = ys.map { Int32($0.cell) }
+        rowWeights = ys.map(\.weight)
+    }
+
+    /// Lattice row `j` blended along x at every pixel column, into `line` (`columnCells.count`
+    /// values): `row[k] + (row[k + 1] − row[k]) · w`.
+    func blendRow(_ j: Int, into line: UnsafeMutablePointer<Float>) {
+        values.withUnsafeBufferPointer { lattice in
+            let row = lattice.baseAddress! + j &* columns
+            columnCells.withUnsafeBufferPointer { cells in
+                columnWeights.withUnsafeBufferPointer { weights in
+                    for x in cells.indices {
+                        // In range: cells are below columns − 1 and rows − 1 by the estimates.
+                        let k = Int(cells[x])
+                        line[x] = row[k] + (row[k &+ 1] - row[k]) * weights[x]
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The lattice cell of coordinate `v` (its floor) and the smoothstep weight of the next lattice

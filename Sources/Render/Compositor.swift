@@ -104,8 +104,7 @@ struct Compositor {
         if !box.isEmpty {
             withKernel(layer) { kernel in
                 if case .background(let fill) = layer.content {
-                    drawBackground(layer, background ?? BackgroundKernel(fill: fill, width: width, height: height, channels: channels),
-                                   into: out, blackUnder: blackUnder, masks: masks, stats: &s)
+                    drawBackground(layer, fill, prebuilt: background, into: out, blackUnder: blackUnder, masks: masks, stats: &s)
                 } else if kernel.kind == .sprite && kernel.colour == nil {
                     drawMaskSprite(layer, kernel, box: box, into: out, id: id, cls: cls, masks: masks, stats: &s)
                 } else {
@@ -243,18 +242,33 @@ struct Compositor {
 
     /// A background over the whole canvas: `s_c = opacity · fill_c(p)`, `a = opacity`. With
     /// `blackUnder`, `out` is not read (it may be uninitialised): what is under is black.
-    private func drawBackground(_ layer: Layer, _ kernel: @autoclosure () -> BackgroundKernel, into out: UnsafeMutablePointer<Float>,
+    /// `prebuilt`: the fill's kernel when the caller has it (the VJP's), else built here.
+    private func drawBackground(_ layer: Layer, _ fill: BackgroundFill, prebuilt: BackgroundKernel?, into out: UnsafeMutablePointer<Float>,
                                 blackUnder: Bool, masks: Masks?, stats: inout LayerStats) {
         let opacity = layer[.opacity]
         let n = width * height
         let over = layer.blend == .over
         if opacity > 0 {
-            let kernel = kernel()
             let tint = layer.tint, amplitude = layer[.noiseAmplitude]
             let end = SIMD3(layer[.endR], layer[.endG], layer[.endB])
-            if kernel.kind == .noise, channels == 3, over, noisePaintKernel, Self.noisePaintKernelAvailable, let noise = kernel.basis {
-                // Eight pixels at a time in C; the base `tint·1 + end·0` as `NoiseFillValues` takes it.
-                let base = SIMD4(tint, 0) * 1 + SIMD4(end, 0) * 0
+            // The base `tint·1 + end·0` as `NoiseFillValues` takes it.
+            let base = SIMD4(tint, 0) * 1 + SIMD4(end, 0) * 0
+            let paintInC = channels == 3 && over && noisePaintKernel && Self.noisePaintKernelAvailable
+            if paintInC, prebuilt == nil, case .noise(let cell, let seed) = fill,
+               let lattice = ValueNoiseLattice(width: width, height: height, cell: cell, seed: seed) {
+                // Eight pixels at a time in C, the noise made row by row as it is painted (no
+                // plane stored): `BackgroundKernel`'s basis, n − 0.5.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * width) { lines in
+                    metasim_paint_noise_lattice_rgb(lattice.values, lattice.columns, lattice.columnCells, lattice.columnWeights,
+                                                    lattice.rowCells, lattice.rowWeights, width, height, 0.5,
+                                                    base[0], base[1], base[2], amplitude, opacity, blackUnder ? 1 : 0,
+                                                    lines.baseAddress!, out)
+                }
+                return drawBackgroundMasks(opacity: opacity, masks: masks, stats: &stats)
+            }
+            let kernel = prebuilt ?? BackgroundKernel(fill: fill, width: width, height: height, channels: channels)
+            if kernel.kind == .noise, paintInC, let noise = kernel.basis {
+                // Eight pixels at a time in C.
                 metasim_paint_noise_rgb(noise, n, base[0], base[1], base[2], amplitude, opacity, blackUnder ? 1 : 0, out)
             } else {
                 // `tint_c·w_t + end_c·w_e + amplitude·w_a` with the weights of `BackgroundKernel.weights`
@@ -264,6 +278,13 @@ struct Compositor {
                                BackgroundPaint(out: out, pixels: n, channels: channels, opacity: opacity, over: over, blackUnder: blackUnder))
             }
         }
+        drawBackgroundMasks(opacity: opacity, masks: masks, stats: &stats)
+    }
+
+    /// A drawn background's masks and statistics: every pixel touched; where it is visible, the
+    /// masks emptied (it hides whatever was visible under it) and every pixel covered.
+    private func drawBackgroundMasks(opacity: Float, masks: Masks?, stats: inout LayerStats) {
+        let n = width * height
         guard let masks, opacity > 0 else { return }
         stats.touchedPixels = n
         if opacity >= visibilityThreshold {

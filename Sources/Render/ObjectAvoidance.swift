@@ -27,42 +27,55 @@ enum ObjectAvoidance {
     /// must not overlap (empty: always kept).
     static func survivors(_ layers: [Layer], avoid: [[String]]) -> [Int] {
         if avoid.allSatisfy({ $0.isEmpty }) { return Array(layers.indices) }
-        // Footprints are built when first needed, with their bounds beside them: most pairs are
-        // decided apart from the bounds alone, without copying the footprints (a copy retains
-        // and releases two arrays).
-        var footprints = [Footprint?](repeating: nil, count: layers.count)
-        var bounds = [Footprint.Bounds](repeating: Footprint().bounds, count: layers.count)
-        func build(_ i: Int) {
-            guard footprints[i] == nil else { return }
-            let f = Footprint(layers[i])
-            bounds[i] = f.bounds
-            footprints[i] = f
-        }
-        var dropped = [Bool](repeating: false, count: layers.count)
-        let objects = layers.indices.filter { layers[$0].isObject }
-        // A handful of names: comparing them (packed) beats hashing each object's class into a set.
-        let classNames = layers.map { PackedName.pack($0.className) }
-        // Which layers an `avoid` list names, found once per list: a grammar's objects of one
-        // rule share theirs (`classes(_:last:)` hands out the same array, which `==` sees at once).
-        var named = [Bool](repeating: false, count: layers.count)
-        var namedBy: [String]? = nil
-        for i in objects where !avoid[i].isEmpty {
-            let classes = avoid[i]
-            if namedBy != classes {
-                let packed = classes.map(PackedName.pack)
-                for j in objects {
-                    named[j] = packed.indices.contains { PackedName.equal(packed[$0], classNames[j], classes[$0], layers[j].className) }
+        // One record per layer instead of an array per property. Footprints are built when first
+        // needed, with their bounds in the record: most pairs are decided apart from the bounds
+        // alone. Layers and footprints are read in place through buffers: a copy of either
+        // retains and releases its arrays, per pair tested.
+        var states = layers.map { Candidate(isObject: $0.isObject, className: PackedName.pack($0.className)) }
+        var footprints = [Footprint](repeating: Footprint(), count: layers.count)
+        layers.withUnsafeBufferPointer { layers in
+        footprints.withUnsafeMutableBufferPointer { footprints in
+        states.withUnsafeMutableBufferPointer { states in
+            func build(_ i: Int) {
+                guard !states[i].built else { return }
+                footprints[i] = Footprint(layers[i])
+                states[i].bounds = footprints[i].bounds
+                states[i].built = true
+            }
+            // Which layers an `avoid` list names, found once per list: a grammar's objects of one
+            // rule share theirs (`classes(_:last:)` hands out the same array, which `==` sees at
+            // once). A handful of names: comparing them packed beats hashing each class into a set.
+            var namedBy: [String]? = nil
+            for i in layers.indices where states[i].isObject && !avoid[i].isEmpty {
+                if namedBy != avoid[i] {
+                    let classes = avoid[i], packed = classes.map(PackedName.pack)
+                    for j in layers.indices where states[j].isObject {
+                        states[j].named = packed.indices.contains {
+                            PackedName.equal(packed[$0], states[j].className, classes[$0], layers[j].className)
+                        }
+                    }
+                    namedBy = classes
                 }
-                namedBy = classes
+                for j in layers.indices where j != i && states[j].isObject && !states[j].dropped && states[j].named {
+                    build(i)
+                    build(j)
+                    if Footprint.apart(states[i].bounds, states[j].bounds) { continue }
+                    if footprints[i].overlaps(footprints[j]) { states[i].dropped = true; break }
+                }
             }
-            for j in objects where j != i && !dropped[j] && named[j] {
-                build(i)
-                build(j)
-                if Footprint.apart(bounds[i], bounds[j]) { continue }
-                if footprints[i]!.overlaps(footprints[j]!) { dropped[i] = true; break }
-            }
-        }
-        return layers.indices.filter { !dropped[$0] }
+        }}}
+        return states.indices.filter { !states[$0].dropped }
+    }
+
+    /// What `survivors` knows of one layer.
+    private struct Candidate {
+        var isObject: Bool
+        var className: PackedName.Packing
+        /// Whether the footprint is built, and its bounds once it is.
+        var built = false
+        var bounds = Footprint().bounds
+        /// Named by the `avoid` list being tested; dropped.
+        var named = false, dropped = false
     }
 }
 

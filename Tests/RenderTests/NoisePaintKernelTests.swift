@@ -1,10 +1,12 @@
 import XCTest
 @testable import Render
 
-/// CBackgroundPaint's AVX2 loop against the Swift loop it stands in for (a noise background
+/// CBackgroundPaint's AVX2 loops against the Swift loop they stand in for (a noise background
 /// blended `over` an RGB canvas): the same bits, as the first layer (painted on black without
 /// reading the canvas) and over shapes already drawn, at opacities below 1, on a canvas whose
-/// pixel count is not a multiple of eight (the loop's scalar tail).
+/// width is not a multiple of eight (the loops' scalar tails). Both C loops: the one that makes
+/// the noise row by row as it paints (`render`), and the one that paints a noise plane already
+/// made (`BackgroundKernel`, as the VJP hands it over).
 final class NoisePaintKernelTests: XCTestCase {
     func testKernelGivesTheSwiftLoopsBits() throws {
         guard Compositor.noisePaintKernelAvailable else { throw XCTSkip("this processor has no AVX2: the Swift loop paints") }
@@ -28,12 +30,23 @@ final class NoisePaintKernelTests: XCTestCase {
             let layers = [noise(trial % 3 == 0 ? 1 : rng.unit()),
                           Layer(content: .shape(.rectangle), node: 1, className: "car", parameters: car, blend: .over, links: []),
                           noise(0.2 + 0.6 * rng.unit())]
-            func draw(kernel: Bool) -> [Float] {
+            func draw(kernel: Bool, prebuilt: Bool = false) -> [Float] {
                 var compositor = Compositor(width: width, height: height, channels: 3, visibilityThreshold: 0.5)
                 compositor.noisePaintKernel = kernel
-                return drawWithMasks(compositor, layers, classIds: [0, 1, 0]).pixels
+                guard prebuilt else { return drawWithMasks(compositor, layers, classIds: [0, 1, 0]).pixels }
+                let kernels = layers.map { layer -> BackgroundKernel? in
+                    guard case .background(let fill) = layer.content else { return nil }
+                    return BackgroundKernel(fill: fill, width: width, height: height, channels: 3)
+                }
+                var pixels = [Float](repeating: 0, count: width * height * 3)
+                _ = pixels.withUnsafeMutableBufferPointer { px in
+                    compositor.draw(layers, classIds: [0, 1, 0], into: px.baseAddress!, masks: nil, tape: nil, backgrounds: kernels)
+                }
+                return pixels
             }
-            differences += zip(draw(kernel: true), draw(kernel: false)).filter { $0.bitPattern != $1.bitPattern }.count
+            let swift = draw(kernel: false)
+            differences += zip(draw(kernel: true), swift).filter { $0.bitPattern != $1.bitPattern }.count
+            differences += zip(draw(kernel: true, prebuilt: true), swift).filter { $0.bitPattern != $1.bitPattern }.count
         }
         XCTAssertEqual(differences, 0, "values whose bits differ")
     }

@@ -16,4 +16,17 @@ int metasim_background_paint_available(void);
 void metasim_paint_noise_rgb(const float *n, long pixels, float base0, float base1, float base2, float amplitude, float opacity,
                              int black_under, float *out);
 
+/// `metasim_paint_noise_rgb` of the value-noise plane that `valueNoisePlane` (Sources/Render/
+/// BackgroundKernel.swift) makes, made row by row as it is painted instead of stored: with
+/// `line(j)[x] = L[j][c_x] + (L[j][c_x + 1] − L[j][c_x]) · w_x` (L the `columns`-wide `lattice`,
+/// c and w the `column_cells` and `column_weights`), pixel (x, y) takes
+/// `n = top[x] + (bottom[x] − top[x]) · row_weights[y] − offset` with top and bottom the lines of
+/// `row_cells[y]` and the next lattice row: the plane's operations, in its order, so the same
+/// bits. `lines` is scratch for `2 · width` values. Call only when
+/// `metasim_background_paint_available()`.
+void metasim_paint_noise_lattice_rgb(const float *lattice, long columns, const int *column_cells, const float *column_weights,
+                                     const int *row_cells, const float *row_weights, long width, long height, float offset,
+                                     float base0, float base1, float base2, float amplitude, float opacity, int black_under,
+                                     float *lines, float *out);
+
 #endif
