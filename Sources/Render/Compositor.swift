@@ -425,13 +425,40 @@ struct Compositor {
     /// `halfWidth + 0.5 − threshold / opacity`); nil for other layers, a threshold ≤ 0 (which
     /// counts coverage 0 too) or geometry that is not finite.
     func countStrokeOutside(_ layer: Layer, support: PixelBox, inside: PixelBox) -> Int? {
-        guard visibilityThreshold > 0, case .shape(.polyline(let vertices)) = layer.content else { return nil }
+        guard visibilityThreshold > 0, case .shape(let outline) = layer.content else { return nil }
+        let vertices: [SIMD2<Float>]
+        switch outline {
+        case .polyline(let v): vertices = v
+        case .arc: vertices = []
+        default: return nil
+        }
         let g = layer.floatGeometry, opacity = layer[.opacity]
         if opacity * 1 < visibilityThreshold { return 0 }  // A ≤ 1: nothing visible
         let radius = Double(g.halfWidth) + 0.5 - Double(visibilityThreshold) / Double(opacity)
         guard radius.isFinite else { return nil }
         if radius < 0 { return 0 }
         let (c, s) = (Double(g.cosine), Double(g.sine))
+        if case .arc(let a) = outline {
+            // The arc on the canvas; each row a line y = Y, x = X.
+            let centre = SIMD2(Double(g.cx), Double(g.cy))
+            let arc = ArcRows(ArcShape(a)).mapped(point: { centre + SIMD2(c * $0.x + s * $0.y, -s * $0.x + c * $0.y) },
+                                                  vector: { SIMD2(c * $0.x + s * $0.y, -s * $0.x + c * $0.y) })
+            guard [arc.centre.x, arc.centre.y, arc.end0.x, arc.end0.y, arc.end1.x, arc.end1.y].allSatisfy(\.isFinite) else { return nil }
+            var count = 0
+            let none = inside.x0..<inside.x0
+            // A canvas row adds nothing when the support lies within the canvas's columns.
+            let withinColumns = support.x0 >= inside.x0 && support.x1 <= inside.x1
+            for y in support.y0..<support.y1 {
+                let rowInside = !inside.isEmpty && y >= inside.y0 && y < inside.y1
+                if rowInside && withinColumns { continue }
+                let excluded = rowInside ? inside.x0..<inside.x1 : none
+                let pieces = arc.pieces(arc.line(p0: SIMD2(0, Double(y) + 0.5), d: SIMD2(1, 0), inverseDD: 1), radius: radius)
+                ArcRows.union(pieces) { run in
+                    count &+= StrokeRowCount.centres((run.lo, run.hi), columns: support.x0..<support.x1, excluding: excluded)
+                }
+            }
+            return count
+        }
         let points = vertices.map { v -> SIMD2<Double> in
             let lx = Double(g.sx) * Double(v.x), ly = Double(g.sy) * Double(v.y)
             return SIMD2(Double(g.cx) + c * lx + s * ly, Double(g.cy) - s * lx + c * ly)

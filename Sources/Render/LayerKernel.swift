@@ -56,6 +56,10 @@ extension Layer {
                     (Float(s.ink.y0) - 1 - ov) * sy, (Float(s.ink.y1) - ov) * sy)
         case .shape(.rectangle), .shape(.ellipse):
             return (-sx / 2 - 0.5, sx / 2 + 0.5, -sy / 2 - 0.5, sy / 2 + 0.5)
+        case .shape(.arc(let arc)):
+            // Not scaled; the stroke and its ramp around the centreline.
+            let (x0, x1, y0, y1) = ArcShape(arc).extent, pad = 0.5 + max(self[.halfWidth], 0)
+            return (x0 - pad, x1 + pad, y0 - pad, y1 + pad)
         case .shape(.polygon(let v)), .shape(.polyline(let v)):
             var pad: Float = 0.5
             if case .shape(.polyline) = content { pad += max(self[.halfWidth], 0) }
@@ -89,13 +93,15 @@ extension Layer {
 /// What a layer draws, reduced to plain values and pointers for the pixel loops (valid only
 /// inside `withKernel`).
 struct LayerKernel {
-    enum Kind { case background, sprite, rectangle, ellipse, polygon, polyline }
+    enum Kind { case background, sprite, rectangle, ellipse, polygon, polyline, arc }
     var kind: Kind
     var spriteWidth = 0, spriteHeight = 0, spriteChannels = 1
     var alpha: UnsafePointer<Float>? = nil
     /// Colour sprites only: premultiplied colour planes.
     var colour: UnsafePointer<Float>? = nil
     var vertices = UnsafeBufferPointer<SIMD2<Float>>(start: nil, count: 0)
+    /// Arcs only: the centreline (placeholder values otherwise).
+    var arc = ArcShape.none
     /// Polylines on a row of `ShapeRows` (nil: every segment searched): per segment `i` of
     /// `vertices` the closed interval of pixel-centre x beyond which it is farther than the
     /// row's outer level (`nearestSegment`'s `reach`).
@@ -146,6 +152,7 @@ struct LayerKernel {
     case .shape(.ellipse): return body(LayerKernel(kind: .ellipse))
     case .shape(.polygon(let v)): return v.withUnsafeBufferPointer { body(LayerKernel(kind: .polygon, vertices: $0)) }
     case .shape(.polyline(let v)): return v.withUnsafeBufferPointer { body(LayerKernel(kind: .polyline, vertices: $0)) }
+    case .shape(.arc(let a)): return body(LayerKernel(kind: .arc, arc: ArcShape(a)))
     }
 }
 
@@ -169,7 +176,7 @@ struct LayerKernel {
             return T(edgeCoverage(best - g.halfWidth.value))
         }
         return edgeCoverage(polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices, nearest: nearest.index))
-    case .rectangle, .ellipse, .polygon: return edgeCoverage(shapeDistance(k, g, lx: lx, ly: ly))
+    case .rectangle, .ellipse, .polygon, .arc: return edgeCoverage(shapeDistance(k, g, lx: lx, ly: ly))
     }
 }
 
@@ -181,6 +188,7 @@ struct LayerKernel {
     case .ellipse: return ellipseDistance(lx, ly, g.sx, g.sy)
     case .polygon: return polygonDistance(lx, ly, g.sx, g.sy, k.vertices)
     case .polyline: return polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices)
+    case .arc: return arcDistance(lx, ly, k.arc) - g.halfWidth
     case .background, .sprite: preconditionFailure("shapeDistance: not a shape")
     }
 }
@@ -195,7 +203,7 @@ struct LayerKernel {
 @inline(__always) func layerAlphaDual(_ k: LayerKernel, _ g: LayerGeometry<GeometryDual>, plain: LayerGeometry<Float>,
                                       X: Float, Y: Float) -> GeometryDual {
     switch k.kind {
-    case .rectangle, .ellipse, .polygon, .polyline:
+    case .rectangle, .ellipse, .polygon, .polyline, .arc:
         let dx = X - plain.cx, dy = Y - plain.cy
         let lx = plain.cosine * dx - plain.sine * dy
         let ly = plain.sine * dx + plain.cosine * dy

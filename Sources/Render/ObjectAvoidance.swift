@@ -83,7 +83,8 @@ enum ObjectAvoidance {
 /// rectangles and sprites their full box, ellipses the capsule along their major axis (exact
 /// for circles, slightly inside for elongated ellipses), polygons their vertices (tested as if
 /// convex, though a grammar's polygon may not be: `piecesConvex`), polylines one capsule per
-/// segment. Degenerate layers and backgrounds cover nothing.
+/// segment, arcs those of their polyline (`RoadArc.vertices`). Degenerate layers and backgrounds
+/// cover nothing.
 /// The pieces' points live in one array (a polyline's segments share their vertices), so a
 /// footprint costs two allocations whatever its number of pieces.
 struct Footprint {
@@ -156,11 +157,18 @@ struct Footprint {
             points = v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }
             if !points.isEmpty { addPiece(start: 0, count: points.count, radius: 0) }
         case .shape(.polyline(let v)):
-            points = v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }
-            let r = max(Double(layer[.halfWidth]), 0)
-            pieces.reserveCapacity(max(points.count - 1, 0))
-            for i in points.indices.dropFirst() { addPiece(start: i - 1, count: 2, radius: r) }
+            capsules(v.map { world(SIMD2(Double($0.x) * sx, Double($0.y) * sy)) }, radius: Double(layer[.halfWidth]))
+        case .shape(.arc(let arc)):
+            // Its polyline (not scaled, as the arc is drawn).
+            capsules(arc.vertices.map { world(SIMD2(Double($0.x), Double($0.y))) }, radius: Double(layer[.halfWidth]))
         }
+    }
+
+    /// One capsule of `radius` (at least 0) per segment of the polyline through `vertices`.
+    private mutating func capsules(_ vertices: [SIMD2<Double>], radius: Double) {
+        points = vertices
+        pieces.reserveCapacity(max(points.count - 1, 0))
+        for i in points.indices.dropFirst() { addPiece(start: i - 1, count: 2, radius: max(radius, 0)) }
     }
 
     private mutating func addPiece(start: Int, count: Int, radius: Double) {

@@ -15,7 +15,8 @@ public struct PlacedObject: Sendable {
     /// Width and height before rotation, px (for shapes `size_x`, `size_y`; sprites their
     /// scaled size; polylines their scale factors).
     public var size: SIMD2<Double>
-    /// Polylines and roads: the centreline's vertices in canvas pixels; empty otherwise.
+    /// Polylines and roads: the centreline's vertices in canvas pixels (an arc road's: its
+    /// polyline, `RoadArc.vertices`); empty otherwise.
     public var centreline: [SIMD2<Double>]
     /// Polylines and roads: half the stroke width, px; 0 otherwise.
     public var halfWidth: Double
@@ -40,9 +41,13 @@ extension CompositorRenderer {
             if case .sprite(let s) = layer.content { size *= SIMD2(Double(s.width), Double(s.height)) }
             let centre = SIMD2(Double(layer[.centreX]), Double(layer[.centreY]))
             var line: [SIMD2<Double>] = [], halfWidth = 0.0
+            let rotation = ScreenRotation(Double(layer[.rotation]))
             if case .shape(.polyline(let v)) = layer.content {
-                let rotation = ScreenRotation(Double(layer[.rotation]))
                 line = v.map { centre + rotation.apply(SIMD2(Double($0.x), Double($0.y)) * size) }
+                halfWidth = Double(layer[.halfWidth])
+            } else if case .shape(.arc(let arc)) = layer.content {
+                // Its polyline, not scaled (as the arc is drawn).
+                line = arc.vertices.map { centre + rotation.apply(SIMD2(Double($0.x), Double($0.y))) }
                 halfWidth = Double(layer[.halfWidth])
             }
             return PlacedObject(node: layer.node, className: layer.className, centre: centre,

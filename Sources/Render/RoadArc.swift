@@ -61,8 +61,10 @@ public struct RoadArc: PlacementCurve, Equatable, Sendable {
         return (centreline(at: s) + o * n, (1 - curvature * o) * tangent(at: s), n)
     }
 
-    /// Vertices of the drawn polyline (local frame): one segment when straight, else enough
-    /// that no segment turns more than `maxTurnPerSegment`.
+    /// Vertices of a polyline along the arc (local frame): one segment when straight, else enough
+    /// that no segment turns more than `maxTurnPerSegment`. Drawn for straight roads and arcs
+    /// `drawnOutline` does not draw exactly; the outline of every arc for `avoid` and
+    /// `PlacedObject.centreline`.
     var vertices: [SIMD2<Float>] {
         let turn = abs(curvature * length)
         let segments = max(1, min(Self.maxSegments, Int((turn / Self.maxTurnPerSegment).rounded(.up))))
@@ -90,7 +92,7 @@ struct RoadShape: ShapeKind {
             throw r.error(name.string, "has no meaning for a road given by length and curvature; change length or width")
         }
         let arc = RoadArc(length: length, curvature: try r.number(.curvature) ?? 0)
-        return ShapeDrawing(outline: .polyline(arc.vertices), sizing: .scaleOnly, childFrame: arc)
+        return ShapeDrawing(outline: arc.drawnOutline, sizing: .scaleOnly, childFrame: arc)
     }
 }
 

@@ -18,6 +18,10 @@ public enum ShapeOutline: Equatable, Sendable {
     /// An open polyline stroked with round caps and joins, vertices in local units; the stroke's
     /// half width is the layer's `halfWidth` (pixels, not scaled). At least 2 vertices.
     case polyline([SIMD2<Float>])
+    /// A circular arc stroked with round caps (an arc road, `RoadArc`), drawn from its exact
+    /// distance: in canvas pixels around the layer's centre (the layer's scale does not apply),
+    /// turning by at most a half turn (`RoadArc.drawnOutline` makes sharper arcs polylines).
+    case arc(RoadArc)
 }
 
 /// Coverage of a pixel whose centre lies at signed distance `sd` from the outline: a 1-pixel
@@ -47,6 +51,18 @@ public enum ShapeOutline: Equatable, Sendable {
     if g2.value < 1e-12 { return -rsMin(ax, ay) }
     // |∇f| = sqrt(g2) / f, so (f - 1) / |∇f| = (f - 1) f / sqrt(g2).
     return (f - T(1)) * f / g2.squareRoot()
+}
+
+/// Distance (px) from `(lx, ly)` to an arc road's centreline (`ArcShape`, same frame): to the
+/// circle where the point lies in the arc's wedge (seen from the circle's centre), else to the
+/// nearer end. Continuous across the wedge's sides (there the nearest point is that end).
+@inline(__always) func arcDistance<T: RenderScalar>(_ lx: T, _ ly: T, _ a: ArcShape) -> T {
+    let qy = ly - T(a.centreY)
+    let r = (lx * lx + qy * qy).squareRoot()
+    if qy.value * a.side >= r.value * a.cosHalfSweep { return rsAbs(r - T(a.radius)) }
+    let ax = lx - T(a.end0.x), ay = ly - T(a.end0.y)
+    let bx = lx - T(a.end1.x), by = ly - T(a.end1.y)
+    return rsMin((ax * ax + ay * ay).squareRoot(), (bx * bx + by * by).squareRoot())
 }
 
 /// Distance from `(px, py)` to the segment `a`–`b`, all in pixels.

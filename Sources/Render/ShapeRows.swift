@@ -49,6 +49,9 @@ struct ShapeRows {
         /// Scaled vertices (local px), the radius `w + inner` of the pieces of `full` and
         /// `w + outer` of those of `xs` (nil: `xs` as `PolylineRows`).
         case polyline([SIMD2<Double>], inner: Double, outer: Double?)
+        /// An arc's centreline (local px) and the radii `w + inner`, `w + outer` of the pieces
+        /// of `full` and `xs`.
+        case arc(ArcRows, inner: Double, outer: Double)
     }
 
     /// A row line's direction `d = (c, s)` is the same on every row: what depends on it alone is
@@ -114,6 +117,9 @@ struct ShapeRows {
             // Scaled as the kernels scale them (in Float), then widened.
             vertices = v.map { SIMD2(Double(g.sx * $0.x), Double(g.sy * $0.y)) }
             extent = vertices.reduce(0) { max($0, abs($1.x), abs($1.y)) } + Double(max(g.halfWidth, 0))
+        case .arc(let a):
+            // The kernel's lengths reach the circle's centre: about twice the radius.
+            extent = 2 * Double(ArcShape(a).radius) + a.length + Double(max(g.halfWidth, 0))
         default: break
         }
         // The kernels' Float rounding is a few ulps of the coordinates' magnitude: 1e-4 of it is
@@ -136,6 +142,9 @@ struct ShapeRows {
             // `xs` from the pieces only while they stay within `PolylineRows`' reach (w + 1.5).
             let w = Double(g.halfWidth)
             form = .polyline(vertices, inner: w + inner, outer: outer <= 1.5 ? w + outer : nil)
+        case .arc(let a):
+            let w = Double(g.halfWidth)
+            form = .arc(ArcRows(ArcShape(a)), inner: w + inner, outer: w + outer)
         }
         if case .polyline(let v, _, .some) = form { reach = SegmentReach(count: v.count) } else { reach = nil }
         reachPointer = reach?.pointer
@@ -239,6 +248,18 @@ struct ShapeRows {
                 let full = pixelCentres(innerSpan, within: touched)
                 return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, withReach)
             }
+        case .arc(let arc, let innerRadius, let outerRadius):
+            // `xs`: the outer pieces' hull; `full`: the inner pieces' longest run.
+            var hull = (lo: 1.0, hi: 0.0), longest = hull
+            let line = arc.line(p0: p0, d: d, inverseDD: inverseDD)
+            ArcRows.union(arc.pieces(line, radius: outerRadius)) { run in
+                hull = hull.lo <= hull.hi ? (hull.lo, run.hi) : run
+            }
+            ArcRows.union(arc.pieces(line, radius: innerRadius)) { run in
+                if !(longest.lo <= longest.hi) || run.hi - run.lo > longest.hi - longest.lo { longest = run }
+            }
+            outerSpan = hull
+            innerSpan = longest
         }
         let touched = pixelCentres(outerSpan, within: xs)
         let full = pixelCentres(innerSpan, within: touched)

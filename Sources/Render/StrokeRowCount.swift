@@ -141,7 +141,12 @@ struct StrokeRowCount {
 
     /// Pixel centres `x + 0.5` in `[interval.x, interval.y]` with `x` in `columns`, less those in `excluded`.
     @inline(__always) private func centres(_ interval: SIMD2<Double>, columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
-        let xs = pixelCentres((interval.x, interval.y), within: columns)
+        Self.centres((interval.x, interval.y), columns: columns, excluding: excluded)
+    }
+
+    /// Pixel centres `x + 0.5` in the closed `interval` with `x` in `columns`, less those in `excluded`.
+    @inline(__always) static func centres(_ interval: (lo: Double, hi: Double), columns: Range<Int>, excluding excluded: Range<Int>) -> Int {
+        let xs = pixelCentres(interval, within: columns)
         let overlap = Swift.max(0, Swift.min(xs.upperBound, excluded.upperBound) - Swift.max(xs.lowerBound, excluded.lowerBound))
         return xs.count - overlap
     }

@@ -88,6 +88,27 @@ final class RoadPlacementTests: XCTestCase {
         }
     }
 
+    /// The same through roads drawn as exact arcs (`ShapeOutline.arc`: 1.5–2.4 rad, under a half turn).
+    func testVJPThroughArcRoadsMatchesFiniteDifferences() throws {
+        let size = 40
+        let r = try CompositorRenderer(canvas: Canvas(width: size, height: size, channels: 3), classes: classes)
+        var rng = TestRandom(state: 8)
+        let graphs = [0.02, -0.0125].map { roadScene(size: Double(size), curvature: $0, rng: &rng) }
+        let upstream = graphs.map { _ in (0..<(size * size * 3)).map { _ in Float(rng.uniform(-1, 1)) } }
+        let exact = try r.vjp(graphs, imageGradients: upstream)
+        let fd = try FiniteDifferenceVJP(step: 1e-3).vjp(r, graphs, imageGradients: upstream)
+        for (i, (e, f)) in zip(exact, fd).enumerated() {
+            let scale = f.nodes.flatMap(\.values).map(abs).max() ?? 0
+            XCTAssertGreaterThan(scale, 0)
+            XCTAssertGreaterThan(abs(f[2, "width"] ?? 0), 1e-3 * scale, "graph \(i): the road's width moves the image")
+            for (k, attributes) in f.nodes.enumerated() {
+                for (name, fdValue) in attributes {
+                    XCTAssertEqual(try XCTUnwrap(e[k, name]), fdValue, accuracy: 0.03 * scale + 1e-3, "graph \(i) node \(k) \(name)")
+                }
+            }
+        }
+    }
+
     func testChildLiesAtItsOffsetFromTheDrawnCentreline() throws {
         let r = try CompositorRenderer(canvas: Canvas(width: 64, height: 64, channels: 3), classes: classes)
         for (curvature, offset) in [(0.0, 0.0), (0.0, 5.0), (0.02, -4.0), (-0.03, 6.0)] {

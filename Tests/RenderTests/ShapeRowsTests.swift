@@ -4,13 +4,14 @@ import XCTest
 /// `ShapeRows` may only skip work: every pixel of a row's `full` run has coverage exactly 1 with
 /// zero derivatives (as the kernels compute it, bit for bit), every pixel outside `xs` has
 /// coverage 0; at a visibility level, `full` pixels are visible and those outside `xs` are not;
-/// on random rectangles, ellipses, convex and concave polygons and polylines.
+/// on random rectangles, ellipses, convex and concave polygons, polylines and arc roads.
 final class ShapeRowsTests: XCTestCase {
     func testFullRunsAreCoveredAndSkippedPixelsAreNot() {
         var rng = SystemRandomNumberGenerator()
         let (width, height) = (96, 80)
         var full = 0, edge = 0, skipped = 0, visibleRun = 0
         var fullByKind: [String: Int] = [:]
+        var arcs = 0
         for trial in 0..<60 {
             let outline: ShapeOutline
             switch trial % 6 {
@@ -26,8 +27,11 @@ final class ShapeRowsTests: XCTestCase {
                 outline = .polygon((0..<Int.random(in: 3...7, using: &rng)).map { _ in
                     SIMD2(Float.random(in: -0.5...0.5, using: &rng), Float.random(in: -0.5...0.5, using: &rng))
                 })
-            case 4: outline = .polyline(RoadArc(length: Double.random(in: 40...300, using: &rng),
-                                                curvature: Double.random(in: -0.03...0.03, using: &rng)).vertices)
+            case 4:  // arc roads: drawn as arcs up to a half turn (every second one here), sharper ones as polylines
+                let curvature = trial % 12 == 4 ? Double.random(in: 0.002...0.01, using: &rng) * (Bool.random(using: &rng) ? 1 : -1)
+                                                : Double.random(in: -0.03...0.03, using: &rng)
+                outline = RoadArc(length: Double.random(in: 40...300, using: &rng), curvature: curvature).drawnOutline
+                if case .arc = outline { arcs += 1 }
             default:
                 outline = .polyline((0..<Int.random(in: 2...6, using: &rng)).map { _ in
                     SIMD2(Float.random(in: -40...40, using: &rng), Float.random(in: -40...40, using: &rng))
@@ -95,6 +99,7 @@ final class ShapeRowsTests: XCTestCase {
         XCTAssertGreaterThan(skipped, 1000)
         XCTAssertGreaterThan(visibleRun, 10_000)
         for kind in ["0", "1", "2", "4", "5"] { XCTAssertGreaterThan(fullByKind[kind, default: 0], 500, "kind \(kind)") }
+        XCTAssertGreaterThanOrEqual(arcs, 5, "arcs drawn exactly")
     }
 
     func testSpritesAndConcavePolygonsGetNoFullRun() {

@@ -4,8 +4,9 @@ import XCTest
 /// The closed-form count of a road's visible pixels beyond the canvas (`StrokeRowCount`, through
 /// `Compositor.countStrokeOutside`) against the renderer's per-pixel test (`layerAlpha` in
 /// `Float`, `opacity · A ≥ threshold`) at every pixel of the road's support box off the canvas:
-/// arcs mostly off the canvas and zig-zag polylines with short segments, sharp turns and
-/// near-vertical and near-horizontal segments, rotated and scaled. The two agree except where a
+/// arcs drawn exactly (`ShapeOutline.arc`) and as polylines, mostly off the canvas, and zig-zag
+/// polylines with short segments, sharp turns and near-vertical and near-horizontal segments,
+/// rotated and scaled. The two agree except where a
 /// pixel centre lies within `Float` rounding of the stroke's edge: the count may differ from the
 /// per-pixel one by at most the pixels whose distance to the polyline (in `Double`) is within
 /// 10⁻³ px of the visibility radius, and such pixels must be rare.
@@ -15,8 +16,12 @@ final class StrokeRowCountTests: XCTestCase {
         let (width, height) = (40, 36)
         var counted = 0, ambiguousTotal = 0, compared = 0
         for trial in 0..<80 {
-            let vertices: [SIMD2<Float>]
-            if trial % 2 == 0 {
+            var vertices: [SIMD2<Float>] = []
+            var arc: RoadArc? = nil
+            if trial % 4 == 2 {
+                // Drawn as an arc (at most a half turn).
+                arc = RoadArc(length: rng.uniform(40, 300), curvature: rng.uniform(0.003, 0.01) * (rng.unit() < 0.5 ? 1 : -1))
+            } else if trial % 2 == 0 {
                 vertices = RoadArc(length: rng.uniform(40, 300), curvature: rng.uniform(-0.05, 0.05)).vertices
             } else {
                 var p = SIMD2<Float>(0, 0)
@@ -33,7 +38,9 @@ final class StrokeRowCountTests: XCTestCase {
             p[LayerParameter.scaleY.rawValue] = Float(rng.uniform(0.7, 1.3))
             p[LayerParameter.halfWidth.rawValue] = Float(rng.uniform(0.2, 12))
             p[LayerParameter.opacity.rawValue] = Float(rng.uniform(0.2, 1))
-            let layer = Layer(content: .shape(.polyline(vertices)), node: 1, className: "road", parameters: p, blend: .over, links: [])
+            if arc != nil { p[LayerParameter.scaleX.rawValue] = 1; p[LayerParameter.scaleY.rawValue] = 1 }
+            let layer = Layer(content: .shape(arc.map { .arc($0) } ?? .polyline(vertices)), node: 1, className: "road",
+                              parameters: p, blend: .over, links: [])
             let threshold = Float(rng.uniform(0.1, 0.9))
             let compositor = Compositor(width: width, height: height, channels: 1, visibilityThreshold: threshold)
             let support = layer.supportBox(width: width, height: height)
@@ -57,7 +64,12 @@ final class StrokeRowCountTests: XCTestCase {
                         if opacity * A >= threshold { perPixel += 1 }
                         let c = SIMD2(Double(x) + 0.5, Double(y) + 0.5)
                         var d = Double.infinity
-                        for i in 1..<screen.count { d = min(d, Self.distance(c, screen[i - 1], screen[i])) }
+                        if let arc {
+                            let (dx, dy) = (c.x - Double(g.cx), c.y - Double(g.cy))
+                            let local = SIMD2(Double(g.cosine) * dx - Double(g.sine) * dy, Double(g.sine) * dx + Double(g.cosine) * dy)
+                            d = exactArcDistance(local, arc)
+                        }
+                        for i in screen.indices.dropFirst() { d = min(d, Self.distance(c, screen[i - 1], screen[i])) }
                         if abs(d - radius) < 1e-3 { ambiguous += 1 }
                     }
                 }

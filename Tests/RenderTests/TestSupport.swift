@@ -118,3 +118,14 @@ func colourSprite() -> Image {
 }
 
 let colourStore = InMemoryAssetStore(name: "colour", images: [colourSprite()], labels: ["badge"])
+
+/// Euclidean distance from `p` (the arc's local frame, px) to the arc, from its definition: to the
+/// circle where the direction from its centre lies within the arc's angles, else to the nearer end.
+func exactArcDistance(_ p: SIMD2<Double>, _ arc: RoadArc) -> Double {
+    let centre = SIMD2(0, -1 / arc.curvature), radius = 1 / abs(arc.curvature)
+    let q = p - centre, middle = SIMD2<Double>(0, arc.curvature > 0 ? 1 : -1)
+    let angle = atan2(q.x * middle.y - q.y * middle.x, (q * middle).sum())
+    if abs(angle) <= abs(arc.curvature) * arc.length / 2 { return abs((q * q).sum().squareRoot() - radius) }
+    let ends = [arc.centreline(at: -arc.length / 2), arc.centreline(at: arc.length / 2)]
+    return ends.map { e in ((p - e) * (p - e)).sum().squareRoot() }.min()!
+}
