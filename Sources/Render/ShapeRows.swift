@@ -118,8 +118,9 @@ struct ShapeRows {
             vertices = v.map { SIMD2(Double(g.sx * $0.x), Double(g.sy * $0.y)) }
             extent = vertices.reduce(0) { max($0, abs($1.x), abs($1.y)) } + Double(max(g.halfWidth, 0))
         case .arc(let a):
-            // The kernel's lengths reach the circle's centre: about twice the radius.
-            extent = 2 * Double(ArcShape(a).radius) + a.length + Double(max(g.halfWidth, 0))
+            // The kernel's lengths: about the radius (from the circle's centre), and the ends'
+            // coordinates.
+            extent = Double(ArcShape(a).radius) + a.length / 2 + Double(max(g.halfWidth, 0))
         default: break
         }
         // The kernels' Float rounding is a few ulps of the coordinates' magnitude: 1e-4 of it is
@@ -249,14 +250,19 @@ struct ShapeRows {
                 return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, withReach)
             }
         case .arc(let arc, let innerRadius, let outerRadius):
-            // `xs`: the outer pieces' hull; `full`: the inner pieces' longest run.
-            var hull = (lo: 1.0, hi: 0.0), longest = hull
+            // `xs`: the hull of the outer pieces over the row's pixels (an arc's two arms may cross
+            // a row on both sides of the canvas: the gap between them is not taken); `full`: the
+            // inner piece longest over them.
+            let (first, last) = (Double(xs.lowerBound), Double(xs.upperBound))
+            var hull = (lo: 1.0, hi: 0.0), longest = hull, longestLength = 0.0
             let line = arc.line(p0: p0, d: d, inverseDD: inverseDD)
             ArcRows.union(arc.pieces(line, radius: outerRadius)) { run in
+                guard run.hi >= first, run.lo <= last else { return }
                 hull = hull.lo <= hull.hi ? (hull.lo, run.hi) : run
             }
             ArcRows.union(arc.pieces(line, radius: innerRadius)) { run in
-                if !(longest.lo <= longest.hi) || run.hi - run.lo > longest.hi - longest.lo { longest = run }
+                let length = min(run.hi, last) - max(run.lo, first)
+                if length > longestLength { (longest, longestLength) = (run, length) }
             }
             outerSpan = hull
             innerSpan = longest

@@ -59,4 +59,31 @@ final class ArcOutlineTests: XCTestCase {
             XCTAssertEqual(Double(y0), lo.y, accuracy: 0.05); XCTAssertEqual(Double(y1), hi.y, accuracy: 0.05)
         }
     }
+
+    /// A near-horizontal arc whose arms cross rows on both sides of the canvas: the rows' `xs`
+    /// leave out the gap between the arms (no more pixels evaluated one by one than for the arc's
+    /// polyline, which `PolylineRows` narrows to the canvas).
+    func testRowsLeaveOutTheGapBetweenArms() {
+        let arc = RoadArc(length: 300, curvature: 0.006)
+        var edges: [Int] = []
+        for outline in [ShapeOutline.arc(arc), .polyline(arc.vertices)] {
+            var p = SIMD16<Float>.zero
+            p[LayerParameter.centreX.rawValue] = 72.4; p[LayerParameter.centreY.rawValue] = 73.9
+            p[LayerParameter.rotation.rawValue] = 0.084
+            p[LayerParameter.scaleX.rawValue] = 1; p[LayerParameter.scaleY.rawValue] = 1
+            p[LayerParameter.halfWidth.rawValue] = 9; p[LayerParameter.opacity.rawValue] = 1
+            let layer = Layer(content: .shape(outline), node: 0, className: "road", parameters: p, blend: .over, links: [])
+            let box = layer.supportBox(width: 128, height: 128).clipped(width: 128, height: 128)
+            let rows = ShapeRows(layer, width: 128, height: 128)
+            var edge = 0
+            withKernel(layer) { kernel in
+                for y in box.y0..<box.y1 {
+                    let (xs, full, _) = rows.row(y, box: box, kernel: kernel)
+                    edge += xs.count - full.count
+                }
+            }
+            edges.append(edge)
+        }
+        XCTAssertLessThanOrEqual(edges[0], edges[1], "pixels evaluated one by one: arc \(edges[0]), polyline \(edges[1])")
+    }
 }
