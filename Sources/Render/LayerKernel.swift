@@ -176,6 +176,11 @@ struct LayerKernel {
             return T(edgeCoverage(best - g.halfWidth.value))
         }
         return edgeCoverage(polylineDistance(lx, ly, g.sx, g.sy, g.halfWidth, k.vertices, nearest: nearest.index))
+    case .polygon where T.self == Float.self:
+        // The search's own Float distance of the winner: the value `polygonDistance` recomputes.
+        let nearest = nearestSegment(lx.value, ly.value, g.sx.value, g.sy.value, k.vertices, closed: true)
+        let best = nearest.index < 0 ? Float.greatestFiniteMagnitude : nearest.distance
+        return T(edgeCoverage(nearest.inside ? -best : best))
     case .rectangle, .ellipse, .polygon, .arc: return edgeCoverage(shapeDistance(k, g, lx: lx, ly: ly))
     }
 }

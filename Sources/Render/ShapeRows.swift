@@ -215,7 +215,7 @@ struct ShapeRows {
     /// The pixels `xs` of row `y` (inside `box`) that may be covered, the run `full` inside `xs`
     /// whose coverage is exactly 1 (possibly empty), and `kernel` with a polyline's vertices
     /// narrowed as `PolylineRows.row` narrows them.
-    @inline(__always) func row(_ y: Int, box: PixelBox, kernel: LayerKernel) -> (xs: Range<Int>, full: Range<Int>, kernel: LayerKernel) {
+    @inline(never) func row(_ y: Int, box: PixelBox, kernel: LayerKernel) -> (xs: Range<Int>, full: Range<Int>, kernel: LayerKernel) {
         let (xs, narrowed) = polyline.row(y, box: box, kernel: kernel)
         if case .none = form { return (xs, xs.lowerBound..<xs.lowerBound, narrowed) }
         // The row's pixel centres X in the local frame: p(X) = p0 + X · d.
@@ -250,26 +250,32 @@ struct ShapeRows {
                 return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, withReach)
             }
         case .arc(let arc, let innerRadius, let outerRadius):
-            // `xs`: the hull of the outer pieces over the row's pixels (an arc's two arms may cross
-            // a row on both sides of the canvas: the gap between them is not taken); `full`: the
-            // inner piece longest over them.
-            let (first, last) = (Double(xs.lowerBound), Double(xs.upperBound))
-            var hull = (lo: 1.0, hi: 0.0), longest = hull, longestLength = 0.0
-            let line = arc.line(p0: p0, d: d, inverseDD: inverseDD)
-            ArcRows.union(arc.pieces(line, radius: outerRadius)) { run in
-                guard run.hi >= first, run.lo <= last else { return }
-                hull = hull.lo <= hull.hi ? (hull.lo, run.hi) : run
-            }
-            ArcRows.union(arc.pieces(line, radius: innerRadius)) { run in
-                let length = min(run.hi, last) - max(run.lo, first)
-                if length > longestLength { (longest, longestLength) = (run, length) }
-            }
-            outerSpan = hull
-            innerSpan = longest
+            (outerSpan, innerSpan) = Self.arcSpans(arc, inner: innerRadius, outer: outerRadius, p0: p0, d: d, inverseDD: inverseDD,
+                                                   over: xs)
         }
         let touched = pixelCentres(outerSpan, within: xs)
         let full = pixelCentres(innerSpan, within: touched)
         return (touched, full.isEmpty ? touched.lowerBound..<touched.lowerBound : full, narrowed)
+    }
+
+    /// An arc's spans on the row line `p0 + X·d`: the hull of the outer pieces over the row's
+    /// pixels `xs` (an arc's two arms may cross a row on both sides of the canvas: the gap between
+    /// them is not taken), and the inner piece longest over them. Not inlined: the row loops that
+    /// call `row` stay small enough for their own helpers to be inlined.
+    @inline(never) private static func arcSpans(_ arc: ArcRows, inner: Double, outer: Double, p0: SIMD2<Double>, d: SIMD2<Double>,
+                                               inverseDD: Double, over xs: Range<Int>) -> (hull: (lo: Double, hi: Double), longest: (lo: Double, hi: Double)) {
+        let (first, last) = (Double(xs.lowerBound), Double(xs.upperBound))
+        var hull = (lo: 1.0, hi: 0.0), longest = hull, longestLength = 0.0
+        let line = arc.line(p0: p0, d: d, inverseDD: inverseDD)
+        ArcRows.union(arc.pieces(line, radius: outer)) { run in
+            guard run.hi >= first, run.lo <= last else { return }
+            hull = hull.lo <= hull.hi ? (hull.lo, run.hi) : run
+        }
+        ArcRows.union(arc.pieces(line, radius: inner)) { run in
+            let length = min(run.hi, last) - max(run.lo, first)
+            if length > longestLength { (longest, longestLength) = (run, length) }
+        }
+        return (hull, longest)
     }
 
     /// `interval` ∩ {X : alpha + slope.beta·X ≤ t}.
