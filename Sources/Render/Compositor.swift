@@ -126,9 +126,14 @@ struct Compositor {
     }
 
     private func record(_ box: PixelBox, from out: UnsafeMutablePointer<Float>, into tape: UnsafeMutablePointer<[Float]>) {
-        for y in box.y0..<box.y1 {
-            let start = (y * width + box.x0) * channels
-            tape.pointee.append(contentsOf: UnsafeBufferPointer(start: out + start, count: (box.x1 - box.x0) * channels))
+        // The box grown onto the tape at once, then its rows copied in (an append per row cost
+        // more than its copy for a digit's short rows).
+        let row = (box.x1 - box.x0) * channels, first = tape.pointee.count
+        tape.pointee.append(contentsOf: repeatElement(0, count: row * (box.y1 - box.y0)))
+        tape.pointee.withUnsafeMutableBufferPointer { recorded in
+            for y in box.y0..<box.y1 {
+                (recorded.baseAddress! + first + (y - box.y0) * row).update(from: out + (y * width + box.x0) * channels, count: row)
+            }
         }
     }
 

@@ -29,8 +29,10 @@ extension CompositorRenderer {
     func lowestLayerReachingMutables(_ graph: SceneGraph, layers: [Layer]) -> Int {
         for (k, layer) in layers.enumerated() {
             for link in layer.links {
-                let node = graph.nodes[link.node ?? layer.node]
-                if node.mutable.contains(link.attribute), case .number? = node.attributes[link.attribute] { return k }
+                let node = link.node ?? layer.node
+                // Nodes without mutable attributes (most) are passed over without hashing.
+                if graph.nodes[node].mutable.isEmpty { continue }
+                if graph.nodes[node].mutable.contains(link.attribute), case .number? = graph.nodes[node].attributes[link.attribute] { return k }
             }
         }
         return layers.count
@@ -282,10 +284,11 @@ extension CompositorRenderer {
         for (k, layer) in layers.enumerated() {
             for link in layer.links {
                 let node = link.node ?? layer.node
-                // One hashed lookup per link, none for nodes without mutable numbers (roads,
-                // backgrounds): most links lead to attributes that are not mutable.
+                // None for nodes without mutable numbers (roads, backgrounds): most links lead to
+                // attributes that are not mutable. A node's few names are compared (two words for
+                // short ones) instead of hashing the link's.
                 if result.nodes[node].isEmpty { continue }
-                guard let i = result.nodes[node].index(forKey: link.attribute) else { continue }
+                guard let i = result.nodes[node].keys.indices.first(where: { result.nodes[node].keys[$0] == link.attribute }) else { continue }
                 result.nodes[node].values[i] += parameterGradients[k][link.parameter.rawValue] * Double(link.weight)
             }
         }

@@ -39,7 +39,8 @@ public struct AttributeGradients: Equatable, Sendable {
     /// Zero gradients with the shape of `graph`'s mutable numeric attributes.
     public init(zeroFor graph: SceneGraph) {
         nodes = graph.nodes.map { node in
-            var d: [String: Double] = [:]
+            if node.mutable.isEmpty { return [:] }
+            var d = [String: Double](minimumCapacity: node.mutable.count)
             for name in node.mutable { if case .number? = node.attributes[name] { d[name] = 0 } }
             return d
         }
