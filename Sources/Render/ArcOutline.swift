@@ -166,6 +166,15 @@ struct ArcRows {
 
     /// The four pieces sorted by start and merged: the union's runs, in order, to `body`.
     @inline(__always) static func union(_ p: (Interval, Interval, Interval, Interval), _ body: (Interval) -> Void) {
+        if !(p.2.lo <= p.2.hi) && !(p.3.lo <= p.3.hi) {
+            // No end disc (most rows): the annulus's pieces are in order already (the first ends
+            // where the hole starts, the second starts where it ends).
+            let (a, b) = (p.0, p.1), hasA = a.lo <= a.hi, hasB = b.lo <= b.hi
+            if hasA && hasB && b.lo <= a.hi { return body((a.lo, max(a.hi, b.hi))) }
+            if hasA { body(a) }
+            if hasB { body(b) }
+            return
+        }
         withUnsafeTemporaryAllocation(of: Interval.self, capacity: 4) { pieces in
             // Insertion by start, empty pieces dropped.
             var n = 0

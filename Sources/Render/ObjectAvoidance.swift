@@ -27,43 +27,37 @@ enum ObjectAvoidance {
     /// must not overlap (empty: always kept).
     static func survivors(_ layers: [Layer], avoid: [[String]]) -> [Int] {
         if avoid.allSatisfy({ $0.isEmpty }) { return Array(layers.indices) }
-        // One record per layer instead of an array per property. Footprints are built when first
-        // needed, with their bounds in the record: most pairs are decided apart from the bounds
-        // alone. Layers and footprints are read in place through buffers: a copy of either
-        // retains and releases its arrays, per pair tested.
+        // One record per layer instead of an array per property.
         var states = layers.map { Candidate(isObject: $0.isObject, className: PackedName.pack($0.className)) }
-        var footprints = [Footprint](repeating: Footprint(), count: layers.count)
-        layers.withUnsafeBufferPointer { layers in
-        footprints.withUnsafeMutableBufferPointer { footprints in
-        states.withUnsafeMutableBufferPointer { states in
-            func build(_ i: Int) {
-                guard !states[i].built else { return }
-                footprints[i] = Footprint(layers[i])
-                states[i].bounds = footprints[i].bounds
-                states[i].built = true
-            }
-            // Which layers an `avoid` list names, found once per list: a grammar's objects of one
-            // rule share theirs (`classes(_:last:)` hands out the same array, which `==` sees at
-            // once). A handful of names: comparing them packed beats hashing each class into a set.
-            var namedBy: [String]? = nil
-            for i in layers.indices where states[i].isObject && !avoid[i].isEmpty {
-                if namedBy != avoid[i] {
-                    let classes = avoid[i], packed = classes.map(PackedName.pack)
-                    for j in layers.indices where states[j].isObject {
-                        states[j].named = packed.indices.contains {
-                            PackedName.equal(packed[$0], states[j].className, classes[$0], layers[j].className)
-                        }
-                    }
-                    namedBy = classes
-                }
-                for j in layers.indices where j != i && states[j].isObject && !states[j].dropped && states[j].named {
-                    build(i)
-                    build(j)
-                    if Footprint.apart(states[i].bounds, states[j].bounds) { continue }
-                    if footprints[i].overlaps(footprints[j]) { states[i].dropped = true; break }
+        // Which layers each `avoid` list names, found once per list: a grammar's objects of one
+        // rule share theirs (`classes(_:last:)` hands out the same array, which `==` sees at once).
+        // A handful of names: comparing them packed beats hashing each class into a set.
+        var lists: [[String]] = []
+        var named: [[Bool]] = []
+        for i in layers.indices where states[i].isObject && !avoid[i].isEmpty {
+            if let k = lists.firstIndex(where: { $0 == avoid[i] }) { states[i].list = k; continue }
+            let classes = avoid[i], packed = classes.map(PackedName.pack)
+            named.append(layers.indices.map { j in
+                states[j].isObject && packed.indices.contains { PackedName.equal(packed[$0], states[j].className, classes[$0], layers[j].className) }
+            })
+            lists.append(classes)
+            states[i].list = lists.count - 1
+        }
+        // The footprints of the layers that avoid or are named, in one store (a pair's test then
+        // reads both in place: a footprint copied per pair retained and released its arrays).
+        var store = FootprintStore()
+        for i in layers.indices where states[i].list != nil || named.contains(where: { $0[i] }) {
+            states[i].footprint = store.add(Footprint(layers[i]))
+        }
+        store.withViews { view in
+            for i in layers.indices {
+                guard let list = states[i].list, let mine = states[i].footprint else { continue }
+                for j in layers.indices where j != i && named[list][j] && !states[j].dropped {
+                    guard let theirs = states[j].footprint else { continue }
+                    if Footprint.overlaps(view(mine), view(theirs)) { states[i].dropped = true; break }
                 }
             }
-        }}}
+        }
         return states.indices.filter { !states[$0].dropped }
     }
 
@@ -71,12 +65,51 @@ enum ObjectAvoidance {
     private struct Candidate {
         var isObject: Bool
         var className: PackedName.Packing
-        /// Whether the footprint is built, and its bounds once it is.
-        var built = false
-        var bounds = Footprint().bounds
-        /// Named by the `avoid` list being tested; dropped.
-        var named = false, dropped = false
+        /// The index of its `avoid` list among the distinct ones, nil when it avoids nothing.
+        var list: Int? = nil
+        /// Its footprint in the store, when it avoids or is named.
+        var footprint: FootprintStore.Entry? = nil
+        var dropped = false
     }
+}
+
+/// Footprints kept in two shared arrays, read in place (`withViews`).
+struct FootprintStore {
+    private var points: [SIMD2<Double>] = []
+    private var pieces: [Footprint.Piece] = []
+
+    /// Where one footprint lies in the store, and its bounds.
+    struct Entry {
+        var points: Range<Int>, pieces: Range<Int>
+        var bounds: Footprint.Bounds
+    }
+
+    /// Adds `footprint`'s points and pieces (each piece's `start` stays relative to its own points).
+    mutating func add(_ footprint: Footprint) -> Entry {
+        let p = points.count, q = pieces.count
+        points.append(contentsOf: footprint.points)
+        pieces.append(contentsOf: footprint.pieces)
+        return Entry(points: p..<points.count, pieces: q..<pieces.count, bounds: footprint.bounds)
+    }
+
+    /// `body` with a function giving each entry's view (valid inside `body`).
+    func withViews<R>(_ body: ((Entry) -> FootprintView) -> R) -> R {
+        points.withUnsafeBufferPointer { points in
+            pieces.withUnsafeBufferPointer { pieces in
+                body { entry in
+                    FootprintView(points: UnsafeBufferPointer(rebasing: points[entry.points]),
+                                  pieces: UnsafeBufferPointer(rebasing: pieces[entry.pieces]), bounds: entry.bounds)
+                }
+            }
+        }
+    }
+}
+
+/// A footprint's points, pieces and bounds read in place (`Footprint.overlaps`).
+struct FootprintView {
+    var points: UnsafeBufferPointer<SIMD2<Double>>
+    var pieces: UnsafeBufferPointer<Footprint.Piece>
+    var bounds: Footprint.Bounds
 }
 
 /// What an object covers on the canvas, as convex pieces each grown by a radius (screen px):
@@ -183,40 +216,49 @@ struct Footprint {
     /// True when some piece of one comes closer to some piece of the other than their radii sum
     /// (touching exactly does not count).
     func overlaps(_ other: Footprint) -> Bool {
-        if Self.apart(bounds, other.bounds) { return false }
-        return points.withUnsafeBufferPointer { mine in
-            other.points.withUnsafeBufferPointer { theirs in
-                func points(_ all: UnsafeBufferPointer<SIMD2<Double>>, _ piece: Piece) -> UnsafeBufferPointer<SIMD2<Double>> {
-                    UnsafeBufferPointer(rebasing: all[piece.start..<piece.start + piece.count])
-                }
-                // Every piece pair of the two is at least the whole boxes' gap apart: when that
-                // exceeds the largest radii, each pair the gap test below decides is skipped there
-                // anyway, and only pairs of two polygons (separating axes) remain to be tested
-                // (with convex pieces only, `apart` has answered already).
-                if Self.boxesApartBeyondRadii(bounds, other.bounds) {
-                    for a in pieces where a.radius == 0 && a.count >= 3 {
-                        for b in other.pieces where b.radius == 0 && b.count >= 3 {
-                            if Self.interiorsIntersect(points(mine, a), points(theirs, b)) { return true }
-                        }
-                    }
-                    return false
-                }
-                for a in pieces {
-                    for b in other.pieces {
-                        if a.radius == 0, b.radius == 0, a.count >= 3, b.count >= 3 {
-                            if Self.interiorsIntersect(points(mine, a), points(theirs, b)) { return true }
-                        } else if Self.boxGap(a, b) > (a.radius + b.radius) * (1 + 1e-9) + 1e-9 {
-                            // Farther apart than the radii: the distance is at least the boxes' gap
-                            // (only skips the exact test, whose answer would be the same).
-                            continue
-                        } else if Self.distance(points(mine, a), points(theirs, b)) < a.radius + b.radius {
-                            return true
-                        }
+        points.withUnsafeBufferPointer { p in
+            pieces.withUnsafeBufferPointer { q in
+                other.points.withUnsafeBufferPointer { op in
+                    other.pieces.withUnsafeBufferPointer { oq in
+                        Self.overlaps(FootprintView(points: p, pieces: q, bounds: bounds), FootprintView(points: op, pieces: oq, bounds: other.bounds))
                     }
                 }
-                return false
             }
         }
+    }
+
+    /// `overlaps` of two footprints read in place.
+    static func overlaps(_ mine: FootprintView, _ theirs: FootprintView) -> Bool {
+        if apart(mine.bounds, theirs.bounds) { return false }
+        func points(_ all: UnsafeBufferPointer<SIMD2<Double>>, _ piece: Piece) -> UnsafeBufferPointer<SIMD2<Double>> {
+            UnsafeBufferPointer(rebasing: all[piece.start..<piece.start + piece.count])
+        }
+        // Every piece pair of the two is at least the whole boxes' gap apart: when that exceeds
+        // the largest radii, each pair the gap test below decides is skipped there anyway, and
+        // only pairs of two polygons (separating axes) remain to be tested (with convex pieces
+        // only, `apart` has answered already).
+        if boxesApartBeyondRadii(mine.bounds, theirs.bounds) {
+            for a in mine.pieces where a.radius == 0 && a.count >= 3 {
+                for b in theirs.pieces where b.radius == 0 && b.count >= 3 {
+                    if interiorsIntersect(points(mine.points, a), points(theirs.points, b)) { return true }
+                }
+            }
+            return false
+        }
+        for a in mine.pieces {
+            for b in theirs.pieces {
+                if a.radius == 0, b.radius == 0, a.count >= 3, b.count >= 3 {
+                    if interiorsIntersect(points(mine.points, a), points(theirs.points, b)) { return true }
+                } else if boxGap(a, b) > (a.radius + b.radius) * (1 + 1e-9) + 1e-9 {
+                    // Farther apart than the radii: the distance is at least the boxes' gap (only
+                    // skips the exact test, whose answer would be the same).
+                    continue
+                } else if distance(points(mine.points, a), points(theirs.points, b)) < a.radius + b.radius {
+                    return true
+                }
+            }
+        }
+        return false
     }
 
     /// The gap between the bounding boxes of two pieces (`Piece.lo`, `hi`): the larger of the x
