@@ -397,16 +397,16 @@ struct ShapeRows {
 /// `lo > hi` or either is NaN): ⌈lo − 0.5⌉ ..< ⌊hi − 0.5⌋ + 1, clamped to the range. Clamped
 /// before rounding (the bounds are integers: the same integers) and rounded by truncation, with
 /// no call to `ceil` or `floor` (the baseline x86-64 target has no rounding instruction, and a
-/// call spills a row loop's registers). Shape spans (`ShapeRows`) and stroke counts
-/// (`StrokeRowCount`).
+/// call spills a row loop's registers); the two ends independently (neither waits on the
+/// other's conversions), the range empty when the last centre falls before the first. Shape
+/// spans (`ShapeRows`) and stroke counts (`StrokeRowCount`).
 @inline(__always) func pixelCentres(_ interval: (lo: Double, hi: Double), within range: Range<Int>) -> Range<Int> {
     guard interval.lo <= interval.hi else { return range.lowerBound..<range.lowerBound }
     let first = Double(range.lowerBound), end = Double(range.upperBound)
     let l = min(max(interval.lo - 0.5, first), end)
-    var lo = Int(l)
+    let h = min(max(interval.hi - 0.5, first - 1), end - 1)
+    var lo = Int(l), last = Int(h)
     if Double(lo) < l { lo &+= 1 }
-    let h = min(max(interval.hi - 0.5, Double(lo) - 1), end - 1)
-    var last = Int(h)
     if Double(last) > h { last &-= 1 }
-    return lo..<(last &+ 1)
+    return lo..<max(lo, last &+ 1)
 }
