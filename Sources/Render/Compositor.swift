@@ -405,7 +405,7 @@ struct Compositor {
 
     /// Pixels of `support` outside `inside` (the part beyond the canvas) where `a ≥ threshold`.
     /// Exact for sprites and for shapes whose support spans fewer than `sampledRowsFrom` rows;
-    /// roads (polylines) on every row in closed form (`countStrokeOutside`). Other taller shapes
+    /// roads (polylines and arcs) on every row in closed form (`countStrokeOutside`). Other taller shapes
     /// count every second row, each row exactly, and double the sum: half the work. Where the
     /// per-row counts rise then fall (a convex shape), the doubled sum of a run of rows misses by
     /// at most its widest row's count: at most ~2/n of the count of a convex shape n rows tall per
@@ -425,10 +425,10 @@ struct Compositor {
         return countCoveredOutside(layer, support: support, inside: inside, stride: 1)
     }
 
-    /// A polyline's (road's) visible pixels beyond the canvas on every row of `support`, in
-    /// closed form (`StrokeRowCount`: visible where the distance to the polyline is at most
-    /// `halfWidth + 0.5 − threshold / opacity`); nil for other layers, a threshold ≤ 0 (which
-    /// counts coverage 0 too) or geometry that is not finite.
+    /// A polyline's or an arc's (a road's) visible pixels beyond the canvas on every row of
+    /// `support`, in closed form (`StrokeRowCount`, `ArcRows`: visible where the distance to the
+    /// centreline is at most `halfWidth + 0.5 − threshold / opacity`); nil for other layers, a
+    /// threshold ≤ 0 (which counts coverage 0 too) or geometry that is not finite.
     func countStrokeOutside(_ layer: Layer, support: PixelBox, inside: PixelBox) -> Int? {
         guard visibilityThreshold > 0, case .shape(let outline) = layer.content else { return nil }
         let vertices: [SIMD2<Float>]
