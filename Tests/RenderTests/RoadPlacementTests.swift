@@ -66,41 +66,33 @@ final class RoadPlacementTests: XCTestCase {
 
     /// The renderer's exact VJP, now through placement, against central differences of images.
     func testVJPThroughPlacementMatchesFiniteDifferences() throws {
-        let size = 40
-        let r = try CompositorRenderer(canvas: Canvas(width: size, height: size, channels: 3), classes: classes)
-        var rng = TestRandom(state: 3)
-        let graphs = [0.0, 0.04].map { roadScene(size: Double(size), curvature: $0, rng: &rng) }
-        let upstream = graphs.map { _ in (0..<(size * size * 3)).map { _ in Float(rng.uniform(-1, 1)) } }
-        let exact = try r.vjp(graphs, imageGradients: upstream)
-        let fd = try FiniteDifferenceVJP(step: 1e-2).vjp(r, graphs, imageGradients: upstream)
-        for (i, (e, f)) in zip(exact, fd).enumerated() {
-            let scale = f.nodes.flatMap(\.values).map(abs).max() ?? 0
-            XCTAssertGreaterThan(scale, 0)
-            // Nodes: 0 root, 1 background, 2 road, 3 car, 4 house.
-            for (k, name) in [(3, "along"), (3, "offset"), (3, "heading"), (4, "along"), (4, "setback"), (2, "yaw")] {
-                XCTAssertGreaterThan(abs(f[k, name] ?? 0), 1e-3 * scale, "graph \(i) node \(k) \(name) moves the image")
-            }
-            for (k, attributes) in f.nodes.enumerated() {
-                for (name, fdValue) in attributes {
-                    XCTAssertEqual(try XCTUnwrap(e[k, name]), fdValue, accuracy: 0.03 * scale + 1e-3, "graph \(i) node \(k) \(name)")
-                }
-            }
-        }
+        // Nodes: 0 root, 1 background, 2 road, 3 car, 4 house.
+        try checkVJPAgainstFiniteDifferences(curvatures: [0.0, 0.04], seed: 3, step: 1e-2,
+                                             moving: [(3, "along"), (3, "offset"), (3, "heading"), (4, "along"), (4, "setback"), (2, "yaw")])
     }
 
     /// The same through roads drawn as exact arcs (`ShapeOutline.arc`: 1.5–2.4 rad, under a half turn).
     func testVJPThroughArcRoadsMatchesFiniteDifferences() throws {
+        try checkVJPAgainstFiniteDifferences(curvatures: [0.02, -0.0125], seed: 8, step: 1e-3, moving: [(2, "width")])
+    }
+
+    /// `roadScene`s of `curvatures` (random from `seed`) under random upstream gradients: the
+    /// exact VJP within 3 % of the largest central difference (step `step`) of every attribute,
+    /// and each `moving` (node, attribute) moving the image.
+    private func checkVJPAgainstFiniteDifferences(curvatures: [Double], seed: UInt64, step: Double, moving: [(Int, String)]) throws {
         let size = 40
         let r = try CompositorRenderer(canvas: Canvas(width: size, height: size, channels: 3), classes: classes)
-        var rng = TestRandom(state: 8)
-        let graphs = [0.02, -0.0125].map { roadScene(size: Double(size), curvature: $0, rng: &rng) }
+        var rng = TestRandom(state: seed)
+        let graphs = curvatures.map { roadScene(size: Double(size), curvature: $0, rng: &rng) }
         let upstream = graphs.map { _ in (0..<(size * size * 3)).map { _ in Float(rng.uniform(-1, 1)) } }
         let exact = try r.vjp(graphs, imageGradients: upstream)
-        let fd = try FiniteDifferenceVJP(step: 1e-3).vjp(r, graphs, imageGradients: upstream)
+        let fd = try FiniteDifferenceVJP(step: step).vjp(r, graphs, imageGradients: upstream)
         for (i, (e, f)) in zip(exact, fd).enumerated() {
             let scale = f.nodes.flatMap(\.values).map(abs).max() ?? 0
             XCTAssertGreaterThan(scale, 0)
-            XCTAssertGreaterThan(abs(f[2, "width"] ?? 0), 1e-3 * scale, "graph \(i): the road's width moves the image")
+            for (k, name) in moving {
+                XCTAssertGreaterThan(abs(f[k, name] ?? 0), 1e-3 * scale, "graph \(i) node \(k) \(name) moves the image")
+            }
             for (k, attributes) in f.nodes.enumerated() {
                 for (name, fdValue) in attributes {
                     XCTAssertEqual(try XCTUnwrap(e[k, name]), fdValue, accuracy: 0.03 * scale + 1e-3, "graph \(i) node \(k) \(name)")
