@@ -431,10 +431,8 @@ struct Compositor {
     /// threshold ≤ 0 (which counts coverage 0 too) or geometry that is not finite.
     func countStrokeOutside(_ layer: Layer, support: PixelBox, inside: PixelBox) -> Int? {
         guard visibilityThreshold > 0, case .shape(let outline) = layer.content else { return nil }
-        let vertices: [SIMD2<Float>]
         switch outline {
-        case .polyline(let v): vertices = v
-        case .arc: vertices = []
+        case .polyline, .arc: break
         default: return nil
         }
         let g = layer.floatGeometry, opacity = layer[.opacity]
@@ -449,31 +447,37 @@ struct Compositor {
             let arc = ArcRows(ArcShape(a)).mapped(point: { centre + SIMD2(c * $0.x + s * $0.y, -s * $0.x + c * $0.y) },
                                                   vector: { SIMD2(c * $0.x + s * $0.y, -s * $0.x + c * $0.y) })
             guard [arc.centre.x, arc.centre.y, arc.end0.x, arc.end0.y, arc.end1.x, arc.end1.y].allSatisfy(\.isFinite) else { return nil }
-            var count = 0
-            let none = inside.x0..<inside.x0
-            // A canvas row adds nothing when the support lies within the canvas's columns.
-            let withinColumns = support.x0 >= inside.x0 && support.x1 <= inside.x1
-            for y in support.y0..<support.y1 {
-                let rowInside = !inside.isEmpty && y >= inside.y0 && y < inside.y1
-                if rowInside && withinColumns { continue }
-                let excluded = rowInside ? inside.x0..<inside.x1 : none
+            return sumOverRows(support: support, inside: inside) { y, excluded in
+                var count = 0
                 let pieces = arc.pieces(arc.line(p0: SIMD2(0, Double(y) + 0.5), d: SIMD2(1, 0), inverseDD: 1), radius: radius)
                 ArcRows.union(pieces) { run in
                     count &+= StrokeRowCount.centres((run.lo, run.hi), columns: support.x0..<support.x1, excluding: excluded)
                 }
+                return count
             }
-            return count
         }
+        guard case .polyline(let vertices) = outline else { return nil }
         let points = vertices.map { v -> SIMD2<Double> in
             let lx = Double(g.sx) * Double(v.x), ly = Double(g.sy) * Double(v.y)
             return SIMD2(Double(g.cx) + c * lx + s * ly, Double(g.cy) - s * lx + c * ly)
         }
         guard let stroke = StrokeRowCount(points: points, radius: radius, rows: support.y0..<support.y1) else { return nil }
+        return sumOverRows(support: support, inside: inside) { y, excluded in
+            stroke.count(row: y, columns: support.x0..<support.x1, excluding: excluded)
+        }
+    }
+
+    /// `row(y, excluded)` summed over the rows of `support`, `excluded` being the canvas's
+    /// columns on a canvas row and empty elsewhere. A canvas row is skipped when the support lies
+    /// within the canvas's columns (it adds nothing).
+    @inline(__always) private func sumOverRows(support: PixelBox, inside: PixelBox, _ row: (Int, Range<Int>) -> Int) -> Int {
         var count = 0
         let none = inside.x0..<inside.x0
+        let withinColumns = support.x0 >= inside.x0 && support.x1 <= inside.x1
         for y in support.y0..<support.y1 {
             let rowInside = !inside.isEmpty && y >= inside.y0 && y < inside.y1
-            count &+= stroke.count(row: y, columns: support.x0..<support.x1, excluding: rowInside ? inside.x0..<inside.x1 : none)
+            if rowInside && withinColumns { continue }
+            count &+= row(y, rowInside ? inside.x0..<inside.x1 : none)
         }
         return count
     }
